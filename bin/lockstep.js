@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+'use strict';
+// Thin launcher: the CLI is compiled from src/cli by `npm run build:node` (run by npm's prepare step).
+const path = require('path');
+const entry = path.join(__dirname, '..', 'dist', 'cli', 'main.js');
+try {
+  require.resolve(entry);
+} catch {
+  process.stderr.write('lockstep: the CLI is not built yet; run `npm run build:node` (npm ci does it for you).\n');
+  process.exit(1);
+}
+require(entry).runCli(process.argv.slice(2)).then((code) => { process.exitCode = code; });

@@ -1,0 +1,426 @@
+import { parseArgs, type ParseArgsConfig } from 'util';
+import { TASK_PRIORITIES, TASK_STATUSES, type TaskPriority, type TaskStatus } from '../shared/domain';
+import { InvalidInputError, toSerializedError, type ErrorCode } from '../shared/errors';
+import { parseDuration } from '../shared/time';
+import { waitAtBarrier } from '../main/store/failpoints';
+import { LockstepStore, resolveDataDir } from '../main/store';
+import { formatTask, formatTaskList, formatTeam, formatTeams } from './format';
+
+type Values = Record<string, string | boolean | string[] | undefined>;
+type Output = { json: unknown; text: string };
+
+interface Command {
+  usage: string;
+  summary: string;
+  positionals: string[];
+  options: NonNullable<ParseArgsConfig['options']>;
+  run(store: LockstepStore, args: string[], values: Values): Promise<Output>;
+}
+
+const EXIT_CODES: Partial<Record<ErrorCode, number>> = { INVALID_INPUT: 2, TASK_LOCKED: 3, NOT_FOUND: 4 };
+
+const common = {
+  'data-dir': { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+const actorOptions = {
+  as: { type: 'string' },
+  force: { type: 'boolean' },
+  expect: { type: 'string' },
+  token: { type: 'string' },
+} as const;
+
+function str(values: Values, key: string): string | undefined {
+  const v = values[key];
+  return typeof v === 'string' ? v : undefined;
+}
+
+function list(values: Values, key: string): string[] {
+  const v = values[key];
+  return Array.isArray(v) ? v : [];
+}
+
+/** `--as`, else LOCKSTEP_AGENT_NAME, else ClawTeam's CLAWTEAM_AGENT_NAME. */
+function agent(values: Values, required: string | null): string | undefined {
+  const name = str(values, 'as') ?? process.env.LOCKSTEP_AGENT_NAME ?? process.env.CLAWTEAM_AGENT_NAME;
+  if (!name && required) throw new InvalidInputError(`Say who is ${required}: add --as AGENT (or set LOCKSTEP_AGENT_NAME).`);
+  return name || undefined;
+}
+
+function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], what: string): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new InvalidInputError(`Unknown ${what} "${value}"; use one of: ${allowed.join(', ')}.`);
+  }
+  return value as T;
+}
+
+function manyOf<T extends string>(value: string | undefined, allowed: readonly T[], what: string): T[] | undefined {
+  return value === undefined ? undefined : value.split(',').map((v) => oneOf(v.trim(), allowed, what) as T);
+}
+
+function duration(value: string | undefined, what: string): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = parseDuration(value);
+  if (ms === null || ms <= 0) throw new InvalidInputError(`${what} must be a duration like 90s, 5m, 2h or 1d (got "${value}").`);
+  return ms;
+}
+
+function integer(value: string | undefined, what: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^-?\d+$/.test(value)) throw new InvalidInputError(`${what} must be a whole number (got "${value}").`);
+  return Number(value);
+}
+
+/** `--meta K=V`: V is read as JSON when it is JSON (numbers, true, null to delete, lists), else as text. */
+function metadata(values: Values): Record<string, unknown> | undefined {
+  const pairs = list(values, 'meta');
+  if (pairs.length === 0) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new InvalidInputError(`--meta takes KEY=VALUE (got "${pair}").`);
+    const raw = pair.slice(eq + 1);
+    let value: unknown = raw;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      // plain text
+    }
+    out[pair.slice(0, eq)] = value;
+  }
+  return out;
+}
+
+function guards(values: Values) {
+  return { expectVersion: str(values, 'expect'), token: integer(str(values, 'token'), '--token') };
+}
+
+const taskOut = (t: Awaited<ReturnType<LockstepStore['getTask']>>, sentence: string): Output => ({
+  json: t,
+  text: `${sentence}\n${formatTask(t)}`,
+});
+
+const COMMANDS: Record<string, Command> = {
+  'team create': {
+    usage: 'team create NAME [--description D] [--member NAME]...',
+    summary: 'Create a team (the first member leads it).',
+    positionals: ['NAME'],
+    options: { description: { type: 'string' }, member: { type: 'string', multiple: true } },
+    async run(store, [name], v) {
+      const team = await store.createTeam({
+        name,
+        description: str(v, 'description') ?? '',
+        members: list(v, 'member').map((m) => ({ name: m })),
+      });
+      return { json: team, text: `Created team ${team.name} with ${team.members.length} member(s).` };
+    },
+  },
+  'team list': {
+    usage: 'team list',
+    summary: 'List teams with task counts by status.',
+    positionals: [],
+    options: {},
+    async run(store) {
+      const result = await store.listTeams();
+      const warnings = result.problems.map((p) => `\nwarning: ${p.path}: ${p.reason}`).join('');
+      return { json: result, text: formatTeams(result.teams) + warnings };
+    },
+  },
+  'team show': {
+    usage: 'team show NAME',
+    summary: 'Show a team and its members.',
+    positionals: ['NAME'],
+    options: {},
+    async run(store, [name]) {
+      const team = await store.getTeam(name);
+      return { json: team, text: formatTeam(team) };
+    },
+  },
+  'team rename': {
+    usage: 'team rename NAME NEW_NAME',
+    summary: 'Rename a team (its folders move with it).',
+    positionals: ['NAME', 'NEW_NAME'],
+    options: {},
+    async run(store, [name, newName]) {
+      const team = await store.renameTeam(name, newName);
+      return { json: team, text: `Renamed team ${name} to ${team.name}.` };
+    },
+  },
+  'team delete': {
+    usage: 'team delete NAME',
+    summary: 'Delete a team and all its tasks.',
+    positionals: ['NAME'],
+    options: {},
+    async run(store, [name]) {
+      const result = await store.deleteTeam(name);
+      return { json: result, text: `Deleted team ${name} and its ${result.deletedTasks} task(s).` };
+    },
+  },
+  'team add-member': {
+    usage: 'team add-member TEAM NAME [--user U] [--type AGENT_TYPE]',
+    summary: 'Add a member to a team.',
+    positionals: ['TEAM', 'NAME'],
+    options: { user: { type: 'string' }, type: { type: 'string' } },
+    async run(store, [team, name], v) {
+      const config = await store.addMember(team, { name, user: str(v, 'user') ?? '', agentType: str(v, 'type') ?? 'general-purpose' });
+      return { json: config, text: `Added ${name} to team ${team}.` };
+    },
+  },
+  'team remove-member': {
+    usage: 'team remove-member TEAM NAME',
+    summary: 'Remove a member from a team (their tasks keep their owner).',
+    positionals: ['TEAM', 'NAME'],
+    options: {},
+    async run(store, [team, name]) {
+      const config = await store.removeMember(team, name);
+      return { json: config, text: `Removed ${name} from team ${team}.` };
+    },
+  },
+  'task create': {
+    usage: 'task create TEAM SUBJECT [--description D] [--priority P] [--owner O] [--blocked-by ID]... [--meta K=V]...',
+    summary: 'Create a task.',
+    positionals: ['TEAM', 'SUBJECT'],
+    options: {
+      description: { type: 'string' },
+      priority: { type: 'string' },
+      owner: { type: 'string' },
+      'blocked-by': { type: 'string', multiple: true },
+      meta: { type: 'string', multiple: true },
+    },
+    async run(store, [team, subject], v) {
+      const task = await store.createTask(team, {
+        subject,
+        description: str(v, 'description'),
+        priority: oneOf(str(v, 'priority'), TASK_PRIORITIES, 'priority'),
+        owner: str(v, 'owner'),
+        blockedBy: list(v, 'blocked-by'),
+        metadata: metadata(v),
+      });
+      return taskOut(task, `Created task ${task.id} in team ${team}.`);
+    },
+  },
+  'task list': {
+    usage: 'task list TEAM [--status S[,S]] [--owner O] [--priority P[,P]] [--locked-by A] [--text T]',
+    summary: 'List tasks, most urgent first; unreadable files are reported, not fatal.',
+    positionals: ['TEAM'],
+    options: {
+      status: { type: 'string' },
+      owner: { type: 'string' },
+      priority: { type: 'string' },
+      'locked-by': { type: 'string' },
+      text: { type: 'string' },
+    },
+    async run(store, [team], v) {
+      const result = await store.listTasks(team, {
+        status: manyOf(str(v, 'status'), TASK_STATUSES, 'status') as TaskStatus[] | undefined,
+        priority: manyOf(str(v, 'priority'), TASK_PRIORITIES, 'priority') as TaskPriority[] | undefined,
+        owner: str(v, 'owner'),
+        lockedBy: str(v, 'locked-by'),
+        text: str(v, 'text'),
+      });
+      return { json: result, text: formatTaskList(result) };
+    },
+  },
+  'task show': {
+    usage: 'task show TEAM ID',
+    summary: 'Show one task.',
+    positionals: ['TEAM', 'ID'],
+    options: {},
+    async run(store, [team, id]) {
+      const task = await store.getTask(team, id);
+      return { json: task, text: formatTask(task) };
+    },
+  },
+  'task update': {
+    usage:
+      'task update TEAM ID [--subject S] [--description D] [--priority P] [--owner O] [--status S] [--meta K=V]... ' +
+      '[--add-blocked-by ID]... [--remove-blocked-by ID]... [--add-blocks ID]... [--remove-blocks ID]... ' +
+      '[--as AGENT] [--force] [--expect VERSION] [--token N]',
+    summary: 'Change a task; --meta merges keys (K=null removes one).',
+    positionals: ['TEAM', 'ID'],
+    options: {
+      subject: { type: 'string' },
+      description: { type: 'string' },
+      priority: { type: 'string' },
+      owner: { type: 'string' },
+      status: { type: 'string' },
+      meta: { type: 'string', multiple: true },
+      'add-blocked-by': { type: 'string', multiple: true },
+      'remove-blocked-by': { type: 'string', multiple: true },
+      'add-blocks': { type: 'string', multiple: true },
+      'remove-blocks': { type: 'string', multiple: true },
+      ...actorOptions,
+    },
+    async run(store, [team, id], v) {
+      const optionalList = (key: string) => (list(v, key).length ? list(v, key) : undefined);
+      const task = await store.updateTask(
+        team,
+        id,
+        {
+          subject: str(v, 'subject'),
+          description: str(v, 'description'),
+          priority: oneOf(str(v, 'priority'), TASK_PRIORITIES, 'priority'),
+          owner: str(v, 'owner'),
+          status: oneOf(str(v, 'status'), TASK_STATUSES, 'status'),
+          metadata: metadata(v),
+          addBlockedBy: optionalList('add-blocked-by'),
+          removeBlockedBy: optionalList('remove-blocked-by'),
+          addBlocks: optionalList('add-blocks'),
+          removeBlocks: optionalList('remove-blocks'),
+        },
+        { agent: agent(v, null), force: v.force === true, ...guards(v) },
+      );
+      return taskOut(task, `Updated task ${task.id}.`);
+    },
+  },
+  'task claim': {
+    usage: 'task claim TEAM (ID | --next) --as AGENT [--force] [--lease DURATION] [--pid PID] [--expect VERSION]',
+    summary: 'Claim a task (or the most urgent available one with --next).',
+    positionals: ['TEAM', 'ID?'],
+    options: { next: { type: 'boolean' }, lease: { type: 'string' }, pid: { type: 'string' }, ...actorOptions },
+    async run(store, [team, id], v) {
+      const who = agent(v, 'claiming') as string;
+      const options = {
+        agent: who,
+        force: v.force === true,
+        leaseMs: duration(str(v, 'lease'), '--lease'),
+        pid: integer(str(v, 'pid'), '--pid'),
+        expectVersion: str(v, 'expect'),
+      };
+      if (v.next) {
+        if (id) throw new InvalidInputError('Give either a task ID or --next, not both.');
+        const task = await store.claimNextTask(team, options);
+        if (!task) return { json: null, text: `No task in team ${team} is available to claim.` };
+        return taskOut(task, `${who} claimed task ${task.id} (token ${claimToken(task)}).`);
+      }
+      if (!id) throw new InvalidInputError('Say which task to claim: give its ID, or --next for the most urgent available one.');
+      const task = await store.claimTask(team, id, options);
+      return taskOut(task, `${who} claimed task ${task.id} (token ${claimToken(task)}).`);
+    },
+  },
+  'task release': {
+    usage: 'task release TEAM ID --as AGENT [--force] [--token N] [--expect VERSION]',
+    summary: "Release a claim (another agent's only with --force).",
+    positionals: ['TEAM', 'ID'],
+    options: { ...actorOptions },
+    async run(store, [team, id], v) {
+      const task = await store.releaseTask(team, id, { agent: agent(v, 'releasing'), force: v.force === true, ...guards(v) });
+      return taskOut(task, `Released task ${task.id}.`);
+    },
+  },
+  'task complete': {
+    usage: 'task complete TEAM ID --as AGENT [--force] [--token N] [--expect VERSION]',
+    summary: 'Complete a task; tasks waiting only for it become pending.',
+    positionals: ['TEAM', 'ID'],
+    options: { ...actorOptions },
+    async run(store, [team, id], v) {
+      const task = await store.completeTask(team, id, { agent: agent(v, 'completing'), force: v.force === true, ...guards(v) });
+      return taskOut(task, `Completed task ${task.id}.`);
+    },
+  },
+  'task delete': {
+    usage: 'task delete TEAM ID [--as AGENT] [--force] [--expect VERSION]',
+    summary: 'Delete a task and every dependency link to it.',
+    positionals: ['TEAM', 'ID'],
+    options: { ...actorOptions },
+    async run(store, [team, id], v) {
+      const task = await store.deleteTask(team, id, { agent: agent(v, null), force: v.force === true, ...guards(v) });
+      return { json: { deleted: task.id }, text: `Deleted task ${task.id} (${task.subject}).` };
+    },
+  },
+  'task heartbeat': {
+    usage: 'task heartbeat TEAM ID --as AGENT [--lease DURATION] [--token N]',
+    summary: 'Renew the lease of your claim (default 5m).',
+    positionals: ['TEAM', 'ID'],
+    options: { lease: { type: 'string' }, ...actorOptions },
+    async run(store, [team, id], v) {
+      const task = await store.heartbeatTask(team, id, {
+        agent: agent(v, 'renewing the claim') as string,
+        leaseMs: duration(str(v, 'lease'), '--lease') ?? 300_000,
+        ...guards(v),
+      });
+      return taskOut(task, `Renewed the claim on task ${task.id}.`);
+    },
+  },
+  'task sweep': {
+    usage: 'task sweep TEAM [--older-than DURATION]',
+    summary: "Release claims whose holder is gone or whose lease expired; remove dead writers' temp files.",
+    positionals: ['TEAM'],
+    options: { 'older-than': { type: 'string' } },
+    async run(store, [team], v) {
+      const result = await store.sweepTeam(team, { olderThanMs: duration(str(v, 'older-than'), '--older-than') });
+      const lines = result.released.map((r) => `released ${r.taskId} (held by ${r.holder} since ${r.lockedAt}): ${r.reason}`);
+      lines.push(...result.removedTempFiles.map((f) => `removed temp file ${f}`));
+      return { json: result, text: lines.length ? lines.join('\n') : `Nothing to sweep in team ${team}.` };
+    },
+  },
+};
+
+function claimToken(task: { metadata: Record<string, unknown> }): string {
+  const meta = task.metadata.lockstep as { claim?: { token?: number } } | undefined;
+  return String(meta?.claim?.token ?? '?');
+}
+
+function helpText(): string {
+  const lines = Object.values(COMMANDS).map((c) => `  lockstep ${c.usage}\n      ${c.summary}`);
+  return [
+    'lockstep — the Lockstep task store from the command line (ClawTeam-compatible data folder).',
+    '',
+    'Usage:',
+    ...lines,
+    '',
+    'Every command takes --data-dir DIR (else LOCKSTEP_DATA_DIR, CLAWTEAM_DATA_DIR, ~/.clawteam/config.json, ~/.clawteam)',
+    'and --json (exactly one JSON document on stdout). Exit codes: 0 ok, 2 invalid input, 3 task locked, 4 not found, 1 other.',
+  ].join('\n');
+}
+
+export async function runCli(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+  const json = argv.includes('--json');
+  try {
+    // Global options may come before the command words: move them after.
+    const leading: string[] = [];
+    let rest = argv;
+    while (rest.length && rest[0].startsWith('--')) {
+      const takesValue = rest[0] === '--data-dir';
+      leading.push(...rest.slice(0, takesValue ? 2 : 1));
+      rest = rest.slice(takesValue ? 2 : 1);
+    }
+    argv = [...rest.slice(0, 2), ...leading, ...rest.slice(2)];
+    const key = argv.slice(0, 2).join(' ');
+    const command = COMMANDS[key];
+    if (!command) {
+      if (rest.length === 0 || ['help', '--help', '-h'].includes(rest[0]) || leading.includes('--help')) {
+        out.write(`${helpText()}\n`);
+        return 0;
+      }
+      throw new InvalidInputError(`Unknown command "${argv.slice(0, 2).join(' ')}". Run "lockstep --help" for the list.`);
+    }
+    let parsed;
+    try {
+      parsed = parseArgs({ args: argv.slice(2), options: { ...common, ...command.options }, allowPositionals: true, strict: true });
+    } catch (e) {
+      throw new InvalidInputError(`${(e as Error).message.replace(/\. To specify.*$/s, '')}. Usage: lockstep ${command.usage}`);
+    }
+    const values = parsed.values as Values;
+    if (values.help) {
+      out.write(`lockstep ${command.usage}\n  ${command.summary}\n`);
+      return 0;
+    }
+    const required = command.positionals.filter((p) => !p.endsWith('?')).length;
+    if (parsed.positionals.length < required || parsed.positionals.length > command.positionals.length) {
+      throw new InvalidInputError(`Expected ${command.positionals.join(' ')}. Usage: lockstep ${command.usage}`);
+    }
+    const store = new LockstepStore({ dataDir: resolveDataDir({ flag: str(values, 'data-dir') }).dir, lock: { app: 'lockstep-cli' } });
+    await waitAtBarrier();
+    const result = await command.run(store, parsed.positionals, values);
+    out.write(json ? `${JSON.stringify(result.json)}\n` : `${result.text}\n`);
+    return 0;
+  } catch (e) {
+    const error = toSerializedError(e);
+    if (json) out.write(`${JSON.stringify({ error })}\n`);
+    else err.write(`lockstep: ${error.message}\n`);
+    return EXIT_CODES[error.code] ?? 1;
+  }
+}

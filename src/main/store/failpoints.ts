@@ -1,0 +1,25 @@
+import * as fs from 'fs';
+
+/**
+ * Failpoints for process-level tests, read from the environment. They let a test widen a race window (hold the
+ * team lock before saving) or line racers up at a barrier, without timing guesses. Unset in normal use.
+ */
+export function delayBeforeSaveMs(): number {
+  const value = Number(process.env.LOCKSTEP_FAILPOINT_DELAY_BEFORE_SAVE_MS ?? 0);
+  return Number.isFinite(value) && value > 0 ? value : 0;
+}
+
+export function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * When LOCKSTEP_FAILPOINT_BARRIER names a file: announce readiness with `<file>.ready.<pid>`, then wait until the
+ * file exists, so several processes can be released at the same moment.
+ */
+export async function waitAtBarrier(): Promise<void> {
+  const barrier = process.env.LOCKSTEP_FAILPOINT_BARRIER;
+  if (!barrier) return;
+  fs.writeFileSync(`${barrier}.ready.${process.pid}`, '');
+  while (!fs.existsSync(barrier)) await new Promise((r) => setTimeout(r, 2));
+}

@@ -1,0 +1,354 @@
+import { randomBytes } from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import {
+  PRIORITY_RANK,
+  emptyCounts,
+  inboxName,
+  leaderOf,
+  type FileProblem,
+  type Member,
+  type TaskList,
+  type TeamConfig,
+  type TeamSummary,
+  type VersionedTask,
+} from '../../shared/domain';
+import { AlreadyExistsError, CorruptFileError, InvalidInputError, NotFoundError } from '../../shared/errors';
+import { assertName } from '../../shared/names';
+import {
+  createTaskInputSchema,
+  createTeamInputSchema,
+  newMemberSchema,
+  parseInput,
+  taskFilterSchema,
+  updateTaskPatchSchema,
+  type CreateTaskInput,
+  type CreateTeamInput,
+  type NewMember,
+  type TaskFilter,
+  type UpdateTaskPatch,
+} from '../../shared/schemas';
+import { nowTimestamp, parseTimestamp } from '../../shared/time';
+import { StorePaths } from './paths';
+import { readTeamConfig, writeTeamConfig, type LoadedTeamConfig } from './team-config';
+import { DEFAULT_LOCK_OPTIONS, type TeamLockOptions } from './team-lock';
+import { TeamWriter } from './team-writer';
+import { readTaskFile, TaskFolderScanner, withVersion } from './task-files';
+import * as ops from './task-ops';
+
+export interface StoreOptions {
+  dataDir: string;
+  lock?: Partial<TeamLockOptions>;
+  /** Host name recorded in claims that name a process (defaults to os.hostname()). */
+  host?: string;
+}
+
+export interface SweepRequest {
+  olderThanMs?: number;
+  tempFileAgeMs?: number;
+}
+
+/**
+ * The task store: one data folder in ClawTeam's layout. Reads take no lock (every writer replaces files atomically);
+ * every mutation runs inside the team's write lock via its TeamWriter and re-reads what it changes there.
+ */
+export class LockstepStore {
+  readonly paths: StorePaths;
+  private readonly lockOptions: TeamLockOptions;
+  private readonly writers = new Map<string, TeamWriter>();
+  private readonly scanner = new TaskFolderScanner();
+  private readonly host: string;
+
+  constructor(options: StoreOptions) {
+    this.paths = new StorePaths(path.resolve(options.dataDir));
+    this.lockOptions = { ...DEFAULT_LOCK_OPTIONS, ...options.lock };
+    this.host = options.host ?? os.hostname();
+  }
+
+  private writer(team: string): TeamWriter {
+    assertName(team, 'team');
+    let w = this.writers.get(team);
+    if (!w) {
+      w = new TeamWriter(team, this.paths, this.scanner, this.lockOptions);
+      this.writers.set(team, w);
+    }
+    return w;
+  }
+
+  // ---------------------------------------------------------------- teams
+
+  async listTeams(): Promise<{ teams: TeamSummary[]; problems: FileProblem[] }> {
+    const teams: TeamSummary[] = [];
+    const problems: FileProblem[] = [];
+    let names: string[] = [];
+    try {
+      names = fs.readdirSync(this.paths.teamsDir());
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    for (const name of names.sort()) {
+      if (assertSafe(name) === null) continue;
+      let loaded: LoadedTeamConfig | undefined;
+      try {
+        loaded = readTeamConfig(this.paths.teamConfig(name));
+      } catch (err) {
+        if (err instanceof CorruptFileError) problems.push({ path: String(err.details.path), reason: String(err.details.reason) });
+        else throw err;
+        continue;
+      }
+      if (!loaded) continue;
+      const { tasks, problems: taskProblems } = await this.listTasks(name);
+      const counts = emptyCounts();
+      for (const t of tasks) counts[t.status]++;
+      problems.push(...taskProblems);
+      teams.push({
+        name,
+        description: loaded.config.description,
+        memberCount: loaded.config.members.length,
+        leader: leaderOf(loaded.config)?.name ?? '',
+        counts,
+      });
+    }
+    return { teams, problems };
+  }
+
+  async getTeam(team: string): Promise<TeamConfig> {
+    const loaded = readTeamConfig(this.paths.teamConfig(assertName(team, 'team')));
+    if (!loaded) throw new NotFoundError(`Team ${team} does not exist.`, { team });
+    return loaded.config;
+  }
+
+  async createTeam(input: CreateTeamInput): Promise<TeamConfig> {
+    const values = parseInput(createTeamInputSchema, input, 'team');
+    const names = values.members.map((m) => m.name);
+    const dup = names.find((n, i) => names.indexOf(n) !== i);
+    if (dup) throw new InvalidInputError(`Member ${dup} is listed twice.`, { member: dup });
+    return this.writer(values.name).mutateDirect(() => {
+      const configPath = this.paths.teamConfig(values.name);
+      if (fs.existsSync(configPath)) throw new AlreadyExistsError(`Team ${values.name} already exists.`, { team: values.name });
+      const now = nowTimestamp();
+      const members = values.members.map((m) => newMember(m, now));
+      const config: TeamConfig = {
+        name: values.name,
+        description: values.description,
+        leadAgentId: members[0]?.agentId ?? '',
+        createdAt: now,
+        members,
+        budgetCents: 0,
+      };
+      fs.mkdirSync(this.paths.teamDir(values.name), { recursive: true });
+      for (const m of members) fs.mkdirSync(this.paths.inboxDir(values.name, inboxName(m)), { recursive: true });
+      writeTeamConfig(configPath, { config, extra: {}, memberExtras: [] });
+      return config;
+    }, true);
+  }
+
+  async renameTeam(team: string, newName: string): Promise<TeamConfig> {
+    assertName(team, 'team');
+    assertName(newName, 'team');
+    if (team === newName) throw new InvalidInputError(`Team ${team} already has that name.`);
+    return this.writer(team).mutateDirect(() => {
+      const loaded = this.requireTeam(team);
+      if (fs.existsSync(this.paths.teamDir(newName)) || fs.existsSync(this.paths.tasksDir(newName))) {
+        throw new AlreadyExistsError(`A team named ${newName} already exists.`, { team: newName });
+      }
+      loaded.config.name = newName;
+      writeTeamConfig(this.paths.teamConfig(team), loaded);
+      fs.renameSync(this.paths.teamDir(team), this.paths.teamDir(newName));
+      fs.renameSync(this.paths.tasksDir(team), this.paths.tasksDir(newName));
+      // Our lock folder moved with the tasks; it is ours, so remove it rather than leave it to go stale.
+      fs.rmSync(this.paths.writeLock(newName), { recursive: true, force: true });
+      this.writers.delete(team);
+      return loaded.config;
+    });
+  }
+
+  async deleteTeam(team: string): Promise<{ team: string; deletedTasks: number }> {
+    assertName(team, 'team');
+    const result = await this.writer(team).mutateDirect(() => {
+      const tasksDir = this.paths.tasksDir(team);
+      const hasConfig = fs.existsSync(this.paths.teamConfig(team));
+      const lockName = path.basename(this.paths.writeLock(team));
+      const entries = fs.existsSync(tasksDir) ? fs.readdirSync(tasksDir) : [];
+      if (!hasConfig && entries.every((e) => e === lockName)) throw new NotFoundError(`Team ${team} does not exist.`, { team });
+      fs.rmSync(this.paths.teamDir(team), { recursive: true, force: true });
+      let deletedTasks = 0;
+      for (const entry of entries) {
+        if (entry === lockName) continue;
+        if (entry.startsWith('task-') && entry.endsWith('.json')) deletedTasks++;
+        fs.rmSync(path.join(tasksDir, entry), { recursive: true, force: true });
+      }
+      return { team, deletedTasks };
+    });
+    fs.rmSync(this.paths.tasksDir(team), { recursive: true, force: true });
+    this.writers.delete(team);
+    return result;
+  }
+
+  async addMember(team: string, member: NewMember): Promise<TeamConfig> {
+    const values = parseInput(newMemberSchema, member, 'member');
+    return this.writer(team).mutateDirect(() => {
+      const loaded = this.requireTeam(team);
+      if (loaded.config.members.some((m) => m.name === values.name)) {
+        throw new AlreadyExistsError(`${values.name} is already a member of team ${team}.`, { team, member: values.name });
+      }
+      const added = newMember(values, nowTimestamp());
+      loaded.config.members.push(added);
+      if (!loaded.config.leadAgentId) loaded.config.leadAgentId = added.agentId;
+      fs.mkdirSync(this.paths.inboxDir(team, inboxName(added)), { recursive: true });
+      writeTeamConfig(this.paths.teamConfig(team), loaded);
+      return loaded.config;
+    });
+  }
+
+  async removeMember(team: string, name: string): Promise<TeamConfig> {
+    assertName(name, 'member');
+    return this.writer(team).mutateDirect(() => {
+      const loaded = this.requireTeam(team);
+      const index = loaded.config.members.findIndex((m) => m.name === name);
+      if (index < 0) throw new NotFoundError(`${name} is not a member of team ${team}.`, { team, member: name });
+      loaded.config.members.splice(index, 1);
+      loaded.memberExtras.splice(index, 1);
+      writeTeamConfig(this.paths.teamConfig(team), loaded);
+      return loaded.config;
+    });
+  }
+
+  private requireTeam(team: string): LoadedTeamConfig {
+    const loaded = readTeamConfig(this.paths.teamConfig(team));
+    if (!loaded) throw new NotFoundError(`Team ${team} does not exist.`, { team });
+    return loaded;
+  }
+
+  // ---------------------------------------------------------------- task reads
+
+  async listTasks(team: string, filter: TaskFilter = {}): Promise<TaskList> {
+    assertName(team, 'team');
+    const f = parseInput(taskFilterSchema, filter, 'filter');
+    const dir = this.paths.tasksDir(team);
+    if (!fs.existsSync(dir) && !fs.existsSync(this.paths.teamConfig(team))) {
+      throw new NotFoundError(`Team ${team} does not exist.`, { team });
+    }
+    const { loaded, problems } = this.scanner.scan(dir);
+    const text = f.text?.toLowerCase();
+    const tasks = loaded
+      .map(withVersion)
+      .filter(
+        (t) =>
+          (!f.status || f.status.includes(t.status)) &&
+          (!f.priority || f.priority.includes(t.priority)) &&
+          (f.owner === undefined || t.owner === f.owner) &&
+          (f.lockedBy === undefined || t.lockedBy === f.lockedBy) &&
+          (!text || `${t.id} ${t.subject} ${t.description}`.toLowerCase().includes(text)),
+      )
+      .sort(
+        (a, b) =>
+          PRIORITY_RANK[b.priority] - PRIORITY_RANK[a.priority] ||
+          (parseTimestamp(a.createdAt) ?? 0) - (parseTimestamp(b.createdAt) ?? 0) ||
+          a.id.localeCompare(b.id),
+      );
+    return { tasks, problems };
+  }
+
+  async getTask(team: string, id: string): Promise<VersionedTask> {
+    const read = readTaskFile(this.paths.taskFile(team, id), assertName(id, 'task id'));
+    if (read.kind === 'ok') return withVersion(read.loaded);
+    if (read.kind === 'problem') throw new CorruptFileError(read.problem.path, read.problem.reason);
+    throw new NotFoundError(`Task ${id} does not exist in team ${team}.`, { team, taskId: id });
+  }
+
+  // ---------------------------------------------------------------- task mutations
+
+  async createTask(team: string, input: CreateTaskInput): Promise<VersionedTask> {
+    const values = parseInput(createTaskInputSchema, input, 'task');
+    return this.writer(team).mutate((tx) => ops.createTask(tx, values));
+  }
+
+  async updateTask(team: string, id: string, patch: UpdateTaskPatch, options: ops.ActorOptions = {}): Promise<VersionedTask> {
+    assertName(id, 'task id');
+    const values = parseInput(updateTaskPatchSchema, patch, 'update');
+    if (Object.keys(values).length === 0) throw new InvalidInputError('Nothing to update: give at least one field to change.');
+    checkActor(options.agent);
+    return this.writer(team).mutate((tx) => ops.updateTask(tx, id, values, options));
+  }
+
+  async claimTask(team: string, id: string, options: ops.ClaimOptions): Promise<VersionedTask> {
+    assertName(id, 'task id');
+    const claim = this.claimOptions(options);
+    return this.writer(team).mutate((tx) => ops.claimTask(tx, id, claim));
+  }
+
+  async claimNextTask(team: string, options: ops.ClaimOptions): Promise<VersionedTask | null> {
+    const claim = this.claimOptions(options);
+    return this.writer(team).mutate((tx) => ops.claimNextTask(tx, claim));
+  }
+
+  async releaseTask(team: string, id: string, options: ops.ActorOptions): Promise<VersionedTask> {
+    assertName(id, 'task id');
+    checkActor(options.agent);
+    return this.writer(team).mutate((tx) => ops.releaseTask(tx, id, options));
+  }
+
+  async completeTask(team: string, id: string, options: ops.ActorOptions): Promise<VersionedTask> {
+    assertName(id, 'task id');
+    checkActor(options.agent);
+    return this.writer(team).mutate((tx) => ops.completeTask(tx, id, options));
+  }
+
+  async deleteTask(team: string, id: string, options: ops.ActorOptions = {}): Promise<VersionedTask> {
+    assertName(id, 'task id');
+    checkActor(options.agent);
+    return this.writer(team).mutate((tx) => ops.deleteTask(tx, id, options));
+  }
+
+  async heartbeatTask(team: string, id: string, options: ops.ClaimOptions & { leaseMs: number }): Promise<VersionedTask> {
+    assertName(id, 'task id');
+    const claim = this.claimOptions(options);
+    return this.writer(team).mutate((tx) => ops.heartbeatTask(tx, id, { ...claim, leaseMs: options.leaseMs }));
+  }
+
+  async sweepTeam(team: string, request: SweepRequest = {}): Promise<ops.SweepResult> {
+    if (request.olderThanMs !== undefined && !(request.olderThanMs >= 0)) {
+      throw new InvalidInputError('The age limit of a sweep must be zero or more.');
+    }
+    return this.writer(team).mutate((tx) =>
+      ops.sweepTeam(tx, {
+        olderThanMs: request.olderThanMs,
+        host: this.host,
+        isProcessAlive: ops.isProcessAlive,
+        tempFileAgeMs: request.tempFileAgeMs ?? 60_000,
+      }),
+    );
+  }
+
+  private claimOptions(options: ops.ClaimOptions): ops.ClaimOptions {
+    assertName(options.agent, 'agent');
+    if (options.leaseMs !== undefined && !(options.leaseMs > 0 && options.leaseMs <= 7 * 86_400_000)) {
+      throw new InvalidInputError('A lease must be longer than 0 and at most 7 days.');
+    }
+    if (options.pid !== undefined && !(Number.isInteger(options.pid) && options.pid > 0)) {
+      throw new InvalidInputError(`A holder pid must be a positive whole number (got ${options.pid}).`);
+    }
+    if (options.token !== undefined && !Number.isInteger(options.token)) {
+      throw new InvalidInputError('A claim token must be a whole number.');
+    }
+    return { ...options, host: options.pid !== undefined ? options.host ?? this.host : undefined };
+  }
+}
+
+function checkActor(agent: string | undefined): void {
+  if (agent !== undefined) assertName(agent, 'agent');
+}
+
+function assertSafe(name: string): string | null {
+  try {
+    return assertName(name, 'team');
+  } catch {
+    return null;
+  }
+}
+
+function newMember(m: { name: string; user: string; agentType: string }, now: string): Member {
+  return { name: m.name, user: m.user, agentId: randomBytes(6).toString('hex'), agentType: m.agentType, joinedAt: now };
+}

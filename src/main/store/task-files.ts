@@ -1,0 +1,134 @@
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import writeFileAtomic from 'write-file-atomic';
+import { TASK_FIELDS, type FileProblem, type Task, type VersionedTask } from '../../shared/domain';
+import { describeSchemaProblem, taskFileSchema } from '../../shared/schemas';
+import { taskIdFromFileName } from './paths';
+
+/** A task file as read: the known fields, the unknown ones (kept on rewrite), and the version of its bytes. */
+export interface LoadedTask {
+  task: Task;
+  extra: Record<string, unknown>;
+  version: string;
+  path: string;
+}
+
+export type TaskFileRead = { kind: 'ok'; loaded: LoadedTask } | { kind: 'missing' } | { kind: 'problem'; problem: FileProblem };
+
+export function versionOf(bytes: Buffer | string): string {
+  return createHash('sha1').update(bytes).digest('hex').slice(0, 16);
+}
+
+export function withVersion(loaded: LoadedTask): VersionedTask {
+  return { ...loaded.task, version: loaded.version };
+}
+
+/** Parses one task file's bytes. `expectedId` comes from the file name; a file claiming another id is a problem. */
+export function parseTaskBytes(bytes: Buffer, filePath: string, expectedId: string): TaskFileRead {
+  let json: unknown;
+  try {
+    json = JSON.parse(bytes.toString('utf8'));
+  } catch (err) {
+    const reason = bytes.length === 0 ? 'the file is empty' : `not valid JSON (${(err as Error).message})`;
+    return { kind: 'problem', problem: { path: filePath, reason } };
+  }
+  const parsed = taskFileSchema.safeParse(json);
+  if (!parsed.success) {
+    return { kind: 'problem', problem: { path: filePath, reason: `not a task (${describeSchemaProblem(parsed.error)})` } };
+  }
+  const all = parsed.data as Record<string, unknown>;
+  if (all.id !== expectedId) {
+    return {
+      kind: 'problem',
+      problem: { path: filePath, reason: `its id "${String(all.id)}" does not match its file name (task-${expectedId}.json)` },
+    };
+  }
+  const task = {} as Record<string, unknown>;
+  const extra: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(all)) {
+    if ((TASK_FIELDS as readonly string[]).includes(key)) task[key] = value;
+    else extra[key] = value;
+  }
+  return { kind: 'ok', loaded: { task: task as unknown as Task, extra, version: versionOf(bytes), path: filePath } };
+}
+
+export function readTaskFile(filePath: string, expectedId: string): TaskFileRead {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(filePath);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
+    throw err;
+  }
+  return parseTaskBytes(bytes, filePath, expectedId);
+}
+
+/** ClawTeam's layout: its fields in its order, pretty-printed with indent 2, no trailing newline; unknown fields after. */
+export function serializeTask(task: Task, extra: Record<string, unknown>): string {
+  const ordered: Record<string, unknown> = {};
+  for (const key of TASK_FIELDS) ordered[key] = task[key];
+  for (const [key, value] of Object.entries(extra)) if (!(key in ordered)) ordered[key] = value;
+  return JSON.stringify(ordered, null, 2);
+}
+
+/**
+ * Unique temp file in the same folder + fsync + rename (write-file-atomic): a reader sees the old or the new
+ * file, never a torn one. Sync on purpose: it runs inside the team lock, where thread-pool hops only add latency.
+ */
+export function writeFileDurably(filePath: string, data: string): void {
+  writeFileAtomic.sync(filePath, data, { fsync: true });
+}
+
+interface CacheEntry {
+  key: string;
+  read: TaskFileRead;
+}
+
+/**
+ * Reads every task file of a folder. Files whose inode, size and mtime are unchanged since the last scan are not
+ * parsed again: every writer (ours, ClawTeam's) replaces a file with a new inode, so the stat proves it is the same.
+ */
+export class TaskFolderScanner {
+  private readonly cache = new Map<string, CacheEntry>();
+
+  scan(dir: string): { loaded: LoadedTask[]; problems: FileProblem[] } {
+    const loaded: LoadedTask[] = [];
+    const problems: FileProblem[] = [];
+    let names: string[];
+    try {
+      names = fs.readdirSync(dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { loaded, problems };
+      throw err;
+    }
+    const seen = new Set<string>();
+    for (const name of names) {
+      const id = taskIdFromFileName(name);
+      if (id === null) continue;
+      const filePath = path.join(dir, name);
+      seen.add(filePath);
+      const read = this.readCached(filePath, id);
+      if (read.kind === 'ok') loaded.push(read.loaded);
+      else if (read.kind === 'problem') problems.push(read.problem);
+    }
+    for (const key of this.cache.keys()) if (key.startsWith(dir + path.sep) && !seen.has(key)) this.cache.delete(key);
+    return { loaded, problems };
+  }
+
+  private readCached(filePath: string, id: string): TaskFileRead {
+    let stat: fs.BigIntStats;
+    try {
+      stat = fs.statSync(filePath, { bigint: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
+      throw err;
+    }
+    const key = `${stat.ino}:${stat.size}:${stat.mtimeNs}`;
+    const cached = this.cache.get(filePath);
+    if (cached && cached.key === key) return cached.read;
+    const read = readTaskFile(filePath, id);
+    if (read.kind !== 'missing') this.cache.set(filePath, { key, read });
+    return read;
+  }
+}

@@ -1,0 +1,489 @@
+import { randomBytes } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import { PRIORITY_RANK, type ClaimInfo, type Task, type TaskStatus, type VersionedTask } from '../../shared/domain';
+import {
+  ClaimLostError,
+  ConflictError,
+  InvalidInputError,
+  NotFoundError,
+  TaskLockError,
+} from '../../shared/errors';
+import { LOCKSTEP_META_KEY } from '../../shared/domain';
+import type { createTaskInputSchema, updateTaskPatchSchema } from '../../shared/schemas';
+import { formatTimestamp, parseTimestamp } from '../../shared/time';
+import type { z } from 'zod';
+import { clearClaim, currentClaim, leaseExpired, lockstepMeta, setLockstepMeta } from './claims';
+import { isTempFileName } from './paths';
+import { withVersion, type LoadedTask } from './task-files';
+import type { TeamTransaction } from './team-writer';
+
+/** Conditions every write may carry. */
+export interface WriteGuards {
+  /** Apply only if the task is still at this version (hash of its file), else CONFLICT. */
+  expectVersion?: string;
+  /** The caller's fencing number from its claim; a write after the claim was taken over is CLAIM_LOST. */
+  token?: number;
+}
+
+export interface ActorOptions extends WriteGuards {
+  /** Who is acting (agent name). */
+  agent?: string;
+  /** Act even though another agent holds the claim. */
+  force?: boolean;
+}
+
+export interface ClaimOptions extends WriteGuards {
+  agent: string;
+  force?: boolean;
+  /** Lease length; the holder renews it with heartbeat, and once expired the claim may be taken over. */
+  leaseMs?: number;
+  /** The process holding the claim (defaults to none: the claim then outlives the CLI call that made it). */
+  pid?: number;
+  host?: string;
+}
+
+export type CreateTaskValues = z.output<typeof createTaskInputSchema>;
+export type UpdateTaskValues = z.output<typeof updateTaskPatchSchema>;
+
+function micros(ts: string): number {
+  return parseTimestamp(ts) ?? 0;
+}
+
+function requireTask(tx: TeamTransaction, id: string): LoadedTask {
+  const loaded = tx.getTask(id);
+  if (!loaded) throw new NotFoundError(`Task ${id} does not exist in team ${tx.team}.`, { team: tx.team, taskId: id });
+  return loaded;
+}
+
+function checkGuards(tx: TeamTransaction, loaded: LoadedTask, guards: WriteGuards): void {
+  const { task } = loaded;
+  if (guards.expectVersion !== undefined && guards.expectVersion !== loaded.version) {
+    const holder = task.lockedBy ? `, claimed by ${task.lockedBy}` : '';
+    throw new ConflictError(
+      `Task ${task.id} changed since you read it (now ${task.status}${holder}, updated ${task.updatedAt || 'at an unknown time'}). Reload it and try again.`,
+      { team: tx.team, taskId: task.id, expected: guards.expectVersion, current: withVersion(loaded) },
+    );
+  }
+  if (guards.token !== undefined) {
+    const claim = currentClaim(task);
+    if (!claim || claim.token !== guards.token) {
+      const now = claim ? `${claim.agent} holds it with token ${claim.token}` : task.lockedBy ? `${task.lockedBy} holds it` : 'nobody holds it';
+      throw new ClaimLostError(
+        `Your claim on task ${task.id} (token ${guards.token}) is no longer valid: ${now}. Stop working on it, or claim it again.`,
+        { team: tx.team, taskId: task.id, token: guards.token, holder: task.lockedBy, currentToken: claim?.token ?? null },
+      );
+    }
+  }
+}
+
+/** Refuses to act on a task another agent has claimed, unless forced. */
+function checkHolder(tx: TeamTransaction, task: Task, agent: string | undefined, force: boolean | undefined): void {
+  if (task.lockedBy && task.lockedBy !== agent && !force) {
+    throw new TaskLockError(tx.team, task.id, task.lockedBy, task.lockedAt);
+  }
+}
+
+function newTaskId(tx: TeamTransaction): string {
+  for (;;) {
+    const id = randomBytes(4).toString('hex');
+    if (!tx.getTask(id)) return id;
+  }
+}
+
+function isLive(tx: TeamTransaction, id: string): LoadedTask | undefined {
+  return tx.getTask(id);
+}
+
+/** Follows blockedBy links from `start`; true if `target` is reached (adding target→start would close a cycle). */
+function reaches(tx: TeamTransaction, start: string, target: string): boolean {
+  const graph = new Map(tx.allTasks().loaded.map((l) => [l.task.id, l.task.blockedBy]));
+  const seen = new Set<string>();
+  const stack = [start];
+  while (stack.length) {
+    const id = stack.pop() as string;
+    if (id === target) return true;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    for (const next of graph.get(id) ?? []) stack.push(next);
+  }
+  return false;
+}
+
+/** Records that `blocked` waits for `blocker` on both sides, refusing self-links, unknown ids, cycles and finished blockers. */
+function linkDependency(tx: TeamTransaction, blocked: Task, blocker: Task): void {
+  if (blocked.id === blocker.id) throw new InvalidInputError(`Task ${blocked.id} cannot block itself.`, { taskId: blocked.id });
+  if (blocker.status === 'completed') {
+    throw new InvalidInputError(`Task ${blocker.id} is already completed, so it cannot block task ${blocked.id}.`, {
+      taskId: blocked.id,
+      blocker: blocker.id,
+    });
+  }
+  if (reaches(tx, blocker.id, blocked.id)) {
+    throw new InvalidInputError(
+      `Task ${blocked.id} cannot wait for task ${blocker.id}: ${blocker.id} already waits (directly or not) for ${blocked.id}, which would be a cycle.`,
+      { taskId: blocked.id, blocker: blocker.id },
+    );
+  }
+  if (!blocked.blockedBy.includes(blocker.id)) blocked.blockedBy.push(blocker.id);
+  if (!blocker.blocks.includes(blocked.id)) blocker.blocks.push(blocked.id);
+  if (blocked.status === 'pending') blocked.status = 'blocked';
+}
+
+function requireExisting(tx: TeamTransaction, id: string, role: string): LoadedTask {
+  const loaded = isLive(tx, id);
+  if (!loaded) throw new InvalidInputError(`${role} ${id} does not exist in team ${tx.team}.`, { taskId: id });
+  return loaded;
+}
+
+/** A blocked task with nothing left to wait for becomes pending (ClawTeam's rule). */
+function settleBlocked(task: Task): void {
+  if (task.status === 'blocked' && task.blockedBy.length === 0) task.status = 'pending';
+}
+
+export function createTask(tx: TeamTransaction, input: CreateTaskValues): VersionedTask {
+  if ((input.metadata as Record<string, unknown>)[LOCKSTEP_META_KEY] !== undefined) {
+    throw new InvalidInputError(`metadata.${LOCKSTEP_META_KEY} is reserved for Lockstep's own bookkeeping.`);
+  }
+  const task: Task = {
+    id: newTaskId(tx),
+    subject: input.subject,
+    description: input.description,
+    status: 'pending',
+    priority: input.priority,
+    owner: input.owner,
+    lockedBy: '',
+    lockedAt: '',
+    blocks: [],
+    blockedBy: [],
+    startedAt: '',
+    createdAt: tx.now,
+    updatedAt: tx.now,
+    metadata: { ...input.metadata },
+  };
+  const blockers = [...new Set(input.blockedBy)].map((id) => requireExisting(tx, id, 'Blocking task'));
+  for (const blocker of blockers) {
+    linkDependency(tx, task, blocker.task);
+    blocker.task.updatedAt = tx.now;
+    tx.putTask(blocker.task, blocker.extra);
+  }
+  return withVersion(tx.putTask(task, {}));
+}
+
+/** Claims: in_progress, lockedBy/lockedAt, startedAt once, owner defaults to the claimer, a new fencing number. */
+function applyClaim(tx: TeamTransaction, loaded: LoadedTask, options: ClaimOptions): void {
+  const { task } = loaded;
+  const nowMicros = micros(tx.now);
+  if (task.status === 'completed') {
+    throw new InvalidInputError(`Task ${task.id} is already completed; set it back to pending before claiming it.`, {
+      taskId: task.id,
+    });
+  }
+  const waitingFor = task.blockedBy.filter((id) => {
+    const blocker = tx.getTask(id);
+    return blocker && blocker.task.status !== 'completed';
+  });
+  if (waitingFor.length > 0 && !options.force) {
+    throw new InvalidInputError(`Task ${task.id} is blocked by ${waitingFor.join(', ')}; finish those first or force the claim.`, {
+      taskId: task.id,
+      blockedBy: waitingFor,
+    });
+  }
+  const claim = currentClaim(task);
+  const sameHolder = task.lockedBy === options.agent;
+  if (task.lockedBy && !sameHolder && !options.force && !leaseExpired(claim, nowMicros)) {
+    throw new TaskLockError(tx.team, task.id, task.lockedBy, task.lockedAt);
+  }
+  const meta = lockstepMeta(task);
+  const keepClaim = sameHolder && claim !== null;
+  const token = keepClaim ? claim.token : (meta.fence ?? 0) + 1;
+  const at = sameHolder && task.lockedAt ? task.lockedAt : tx.now;
+  const next: ClaimInfo = { agent: options.agent, at, token };
+  if (options.pid !== undefined) {
+    next.pid = options.pid;
+    next.host = options.host;
+  }
+  if (options.leaseMs !== undefined) next.leaseUntil = formatTimestamp(nowMicros + options.leaseMs * 1000);
+  task.status = 'in_progress';
+  task.lockedBy = options.agent;
+  task.lockedAt = at;
+  if (!task.startedAt) task.startedAt = tx.now;
+  if (!task.owner) task.owner = options.agent;
+  task.updatedAt = tx.now;
+  setLockstepMeta(task, { ...meta, fence: Math.max(meta.fence ?? 0, token), claim: next });
+}
+
+export function claimTask(tx: TeamTransaction, id: string, options: ClaimOptions): VersionedTask {
+  const loaded = requireTask(tx, id);
+  checkGuards(tx, loaded, { expectVersion: options.expectVersion });
+  applyClaim(tx, loaded, options);
+  return withVersion(tx.putTask(loaded.task, loaded.extra));
+}
+
+/** The next task to work on: pending, unclaimed, nothing unfinished to wait for; most urgent, then oldest. */
+export function claimNextTask(tx: TeamTransaction, options: ClaimOptions): VersionedTask | null {
+  const { loaded } = tx.allTasks();
+  const status = new Map(loaded.map((l) => [l.task.id, l.task.status]));
+  const candidates = loaded
+    .filter(
+      ({ task }) =>
+        task.status === 'pending' &&
+        !task.lockedBy &&
+        task.blockedBy.every((b) => status.get(b) === undefined || status.get(b) === 'completed'),
+    )
+    .sort(
+      (a, b) =>
+        PRIORITY_RANK[b.task.priority] - PRIORITY_RANK[a.task.priority] ||
+        micros(a.task.createdAt) - micros(b.task.createdAt) ||
+        a.task.id.localeCompare(b.task.id),
+    );
+  for (const candidate of candidates) {
+    const fresh = tx.getTask(candidate.task.id); // read in full, not from the scan's cache
+    if (!fresh || fresh.task.status !== 'pending' || fresh.task.lockedBy) continue;
+    applyClaim(tx, fresh, { ...options, force: false });
+    return withVersion(tx.putTask(fresh.task, fresh.extra));
+  }
+  return null;
+}
+
+export function releaseTask(tx: TeamTransaction, id: string, options: ActorOptions): VersionedTask {
+  const loaded = requireTask(tx, id);
+  const { task } = loaded;
+  checkGuards(tx, loaded, options);
+  if (!task.lockedBy) {
+    throw new InvalidInputError(`Task ${id} is not claimed by anybody, so there is nothing to release.`, { taskId: id });
+  }
+  checkHolder(tx, task, options.agent, options.force);
+  clearClaim(task);
+  if (task.status === 'in_progress') task.status = 'pending';
+  task.updatedAt = tx.now;
+  return withVersion(tx.putTask(task, loaded.extra));
+}
+
+/** Removes `id` from every other task's dependency lists; blocked tasks left with nothing to wait for become pending. */
+function resolveDependents(tx: TeamTransaction, id: string, alsoFromBlocks: boolean): void {
+  for (const other of tx.allTasks().loaded) {
+    if (other.task.id === id) continue;
+    const inBlockedBy = other.task.blockedBy.includes(id);
+    const inBlocks = alsoFromBlocks && other.task.blocks.includes(id);
+    if (!inBlockedBy && !inBlocks) continue;
+    const fresh = tx.getTask(other.task.id);
+    if (!fresh) continue;
+    fresh.task.blockedBy = fresh.task.blockedBy.filter((b) => b !== id);
+    if (alsoFromBlocks) fresh.task.blocks = fresh.task.blocks.filter((b) => b !== id);
+    settleBlocked(fresh.task);
+    fresh.task.updatedAt = tx.now;
+    tx.putTask(fresh.task, fresh.extra);
+  }
+}
+
+export function completeTask(tx: TeamTransaction, id: string, options: ActorOptions): VersionedTask {
+  const loaded = requireTask(tx, id);
+  const { task } = loaded;
+  checkGuards(tx, loaded, options);
+  if (task.status === 'completed') throw new InvalidInputError(`Task ${id} is already completed.`, { taskId: id });
+  checkHolder(tx, task, options.agent, options.force);
+  applyComplete(tx, task);
+  const saved = tx.putTask(task, loaded.extra);
+  resolveDependents(tx, id, false);
+  return withVersion(saved);
+}
+
+function applyComplete(tx: TeamTransaction, task: Task): void {
+  clearClaim(task);
+  task.status = 'completed';
+  const started = parseTimestamp(task.startedAt);
+  if (started !== null) task.metadata.duration_seconds = Math.max(0, (micros(tx.now) - started) / 1_000_000);
+  task.updatedAt = tx.now;
+}
+
+export function updateTask(tx: TeamTransaction, id: string, patch: UpdateTaskValues, options: ActorOptions): VersionedTask {
+  const loaded = requireTask(tx, id);
+  const { task } = loaded;
+  checkGuards(tx, loaded, options);
+  if (patch.subject !== undefined) task.subject = patch.subject;
+  if (patch.description !== undefined) task.description = patch.description;
+  if (patch.priority !== undefined) task.priority = patch.priority;
+  if (patch.owner !== undefined) task.owner = patch.owner;
+  if (patch.metadata) {
+    if (LOCKSTEP_META_KEY in patch.metadata) {
+      throw new InvalidInputError(`metadata.${LOCKSTEP_META_KEY} is reserved for Lockstep's own bookkeeping.`);
+    }
+    for (const [key, value] of Object.entries(patch.metadata)) {
+      if (value === null) delete task.metadata[key];
+      else task.metadata[key] = value;
+    }
+  }
+  for (const blockerId of patch.removeBlockedBy ?? []) {
+    task.blockedBy = task.blockedBy.filter((b) => b !== blockerId);
+    const blocker = tx.getTask(blockerId);
+    if (blocker && blocker.task.blocks.includes(id)) {
+      blocker.task.blocks = blocker.task.blocks.filter((b) => b !== id);
+      blocker.task.updatedAt = tx.now;
+      tx.putTask(blocker.task, blocker.extra);
+    }
+  }
+  for (const blockedId of patch.removeBlocks ?? []) {
+    task.blocks = task.blocks.filter((b) => b !== blockedId);
+    const blocked = tx.getTask(blockedId);
+    if (blocked && blocked.task.blockedBy.includes(id)) {
+      blocked.task.blockedBy = blocked.task.blockedBy.filter((b) => b !== id);
+      settleBlocked(blocked.task);
+      blocked.task.updatedAt = tx.now;
+      tx.putTask(blocked.task, blocked.extra);
+    }
+  }
+  // Staged first so cycle checks below see this task's current links.
+  tx.putTask(task, loaded.extra);
+  for (const blockerId of patch.addBlockedBy ?? []) {
+    const blocker = requireExisting(tx, blockerId, 'Blocking task');
+    linkDependency(tx, task, blocker.task);
+    blocker.task.updatedAt = tx.now;
+    tx.putTask(blocker.task, blocker.extra);
+    tx.putTask(task, loaded.extra);
+  }
+  for (const blockedId of patch.addBlocks ?? []) {
+    const blocked = requireExisting(tx, blockedId, 'Blocked task');
+    linkDependency(tx, blocked.task, task);
+    blocked.task.updatedAt = tx.now;
+    tx.putTask(blocked.task, blocked.extra);
+    tx.putTask(task, loaded.extra);
+  }
+  settleBlocked(task);
+  if (patch.status !== undefined && patch.status !== task.status) applyStatus(tx, loaded, patch.status, options);
+  task.updatedAt = tx.now;
+  const saved = tx.putTask(task, loaded.extra);
+  if (patch.status === 'completed') resolveDependents(tx, id, false);
+  return withVersion(saved);
+}
+
+/** Status changes follow ClawTeam: in_progress claims, completed/pending clear the claim and keep the owner. */
+function applyStatus(tx: TeamTransaction, loaded: LoadedTask, status: TaskStatus, options: ActorOptions): void {
+  const { task } = loaded;
+  switch (status) {
+    case 'in_progress':
+      if (!options.agent) {
+        throw new InvalidInputError(`Say who is starting task ${task.id}: moving it to in_progress claims it for an agent.`);
+      }
+      applyClaim(tx, loaded, { agent: options.agent, force: options.force });
+      return;
+    case 'completed':
+      checkHolder(tx, task, options.agent, options.force);
+      applyComplete(tx, task);
+      return;
+    case 'pending':
+    case 'blocked':
+      checkHolder(tx, task, options.agent, options.force);
+      clearClaim(task);
+      task.status = status;
+      return;
+  }
+}
+
+export function deleteTask(tx: TeamTransaction, id: string, options: ActorOptions): VersionedTask {
+  const loaded = requireTask(tx, id);
+  checkGuards(tx, loaded, options);
+  checkHolder(tx, loaded.task, options.agent, options.force);
+  tx.removeTask(id);
+  resolveDependents(tx, id, true);
+  return withVersion(loaded);
+}
+
+export function heartbeatTask(tx: TeamTransaction, id: string, options: ClaimOptions & { leaseMs: number }): VersionedTask {
+  const loaded = requireTask(tx, id);
+  const { task } = loaded;
+  checkGuards(tx, loaded, options);
+  const claim = currentClaim(task);
+  if (task.lockedBy !== options.agent || !claim) {
+    throw new ClaimLostError(
+      `${options.agent} does not hold task ${id}${task.lockedBy ? `: ${task.lockedBy} does` : ''}; claim it again before renewing.`,
+      { team: tx.team, taskId: id, holder: task.lockedBy },
+    );
+  }
+  claim.leaseUntil = formatTimestamp(micros(tx.now) + options.leaseMs * 1000);
+  setLockstepMeta(task, { ...lockstepMeta(task), claim });
+  task.updatedAt = tx.now;
+  return withVersion(tx.putTask(task, loaded.extra));
+}
+
+export interface SweepOptions {
+  /** Also release claims older than this, whatever their holder (for claims that carry no pid or lease). */
+  olderThanMs?: number;
+  host: string;
+  isProcessAlive: (pid: number) => boolean;
+  /** Remove writers' temp files older than this (a killed writer's leftovers). */
+  tempFileAgeMs: number;
+}
+
+export interface SweptClaim {
+  taskId: string;
+  holder: string;
+  lockedAt: string;
+  reason: 'lease-expired' | 'holder-gone' | 'too-old';
+}
+
+export interface SweepResult {
+  released: SweptClaim[];
+  removedTempFiles: string[];
+}
+
+/**
+ * Releases claims whose holder is gone. The rule (see README): a claim is released when its lease expired, or when
+ * it names a process on this host that no longer runs, or (only if asked) when it is older than `olderThanMs`.
+ * Claims that carry neither lease nor pid (ClawTeam's, or a CLI claim without --pid/--lease) are kept.
+ */
+export function sweepTeam(tx: TeamTransaction, options: SweepOptions): SweepResult {
+  const nowMicros = micros(tx.now);
+  const released: SweptClaim[] = [];
+  for (const candidate of tx.allTasks().loaded) {
+    if (!candidate.task.lockedBy) continue;
+    const loaded = tx.getTask(candidate.task.id);
+    if (!loaded || !loaded.task.lockedBy) continue;
+    const { task } = loaded;
+    const claim = currentClaim(task);
+    let reason: SweptClaim['reason'] | null = null;
+    if (leaseExpired(claim, nowMicros)) reason = 'lease-expired';
+    else if (claim?.pid !== undefined && claim.host === options.host && !options.isProcessAlive(claim.pid)) reason = 'holder-gone';
+    else if (options.olderThanMs !== undefined && micros(task.lockedAt) + options.olderThanMs * 1000 <= nowMicros) reason = 'too-old';
+    if (!reason) continue;
+    released.push({ taskId: task.id, holder: task.lockedBy, lockedAt: task.lockedAt, reason });
+    clearClaim(task);
+    if (task.status === 'in_progress') task.status = 'pending';
+    task.updatedAt = tx.now;
+    tx.putTask(task, loaded.extra);
+  }
+  return { released, removedTempFiles: removeOldTempFiles(tx.paths.tasksDir(tx.team), options.tempFileAgeMs) };
+}
+
+function removeOldTempFiles(dir: string, ageMs: number): string[] {
+  const removed: string[] = [];
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  const cutoff = Date.now() - ageMs;
+  for (const name of names) {
+    if (!isTempFileName(name)) continue;
+    const filePath = path.join(dir, name);
+    try {
+      if (fs.statSync(filePath).mtimeMs <= cutoff) {
+        fs.unlinkSync(filePath);
+        removed.push(filePath);
+      }
+    } catch {
+      // Gone already, or not ours to remove.
+    }
+  }
+  return removed;
+}
+
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * Errors are values: every failure a caller can act on carries a stable `code`, a sentence a person can act on,
+ * and structured `details`. They cross process boundaries (IPC, CLI --json) as {code, message, details}.
+ */
+export const ERROR_CODES = [
+  'INVALID_INPUT',
+  'NOT_FOUND',
+  'ALREADY_EXISTS',
+  'TASK_LOCKED',
+  'CONFLICT',
+  'CLAIM_LOST',
+  'CORRUPT_FILE',
+  'STORE_BUSY',
+  'LOCK_COMPROMISED',
+  'IO_ERROR',
+  'INTERNAL',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export type ErrorDetails = Record<string, unknown>;
+
+export interface SerializedError {
+  code: ErrorCode;
+  message: string;
+  details: ErrorDetails;
+}
+
+export class LockstepError extends Error {
+  readonly code: ErrorCode;
+  readonly details: ErrorDetails;
+
+  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}) {
+    super(message);
+    this.name = 'LockstepError';
+    this.code = code;
+    this.details = details;
+  }
+
+  toJSON(): SerializedError {
+    return { code: this.code, message: this.message, details: this.details };
+  }
+}
+
+export class InvalidInputError extends LockstepError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super('INVALID_INPUT', message, details);
+    this.name = 'InvalidInputError';
+  }
+}
+
+export class NotFoundError extends LockstepError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super('NOT_FOUND', message, details);
+    this.name = 'NotFoundError';
+  }
+}
+
+export class AlreadyExistsError extends LockstepError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super('ALREADY_EXISTS', message, details);
+    this.name = 'AlreadyExistsError';
+  }
+}
+
+/** A task claim is held by somebody else. `holder` and `lockedAt` say who and since when. */
+export class TaskLockError extends LockstepError {
+  readonly holder: string;
+  readonly lockedAt: string;
+
+  constructor(team: string, taskId: string, holder: string, lockedAt: string) {
+    const since = lockedAt ? ` since ${lockedAt}` : '';
+    super(
+      'TASK_LOCKED',
+      `Task ${taskId} in team ${team} is claimed by ${holder}${since}; ask them to release it, or force the claim.`,
+      { team, taskId, holder, lockedAt },
+    );
+    this.name = 'TaskLockError';
+    this.holder = holder;
+    this.lockedAt = lockedAt;
+  }
+}
+
+export class ConflictError extends LockstepError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super('CONFLICT', message, details);
+    this.name = 'ConflictError';
+  }
+}
+
+export class ClaimLostError extends LockstepError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super('CLAIM_LOST', message, details);
+    this.name = 'ClaimLostError';
+  }
+}
+
+export class CorruptFileError extends LockstepError {
+  constructor(path: string, reason: string) {
+    super('CORRUPT_FILE', `${path} cannot be read: ${reason}. It was left untouched; fix or remove it.`, {
+      path,
+      reason,
+    });
+    this.name = 'CorruptFileError';
+  }
+}
+
+export class StoreBusyError extends LockstepError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super('STORE_BUSY', message, details);
+    this.name = 'StoreBusyError';
+  }
+}
+
+export class LockCompromisedError extends LockstepError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super('LOCK_COMPROMISED', message, details);
+    this.name = 'LockCompromisedError';
+  }
+}
+
+export function isLockstepError(value: unknown): value is LockstepError {
+  return value instanceof LockstepError;
+}
+
+/** Turns anything thrown into a serializable error value; unknown errors become INTERNAL/IO_ERROR without stacks. */
+export function toSerializedError(err: unknown): SerializedError {
+  if (err instanceof LockstepError) return err.toJSON();
+  if (err && typeof err === 'object' && 'code' in err && typeof (err as { code: unknown }).code === 'string') {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code && /^E[A-Z]+$/.test(e.code)) {
+      return {
+        code: 'IO_ERROR',
+        message: `File system error (${e.code})${e.path ? ` on ${e.path}` : ''}: ${e.message}`,
+        details: { errno: e.code, path: e.path },
+      };
+    }
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return { code: 'INTERNAL', message: `Unexpected error: ${message}`, details: {} };
+}
+
+/** Rebuilds a typed error on the receiving side of a boundary. */
+export function fromSerializedError(s: SerializedError): LockstepError {
+  return new LockstepError(s.code, s.message, s.details);
+}

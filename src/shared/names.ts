@@ -1,0 +1,32 @@
+import { InvalidInputError } from './errors';
+
+/** ClawTeam's rule for team, member and agent names; ids follow it too so no name can leave the data folder. */
+export const NAME_PATTERN = /^[A-Za-z0-9._-]+$/;
+export const MAX_NAME_LENGTH = 64;
+export const TASK_ID_PATTERN = /^[0-9a-f]{8}$/;
+
+export type NameKind = 'team' | 'member' | 'agent' | 'task id';
+
+/** Why `value` is not a safe name, or null when it is. */
+export function nameProblem(value: unknown, kind: NameKind): string | null {
+  if (typeof value !== 'string') return `${kind} must be a string`;
+  if (value.length === 0) return `${kind} must not be empty`;
+  if (value.length > MAX_NAME_LENGTH) return `${kind} must be at most ${MAX_NAME_LENGTH} characters (got ${value.length})`;
+  if (value === '.' || value === '..') return `${kind} "${value}" would point outside its folder`;
+  if (!NAME_PATTERN.test(value)) {
+    return `${kind} "${printable(value)}" may only use letters, digits, ".", "_" and "-"`;
+  }
+  return null;
+}
+
+export function assertName(value: unknown, kind: NameKind): string {
+  const problem = nameProblem(value, kind);
+  if (problem) throw new InvalidInputError(`Invalid ${kind}: ${problem}.`, { field: kind, value: String(value).slice(0, 80) });
+  return value as string;
+}
+
+function printable(value: string): string {
+  const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
+  // eslint-disable-next-line no-control-regex
+  return shown.replace(/[\u0000-\u001f\\]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

@@ -1,0 +1,170 @@
+import { z } from 'zod';
+import { TASK_PRIORITIES, TASK_STATUSES } from './domain';
+import { InvalidInputError } from './errors';
+import { nameProblem, type NameKind } from './names';
+
+/** Schemas shared by the store, the CLI and the IPC bridge. Validation failures become INVALID_INPUT. */
+
+export const MAX_SUBJECT_LENGTH = 500;
+export const MAX_DESCRIPTION_LENGTH = 100_000;
+export const MAX_METADATA_BYTES = 256 * 1024;
+
+const safeName = (kind: NameKind) =>
+  z.string().superRefine((value, ctx) => {
+    const problem = nameProblem(value, kind);
+    if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+  });
+
+export const teamNameSchema = safeName('team');
+export const memberNameSchema = safeName('member');
+export const agentNameSchema = safeName('agent');
+export const taskIdSchema = safeName('task id');
+/** An owner is a member/agent name, or "" for nobody (ClawTeam's convention). */
+export const ownerSchema = z.union([z.literal(''), agentNameSchema]);
+
+export const statusSchema = z.enum(TASK_STATUSES);
+export const prioritySchema = z.enum(TASK_PRIORITIES);
+
+const metadataSchema = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
+  const size = JSON.stringify(value).length;
+  if (size > MAX_METADATA_BYTES) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `metadata is ${size} bytes; at most ${MAX_METADATA_BYTES}` });
+  }
+});
+
+const subjectSchema = z
+  .string()
+  .transform((s) => s.trim())
+  .pipe(z.string().min(1, 'subject must not be empty').max(MAX_SUBJECT_LENGTH));
+const descriptionSchema = z.string().max(MAX_DESCRIPTION_LENGTH);
+
+export const createTaskInputSchema = z
+  .object({
+    subject: subjectSchema,
+    description: descriptionSchema.default(''),
+    priority: prioritySchema.default('medium'),
+    owner: ownerSchema.default(''),
+    blockedBy: z.array(taskIdSchema).max(1000).default([]),
+    metadata: metadataSchema.default({}),
+  })
+  .strict();
+export type CreateTaskInput = z.input<typeof createTaskInputSchema>;
+
+export const updateTaskPatchSchema = z
+  .object({
+    subject: subjectSchema.optional(),
+    description: descriptionSchema.optional(),
+    priority: prioritySchema.optional(),
+    owner: ownerSchema.optional(),
+    status: statusSchema.optional(),
+    /** Merged one level deep, like ClawTeam; a key set to null is removed. */
+    metadata: metadataSchema.optional(),
+    addBlockedBy: z.array(taskIdSchema).max(1000).optional(),
+    removeBlockedBy: z.array(taskIdSchema).max(1000).optional(),
+    addBlocks: z.array(taskIdSchema).max(1000).optional(),
+    removeBlocks: z.array(taskIdSchema).max(1000).optional(),
+  })
+  .strict();
+export type UpdateTaskPatch = z.input<typeof updateTaskPatchSchema>;
+
+export const taskFilterSchema = z
+  .object({
+    status: z.array(statusSchema).optional(),
+    owner: z.string().max(64).optional(),
+    priority: z.array(prioritySchema).optional(),
+    text: z.string().max(500).optional(),
+    lockedBy: z.string().max(64).optional(),
+  })
+  .strict();
+export type TaskFilter = z.input<typeof taskFilterSchema>;
+
+export const newMemberSchema = z
+  .object({
+    name: memberNameSchema,
+    user: z.union([z.literal(''), memberNameSchema]).default(''),
+    agentType: z.string().max(64).default('general-purpose'),
+  })
+  .strict();
+export type NewMember = z.input<typeof newMemberSchema>;
+
+export const createTeamInputSchema = z
+  .object({
+    name: teamNameSchema,
+    description: z.string().max(10_000).default(''),
+    members: z.array(newMemberSchema).max(500).default([]),
+  })
+  .strict();
+export type CreateTeamInput = z.input<typeof createTeamInputSchema>;
+
+/** Parses `value` with `schema` or throws INVALID_INPUT naming every problem. */
+export function parseInput<S extends z.ZodTypeAny>(schema: S, value: unknown, what: string): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const where = issue.path.length ? issue.path.join('.') : what;
+    return `${where}: ${issue.message}`;
+  });
+  throw new InvalidInputError(`Invalid ${what}: ${problems.join('; ')}.`, { problems });
+}
+
+// ---- Files on disk (lenient like ClawTeam's pydantic models: missing fields get defaults) ----
+
+const looseString = z
+  .union([z.string(), z.null()])
+  .optional()
+  .transform((v) => v ?? '');
+const idList = z
+  .union([z.array(z.string()), z.null()])
+  .optional()
+  .transform((v) => v ?? []);
+
+export const taskFileSchema = z
+  .object({
+    id: z.string().min(1),
+    subject: z.string(),
+    description: looseString,
+    status: statusSchema,
+    priority: prioritySchema.optional().default('medium'),
+    owner: looseString,
+    lockedBy: looseString,
+    lockedAt: looseString,
+    blocks: idList,
+    blockedBy: idList,
+    startedAt: looseString,
+    createdAt: looseString,
+    updatedAt: looseString,
+    metadata: z
+      .union([z.record(z.string(), z.unknown()), z.null()])
+      .optional()
+      .transform((v) => v ?? {}),
+  })
+  .passthrough();
+
+const memberFileSchema = z
+  .object({
+    name: z.string().min(1),
+    user: looseString,
+    agentId: looseString,
+    agentType: looseString,
+    joinedAt: looseString,
+  })
+  .passthrough();
+
+export const teamFileSchema = z
+  .object({
+    name: z.string().min(1),
+    description: looseString,
+    leadAgentId: looseString,
+    createdAt: looseString,
+    members: z.array(memberFileSchema).default([]),
+    budgetCents: z.number().default(0),
+  })
+  .passthrough();
+
+/** A short reason for a file that parsed as JSON but is not what it should be. */
+export function describeSchemaProblem(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.join('.') || 'file'}: ${issue.message}`)
+    .join('; ');
+}
