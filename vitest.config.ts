@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'test/**/*.test.ts'],
-    testTimeout: 120_000,
+    globalSetup: ['test/global-setup.ts'],
+    testTimeout: 180_000,
     hookTimeout: 60_000,
   },
 });

@@ -1,0 +1,45 @@
+'use strict';
+// A racing writer process for the process-level tests. It uses the compiled store, exactly as the CLI does.
+// Usage: node worker.cjs MODE DATA_DIR TEAM ...   (see the cases below). Prints one JSON line when done.
+const path = require('path');
+const { LockstepStore } = require(path.join(__dirname, '..', '..', 'dist', 'main', 'store', 'index.js'));
+const { waitAtBarrier } = require(path.join(__dirname, '..', '..', 'dist', 'main', 'store', 'failpoints.js'));
+
+async function main() {
+  const [mode, dataDir, team, ...rest] = process.argv.slice(2);
+  const staleMs = Number(process.env.LOCKSTEP_TEST_STALE_MS || 10000);
+  const store = new LockstepStore({ dataDir, lock: { staleMs, acquireTimeoutMs: 60000, app: `race-${mode}` } });
+  await waitAtBarrier();
+  if (mode === 'merge-meta') {
+    // Sequential read-modify-writes of one task, each adding a distinct metadata key.
+    const [taskId, prefix, count] = rest;
+    for (let i = 0; i < Number(count); i++) {
+      await store.updateTask(team, taskId, { metadata: { [`${prefix}${i}`]: i } });
+    }
+    console.log(JSON.stringify({ ok: true }));
+  } else if (mode === 'claim-next') {
+    // Claims until nothing is left; reports every task it got.
+    const [agent] = rest;
+    const got = [];
+    for (;;) {
+      const task = await store.claimNextTask(team, { agent });
+      if (!task) break;
+      got.push(task.id);
+    }
+    console.log(JSON.stringify({ ok: true, got }));
+  } else if (mode === 'rewrite-loop') {
+    // Rewrites the given tasks forever (until killed): subject and metadata.n always change together.
+    const ids = rest;
+    for (let n = 1; ; n++) {
+      for (const id of ids) await store.updateTask(team, id, { subject: `version ${n}`, metadata: { n } });
+      if (n === 1) process.stdout.write('progress\n');
+    }
+  } else {
+    throw new Error(`unknown mode ${mode}`);
+  }
+}
+
+main().catch((err) => {
+  console.log(JSON.stringify({ ok: false, code: err.code, message: err.message }));
+  process.exit(1);
+});
