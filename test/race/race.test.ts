@@ -105,7 +105,7 @@ describe('a writer SIGKILLed at random points, 50 times', () => {
       await new Promise((r) => setTimeout(r, Math.random() * 40));
       writer.child.kill('SIGKILL');
       await writer.done;
-      if (fs.existsSync(path.join(dataDir, 'tasks', 'webapp', '.lockstep-write.lock'))) killedInsideLock++;
+      if (fs.existsSync(path.join(dataDir, 'tasks', 'webapp', '.lockstep', 'write.lock'))) killedInsideLock++;
       for (const id of ids) {
         // Every file parses and holds one whole state: subject and metadata.n were written together.
         const task = readJson(taskPath(id));

@@ -21,5 +21,9 @@ export async function waitAtBarrier(): Promise<void> {
   const barrier = process.env.LOCKSTEP_FAILPOINT_BARRIER;
   if (!barrier) return;
   fs.writeFileSync(`${barrier}.ready.${process.pid}`, '');
-  while (!fs.existsSync(barrier)) await new Promise((r) => setTimeout(r, 2));
+  const giveUpAt = Date.now() + 120_000; // an orchestrator that died must not leave racers polling forever
+  while (!fs.existsSync(barrier)) {
+    if (Date.now() > giveUpAt) throw new Error(`barrier ${barrier} was never released`);
+    await new Promise((r) => setTimeout(r, 2));
+  }
 }

@@ -90,9 +90,18 @@ export class StorePaths {
     return path.join(this.tasksDir(team), `task-${assertName(id, 'task id')}.json`);
   }
 
+  /**
+   * Lockstep's own folder inside a team's task folder (ClawTeam only looks at `task-*.json` there). The write lock
+   * lives alone in it so that lock waiters, which watch this folder, wake only when the lock comes and goes, not
+   * on every task write.
+   */
+  lockstepDir(team: string): string {
+    return path.join(this.tasksDir(team), '.lockstep');
+  }
+
   /** proper-lockfile's lock folder. Never ClawTeam's `.tasks.lock`, which must stay a plain file for flock. */
   writeLock(team: string): string {
-    return path.join(this.tasksDir(team), '.lockstep-write.lock');
+    return path.join(this.lockstepDir(team), 'write.lock');
   }
 
   /** ClawTeam's flock target (an empty regular file). */

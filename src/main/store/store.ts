@@ -169,7 +169,7 @@ export class LockstepStore {
     const result = await this.writer(team).mutateDirect(() => {
       const tasksDir = this.paths.tasksDir(team);
       const hasConfig = fs.existsSync(this.paths.teamConfig(team));
-      const lockName = path.basename(this.paths.writeLock(team));
+      const lockName = path.basename(this.paths.lockstepDir(team));
       const entries = fs.existsSync(tasksDir) ? fs.readdirSync(tasksDir) : [];
       if (!hasConfig && entries.every((e) => e === lockName)) throw new NotFoundError(`Team ${team} does not exist.`, { team });
       fs.rmSync(this.paths.teamDir(team), { recursive: true, force: true });

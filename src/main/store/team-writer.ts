@@ -177,9 +177,9 @@ export class TeamWriter {
    * exist (or was deleted or renamed while we queued) is NOT_FOUND rather than silently re-created.
    */
   private ensureTaskFolder(create: boolean): void {
-    const dir = this.paths.tasksDir(this.team);
+    const dir = this.paths.lockstepDir(this.team);
     if (fs.existsSync(dir)) return;
-    if (!create && !fs.existsSync(this.paths.teamConfig(this.team))) {
+    if (!create && !fs.existsSync(this.paths.tasksDir(this.team)) && !fs.existsSync(this.paths.teamConfig(this.team))) {
       throw new NotFoundError(`Team ${this.team} does not exist.`, { team: this.team });
     }
     fs.mkdirSync(dir, { recursive: true });
