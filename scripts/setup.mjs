@@ -8,7 +8,15 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-const run = (args) => execFileSync(npm, args, { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
+// electron's own postinstall downloads from GitHub, which these machines cannot reach; scripts/ensure-electron.mjs
+// provides the runtime instead.
+const run = (args) =>
+  execFileSync(npm, args, {
+    cwd: root,
+    stdio: 'inherit',
+    shell: process.platform === 'win32',
+    env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' },
+  });
 
 function needsInstall() {
   const marker = join(root, 'node_modules', '.package-lock.json');

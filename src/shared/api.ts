@@ -1,0 +1,179 @@
+import { z } from 'zod';
+import { ERROR_CODES, type SerializedError } from './errors';
+import {
+  agentNameSchema,
+  createTaskInputSchema,
+  memberNameSchema,
+  ownerSchema,
+  prioritySchema,
+  statusSchema,
+  taskFilterSchema,
+  taskIdSchema,
+  teamNameSchema,
+  updateTaskPatchSchema,
+} from './schemas';
+
+/**
+ * The one contract between the renderer and the main process: every call the page can make (input and output
+ * schemas) and every event main pushes. Main validates each input with these schemas before touching disk; the
+ * preload exposes exactly these names as `window.lockstep`; types flow from here to all three processes.
+ */
+
+const versionSchema = z.string().min(1).max(64);
+const reasonSchema = z.string().trim().min(1, 'give a reason').max(500);
+
+// ---- outputs -------------------------------------------------------------------------------------------
+
+export const taskSchema = z.object({
+  id: z.string(),
+  subject: z.string(),
+  description: z.string(),
+  status: statusSchema,
+  priority: prioritySchema,
+  owner: z.string(),
+  lockedBy: z.string(),
+  lockedAt: z.string(),
+  blocks: z.array(z.string()),
+  blockedBy: z.array(z.string()),
+  startedAt: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  metadata: z.record(z.string(), z.unknown()),
+  version: z.string(),
+});
+
+export const memberSchema = z.object({
+  name: z.string(),
+  user: z.string(),
+  agentId: z.string(),
+  agentType: z.string(),
+  joinedAt: z.string(),
+});
+
+export const teamConfigSchema = z.object({
+  name: z.string(),
+  description: z.string(),
+  leadAgentId: z.string(),
+  createdAt: z.string(),
+  members: z.array(memberSchema),
+  budgetCents: z.number(),
+});
+
+export const fileProblemSchema = z.object({ path: z.string(), reason: z.string() });
+
+const countsSchema = z.object({ pending: z.number(), in_progress: z.number(), completed: z.number(), blocked: z.number() });
+
+export const teamSummarySchema = z.object({
+  name: z.string(),
+  description: z.string(),
+  memberCount: z.number(),
+  leader: z.string(),
+  counts: countsSchema,
+});
+
+export const settingsSchema = z.object({
+  /** The open data folder. */
+  dataDir: z.string(),
+  /** Where it came from: chosen in the app, a flag, an environment variable, ClawTeam's config, or the default. */
+  dataDirSource: z.string(),
+  /** The name this person acts under when claiming (remembered between runs; never ClawTeam's default "agent"). */
+  agentName: z.string(),
+});
+
+const emptyInput = z.object({}).strict();
+const teamInput = z.object({ team: teamNameSchema }).strict();
+const taskRef = { team: teamNameSchema, id: taskIdSchema };
+
+/** Every call: name → input and output schema. */
+export const API = {
+  getSettings: { input: emptyInput, output: settingsSchema },
+  setAgentName: { input: z.object({ agentName: agentNameSchema }).strict(), output: settingsSchema },
+  /** Opens a folder chooser in main when `path` is absent; returns the settings after the switch (or unchanged if cancelled). */
+  openDataFolder: { input: z.object({ path: z.string().min(1).max(4096).optional() }).strict(), output: settingsSchema },
+
+  listTeams: { input: emptyInput, output: z.object({ teams: z.array(teamSummarySchema), problems: z.array(fileProblemSchema) }) },
+  getTeam: {
+    input: teamInput.extend({ filter: taskFilterSchema.optional() }).strict(),
+    output: z.object({ config: teamConfigSchema, tasks: z.array(taskSchema), problems: z.array(fileProblemSchema) }),
+  },
+  createTeam: {
+    input: z
+      .object({ name: teamNameSchema, description: z.string().max(10_000).default(''), members: z.array(memberNameSchema).max(500).default([]) })
+      .strict(),
+    output: teamConfigSchema,
+  },
+  createSampleTeam: { input: emptyInput, output: teamConfigSchema },
+  renameTeam: { input: z.object({ team: teamNameSchema, newName: teamNameSchema }).strict(), output: teamConfigSchema },
+  deleteTeam: { input: teamInput, output: z.object({ team: z.string(), deletedTasks: z.number() }) },
+  addMember: {
+    input: z.object({ team: teamNameSchema, name: memberNameSchema, user: z.union([z.literal(''), memberNameSchema]).default(''), agentType: z.string().max(64).default('general-purpose') }).strict(),
+    output: teamConfigSchema,
+  },
+  removeMember: { input: z.object({ team: teamNameSchema, name: memberNameSchema }).strict(), output: teamConfigSchema },
+
+  createTask: { input: z.object({ team: teamNameSchema, task: createTaskInputSchema }).strict(), output: taskSchema },
+  updateTask: {
+    input: z.object({ ...taskRef, patch: updateTaskPatchSchema, expectVersion: versionSchema.optional(), force: z.boolean().optional() }).strict(),
+    output: taskSchema,
+  },
+  /** Drag onto a member: sets the owner (conflict-checked when expectVersion is given). */
+  assignTask: { input: z.object({ ...taskRef, owner: ownerSchema, expectVersion: versionSchema.optional() }).strict(), output: taskSchema },
+  /** Drag across columns: pending/in_progress/blocked/completed with ClawTeam's claim semantics, as this person. */
+  moveTask: { input: z.object({ ...taskRef, status: statusSchema, expectVersion: versionSchema.optional() }).strict(), output: taskSchema },
+  claimTask: {
+    input: z.object({ ...taskRef, leaseMs: z.number().int().positive().max(7 * 86_400_000).optional(), expectVersion: versionSchema.optional() }).strict(),
+    output: taskSchema,
+  },
+  releaseTask: { input: z.object({ ...taskRef, expectVersion: versionSchema.optional() }).strict(), output: taskSchema },
+  /** Breaks somebody else's claim; the person confirmed it naming the holder, and gives a reason. */
+  forceReleaseTask: { input: z.object({ ...taskRef, reason: reasonSchema, expectVersion: versionSchema.optional() }).strict(), output: taskSchema },
+  completeTask: { input: z.object({ ...taskRef, expectVersion: versionSchema.optional() }).strict(), output: taskSchema },
+  deleteTask: { input: z.object({ ...taskRef, expectVersion: versionSchema.optional() }).strict(), output: z.object({ deleted: z.string() }) },
+  sweepTeam: {
+    input: z.object({ team: teamNameSchema, olderThanMs: z.number().int().positive().optional() }).strict(),
+    output: z.object({
+      released: z.array(z.object({ taskId: z.string(), holder: z.string(), lockedAt: z.string(), reason: z.string() })),
+      removedTempFiles: z.array(z.string()),
+    }),
+  },
+} as const;
+
+export type ApiName = keyof typeof API;
+export type ApiInput<N extends ApiName> = z.input<(typeof API)[N]['input']>;
+export type ApiOutput<N extends ApiName> = z.output<(typeof API)[N]['output']>;
+export const API_NAMES = Object.keys(API) as ApiName[];
+
+export const serializedErrorSchema = z.object({
+  code: z.enum(ERROR_CODES),
+  message: z.string(),
+  details: z.record(z.string(), z.unknown()),
+});
+
+/** What every call returns across IPC: Electron forwards only an error's message from `handle`, so errors are data. */
+export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: SerializedError };
+
+/** Events main pushes to the window. */
+export const EVENTS = {
+  /** Task files of a team changed on disk (any writer); `ids` when known. */
+  tasksChanged: z.object({ team: z.string(), ids: z.array(z.string()), at: z.number() }),
+  /** A team was created, renamed, deleted, or its config changed. */
+  teamsChanged: z.object({ at: z.number() }),
+  /** Something went wrong outside a call (the watcher failed, the folder vanished). */
+  storeError: serializedErrorSchema,
+  /** Another data folder was opened. */
+  folderChanged: settingsSchema,
+} as const;
+
+export type EventName = keyof typeof EVENTS;
+export type EventPayload<E extends EventName> = z.output<(typeof EVENTS)[E]>;
+export const EVENT_NAMES = Object.keys(EVENTS) as EventName[];
+
+/** The IPC channel of a call or event; one fixed prefix so main can reject anything else. */
+export const channelOf = (name: ApiName | EventName): string => `lockstep:${name}`;
+
+/** The typed API the preload exposes as `window.lockstep`. */
+export type LockstepApi = {
+  [N in ApiName]: (input: ApiInput<N>) => Promise<ApiResult<ApiOutput<N>>>;
+} & {
+  on<E extends EventName>(event: E, callback: (payload: EventPayload<E>) => void): () => void;
+};
