@@ -96,6 +96,11 @@ export const API = {
     input: teamInput.extend({ filter: taskFilterSchema.optional() }).strict(),
     output: z.object({ config: teamConfigSchema, tasks: z.array(taskSchema), problems: z.array(fileProblemSchema) }),
   },
+  /** Re-reads only these tasks (after a tasksChanged event); ids no longer on disk come back in `missing`. */
+  getTasks: {
+    input: z.object({ team: teamNameSchema, ids: z.array(taskIdSchema).max(10_000) }).strict(),
+    output: z.object({ tasks: z.array(taskSchema), problems: z.array(fileProblemSchema), missing: z.array(z.string()) }),
+  },
   createTeam: {
     input: z
       .object({ name: teamNameSchema, description: z.string().max(10_000).default(''), members: z.array(memberNameSchema).max(500).default([]) })
@@ -156,6 +161,17 @@ export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: Serializ
 export const EVENTS = {
   /** Task files of a team changed on disk (any writer); `ids` when known. */
   tasksChanged: z.object({ team: z.string(), ids: z.array(z.string()), at: z.number() }),
+  /** What changed in a task, seen by the watcher (any writer): who, what, when — for the activity strip. */
+  activity: z.object({
+    team: z.string(),
+    taskId: z.string(),
+    subject: z.string(),
+    /** Best guess of who acted: the claim holder or owner after the change, or "" when unknown. */
+    actor: z.string(),
+    kind: z.enum(['created', 'changed', 'deleted']),
+    changes: z.array(z.object({ field: z.string(), from: z.unknown(), to: z.unknown() })),
+    at: z.number(),
+  }),
   /** A team was created, renamed, deleted, or its config changed. */
   teamsChanged: z.object({ at: z.number() }),
   /** Something went wrong outside a call (the watcher failed, the folder vanished). */
