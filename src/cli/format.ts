@@ -1,4 +1,5 @@
 import type { TaskList, TeamConfig, TeamSummary, VersionedTask } from '../shared/domain';
+import type { JournalEntry } from '../main/store/journal';
 import { leaderOf } from '../shared/domain';
 import { describeAge, parseTimestamp } from '../shared/time';
 
@@ -88,4 +89,23 @@ export function formatTeam(team: TeamConfig): string {
     ['MEMBER', 'USER', 'TYPE', 'AGENT ID', 'JOINED'],
     team.members.map((m) => [m.name + (m === leader ? ' (leader)' : ''), m.user || '-', m.agentType, m.agentId, m.joinedAt]),
   )}`;
+}
+
+export function formatHistory(entries: JournalEntry[]): string {
+  if (entries.length === 0) return 'No history yet.';
+  return entries
+    .map((e) => {
+      const changes = e.tasks
+        .map((t) => {
+          const fields = Object.keys({ ...(t.before ?? {}), ...(t.after ?? {}) }).filter((f) => f !== 'updatedAt');
+          const shown = fields
+            .slice(0, 4)
+            .map((f) => `${f}: ${JSON.stringify(t.before?.[f] ?? null)} → ${JSON.stringify(t.after?.[f] ?? null)}`);
+          return `${t.id}${t.after === null ? ' (deleted)' : t.before === null ? ' (created)' : ''} ${shown.join('; ')}`;
+        })
+        .join(' | ');
+      const reason = e.reason ? ` — reason: ${e.reason}` : '';
+      return `#${e.seq} ${e.at} ${e.actor} via ${e.via} ${e.op}${e.taskId ? ` ${e.taskId}` : ''}${reason}${changes ? `\n    ${changes}` : ''}`;
+    })
+    .join('\n');
 }

@@ -4,7 +4,7 @@ import { InvalidInputError, toSerializedError, type ErrorCode } from '../shared/
 import { parseDuration } from '../shared/time';
 import { waitAtBarrier } from '../main/store/failpoints';
 import { LockstepStore, resolveDataDir } from '../main/store';
-import { formatTask, formatTaskList, formatTeam, formatTeams } from './format';
+import { formatHistory, formatTask, formatTaskList, formatTeam, formatTeams } from './format';
 
 type Values = Record<string, string | boolean | string[] | undefined>;
 type Output = { json: unknown; text: string };
@@ -27,6 +27,7 @@ const common = {
 const actorOptions = {
   as: { type: 'string' },
   force: { type: 'boolean' },
+  reason: { type: 'string' },
   expect: { type: 'string' },
   token: { type: 'string' },
 } as const;
@@ -94,7 +95,7 @@ function metadata(values: Values): Record<string, unknown> | undefined {
 }
 
 function guards(values: Values) {
-  return { expectVersion: str(values, 'expect'), token: integer(str(values, 'token'), '--token') };
+  return { expectVersion: str(values, 'expect'), token: integer(str(values, 'token'), '--token'), reason: str(values, 'reason') };
 }
 
 const taskOut = (t: Awaited<ReturnType<LockstepStore['getTask']>>, sentence: string): Output => ({
@@ -237,7 +238,7 @@ const COMMANDS: Record<string, Command> = {
     usage:
       'task update TEAM ID [--subject S] [--description D] [--priority P] [--owner O] [--status S] [--meta K=V]... ' +
       '[--add-blocked-by ID]... [--remove-blocked-by ID]... [--add-blocks ID]... [--remove-blocks ID]... ' +
-      '[--as AGENT] [--force] [--expect VERSION] [--token N]',
+      '[--as AGENT] [--force --reason TEXT] [--expect VERSION] [--token N]',
     summary: 'Change a task; --meta merges keys (K=null removes one).',
     positionals: ['TEAM', 'ID'],
     options: {
@@ -276,7 +277,7 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   'task claim': {
-    usage: 'task claim TEAM (ID | --next) --as AGENT [--force] [--lease DURATION] [--pid PID] [--expect VERSION]',
+    usage: 'task claim TEAM (ID | --next) --as AGENT [--force --reason TEXT] [--lease DURATION] [--pid PID] [--expect VERSION]',
     summary: 'Claim a task (or the most urgent available one with --next).',
     positionals: ['TEAM', 'ID?'],
     options: { next: { type: 'boolean' }, lease: { type: 'string' }, pid: { type: 'string' }, ...actorOptions },
@@ -288,6 +289,7 @@ const COMMANDS: Record<string, Command> = {
         leaseMs: duration(str(v, 'lease'), '--lease'),
         pid: integer(str(v, 'pid'), '--pid'),
         expectVersion: str(v, 'expect'),
+        reason: str(v, 'reason'),
       };
       if (v.next) {
         if (id) throw new InvalidInputError('Give either a task ID or --next, not both.');
@@ -301,7 +303,7 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   'task release': {
-    usage: 'task release TEAM ID --as AGENT [--force] [--token N] [--expect VERSION]',
+    usage: 'task release TEAM ID --as AGENT [--force --reason TEXT] [--token N] [--expect VERSION]',
     summary: "Release a claim (another agent's only with --force).",
     positionals: ['TEAM', 'ID'],
     options: { ...actorOptions },
@@ -311,7 +313,7 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   'task complete': {
-    usage: 'task complete TEAM ID --as AGENT [--force] [--token N] [--expect VERSION]',
+    usage: 'task complete TEAM ID --as AGENT [--force --reason TEXT] [--token N] [--expect VERSION]',
     summary: 'Complete a task; tasks waiting only for it become pending.',
     positionals: ['TEAM', 'ID'],
     options: { ...actorOptions },
@@ -321,7 +323,7 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   'task delete': {
-    usage: 'task delete TEAM ID [--as AGENT] [--force] [--expect VERSION]',
+    usage: 'task delete TEAM ID [--as AGENT] [--force --reason TEXT] [--expect VERSION]',
     summary: 'Delete a task and every dependency link to it.',
     positionals: ['TEAM', 'ID'],
     options: { ...actorOptions },
@@ -342,6 +344,17 @@ const COMMANDS: Record<string, Command> = {
         ...guards(v),
       });
       return taskOut(task, `Renewed the claim on task ${task.id}.`);
+    },
+  },
+  'history': {
+    usage: 'history TEAM [ID] [--limit N]',
+    summary: 'The team journal: who changed what, when (newest last).',
+    positionals: ['TEAM', 'ID?'],
+    options: { limit: { type: 'string' } },
+    async run(store, [team, id], v) {
+      const limit = integer(str(v, 'limit'), '--limit') ?? 50;
+      const entries = (await store.history(team, id)).slice(-Math.max(1, limit));
+      return { json: { entries }, text: formatHistory(entries) };
     },
   },
   'task sweep': {
@@ -388,7 +401,9 @@ export async function runCli(argv: string[], out: NodeJS.WritableStream = proces
       rest = rest.slice(takesValue ? 2 : 1);
     }
     argv = [...rest.slice(0, 2), ...leading, ...rest.slice(2)];
-    const key = argv.slice(0, 2).join(' ');
+    const single = COMMANDS[argv[0]] !== undefined;
+    if (single) argv = [argv[0], ...leading, ...rest.slice(1)];
+    const key = single ? argv[0] : argv.slice(0, 2).join(' ');
     const command = COMMANDS[key];
     if (!command) {
       if (rest.length === 0 || ['help', '--help', '-h'].includes(rest[0]) || leading.includes('--help')) {
@@ -399,7 +414,7 @@ export async function runCli(argv: string[], out: NodeJS.WritableStream = proces
     }
     let parsed;
     try {
-      parsed = parseArgs({ args: argv.slice(2), options: { ...common, ...command.options }, allowPositionals: true, strict: true });
+      parsed = parseArgs({ args: argv.slice(single ? 1 : 2), options: { ...common, ...command.options }, allowPositionals: true, strict: true });
     } catch (e) {
       throw new InvalidInputError(`${(e as Error).message.replace(/\. To specify.*$/s, '')}. Usage: lockstep ${command.usage}`);
     }
@@ -412,7 +427,13 @@ export async function runCli(argv: string[], out: NodeJS.WritableStream = proces
     if (parsed.positionals.length < required || parsed.positionals.length > command.positionals.length) {
       throw new InvalidInputError(`Expected ${command.positionals.join(' ')}. Usage: lockstep ${command.usage}`);
     }
-    const store = new LockstepStore({ dataDir: resolveDataDir({ flag: str(values, 'data-dir') }).dir, lock: { app: 'lockstep-cli' } });
+    const who = str(values, 'as') ?? process.env.LOCKSTEP_AGENT_NAME ?? process.env.CLAWTEAM_AGENT_NAME;
+    const store = new LockstepStore({
+      dataDir: resolveDataDir({ flag: str(values, 'data-dir') }).dir,
+      lock: { app: 'lockstep-cli' },
+      actor: who ? { name: who, via: 'cli' } : undefined,
+    });
+    if (!who) Object.assign(store.actor, { via: 'cli' });
     await waitAtBarrier();
     const result = await command.run(store, parsed.positionals, values);
     out.write(json ? `${JSON.stringify(result.json)}\n` : `${result.text}\n`);

@@ -33,15 +33,23 @@ import { nowTimestamp, parseTimestamp } from '../../shared/time';
 import { StorePaths } from './paths';
 import { readTeamConfig, writeTeamConfig, type LoadedTeamConfig } from './team-config';
 import { DEFAULT_LOCK_OPTIONS, type TeamLockOptions } from './team-lock';
-import { TeamWriter } from './team-writer';
+import { DEFAULT_JOURNAL_OPTIONS, readJournal, type JournalEntry, type JournalOptions } from './journal';
+import { TeamWriter, type MutationInfo, type WriterOptions } from './team-writer';
 import { readTaskFile, TaskFolderScanner, withVersion } from './task-files';
 import * as ops from './task-ops';
 
 export interface StoreOptions {
   dataDir: string;
   lock?: Partial<TeamLockOptions>;
-  /** Host name recorded in claims that name a process (defaults to os.hostname()). */
+  journal?: Partial<JournalOptions>;
+  /** Host name recorded in claims that name a process and in the journal (defaults to os.hostname()). */
   host?: string;
+  /**
+   * Who acts when a call names no agent, and through what (`cli`, `app`, `api`). Defaults to "user@host" via api.
+   * Calls that name an agent (claim --as X) are journaled as that agent.
+   */
+  actor?: { name: string; via: string };
+  onWarning?: (message: string) => void;
 }
 
 export interface SweepRequest {
@@ -55,25 +63,47 @@ export interface SweepRequest {
  */
 export class LockstepStore {
   readonly paths: StorePaths;
-  private readonly lockOptions: TeamLockOptions;
+  private readonly writerOptions: WriterOptions;
   private readonly writers = new Map<string, TeamWriter>();
   private readonly scanner = new TaskFolderScanner();
   private readonly host: string;
+  readonly actor: { name: string; via: string };
 
   constructor(options: StoreOptions) {
     this.paths = new StorePaths(path.resolve(options.dataDir));
-    this.lockOptions = { ...DEFAULT_LOCK_OPTIONS, ...options.lock };
     this.host = options.host ?? os.hostname();
+    this.actor = options.actor ?? { name: `${safeUserName()}@${this.host}`, via: 'api' };
+    this.writerOptions = {
+      lock: { ...DEFAULT_LOCK_OPTIONS, ...options.lock },
+      journal: { ...DEFAULT_JOURNAL_OPTIONS, ...options.journal },
+      host: this.host,
+      onWarning: options.onWarning ?? ((message) => process.stderr.write(`lockstep: warning: ${message}\n`)),
+    };
   }
 
   private writer(team: string): TeamWriter {
     assertName(team, 'team');
     let w = this.writers.get(team);
     if (!w) {
-      w = new TeamWriter(team, this.paths, this.scanner, this.lockOptions);
+      w = new TeamWriter(team, this.paths, this.scanner, this.writerOptions);
       this.writers.set(team, w);
     }
     return w;
+  }
+
+  /** Journal info for an operation: the named agent acts, else this store's actor. */
+  private info(op: string, agent?: string, extra: Partial<MutationInfo> = {}): MutationInfo {
+    return { op, actor: agent ?? this.actor.name, via: this.actor.via, ...extra };
+  }
+
+  /** The team's journal, oldest first (optionally only entries touching one task). */
+  async history(team: string, taskId?: string): Promise<JournalEntry[]> {
+    assertName(team, 'team');
+    if (taskId !== undefined) assertName(taskId, 'task id');
+    if (!fs.existsSync(this.paths.tasksDir(team)) && !fs.existsSync(this.paths.teamConfig(team))) {
+      throw new NotFoundError(`Team ${team} does not exist.`, { team });
+    }
+    return readJournal(this.paths.lockstepDir(team), this.writerOptions.journal, taskId);
   }
 
   // ---------------------------------------------------------------- teams
@@ -124,7 +154,7 @@ export class LockstepStore {
     const names = values.members.map((m) => m.name);
     const dup = names.find((n, i) => names.indexOf(n) !== i);
     if (dup) throw new InvalidInputError(`Member ${dup} is listed twice.`, { member: dup });
-    return this.writer(values.name).mutateDirect(() => {
+    return this.writer(values.name).mutateDirect(this.info('team.create', undefined, { details: { name: values.name } }), () => {
       const configPath = this.paths.teamConfig(values.name);
       if (fs.existsSync(configPath)) throw new AlreadyExistsError(`Team ${values.name} already exists.`, { team: values.name });
       const now = nowTimestamp();
@@ -148,7 +178,7 @@ export class LockstepStore {
     assertName(team, 'team');
     assertName(newName, 'team');
     if (team === newName) throw new InvalidInputError(`Team ${team} already has that name.`);
-    return this.writer(team).mutateDirect(() => {
+    return this.writer(team).mutateDirect(this.info('team.rename', undefined, { details: { name: team, newName } }), () => {
       const loaded = this.requireTeam(team);
       if (fs.existsSync(this.paths.teamDir(newName)) || fs.existsSync(this.paths.tasksDir(newName))) {
         throw new AlreadyExistsError(`A team named ${newName} already exists.`, { team: newName });
@@ -166,7 +196,7 @@ export class LockstepStore {
 
   async deleteTeam(team: string): Promise<{ team: string; deletedTasks: number }> {
     assertName(team, 'team');
-    const result = await this.writer(team).mutateDirect(() => {
+    const result = await this.writer(team).mutateDirect(this.info('team.delete', undefined, { details: { name: team } }), () => {
       const tasksDir = this.paths.tasksDir(team);
       const hasConfig = fs.existsSync(this.paths.teamConfig(team));
       const lockName = path.basename(this.paths.lockstepDir(team));
@@ -188,7 +218,7 @@ export class LockstepStore {
 
   async addMember(team: string, member: NewMember): Promise<TeamConfig> {
     const values = parseInput(newMemberSchema, member, 'member');
-    return this.writer(team).mutateDirect(() => {
+    return this.writer(team).mutateDirect(this.info('team.add-member', undefined, { details: { member: values.name } }), () => {
       const loaded = this.requireTeam(team);
       if (loaded.config.members.some((m) => m.name === values.name)) {
         throw new AlreadyExistsError(`${values.name} is already a member of team ${team}.`, { team, member: values.name });
@@ -204,7 +234,7 @@ export class LockstepStore {
 
   async removeMember(team: string, name: string): Promise<TeamConfig> {
     assertName(name, 'member');
-    return this.writer(team).mutateDirect(() => {
+    return this.writer(team).mutateDirect(this.info('team.remove-member', undefined, { details: { member: name } }), () => {
       const loaded = this.requireTeam(team);
       const index = loaded.config.members.findIndex((m) => m.name === name);
       if (index < 0) throw new NotFoundError(`${name} is not a member of team ${team}.`, { team, member: name });
@@ -262,7 +292,7 @@ export class LockstepStore {
 
   async createTask(team: string, input: CreateTaskInput): Promise<VersionedTask> {
     const values = parseInput(createTaskInputSchema, input, 'task');
-    return this.writer(team).mutate((tx) => ops.createTask(tx, values));
+    return this.writer(team).mutate(this.info('task.create'), (tx) => ops.createTask(tx, values));
   }
 
   async updateTask(team: string, id: string, patch: UpdateTaskPatch, options: ops.ActorOptions = {}): Promise<VersionedTask> {
@@ -270,49 +300,61 @@ export class LockstepStore {
     const values = parseInput(updateTaskPatchSchema, patch, 'update');
     if (Object.keys(values).length === 0) throw new InvalidInputError('Nothing to update: give at least one field to change.');
     checkActor(options.agent);
-    return this.writer(team).mutate((tx) => ops.updateTask(tx, id, values, options));
+    return this.writer(team).mutate(this.info('task.update', options.agent, { taskId: id, reason: options.reason }), (tx) =>
+      ops.updateTask(tx, id, values, options),
+    );
   }
 
   async claimTask(team: string, id: string, options: ops.ClaimOptions): Promise<VersionedTask> {
     assertName(id, 'task id');
     const claim = this.claimOptions(options);
-    return this.writer(team).mutate((tx) => ops.claimTask(tx, id, claim));
+    return this.writer(team).mutate(this.info('task.claim', claim.agent, { taskId: id, reason: claim.reason }), (tx) =>
+      ops.claimTask(tx, id, claim),
+    );
   }
 
   async claimNextTask(team: string, options: ops.ClaimOptions): Promise<VersionedTask | null> {
     const claim = this.claimOptions(options);
-    return this.writer(team).mutate((tx) => ops.claimNextTask(tx, claim));
+    return this.writer(team).mutate(this.info('task.claim-next', claim.agent), (tx) => ops.claimNextTask(tx, claim));
   }
 
   async releaseTask(team: string, id: string, options: ops.ActorOptions): Promise<VersionedTask> {
     assertName(id, 'task id');
     checkActor(options.agent);
-    return this.writer(team).mutate((tx) => ops.releaseTask(tx, id, options));
+    return this.writer(team).mutate(this.info('task.release', options.agent, { taskId: id, reason: options.reason }), (tx) =>
+      ops.releaseTask(tx, id, options),
+    );
   }
 
   async completeTask(team: string, id: string, options: ops.ActorOptions): Promise<VersionedTask> {
     assertName(id, 'task id');
     checkActor(options.agent);
-    return this.writer(team).mutate((tx) => ops.completeTask(tx, id, options));
+    return this.writer(team).mutate(this.info('task.complete', options.agent, { taskId: id, reason: options.reason }), (tx) =>
+      ops.completeTask(tx, id, options),
+    );
   }
 
   async deleteTask(team: string, id: string, options: ops.ActorOptions = {}): Promise<VersionedTask> {
     assertName(id, 'task id');
     checkActor(options.agent);
-    return this.writer(team).mutate((tx) => ops.deleteTask(tx, id, options));
+    return this.writer(team).mutate(this.info('task.delete', options.agent, { taskId: id, reason: options.reason }), (tx) =>
+      ops.deleteTask(tx, id, options),
+    );
   }
 
   async heartbeatTask(team: string, id: string, options: ops.ClaimOptions & { leaseMs: number }): Promise<VersionedTask> {
     assertName(id, 'task id');
     const claim = this.claimOptions(options);
-    return this.writer(team).mutate((tx) => ops.heartbeatTask(tx, id, { ...claim, leaseMs: options.leaseMs }));
+    return this.writer(team).mutate(this.info('task.heartbeat', claim.agent, { taskId: id }), (tx) =>
+      ops.heartbeatTask(tx, id, { ...claim, leaseMs: options.leaseMs }),
+    );
   }
 
   async sweepTeam(team: string, request: SweepRequest = {}): Promise<ops.SweepResult> {
     if (request.olderThanMs !== undefined && !(request.olderThanMs >= 0)) {
       throw new InvalidInputError('The age limit of a sweep must be zero or more.');
     }
-    return this.writer(team).mutate((tx) =>
+    return this.writer(team).mutate(this.info('team.sweep'), (tx) =>
       ops.sweepTeam(tx, {
         olderThanMs: request.olderThanMs,
         host: this.host,
@@ -334,6 +376,15 @@ export class LockstepStore {
       throw new InvalidInputError('A claim token must be a whole number.');
     }
     return { ...options, host: options.pid !== undefined ? options.host ?? this.host : undefined };
+  }
+}
+
+function safeUserName(): string {
+  try {
+    const name = os.userInfo().username.replace(/[^A-Za-z0-9._-]/g, '_');
+    return name || 'person';
+  } catch {
+    return 'person';
   }
 }
 

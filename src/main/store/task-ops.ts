@@ -11,7 +11,7 @@ import {
 } from '../../shared/errors';
 import { LOCKSTEP_META_KEY } from '../../shared/domain';
 import type { createTaskInputSchema, updateTaskPatchSchema } from '../../shared/schemas';
-import { formatTimestamp, parseTimestamp } from '../../shared/time';
+import { describeAge, formatTimestamp, nowMicros, parseTimestamp } from '../../shared/time';
 import type { z } from 'zod';
 import { clearClaim, currentClaim, leaseExpired, lockstepMeta, setLockstepMeta } from './claims';
 import { isTempFileName } from './paths';
@@ -31,11 +31,14 @@ export interface ActorOptions extends WriteGuards {
   agent?: string;
   /** Act even though another agent holds the claim. */
   force?: boolean;
+  /** Why (journaled); required to force-break a live claim held by someone else. */
+  reason?: string;
 }
 
 export interface ClaimOptions extends WriteGuards {
   agent: string;
   force?: boolean;
+  reason?: string;
   /** Lease length; the holder renews it with heartbeat, and once expired the claim may be taken over. */
   leaseMs?: number;
   /** The process holding the claim (defaults to none: the claim then outlives the CLI call that made it). */
@@ -59,11 +62,13 @@ function requireTask(tx: TeamTransaction, id: string): LoadedTask {
 function checkGuards(tx: TeamTransaction, loaded: LoadedTask, guards: WriteGuards): void {
   const { task } = loaded;
   if (guards.expectVersion !== undefined && guards.expectVersion !== loaded.version) {
-    const holder = task.lockedBy ? `, claimed by ${task.lockedBy}` : '';
-    throw new ConflictError(
-      `Task ${task.id} changed since you read it (now ${task.status}${holder}, updated ${task.updatedAt || 'at an unknown time'}). Reload it and try again.`,
-      { team: tx.team, taskId: task.id, expected: guards.expectVersion, current: withVersion(loaded) },
-    );
+    throw new ConflictError(describeConflict(tx, loaded), {
+      team: tx.team,
+      taskId: task.id,
+      expected: guards.expectVersion,
+      current: withVersion(loaded),
+      changedBy: tx.whoWrote(task.id, loaded.version)?.actor ?? null,
+    });
   }
   if (guards.token !== undefined) {
     const claim = currentClaim(task);
@@ -77,11 +82,41 @@ function checkGuards(tx: TeamTransaction, loaded: LoadedTask, guards: WriteGuard
   }
 }
 
-/** Refuses to act on a task another agent has claimed, unless forced. */
-function checkHolder(tx: TeamTransaction, task: Task, agent: string | undefined, force: boolean | undefined): void {
-  if (task.lockedBy && task.lockedBy !== agent && !force) {
-    throw new TaskLockError(tx.team, task.id, task.lockedBy, task.lockedAt);
+const FIELD_WORDS: Record<string, string> = { lockedBy: 'claim', lockedAt: 'claim', updatedAt: '', startedAt: '' };
+
+/** "agent-3 (cli) changed status to in_progress, claim 4 s ago" — or, for a writer that keeps no journal, what differs now. */
+function describeConflict(tx: TeamTransaction, loaded: LoadedTask): string {
+  const { task } = loaded;
+  const entry = tx.whoWrote(task.id, loaded.version);
+  const state = `it is now ${task.status}${task.lockedBy ? `, claimed by ${task.lockedBy}` : ''}${task.owner ? `, owned by ${task.owner}` : ''}`;
+  if (!entry) {
+    return `Task ${task.id} was changed since you read it by a writer outside Lockstep (for example ClawTeam; ${state}). Reload it, then decide whether to apply your change.`;
   }
+  const change = entry.tasks.find((t) => t.id === task.id);
+  const fields = [...new Set(Object.keys(change?.after ?? change?.before ?? {}).map((f) => (f in FIELD_WORDS ? FIELD_WORDS[f] : f)))].filter(Boolean);
+  const statusTo = change?.after?.status;
+  const what = statusTo ? `moved it to ${String(statusTo)}` : `changed ${fields.join(', ') || 'it'}`;
+  const ago = describeAge(parseTimestamp(entry.at) ?? nowMicros());
+  return `Task ${task.id} changed since you read it: ${entry.actor} ${what} ${ago} (${state}). Keep theirs, or apply yours again on top.`;
+}
+
+/**
+ * Refuses to act on a task another agent has claimed, unless forced; breaking a live claim by force needs a reason
+ * (it is journaled). An expired lease is not live.
+ */
+function checkHolder(tx: TeamTransaction, task: Task, agent: string | undefined, force: boolean | undefined, reason?: string): void {
+  if (!task.lockedBy || task.lockedBy === agent) return;
+  if (!force) throw new TaskLockError(tx.team, task.id, task.lockedBy, task.lockedAt);
+  requireForceReason(tx, task, reason);
+}
+
+function requireForceReason(tx: TeamTransaction, task: Task, reason: string | undefined): void {
+  if (reason && reason.trim()) return;
+  if (leaseExpired(currentClaim(task), micros(tx.now))) return;
+  throw new InvalidInputError(
+    `Breaking ${task.lockedBy}'s claim on task ${task.id} (held since ${task.lockedAt}) needs a reason; give one (--reason) and it is kept in the team journal.`,
+    { taskId: task.id, holder: task.lockedBy },
+  );
 }
 
 function newTaskId(tx: TeamTransaction): string {
@@ -191,8 +226,9 @@ function applyClaim(tx: TeamTransaction, loaded: LoadedTask, options: ClaimOptio
   }
   const claim = currentClaim(task);
   const sameHolder = task.lockedBy === options.agent;
-  if (task.lockedBy && !sameHolder && !options.force && !leaseExpired(claim, nowMicros)) {
-    throw new TaskLockError(tx.team, task.id, task.lockedBy, task.lockedAt);
+  if (task.lockedBy && !sameHolder && !leaseExpired(claim, nowMicros)) {
+    if (!options.force) throw new TaskLockError(tx.team, task.id, task.lockedBy, task.lockedAt);
+    requireForceReason(tx, task, options.reason);
   }
   const meta = lockstepMeta(task);
   const keepClaim = sameHolder && claim !== null;
@@ -253,7 +289,7 @@ export function releaseTask(tx: TeamTransaction, id: string, options: ActorOptio
   if (!task.lockedBy) {
     throw new InvalidInputError(`Task ${id} is not claimed by anybody, so there is nothing to release.`, { taskId: id });
   }
-  checkHolder(tx, task, options.agent, options.force);
+  checkHolder(tx, task, options.agent, options.force, options.reason);
   clearClaim(task);
   if (task.status === 'in_progress') task.status = 'pending';
   task.updatedAt = tx.now;
@@ -282,7 +318,7 @@ export function completeTask(tx: TeamTransaction, id: string, options: ActorOpti
   const { task } = loaded;
   checkGuards(tx, loaded, options);
   if (task.status === 'completed') throw new InvalidInputError(`Task ${id} is already completed.`, { taskId: id });
-  checkHolder(tx, task, options.agent, options.force);
+  checkHolder(tx, task, options.agent, options.force, options.reason);
   applyComplete(tx, task);
   const saved = tx.putTask(task, loaded.extra);
   resolveDependents(tx, id, false);
@@ -365,15 +401,15 @@ function applyStatus(tx: TeamTransaction, loaded: LoadedTask, status: TaskStatus
       if (!options.agent) {
         throw new InvalidInputError(`Say who is starting task ${task.id}: moving it to in_progress claims it for an agent.`);
       }
-      applyClaim(tx, loaded, { agent: options.agent, force: options.force });
+      applyClaim(tx, loaded, { agent: options.agent, force: options.force, reason: options.reason });
       return;
     case 'completed':
-      checkHolder(tx, task, options.agent, options.force);
+      checkHolder(tx, task, options.agent, options.force, options.reason);
       applyComplete(tx, task);
       return;
     case 'pending':
     case 'blocked':
-      checkHolder(tx, task, options.agent, options.force);
+      checkHolder(tx, task, options.agent, options.force, options.reason);
       clearClaim(task);
       task.status = status;
       return;
@@ -383,7 +419,7 @@ function applyStatus(tx: TeamTransaction, loaded: LoadedTask, status: TaskStatus
 export function deleteTask(tx: TeamTransaction, id: string, options: ActorOptions): VersionedTask {
   const loaded = requireTask(tx, id);
   checkGuards(tx, loaded, options);
-  checkHolder(tx, loaded.task, options.agent, options.force);
+  checkHolder(tx, loaded.task, options.agent, options.force, options.reason);
   tx.removeTask(id);
   resolveDependents(tx, id, true);
   return withVersion(loaded);

@@ -4,6 +4,7 @@ import { CorruptFileError, NotFoundError } from '../../shared/errors';
 import { nowTimestamp } from '../../shared/time';
 import { delayBeforeSaveMs, sleepSync } from './failpoints';
 import type { StorePaths } from './paths';
+import { appendJournal, lastSeq, readRecent, type JournalEntry, type JournalOptions, type JournalTaskChange } from './journal';
 import { acquireTeamLock, type TeamLockOptions } from './team-lock';
 import {
   readTaskFile,
@@ -25,6 +26,8 @@ export interface TeamTransaction {
   allTasks(): { loaded: LoadedTask[]; problems: FileProblem[] };
   putTask(task: Task, extra: Record<string, unknown>): LoadedTask;
   removeTask(id: string): void;
+  /** The journal's latest entry that left this task at `version` (who made it so), if any. */
+  whoWrote(taskId: string, version: string): JournalEntry | undefined;
 }
 
 type Staged = { kind: 'write'; loaded: LoadedTask; bytes: string } | { kind: 'delete'; id: string };
@@ -32,6 +35,8 @@ type Staged = { kind: 'write'; loaded: LoadedTask; bytes: string } | { kind: 'de
 /** Changes staged by the mutations of one locked batch, written once at the end. */
 class BatchState {
   readonly staged = new Map<string, Staged>();
+  /** Journal entries of this batch's successful mutations, numbered when written. */
+  readonly entries: JournalEntry[] = [];
   private readonly fromDisk = new Map<string, LoadedTask | null>();
 
   constructor(readonly team: string, readonly paths: StorePaths, private readonly scanner: TaskFolderScanner) {}
@@ -80,13 +85,21 @@ function cloneLoaded(loaded: LoadedTask): LoadedTask {
   return structuredClone(loaded);
 }
 
-function openTransaction(batch: BatchState, overlay: Map<string, Staged>): TeamTransaction {
+/** The state of each task a mutation touched, as it first saw it: the "before" of its journal entry. */
+type SeenBefore = Map<string, LoadedTask | null>;
+
+function openTransaction(batch: BatchState, overlay: Map<string, Staged>, seen: SeenBefore, journalDir: string): TeamTransaction {
+  const remember = (filePath: string, id: string) => {
+    if (!seen.has(filePath) && !overlay.has(filePath)) seen.set(filePath, batch.read(id, overlay) ?? null);
+  };
   return {
     team: batch.team,
     paths: batch.paths,
     now: nowTimestamp(),
     getTask(id) {
+      const filePath = batch.paths.taskFile(batch.team, id);
       const loaded = batch.read(id, overlay);
+      if (!seen.has(filePath) && !overlay.has(filePath)) seen.set(filePath, loaded ?? null);
       return loaded && cloneLoaded(loaded);
     },
     allTasks() {
@@ -95,15 +108,72 @@ function openTransaction(batch: BatchState, overlay: Map<string, Staged>): TeamT
     },
     putTask(task, extra) {
       const filePath = batch.paths.taskFile(batch.team, task.id);
+      remember(filePath, task.id);
       const bytes = serializeTask(task, extra);
       const loaded: LoadedTask = { task, extra, version: versionOf(bytes), path: filePath };
       overlay.set(filePath, { kind: 'write', loaded, bytes });
       return cloneLoaded(loaded);
     },
     removeTask(id) {
-      overlay.set(batch.paths.taskFile(batch.team, id), { kind: 'delete', id });
+      const filePath = batch.paths.taskFile(batch.team, id);
+      remember(filePath, id);
+      overlay.set(filePath, { kind: 'delete', id });
+    },
+    whoWrote(taskId, version) {
+      const staged = batch.entries.filter((e) => e.tasks.some((t) => t.id === taskId && t.versionAfter === version));
+      const recent = staged.length ? staged : readRecent(journalDir).filter((e) => e.tasks.some((t) => t.id === taskId && t.versionAfter === version));
+      return recent[recent.length - 1];
     },
   };
+}
+
+/** The fields a mutation changed on one task (metadata compared key by key), for the journal. */
+function taskChange(id: string, before: LoadedTask | null, after: LoadedTask | null): JournalTaskChange | null {
+  const flat = (l: LoadedTask | null): Record<string, unknown> => {
+    if (!l) return {};
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(l.task)) {
+      if (k === 'metadata') for (const [mk, mv] of Object.entries(v as Record<string, unknown>)) out[`metadata.${mk}`] = mv;
+      else out[k] = v;
+    }
+    return out;
+  };
+  const b = flat(before);
+  const a = flat(after);
+  const changedBefore: Record<string, unknown> = {};
+  const changedAfter: Record<string, unknown> = {};
+  for (const key of new Set([...Object.keys(b), ...Object.keys(a)])) {
+    if (JSON.stringify(b[key]) === JSON.stringify(a[key])) continue;
+    if (key in b) changedBefore[key] = b[key];
+    if (key in a) changedAfter[key] = a[key];
+  }
+  if (before && after && Object.keys(changedBefore).length + Object.keys(changedAfter).length === 0) return null;
+  return {
+    id,
+    before: before ? changedBefore : null,
+    after: after ? changedAfter : null,
+    versionBefore: before?.version ?? null,
+    versionAfter: after?.version ?? null,
+  };
+}
+
+/** Who does what, for the journal. */
+export interface MutationInfo {
+  op: string;
+  actor: string;
+  via: string;
+  taskId?: string;
+  reason?: string;
+  /** For team operations, which have no task changes: what changed. */
+  details?: Record<string, unknown>;
+}
+
+export interface WriterOptions {
+  lock: TeamLockOptions;
+  journal: JournalOptions;
+  host: string;
+  /** Problems that must not fail a mutation that did succeed (the journal could not be appended). */
+  onWarning: (message: string) => void;
 }
 
 export type TaskMutation<T> = (tx: TeamTransaction) => T;
@@ -113,6 +183,7 @@ export type DirectMutation<T> = () => T | Promise<T>;
 interface QueuedJob {
   kind: 'task' | 'direct';
   run: TaskMutation<unknown> | DirectMutation<unknown>;
+  info: MutationInfo;
   createFolder: boolean;
   resolve: (value: unknown) => void;
   reject: (err: unknown) => void;
@@ -134,21 +205,21 @@ export class TeamWriter {
     private readonly team: string,
     private readonly paths: StorePaths,
     private readonly scanner: TaskFolderScanner,
-    private readonly lockOptions: TeamLockOptions,
+    private readonly options: WriterOptions,
   ) {}
 
-  mutate<T>(mutation: TaskMutation<T>): Promise<T> {
-    return this.enqueue('task', mutation);
+  mutate<T>(info: MutationInfo, mutation: TaskMutation<T>): Promise<T> {
+    return this.enqueue('task', info, mutation);
   }
 
   /** `createFolder`: make the team's task folder first (creating a team); otherwise a missing team is NOT_FOUND. */
-  mutateDirect<T>(mutation: DirectMutation<T>, createFolder = false): Promise<T> {
-    return this.enqueue('direct', mutation, createFolder);
+  mutateDirect<T>(info: MutationInfo, mutation: DirectMutation<T>, createFolder = false): Promise<T> {
+    return this.enqueue('direct', info, mutation, createFolder);
   }
 
-  private enqueue<T>(kind: QueuedJob['kind'], run: QueuedJob['run'], createFolder = false): Promise<T> {
+  private enqueue<T>(kind: QueuedJob['kind'], info: MutationInfo, run: QueuedJob['run'], createFolder = false): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ kind, run, createFolder, resolve: resolve as (v: unknown) => void, reject });
+      this.queue.push({ kind, info, run, createFolder, resolve: resolve as (v: unknown) => void, reject });
       if (!this.draining) void this.drain();
     });
   }
@@ -172,6 +243,36 @@ export class TeamWriter {
     return this.queue.splice(0, n);
   }
 
+  private entry(info: MutationInfo, tasks: JournalTaskChange[]): JournalEntry {
+    const entry: JournalEntry = {
+      seq: 0,
+      at: nowTimestamp(),
+      actor: info.actor,
+      via: info.via,
+      pid: process.pid,
+      host: this.options.host,
+      op: info.op,
+      team: this.team,
+      tasks,
+    };
+    if (info.taskId) entry.taskId = info.taskId;
+    if (info.reason) entry.reason = info.reason;
+    if (info.details) Object.assign(entry, { details: info.details });
+    return entry;
+  }
+
+  /** Numbers and appends entries inside the lock. The changes are saved already, so a failure here only warns. */
+  private writeJournal(dir: string, entries: JournalEntry[]): void {
+    if (entries.length === 0 || !this.options.journal.enabled) return;
+    try {
+      let seq = lastSeq(dir, this.options.journal);
+      for (const e of entries) e.seq = ++seq;
+      appendJournal(dir, entries, this.options.journal);
+    } catch (err) {
+      this.options.onWarning(`The change was saved, but the team journal could not be written: ${(err as Error).message}`);
+    }
+  }
+
   /**
    * The lock lives in the task folder. A team with a config but no tasks yet gets its folder; a team that does not
    * exist (or was deleted or renamed while we queued) is NOT_FOUND rather than silently re-created.
@@ -189,7 +290,7 @@ export class TeamWriter {
     let lock;
     try {
       this.ensureTaskFolder(jobs[0].createFolder);
-      lock = await acquireTeamLock(this.team, this.paths.writeLock(this.team), this.lockOptions);
+      lock = await acquireTeamLock(this.team, this.paths.writeLock(this.team), this.options.lock);
     } catch (err) {
       for (const job of jobs) job.reject(err);
       return;
@@ -199,6 +300,10 @@ export class TeamWriter {
         try {
           const value = await (jobs[0].run as DirectMutation<unknown>)();
           lock.assertHeld();
+          const { info } = jobs[0];
+          // A rename moved the journal with the tasks folder; a delete removed it.
+          const dir = info.op === 'team.rename' ? this.paths.lockstepDir(String(info.details?.newName)) : this.paths.lockstepDir(this.team);
+          if (info.op !== 'team.delete') this.writeJournal(dir, [this.entry(info, [])]);
           jobs[0].resolve(value);
         } catch (err) {
           jobs[0].reject(err);
@@ -207,14 +312,24 @@ export class TeamWriter {
       }
       const batch = new BatchState(this.team, this.paths, this.scanner);
       const outcomes: Array<{ job: QueuedJob; ok: boolean; value: unknown }> = [];
+      const journalDir = this.paths.lockstepDir(this.team);
       for (const job of jobs) {
         const overlay = new Map<string, Staged>();
+        const seen: SeenBefore = new Map();
         try {
-          const value = (job.run as TaskMutation<unknown>)(openTransaction(batch, overlay));
+          const value = (job.run as TaskMutation<unknown>)(openTransaction(batch, overlay, seen, journalDir));
+          const changes: JournalTaskChange[] = [];
           for (const [k, v] of overlay) {
             batch.staged.delete(k); // keep write order = order of the latest change
             batch.staged.set(k, v);
+            const change = taskChange(
+              v.kind === 'write' ? v.loaded.task.id : v.id,
+              seen.get(k) ?? null,
+              v.kind === 'write' ? v.loaded : null,
+            );
+            if (change) changes.push(change);
           }
+          batch.entries.push(this.entry(job.info, changes));
           outcomes.push({ job, ok: true, value });
         } catch (err) {
           outcomes.push({ job, ok: false, value: err });
@@ -229,6 +344,7 @@ export class TeamWriter {
       } catch (err) {
         flushError = err;
       }
+      if (!flushError) this.writeJournal(journalDir, batch.entries);
       for (const { job, ok, value } of outcomes) {
         if (!ok) job.reject(value);
         else if (flushError) job.reject(flushError);
