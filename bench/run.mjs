@@ -17,11 +17,11 @@ function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-async function race(mode, procs, inflight, dataDir, team, args) {
+async function race(mode, procs, inflight, dataDir, team, args, extraEnv = {}) {
   const barrier = join(dataDir, `barrier-${mode}-${procs}-${inflight}`);
   const children = Array.from({ length: procs }, () => {
     const child = spawn(process.execPath, [join(here, 'worker.cjs'), mode, dataDir, team, String(DURATION_MS), String(inflight), ...args], {
-      env: { ...process.env, LOCKSTEP_FAILPOINT_BARRIER: barrier },
+      env: { ...process.env, LOCKSTEP_FAILPOINT_BARRIER: barrier, ...extraEnv },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
@@ -77,6 +77,19 @@ async function main() {
           ).padStart(7)} ms${mode === 'claim' ? `   refused (TASK_LOCKED) ${r.refused}` : ''}`,
         );
       }
+    }
+    console.log('\nWhat the team journal costs (one task, 1 update in flight per process; best of 3 runs each):');
+    for (const procs of [1, 8]) {
+      const best = async (env) => {
+        const runs = [];
+        for (let i = 0; i < 3; i++) runs.push((await race('update', procs, 1, dataDir, 'bench', [hot.id], env)).perSecond);
+        return Math.max(...runs);
+      };
+      const on = await best({});
+      const off = await best({ BENCH_JOURNAL: 'off' });
+      console.log(
+        `journal on ${fmt(on, 0).padStart(6)}/s   off ${fmt(off, 0).padStart(6)}/s   P=${procs}   cost ${fmt(((off - on) / off) * 100, 1)}% of throughput`,
+      );
     }
     const check = await store.getTask('bench', hot.id);
     const keys = Object.keys(check.metadata).filter((k) => k.startsWith('bench-')).length;

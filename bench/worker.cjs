@@ -6,7 +6,8 @@ const { waitAtBarrier } = require(path.join(__dirname, '..', 'dist', 'main', 'st
 
 async function main() {
   const [mode, dataDir, team, durationMs, inflight, ...rest] = process.argv.slice(2);
-  const store = new LockstepStore({ dataDir, lock: { app: 'bench' } });
+  const journal = { enabled: process.env.BENCH_JOURNAL !== 'off' };
+  const store = new LockstepStore({ dataDir, lock: { app: 'bench' }, journal });
   const latencies = [];
   let ops = 0;
   let refused = 0;
