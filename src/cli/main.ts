@@ -169,6 +169,30 @@ const COMMANDS: Record<string, Command> = {
       return { json: config, text: `Added ${name} to team ${team}.` };
     },
   },
+  'team set-member': {
+    usage: 'team set-member TEAM NAME [--role R] [--capability TAG]... [--wip-limit N] [--clear role|capabilities|wip-limit]...',
+    summary: "Set a member's role, capability tags and work-in-progress limit (claim --next honours them).",
+    positionals: ['TEAM', 'NAME'],
+    options: {
+      role: { type: 'string' },
+      capability: { type: 'string', multiple: true },
+      'wip-limit': { type: 'string' },
+      clear: { type: 'string', multiple: true },
+    },
+    async run(store, [team, name], v) {
+      const clear = new Set(list(v, 'clear'));
+      for (const c of clear) {
+        if (!['role', 'capabilities', 'wip-limit'].includes(c)) throw new InvalidInputError(`--clear takes role, capabilities or wip-limit (got "${c}").`);
+      }
+      const config = await store.setMemberProfile(team, name, {
+        role: clear.has('role') ? null : str(v, 'role'),
+        capabilities: clear.has('capabilities') ? null : list(v, 'capability').length ? list(v, 'capability') : undefined,
+        wipLimit: clear.has('wip-limit') ? null : integer(str(v, 'wip-limit'), '--wip-limit'),
+      });
+      const member = config.members.find((m) => m.name === name);
+      return { json: config, text: `Updated ${name}: ${JSON.stringify(member?.lockstep ?? {})}.` };
+    },
+  },
   'team remove-member': {
     usage: 'team remove-member TEAM NAME',
     summary: 'Remove a member from a team (their tasks keep their owner).',
@@ -355,6 +379,36 @@ const COMMANDS: Record<string, Command> = {
       const limit = integer(str(v, 'limit'), '--limit') ?? 50;
       const entries = (await store.history(team, id)).slice(-Math.max(1, limit));
       return { json: { entries }, text: formatHistory(entries) };
+    },
+  },
+  doctor: {
+    usage: 'doctor TEAM [--older-than DURATION] [--fix FINDING_ID]... [--fix-all]',
+    summary: 'The stall radar: gone or expired claims, old claims, tasks blocked for nothing, cycles, dangling links, temp and corrupt files — and their fixes.',
+    positionals: ['TEAM'],
+    options: { 'older-than': { type: 'string' }, fix: { type: 'string', multiple: true }, 'fix-all': { type: 'boolean' } },
+    async run(store, [team], v) {
+      const request = { oldClaimMs: duration(str(v, 'older-than'), '--older-than') };
+      const findings = await store.doctor(team, request);
+      const toFix = v['fix-all'] ? findings.map((f) => f.id) : list(v, 'fix');
+      const fixed: string[] = [];
+      for (const id of toFix) {
+        try {
+          await store.fixFinding(team, id, request);
+          fixed.push(id);
+        } catch (err) {
+          // With --fix-all an earlier fix may already have resolved a later finding.
+          if (!(v['fix-all'] && (err as { code?: string }).code === 'NOT_FOUND')) throw err;
+        }
+      }
+      const remaining = fixed.length ? await store.doctor(team, request) : findings;
+      const lines = fixed.map((id) => `fixed ${id}`);
+      lines.push(
+        ...remaining.map((f) => `${f.kind.padEnd(17)} ${f.message}\n${' '.repeat(18)}fix: ${f.fix.label}  (lockstep doctor ${team} --fix '${f.id}')`),
+      );
+      return {
+        json: { findings: remaining, fixed },
+        text: lines.length ? lines.join('\n') : `Nothing is stalled in team ${team}.`,
+      };
     },
   },
   'task sweep': {

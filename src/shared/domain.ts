@@ -1,3 +1,5 @@
+import type { MemberProfile } from './members';
+
 /** The domain as it lies on disk in ClawTeam's format (camelCase JSON), plus what Lockstep keeps in `metadata`. */
 
 export const TASK_STATUSES = ['pending', 'in_progress', 'completed', 'blocked'] as const;
@@ -77,6 +79,8 @@ export interface Member {
   agentId: string;
   agentType: string;
   joinedAt: string;
+  /** Lockstep's member profile (role, capabilities, WIP limit); see shared/members.ts. */
+  lockstep?: MemberProfile;
 }
 
 export interface TeamConfig {

@@ -87,6 +87,17 @@ export const newMemberSchema = z
   .strict();
 export type NewMember = z.input<typeof newMemberSchema>;
 
+const tagSchema = z.string().regex(/^[A-Za-z0-9._-]{1,40}$/, 'a tag uses letters, digits, ".", "_" or "-" (at most 40)');
+
+export const memberProfilePatchSchema = z
+  .object({
+    role: z.union([z.string().trim().min(1).max(64), z.null()]).optional(),
+    capabilities: z.union([z.array(tagSchema).max(50), z.null()]).optional(),
+    wipLimit: z.union([z.number().int().min(0).max(1000), z.null()]).optional(),
+  })
+  .strict();
+export type MemberProfilePatch = z.input<typeof memberProfilePatchSchema>;
+
 export const createTeamInputSchema = z
   .object({
     name: teamNameSchema,

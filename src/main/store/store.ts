@@ -19,6 +19,7 @@ import { assertName } from '../../shared/names';
 import {
   createTaskInputSchema,
   createTeamInputSchema,
+  memberProfilePatchSchema,
   newMemberSchema,
   parseInput,
   taskFilterSchema,
@@ -29,7 +30,9 @@ import {
   type TaskFilter,
   type UpdateTaskPatch,
 } from '../../shared/schemas';
-import { nowTimestamp, parseTimestamp } from '../../shared/time';
+import type { MemberProfile } from '../../shared/members';
+import { nowMicros, nowTimestamp, parseTimestamp } from '../../shared/time';
+import { diagnose, listTempFiles, type DiagnoseOptions, type Finding } from './doctor';
 import { StorePaths } from './paths';
 import { readTeamConfig, writeTeamConfig, type LoadedTeamConfig } from './team-config';
 import { DEFAULT_LOCK_OPTIONS, type TeamLockOptions } from './team-lock';
@@ -50,6 +53,11 @@ export interface StoreOptions {
    */
   actor?: { name: string; via: string };
   onWarning?: (message: string) => void;
+}
+
+export interface DoctorRequest {
+  oldClaimMs?: number;
+  tempFileAgeMs?: number;
 }
 
 export interface SweepRequest {
@@ -245,6 +253,33 @@ export class LockstepStore {
     });
   }
 
+  /** Sets a member's role, capability tags and work-in-progress limit (null clears one). */
+  async setMemberProfile(
+    team: string,
+    name: string,
+    profile: { role?: string | null; capabilities?: string[] | null; wipLimit?: number | null },
+  ): Promise<TeamConfig> {
+    assertName(name, 'member');
+    const values = parseInput(memberProfilePatchSchema, profile, 'member profile');
+    return this.writer(team).mutateDirect(this.info('team.set-member', undefined, { details: { member: name, ...values } }), () => {
+      const loaded = this.requireTeam(team);
+      const index = loaded.config.members.findIndex((m) => m.name === name);
+      if (index < 0) throw new NotFoundError(`${name} is not a member of team ${team}.`, { team, member: name });
+      const member = loaded.config.members[index];
+      const next: MemberProfile = { ...(member.lockstep ?? {}) };
+      for (const key of ['role', 'capabilities', 'wipLimit'] as const) {
+        const value = values[key];
+        if (value === null) delete next[key];
+        else if (value !== undefined) (next as Record<string, unknown>)[key] = value;
+      }
+      if (Object.keys(next).length) member.lockstep = next;
+      else delete member.lockstep;
+      delete loaded.memberExtras[index]?.lockstep;
+      writeTeamConfig(this.paths.teamConfig(team), loaded);
+      return loaded.config;
+    });
+  }
+
   private requireTeam(team: string): LoadedTeamConfig {
     const loaded = readTeamConfig(this.paths.teamConfig(team));
     if (!loaded) throw new NotFoundError(`Team ${team} does not exist.`, { team });
@@ -315,7 +350,9 @@ export class LockstepStore {
 
   async claimNextTask(team: string, options: ops.ClaimOptions): Promise<VersionedTask | null> {
     const claim = this.claimOptions(options);
-    return this.writer(team).mutate(this.info('task.claim-next', claim.agent), (tx) => ops.claimNextTask(tx, claim));
+    // The claimer's member profile (capabilities, WIP limit), when it is a member of the team.
+    const member = readTeamConfig(this.paths.teamConfig(team))?.config.members.find((m) => m.name === claim.agent);
+    return this.writer(team).mutate(this.info('task.claim-next', claim.agent), (tx) => ops.claimNextTask(tx, claim, member));
   }
 
   async releaseTask(team: string, id: string, options: ops.ActorOptions): Promise<VersionedTask> {
@@ -362,6 +399,60 @@ export class LockstepStore {
         tempFileAgeMs: request.tempFileAgeMs ?? 60_000,
       }),
     );
+  }
+
+  // ---------------------------------------------------------------- stall radar
+
+  private diagnoseOptions(request: DoctorRequest): DiagnoseOptions {
+    return {
+      nowMicros: nowMicros(),
+      host: this.host,
+      isProcessAlive: ops.isProcessAlive,
+      oldClaimMs: request.oldClaimMs ?? 2 * 3_600_000,
+      tempFileAgeMs: request.tempFileAgeMs ?? 60_000,
+    };
+  }
+
+  /** What keeps the team's work from moving, each with its fix (see doctor.ts). Reads only. */
+  async doctor(team: string, request: DoctorRequest = {}): Promise<Finding[]> {
+    const { tasks, problems } = await this.listTasks(team);
+    return diagnose(tasks, problems, listTempFiles(this.paths.tasksDir(team)), this.diagnoseOptions(request));
+  }
+
+  /**
+   * Applies one finding's fix through the locked, journaled store. The finding is looked up again inside the lock:
+   * if it no longer holds (somebody fixed it, the task moved on), nothing is changed and NOT_FOUND says so.
+   */
+  async fixFinding(team: string, findingId: string, request: DoctorRequest = {}): Promise<{ fixed: Finding; task?: VersionedTask }> {
+    assertName(team, 'team');
+    if (typeof findingId !== 'string' || findingId.length > 600) throw new InvalidInputError('Give the id of a finding from doctor.');
+    const gone = () =>
+      new NotFoundError(`Finding ${findingId} no longer applies in team ${team}: it was fixed or the task moved on. Run doctor again.`, {
+        team,
+        findingId,
+      });
+    const kind = findingId.split(':')[0];
+    if (kind === 'temp-file' || kind === 'corrupt-file') {
+      return this.writer(team).mutateDirect(this.info('doctor.fix', undefined, { details: { findingId } }), () => {
+        const tasksDir = this.paths.tasksDir(team);
+        const { problems } = this.scanner.scan(tasksDir);
+        const finding = diagnose([], problems, listTempFiles(tasksDir), this.diagnoseOptions(request)).find((f) => f.id === findingId);
+        if (!finding || !finding.path) throw gone();
+        if (finding.fix.action === 'remove-temp-file') fs.rmSync(finding.path, { force: true });
+        else {
+          const quarantine = path.join(this.paths.lockstepDir(team), 'quarantine');
+          fs.mkdirSync(quarantine, { recursive: true });
+          fs.renameSync(finding.path, path.join(quarantine, `${path.basename(finding.path)}.${Date.now()}`));
+        }
+        return { fixed: finding };
+      });
+    }
+    return this.writer(team).mutate(this.info('doctor.fix', undefined, { details: { findingId } }), (tx) => {
+      const { loaded, problems } = tx.allTasks();
+      const finding = diagnose(loaded.map((l) => l.task), problems, [], this.diagnoseOptions(request)).find((f) => f.id === findingId);
+      if (!finding) throw gone();
+      return { fixed: finding, task: ops.fixTaskFinding(tx, finding) };
+    });
   }
 
   private claimOptions(options: ops.ClaimOptions): ops.ClaimOptions {

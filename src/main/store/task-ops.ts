@@ -1,7 +1,8 @@
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { PRIORITY_RANK, type ClaimInfo, type Task, type TaskStatus, type VersionedTask } from '../../shared/domain';
+import { PRIORITY_RANK, type ClaimInfo, type Member, type Task, type TaskStatus, type VersionedTask } from '../../shared/domain';
+import { memberAvailability } from '../../shared/members';
 import {
   ClaimLostError,
   ConflictError,
@@ -14,6 +15,7 @@ import type { createTaskInputSchema, updateTaskPatchSchema } from '../../shared/
 import { describeAge, formatTimestamp, nowMicros, parseTimestamp } from '../../shared/time';
 import type { z } from 'zod';
 import { clearClaim, currentClaim, leaseExpired, lockstepMeta, setLockstepMeta } from './claims';
+import type { Finding } from './doctor';
 import { isTempFileName } from './paths';
 import { withVersion, type LoadedTask } from './task-files';
 import type { TeamTransaction } from './team-writer';
@@ -257,15 +259,18 @@ export function claimTask(tx: TeamTransaction, id: string, options: ClaimOptions
 }
 
 /** The next task to work on: pending, unclaimed, nothing unfinished to wait for; most urgent, then oldest. */
-export function claimNextTask(tx: TeamTransaction, options: ClaimOptions): VersionedTask | null {
+export function claimNextTask(tx: TeamTransaction, options: ClaimOptions, member?: Member): VersionedTask | null {
   const { loaded } = tx.allTasks();
+  const all = loaded.map((l) => l.task);
   const status = new Map(loaded.map((l) => [l.task.id, l.task.status]));
   const candidates = loaded
     .filter(
       ({ task }) =>
         task.status === 'pending' &&
         !task.lockedBy &&
-        task.blockedBy.every((b) => status.get(b) === undefined || status.get(b) === 'completed'),
+        task.blockedBy.every((b) => status.get(b) === undefined || status.get(b) === 'completed') &&
+        // A member with a profile only gets work it is able to do, and none past its WIP limit.
+        (!member || memberAvailability(member, task, all).available),
     )
     .sort(
       (a, b) =>
@@ -522,4 +527,45 @@ export function isProcessAlive(pid: number): boolean {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** Applies a stall-radar fix to tasks, after re-diagnosing inside the lock (the finding must still hold). */
+export function fixTaskFinding(tx: TeamTransaction, finding: Finding): VersionedTask {
+  const id = finding.taskId as string;
+  const loaded = requireTask(tx, id);
+  const { task } = loaded;
+  switch (finding.fix.action) {
+    case 'release':
+      clearClaim(task);
+      if (task.status === 'in_progress') task.status = 'pending';
+      break;
+    case 'unblock':
+      task.blockedBy = task.blockedBy.filter((b) => {
+        const blocker = tx.getTask(b);
+        return blocker !== undefined && blocker.task.status !== 'completed';
+      });
+      if (task.status === 'blocked' && task.blockedBy.length === 0) task.status = 'pending';
+      break;
+    case 'remove-dangling':
+      task.blockedBy = task.blockedBy.filter((b) => tx.getTask(b) !== undefined);
+      task.blocks = task.blocks.filter((b) => tx.getTask(b) !== undefined);
+      settleBlocked(task);
+      break;
+    case 'break-cycle': {
+      const to = finding.link?.to as string;
+      task.blockedBy = task.blockedBy.filter((b) => b !== to);
+      settleBlocked(task);
+      const blocker = tx.getTask(to);
+      if (blocker) {
+        blocker.task.blocks = blocker.task.blocks.filter((b) => b !== id);
+        blocker.task.updatedAt = tx.now;
+        tx.putTask(blocker.task, blocker.extra);
+      }
+      break;
+    }
+    default:
+      throw new InvalidInputError(`The fix "${finding.fix.action}" does not change tasks.`);
+  }
+  task.updatedAt = tx.now;
+  return withVersion(tx.putTask(task, loaded.extra));
 }

@@ -43,7 +43,10 @@ export function readTeamConfig(filePath: string): LoadedTeamConfig | undefined {
   const members = (picked.members as Array<Record<string, unknown>>).map((m) => {
     const s = split(m, MEMBER_FIELDS);
     memberExtras.push(s.extra);
-    return s.picked as unknown as Member;
+    const member = s.picked as unknown as Member;
+    const profile = s.extra.lockstep;
+    if (profile && typeof profile === 'object' && !Array.isArray(profile)) member.lockstep = profile as Member['lockstep'];
+    return member;
   });
   return { config: { ...(picked as unknown as TeamConfig), members }, extra, memberExtras };
 }
@@ -57,6 +60,7 @@ export function serializeTeamConfig(loaded: LoadedTeamConfig): string {
     agentType: m.agentType,
     joinedAt: m.joinedAt,
     ...(memberExtras[i] ?? {}),
+    ...(m.lockstep ? { lockstep: m.lockstep } : {}),
   }));
   return JSON.stringify(
     {

@@ -1,0 +1,151 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import type { FileProblem, Task } from '../../shared/domain';
+import { describeAge, parseTimestamp } from '../../shared/time';
+import { currentClaim, leaseExpired } from './claims';
+import { isTempFileName } from './paths';
+
+/**
+ * The stall radar: what keeps a team's work from moving, each finding with the one fix that resolves it. Findings
+ * are computed from a snapshot; a fix re-diagnoses inside the team lock and applies only if the finding still holds.
+ */
+
+export type FindingKind =
+  | 'holder-gone'
+  | 'lease-expired'
+  | 'old-claim'
+  | 'blocked-but-free'
+  | 'dependency-cycle'
+  | 'dangling-blocker'
+  | 'temp-file'
+  | 'corrupt-file';
+
+export type FixAction = 'release' | 'unblock' | 'remove-dangling' | 'break-cycle' | 'remove-temp-file' | 'quarantine';
+
+export interface Finding {
+  /** Stable while the problem lasts: pass it to fixFinding. */
+  id: string;
+  kind: FindingKind;
+  taskId?: string;
+  path?: string;
+  message: string;
+  fix: { action: FixAction; label: string };
+  /** For break-cycle: the link to remove (task `from` stops waiting for `to`). */
+  link?: { from: string; to: string };
+}
+
+export interface DiagnoseOptions {
+  nowMicros: number;
+  host: string;
+  isProcessAlive: (pid: number) => boolean;
+  /** Claims older than this are reported (default 2 h). */
+  oldClaimMs: number;
+  /** Temp files older than this are orphans of a killed writer (default 60 s). */
+  tempFileAgeMs: number;
+}
+
+export interface TempFile {
+  path: string;
+  mtimeMs: number;
+}
+
+export function listTempFiles(dir: string): TempFile[] {
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const out: TempFile[] = [];
+  for (const name of names) {
+    if (!isTempFileName(name)) continue;
+    try {
+      out.push({ path: path.join(dir, name), mtimeMs: fs.statSync(path.join(dir, name)).mtimeMs });
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return out;
+}
+
+/** Cycles in the blocked-by graph, each once, as the list of ids along it. */
+export function findCycles(tasks: Task[]): string[][] {
+  const graph = new Map(tasks.map((t) => [t.id, t.blockedBy.filter((b) => b !== t.id)]));
+  const state = new Map<string, 'active' | 'done'>();
+  const cycles: string[][] = [];
+  const seenKeys = new Set<string>();
+  const stack: string[] = [];
+  const visit = (id: string): void => {
+    state.set(id, 'active');
+    stack.push(id);
+    for (const next of graph.get(id) ?? []) {
+      if (!graph.has(next)) continue;
+      if (state.get(next) === 'active') {
+        const cycle = stack.slice(stack.indexOf(next));
+        const key = [...cycle].sort().join(',');
+        if (!seenKeys.has(key)) {
+          seenKeys.add(key);
+          cycles.push(cycle);
+        }
+      } else if (!state.has(next)) visit(next);
+    }
+    stack.pop();
+    state.set(id, 'done');
+  };
+  for (const id of [...graph.keys()].sort()) if (!state.has(id)) visit(id);
+  return cycles;
+}
+
+export function diagnose(tasks: Task[], problems: FileProblem[], tempFiles: TempFile[], options: DiagnoseOptions): Finding[] {
+  const findings: Finding[] = [];
+  const byId = new Map(tasks.map((t) => [t.id, t]));
+  for (const task of [...tasks].sort((a, b) => a.id.localeCompare(b.id))) {
+    if (task.lockedBy) {
+      const claim = currentClaim(task);
+      const since = parseTimestamp(task.lockedAt);
+      const age = since === null ? '' : ` (claimed ${describeAge(since, options.nowMicros)})`;
+      const release = { action: 'release' as const, label: `Release ${task.lockedBy}'s claim` };
+      if (leaseExpired(claim, options.nowMicros)) {
+        findings.push({ id: `lease-expired:${task.id}`, kind: 'lease-expired', taskId: task.id, fix: release,
+          message: `${task.lockedBy}'s lease on "${task.subject}" expired at ${claim?.leaseUntil}${age}.` });
+      } else if (claim?.pid !== undefined && claim.host === options.host && !options.isProcessAlive(claim.pid)) {
+        findings.push({ id: `holder-gone:${task.id}`, kind: 'holder-gone', taskId: task.id, fix: release,
+          message: `${task.lockedBy} holds "${task.subject}", but its process ${claim.pid} on ${claim.host} is gone${age}.` });
+      } else if (since !== null && options.nowMicros - since > options.oldClaimMs * 1000) {
+        findings.push({ id: `old-claim:${task.id}`, kind: 'old-claim', taskId: task.id, fix: release,
+          message: `${task.lockedBy} has held "${task.subject}" for ${describeAge(since, options.nowMicros).replace(' ago', '')}.` });
+      }
+    }
+    const dangling = task.blockedBy.filter((b) => !byId.has(b));
+    const danglingBlocks = task.blocks.filter((b) => !byId.has(b));
+    if (dangling.length + danglingBlocks.length > 0) {
+      findings.push({ id: `dangling-blocker:${task.id}`, kind: 'dangling-blocker', taskId: task.id,
+        fix: { action: 'remove-dangling', label: 'Remove the links to missing tasks' },
+        message: `"${task.subject}" links to tasks that do not exist: ${[...dangling, ...danglingBlocks].join(', ')}.` });
+    }
+    if (task.status === 'blocked' && task.blockedBy.every((b) => !byId.has(b) || byId.get(b)?.status === 'completed')) {
+      findings.push({ id: `blocked-but-free:${task.id}`, kind: 'blocked-but-free', taskId: task.id,
+        fix: { action: 'unblock', label: 'Unblock (move to pending)' },
+        message: `"${task.subject}" is still blocked though ${task.blockedBy.length ? 'all its blockers are done or gone' : 'it waits for nothing'}.` });
+    }
+  }
+  for (const cycle of findCycles(tasks)) {
+    const from = cycle[cycle.length - 1];
+    const to = cycle[0];
+    findings.push({ id: `dependency-cycle:${[...cycle].sort().join(',')}`, kind: 'dependency-cycle', taskId: from,
+      link: { from, to }, fix: { action: 'break-cycle', label: `Stop ${from} waiting for ${to}` },
+      message: `These tasks wait for each other in a circle: ${[...cycle, cycle[0]].join(' → ')}.` });
+  }
+  for (const temp of tempFiles) {
+    if (Date.now() - temp.mtimeMs < options.tempFileAgeMs) continue;
+    findings.push({ id: `temp-file:${path.basename(temp.path)}`, kind: 'temp-file', path: temp.path,
+      fix: { action: 'remove-temp-file', label: 'Remove the leftover temp file' },
+      message: `${temp.path} is a temp file left by a writer that was killed.` });
+  }
+  for (const problem of problems) {
+    findings.push({ id: `corrupt-file:${path.basename(problem.path)}`, kind: 'corrupt-file', path: problem.path,
+      fix: { action: 'quarantine', label: 'Move it aside (into .lockstep/quarantine)' },
+      message: `${problem.path} cannot be read: ${problem.reason}.` });
+  }
+  return findings;
+}
