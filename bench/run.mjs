@@ -46,6 +46,36 @@ async function race(mode, procs, inflight, dataDir, team, args, extraEnv = {}) {
   };
 }
 
+/** The cross-language lost-update race of test/clawteam, with the interlock on or off. */
+async function pythonRace(mode) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'lockstep-interlock-'));
+  try {
+    const store = new LockstepStore({ dataDir });
+    await store.createTeam({ name: 'mixed' });
+    const task = await store.createTask('mixed', { subject: 'shared' });
+    const barrier = join(dataDir, 'barrier');
+    const env = { ...process.env, LOCKSTEP_FAILPOINT_BARRIER: barrier, LOCKSTEP_CLAWTEAM_INTERLOCK: mode };
+    const wait = (child) => new Promise((resolve) => child.on('close', resolve));
+    const children = [
+      ...[0, 1, 2, 3].map((i) =>
+        spawn('python3', [join(here, '..', 'test', 'clawteam', 'clawteam_writer.py'), 'merge-meta', '--data-dir', dataDir, '--team', 'mixed',
+          '--task', task.id, '--prefix', `py${i}-`, '--count', '100', '--barrier', barrier], { stdio: 'ignore' }),
+      ),
+      ...[0, 1, 2, 3].map((i) =>
+        spawn(process.execPath, [join(here, '..', 'test', 'race', 'worker.cjs'), 'merge-meta', dataDir, 'mixed', task.id, `js${i}-`, '100'], { env, stdio: 'ignore' }),
+      ),
+    ];
+    while (readdirSync(dataDir).filter((n) => n.startsWith('barrier.ready.')).length < 8) await new Promise((r) => setTimeout(r, 5));
+    writeFileSync(barrier, '');
+    await Promise.all(children.map(wait));
+    const final = await store.getTask('mixed', task.id);
+    const survived = Object.keys(final.metadata).filter((k) => /^(py|js)\d-\d+$/.test(k)).length;
+    return { survived, expected: 800 };
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 const fmt = (n, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '-');
 
 async function main() {
@@ -90,6 +120,18 @@ async function main() {
       console.log(
         `journal on ${fmt(on, 0).padStart(6)}/s   off ${fmt(off, 0).padStart(6)}/s   P=${procs}   cost ${fmt(((off - on) / off) * 100, 1)}% of throughput`,
       );
+    }
+    console.log("\nClawTeam interlock (flock on tasks/<team>/.tasks.lock held too), one task, 1 in flight per process:");
+    for (const procs of [2, 8]) {
+      const on = await race('update', procs, 1, dataDir, 'bench', [hot.id]);
+      const off = await race('update', procs, 1, dataDir, 'bench', [hot.id], { LOCKSTEP_CLAWTEAM_INTERLOCK: 'off' });
+      console.log(
+        `interlock on ${fmt(on.perSecond, 0).padStart(6)}/s (p99 ${fmt(on.p99, 2)} ms)   off ${fmt(off.perSecond, 0).padStart(6)}/s (p99 ${fmt(off.p99, 2)} ms)   P=${procs}`,
+      );
+    }
+    for (const mode of ['on', 'off']) {
+      const { survived, expected } = await pythonRace(mode);
+      console.log(`4 Python ClawTeam writers + 4 Lockstep writers x 100 keys, interlock ${mode}: ${survived}/${expected} keys survived`);
     }
     const check = await store.getTask('bench', hot.id);
     const keys = Object.keys(check.metadata).filter((k) => k.startsWith('bench-')).length;

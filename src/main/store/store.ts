@@ -53,6 +53,11 @@ export interface StoreOptions {
    */
   actor?: { name: string; via: string };
   onWarning?: (message: string) => void;
+  /**
+   * Hold ClawTeam's flock (tasks/<team>/.tasks.lock) too on every mutation, so ClawTeam's Python writers and Lockstep
+   * exclude each other. On by default; LOCKSTEP_CLAWTEAM_INTERLOCK=off turns it off.
+   */
+  clawteamInterlock?: boolean;
 }
 
 export interface DoctorRequest {
@@ -83,6 +88,7 @@ export class LockstepStore {
     this.actor = options.actor ?? { name: `${safeUserName()}@${this.host}`, via: 'api' };
     this.writerOptions = {
       lock: { ...DEFAULT_LOCK_OPTIONS, ...options.lock },
+      clawteamInterlock: options.clawteamInterlock ?? process.env.LOCKSTEP_CLAWTEAM_INTERLOCK !== 'off',
       journal: { ...DEFAULT_JOURNAL_OPTIONS, ...options.journal },
       host: this.host,
       onWarning: options.onWarning ?? ((message) => process.stderr.write(`lockstep: warning: ${message}\n`)),

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import type { FileProblem, Task } from '../../shared/domain';
-import { CorruptFileError, NotFoundError } from '../../shared/errors';
+import { CorruptFileError, NotFoundError, StoreBusyError } from '../../shared/errors';
+import { flockUnavailableReason, isFlockSupported, tryFlockExclusive, type FlockHandle } from './flock';
 import { nowTimestamp } from '../../shared/time';
 import { delayBeforeSaveMs, sleepSync } from './failpoints';
 import type { StorePaths } from './paths';
@@ -170,6 +171,8 @@ export interface MutationInfo {
 
 export interface WriterOptions {
   lock: TeamLockOptions;
+  /** Also hold ClawTeam's flock on tasks/<team>/.tasks.lock, so ClawTeam's Python writers are excluded too. */
+  clawteamInterlock: boolean;
   journal: JournalOptions;
   host: string;
   /** Problems that must not fail a mutation that did succeed (the journal could not be appended). */
@@ -295,6 +298,18 @@ export class TeamWriter {
       for (const job of jobs) job.reject(err);
       return;
     }
+    // Always in this order (ours, then ClawTeam's), released in reverse: two Lockstep processes can never hold one
+    // each and wait for the other.
+    let flock: FlockHandle | null = null;
+    if (this.options.clawteamInterlock) {
+      try {
+        flock = await this.acquireClawteamLock();
+      } catch (err) {
+        await lock.release();
+        for (const job of jobs) job.reject(err);
+        return;
+      }
+    }
     try {
       if (jobs[0].kind === 'direct') {
         try {
@@ -351,7 +366,39 @@ export class TeamWriter {
         else job.resolve(value);
       }
     } finally {
+      flock?.release();
       await lock.release();
     }
   }
+
+  /**
+   * ClawTeam's lock, polled without blocking (a blocking flock would freeze this thread) with a short jittered
+   * back-off, bounded like ours, then STORE_BUSY. Null when flock cannot be loaded here (warned once).
+   */
+  private async acquireClawteamLock(): Promise<FlockHandle | null> {
+    if (!isFlockSupported()) {
+      if (!flockWarned) {
+        flockWarned = true;
+        this.options.onWarning(`cannot take ClawTeam's file lock here (${flockUnavailableReason()}); ClawTeam writers are not excluded.`);
+      }
+      return null;
+    }
+    const lockPath = this.paths.clawteamLock(this.team);
+    const deadline = Date.now() + this.options.lock.acquireTimeoutMs;
+    let delay = 0.5;
+    for (;;) {
+      const handle = tryFlockExclusive(lockPath);
+      if (handle) return handle;
+      if (Date.now() >= deadline) {
+        throw new StoreBusyError(
+          `Team ${this.team} is busy: a ClawTeam writer has held ${lockPath} for more than ${Math.round(this.options.lock.acquireTimeoutMs / 1000)} s. Try again in a moment.`,
+          { team: this.team, lockPath },
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, delay * (0.5 + Math.random())));
+      delay = Math.min(delay * 2, 20);
+    }
+  }
 }
+
+let flockWarned = false;

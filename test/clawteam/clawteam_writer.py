@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""A writer that behaves like ClawTeam 0.3's FileTaskStore, for Lockstep's cross-language race tests.
+
+Standard library only. Like ClawTeam it serializes on fcntl.flock(LOCK_EX) of tasks/<team>/.tasks.lock (opened in
+append mode, never deleted), re-reads the task inside the lock, keeps only ClawTeam's known fields (unknown
+top-level fields are dropped, metadata is merged one level deep), and saves with tempfile.mkstemp in the same
+folder + os.replace, without fsync.
+
+  clawteam_writer.py merge-meta --data-dir D --team T --task ID --prefix P --count N [--no-lock] [--barrier F]
+  clawteam_writer.py claim      --data-dir D --team T --task ID --as AGENT [--barrier F]
+
+--barrier F: write F.ready.<pid>, then wait until F exists, so racers start together.
+Prints one JSON line; exit 0 on success, 3 when the task is claimed by somebody else.
+"""
+import argparse
+import datetime
+import fcntl
+import json
+import os
+import sys
+import tempfile
+import time
+
+FIELDS = ["id", "subject", "description", "status", "priority", "owner", "lockedBy", "lockedAt",
+          "blocks", "blockedBy", "startedAt", "createdAt", "updatedAt", "metadata"]
+
+
+def now():
+    return datetime.datetime.now(datetime.timezone.utc).isoformat()  # 2026-11-24T01:26:29.055421+00:00
+
+
+class TeamLock:
+    def __init__(self, tasks_dir, enabled=True):
+        self.path = os.path.join(tasks_dir, ".tasks.lock")
+        self.enabled = enabled
+
+    def __enter__(self):
+        if self.enabled:
+            self.f = open(self.path, "a")
+            fcntl.flock(self.f, fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *exc):
+        if self.enabled:
+            fcntl.flock(self.f, fcntl.LOCK_UN)
+            self.f.close()
+
+
+def load(path):
+    with open(path) as f:
+        data = json.load(f)
+    task = {k: data.get(k) for k in FIELDS}
+    task["metadata"] = task["metadata"] or {}
+    return task
+
+
+def save(tasks_dir, task_id, task):
+    fd, tmp = tempfile.mkstemp(dir=tasks_dir, prefix=f"task-{task_id}-", suffix=".tmp")
+    with os.fdopen(fd, "w") as f:
+        json.dump(task, f, indent=2)
+    os.replace(tmp, os.path.join(tasks_dir, f"task-{task_id}.json"))
+
+
+def wait_barrier(barrier):
+    if not barrier:
+        return
+    open(f"{barrier}.ready.{os.getpid()}", "w").close()
+    deadline = time.time() + 120
+    while not os.path.exists(barrier):
+        if time.time() > deadline:
+            raise SystemExit("barrier never released")
+        time.sleep(0.002)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("mode", choices=["merge-meta", "claim"])
+    ap.add_argument("--data-dir", required=True)
+    ap.add_argument("--team", required=True)
+    ap.add_argument("--task", required=True)
+    ap.add_argument("--prefix", default="py-")
+    ap.add_argument("--count", type=int, default=100)
+    ap.add_argument("--as", dest="agent", default="agent")
+    ap.add_argument("--no-lock", action="store_true")
+    ap.add_argument("--barrier")
+    args = ap.parse_args()
+
+    tasks_dir = os.path.join(args.data_dir, "tasks", args.team)
+    path = os.path.join(tasks_dir, f"task-{args.task}.json")
+    wait_barrier(args.barrier)
+
+    if args.mode == "merge-meta":
+        for i in range(args.count):
+            with TeamLock(tasks_dir, enabled=not args.no_lock):
+                task = load(path)
+                task["metadata"][f"{args.prefix}{i}"] = i
+                task["updatedAt"] = now()
+                save(tasks_dir, args.task, task)
+        print(json.dumps({"ok": True}))
+        return 0
+
+    with TeamLock(tasks_dir):
+        task = load(path)
+        holder = task.get("lockedBy") or ""
+        if holder and holder != args.agent:
+            print(json.dumps({"ok": False, "code": "TASK_LOCKED", "holder": holder}))
+            return 3
+        stamp = now()
+        task["status"] = "in_progress"
+        task["lockedBy"] = args.agent
+        task["lockedAt"] = stamp
+        if not task.get("startedAt"):
+            task["startedAt"] = stamp
+        if not task.get("owner"):
+            task["owner"] = args.agent
+        task["updatedAt"] = stamp
+        save(tasks_dir, args.task, task)
+    print(json.dumps({"ok": True}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
