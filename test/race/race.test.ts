@@ -147,3 +147,27 @@ describe('a writer SIGKILLed at random points, 50 times', () => {
     expect(killedInsideLock).toBeGreaterThan(0);
   });
 });
+
+describe('a writer whose lock was taken over as stale', () => {
+  it('fails its operation with LOCK_COMPROMISED instead of saving, and its process does not crash', async () => {
+    const dataDir = copyFixture();
+    const lockDir = path.join(dataDir, 'tasks', 'webapp', '.lockstep', 'write.lock');
+    const env = { ...process.env, LOCKSTEP_TEST_STALE_MS: '2000' };
+    // The slow writer holds the lock 4.5 s between reading and saving, its event loop blocked (so proper-lockfile
+    // cannot refresh the lock): past the 2 s stale time another writer takes it over.
+    const slow = runNode([WORKER, 'merge-meta', dataDir, 'webapp', '087e245f', 'slow-', '1'], {
+      ...env,
+      LOCKSTEP_FAILPOINT_DELAY_BEFORE_SAVE_MS: '4500',
+    });
+    while (!fs.existsSync(lockDir)) await new Promise((r) => setTimeout(r, 5));
+    const fast = runNode([WORKER, 'merge-meta', dataDir, 'webapp', '087e245f', 'fast-', '1'], env);
+    const [slowResult, fastResult] = await Promise.all([slow.done, fast.done]);
+    expect(fastResult.code, fastResult.stdout + fastResult.stderr).toBe(0);
+    expect(slowResult.code).toBe(1); // the worker reports the error and exits normally: no crash, no signal
+    expect(slowResult.signal).toBeNull();
+    expect(JSON.parse(slowResult.stdout.trim()).code).toBe('LOCK_COMPROMISED');
+    const metadata = readJson(path.join(dataDir, 'tasks', 'webapp', 'task-087e245f.json')).metadata as Record<string, unknown>;
+    expect(metadata['fast-0']).toBe(0);
+    expect(metadata['slow-0']).toBeUndefined();
+  });
+});

@@ -29,6 +29,8 @@ export interface LockHolderInfo {
   host: string;
   app: string;
   since: string;
+  /** Unique per acquisition: proves the lock folder is still the one we created. */
+  nonce: string;
 }
 
 const HOLDER_FILE = 'holder.json';
@@ -53,6 +55,7 @@ function viaSync<A extends unknown[], T>(fn: (...args: A) => T) {
 /**
  * The file system proper-lockfile uses for our lock. Two differences from Node's:
  * - removal is recursive, because our lock folder also holds `holder.json` (on release and on stale takeover);
+ * - the exit-time cleanup removes a lock folder only if it is still ours;
  * - mkdir/stat/rmdir/utimes run synchronously: each is one fast metadata syscall, and inside a contended lock the
  *   thread-pool hops of the async versions cost more than the calls themselves (measured: about half the time of
  *   an uncontended locked update was spent waiting for them).
@@ -63,7 +66,11 @@ const lockFs = {
   stat: viaSync((p: string) => fs.statSync(p)),
   utimes: viaSync((p: string, atime: Date, mtime: Date) => fs.utimesSync(p, atime, mtime)),
   rmdir: viaSync((p: string) => fs.rmSync(p, { recursive: true, force: true })),
-  rmdirSync: (p: string) => fs.rmSync(p, { recursive: true, force: true }),
+  // Used only by proper-lockfile's exit handler, for locks still registered when the process exits. A lock we
+  // lost to a stale takeover is registered too but belongs to another process now: remove only our own.
+  rmdirSync: (p: string) => {
+    if (readLockHolder(p)?.pid === process.pid) fs.rmSync(p, { recursive: true, force: true });
+  },
 };
 
 export interface HeldTeamLock {
@@ -246,27 +253,47 @@ export async function acquireTeamLock(
   }
   const releaseLock = release;
   const since = new Date().toISOString();
-  try {
-    fs.writeFileSync(
-      path.join(lockDir, HOLDER_FILE),
-      JSON.stringify({ pid: process.pid, host: os.hostname(), app: options.app, since } satisfies LockHolderInfo),
-    );
-  } catch {
-    // Holder details are for display only.
-  }
+  const nonce = Math.random().toString(16).slice(2) + process.hrtime.bigint().toString(16);
+  // Adding a file changes the folder's mtime, which proper-lockfile uses to recognise its lock as its own (and
+  // would then report as compromised at its next refresh): put the mtime back as proper-lockfile recorded it.
+  const { atime, mtime } = fs.statSync(lockDir);
+  fs.writeFileSync(
+    path.join(lockDir, HOLDER_FILE),
+    JSON.stringify({ pid: process.pid, host: os.hostname(), app: options.app, since, nonce } satisfies LockHolderInfo),
+  );
+  fs.utimesSync(lockDir, atime, mtime);
   let released = false;
+  const lost = (why: string) =>
+    new LockCompromisedError(`Lost the write lock of team ${team} (${why}); the change was not saved. Try again.`, { team });
   return {
+    /**
+     * Checked right before saving. proper-lockfile notices a lost lock only on its next timer tick, which a busy
+     * event loop can delay past the stale time, so we also check now that the folder is still ours and fresh.
+     */
     assertHeld() {
       if (compromised) throw compromised;
       if (released) throw new LockCompromisedError(`The write lock of team ${team} was already released.`, { team });
+      let stat: fs.Stats;
+      try {
+        stat = fs.statSync(lockDir);
+      } catch {
+        throw lost('its lock folder was removed');
+      }
+      if (readLockHolder(lockDir)?.nonce !== nonce) throw lost('another writer took it over as stale');
+      // Past most of the stale time without a refresh, another writer may take it over at any moment.
+      if (Date.now() - stat.mtimeMs > options.staleMs * 0.8) throw lost('it was held too long without being refreshed');
     },
     async release() {
       if (released) return;
       released = true;
-      try {
-        await releaseLock();
-      } catch {
-        // Already compromised or removed: nothing of ours is left to clean up.
+      // If another writer took the folder over, it is theirs now: proper-lockfile's release would delete it. Left
+      // alone, proper-lockfile notices the loss on its next refresh and forgets the lock by itself.
+      if (readLockHolder(lockDir)?.nonce === nonce) {
+        try {
+          await releaseLock();
+        } catch {
+          // Already compromised or removed: nothing of ours is left to clean up.
+        }
       }
       queue.pokeHead();
     },
