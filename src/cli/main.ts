@@ -381,6 +381,17 @@ const COMMANDS: Record<string, Command> = {
       return { json: { entries }, text: formatHistory(entries) };
     },
   },
+  undo: {
+    usage: 'undo TEAM --as AGENT',
+    summary: "Undo AGENT's last change made from the CLI, unless somebody changed those tasks since.",
+    positionals: ['TEAM'],
+    options: { as: { type: 'string' } },
+    async run(store, [team], v) {
+      const who = agent(v, 'undoing') as string;
+      const result = await store.undoLast(team, { name: who, via: 'cli' });
+      return { json: result, text: `Undid #${result.undone.seq} (${result.undone.op}${result.undone.taskId ? ` ${result.undone.taskId}` : ''}).` };
+    },
+  },
   doctor: {
     usage: 'doctor TEAM [--older-than DURATION] [--fix FINDING_ID]... [--fix-all]',
     summary: 'The stall radar: gone or expired claims, old claims, tasks blocked for nothing, cycles, dangling links, temp and corrupt files — and their fixes.',

@@ -34,6 +34,8 @@ export interface JournalEntry {
   /** The task the operation was about, when there is one. */
   taskId?: string;
   reason?: string;
+  /** For team operations (no task changes) and undo (`undoes`): what was done. */
+  details?: Record<string, unknown>;
   tasks: JournalTaskChange[];
 }
 

@@ -407,6 +407,29 @@ export class LockstepStore {
     );
   }
 
+  // ---------------------------------------------------------------- undo
+
+  /**
+   * Undoes the last change `actor` made (through `via`, e.g. this window's app) that is not undone yet, checked
+   * inside the lock: refused with CONFLICT, naming who, when anybody touched those tasks since.
+   */
+  async undoLast(team: string, actor: { name: string; via: string } = this.actor): Promise<{ undone: JournalEntry; tasks: VersionedTask[] }> {
+    assertName(team, 'team');
+    return this.writer(team).mutate({ op: 'task.undo', actor: actor.name, via: actor.via, solo: true }, (tx) => {
+      const journal = readJournal(this.paths.lockstepDir(team), this.writerOptions.journal);
+      const undone = new Set(journal.filter((e) => e.op === 'task.undo').map((e) => Number(e.details?.undoes)));
+      const index = findLastIndex(
+        journal,
+        (e) => e.actor === actor.name && e.via === actor.via && e.op !== 'task.undo' && e.tasks.length > 0 && !undone.has(e.seq),
+      );
+      if (index < 0) throw new NotFoundError(`There is no change by ${actor.name} to undo in team ${team}.`, { team });
+      const entry = journal[index];
+      const tasks = ops.undoEntry(tx, entry, journal.slice(index + 1));
+      tx.annotate({ details: { undoes: entry.seq }, taskId: entry.taskId });
+      return { undone: entry, tasks };
+    });
+  }
+
   // ---------------------------------------------------------------- stall radar
 
   private diagnoseOptions(request: DoctorRequest): DiagnoseOptions {
@@ -474,6 +497,11 @@ export class LockstepStore {
     }
     return { ...options, host: options.pid !== undefined ? options.host ?? this.host : undefined };
   }
+}
+
+function findLastIndex<T>(items: T[], predicate: (item: T) => boolean): number {
+  for (let i = items.length - 1; i >= 0; i--) if (predicate(items[i])) return i;
+  return -1;
 }
 
 function safeUserName(): string {

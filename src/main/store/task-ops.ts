@@ -16,6 +16,7 @@ import { describeAge, formatTimestamp, nowMicros, parseTimestamp } from '../../s
 import type { z } from 'zod';
 import { clearClaim, currentClaim, leaseExpired, lockstepMeta, setLockstepMeta } from './claims';
 import type { Finding } from './doctor';
+import type { JournalEntry } from './journal';
 import { isTempFileName } from './paths';
 import { withVersion, type LoadedTask } from './task-files';
 import type { TeamTransaction } from './team-writer';
@@ -568,4 +569,66 @@ export function fixTaskFinding(tx: TeamTransaction, finding: Finding): Versioned
   }
   task.updatedAt = tx.now;
   return withVersion(tx.putTask(task, loaded.extra));
+}
+
+/**
+ * Reverts one journal entry: every task it changed goes back to its "before" (a created task is deleted, a deleted
+ * one restored), but only if nobody changed those tasks since; otherwise CONFLICT names who did.
+ */
+export function undoEntry(tx: TeamTransaction, entry: JournalEntry, later: JournalEntry[]): VersionedTask[] {
+  if (entry.tasks.length === 0) {
+    throw new InvalidInputError(`Change #${entry.seq} (${entry.op}) changed no task, so there is nothing to undo.`);
+  }
+  const plans = entry.tasks.map((change) => {
+    const current = tx.getTask(change.id);
+    const currentVersion = current?.version ?? null;
+    if (currentVersion !== change.versionAfter) {
+      const since = later.filter((e) => e.tasks.some((t) => t.id === change.id)).pop();
+      const who = since ? `${since.actor} changed it since (${since.op}, ${since.at})` : 'it was changed since by a writer outside Lockstep';
+      throw new ConflictError(`Cannot undo #${entry.seq} (${entry.op}) on task ${change.id}: ${who}. Nothing was undone.`, {
+        seq: entry.seq,
+        taskId: change.id,
+        changedBy: since?.actor ?? null,
+      });
+    }
+    return { change, current };
+  });
+  const restored: VersionedTask[] = [];
+  for (const { change, current } of plans) {
+    if (change.after === null || !current) {
+      // Deleted: bring it back as it was (a deletion journals every field in "before").
+      const before = change.before as Record<string, unknown>;
+      const task = {} as Record<string, unknown>;
+      const metadata: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(before)) {
+        if (key.startsWith('metadata.')) metadata[key.slice('metadata.'.length)] = value;
+        else task[key] = value;
+      }
+      task.metadata = metadata;
+      task.updatedAt = tx.now;
+      restored.push(withVersion(tx.putTask(task as unknown as Task, {})));
+      continue;
+    }
+    if (change.before === null) {
+      tx.removeTask(change.id);
+      continue;
+    }
+    const { task } = current;
+    const fields = task as unknown as Record<string, unknown>;
+    for (const key of Object.keys(change.after)) {
+      if (key.startsWith('metadata.')) {
+        const metaKey = key.slice('metadata.'.length);
+        if (key in change.before) task.metadata[metaKey] = change.before[key];
+        else delete task.metadata[metaKey];
+      } else if (key in change.before) fields[key] = change.before[key];
+    }
+    for (const key of Object.keys(change.before)) {
+      if (key in change.after) continue;
+      if (key.startsWith('metadata.')) task.metadata[key.slice('metadata.'.length)] = change.before[key];
+      else fields[key] = change.before[key];
+    }
+    task.updatedAt = tx.now;
+    restored.push(withVersion(tx.putTask(task, current.extra)));
+  }
+  return restored;
 }

@@ -29,6 +29,8 @@ export interface TeamTransaction {
   removeTask(id: string): void;
   /** The journal's latest entry that left this task at `version` (who made it so), if any. */
   whoWrote(taskId: string, version: string): JournalEntry | undefined;
+  /** Adds to this mutation's journal entry what is only known while it runs. */
+  annotate(extra: Pick<MutationInfo, 'details' | 'taskId' | 'reason'>): void;
 }
 
 type Staged = { kind: 'write'; loaded: LoadedTask; bytes: string } | { kind: 'delete'; id: string };
@@ -89,7 +91,13 @@ function cloneLoaded(loaded: LoadedTask): LoadedTask {
 /** The state of each task a mutation touched, as it first saw it: the "before" of its journal entry. */
 type SeenBefore = Map<string, LoadedTask | null>;
 
-function openTransaction(batch: BatchState, overlay: Map<string, Staged>, seen: SeenBefore, journalDir: string): TeamTransaction {
+function openTransaction(
+  batch: BatchState,
+  overlay: Map<string, Staged>,
+  seen: SeenBefore,
+  journalDir: string,
+  notes: Partial<MutationInfo>,
+): TeamTransaction {
   const remember = (filePath: string, id: string) => {
     if (!seen.has(filePath) && !overlay.has(filePath)) seen.set(filePath, batch.read(id, overlay) ?? null);
   };
@@ -119,6 +127,9 @@ function openTransaction(batch: BatchState, overlay: Map<string, Staged>, seen: 
       const filePath = batch.paths.taskFile(batch.team, id);
       remember(filePath, id);
       overlay.set(filePath, { kind: 'delete', id });
+    },
+    annotate(extra) {
+      Object.assign(notes, extra);
     },
     whoWrote(taskId, version) {
       const staged = batch.entries.filter((e) => e.tasks.some((t) => t.id === taskId && t.versionAfter === version));
@@ -167,6 +178,8 @@ export interface MutationInfo {
   reason?: string;
   /** For team operations, which have no task changes: what changed. */
   details?: Record<string, unknown>;
+  /** Run in a batch of its own (it reads the journal, which holds earlier batches only). */
+  solo?: boolean;
 }
 
 export interface WriterOptions {
@@ -240,9 +253,10 @@ export class TeamWriter {
   }
 
   private takeBatch(): QueuedJob[] {
-    if (this.queue[0].kind === 'direct') return this.queue.splice(0, 1);
+    const alone = (job: QueuedJob) => job.kind === 'direct' || job.info.solo === true;
+    if (alone(this.queue[0])) return this.queue.splice(0, 1);
     let n = 0;
-    while (n < this.queue.length && n < MAX_BATCH && this.queue[n].kind === 'task') n++;
+    while (n < this.queue.length && n < MAX_BATCH && !alone(this.queue[n])) n++;
     return this.queue.splice(0, n);
   }
 
@@ -331,8 +345,9 @@ export class TeamWriter {
       for (const job of jobs) {
         const overlay = new Map<string, Staged>();
         const seen: SeenBefore = new Map();
+        const notes: Partial<MutationInfo> = {};
         try {
-          const value = (job.run as TaskMutation<unknown>)(openTransaction(batch, overlay, seen, journalDir));
+          const value = (job.run as TaskMutation<unknown>)(openTransaction(batch, overlay, seen, journalDir, notes));
           const changes: JournalTaskChange[] = [];
           for (const [k, v] of overlay) {
             batch.staged.delete(k); // keep write order = order of the latest change
@@ -344,7 +359,8 @@ export class TeamWriter {
             );
             if (change) changes.push(change);
           }
-          batch.entries.push(this.entry(job.info, changes));
+          const { solo: _solo, ...info } = { ...job.info, ...notes };
+          batch.entries.push(this.entry(info, changes));
           outcomes.push({ job, ok: true, value });
         } catch (err) {
           outcomes.push({ job, ok: false, value: err });
