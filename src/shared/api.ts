@@ -4,6 +4,7 @@ import {
   agentNameSchema,
   createTaskInputSchema,
   memberNameSchema,
+  memberProfilePatchSchema,
   ownerSchema,
   prioritySchema,
   statusSchema,
@@ -42,12 +43,52 @@ export const taskSchema = z.object({
   version: z.string(),
 });
 
+export const memberProfileSchema = z.object({
+  role: z.string().optional(),
+  capabilities: z.array(z.string()).optional(),
+  wipLimit: z.number().optional(),
+});
+
 export const memberSchema = z.object({
   name: z.string(),
   user: z.string(),
   agentId: z.string(),
   agentType: z.string(),
   joinedAt: z.string(),
+  lockstep: memberProfileSchema.optional(),
+});
+
+const journalEntrySchema = z.object({
+  seq: z.number(),
+  at: z.string(),
+  actor: z.string(),
+  via: z.string(),
+  pid: z.number(),
+  host: z.string(),
+  op: z.string(),
+  team: z.string(),
+  taskId: z.string().optional(),
+  reason: z.string().optional(),
+  details: z.record(z.string(), z.unknown()).optional(),
+  tasks: z.array(
+    z.object({
+      id: z.string(),
+      before: z.record(z.string(), z.unknown()).nullable(),
+      after: z.record(z.string(), z.unknown()).nullable(),
+      versionBefore: z.string().nullable(),
+      versionAfter: z.string().nullable(),
+    }),
+  ),
+});
+
+const findingSchema = z.object({
+  id: z.string(),
+  kind: z.string(),
+  taskId: z.string().optional(),
+  path: z.string().optional(),
+  message: z.string(),
+  fix: z.object({ action: z.string(), label: z.string() }),
+  link: z.object({ from: z.string(), to: z.string() }).optional(),
 });
 
 export const teamConfigSchema = z.object({
@@ -76,6 +117,8 @@ export const settingsSchema = z.object({
   dataDir: z.string(),
   /** Where it came from: chosen in the app, a flag, an environment variable, ClawTeam's config, or the default. */
   dataDirSource: z.string(),
+  /** Whether every write also holds ClawTeam's flock (on unless turned off for folders no ClawTeam writes to). */
+  clawteamInterlock: z.boolean(),
   /** The name this person acts under when claiming (remembered between runs; never ClawTeam's default "agent"). */
   agentName: z.string(),
 });
@@ -88,6 +131,7 @@ const taskRef = { team: teamNameSchema, id: taskIdSchema };
 export const API = {
   getSettings: { input: emptyInput, output: settingsSchema },
   setAgentName: { input: z.object({ agentName: agentNameSchema }).strict(), output: settingsSchema },
+  setClawteamInterlock: { input: z.object({ enabled: z.boolean() }).strict(), output: settingsSchema },
   /** Opens a folder chooser in main when `path` is absent; returns the settings after the switch (or unchanged if cancelled). */
   openDataFolder: { input: z.object({ path: z.string().min(1).max(4096).optional() }).strict(), output: settingsSchema },
 
@@ -96,6 +140,8 @@ export const API = {
     input: teamInput.extend({ filter: taskFilterSchema.optional() }).strict(),
     output: z.object({ config: teamConfigSchema, tasks: z.array(taskSchema), problems: z.array(fileProblemSchema) }),
   },
+  /** The team's config only (members, leader), after teamsChanged. */
+  getTeamConfig: { input: teamInput, output: teamConfigSchema },
   /** Re-reads only these tasks (after a tasksChanged event); ids no longer on disk come back in `missing`. */
   getTasks: {
     input: z.object({ team: teamNameSchema, ids: z.array(taskIdSchema).max(10_000) }).strict(),
@@ -134,6 +180,27 @@ export const API = {
   forceReleaseTask: { input: z.object({ ...taskRef, reason: reasonSchema, expectVersion: versionSchema.optional() }).strict(), output: taskSchema },
   completeTask: { input: z.object({ ...taskRef, expectVersion: versionSchema.optional() }).strict(), output: taskSchema },
   deleteTask: { input: z.object({ ...taskRef, expectVersion: versionSchema.optional() }).strict(), output: z.object({ deleted: z.string() }) },
+  setMemberProfile: {
+    input: z.object({ team: teamNameSchema, name: memberNameSchema, profile: memberProfilePatchSchema }).strict(),
+    output: teamConfigSchema,
+  },
+  /** Undoes this person's last change made in the app, unless somebody touched those tasks since (CONFLICT). */
+  undo: {
+    input: z.object({ team: teamNameSchema }).strict(),
+    output: z.object({ undone: journalEntrySchema, tasks: z.array(taskSchema) }),
+  },
+  history: {
+    input: z.object({ team: teamNameSchema, taskId: taskIdSchema.optional(), limit: z.number().int().positive().max(5000).default(200) }).strict(),
+    output: z.object({ entries: z.array(journalEntrySchema) }),
+  },
+  doctor: {
+    input: z.object({ team: teamNameSchema, oldClaimMs: z.number().int().positive().optional() }).strict(),
+    output: z.object({ findings: z.array(findingSchema) }),
+  },
+  fixFinding: {
+    input: z.object({ team: teamNameSchema, findingId: z.string().min(1).max(600), oldClaimMs: z.number().int().positive().optional() }).strict(),
+    output: z.object({ fixed: findingSchema }),
+  },
   sweepTeam: {
     input: z.object({ team: teamNameSchema, olderThanMs: z.number().int().positive().optional() }).strict(),
     output: z.object({

@@ -126,7 +126,7 @@ export function isLockstepError(value: unknown): value is LockstepError {
 export function toSerializedError(err: unknown): SerializedError {
   if (err instanceof LockstepError) return err.toJSON();
   if (err && typeof err === 'object' && 'code' in err && typeof (err as { code: unknown }).code === 'string') {
-    const e = err as NodeJS.ErrnoException;
+    const e = err as { code?: string; path?: string; message: string };
     if (e.code && /^E[A-Z]+$/.test(e.code)) {
       return {
         code: 'IO_ERROR',

@@ -36,7 +36,7 @@ import { diagnose, listTempFiles, type DiagnoseOptions, type Finding } from './d
 import { StorePaths } from './paths';
 import { readTeamConfig, writeTeamConfig, type LoadedTeamConfig } from './team-config';
 import { DEFAULT_LOCK_OPTIONS, type TeamLockOptions } from './team-lock';
-import { DEFAULT_JOURNAL_OPTIONS, readJournal, type JournalEntry, type JournalOptions } from './journal';
+import { DEFAULT_JOURNAL_OPTIONS, readJournal, readRecent, type JournalEntry, type JournalOptions } from './journal';
 import { TeamWriter, type MutationInfo, type WriterOptions } from './team-writer';
 import { readTaskFile, TaskFolderScanner, withVersion } from './task-files';
 import * as ops from './task-ops';
@@ -108,6 +108,11 @@ export class LockstepStore {
   /** Journal info for an operation: the named agent acts, else this store's actor. */
   private info(op: string, agent?: string, extra: Partial<MutationInfo> = {}): MutationInfo {
     return { op, actor: agent ?? this.actor.name, via: this.actor.via, ...extra };
+  }
+
+  /** The journal's most recent entries (its tail), cheap enough to consult on every change. */
+  recentJournal(team: string): JournalEntry[] {
+    return readRecent(this.paths.lockstepDir(assertName(team, 'team')));
   }
 
   /** The team's journal, oldest first (optionally only entries touching one task). */

@@ -1,0 +1,175 @@
+import { app, BrowserWindow, dialog, Menu, shell, type MenuItemConstructorOptions } from 'electron';
+import * as fs from 'fs';
+import * as path from 'path';
+import { pathToFileURL } from 'url';
+import { channelOf, type EventName, type EventPayload } from '../shared/api';
+import type { VersionedTask } from '../shared/domain';
+import { InvalidInputError } from '../shared/errors';
+import { createHandlers } from './handlers';
+import { bindIpc } from './ipc';
+import { SettingsStore, type EffectiveSettings } from './settings';
+import { LockstepStore } from './store';
+import { DataFolderWatcher } from './watcher';
+
+// Tests and several side-by-side instances set their own user-data folder.
+if (process.env.LOCKSTEP_USER_DATA_DIR) app.setPath('userData', path.resolve(process.env.LOCKSTEP_USER_DATA_DIR));
+
+const flagIndex = process.argv.indexOf('--data-dir');
+const settings = new SettingsStore(app.getPath('userData'), {
+  flag: flagIndex > 0 ? process.argv[flagIndex + 1] : undefined,
+  env: process.env,
+});
+
+let mainWindow: BrowserWindow | null = null;
+let store: LockstepStore;
+let watcher: DataFolderWatcher | null = null;
+
+const rendererIndex = path.join(__dirname, '..', 'renderer', 'index.html');
+const devUrl = process.env.ELECTRON_RENDERER_URL;
+const isAppUrl = (url: string) =>
+  devUrl ? url.startsWith(devUrl) : url.split('#')[0].split('?')[0] === pathToFileURL(rendererIndex).toString();
+
+function send<E extends EventName>(event: E, payload: EventPayload<E>): void {
+  if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(channelOf(event), payload);
+}
+
+/** Opens the store (and its watcher) on the effective data folder. */
+async function openStore(current: EffectiveSettings): Promise<void> {
+  await watcher?.stop();
+  fs.mkdirSync(current.dataDir, { recursive: true });
+  store = new LockstepStore({
+    dataDir: current.dataDir,
+    actor: { name: current.agentName, via: 'app' },
+    lock: { app: 'lockstep-app' },
+    clawteamInterlock: current.clawteamInterlock,
+    onWarning: (message) => send('storeError', { code: 'IO_ERROR', message, details: {} }),
+  });
+  watcher = new DataFolderWatcher(store, send);
+  await watcher.start();
+}
+
+async function switchFolder(dataDir: string): Promise<EffectiveSettings> {
+  const resolved = path.resolve(dataDir);
+  if (fs.existsSync(resolved) && !fs.statSync(resolved).isDirectory()) {
+    throw new InvalidInputError(`${resolved} is a file, not a folder.`);
+  }
+  const next = settings.update({ dataDir: resolved });
+  await openStore(next);
+  send('folderChanged', next);
+  return next;
+}
+
+async function chooseFolder(): Promise<EffectiveSettings> {
+  const options = {
+    title: 'Open a data folder',
+    message: 'Choose a Lockstep or ClawTeam data folder (the one holding teams/ and tasks/).',
+    defaultPath: settings.effective().dataDir,
+    properties: ['openDirectory', 'createDirectory'] as Array<'openDirectory' | 'createDirectory'>,
+  };
+  const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
+  if (result.canceled || result.filePaths.length === 0) return settings.effective();
+  return switchFolder(result.filePaths[0]);
+}
+
+function buildMenu(): void {
+  const isMac = process.platform === 'darwin';
+  const template: MenuItemConstructorOptions[] = [
+    ...(isMac ? [{ role: 'appMenu' as const }] : []),
+    {
+      label: '&File',
+      submenu: [
+        { label: 'Open Data Folder…', accelerator: 'CmdOrCtrl+O', click: () => void chooseFolder().catch(reportError) },
+        { label: 'Show Data Folder', click: () => void shell.openPath(settings.effective().dataDir) },
+        { type: 'separator' },
+        isMac ? { role: 'close' } : { role: 'quit' },
+      ],
+    },
+    // Undo in the board is the app's own (Ctrl+Z reverts your last change in the store); text fields keep theirs.
+    { label: '&Edit', submenu: [{ role: 'cut' }, { role: 'copy' }, { role: 'paste' }, { role: 'selectAll' }] },
+    { label: '&View', submenu: [{ role: 'reload' }, { role: 'toggleDevTools' }, { type: 'separator' }, { role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { role: 'togglefullscreen' }] },
+  ];
+  Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+}
+
+function reportError(err: unknown): void {
+  send('storeError', { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err), details: {} });
+}
+
+function createWindow(): void {
+  mainWindow = new BrowserWindow({
+    width: 1400,
+    height: 900,
+    minWidth: 900,
+    minHeight: 600,
+    show: false,
+    title: 'Lockstep',
+    backgroundColor: '#f6f7f9',
+    webPreferences: {
+      preload: path.join(__dirname, '..', 'preload', 'index.js'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  mainWindow.once('ready-to-show', () => mainWindow?.show());
+  // No new windows, no navigation away from the app.
+  mainWindow.webContents.setWindowOpenHandler(({ url }) => {
+    if (/^https?:\/\//.test(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  mainWindow.webContents.on('will-navigate', (event, url) => {
+    if (!isAppUrl(url)) event.preventDefault();
+  });
+  mainWindow.on('closed', () => {
+    mainWindow = null;
+  });
+  if (devUrl) void mainWindow.loadURL(devUrl);
+  else void mainWindow.loadFile(rendererIndex);
+}
+
+app.on('web-contents-created', (_event, contents) => {
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+});
+
+const gotLock = process.env.LOCKSTEP_ALLOW_MULTIPLE === '1' || app.requestSingleInstanceLock();
+if (!gotLock) app.quit();
+app.on('second-instance', () => {
+  if (mainWindow) {
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  }
+});
+
+app.whenReady().then(async () => {
+  await openStore(settings.effective());
+  const handlers = createHandlers({
+    store: () => store,
+    settings: () => settings.effective(),
+    setAgentName: (agentName) => {
+      const next = settings.update({ agentName });
+      void openStore(next);
+      return next;
+    },
+    setClawteamInterlock: (enabled) => {
+      const next = settings.update({ clawteamInterlock: enabled });
+      void openStore(next);
+      return next;
+    },
+    openDataFolder: (dataDir) => (dataDir ? switchFolder(dataDir) : chooseFolder()),
+    primeTeam: (team: string, tasks: VersionedTask[]) => watcher?.prime(team, tasks),
+    validateOutputs: !app.isPackaged && process.env.NODE_ENV !== 'production',
+  });
+  bindIpc(handlers, () => mainWindow, isAppUrl);
+  buildMenu();
+  createWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+});
+
+app.on('window-all-closed', () => {
+  void watcher?.stop();
+  if (process.platform !== 'darwin') app.quit();
+});

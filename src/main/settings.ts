@@ -1,0 +1,98 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import writeFileAtomic from 'write-file-atomic';
+import { nameProblem } from '../shared/names';
+import { resolveDataDir } from './store/paths';
+
+/** What the app remembers between runs, in its user-data folder. Plain Node: tested without Electron. */
+export interface SavedSettings {
+  /** The data folder last opened from the app. */
+  dataDir?: string;
+  agentName?: string;
+  clawteamInterlock?: boolean;
+}
+
+export interface EffectiveSettings {
+  dataDir: string;
+  dataDirSource: string;
+  agentName: string;
+  clawteamInterlock: boolean;
+}
+
+/** A name for the person at this computer: the OS user name, made safe; never ClawTeam's default "agent". */
+export function defaultAgentName(): string {
+  let name = 'person';
+  try {
+    name = os.userInfo().username.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 64) || 'person';
+  } catch {
+    // No user database entry (containers): keep "person".
+  }
+  return name === 'agent' || nameProblem(name, 'agent') ? 'person' : name;
+}
+
+export class SettingsStore {
+  private saved: SavedSettings;
+
+  constructor(
+    private readonly userDataDir: string,
+    private sources: { flag?: string; env?: NodeJS.ProcessEnv } = {},
+  ) {
+    this.saved = this.load();
+  }
+
+  private get file(): string {
+    return path.join(this.userDataDir, 'settings.json');
+  }
+
+  private load(): SavedSettings {
+    try {
+      const parsed = JSON.parse(fs.readFileSync(this.file, 'utf8')) as SavedSettings;
+      return parsed && typeof parsed === 'object' ? parsed : {};
+    } catch {
+      return {};
+    }
+  }
+
+  /** The embedded default data folder, inside the app's user-data folder. */
+  embeddedDataDir(): string {
+    return path.join(this.userDataDir, 'data');
+  }
+
+  /**
+   * `--data-dir` and LOCKSTEP_DATA_DIR / CLAWTEAM_DATA_DIR win (a launch that names a folder means it), then the folder
+   * last opened in the app, then ClawTeam's own `data_dir` setting, then the embedded default.
+   */
+  effective(): EffectiveSettings {
+    const env = this.sources.env ?? process.env;
+    const resolved = resolveDataDir({ flag: this.sources.flag, env });
+    let dataDir: string;
+    let dataDirSource: string;
+    if (resolved.source === 'flag' || resolved.source === 'LOCKSTEP_DATA_DIR' || resolved.source === 'CLAWTEAM_DATA_DIR') {
+      ({ dir: dataDir, source: dataDirSource } = resolved);
+    } else if (this.saved.dataDir) {
+      dataDir = this.saved.dataDir;
+      dataDirSource = 'opened in the app';
+    } else if (resolved.source === 'clawteam-config') {
+      ({ dir: dataDir, source: dataDirSource } = resolved);
+    } else {
+      dataDir = this.embeddedDataDir();
+      dataDirSource = 'embedded default';
+    }
+    return {
+      dataDir,
+      dataDirSource,
+      agentName: this.saved.agentName ?? defaultAgentName(),
+      clawteamInterlock: this.saved.clawteamInterlock ?? env.LOCKSTEP_CLAWTEAM_INTERLOCK !== 'off',
+    };
+  }
+
+  update(patch: SavedSettings): EffectiveSettings {
+    this.saved = { ...this.saved, ...patch };
+    // A folder opened in the app replaces whatever the launch named.
+    if (patch.dataDir) this.sources = { env: {} };
+    fs.mkdirSync(this.userDataDir, { recursive: true });
+    writeFileAtomic.sync(this.file, JSON.stringify(this.saved, null, 2));
+    return this.effective();
+  }
+}

@@ -1,0 +1,131 @@
+import { watch, type FSWatcher } from 'chokidar';
+import * as path from 'path';
+import type { EventName, EventPayload } from '../shared/api';
+import type { VersionedTask } from '../shared/domain';
+import { LockstepError, toSerializedError } from '../shared/errors';
+import type { LockstepStore } from './store';
+import { taskIdFromFileName } from './store/paths';
+
+/**
+ * Watches the open data folder for other writers (CLI agents, ClawTeam, another window) and tells the window what
+ * changed: which tasks of which team (the window re-reads only those), team configs, and an activity line per task
+ * change (who, what, when). Plain Node (chokidar on inotify/FSEvents/ReadDirectoryChangesW, no polling of files).
+ */
+
+export type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+
+const COALESCE_MS = 25;
+const IGNORED_FIELDS = new Set(['updatedAt', 'version']);
+
+export class DataFolderWatcher {
+  private watcher: FSWatcher | null = null;
+  private pendingTasks = new Map<string, Set<string>>();
+  private teamsDirty = false;
+  private timer: NodeJS.Timeout | null = null;
+  /** What the window last saw of each team it opened: the "before" of activity lines. */
+  private known = new Map<string, Map<string, VersionedTask>>();
+
+  constructor(
+    private readonly store: LockstepStore,
+    private readonly emit: Emit,
+  ) {}
+
+  start(): Promise<void> {
+    const root = this.store.paths.root;
+    const tasksRoot = this.store.paths.tasksRoot();
+    const teamsRoot = this.store.paths.teamsDir();
+    this.watcher = watch([tasksRoot, teamsRoot], {
+      ignoreInitial: true,
+      depth: 2,
+      // Only task files and team configs matter; our lock, journal and queue live under .lockstep.
+      ignored: (p: string) => {
+        const rel = path.relative(root, p).split(path.sep);
+        if (rel.includes('.lockstep') || rel.includes('inboxes') || rel.includes('events')) return true;
+        if (rel[0] === 'tasks' && rel.length === 3) return taskIdFromFileName(rel[2]) === null;
+        if (rel[0] === 'teams' && rel.length === 3) return rel[2] !== 'config.json';
+        return rel.length > 3;
+      },
+    });
+    this.watcher.on('all', (event, p) => this.onFsEvent(event, p));
+    this.watcher.on('error', (err) => this.emit('storeError', toSerializedError(err)));
+    return new Promise((resolve) => this.watcher?.once('ready', () => resolve()));
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    await this.watcher?.close();
+    this.watcher = null;
+  }
+
+  prime(team: string, tasks: VersionedTask[]): void {
+    this.known.set(team, new Map(tasks.map((t) => [t.id, t])));
+  }
+
+  private onFsEvent(event: string, p: string): void {
+    const rel = path.relative(this.store.paths.root, p).split(path.sep);
+    if (rel[0] === 'teams') this.teamsDirty = true;
+    else if (rel[0] === 'tasks' && rel.length === 3) {
+      const id = taskIdFromFileName(rel[2]);
+      if (id) {
+        const ids = this.pendingTasks.get(rel[1]) ?? new Set<string>();
+        ids.add(id);
+        this.pendingTasks.set(rel[1], ids);
+      }
+      this.teamsDirty = true; // counts by status in the sidebar
+    } else if (rel[0] === 'tasks' && rel.length === 2 && (event === 'addDir' || event === 'unlinkDir')) this.teamsDirty = true;
+    if (!this.timer) this.timer = setTimeout(() => void this.flush(), COALESCE_MS);
+  }
+
+  private async flush(): Promise<void> {
+    this.timer = null;
+    const batches = this.pendingTasks;
+    this.pendingTasks = new Map();
+    const teamsDirty = this.teamsDirty;
+    this.teamsDirty = false;
+    for (const [team, ids] of batches) {
+      const at = Date.now();
+      this.emit('tasksChanged', { team, ids: [...ids], at });
+      try {
+        await this.describe(team, [...ids], at);
+      } catch (err) {
+        this.emit('storeError', toSerializedError(err));
+      }
+    }
+    if (teamsDirty) this.emit('teamsChanged', { at: Date.now() });
+  }
+
+  /** Activity lines: what changed in each task since the window last saw it, and who did it (from the journal). */
+  private async describe(team: string, ids: string[], at: number): Promise<void> {
+    const known = this.known.get(team);
+    if (!known) return;
+    let journal: Awaited<ReturnType<LockstepStore['recentJournal']>> = [];
+    try {
+      journal = this.store.recentJournal(team);
+    } catch {
+      // No journal (a folder only ClawTeam wrote to): fall back on the claim holder or owner.
+    }
+    for (const id of ids) {
+      const before = known.get(id);
+      let after: VersionedTask | undefined;
+      try {
+        after = await this.store.getTask(team, id);
+      } catch (err) {
+        if (!(err instanceof LockstepError && (err.code === 'NOT_FOUND' || err.code === 'CORRUPT_FILE'))) throw err;
+      }
+      if (after && before && after.version === before.version) continue;
+      const changes: Array<{ field: string; from: unknown; to: unknown }> = [];
+      if (before && after) {
+        for (const field of Object.keys(after) as Array<keyof VersionedTask>) {
+          if (IGNORED_FIELDS.has(field)) continue;
+          if (JSON.stringify(before[field]) !== JSON.stringify(after[field])) changes.push({ field, from: before[field], to: after[field] });
+        }
+      }
+      const entry = after ? journal.filter((e) => e.tasks.some((t) => t.id === id && t.versionAfter === after?.version)).pop() : undefined;
+      const actor = entry?.actor ?? after?.lockedBy ?? after?.owner ?? '';
+      const subject = after?.subject ?? before?.subject ?? id;
+      if (after) known.set(id, after);
+      else known.delete(id);
+      this.emit('activity', { team, taskId: id, subject, actor, kind: !before ? 'created' : !after ? 'deleted' : 'changed', changes, at });
+    }
+  }
+}

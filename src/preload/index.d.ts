@@ -1,0 +1,7 @@
+import type { LockstepApi } from '../shared/api';
+
+declare global {
+  interface Window {
+    lockstep: LockstepApi;
+  }
+}

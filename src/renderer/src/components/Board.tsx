@@ -1,0 +1,143 @@
+import {
+  DndContext,
+  DragOverlay,
+  KeyboardSensor,
+  PointerSensor,
+  rectIntersection,
+  pointerWithin,
+  useSensor,
+  useSensors,
+  type Announcements,
+  type CollisionDetection,
+  type DragEndEvent,
+  type DragStartEvent,
+} from '@dnd-kit/core';
+import { useMemo, useState } from 'react';
+import type { TaskStatus, TeamConfig, VersionedTask } from '../../../shared/domain';
+import { leaderOf } from '../../../shared/domain';
+import { COLUMNS, groupByStatus, memberStats, STATUS_LABEL, type BoardFilter } from '../board/logic';
+import { jumpBetweenTargets } from '../board/keyboard';
+import { Column } from './Column';
+import { MemberTarget } from './MemberTarget';
+
+interface Props {
+  config: TeamConfig;
+  tasks: Map<string, VersionedTask>;
+  filter: BoardFilter;
+  now: number;
+  selectedId: string | null;
+  pendingIds: Set<string>;
+  onOpen(id: string): void;
+  onFocusTask(id: string): void;
+  onAssign(task: VersionedTask, owner: string): void;
+  onMove(task: VersionedTask, status: TaskStatus): void;
+  onRemoveMember(name: string): void;
+  problemsSlot?: React.ReactNode;
+}
+
+/** Pointer first, rectangles for keyboard drags (no pointer). */
+const collision: CollisionDetection = (args) => {
+  const byPointer = pointerWithin(args);
+  return byPointer.length ? byPointer : rectIntersection(args);
+};
+
+function describeTarget(id: string | number | undefined): string {
+  const value = String(id ?? '');
+  if (value.startsWith('member:')) return `member ${value.slice('member:'.length)} (assign)`;
+  if (value.startsWith('column:')) return `the ${STATUS_LABEL[value.slice('column:'.length) as TaskStatus]} column`;
+  return 'no target';
+}
+
+/** Members across the top, the four status columns below; drag a card onto a member to assign, across columns to move. */
+export function Board(props: Props) {
+  const { config, tasks, filter, now } = props;
+  const [dragging, setDragging] = useState<VersionedTask | null>(null);
+  const sensors = useSensors(
+    useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
+    useSensor(KeyboardSensor, { coordinateGetter: jumpBetweenTargets }),
+  );
+  const all = useMemo(() => [...tasks.values()], [tasks]);
+  const groups = useMemo(() => groupByStatus(all, filter), [all, filter]);
+  const stats = useMemo(() => memberStats(all), [all]);
+  const leader = leaderOf(config);
+  const subjectOf = (id: string | number) => tasks.get(String(id).replace(/^task:/, ''))?.subject ?? 'task';
+
+  const announcements: Announcements = {
+    onDragStart: ({ active }) =>
+      `Picked up task "${subjectOf(active.id)}". Arrow keys move it between members and columns; space or enter drops it, escape cancels.`,
+    onDragOver: ({ active, over }) => `Task "${subjectOf(active.id)}" is over ${describeTarget(over?.id)}.`,
+    onDragEnd: ({ active, over }) =>
+      over ? `Dropped task "${subjectOf(active.id)}" on ${describeTarget(over.id)}.` : `Task "${subjectOf(active.id)}" was dropped where nothing happens; it stays where it was.`,
+    onDragCancel: ({ active }) => `Cancelled. Task "${subjectOf(active.id)}" stays where it was.`,
+  };
+
+  const onDragStart = (event: DragStartEvent) => setDragging((event.active.data.current?.task as VersionedTask | undefined) ?? null);
+  const onDragEnd = (event: DragEndEvent) => {
+    setDragging(null);
+    const task = event.active.data.current?.task as VersionedTask | undefined;
+    const overId = String(event.over?.id ?? '');
+    if (!task || !overId) return;
+    const current = tasks.get(task.id) ?? task;
+    if (overId.startsWith('member:')) {
+      const owner = overId.slice('member:'.length);
+      if (owner !== current.owner) props.onAssign(current, owner);
+    } else if (overId.startsWith('column:')) {
+      const status = overId.slice('column:'.length) as TaskStatus;
+      if (status !== current.status) props.onMove(current, status);
+    }
+  };
+
+  return (
+    <DndContext
+      sensors={sensors}
+      collisionDetection={collision}
+      onDragStart={onDragStart}
+      onDragEnd={onDragEnd}
+      onDragCancel={() => setDragging(null)}
+      accessibility={{
+        announcements,
+        screenReaderInstructions: {
+          draggable: 'To pick up a task, press space or enter. Arrow keys move it between members and columns. Space or enter drops it; escape cancels.',
+        },
+      }}
+    >
+      <div className="members" role="list" aria-label="Members: drop a task on a member to assign it">
+        {config.members.map((m) => (
+          <div role="listitem" key={m.name}>
+            <MemberTarget
+              member={m}
+              leader={m === leader}
+              stats={stats.get(m.name) ?? { owned: 0, held: 0 }}
+              dragging={dragging}
+              allTasks={all}
+              onRemove={props.onRemoveMember}
+            />
+          </div>
+        ))}
+        {config.members.length === 0 && <p className="muted">No members yet: add one to assign tasks by dragging.</p>}
+      </div>
+      {props.problemsSlot}
+      <div className="board" data-testid="board">
+        {COLUMNS.map((status) => (
+          <Column
+            key={status}
+            status={status}
+            tasks={groups[status]}
+            now={now}
+            selectedId={props.selectedId}
+            pendingIds={props.pendingIds}
+            onOpen={props.onOpen}
+            onFocusTask={props.onFocusTask}
+          />
+        ))}
+      </div>
+      <DragOverlay dropAnimation={null}>
+        {dragging ? (
+          <div className={`card overlay priority-${dragging.priority}`}>
+            <div className="card-subject">{dragging.subject}</div>
+          </div>
+        ) : null}
+      </DragOverlay>
+    </DndContext>
+  );
+}

@@ -1,0 +1,181 @@
+import { useEffect, useState } from 'react';
+import { TASK_PRIORITIES, TASK_STATUSES, type TaskPriority, type TaskStatus, type TeamConfig, type VersionedTask } from '../../../shared/domain';
+import { claimView, leaseLabel, STATUS_LABEL } from '../board/logic';
+import { Dialog } from './Dialog';
+
+export interface DetailActions {
+  save(task: VersionedTask, patch: { subject?: string; description?: string; priority?: TaskPriority; owner?: string; status?: TaskStatus }): void;
+  addBlocker(task: VersionedTask, blockerId: string): void;
+  removeBlocker(task: VersionedTask, blockerId: string): void;
+  claim(task: VersionedTask): void;
+  release(task: VersionedTask): void;
+  forceRelease(task: VersionedTask, reason: string): void;
+  complete(task: VersionedTask): void;
+  remove(task: VersionedTask): void;
+  close(): void;
+}
+
+interface Props {
+  task: VersionedTask;
+  config: TeamConfig;
+  allTasks: Map<string, VersionedTask>;
+  agentName: string;
+  now: number;
+  actions: DetailActions;
+}
+
+/** Every field of one task, its dependencies and its claim, editable. */
+export function DetailPanel({ task, config, allTasks, agentName, now, actions }: Props) {
+  const [subject, setSubject] = useState(task.subject);
+  const [description, setDescription] = useState(task.description);
+  const [blocker, setBlocker] = useState('');
+  const [confirmForce, setConfirmForce] = useState(false);
+  const [reason, setReason] = useState('');
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  useEffect(() => {
+    setSubject(task.subject);
+    setDescription(task.description);
+  }, [task.id, task.subject, task.description]);
+  const claim = claimView(task, now);
+  const heldByOther = Boolean(task.lockedBy && task.lockedBy !== agentName);
+  const candidates = [...allTasks.values()].filter((t) => t.id !== task.id && t.status !== 'completed' && !task.blockedBy.includes(t.id));
+  const dirty = subject !== task.subject || description !== task.description;
+
+  return (
+    <aside className="detail" data-testid="detail-panel" aria-label={`Task ${task.subject}`}>
+      <header className="detail-head">
+        <h2>Task {task.id}</h2>
+        <button type="button" className="icon-button" aria-label="Close the task panel" onClick={actions.close}>×</button>
+      </header>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (dirty) actions.save(task, { subject, description });
+        }}
+      >
+        <label>
+          Subject
+          <input value={subject} maxLength={500} onChange={(e) => setSubject(e.target.value)} />
+        </label>
+        <label>
+          Description
+          <textarea value={description} rows={4} onChange={(e) => setDescription(e.target.value)} />
+        </label>
+        <button type="submit" disabled={!dirty || !subject.trim()}>Save text</button>
+      </form>
+      <div className="fields">
+        <label>
+          Status
+          <select value={task.status} onChange={(e) => actions.save(task, { status: e.target.value as TaskStatus })}>
+            {TASK_STATUSES.map((s) => <option key={s} value={s}>{STATUS_LABEL[s]}</option>)}
+          </select>
+        </label>
+        <label>
+          Priority
+          <select value={task.priority} onChange={(e) => actions.save(task, { priority: e.target.value as TaskPriority })}>
+            {TASK_PRIORITIES.map((p) => <option key={p} value={p}>{p}</option>)}
+          </select>
+        </label>
+        <label>
+          Owner
+          <select value={task.owner} onChange={(e) => actions.save(task, { owner: e.target.value })}>
+            <option value="">nobody</option>
+            {config.members.map((m) => <option key={m.name} value={m.name}>{m.name}</option>)}
+            {task.owner && !config.members.some((m) => m.name === task.owner) && <option value={task.owner}>{task.owner}</option>}
+          </select>
+        </label>
+      </div>
+
+      <section className="claim-box" aria-label="Claim">
+        <h3>Claim</h3>
+        {claim ? (
+          <p>
+            Held by <strong>{claim.holder}</strong> since {claim.since} ({claim.age})
+            {claim.token !== undefined && <> · token {claim.token}</>}
+            {claim.leaseUntilMs !== undefined && <> · {leaseLabel(claim.leaseUntilMs, now)}</>}
+          </p>
+        ) : (
+          <p className="muted">Nobody holds this task.</p>
+        )}
+        <div className="button-row">
+          {!task.lockedBy && task.status !== 'completed' && <button type="button" onClick={() => actions.claim(task)}>Claim as {agentName}</button>}
+          {task.lockedBy === agentName && <button type="button" onClick={() => actions.release(task)}>Release</button>}
+          {heldByOther && <button type="button" className="danger" onClick={() => setConfirmForce(true)}>Force-release…</button>}
+          {task.status !== 'completed' && !heldByOther && <button type="button" onClick={() => actions.complete(task)}>Complete</button>}
+        </div>
+      </section>
+
+      <section aria-label="Dependencies">
+        <h3>Blocked by</h3>
+        {task.blockedBy.length === 0 ? <p className="muted">Nothing.</p> : (
+          <ul className="deps">
+            {task.blockedBy.map((id) => (
+              <li key={id}>
+                {id} — {allTasks.get(id)?.subject ?? 'missing task'} ({allTasks.get(id)?.status ?? '?'})
+                <button type="button" className="link" aria-label={`Stop waiting for ${id}`} onClick={() => actions.removeBlocker(task, id)}>remove</button>
+              </li>
+            ))}
+          </ul>
+        )}
+        <div className="button-row">
+          <select aria-label="Add a task this one waits for" value={blocker} onChange={(e) => setBlocker(e.target.value)}>
+            <option value="">Add a blocker…</option>
+            {candidates.slice(0, 500).map((t) => <option key={t.id} value={t.id}>{t.id} — {t.subject}</option>)}
+          </select>
+          <button type="button" disabled={!blocker} onClick={() => { actions.addBlocker(task, blocker); setBlocker(''); }}>Add</button>
+        </div>
+        <h3>Blocks</h3>
+        <p className="muted">{task.blocks.length ? task.blocks.join(', ') : 'Nothing.'}</p>
+      </section>
+      <p className="muted small">Created {task.createdAt} · updated {task.updatedAt} · version {task.version}</p>
+      <button type="button" className="danger" onClick={() => setConfirmDelete(true)}>Delete task…</button>
+
+      {confirmForce && (
+        <Dialog
+          title={`Break ${task.lockedBy}'s claim?`}
+          onClose={() => setConfirmForce(false)}
+          actions={
+            <>
+              <button type="button" onClick={() => setConfirmForce(false)}>Keep the claim</button>
+              <button
+                type="button"
+                className="danger"
+                disabled={!reason.trim()}
+                onClick={() => {
+                  actions.forceRelease(task, reason.trim());
+                  setConfirmForce(false);
+                  setReason('');
+                }}
+              >
+                Force-release {task.lockedBy}'s claim
+              </button>
+            </>
+          }
+        >
+          <p>
+            <strong>{task.lockedBy}</strong> has held this task since {task.lockedAt}. If they are still working on it, they may
+            lose work. The reason is kept in the team journal.
+          </p>
+          <label>
+            Reason
+            <input autoFocus value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} placeholder="e.g. agent crashed an hour ago" />
+          </label>
+        </Dialog>
+      )}
+      {confirmDelete && (
+        <Dialog
+          title={`Delete task ${task.id}?`}
+          onClose={() => setConfirmDelete(false)}
+          actions={
+            <>
+              <button type="button" onClick={() => setConfirmDelete(false)}>Keep it</button>
+              <button type="button" className="danger" onClick={() => { actions.remove(task); setConfirmDelete(false); }}>Delete</button>
+            </>
+          }
+        >
+          <p>"{task.subject}" will be deleted and removed from every dependency list.</p>
+        </Dialog>
+      )}
+    </aside>
+  );
+}

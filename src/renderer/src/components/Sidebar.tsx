@@ -1,0 +1,105 @@
+import { useState } from 'react';
+import type { TeamSummary } from '../../../shared/domain';
+import { Dialog } from './Dialog';
+
+interface Props {
+  teams: TeamSummary[];
+  selected: string | null;
+  onSelect(name: string): void;
+  onCreate(name: string, description: string): Promise<boolean>;
+  onRename(name: string, newName: string): Promise<boolean>;
+  onDelete(name: string): void;
+}
+
+export function Sidebar({ teams, selected, onSelect, onCreate, onRename, onDelete }: Props) {
+  const [creating, setCreating] = useState(false);
+  const [name, setName] = useState('');
+  const [description, setDescription] = useState('');
+  const [renaming, setRenaming] = useState<string | null>(null);
+  const [newName, setNewName] = useState('');
+  const [deleting, setDeleting] = useState<TeamSummary | null>(null);
+  return (
+    <nav className="sidebar" aria-label="Teams">
+      <header className="sidebar-head">
+        <h2>Teams</h2>
+        <button type="button" onClick={() => setCreating(true)} aria-label="Create a team">+ Team</button>
+      </header>
+      <ul className="team-list" data-testid="team-list">
+        {teams.map((t) => {
+          const total = t.counts.pending + t.counts.in_progress + t.counts.blocked + t.counts.completed;
+          return (
+            <li key={t.name} className={t.name === selected ? 'active' : ''}>
+              <button type="button" className="team-item" data-testid={`team-item-${t.name}`} aria-current={t.name === selected ? 'page' : undefined} onClick={() => onSelect(t.name)}>
+                <span className="team-name">{t.name}</span>
+                <span className="counts" aria-label={`${t.counts.pending} pending, ${t.counts.in_progress} in progress, ${t.counts.blocked} blocked, ${t.counts.completed} completed`}>
+                  <span className="c pending">{t.counts.pending}</span>
+                  <span className="c in_progress">{t.counts.in_progress}</span>
+                  <span className="c blocked">{t.counts.blocked}</span>
+                  <span className="c completed">{t.counts.completed}</span>
+                  <span className="muted">/{total}</span>
+                </span>
+              </button>
+              {t.name === selected && (
+                <div className="team-actions">
+                  <button type="button" className="link" onClick={() => { setRenaming(t.name); setNewName(t.name); }}>Rename</button>
+                  <button type="button" className="link danger" onClick={() => setDeleting(t)}>Delete</button>
+                </div>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+      {creating && (
+        <Dialog
+          title="Create a team"
+          onClose={() => setCreating(false)}
+          actions={
+            <>
+              <button type="button" onClick={() => setCreating(false)}>Cancel</button>
+              <button type="button" disabled={!name.trim()} onClick={async () => { if (await onCreate(name.trim(), description)) { setCreating(false); setName(''); setDescription(''); } }}>
+                Create
+              </button>
+            </>
+          }
+        >
+          <label>Name (letters, digits, . _ -)<input autoFocus value={name} maxLength={64} onChange={(e) => setName(e.target.value)} /></label>
+          <label>Description<input value={description} onChange={(e) => setDescription(e.target.value)} /></label>
+        </Dialog>
+      )}
+      {renaming && (
+        <Dialog
+          title={`Rename team ${renaming}`}
+          onClose={() => setRenaming(null)}
+          actions={
+            <>
+              <button type="button" onClick={() => setRenaming(null)}>Cancel</button>
+              <button type="button" disabled={!newName.trim() || newName === renaming} onClick={async () => { if (await onRename(renaming, newName.trim())) setRenaming(null); }}>
+                Rename
+              </button>
+            </>
+          }
+        >
+          <label>New name<input autoFocus value={newName} maxLength={64} onChange={(e) => setNewName(e.target.value)} /></label>
+        </Dialog>
+      )}
+      {deleting && (
+        <Dialog
+          title={`Delete team ${deleting.name}?`}
+          onClose={() => setDeleting(null)}
+          actions={
+            <>
+              <button type="button" onClick={() => setDeleting(null)}>Keep it</button>
+              <button type="button" className="danger" onClick={() => { onDelete(deleting.name); setDeleting(null); }}>Delete the team</button>
+            </>
+          }
+        >
+          <p>
+            Team <strong>{deleting.name}</strong> and all its{' '}
+            {deleting.counts.pending + deleting.counts.in_progress + deleting.counts.blocked + deleting.counts.completed} tasks will be deleted from
+            the data folder. Agents working on them will lose their tasks.
+          </p>
+        </Dialog>
+      )}
+    </nav>
+  );
+}

@@ -1,0 +1,81 @@
+import { useDraggable } from '@dnd-kit/core';
+import { memo } from 'react';
+import type { VersionedTask } from '../../../shared/domain';
+import { claimView, leaseLabel } from '../board/logic';
+
+interface Props {
+  task: VersionedTask;
+  now: number;
+  selected: boolean;
+  pending: boolean;
+  onOpen(id: string): void;
+  onFocusTask(id: string): void;
+  style?: React.CSSProperties;
+}
+
+function LockIcon() {
+  return (
+    <svg className="lock-icon" viewBox="0 0 16 16" width="11" height="11" aria-hidden="true" focusable="false">
+      <path fill="currentColor" d="M4 7V5a4 4 0 1 1 8 0v2h.5A1.5 1.5 0 0 1 14 8.5v5a1.5 1.5 0 0 1-1.5 1.5h-9A1.5 1.5 0 0 1 2 13.5v-5A1.5 1.5 0 0 1 3.5 7H4Zm2 0h4V5a2 2 0 1 0-4 0v2Z" />
+    </svg>
+  );
+}
+
+/** One task on the board. The claim holder is the most prominent line after the subject. */
+export const TaskCard = memo(function TaskCard({ task, now, selected, pending, onOpen, onFocusTask, style }: Props) {
+  const { attributes, listeners, setNodeRef, isDragging } = useDraggable({ id: `task:${task.id}`, data: { task } });
+  const claim = claimView(task, now);
+  return (
+    <div
+      ref={setNodeRef}
+      {...attributes}
+      {...listeners}
+      style={style}
+      className={`card priority-${task.priority}${selected ? ' selected' : ''}${isDragging ? ' dragging' : ''}${pending ? ' pending-write' : ''}`}
+      data-testid={`task-card-${task.id}`}
+      aria-label={`${task.subject}, ${task.priority} priority${task.owner ? `, owner ${task.owner}` : ''}${claim ? `, claimed by ${claim.holder} ${claim.age}` : ''}. Press space to pick up, enter to open.`}
+      onKeyDown={(e) => {
+        listeners?.onKeyDown?.(e);
+        if (e.key === 'Enter' && !e.defaultPrevented) onOpen(task.id);
+      }}
+      onDoubleClick={() => onOpen(task.id)}
+      onClick={() => onOpen(task.id)}
+    >
+      <div className="card-top">
+        <span className={`badge priority ${task.priority}`}>{task.priority}</span>
+        <span className="card-id">{task.id}</span>
+      </div>
+      <div className="card-subject">{task.subject}</div>
+      {claim ? (
+        <div className="lock-holder" data-testid={`lock-holder-${task.id}`} title={`Claimed by ${claim.holder} since ${claim.since}`}>
+          <LockIcon /> {claim.holder} <span className="muted">· {claim.age}</span>
+          {claim.leaseUntilMs !== undefined && (
+            <span className={`lease${claim.leaseUntilMs < now ? ' expired' : ''}`}> · {leaseLabel(claim.leaseUntilMs, now)}</span>
+          )}
+        </div>
+      ) : null}
+      <div className="card-bottom">
+        <span className="owner">{task.owner ? `@${task.owner}` : 'unassigned'}</span>
+        {task.blockedBy.length > 0 && (
+          <span className="blocked-by">
+            waits for{' '}
+            {task.blockedBy.map((id) => (
+              <button
+                key={id}
+                type="button"
+                className="link"
+                onPointerDown={(e) => e.stopPropagation()}
+                onClick={(e) => {
+                  e.stopPropagation();
+                  onFocusTask(id);
+                }}
+              >
+                {id}
+              </button>
+            ))}
+          </span>
+        )}
+      </div>
+    </div>
+  );
+});

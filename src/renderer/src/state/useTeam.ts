@@ -1,0 +1,103 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { LockstepApi } from '../../../shared/api';
+import type { FileProblem, TeamConfig, VersionedTask } from '../../../shared/domain';
+import { call, CallError } from '../api';
+
+export interface TeamState {
+  config: TeamConfig | null;
+  tasks: Map<string, VersionedTask>;
+  problems: FileProblem[];
+  loading: boolean;
+  error: string | null;
+}
+
+/**
+ * One team as on disk. Loads it once, then applies live changes: on tasksChanged only the changed ids are re-read
+ * (getTasks), so a 10,000-task team is not reloaded on every write.
+ */
+export function useTeam(api: LockstepApi, team: string | null) {
+  const [state, setState] = useState<TeamState>({ config: null, tasks: new Map(), problems: [], loading: false, error: null });
+  const teamRef = useRef(team);
+  teamRef.current = team;
+
+  const reload = useCallback(async () => {
+    if (!team) return;
+    setState((s) => ({ ...s, loading: true }));
+    try {
+      const value = await call(api, 'getTeam', { team });
+      if (teamRef.current !== team) return;
+      setState({ config: value.config, tasks: new Map(value.tasks.map((t) => [t.id, t])), problems: value.problems, loading: false, error: null });
+    } catch (err) {
+      if (teamRef.current !== team) return;
+      setState({ config: null, tasks: new Map(), problems: [], loading: false, error: err instanceof CallError ? err.message : String(err) });
+    }
+  }, [api, team]);
+
+  const refreshIds = useCallback(
+    async (ids: string[]) => {
+      if (!team || ids.length === 0) return;
+      try {
+        const value = await call(api, 'getTasks', { team, ids });
+        if (teamRef.current !== team) return;
+        setState((s) => {
+          const tasks = new Map(s.tasks);
+          for (const t of value.tasks) tasks.set(t.id, t);
+          for (const id of value.missing) tasks.delete(id);
+          // A file that became unreadable leaves the board and shows as a warning card instead.
+          const brokenPaths = new Set(value.problems.map((p) => p.path));
+          for (const id of ids) if ([...brokenPaths].some((p) => p.endsWith(`task-${id}.json`))) tasks.delete(id);
+          const healed = new Set(value.tasks.map((t) => `task-${t.id}.json`));
+          const problems = [
+            ...s.problems.filter((p) => !brokenPaths.has(p.path) && ![...healed].some((h) => p.path.endsWith(h))),
+            ...value.problems,
+          ];
+          return { ...s, tasks, problems };
+        });
+      } catch {
+        void reload();
+      }
+    },
+    [api, team, reload],
+  );
+
+  /** Shows a task as the store returned it after a write (before the watcher's echo arrives). */
+  const applyTask = useCallback((task: VersionedTask) => {
+    setState((s) => {
+      const tasks = new Map(s.tasks);
+      tasks.set(task.id, task);
+      return { ...s, tasks };
+    });
+  }, []);
+
+  const removeTask = useCallback((id: string) => {
+    setState((s) => {
+      const tasks = new Map(s.tasks);
+      tasks.delete(id);
+      return { ...s, tasks };
+    });
+  }, []);
+
+  useEffect(() => {
+    setState({ config: null, tasks: new Map(), problems: [], loading: true, error: null });
+    void reload();
+  }, [reload]);
+
+  useEffect(() => {
+    if (!team) return;
+    const offTasks = api.on('tasksChanged', (e) => {
+      if (e.team === teamRef.current) void refreshIds(e.ids);
+    });
+    const offTeams = api.on('teamsChanged', () => {
+      if (!teamRef.current) return;
+      void call(api, 'getTeamConfig', { team: teamRef.current })
+        .then((config) => setState((s) => ({ ...s, config })))
+        .catch(() => undefined);
+    });
+    return () => {
+      offTasks();
+      offTeams();
+    };
+  }, [api, team, refreshIds]);
+
+  return { ...state, reload, refreshIds, applyTask, removeTask };
+}
