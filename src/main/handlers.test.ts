@@ -1,0 +1,146 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { API, API_NAMES, type ApiName } from '../shared/api';
+import { createHandlers, type Handlers } from './handlers';
+import type { EffectiveSettings } from './settings';
+import { LockstepStore } from './store';
+
+const FIXTURE = path.resolve(__dirname, '..', '..', '..', 'shared', 'fixtures', 'clawteam-0.3');
+
+function copyFixture(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lockstep-handlers-'));
+  fs.cpSync(FIXTURE, dir, { recursive: true });
+  const writable = (p: string) => {
+    fs.chmodSync(p, fs.statSync(p).isDirectory() ? 0o755 : 0o644);
+    if (fs.statSync(p).isDirectory()) for (const e of fs.readdirSync(p)) writable(path.join(p, e));
+  };
+  writable(dir);
+  return dir;
+}
+
+/** Every file under dir with its bytes: to prove a refused call wrote nothing. */
+function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (p: string) => {
+    for (const e of fs.readdirSync(p, { withFileTypes: true })) {
+      const full = path.join(p, e.name);
+      if (e.isDirectory()) walk(full);
+      else out[path.relative(dir, full)] = fs.readFileSync(full, 'utf8');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+let dataDir: string;
+let handlers: Handlers;
+let settings: EffectiveSettings;
+
+beforeEach(() => {
+  dataDir = copyFixture();
+  settings = { dataDir, dataDirSource: 'test', agentName: 'ana', clawteamInterlock: true };
+  const store = new LockstepStore({ dataDir, actor: { name: 'ana', via: 'app' } });
+  handlers = createHandlers({
+    store: () => store,
+    settings: () => settings,
+    setAgentName: (agentName) => (settings = { ...settings, agentName }),
+    setClawteamInterlock: (enabled) => (settings = { ...settings, clawteamInterlock: enabled }),
+    openDataFolder: async () => settings,
+    validateOutputs: true,
+  });
+});
+
+const call = async <N extends ApiName>(name: N, input: unknown) => handlers[name](input);
+
+describe('the contract', () => {
+  it('has a handler for every entry and nothing else', () => {
+    expect(Object.keys(handlers).sort()).toEqual([...API_NAMES].sort());
+  });
+
+  it('rejects invalid payloads of every call with INVALID_INPUT and writes nothing', async () => {
+    const before = snapshot(dataDir);
+    const huge = 'x'.repeat(200_000);
+    for (const name of API_NAMES) {
+      const shape = (API[name].input as unknown as { shape?: Record<string, unknown> }).shape ?? {};
+      const bad: unknown[] = ['a string', 42, [1, 2], { unexpectedKey: true }];
+      if ('team' in shape) bad.push({ team: '../x' }, { team: huge }, { team: 42 }, { team: 'a/b' }, { team: '' });
+      if ('id' in shape) bad.push({ team: 'webapp', id: '../../etc' }, { team: 'webapp', id: 7 });
+      if ('name' in shape) bad.push({ name: '..' }, { name: huge }, { team: 'webapp', name: 'a\u0000b' });
+      for (const payload of bad) {
+        const result = await call(name, payload);
+        expect(result.ok, `${name} accepted ${JSON.stringify(payload).slice(0, 80)}`).toBe(false);
+        if (!result.ok) {
+          expect(result.error.code, `${name} ${JSON.stringify(payload).slice(0, 60)}`).toBe('INVALID_INPUT');
+          expect(result.error.message).not.toMatch(/\n\s+at /); // a sentence, never a stack trace
+        }
+      }
+    }
+    expect(snapshot(dataDir)).toEqual(before);
+  });
+
+  it('answers unknown ids with NOT_FOUND as data', async () => {
+    const result = await call('getTasks', { team: 'webapp', ids: ['00000000'] });
+    expect(result).toEqual({ ok: true, value: { tasks: [], problems: [], missing: ['00000000'] } });
+    const missing = await call('claimTask', { team: 'webapp', id: '00000000' });
+    expect(missing.ok === false && missing.error.code).toBe('NOT_FOUND');
+    const noTeam = await call('getTeam', { team: 'nope' });
+    expect(noTeam.ok === false && noTeam.error.code).toBe('NOT_FOUND');
+  });
+});
+
+describe('the handlers act as the person using the app', () => {
+  it('moves a task to in progress as a claim by the person, and assigns by owner', async () => {
+    const moved = await call('moveTask', { team: 'webapp', id: '087e245f', status: 'in_progress' });
+    expect(moved.ok && moved.value.lockedBy).toBe('ana');
+    const assigned = await call('assignTask', { team: 'webapp', id: '087e245f', owner: 'frontend' });
+    expect(assigned.ok && assigned.value.owner).toBe('frontend');
+    const onDisk = JSON.parse(fs.readFileSync(path.join(dataDir, 'tasks', 'webapp', 'task-087e245f.json'), 'utf8'));
+    expect(onDisk).toMatchObject({ owner: 'frontend', lockedBy: 'ana', status: 'in_progress' });
+  });
+
+  it('refuses a drag on a task held by an agent with TASK_LOCKED naming it, and a stale drag with CONFLICT', async () => {
+    const locked = await call('moveTask', { team: 'webapp', id: 'dd0eba2d', status: 'completed' });
+    expect(locked.ok).toBe(false);
+    if (!locked.ok) {
+      expect(locked.error.code).toBe('TASK_LOCKED');
+      expect(locked.error.details.holder).toBe('backend');
+    }
+    const team = await call('getTeam', { team: 'webapp' });
+    const stale = team.ok ? team.value.tasks.find((t) => t.id === '087e245f')?.version : undefined;
+    expect((await call('assignTask', { team: 'webapp', id: '087e245f', owner: 'tester' })).ok).toBe(true);
+    const conflict = await call('assignTask', { team: 'webapp', id: '087e245f', owner: 'frontend', expectVersion: stale });
+    expect(conflict.ok === false && conflict.error.code).toBe('CONFLICT');
+    expect(conflict.ok === false && conflict.error.message).toContain('ana');
+  });
+
+  it('force-releases only with a reason, and undoes the person’s last change', async () => {
+    expect((await call('forceReleaseTask', { team: 'webapp', id: 'dd0eba2d', reason: '' })).ok).toBe(false);
+    const released = await call('forceReleaseTask', { team: 'webapp', id: 'dd0eba2d', reason: 'backend crashed' });
+    expect(released.ok && released.value.lockedBy).toBe('');
+    const undone = await call('undo', { team: 'webapp' });
+    expect(undone.ok && undone.value.undone.op).toBe('task.release');
+    const back = await call('getTasks', { team: 'webapp', ids: ['dd0eba2d'] });
+    expect(back.ok && back.value.tasks[0].lockedBy).toBe('backend');
+  });
+
+  it('creates the sample team with members, claims and dependencies', async () => {
+    const team = await call('createSampleTeam', {});
+    expect(team.ok).toBe(true);
+    if (!team.ok) return;
+    const detail = await call('getTeam', { team: team.value.name });
+    expect(detail.ok && detail.value.config.members.length).toBe(4);
+    const tasks = detail.ok ? detail.value.tasks : [];
+    for (const status of ['pending', 'in_progress', 'blocked', 'completed']) expect(tasks.some((t) => t.status === status)).toBe(true);
+    expect(tasks.some((t) => t.lockedBy)).toBe(true);
+    expect(tasks.some((t) => t.blockedBy.length > 0)).toBe(true);
+  });
+
+  it('reports a corrupt task file as a problem, not a failure', async () => {
+    fs.writeFileSync(path.join(dataDir, 'tasks', 'webapp', 'task-0badf11e.json'), '{ nope');
+    const team = await call('getTeam', { team: 'webapp' });
+    expect(team.ok && team.value.problems.map((p) => path.basename(p.path))).toEqual(['task-0badf11e.json']);
+    expect(team.ok && team.value.tasks).toHaveLength(5);
+  });
+});

@@ -1,0 +1,32 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { describe, expect, it } from 'vitest';
+import { defaultAgentName, SettingsStore } from './settings';
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'lockstep-settings-'));
+
+describe('settings', () => {
+  it('uses the embedded default folder when nothing is configured, and remembers a folder opened in the app', () => {
+    const userData = tmp();
+    const home = tmp();
+    const first = new SettingsStore(userData, { env: { HOME: home } });
+    expect(first.effective().dataDir).toBe(path.join(userData, 'data'));
+    expect(first.effective().dataDirSource).toBe('embedded default');
+    first.update({ dataDir: '/srv/clawteam', agentName: 'ana' });
+    const again = new SettingsStore(userData, { env: {} });
+    expect(again.effective()).toMatchObject({ dataDir: '/srv/clawteam', agentName: 'ana', dataDirSource: 'opened in the app' });
+  });
+
+  it('lets a launch that names a folder win over the remembered one', () => {
+    const userData = tmp();
+    new SettingsStore(userData, { env: {} }).update({ dataDir: '/remembered' });
+    expect(new SettingsStore(userData, { env: { LOCKSTEP_DATA_DIR: '/from-env' } }).effective().dataDir).toBe('/from-env');
+    expect(new SettingsStore(userData, { flag: '/from-flag', env: { LOCKSTEP_DATA_DIR: '/from-env' } }).effective().dataDir).toBe('/from-flag');
+  });
+
+  it('never names the person "agent" (ClawTeam’s default)', () => {
+    expect(defaultAgentName()).not.toBe('agent');
+    expect(defaultAgentName()).toMatch(/^[A-Za-z0-9._-]+$/);
+  });
+});

@@ -1,0 +1,76 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { EventName, EventPayload } from '../shared/api';
+import { LockstepStore } from './store';
+import { DataFolderWatcher } from './watcher';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const FIXTURE = path.resolve(ROOT, '..', 'shared', 'fixtures', 'clawteam-0.3');
+
+function copyFixture(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lockstep-watch-'));
+  fs.cpSync(FIXTURE, dir, { recursive: true });
+  spawnSync('chmod', ['-R', 'u+w', dir]);
+  return dir;
+}
+
+type Received = { event: EventName; payload: unknown };
+let watcher: DataFolderWatcher | null = null;
+afterEach(async () => {
+  await watcher?.stop();
+  watcher = null;
+});
+
+function waitFor(received: Received[], predicate: (r: Received) => boolean, timeoutMs = 10_000): Promise<Received> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const check = () => {
+      const hit = received.find(predicate);
+      if (hit) resolve(hit);
+      else if (Date.now() - started > timeoutMs) reject(new Error(`no matching event; got ${JSON.stringify(received)}`));
+      else setTimeout(check, 5);
+    };
+    check();
+  });
+}
+
+describe('the data-folder watcher', () => {
+  it('tells the window which task another process changed, and who did what', async () => {
+    const dataDir = copyFixture();
+    const store = new LockstepStore({ dataDir });
+    const received: Received[] = [];
+    watcher = new DataFolderWatcher(store, <E extends EventName>(event: E, payload: EventPayload<E>) => received.push({ event, payload }));
+    await watcher.start();
+    watcher.prime('webapp', (await store.listTasks('webapp')).tasks);
+
+    // An agent claims a task through the CLI, in its own process.
+    const cli = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'lockstep.js'), 'task', 'claim', 'webapp', '087e245f', '--as', 'agent-7', '--data-dir', dataDir]);
+    expect(cli.status).toBe(0);
+
+    const changed = await waitFor(received, (r) => r.event === 'tasksChanged');
+    expect(changed.payload).toMatchObject({ team: 'webapp', ids: ['087e245f'] });
+    const activity = (await waitFor(received, (r) => r.event === 'activity')).payload as EventPayload<'activity'>;
+    expect(activity).toMatchObject({ team: 'webapp', taskId: '087e245f', actor: 'agent-7', kind: 'changed', subject: 'Document the API' });
+    expect(activity.changes).toEqual(expect.arrayContaining([{ field: 'lockedBy', from: '', to: 'agent-7' }, { field: 'status', from: 'pending', to: 'in_progress' }]));
+    // Lockstep's own bookkeeping (.lockstep/: lock, journal) and temp files are not reported as task changes.
+    expect(received.filter((r) => r.event === 'tasksChanged').flatMap((r) => (r.payload as { ids: string[] }).ids)).toEqual(['087e245f']);
+  });
+
+  it('reports a new team and a deleted task', async () => {
+    const dataDir = copyFixture();
+    const store = new LockstepStore({ dataDir });
+    const received: Received[] = [];
+    watcher = new DataFolderWatcher(store, <E extends EventName>(event: E, payload: EventPayload<E>) => received.push({ event, payload }));
+    await watcher.start();
+    watcher.prime('webapp', (await store.listTasks('webapp')).tasks);
+    const other = new LockstepStore({ dataDir });
+    await other.createTeam({ name: 'ops' });
+    await waitFor(received, (r) => r.event === 'teamsChanged');
+    await other.deleteTask('webapp', '087e245f');
+    const deleted = (await waitFor(received, (r) => r.event === 'activity' && (r.payload as { kind: string }).kind === 'deleted')).payload;
+    expect(deleted).toMatchObject({ taskId: '087e245f', subject: 'Document the API' });
+  });
+});
