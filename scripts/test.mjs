@@ -1,35 +1,55 @@
-// `npm test`: every test suite, then one summary line ("N passed, N failed") that CI reads.
+// `npm test`: every suite — unit and process-level tests (Vitest), then the real app end to end (Playwright under
+// Xvfb) — and one closing summary line, "N passed, N failed", that CI reads.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const resultsDir = join(root, 'test-results');
 mkdirSync(resultsDir, { recursive: true });
-
+const bin = (pkg, file) => join(root, 'node_modules', pkg, file);
 const totals = { passed: 0, failed: 0, skipped: 0 };
-let exitCode = 0;
+const onlyUnit = process.argv.includes('--unit');
 
-function runVitest() {
+function run(label, command, args, env = {}) {
+  console.log(`\n=== ${label} ===`);
+  return spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } }).status;
+}
+
+function vitest() {
   const out = join(resultsDir, 'vitest.json');
-  const res = spawnSync(
-    process.execPath,
-    [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--reporter=default', '--reporter=json', `--outputFile=${out}`],
-    { cwd: root, stdio: 'inherit' },
-  );
-  if (res.status !== 0) exitCode = 1;
-  if (!existsSync(out)) {
-    totals.failed++;
-    return;
-  }
+  rmSync(out, { force: true });
+  run('unit, process-race and cross-language tests (Vitest)', process.execPath, [
+    bin('vitest', 'vitest.mjs'), 'run', '--reporter=default', '--reporter=json', `--outputFile=${out}`,
+  ]);
+  if (!existsSync(out)) return void totals.failed++;
   const report = JSON.parse(readFileSync(out, 'utf8'));
   totals.passed += report.numPassedTests;
   totals.failed += report.numFailedTests + (report.numFailedTestSuites ?? 0);
   totals.skipped += report.numPendingTests + (report.numTodoTests ?? 0);
 }
 
-runVitest();
-if (totals.failed > 0) exitCode = 1;
+function playwright() {
+  if (run('build the app (electron-vite)', process.execPath, [bin('electron-vite', 'bin/electron-vite.js'), 'build']) !== 0) {
+    return void totals.failed++;
+  }
+  const out = join(resultsDir, 'e2e', 'results.json');
+  rmSync(out, { force: true });
+  const pw = [bin('@playwright/test', 'cli.js'), 'test'];
+  // Desktop windows need a display: use Xvfb when there is none.
+  const headless = !process.env.DISPLAY && process.platform === 'linux';
+  if (headless) run('end-to-end tests of the real app (Playwright, Xvfb)', 'xvfb-run', ['-a', '--server-args=-screen 0 1600x1000x24', process.execPath, ...pw]);
+  else run('end-to-end tests of the real app (Playwright)', process.execPath, pw);
+  if (!existsSync(out)) return void totals.failed++;
+  const { stats } = JSON.parse(readFileSync(out, 'utf8'));
+  totals.passed += stats.expected;
+  totals.failed += stats.unexpected + stats.flaky;
+  totals.skipped += stats.skipped;
+  if (stats.unexpected > 0) console.log('Failed end-to-end runs keep traces and screenshots in test-results/e2e/artifacts/.');
+}
+
+vitest();
+if (!onlyUnit) playwright();
 console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
-process.exit(exitCode);
+process.exit(totals.failed > 0 ? 1 : 0);

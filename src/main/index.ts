@@ -40,7 +40,8 @@ async function openStore(current: EffectiveSettings): Promise<void> {
   store = new LockstepStore({
     dataDir: current.dataDir,
     actor: { name: current.agentName, via: 'app' },
-    lock: { app: 'lockstep-app' },
+    // LOCKSTEP_LOCK_STALE_MS: shorter stale time for end-to-end tests of crash recovery (min 2000).
+    lock: { app: 'lockstep-app', ...(process.env.LOCKSTEP_LOCK_STALE_MS ? { staleMs: Number(process.env.LOCKSTEP_LOCK_STALE_MS) } : {}) },
     clawteamInterlock: current.clawteamInterlock,
     onWarning: (message) => send('storeError', { code: 'IO_ERROR', message, details: {} }),
   });

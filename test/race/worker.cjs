@@ -34,6 +34,17 @@ async function main() {
       for (const id of ids) await store.updateTask(team, id, { subject: `version ${n}`, metadata: { n } });
       if (n === 1) process.stdout.write('progress\n');
     }
+  } else if (mode === 'claim-complete') {
+    // An agent's loop: claim the next task, complete it, until nothing is left. Reports what it claimed.
+    const [agent] = rest;
+    const got = [];
+    for (;;) {
+      const task = await store.claimNextTask(team, { agent });
+      if (!task) break;
+      got.push(task.id);
+      await store.completeTask(team, task.id, { agent });
+    }
+    console.log(JSON.stringify({ ok: true, got }));
   } else {
     throw new Error(`unknown mode ${mode}`);
   }

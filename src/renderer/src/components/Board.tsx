@@ -3,7 +3,7 @@ import {
   DragOverlay,
   KeyboardSensor,
   PointerSensor,
-  rectIntersection,
+  closestCenter,
   pointerWithin,
   useSensor,
   useSensors,
@@ -35,11 +35,8 @@ interface Props {
   problemsSlot?: React.ReactNode;
 }
 
-/** Pointer first, rectangles for keyboard drags (no pointer). */
-const collision: CollisionDetection = (args) => {
-  const byPointer = pointerWithin(args);
-  return byPointer.length ? byPointer : rectIntersection(args);
-};
+/** Where the pointer is; for keyboard drags (no pointer) the target whose centre the card was moved onto. */
+const collision: CollisionDetection = (args) => (args.pointerCoordinates ? pointerWithin(args) : closestCenter(args));
 
 function describeTarget(id: string | number | undefined): string {
   const value = String(id ?? '');
@@ -64,7 +61,7 @@ export function Board(props: Props) {
 
   const announcements: Announcements = {
     onDragStart: ({ active }) =>
-      `Picked up task "${subjectOf(active.id)}". Arrow keys move it between members and columns; space or enter drops it, escape cancels.`,
+      `Picked up task "${subjectOf(active.id)}". Up and down switch between members and columns, left and right move along them; space or enter drops it, escape cancels.`,
     onDragOver: ({ active, over }) => `Task "${subjectOf(active.id)}" is over ${describeTarget(over?.id)}.`,
     onDragEnd: ({ active, over }) =>
       over ? `Dropped task "${subjectOf(active.id)}" on ${describeTarget(over.id)}.` : `Task "${subjectOf(active.id)}" was dropped where nothing happens; it stays where it was.`,
@@ -97,7 +94,8 @@ export function Board(props: Props) {
       accessibility={{
         announcements,
         screenReaderInstructions: {
-          draggable: 'To pick up a task, press space or enter. Arrow keys move it between members and columns. Space or enter drops it; escape cancels.',
+          draggable:
+            'To pick up a task, press space. Up and down switch between members and columns, left and right move along them. Space or enter drops it; escape cancels. Enter without dragging opens the task.',
         },
       }}
     >

@@ -15,7 +15,7 @@ interface Props {
   onFocusTask(id: string): void;
 }
 
-const CARD_HEIGHT = 112;
+const CARD_HEIGHT = 128;
 
 /** A status column: a drop target, virtualized so only the cards in view are in the page. */
 export function Column({ status, tasks, now, selectedId, pendingIds, onOpen, onFocusTask }: Props) {

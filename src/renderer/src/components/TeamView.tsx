@@ -56,6 +56,9 @@ export function TeamView({ api, team, agentName, now, focusRequest, onMessage, o
     async (task: VersionedTask, optimistic: Partial<Task> | null, run: (expectVersion: string | undefined) => Promise<VersionedTask>, done?: string) => {
       markPending(task.id, true);
       if (optimistic) data.applyTask({ ...task, ...optimistic });
+      // A write that waits for the team lock (another writer holds it, or one that crashed until its lock goes
+      // stale) says so instead of looking frozen.
+      const slow = setTimeout(() => onMessage(`Saving "${task.subject}": the store is busy (another writer holds the team lock); waiting…`), 800);
       try {
         data.applyTask(await run(task.version));
         if (done) onMessage(done);
@@ -73,6 +76,7 @@ export function TeamView({ api, team, agentName, now, focusRequest, onMessage, o
           });
         } else onMessage(describeFailure(err), true);
       } finally {
+        clearTimeout(slow);
         markPending(task.id, false);
       }
     },

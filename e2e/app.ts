@@ -1,0 +1,93 @@
+import { _electron, expect, type ElectronApplication, type Page } from '@playwright/test';
+import { spawn, type ChildProcess } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+export const ROOT = path.resolve(__dirname, '..');
+export const FIXTURE = path.resolve(ROOT, '..', 'shared', 'fixtures', 'clawteam-0.3');
+export const CLI = path.join(ROOT, 'bin', 'lockstep.js');
+export const PERSON = 'e2e-person';
+
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** A writable copy of the data folder ClawTeam itself wrote. */
+export function copyFixture(): string {
+  const dir = tempDir('lockstep-e2e-data-');
+  fs.cpSync(FIXTURE, dir, { recursive: true });
+  const writable = (p: string) => {
+    fs.chmodSync(p, fs.statSync(p).isDirectory() ? 0o755 : 0o644);
+    if (fs.statSync(p).isDirectory()) for (const e of fs.readdirSync(p)) writable(path.join(p, e));
+  };
+  writable(dir);
+  return dir;
+}
+
+export interface RunningApp {
+  app: ElectronApplication;
+  page: Page;
+  dataDir: string;
+}
+
+/** Launches the built app on its own data folder and its own user-data folder, acting as PERSON. */
+export async function launchApp(dataDir: string, agentName = PERSON): Promise<RunningApp> {
+  const userData = tempDir('lockstep-e2e-user-');
+  fs.writeFileSync(path.join(userData, 'settings.json'), JSON.stringify({ agentName }));
+  const app = await _electron.launch({
+    args: [ROOT, '--disable-gpu'],
+    env: { ...process.env, LOCKSTEP_DATA_DIR: dataDir, LOCKSTEP_USER_DATA_DIR: userData, LOCKSTEP_ALLOW_MULTIPLE: '1' },
+  });
+  const page = await app.firstWindow();
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await expect(page.getByRole('navigation', { name: 'Teams' })).toBeVisible();
+  return { app, page, dataDir };
+}
+
+export async function openTeam(page: Page, team: string): Promise<void> {
+  await page.getByTestId(`team-item-${team}`).click();
+  await expect(page.getByTestId('board')).toBeVisible();
+}
+
+export function readTask(dataDir: string, team: string, id: string): Record<string, unknown> {
+  return JSON.parse(fs.readFileSync(path.join(dataDir, 'tasks', team, `task-${id}.json`), 'utf8')) as Record<string, unknown>;
+}
+
+/** Drags with the mouse in small steps, as a person would (dnd-kit starts a drag after a few pixels). */
+export async function dragTo(page: Page, from: string, to: string): Promise<void> {
+  const source = await page.getByTestId(from).boundingBox();
+  const target = await page.getByTestId(to).boundingBox();
+  if (!source || !target) throw new Error(`cannot drag ${from} to ${to}: not on screen`);
+  await page.mouse.move(source.x + source.width / 2, source.y + 20);
+  await page.mouse.down();
+  await page.mouse.move(source.x + source.width / 2 + 10, source.y + 30, { steps: 3 });
+  await page.mouse.move(target.x + target.width / 2, target.y + Math.min(target.height / 2, 40), { steps: 12 });
+  await page.mouse.up();
+}
+
+export interface Spawned {
+  child: ChildProcess;
+  done: Promise<{ code: number | null; stdout: string; stderr: string }>;
+}
+
+export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}): Spawned {
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  return { child, done: new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr }))) };
+}
+
+/** Racers wait at a barrier file (LOCKSTEP_FAILPOINT_BARRIER) until all announced themselves; then go together. */
+export async function releaseBarrier(barrier: string, expected: number): Promise<void> {
+  const dir = path.dirname(barrier);
+  const base = path.basename(barrier);
+  const deadline = Date.now() + 60_000;
+  while (fs.readdirSync(dir).filter((n) => n.startsWith(`${base}.ready.`)).length < expected) {
+    if (Date.now() > deadline) throw new Error('racers never reached the barrier');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  fs.writeFileSync(barrier, '');
+}
