@@ -26,6 +26,10 @@ interface Props {
 
 /** Every field of one task, its dependencies and its claim, editable. */
 export function DetailPanel({ task, config, allTasks, agentName, now, actions }: Props) {
+  // The text being edited and the version it was read from. While the person has unsaved text, a change made by
+  // somebody else does not overwrite it: saving then goes through the conflict check against that version and asks
+  // "keep theirs / apply mine".
+  const [base, setBase] = useState(task);
   const [subject, setSubject] = useState(task.subject);
   const [description, setDescription] = useState(task.description);
   const [blocker, setBlocker] = useState('');
@@ -33,13 +37,20 @@ export function DetailPanel({ task, config, allTasks, agentName, now, actions }:
   const [reason, setReason] = useState('');
   const [confirmDelete, setConfirmDelete] = useState(false);
   useEffect(() => {
-    setSubject(task.subject);
-    setDescription(task.description);
-  }, [task.id, task.subject, task.description]);
+    const untouched = subject === base.subject && description === base.description;
+    const caughtUp = subject === task.subject && description === task.description;
+    if (task.id !== base.id || untouched || caughtUp) {
+      setBase(task);
+      setSubject(task.subject);
+      setDescription(task.description);
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [task]);
   const claim = claimView(task, now);
   const heldByOther = Boolean(task.lockedBy && task.lockedBy !== agentName);
   const candidates = [...allTasks.values()].filter((t) => t.id !== task.id && t.status !== 'completed' && !task.blockedBy.includes(t.id));
-  const dirty = subject !== task.subject || description !== task.description;
+  const dirty = subject !== base.subject || description !== base.description;
+  const changedUnderneath = dirty && base.id === task.id && base.version !== task.version;
 
   return (
     <aside className="detail" data-testid="detail-panel" aria-label={`Task ${task.subject}`}>
@@ -50,7 +61,7 @@ export function DetailPanel({ task, config, allTasks, agentName, now, actions }:
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          if (dirty) actions.save(task, { subject, description });
+          if (dirty) actions.save(base.id === task.id ? base : task, { subject, description });
         }}
       >
         <label>
@@ -61,7 +72,19 @@ export function DetailPanel({ task, config, allTasks, agentName, now, actions }:
           Description
           <textarea value={description} rows={4} onChange={(e) => setDescription(e.target.value)} />
         </label>
-        <button type="submit" disabled={!dirty || !subject.trim()}>Save text</button>
+        {changedUnderneath && (
+          <p className="warning small" role="status" data-testid="changed-underneath">
+            Somebody changed this task while you were editing; saving will ask whether to keep theirs or apply yours.
+          </p>
+        )}
+        <div className="button-row">
+          <button type="submit" disabled={!dirty || !subject.trim()}>Save text</button>
+          {dirty && (
+            <button type="button" onClick={() => { setBase(task); setSubject(task.subject); setDescription(task.description); }}>
+              Discard
+            </button>
+          )}
+        </div>
       </form>
       <div className="fields">
         <label>

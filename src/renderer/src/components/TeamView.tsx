@@ -34,6 +34,8 @@ export function TeamView({ api, team, agentName, now, focusRequest, onMessage, o
   const [newMember, setNewMember] = useState('');
   const [radarOpen, setRadarOpen] = useState(false);
   const [radarKey, setRadarKey] = useState(0);
+  // Bumped when the person keeps somebody else's version: the detail panel drops the text they had typed.
+  const [panelSeq, setPanelSeq] = useState(0);
 
   useEffect(() => {
     if (focusRequest) setSelectedId(focusRequest.id);
@@ -243,7 +245,7 @@ export function TeamView({ api, team, agentName, now, focusRequest, onMessage, o
             }
           />
         </div>
-        {selected && <DetailPanel task={selected} config={data.config} allTasks={data.tasks} agentName={agentName} now={now} actions={actions} />}
+        {selected && <DetailPanel key={`${selected.id}:${panelSeq}`} task={selected} config={data.config} allTasks={data.tasks} agentName={agentName} now={now} actions={actions} />}
       </div>
 
       {conflict && (
@@ -252,7 +254,7 @@ export function TeamView({ api, team, agentName, now, focusRequest, onMessage, o
           onClose={() => setConflict(null)}
           actions={
             <>
-              <button type="button" onClick={() => setConflict(null)}>Keep theirs</button>
+              <button type="button" onClick={() => { setConflict(null); setPanelSeq((n) => n + 1); }}>Keep theirs</button>
               <button type="button" onClick={() => void conflict.applyMine()}>Apply mine</button>
             </>
           }
