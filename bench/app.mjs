@@ -1,0 +1,223 @@
+// `npm run bench` (second part): the desktop app with big teams. Prints, for teams of 1,000 and 10,000 tasks, how
+// long the store takes to load the team (what main does for getTeam) and how long the real window takes from a click
+// on the team to the board on screen; the time from another process's write to the event reaching the renderer and
+// to the card showing it; and frame times while a card is dragged over the 10,000-task board.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+const require = createRequire(import.meta.url);
+
+// A desktop window needs a display: re-run under Xvfb when there is none.
+if (!process.env.DISPLAY && process.platform === 'linux' && !process.env.LOCKSTEP_BENCH_XVFB) {
+  const r = spawnSync('xvfb-run', ['-a', '--server-args=-screen 0 1600x1000x24', process.execPath, fileURLToPath(import.meta.url)], {
+    stdio: 'inherit',
+    env: { ...process.env, LOCKSTEP_BENCH_XVFB: '1' },
+  });
+  process.exit(r.status ?? 1);
+}
+
+const { _electron } = require('@playwright/test');
+const { LockstepStore } = require(join(root, 'dist', 'main', 'store', 'index.js'));
+
+const SIZES = [1_000, 10_000];
+const STATUSES = ['pending', 'pending', 'in_progress', 'blocked', 'completed', 'completed'];
+const PRIORITIES = ['low', 'medium', 'high', 'urgent'];
+const MEMBERS = ['lead', 'frontend', 'backend', 'tester', 'agent-1', 'agent-2'];
+
+function stamp(ms) {
+  return new Date(ms).toISOString().replace('Z', '000+00:00');
+}
+
+/** A team as ClawTeam writes it: config.json and one pretty-printed file per task. */
+function writeTeam(dataDir, name, count) {
+  const created = Date.now() - 86_400_000;
+  mkdirSync(join(dataDir, 'teams', name), { recursive: true });
+  writeFileSync(
+    join(dataDir, 'teams', name, 'config.json'),
+    JSON.stringify({
+      name,
+      description: `${count} tasks`,
+      leadAgentId: 'a1b2c3d4e5f6',
+      createdAt: stamp(created),
+      members: MEMBERS.map((m, i) => ({ name: m, user: '', agentId: `${i}`.padStart(12, '0'), agentType: 'general-purpose', joinedAt: stamp(created) })),
+      budgetCents: 0,
+    }, null, 2),
+  );
+  const folder = join(dataDir, 'tasks', name);
+  mkdirSync(folder, { recursive: true });
+  for (let i = 0; i < count; i++) {
+    const id = (0x10000000 + i).toString(16);
+    const status = STATUSES[i % STATUSES.length];
+    const holder = status === 'in_progress' ? MEMBERS[i % MEMBERS.length] : '';
+    const at = stamp(created + i * 1000);
+    writeFileSync(
+      join(folder, `task-${id}.json`),
+      JSON.stringify({
+        id, subject: `Task ${i}: ${['design', 'build', 'test', 'ship'][i % 4]} the ${['api', 'form', 'docs', 'cli'][i % 4]}`,
+        description: 'Generated for the benchmark.', status, priority: PRIORITIES[i % 4], owner: i % 3 ? MEMBERS[i % MEMBERS.length] : '',
+        lockedBy: holder, lockedAt: holder ? at : '', blocks: [], blockedBy: [], startedAt: holder ? at : '',
+        createdAt: at, updatedAt: at, metadata: {},
+      }, null, 2),
+    );
+  }
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+const f = (n) => n.toFixed(n < 10 ? 1 : 0);
+
+async function main() {
+  console.log('building the app (electron-vite)…');
+  const build = spawnSync(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: root, stdio: 'ignore' });
+  if (build.status !== 0) throw new Error('electron-vite build failed');
+
+  const dataDir = mkdtempSync(join(tmpdir(), 'lockstep-bench-app-'));
+  const userData = mkdtempSync(join(tmpdir(), 'lockstep-bench-user-'));
+  writeFileSync(join(userData, 'settings.json'), JSON.stringify({ agentName: 'bench-person' }));
+  writeTeam(dataDir, 'a-small', 10);
+  for (const n of SIZES) writeTeam(dataDir, `t${n}`, n);
+
+  console.log('\nLoading a team in the store (main process work for getTeam: read every task file, parse, version):');
+  for (const n of SIZES) {
+    const cold = new LockstepStore({ dataDir });
+    let t0 = performance.now();
+    const first = await cold.listTasks(`t${n}`);
+    const coldMs = performance.now() - t0;
+    const warm = [];
+    for (let i = 0; i < 5; i++) {
+      t0 = performance.now();
+      await cold.listTasks(`t${n}`);
+      warm.push(performance.now() - t0);
+    }
+    console.log(`  ${String(n).padStart(6)} tasks: first load ${f(coldMs)} ms, again (stat cache) ${f(median(warm))} ms median   [${first.tasks.length} tasks]`);
+  }
+
+  const app = await _electron.launch({
+    args: [root, '--disable-gpu'],
+    env: { ...process.env, LOCKSTEP_DATA_DIR: dataDir, LOCKSTEP_USER_DATA_DIR: userData, LOCKSTEP_ALLOW_MULTIPLE: '1' },
+  });
+  try {
+    const page = await app.firstWindow();
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await page.getByTestId('team-item-a-small').waitFor();
+
+    /** From the click on a team to its whole board on screen (every column counted, cards painted). */
+    const openTeam = (name, count) =>
+      page.evaluate(
+        async ({ name, count }) => {
+          const t0 = performance.now();
+          document.querySelector(`[data-testid="team-item-${name}"]`).click();
+          await new Promise((resolve, reject) => {
+            const deadline = t0 + 60_000;
+            const check = () => {
+              const counts = [...document.querySelectorAll('.column .count')].map((c) => Number(c.textContent));
+              const total = counts.reduce((a, b) => a + b, 0);
+              if (counts.length === 4 && total === count && document.querySelector('[data-testid^="task-card-"]')) resolve();
+              else if (performance.now() > deadline) reject(new Error(`board of ${name} never showed ${count} tasks`));
+              else requestAnimationFrame(check);
+            };
+            check();
+          });
+          await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+          return performance.now() - t0;
+        },
+        { name, count },
+      );
+
+    console.log('\nOpening a team in the window (click → full board painted; the 1st open includes main\'s first read):');
+    for (const n of SIZES) {
+      const times = [];
+      for (let i = 0; i < 4; i++) {
+        await openTeam('a-small', 10);
+        times.push(await openTeam(`t${n}`, n));
+      }
+      console.log(`  ${String(n).padStart(6)} tasks: first ${f(times[0])} ms, then ${times.slice(1).map(f).join(' / ')} ms (median ${f(median(times.slice(1)))} ms)`);
+    }
+
+    // Another process writes; when does the window hear of it, and when does the card show it?
+    await openTeam('t10000', 10_000);
+    await page.evaluate(() => {
+      window.__seen = [];
+      window.lockstep.on('tasksChanged', (e) => window.__seen.push({ ids: e.ids, at: performance.timeOrigin + performance.now() }));
+    });
+    const agent = new LockstepStore({ dataDir, actor: { name: 'bench-agent', via: 'cli' } });
+    const pending = (await agent.listTasks('t10000', { status: ['pending'] })).tasks;
+    const visible = await page.evaluate(() => [...document.querySelectorAll('[data-testid="column-pending"] [data-testid^="task-card-"]')].map((e) => e.dataset.testid.slice(10)));
+    const toEvent = [];
+    const toCard = [];
+    for (let i = 0; i < 30; i++) {
+      const id = visible[i % visible.length];
+      const subject = `Renamed by another process, round ${i}`;
+      await page.evaluate(() => (window.__seen = []));
+      const watchCard = page.evaluate(
+        ({ id, subject }) =>
+          new Promise((resolve) => {
+            const deadline = performance.now() + 10_000;
+            const check = () => {
+              const el = document.querySelector(`[data-testid="task-card-${id}"]`);
+              if (el && el.textContent.includes(subject)) resolve(performance.timeOrigin + performance.now());
+              else if (performance.now() > deadline) resolve(null);
+              else requestAnimationFrame(check);
+            };
+            check();
+          }),
+        { id, subject },
+      );
+      await new Promise((r) => setTimeout(r, 100));
+      await agent.updateTask('t10000', id, { subject }, { agent: 'bench-agent' });
+      const written = Date.now();
+      const cardAt = await watchCard;
+      if (cardAt === null) throw new Error(`the window never showed the change to ${id}`);
+      const seen = await page.evaluate((id) => window.__seen.find((s) => s.ids.includes(id))?.at, id);
+      toCard.push(cardAt - written);
+      if (seen !== undefined) toEvent.push(seen - written);
+    }
+    console.log(`\nExternal write → window, 10,000-task team watched (${pending.length} pending), 30 edits by another writer:`);
+    console.log(`  event reaches the renderer: p50 ${f(median(toEvent))} ms, p95 ${f(pct(toEvent, 95))} ms, max ${f(Math.max(...toEvent))} ms`);
+    console.log(`  card shows the change:      p50 ${f(median(toCard))} ms, p95 ${f(pct(toCard, 95))} ms, max ${f(Math.max(...toCard))} ms`);
+
+    // Frame times while a card is dragged across the 10,000-task board.
+    const first = page.locator('[data-testid="column-pending"] [data-testid^="task-card-"]').first();
+    const box = await first.boundingBox();
+    const target = await page.getByTestId('column-completed').boundingBox();
+    await page.evaluate(() => {
+      window.__frames = [];
+      let last = performance.now();
+      const tick = (t) => {
+        window.__frames.push(t - last);
+        last = t;
+        if (window.__frames.length < 100000 && !window.__stopFrames) requestAnimationFrame(tick);
+      };
+      window.__stopFrames = false;
+      requestAnimationFrame(tick);
+    });
+    await page.mouse.move(box.x + box.width / 2, box.y + 20);
+    await page.mouse.down();
+    for (let i = 0; i < 3; i++) {
+      await page.mouse.move(target.x + target.width / 2, target.y + 100, { steps: 40 });
+      await page.mouse.move(box.x + box.width / 2, box.y + 100, { steps: 40 });
+    }
+    await page.keyboard.press('Escape');
+    await page.mouse.up();
+    const frames = await page.evaluate(() => {
+      window.__stopFrames = true;
+      return window.__frames.slice(2);
+    });
+    console.log(`\nDragging a card over the 10,000-task board (${frames.length} frames): frame time p50 ${f(median(frames))} ms, p95 ${f(pct(frames, 95))} ms, max ${f(Math.max(...frames))} ms`);
+  } finally {
+    await app.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(userData, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(`app bench failed: ${err.message}`);
+  process.exit(1);
+});
