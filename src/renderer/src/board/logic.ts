@@ -31,11 +31,19 @@ export function matchesFilter(task: VersionedTask, filter: BoardFilter): boolean
   return true;
 }
 
+// Parsed once per task object (tasks are replaced, never mutated): sorting a 10,000-task board stays cheap.
+const createdCache = new WeakMap<VersionedTask, number>();
+function createdOf(task: VersionedTask): number {
+  let value = createdCache.get(task);
+  if (value === undefined) createdCache.set(task, (value = parseTimestamp(task.createdAt) ?? 0));
+  return value;
+}
+
 export function compareTasks(a: VersionedTask, b: VersionedTask): number {
   return (
     PRIORITY_RANK[b.priority] - PRIORITY_RANK[a.priority] ||
-    (parseTimestamp(a.createdAt) ?? 0) - (parseTimestamp(b.createdAt) ?? 0) ||
-    a.id.localeCompare(b.id)
+    createdOf(a) - createdOf(b) ||
+    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
   );
 }
 
