@@ -103,6 +103,25 @@ export function App({ api }: { api: LockstepApi }) {
           <button type="button" className="link" onClick={() => void call(api, 'openDataFolder', {}).then(setSettings).catch((err) => onMessage(describeFailure(err), true))}>
             Open…
           </button>
+          <label
+            className="chip"
+            title="Also hold ClawTeam's own lock (flock on tasks/<team>/.tasks.lock) on every write, so ClawTeam's Python agents and Lockstep never lose each other's updates. Turn off only for a folder no ClawTeam process writes to."
+          >
+            <input
+              type="checkbox"
+              checked={settings?.clawteamInterlock ?? true}
+              disabled={!settings}
+              onChange={(e) =>
+                void call(api, 'setClawteamInterlock', { enabled: e.target.checked })
+                  .then((s) => {
+                    setSettings(s);
+                    onMessage(s.clawteamInterlock ? 'Writes now also hold ClawTeam\'s lock.' : 'Writes no longer hold ClawTeam\'s lock: ClawTeam agents writing to this folder may lose updates.', !s.clawteamInterlock);
+                  })
+                  .catch((err) => onMessage(describeFailure(err), true))
+              }
+            />
+            ClawTeam interlock
+          </label>
         </div>
         <div className="identity">
           {editingName === null ? (
