@@ -104,7 +104,7 @@ export function App({ api }: { api: LockstepApi }) {
             Open…
           </button>
           <label
-            className="chip"
+            className="topbar-toggle"
             title="Also hold ClawTeam's own lock (flock on tasks/<team>/.tasks.lock) on every write, so ClawTeam's Python agents and Lockstep never lose each other's updates. Turn off only for a folder no ClawTeam process writes to."
           >
             <input
