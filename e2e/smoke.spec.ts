@@ -33,7 +33,9 @@ test('a newcomer gets a sample team and a working board (screenshot for the READ
     await page.getByRole('button', { name: 'Create a sample team' }).click();
     await expect(page.getByTestId('column-in_progress')).toContainText('Design the signup API');
     await expect(page.getByTestId('board').locator('[data-testid^="lock-holder-"]').first()).toContainText('backend');
-    await page.screenshot({ path: path.join(ROOT, 'docs', 'screenshot-board.png') });
+    // Every run keeps its screenshot with the test results; LOCKSTEP_UPDATE_SCREENSHOT=1 refreshes the README's.
+    const shot = await page.screenshot({ path: path.join(ROOT, 'test-results', 'e2e', 'screenshot-board.png') });
+    if (process.env.LOCKSTEP_UPDATE_SCREENSHOT === '1') fs.writeFileSync(path.join(ROOT, 'docs', 'screenshot-board.png'), shot);
   } finally {
     await app.close();
   }
