@@ -1,28 +1,16 @@
 import { _electron, expect, type ElectronApplication, type Page } from '@playwright/test';
 import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
+import { copyFixture as copyFixtureTo, readTask, ROOT, tempDir } from '../test/fixture';
 
-export const ROOT = path.resolve(__dirname, '..');
-export const FIXTURE = path.resolve(ROOT, '..', 'shared', 'fixtures', 'clawteam-0.3');
+export { readTask, ROOT, tempDir };
 export const CLI = path.join(ROOT, 'bin', 'lockstep.js');
 export const PERSON = 'e2e-person';
 
-export function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-}
-
 /** A writable copy of the data folder ClawTeam itself wrote. */
 export function copyFixture(): string {
-  const dir = tempDir('lockstep-e2e-data-');
-  fs.cpSync(FIXTURE, dir, { recursive: true });
-  const writable = (p: string) => {
-    fs.chmodSync(p, fs.statSync(p).isDirectory() ? 0o755 : 0o644);
-    if (fs.statSync(p).isDirectory()) for (const e of fs.readdirSync(p)) writable(path.join(p, e));
-  };
-  writable(dir);
-  return dir;
+  return copyFixtureTo('lockstep-e2e-data-');
 }
 
 export interface RunningApp {
@@ -48,10 +36,6 @@ export async function launchApp(dataDir: string, agentName = PERSON): Promise<Ru
 export async function openTeam(page: Page, team: string): Promise<void> {
   await page.getByTestId(`team-item-${team}`).click();
   await expect(page.getByTestId('board')).toBeVisible();
-}
-
-export function readTask(dataDir: string, team: string, id: string): Record<string, unknown> {
-  return JSON.parse(fs.readFileSync(path.join(dataDir, 'tasks', team, `task-${id}.json`), 'utf8')) as Record<string, unknown>;
 }
 
 /** Drags with the mouse in small steps, as a person would (dnd-kit starts a drag after a few pixels). */

@@ -2,7 +2,8 @@ import { expect, test, type Page } from '@playwright/test';
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { LockstepStore } from '../src/main/store';
+import { DEFAULT_LOCK_OPTIONS, LockstepStore } from '../src/main/store';
+import { acquireTeamLock } from '../src/main/store/team-lock';
 import { copyFixture, dragTo, launchApp, openTeam, PERSON, readTask, releaseBarrier, ROOT, spawnCli, tempDir } from './app';
 
 /** The desktop app and agents sharing one task store: racing processes against the real window. */
@@ -145,7 +146,16 @@ test('two app windows assign the same task to different members at once: one win
   try {
     await openTeam(a.page, 'webapp');
     await openTeam(b.page, 'webapp');
-    await Promise.all([dragTo(a.page, 'task-card-087e245f', 'member-frontend'), dragTo(b.page, 'task-card-087e245f', 'member-tester')]);
+    // "At once", without timing: the team lock is held while both people drag, so both writes are made from the
+    // same version of the task and wait for the lock together; released, one applies and the other finds it changed.
+    fs.mkdirSync(path.join(dataDir, 'tasks', 'webapp', '.lockstep'), { recursive: true });
+    const held = await acquireTeamLock('webapp', path.join(dataDir, 'tasks', 'webapp', '.lockstep', 'write.lock'), DEFAULT_LOCK_OPTIONS);
+    try {
+      await Promise.all([dragTo(a.page, 'task-card-087e245f', 'member-frontend'), dragTo(b.page, 'task-card-087e245f', 'member-tester')]);
+      for (const page of [a.page, b.page]) await expect(page.getByTestId('task-card-087e245f')).toHaveClass(/pending-write/);
+    } finally {
+      await held.release();
+    }
     const conflictA = a.page.getByRole('dialog', { name: 'Somebody changed this task' });
     const conflictB = b.page.getByRole('dialog', { name: 'Somebody changed this task' });
     await expect.poll(async () => (await conflictA.isVisible()) || (await conflictB.isVisible())).toBe(true);

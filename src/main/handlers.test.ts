@@ -1,24 +1,13 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { API, API_NAMES, type ApiName } from '../shared/api';
 import { createHandlers, type Handlers } from './handlers';
 import type { EffectiveSettings } from './settings';
 import { LockstepStore } from './store';
+import { copyFixture as copyFixtureTo } from '../../test/fixture';
 
-const FIXTURE = path.resolve(__dirname, '..', '..', '..', 'shared', 'fixtures', 'clawteam-0.3');
-
-function copyFixture(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lockstep-handlers-'));
-  fs.cpSync(FIXTURE, dir, { recursive: true });
-  const writable = (p: string) => {
-    fs.chmodSync(p, fs.statSync(p).isDirectory() ? 0o755 : 0o644);
-    if (fs.statSync(p).isDirectory()) for (const e of fs.readdirSync(p)) writable(path.join(p, e));
-  };
-  writable(dir);
-  return dir;
-}
+const copyFixture = () => copyFixtureTo('lockstep-handlers-');
 
 /** Every file under dir with its bytes: to prove a refused call wrote nothing. */
 function snapshot(dir: string): Record<string, string> {

@@ -1,21 +1,12 @@
 import { spawnSync } from 'child_process';
-import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventName, EventPayload } from '../shared/api';
 import { LockstepStore } from './store';
 import { DataFolderWatcher } from './watcher';
+import { copyFixture as copyFixtureTo, ROOT } from '../../test/fixture';
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const FIXTURE = path.resolve(ROOT, '..', 'shared', 'fixtures', 'clawteam-0.3');
-
-function copyFixture(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lockstep-watch-'));
-  fs.cpSync(FIXTURE, dir, { recursive: true });
-  spawnSync('chmod', ['-R', 'u+w', dir]);
-  return dir;
-}
+const copyFixture = () => copyFixtureTo('lockstep-watch-');
 
 type Received = { event: EventName; payload: unknown };
 let watcher: DataFolderWatcher | null = null;

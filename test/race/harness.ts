@@ -1,26 +1,19 @@
 import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 
-export const ROOT = path.resolve(__dirname, '..', '..');
-export const FIXTURE = path.resolve(ROOT, '..', 'shared', 'fixtures', 'clawteam-0.3');
+import { copyFixture as copyFixtureTo, FIXTURE, ROOT, tempDir as newTempDir } from '../fixture';
+
+export { FIXTURE, ROOT };
 export const CLI = path.join(ROOT, 'bin', 'lockstep.js');
 export const WORKER = path.join(__dirname, 'worker.cjs');
 
 export function tempDir(prefix = 'lockstep-race-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  return newTempDir(prefix);
 }
 
 export function copyFixture(): string {
-  const dir = tempDir();
-  fs.cpSync(FIXTURE, dir, { recursive: true });
-  const makeWritable = (p: string) => {
-    fs.chmodSync(p, fs.statSync(p).isDirectory() ? 0o755 : 0o644);
-    if (fs.statSync(p).isDirectory()) for (const e of fs.readdirSync(p)) makeWritable(path.join(p, e));
-  };
-  makeWritable(dir);
-  return dir;
+  return copyFixtureTo('lockstep-race-');
 }
 
 export interface Finished {

@@ -1,29 +1,10 @@
 import { KeyboardCode } from '@dnd-kit/core';
 import { describe, expect, it } from 'vitest';
-import type { VersionedTask } from '../../../shared/domain';
+import { makeTask } from '../test/bridge';
 import { jumpBetweenTargets } from './keyboard';
 import { claimView, groupByStatus, leaseLabel, matchesFilter, memberStats } from './logic';
 
-function task(id: string, patch: Partial<VersionedTask> = {}): VersionedTask {
-  return {
-    id,
-    subject: `Task ${id}`,
-    description: '',
-    status: 'pending',
-    priority: 'medium',
-    owner: '',
-    lockedBy: '',
-    lockedAt: '',
-    blocks: [],
-    blockedBy: [],
-    startedAt: '',
-    createdAt: '2026-01-01T00:00:00.000000+00:00',
-    updatedAt: '2026-01-01T00:00:00.000000+00:00',
-    metadata: {},
-    version: `v-${id}`,
-    ...patch,
-  };
-}
+const task = makeTask;
 
 describe('board logic', () => {
   it('groups by status, most urgent first, then oldest', () => {

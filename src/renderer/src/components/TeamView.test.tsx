@@ -2,8 +2,7 @@
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LockstepApi } from '../../../shared/api';
-import type { VersionedTask } from '../../../shared/domain';
-import { createTestBridge, readTask, type TestBridge } from '../test/bridge';
+import { createTestBridge, makeTask, readTask, type TestBridge } from '../test/bridge';
 import { TeamView } from './TeamView';
 
 /** The team view against the app's real handlers and store: what a person sees and what reaches the disk. */
@@ -180,23 +179,7 @@ describe('TeamView', () => {
 
 describe('a big team', () => {
   it('renders only the cards in view of a 10,000-task column', async () => {
-    const tasks: VersionedTask[] = Array.from({ length: 10_000 }, (_, i) => ({
-      id: i.toString(16).padStart(8, '0'),
-      subject: `Task ${i}`,
-      description: '',
-      status: 'pending',
-      priority: 'medium',
-      owner: '',
-      lockedBy: '',
-      lockedAt: '',
-      blocks: [],
-      blockedBy: [],
-      startedAt: '',
-      createdAt: '2026-01-01T00:00:00.000000+00:00',
-      updatedAt: '2026-01-01T00:00:00.000000+00:00',
-      metadata: {},
-      version: `v${i}`,
-    }));
+    const tasks = Array.from({ length: 10_000 }, (_, i) => makeTask(i.toString(16).padStart(8, '0')));
     const config = { name: 'big', description: '', leadAgentId: '', createdAt: '', members: [], budgetCents: 0 };
     const api = new Proxy(bridge.api, {
       get(target, prop: string) {

@@ -1,29 +1,17 @@
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import type { VersionedTask } from '../../../shared/domain';
 import type { ApiName, EventName, EventPayload, LockstepApi } from '../../../shared/api';
 import { createHandlers } from '../../../main/handlers';
 import type { EffectiveSettings } from '../../../main/settings';
 import { LockstepStore } from '../../../main/store';
+import { copyFixture, readTask } from '../../../../test/fixture';
+
+export { readTask };
 
 /**
  * What the window's `window.lockstep` is in renderer tests: the app's real handlers (validation, store, errors as
  * values) on a temp copy of the ClawTeam fixture, with the events main would push emitted by the test. Every call is
  * logged so a test can say which calls the renderer made.
  */
-
-export const FIXTURE = path.resolve(__dirname, '..', '..', '..', '..', '..', 'shared', 'fixtures', 'clawteam-0.3');
-
-export function copyFixture(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lockstep-renderer-'));
-  fs.cpSync(FIXTURE, dir, { recursive: true });
-  const writable = (p: string) => {
-    fs.chmodSync(p, fs.statSync(p).isDirectory() ? 0o755 : 0o644);
-    if (fs.statSync(p).isDirectory()) for (const e of fs.readdirSync(p)) writable(path.join(p, e));
-  };
-  writable(dir);
-  return dir;
-}
 
 export interface TestBridge {
   api: LockstepApi;
@@ -37,7 +25,7 @@ export interface TestBridge {
 }
 
 export function createTestBridge(person = 'ana'): TestBridge {
-  const dataDir = copyFixture();
+  const dataDir = copyFixture('lockstep-renderer-');
   let settings: EffectiveSettings = { dataDir, dataDirSource: 'test', agentName: person, clawteamInterlock: true };
   const store = new LockstepStore({ dataDir, actor: { name: person, via: 'app' } });
   const handlers = createHandlers({
@@ -77,6 +65,24 @@ export function createTestBridge(person = 'ana'): TestBridge {
   };
 }
 
-export function readTask(dataDir: string, team: string, id: string): Record<string, unknown> {
-  return JSON.parse(fs.readFileSync(path.join(dataDir, 'tasks', team, `task-${id}.json`), 'utf8')) as Record<string, unknown>;
+/** A task as the store returns it, for tests that need one without a disk. */
+export function makeTask(id: string, patch: Partial<VersionedTask> = {}): VersionedTask {
+  return {
+    id,
+    subject: `Task ${id}`,
+    description: '',
+    status: 'pending',
+    priority: 'medium',
+    owner: '',
+    lockedBy: '',
+    lockedAt: '',
+    blocks: [],
+    blockedBy: [],
+    startedAt: '',
+    createdAt: '2026-01-01T00:00:00.000000+00:00',
+    updatedAt: '2026-01-01T00:00:00.000000+00:00',
+    metadata: {},
+    version: `v-${id}`,
+    ...patch,
+  };
 }
