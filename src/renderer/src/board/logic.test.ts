@@ -1,6 +1,6 @@
 import { KeyboardCode } from '@dnd-kit/core';
 import { describe, expect, it } from 'vitest';
-import { makeTask } from '../test/bridge';
+import { makeTask } from '../../../../test/renderer/bridge';
 import { jumpBetweenTargets } from './keyboard';
 import { claimView, groupByStatus, leaseLabel, matchesFilter, memberStats } from './logic';
 

@@ -2,7 +2,7 @@
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LockstepApi } from '../../../shared/api';
-import { createTestBridge, makeTask, readTask, type TestBridge } from '../test/bridge';
+import { createTestBridge, makeTask, readTask, type TestBridge } from '../../../../test/renderer/bridge';
 import { TeamView } from './TeamView';
 
 /** The team view against the app's real handlers and store: what a person sees and what reaches the disk. */

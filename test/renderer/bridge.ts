@@ -1,9 +1,9 @@
-import type { VersionedTask } from '../../../shared/domain';
-import type { ApiName, EventName, EventPayload, LockstepApi } from '../../../shared/api';
-import { createHandlers } from '../../../main/handlers';
-import type { EffectiveSettings } from '../../../main/settings';
-import { LockstepStore } from '../../../main/store';
-import { copyFixture, readTask } from '../../../../test/fixture';
+import type { VersionedTask } from '../../src/shared/domain';
+import type { ApiName, EventName, EventPayload, LockstepApi } from '../../src/shared/api';
+import { createHandlers } from '../../src/main/handlers';
+import type { EffectiveSettings } from '../../src/main/settings';
+import { LockstepStore } from '../../src/main/store';
+import { copyFixture, readTask } from '../fixture';
 
 export { readTask };
 
