@@ -2,9 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { API, API_NAMES, type ApiName } from '../shared/api';
-import { createHandlers, type Handlers } from './handlers';
-import type { EffectiveSettings } from './settings';
-import { LockstepStore } from './store';
+import type { Handlers } from './handlers';
+import { createTestHandlers } from '../../test/handlers';
 import { copyFixture as copyFixtureTo } from '../../test/fixture';
 
 const copyFixture = () => copyFixtureTo('lockstep-handlers-');
@@ -25,20 +24,10 @@ function snapshot(dir: string): Record<string, string> {
 
 let dataDir: string;
 let handlers: Handlers;
-let settings: EffectiveSettings;
 
 beforeEach(() => {
   dataDir = copyFixture();
-  settings = { dataDir, dataDirSource: 'test', agentName: 'ana', clawteamInterlock: true };
-  const store = new LockstepStore({ dataDir, actor: { name: 'ana', via: 'app' } });
-  handlers = createHandlers({
-    store: () => store,
-    settings: () => settings,
-    setAgentName: (agentName) => (settings = { ...settings, agentName }),
-    setClawteamInterlock: (enabled) => (settings = { ...settings, clawteamInterlock: enabled }),
-    openDataFolder: async () => settings,
-    validateOutputs: true,
-  });
+  ({ handlers } = createTestHandlers(dataDir, 'ana'));
 });
 
 const call = async <N extends ApiName>(name: N, input: unknown) => handlers[name](input);

@@ -1,9 +1,8 @@
 import type { VersionedTask } from '../../src/shared/domain';
 import type { ApiName, EventName, EventPayload, LockstepApi } from '../../src/shared/api';
-import { createHandlers } from '../../src/main/handlers';
-import type { EffectiveSettings } from '../../src/main/settings';
 import { LockstepStore } from '../../src/main/store';
 import { copyFixture, readTask } from '../fixture';
+import { createTestHandlers } from '../handlers';
 
 export { readTask };
 
@@ -26,16 +25,7 @@ export interface TestBridge {
 
 export function createTestBridge(person = 'ana'): TestBridge {
   const dataDir = copyFixture('lockstep-renderer-');
-  let settings: EffectiveSettings = { dataDir, dataDirSource: 'test', agentName: person, clawteamInterlock: true };
-  const store = new LockstepStore({ dataDir, actor: { name: person, via: 'app' } });
-  const handlers = createHandlers({
-    store: () => store,
-    settings: () => settings,
-    setAgentName: (agentName) => (settings = { ...settings, agentName }),
-    setClawteamInterlock: (enabled) => (settings = { ...settings, clawteamInterlock: enabled }),
-    openDataFolder: async () => settings,
-    validateOutputs: true,
-  });
+  const { handlers, store } = createTestHandlers(dataDir, person);
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   const calls: TestBridge['calls'] = [];
   const api = new Proxy({} as LockstepApi, {

@@ -28,7 +28,7 @@ interface Props {
 export function DetailPanel({ task, config, allTasks, agentName, now, actions }: Props) {
   // The text being edited and the version it was read from. While the person has unsaved text, a change made by
   // somebody else does not overwrite it: saving then goes through the conflict check against that version and asks
-  // "keep theirs / apply mine".
+  // "keep theirs / apply mine". (The panel is keyed by task id: another task gets a fresh panel.)
   const [base, setBase] = useState(task);
   const [subject, setSubject] = useState(task.subject);
   const [description, setDescription] = useState(task.description);
@@ -39,7 +39,7 @@ export function DetailPanel({ task, config, allTasks, agentName, now, actions }:
   useEffect(() => {
     const untouched = subject === base.subject && description === base.description;
     const caughtUp = subject === task.subject && description === task.description;
-    if (task.id !== base.id || untouched || caughtUp) {
+    if (untouched || caughtUp) {
       setBase(task);
       setSubject(task.subject);
       setDescription(task.description);
@@ -50,7 +50,7 @@ export function DetailPanel({ task, config, allTasks, agentName, now, actions }:
   const heldByOther = Boolean(task.lockedBy && task.lockedBy !== agentName);
   const candidates = [...allTasks.values()].filter((t) => t.id !== task.id && t.status !== 'completed' && !task.blockedBy.includes(t.id));
   const dirty = subject !== base.subject || description !== base.description;
-  const changedUnderneath = dirty && base.id === task.id && base.version !== task.version;
+  const changedUnderneath = dirty && base.version !== task.version;
 
   return (
     <aside className="detail" data-testid="detail-panel" aria-label={`Task ${task.subject}`}>
@@ -61,7 +61,7 @@ export function DetailPanel({ task, config, allTasks, agentName, now, actions }:
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          if (dirty) actions.save(base.id === task.id ? base : task, { subject, description });
+          if (dirty) actions.save(base, { subject, description });
         }}
       >
         <label>

@@ -1,0 +1,18 @@
+import { createHandlers, type Handlers } from '../src/main/handlers';
+import type { EffectiveSettings } from '../src/main/settings';
+import { LockstepStore } from '../src/main/store';
+
+/** The app's main-process handlers on `dataDir`, acting as `person`, without Electron (outputs checked too). */
+export function createTestHandlers(dataDir: string, person = 'ana'): { handlers: Handlers; store: LockstepStore } {
+  let settings: EffectiveSettings = { dataDir, dataDirSource: 'test', agentName: person, clawteamInterlock: true };
+  const store = new LockstepStore({ dataDir, actor: { name: person, via: 'app' } });
+  const handlers = createHandlers({
+    store: () => store,
+    settings: () => settings,
+    setAgentName: (agentName) => (settings = { ...settings, agentName }),
+    setClawteamInterlock: (enabled) => (settings = { ...settings, clawteamInterlock: enabled }),
+    openDataFolder: async () => settings,
+    validateOutputs: true,
+  });
+  return { handlers, store };
+}
