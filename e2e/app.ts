@@ -28,9 +28,18 @@ export async function launchApp(dataDir: string, agentName = PERSON): Promise<Ru
     env: { ...process.env, LOCKSTEP_DATA_DIR: dataDir, LOCKSTEP_USER_DATA_DIR: userData, LOCKSTEP_ALLOW_MULTIPLE: '1' },
   });
   const page = await app.firstWindow();
-  await page.setViewportSize({ width: 1400, height: 900 });
+  await setWindowSize(app, page, 1400, 900);
   await expect(page.getByRole('navigation', { name: 'Teams' })).toBeVisible();
   return { app, page, dataDir };
+}
+
+/**
+ * Sizes the real window as a person would (BrowserWindow.setContentSize, not an emulated viewport) and waits until
+ * the page has laid out at that size.
+ */
+export async function setWindowSize(app: ElectronApplication, page: Page, width: number, height: number): Promise<void> {
+  await app.evaluate(({ BrowserWindow }, [w, h]) => BrowserWindow.getAllWindows()[0].setContentSize(w, h), [width, height]);
+  await expect.poll(() => page.evaluate(() => [window.innerWidth, window.innerHeight])).toEqual([width, height]);
 }
 
 export async function openTeam(page: Page, team: string): Promise<void> {

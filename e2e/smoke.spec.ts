@@ -7,8 +7,9 @@ test('create a task, assign it by dragging it onto a member, claim it: the file 
   const { app, page, dataDir } = await launchApp(copyFixture());
   try {
     await openTeam(page, 'webapp');
-    await page.getByLabel('New task subject').fill('Write the release notes');
-    await page.getByRole('button', { name: 'Add task' }).click();
+    await page.getByRole('button', { name: 'New task' }).click();
+    await page.getByRole('dialog', { name: 'New task' }).getByLabel('New task subject').fill('Write the release notes');
+    await page.getByRole('button', { name: 'Create task' }).click();
     await expect(page.getByTestId('status-message')).toContainText('Created "Write the release notes"');
     const file = fs.readdirSync(path.join(dataDir, 'tasks', 'webapp')).find((f) => f.endsWith('.json') && readTask(dataDir, 'webapp', f.slice(5, 13)).subject === 'Write the release notes');
     expect(file).toBeTruthy();

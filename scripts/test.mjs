@@ -39,7 +39,7 @@ function playwright() {
   const pw = [bin('@playwright/test', 'cli.js'), 'test'];
   // Desktop windows need a display: use Xvfb when there is none.
   const headless = !process.env.DISPLAY && process.platform === 'linux';
-  if (headless) run('end-to-end tests of the real app (Playwright, Xvfb)', 'xvfb-run', ['-a', '--server-args=-screen 0 1600x1000x24', process.execPath, ...pw]);
+  if (headless) run('end-to-end tests of the real app (Playwright, Xvfb)', 'xvfb-run', ['-a', '--server-args=-screen 0 2560x1600x24', process.execPath, ...pw]);
   else run('end-to-end tests of the real app (Playwright)', process.execPath, pw);
   if (!existsSync(out)) return void totals.failed++;
   const { stats } = JSON.parse(readFileSync(out, 'utf8'));

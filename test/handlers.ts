@@ -4,13 +4,14 @@ import { LockstepStore } from '../src/main/store';
 
 /** The app's main-process handlers on `dataDir`, acting as `person`, without Electron (outputs checked too). */
 export function createTestHandlers(dataDir: string, person = 'ana'): { handlers: Handlers; store: LockstepStore } {
-  let settings: EffectiveSettings = { dataDir, dataDirSource: 'test', agentName: person, clawteamInterlock: true };
+  let settings: EffectiveSettings = { dataDir, dataDirSource: 'test', agentName: person, clawteamInterlock: true, theme: 'system', activityOpen: true, activityHeight: 160 };
   const store = new LockstepStore({ dataDir, actor: { name: person, via: 'app' } });
   const handlers = createHandlers({
     store: () => store,
     settings: () => settings,
     setAgentName: (agentName) => (settings = { ...settings, agentName }),
     setClawteamInterlock: (enabled) => (settings = { ...settings, clawteamInterlock: enabled }),
+    setAppearance: (patch) => (settings = { ...settings, ...patch }),
     openDataFolder: async () => settings,
     validateOutputs: true,
   });

@@ -18,6 +18,7 @@ export interface HandlerContext {
   settings(): EffectiveSettings;
   setAgentName(agentName: string): EffectiveSettings;
   setClawteamInterlock(enabled: boolean): EffectiveSettings;
+  setAppearance(patch: Partial<Pick<EffectiveSettings, 'theme' | 'activityOpen' | 'activityHeight'>>): EffectiveSettings;
   /** Switches to `path`, or asks the person for a folder when absent; unchanged settings if they cancel. */
   openDataFolder(path?: string): Promise<EffectiveSettings>;
   /** Tells the watcher what the window now shows, so later changes can be described (activity). */
@@ -36,6 +37,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     getSettings: async () => ctx.settings(),
     setAgentName: async ({ agentName }) => ctx.setAgentName(agentName),
     setClawteamInterlock: async ({ enabled }) => ctx.setClawteamInterlock(enabled),
+    setAppearance: async (patch) => ctx.setAppearance(patch),
     openDataFolder: async ({ path }) => ctx.openDataFolder(path),
 
     listTeams: async () => ctx.store().listTeams(),

@@ -1,4 +1,4 @@
-import { app, BrowserWindow, dialog, Menu, shell, type MenuItemConstructorOptions } from 'electron';
+import { app, BrowserWindow, dialog, nativeTheme, shell } from 'electron';
 import * as fs from 'fs';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
@@ -7,6 +7,7 @@ import type { VersionedTask } from '../shared/domain';
 import { InvalidInputError } from '../shared/errors';
 import { createHandlers } from './handlers';
 import { bindIpc } from './ipc';
+import { buildMenu } from './menu';
 import { SettingsStore, type EffectiveSettings } from './settings';
 import { LockstepStore } from './store';
 import { DataFolderWatcher } from './watcher';
@@ -72,26 +73,6 @@ async function chooseFolder(): Promise<EffectiveSettings> {
   return switchFolder(result.filePaths[0]);
 }
 
-function buildMenu(): void {
-  const isMac = process.platform === 'darwin';
-  const template: MenuItemConstructorOptions[] = [
-    ...(isMac ? [{ role: 'appMenu' as const }] : []),
-    {
-      label: '&File',
-      submenu: [
-        { label: 'Open Data Folder…', accelerator: 'CmdOrCtrl+O', click: () => void chooseFolder().catch(reportError) },
-        { label: 'Show Data Folder', click: () => void shell.openPath(settings.effective().dataDir) },
-        { type: 'separator' },
-        isMac ? { role: 'close' } : { role: 'quit' },
-      ],
-    },
-    // Undo in the board is the app's own (Ctrl+Z reverts your last change in the store); text fields keep theirs.
-    { label: '&Edit', submenu: [{ role: 'cut' }, { role: 'copy' }, { role: 'paste' }, { role: 'selectAll' }] },
-    { label: '&View', submenu: [{ role: 'reload' }, { role: 'toggleDevTools' }, { type: 'separator' }, { role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { role: 'togglefullscreen' }] },
-  ];
-  Menu.setApplicationMenu(Menu.buildFromTemplate(template));
-}
-
 function reportError(err: unknown): void {
   send('storeError', { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err), details: {} });
 }
@@ -104,7 +85,7 @@ function createWindow(): void {
     minHeight: 600,
     show: false,
     title: 'Lockstep',
-    backgroundColor: '#f6f7f9',
+    backgroundColor: nativeTheme.shouldUseDarkColors ? '#0f1420' : '#f6f7f9',
     webPreferences: {
       preload: path.join(__dirname, '..', 'preload', 'index.js'),
       contextIsolation: true,
@@ -144,6 +125,8 @@ app.on('second-instance', () => {
 });
 
 app.whenReady().then(async () => {
+  // The page's prefers-color-scheme (and native controls) follow the theme chosen in the app, or the system's.
+  nativeTheme.themeSource = settings.effective().theme;
   await openStore(settings.effective());
   const handlers = createHandlers({
     store: () => store,
@@ -158,12 +141,21 @@ app.whenReady().then(async () => {
       void openStore(next);
       return next;
     },
+    setAppearance: (patch) => {
+      const next = settings.update(patch);
+      nativeTheme.themeSource = next.theme;
+      return next;
+    },
     openDataFolder: (dataDir) => (dataDir ? switchFolder(dataDir) : chooseFolder()),
     primeTeam: (team: string, tasks: VersionedTask[]) => watcher?.prime(team, tasks),
     validateOutputs: !app.isPackaged && process.env.NODE_ENV !== 'production',
   });
   bindIpc(handlers, () => mainWindow, isAppUrl);
-  buildMenu();
+  buildMenu({
+    chooseFolder: () => void chooseFolder().catch(reportError),
+    showFolder: () => void shell.openPath(settings.effective().dataDir),
+    command: (command) => send('menuCommand', { command }),
+  });
   createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();

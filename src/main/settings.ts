@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import writeFileAtomic from 'write-file-atomic';
+import { ACTIVITY_HEIGHT, THEMES, type Theme } from '../shared/api';
 import { nameProblem } from '../shared/names';
 import { resolveDataDir } from './store/paths';
 
@@ -11,6 +12,9 @@ export interface SavedSettings {
   dataDir?: string;
   agentName?: string;
   clawteamInterlock?: boolean;
+  theme?: Theme;
+  activityOpen?: boolean;
+  activityHeight?: number;
 }
 
 export interface EffectiveSettings {
@@ -18,6 +22,9 @@ export interface EffectiveSettings {
   dataDirSource: string;
   agentName: string;
   clawteamInterlock: boolean;
+  theme: Theme;
+  activityOpen: boolean;
+  activityHeight: number;
 }
 
 /** A name for the person at this computer: the OS user name, made safe; never ClawTeam's default "agent". */
@@ -84,6 +91,13 @@ export class SettingsStore {
       dataDirSource,
       agentName: this.saved.agentName ?? defaultAgentName(),
       clawteamInterlock: this.saved.clawteamInterlock ?? env.LOCKSTEP_CLAWTEAM_INTERLOCK !== 'off',
+      // A hand-edited settings file cannot make the window unusable: unknown values fall back to the defaults.
+      theme: THEMES.includes(this.saved.theme as Theme) ? (this.saved.theme as Theme) : 'system',
+      activityOpen: typeof this.saved.activityOpen === 'boolean' ? this.saved.activityOpen : true,
+      activityHeight:
+        typeof this.saved.activityHeight === 'number' && this.saved.activityHeight >= ACTIVITY_HEIGHT.min && this.saved.activityHeight <= ACTIVITY_HEIGHT.max
+          ? Math.round(this.saved.activityHeight)
+          : ACTIVITY_HEIGHT.initial,
     };
   }
 

@@ -21,6 +21,11 @@ import {
  */
 
 const versionSchema = z.string().min(1).max(64);
+export const THEMES = ['system', 'light', 'dark'] as const;
+export const themeSchema = z.enum(THEMES);
+export type Theme = z.output<typeof themeSchema>;
+/** Bounds of the activity region's height (px); the window keeps room for the board. */
+export const ACTIVITY_HEIGHT = { min: 80, max: 600, initial: 160 } as const;
 const reasonSchema = z.string().trim().min(1, 'give a reason').max(500);
 
 // ---- outputs -------------------------------------------------------------------------------------------
@@ -121,6 +126,11 @@ export const settingsSchema = z.object({
   clawteamInterlock: z.boolean(),
   /** The name this person acts under when claiming (remembered between runs; never ClawTeam's default "agent"). */
   agentName: z.string(),
+  /** Light, dark, or following the system (prefers-color-scheme). */
+  theme: themeSchema,
+  /** The activity region at the bottom of the window: shown or collapsed, and its height in pixels. */
+  activityOpen: z.boolean(),
+  activityHeight: z.number(),
 });
 
 const emptyInput = z.object({}).strict();
@@ -132,6 +142,17 @@ export const API = {
   getSettings: { input: emptyInput, output: settingsSchema },
   setAgentName: { input: z.object({ agentName: agentNameSchema }).strict(), output: settingsSchema },
   setClawteamInterlock: { input: z.object({ enabled: z.boolean() }).strict(), output: settingsSchema },
+  /** How the window looks: theme, and the activity region shown/collapsed and its height; remembered between runs. */
+  setAppearance: {
+    input: z
+      .object({
+        theme: themeSchema.optional(),
+        activityOpen: z.boolean().optional(),
+        activityHeight: z.number().int().min(ACTIVITY_HEIGHT.min).max(ACTIVITY_HEIGHT.max).optional(),
+      })
+      .strict(),
+    output: settingsSchema,
+  },
   /** Opens a folder chooser in main when `path` is absent; returns the settings after the switch (or unchanged if cancelled). */
   openDataFolder: { input: z.object({ path: z.string().min(1).max(4096).optional() }).strict(), output: settingsSchema },
 
@@ -224,6 +245,9 @@ export const serializedErrorSchema = z.object({
 /** What every call returns across IPC: Electron forwards only an error's message from `handle`, so errors are data. */
 export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: SerializedError };
 
+/** Menu items whose work happens in the window. */
+export const MENU_COMMANDS = ['newTask', 'find', 'shortcuts', 'toggleActivity', 'toggleTheme'] as const;
+
 /** Events main pushes to the window. */
 export const EVENTS = {
   /** Task files of a team changed on disk (any writer); `ids` when known. */
@@ -245,9 +269,12 @@ export const EVENTS = {
   storeError: serializedErrorSchema,
   /** Another data folder was opened. */
   folderChanged: settingsSchema,
+  /** A command chosen in the application menu that the window carries out (shortcuts shown there, handled here). */
+  menuCommand: z.object({ command: z.enum(MENU_COMMANDS) }),
 } as const;
 
 export type EventName = keyof typeof EVENTS;
+export type MenuCommand = (typeof MENU_COMMANDS)[number];
 export type EventPayload<E extends EventName> = z.output<(typeof EVENTS)[E]>;
 export const EVENT_NAMES = Object.keys(EVENTS) as EventName[];
 

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { PRIORITY_RANK, type ClaimInfo, type Member, type Task, type TaskStatus, type VersionedTask } from '../../shared/domain';
 import { memberAvailability } from '../../shared/members';
+import { describeWaiting, unfinishedBlockers } from '../../shared/rules';
 import {
   ClaimLostError,
   ConflictError,
@@ -217,10 +218,7 @@ function applyClaim(tx: TeamTransaction, loaded: LoadedTask, options: ClaimOptio
       taskId: task.id,
     });
   }
-  const waitingFor = task.blockedBy.filter((id) => {
-    const blocker = tx.getTask(id);
-    return blocker && blocker.task.status !== 'completed';
-  });
+  const waitingFor = unfinishedBlockers(task, (b) => tx.getTask(b)?.task).map((b) => b.id);
   if (waitingFor.length > 0 && !options.force) {
     throw new InvalidInputError(`Task ${task.id} is blocked by ${waitingFor.join(', ')}; finish those first or force the claim.`, {
       taskId: task.id,
@@ -325,10 +323,21 @@ export function completeTask(tx: TeamTransaction, id: string, options: ActorOpti
   checkGuards(tx, loaded, options);
   if (task.status === 'completed') throw new InvalidInputError(`Task ${id} is already completed.`, { taskId: id });
   checkHolder(tx, task, options.agent, options.force, options.reason);
+  checkNotWaiting(tx, task, options.force);
   applyComplete(tx, task);
   const saved = tx.putTask(task, loaded.extra);
   resolveDependents(tx, id, false);
   return withVersion(saved);
+}
+
+/** A task that still waits for unfinished tasks is not completed (unless forced): the same rule the board shows. */
+function checkNotWaiting(tx: TeamTransaction, task: Task, force: boolean | undefined): void {
+  const waiting = unfinishedBlockers(task, (b) => tx.getTask(b)?.task);
+  if (waiting.length === 0 || force) return;
+  throw new InvalidInputError(`Task ${task.id} cannot be completed yet: ${describeWaiting(waiting)}. Finish those first, or remove them from its blockers.`, {
+    taskId: task.id,
+    blockedBy: waiting.map((b) => b.id),
+  });
 }
 
 function applyComplete(tx: TeamTransaction, task: Task): void {
@@ -411,6 +420,7 @@ function applyStatus(tx: TeamTransaction, loaded: LoadedTask, status: TaskStatus
       return;
     case 'completed':
       checkHolder(tx, task, options.agent, options.force, options.reason);
+      checkNotWaiting(tx, task, options.force);
       applyComplete(tx, task);
       return;
     case 'pending':

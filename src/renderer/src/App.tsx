@@ -1,34 +1,37 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ApiOutput, LockstepApi } from '../../shared/api';
 import type { TeamSummary } from '../../shared/domain';
-import { call, describeFailure } from './api';
+import { call } from './api';
+import { ActivityRegion } from './components/ActivityRegion';
 import { ActivityStrip, type Activity } from './components/ActivityStrip';
+import { ShortcutsHelp } from './components/ShortcutsHelp';
 import { Sidebar } from './components/Sidebar';
 import { TeamView } from './components/TeamView';
+import { TopBar } from './components/TopBar';
+import { Welcome } from './components/Welcome';
+import { MessageContext, MessageLine, useMessages } from './state/messages';
+import { useShortcuts } from './state/shortcuts';
+import { useTheme } from './state/useTheme';
 
 type Settings = ApiOutput<'getSettings'>;
 
-interface Message {
-  text: string;
-  error: boolean;
-  seq: number;
-}
-
+/**
+ * The window: top bar, teams on the left, the selected team's board, the activity region at the bottom — each in
+ * its own grid region, so none can push another off screen.
+ */
 export function App({ api }: { api: LockstepApi }) {
   const [settings, setSettings] = useState<Settings | null>(null);
   const [teams, setTeams] = useState<TeamSummary[] | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
   const [activity, setActivity] = useState<Activity[]>([]);
-  const [message, setMessage] = useState<Message | null>(null);
-  const [banner, setBanner] = useState<string | null>(null);
-  const [now, setNow] = useState(Date.now());
   const [focusRequest, setFocusRequest] = useState<{ id: string; seq: number } | null>(null);
-  const [editingName, setEditingName] = useState<string | null>(null);
+  const [activityHeight, setActivityHeight] = useState<number | null>(null);
+  const [helpOpen, setHelpOpen] = useState(false);
+  const { message, onMessage, fail, dismiss } = useMessages();
   const seq = useRef(0);
   const selectedRef = useRef(selected);
   selectedRef.current = selected;
-
-  const onMessage = useCallback((text: string, error = false) => setMessage({ text, error, seq: ++seq.current }), []);
+  useTheme(settings?.theme ?? 'system');
 
   const loadTeams = useCallback(async () => {
     try {
@@ -36,17 +39,30 @@ export function App({ api }: { api: LockstepApi }) {
       setTeams(value.teams);
       setSelected((current) => (current && value.teams.some((t) => t.name === current) ? current : value.teams[0]?.name ?? null));
     } catch (err) {
-      onMessage(describeFailure(err), true);
+      fail(err);
     }
-  }, [api, onMessage]);
+  }, [api, fail]);
+
+  const setAppearance = useCallback(
+    (patch: { activityOpen?: boolean; activityHeight?: number; theme?: Settings['theme'] }) =>
+      void call(api, 'setAppearance', patch).then(setSettings).catch(fail),
+    [api, fail],
+  );
+  const toggleActivity = useCallback(() => {
+    if (settings) setAppearance({ activityOpen: !settings.activityOpen });
+  }, [settings, setAppearance]);
+  const toggleTheme = useCallback(() => {
+    const dark = document.documentElement.dataset.theme === 'dark';
+    setAppearance({ theme: dark ? 'light' : 'dark' });
+  }, [setAppearance]);
 
   useEffect(() => {
-    void call(api, 'getSettings', {}).then(setSettings).catch((err) => onMessage(describeFailure(err), true));
+    void call(api, 'getSettings', {}).then(setSettings).catch(fail);
     void loadTeams();
     const offs = [
       api.on('teamsChanged', () => void loadTeams()),
       api.on('activity', (a) => setActivity((list) => [a, ...list].slice(0, 100))),
-      api.on('storeError', (e) => setBanner(e.message)),
+      api.on('storeError', (e) => onMessage(e.message, true)),
       api.on('folderChanged', (s) => {
         setSettings(s);
         setActivity([]);
@@ -54,19 +70,20 @@ export function App({ api }: { api: LockstepApi }) {
         void loadTeams();
       }),
     ];
-    // Claim ages and lease countdowns tick.
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => {
-      offs.forEach((off) => off());
-      clearInterval(timer);
-    };
-  }, [api, loadTeams]);
+    return () => offs.forEach((off) => off());
+  }, [api, loadTeams, fail, onMessage]);
 
-  useEffect(() => {
-    if (!message || message.error) return;
-    const t = setTimeout(() => setMessage((m) => (m?.seq === message.seq ? null : m)), 5000);
-    return () => clearTimeout(t);
-  }, [message]);
+  const menu = useRef({ toggleActivity, toggleTheme });
+  menu.current = { toggleActivity, toggleTheme };
+  useEffect(
+    () =>
+      api.on('menuCommand', ({ command }) => {
+        if (command === 'shortcuts') setHelpOpen(true);
+        else if (command === 'toggleActivity') menu.current.toggleActivity();
+        else if (command === 'toggleTheme') menu.current.toggleTheme();
+      }),
+    [api],
+  );
 
   const undo = useCallback(async () => {
     const team = selectedRef.current;
@@ -76,94 +93,30 @@ export function App({ api }: { api: LockstepApi }) {
       onMessage(`Undid your last change (${result.undone.op.replace('task.', '')}${result.undone.taskId ? ` of ${result.undone.taskId}` : ''}).`);
       void loadTeams();
     } catch (err) {
-      onMessage(describeFailure(err), true);
+      fail(err);
     }
-  }, [api, onMessage, loadTeams]);
+  }, [api, onMessage, fail, loadTeams]);
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      const target = e.target as HTMLElement | null;
-      const typing = target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT');
-      if ((e.ctrlKey || e.metaKey) && !e.shiftKey && e.key.toLowerCase() === 'z' && !typing) {
-        e.preventDefault();
-        void undo();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [undo]);
+  useShortcuts({
+    '?': () => setHelpOpen(true),
+    'Mod+j': (e) => {
+      e.preventDefault();
+      toggleActivity();
+    },
+    'Mod+z': (e) => {
+      if (e.shiftKey || (e.target as HTMLElement | null)?.closest?.('input, textarea, select, dialog')) return;
+      e.preventDefault();
+      void undo();
+    },
+  });
+
+  const openFolder = () => void call(api, 'openDataFolder', {}).then(setSettings).catch(fail);
+  const activityOpen = settings?.activityOpen ?? true;
 
   return (
-    <div className="app">
-      <header className="topbar">
-        <div className="brand">Lockstep</div>
-        <div className="folder" title={settings?.dataDir}>
-          <span className="muted">Data folder</span> <code>{settings?.dataDir ?? '…'}</code>
-          <span className="muted"> ({settings?.dataDirSource})</span>
-          <button type="button" className="link" onClick={() => void call(api, 'openDataFolder', {}).then(setSettings).catch((err) => onMessage(describeFailure(err), true))}>
-            Open…
-          </button>
-          <label
-            className="topbar-toggle"
-            title="Also hold ClawTeam's own lock (flock on tasks/<team>/.tasks.lock) on every write, so ClawTeam's Python agents and Lockstep never lose each other's updates. Turn off only for a folder no ClawTeam process writes to."
-          >
-            <input
-              type="checkbox"
-              checked={settings?.clawteamInterlock ?? true}
-              disabled={!settings}
-              onChange={(e) =>
-                void call(api, 'setClawteamInterlock', { enabled: e.target.checked })
-                  .then((s) => {
-                    setSettings(s);
-                    onMessage(s.clawteamInterlock ? 'Writes now also hold ClawTeam\'s lock.' : 'Writes no longer hold ClawTeam\'s lock: ClawTeam agents writing to this folder may lose updates.', !s.clawteamInterlock);
-                  })
-                  .catch((err) => onMessage(describeFailure(err), true))
-              }
-            />
-            ClawTeam interlock
-          </label>
-        </div>
-        <div className="identity">
-          {editingName === null ? (
-            <>
-              <span className="muted">You act as</span> <strong>{settings?.agentName}</strong>
-              <button type="button" className="link" onClick={() => setEditingName(settings?.agentName ?? '')}>change</button>
-            </>
-          ) : (
-            <form
-              className="inline-form"
-              onSubmit={async (e) => {
-                e.preventDefault();
-                try {
-                  setSettings(await call(api, 'setAgentName', { agentName: editingName }));
-                  setEditingName(null);
-                } catch (err) {
-                  onMessage(describeFailure(err), true);
-                }
-              }}
-            >
-              <input aria-label="Your agent name" autoFocus value={editingName} maxLength={64} onChange={(e) => setEditingName(e.target.value)} />
-              <button type="submit">Save</button>
-              <button type="button" onClick={() => setEditingName(null)}>Cancel</button>
-            </form>
-          )}
-          <button type="button" onClick={() => void undo()} title="Undo your last change (Ctrl+Z)" disabled={!selected}>Undo</button>
-        </div>
-      </header>
-      {banner && (
-        <div className="banner" role="alert">
-          {banner} <button type="button" className="link" onClick={() => setBanner(null)}>Dismiss</button>
-        </div>
-      )}
-      <div className="message-region" aria-live="polite">
-        {message && (
-          <p className={message.error ? 'message error' : 'message'} role={message.error ? 'alert' : 'status'} data-testid={message.error ? 'error-message' : 'status-message'}>
-            {message.text}
-            <button type="button" className="icon-button" aria-label="Dismiss" onClick={() => setMessage(null)}>×</button>
-          </p>
-        )}
-      </div>
-      <div className="body">
+    <MessageContext.Provider value={message}>
+      <div className={`app${activityOpen ? '' : ' activity-collapsed'}`}>
+        <TopBar api={api} settings={settings} onSettings={setSettings} onMessage={onMessage} fail={fail} canUndo={Boolean(selected)} onUndo={() => void undo()} />
         <Sidebar
           teams={teams ?? []}
           selected={selected}
@@ -173,9 +126,10 @@ export function App({ api }: { api: LockstepApi }) {
               await call(api, 'createTeam', { name, description });
               await loadTeams();
               setSelected(name);
+              onMessage(`Created team ${name}.`);
               return true;
             } catch (err) {
-              onMessage(describeFailure(err), true);
+              fail(err);
               return false;
             }
           }}
@@ -184,9 +138,10 @@ export function App({ api }: { api: LockstepApi }) {
               await call(api, 'renameTeam', { team, newName });
               setSelected(newName);
               await loadTeams();
+              onMessage(`Renamed team ${team} to ${newName}.`);
               return true;
             } catch (err) {
-              onMessage(describeFailure(err), true);
+              fail(err);
               return false;
             }
           }}
@@ -197,58 +152,46 @@ export function App({ api }: { api: LockstepApi }) {
               setSelected(null);
               await loadTeams();
             } catch (err) {
-              onMessage(describeFailure(err), true);
+              fail(err);
             }
           }}
         />
         <main className="main">
+          <MessageLine message={message} onDismiss={dismiss} />
           {teams === null ? (
-            <p className="muted">Loading…</p>
+            <p className="muted loading">Loading…</p>
           ) : selected && settings ? (
-            <TeamView
-              api={api}
-              team={selected}
-              agentName={settings.agentName}
-              now={now}
-              focusRequest={focusRequest}
-              onMessage={onMessage}
-              onChanged={() => void loadTeams()}
-            />
+            <TeamView api={api} team={selected} agentName={settings.agentName} focusRequest={focusRequest} onMessage={onMessage} onChanged={() => void loadTeams()} />
           ) : (
-            <section className="welcome">
-              <h1>Welcome to Lockstep</h1>
-              <p>This data folder has no teams yet. Start with a sample team to see how a board works, or open a ClawTeam data folder.</p>
-              <div className="button-row">
-                <button
-                  type="button"
-                  className="primary"
-                  onClick={async () => {
-                    try {
-                      const team = await call(api, 'createSampleTeam', {});
-                      await loadTeams();
-                      setSelected(team.name);
-                    } catch (err) {
-                      onMessage(describeFailure(err), true);
-                    }
-                  }}
-                >
-                  Create a sample team
-                </button>
-                <button type="button" onClick={() => void call(api, 'openDataFolder', {}).then(setSettings).catch((err) => onMessage(describeFailure(err), true))}>
-                  Open a data folder…
-                </button>
-              </div>
-            </section>
+            <Welcome
+              api={api}
+              fail={fail}
+              onOpenFolder={openFolder}
+              onCreated={(team) => {
+                void loadTeams().then(() => setSelected(team));
+              }}
+            />
           )}
         </main>
+        <ActivityRegion
+          open={activityOpen}
+          height={activityHeight ?? settings?.activityHeight ?? 160}
+          onToggle={toggleActivity}
+          onResize={(h, done) => {
+            setActivityHeight(h);
+            if (done) setAppearance({ activityHeight: h });
+          }}
+        >
+          <ActivityStrip
+            items={activity}
+            onOpen={(team, id) => {
+              setSelected(team);
+              setFocusRequest({ id, seq: ++seq.current });
+            }}
+          />
+        </ActivityRegion>
+        {helpOpen && <ShortcutsHelp onClose={() => setHelpOpen(false)} />}
       </div>
-      <ActivityStrip
-        items={activity}
-        onOpen={(team, id) => {
-          setSelected(team);
-          setFocusRequest({ id, seq: ++seq.current });
-        }}
-      />
-    </div>
+    </MessageContext.Provider>
   );
 }

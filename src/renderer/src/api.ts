@@ -1,5 +1,6 @@
 import type { ApiInput, ApiName, ApiOutput, LockstepApi } from '../../shared/api';
 import type { SerializedError } from '../../shared/errors';
+import { describeAge, parseTimestamp } from '../../shared/time';
 
 /** A failed call, as the person should read it: one sentence, plus the code to branch on. */
 export class CallError extends Error {
@@ -19,14 +20,30 @@ export async function call<N extends ApiName>(api: LockstepApi, name: N, input: 
   return result.value as ApiOutput<N>;
 }
 
-/** The sentence to show for a failed write. */
+/** "Name: team "a b" may only use …" → "Team "a b" may only use …": the field is beside it, the request name is not for people. */
+function plainProblem(problem: string): string {
+  const text = problem.replace(/^[\w.]+: /, '').trim();
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * The sentence to show for a failed call: what happened and what to do, in plain words — never a request name, a
+ * raw timestamp or a stack.
+ */
 export function describeFailure(err: unknown): string {
   if (err instanceof CallError) {
+    const details = err.error.details;
     if (err.code === 'TASK_LOCKED') {
-      const holder = String(err.error.details.holder ?? 'someone');
-      return `Locked by ${holder}: ${err.message}`;
+      const holder = String(details.holder ?? 'someone');
+      const since = parseTimestamp(String(details.lockedAt ?? ''));
+      return `Locked by ${holder}: they claimed this task${since !== null ? ` ${describeAge(since)}` : ''}. Ask them to release it, or force-release it from the task panel.`;
     }
     if (err.code === 'STORE_BUSY') return `The store is busy right now. ${err.message}`;
+    if (err.code === 'INVALID_INPUT') {
+      const problems = Array.isArray(details.problems) ? (details.problems as unknown[]).map(String) : [];
+      if (problems.length > 0) return problems.map((p) => `${plainProblem(p).replace(/\.$/, '')}.`).join(' ');
+      return plainProblem(err.message.replace(/^Invalid [\w ]+?: /, ''));
+    }
     return err.message;
   }
   return err instanceof Error ? err.message : String(err);

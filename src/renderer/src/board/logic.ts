@@ -76,6 +76,8 @@ export function memberStats(tasks: Iterable<VersionedTask>): Map<string, MemberS
 export interface ClaimView {
   holder: string;
   since: string;
+  /** When the claim was made (epoch ms), for the exact time on hover. */
+  sinceMs?: number;
   age: string;
   token?: number;
   leaseUntilMs?: number;
@@ -90,6 +92,7 @@ export function claimView(task: VersionedTask, nowMs: number): ClaimView | null 
     since: task.lockedAt,
     age: since === null ? '' : describeAge(since, nowMs * 1000),
   };
+  if (since !== null) view.sinceMs = since / 1000;
   const meta = task.metadata.lockstep as { claim?: { agent?: string; at?: string; token?: number; leaseUntil?: string } } | undefined;
   const claim = meta?.claim;
   if (claim && claim.agent === task.lockedBy && claim.at === task.lockedAt) {

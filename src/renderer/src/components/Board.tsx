@@ -15,6 +15,8 @@ import {
 import { useMemo, useState } from 'react';
 import type { TaskStatus, TeamConfig, VersionedTask } from '../../../shared/domain';
 import { leaderOf } from '../../../shared/domain';
+import { memberAvailability } from '../../../shared/members';
+import { moveRefusal } from '../../../shared/rules';
 import { COLUMNS, groupByStatus, memberStats, STATUS_LABEL, type BoardFilter } from '../board/logic';
 import { jumpBetweenTargets } from '../board/keyboard';
 import { Column } from './Column';
@@ -24,7 +26,8 @@ interface Props {
   config: TeamConfig;
   tasks: Map<string, VersionedTask>;
   filter: BoardFilter;
-  now: number;
+  /** Who the person acts as: moves are judged as theirs (their own claim does not stop them). */
+  agentName: string;
   selectedId: string | null;
   pendingIds: Set<string>;
   onOpen(id: string): void;
@@ -32,6 +35,8 @@ interface Props {
   onAssign(task: VersionedTask, owner: string): void;
   onMove(task: VersionedTask, status: TaskStatus): void;
   onRemoveMember(name: string): void;
+  /** A drop on a target that refuses the task: nothing is written, the reason is said. */
+  onRefused(reason: string): void;
   problemsSlot?: React.ReactNode;
 }
 
@@ -45,9 +50,11 @@ function describeTarget(id: string | number | undefined): string {
   return 'no target';
 }
 
+export type Refusals = Partial<Record<TaskStatus, string>>;
+
 /** Members across the top, the four status columns below; drag a card onto a member to assign, across columns to move. */
 export function Board(props: Props) {
-  const { config, tasks, filter, now } = props;
+  const { config, tasks, filter, agentName } = props;
   const [dragging, setDragging] = useState<VersionedTask | null>(null);
   const sensors = useSensors(
     useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
@@ -58,11 +65,42 @@ export function Board(props: Props) {
   const stats = useMemo(() => memberStats(all), [all]);
   const leader = leaderOf(config);
   const subjectOf = (id: string | number) => tasks.get(String(id).replace(/^task:/, ''))?.subject ?? 'task';
+  const lookup = (id: string) => tasks.get(id);
+
+  // While a card is dragged: which columns and members would refuse it, and why (the store's own rules).
+  const columnRefusals = useMemo<Refusals>(() => {
+    if (!dragging) return {};
+    const nowMicros = Date.now() * 1000;
+    const out: Refusals = {};
+    for (const status of COLUMNS) {
+      const reason = moveRefusal(dragging, status, agentName, lookup, nowMicros);
+      if (reason) out[status] = reason;
+    }
+    return out;
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [dragging, agentName, tasks]);
+  const refusalAt = (overId: string, task: VersionedTask): string | null => {
+    if (overId.startsWith('column:')) {
+      const status = overId.slice('column:'.length) as TaskStatus;
+      const reason = moveRefusal(task, status, agentName, lookup, Date.now() * 1000);
+      return reason ? `${reason}. "${task.subject}" stays where it was.` : null;
+    }
+    if (overId.startsWith('member:')) {
+      const member = config.members.find((m) => m.name === overId.slice('member:'.length));
+      const availability = member ? memberAvailability(member, task, all) : { available: true as const };
+      return availability.available ? null : `"${task.subject}" cannot go to ${member?.name}: ${availability.reason}.`;
+    }
+    return null;
+  };
 
   const announcements: Announcements = {
     onDragStart: ({ active }) =>
       `Picked up task "${subjectOf(active.id)}". Up and down switch between members and columns, left and right move along them; space or enter drops it, escape cancels.`,
-    onDragOver: ({ active, over }) => `Task "${subjectOf(active.id)}" is over ${describeTarget(over?.id)}.`,
+    onDragOver: ({ active, over }) => {
+      const task = tasks.get(String(active.id).replace(/^task:/, ''));
+      const refusal = task && over ? refusalAt(String(over.id), task) : null;
+      return `Task "${subjectOf(active.id)}" is over ${describeTarget(over?.id)}${refusal ? `, which is unavailable: ${refusal}` : '.'}`;
+    },
     onDragEnd: ({ active, over }) =>
       over ? `Dropped task "${subjectOf(active.id)}" on ${describeTarget(over.id)}.` : `Task "${subjectOf(active.id)}" was dropped where nothing happens; it stays where it was.`,
     onDragCancel: ({ active }) => `Cancelled. Task "${subjectOf(active.id)}" stays where it was.`,
@@ -75,6 +113,11 @@ export function Board(props: Props) {
     const overId = String(event.over?.id ?? '');
     if (!task || !overId) return;
     const current = tasks.get(task.id) ?? task;
+    const refusal = refusalAt(overId, current);
+    if (refusal) {
+      if (overId !== `column:${current.status}` && !(overId === `member:${current.owner}`)) props.onRefused(refusal);
+      return;
+    }
     if (overId.startsWith('member:')) {
       const owner = overId.slice('member:'.length);
       if (owner !== current.owner) props.onAssign(current, owner);
@@ -121,7 +164,7 @@ export function Board(props: Props) {
             key={status}
             status={status}
             tasks={groups[status]}
-            now={now}
+            refusal={columnRefusals[status]}
             selectedId={props.selectedId}
             pendingIds={props.pendingIds}
             onOpen={props.onOpen}

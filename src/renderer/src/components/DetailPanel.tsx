@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'react';
 import { TASK_PRIORITIES, TASK_STATUSES, type TaskPriority, type TaskStatus, type TeamConfig, type VersionedTask } from '../../../shared/domain';
 import { claimView, leaseLabel, STATUS_LABEL } from '../board/logic';
+import { useNow } from '../state/useNow';
+import { Ago } from './Ago';
 import { Dialog } from './Dialog';
 
 export interface DetailActions {
@@ -20,12 +22,25 @@ interface Props {
   config: TeamConfig;
   allTasks: Map<string, VersionedTask>;
   agentName: string;
-  now: number;
   actions: DetailActions;
 }
 
+/** Who holds the task, since when, the lease; ticking on its own so the rest of the panel does not re-render. */
+function ClaimStatus({ task }: { task: VersionedTask }) {
+  const now = useNow();
+  const claim = claimView(task, now);
+  if (!claim) return <p className="muted">Nobody holds this task.</p>;
+  return (
+    <p>
+      Held by <strong>{claim.holder}</strong> <Ago at={task.lockedAt} prefix="since " />
+      {claim.token !== undefined && <span className="muted" title="The claim's fencing number: a holder whose claim was taken over cannot write with an older one."> · claim #{claim.token}</span>}
+      {claim.leaseUntilMs !== undefined && <> · {leaseLabel(claim.leaseUntilMs, now)}</>}
+    </p>
+  );
+}
+
 /** Every field of one task, its dependencies and its claim, editable. */
-export function DetailPanel({ task, config, allTasks, agentName, now, actions }: Props) {
+export function DetailPanel({ task, config, allTasks, agentName, actions }: Props) {
   // The text being edited and the version it was read from. While the person has unsaved text, a change made by
   // somebody else does not overwrite it: saving then goes through the conflict check against that version and asks
   // "keep theirs / apply mine". (The panel is keyed by task id: another task gets a fresh panel.)
@@ -46,7 +61,6 @@ export function DetailPanel({ task, config, allTasks, agentName, now, actions }:
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [task]);
-  const claim = claimView(task, now);
   const heldByOther = Boolean(task.lockedBy && task.lockedBy !== agentName);
   const candidates = [...allTasks.values()].filter((t) => t.id !== task.id && t.status !== 'completed' && !task.blockedBy.includes(t.id));
   const dirty = subject !== base.subject || description !== base.description;
@@ -59,6 +73,7 @@ export function DetailPanel({ task, config, allTasks, agentName, now, actions }:
         <button type="button" className="icon-button" aria-label="Close the task panel" onClick={actions.close}>×</button>
       </header>
       <form
+        data-dirty={dirty ? 'true' : undefined}
         onSubmit={(e) => {
           e.preventDefault();
           if (dirty) actions.save(base, { subject, description });
@@ -111,15 +126,7 @@ export function DetailPanel({ task, config, allTasks, agentName, now, actions }:
 
       <section className="claim-box" aria-label="Claim">
         <h3>Claim</h3>
-        {claim ? (
-          <p>
-            Held by <strong>{claim.holder}</strong> since {claim.since} ({claim.age})
-            {claim.token !== undefined && <> · token {claim.token}</>}
-            {claim.leaseUntilMs !== undefined && <> · {leaseLabel(claim.leaseUntilMs, now)}</>}
-          </p>
-        ) : (
-          <p className="muted">Nobody holds this task.</p>
-        )}
+        <ClaimStatus task={task} />
         <div className="button-row">
           {!task.lockedBy && task.status !== 'completed' && <button type="button" onClick={() => actions.claim(task)}>Claim as {agentName}</button>}
           {task.lockedBy === agentName && <button type="button" onClick={() => actions.release(task)}>Release</button>}
@@ -134,7 +141,14 @@ export function DetailPanel({ task, config, allTasks, agentName, now, actions }:
           <ul className="deps">
             {task.blockedBy.map((id) => (
               <li key={id}>
-                {id} — {allTasks.get(id)?.subject ?? 'missing task'} ({allTasks.get(id)?.status ?? '?'})
+                <span>{allTasks.get(id)?.subject ?? 'a task that no longer exists'}</span>{' '}
+                <span className="muted small">
+                  {(() => {
+                    const blocker = allTasks.get(id);
+                    return blocker ? STATUS_LABEL[blocker.status].toLowerCase() : 'missing';
+                  })()}{' '}
+                  · {id}
+                </span>
                 <button type="button" className="link" aria-label={`Stop waiting for ${id}`} onClick={() => actions.removeBlocker(task, id)}>remove</button>
               </li>
             ))}
@@ -148,9 +162,21 @@ export function DetailPanel({ task, config, allTasks, agentName, now, actions }:
           <button type="button" disabled={!blocker} onClick={() => { actions.addBlocker(task, blocker); setBlocker(''); }}>Add</button>
         </div>
         <h3>Blocks</h3>
-        <p className="muted">{task.blocks.length ? task.blocks.join(', ') : 'Nothing.'}</p>
+        {task.blocks.length === 0 ? (
+          <p className="muted">Nothing.</p>
+        ) : (
+          <ul className="deps">
+            {task.blocks.map((id) => (
+              <li key={id}>
+                {allTasks.get(id)?.subject ?? 'a task that no longer exists'} <span className="muted small">· {id}</span>
+              </li>
+            ))}
+          </ul>
+        )}
       </section>
-      <p className="muted small">Created {task.createdAt} · updated {task.updatedAt} · version {task.version}</p>
+      <p className="muted small">
+        <Ago at={task.createdAt} prefix="Created " /> · <Ago at={task.updatedAt} prefix="updated " />
+      </p>
       <button type="button" className="danger" onClick={() => setConfirmDelete(true)}>Delete task…</button>
 
       {confirmForce && (
@@ -176,7 +202,7 @@ export function DetailPanel({ task, config, allTasks, agentName, now, actions }:
           }
         >
           <p>
-            <strong>{task.lockedBy}</strong> has held this task since {task.lockedAt}. If they are still working on it, they may
+            <strong>{task.lockedBy}</strong> has held this task <Ago at={task.lockedAt} prefix="since " />. If they are still working on it, they may
             lose work. The reason is kept in the team journal.
           </p>
           <label>

@@ -1,24 +1,32 @@
 import { useEffect, useRef } from 'react';
+import { useCurrentMessage } from '../state/messages';
 
 interface Props {
   title: string;
   children: React.ReactNode;
   onClose(): void;
   actions: React.ReactNode;
+  wide?: boolean;
 }
 
-/** A modal dialog on the native <dialog> element: focus is trapped, Escape closes it. */
-export function Dialog({ title, children, onClose, actions }: Props) {
+/**
+ * A modal dialog on the native <dialog> element: focus is trapped, Escape closes it. A modal covers the message
+ * line under its backdrop, so an error that arrives while the dialog is open is shown in the dialog itself.
+ */
+export function Dialog({ title, children, onClose, actions, wide }: Props) {
   const ref = useRef<HTMLDialogElement | null>(null);
+  const message = useCurrentMessage();
+  const openedAt = useRef(message?.seq ?? 0);
   useEffect(() => {
     const dialog = ref.current;
     if (dialog && !dialog.open) dialog.showModal?.();
     return () => dialog?.close?.();
   }, []);
+  const error = message && message.error && message.seq > openedAt.current ? message.text : null;
   return (
     <dialog
       ref={ref}
-      className="dialog"
+      className={wide ? 'dialog wide' : 'dialog'}
       aria-label={title}
       onCancel={(e) => {
         e.preventDefault();
@@ -27,6 +35,7 @@ export function Dialog({ title, children, onClose, actions }: Props) {
     >
       <h2>{title}</h2>
       <div className="dialog-body">{children}</div>
+      {error && <p className="dialog-error" role="alert" data-testid="dialog-error">{error}</p>}
       <div className="dialog-actions">{actions}</div>
     </dialog>
   );

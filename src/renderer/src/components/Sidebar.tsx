@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { TeamSummary } from '../../../shared/domain';
 import { Dialog } from './Dialog';
+import { Field, nameInputProblem } from './Field';
 
 interface Props {
   teams: TeamSummary[];
@@ -18,6 +19,10 @@ export function Sidebar({ teams, selected, onSelect, onCreate, onRename, onDelet
   const [renaming, setRenaming] = useState<string | null>(null);
   const [newName, setNewName] = useState('');
   const [deleting, setDeleting] = useState<TeamSummary | null>(null);
+  const taken = teams.map((t) => t.name);
+  // The problem shows once the person has typed; the button says why it is disabled from the start.
+  const createProblem = nameInputProblem(name, 'team', taken);
+  const renameProblem = renaming === null ? null : newName === renaming ? 'Type the new name.' : nameInputProblem(newName, 'team', taken);
   return (
     <nav className="sidebar" aria-label="Teams">
       <header className="sidebar-head">
@@ -55,15 +60,32 @@ export function Sidebar({ teams, selected, onSelect, onCreate, onRename, onDelet
           onClose={() => setCreating(false)}
           actions={
             <>
+              {createProblem && <span className="why-disabled">{createProblem}</span>}
               <button type="button" onClick={() => setCreating(false)}>Cancel</button>
-              <button type="button" disabled={!name.trim()} onClick={async () => { if (await onCreate(name.trim(), description)) { setCreating(false); setName(''); setDescription(''); } }}>
+              <button
+                type="button"
+                className="primary"
+                disabled={Boolean(createProblem)}
+                title={createProblem ?? undefined}
+                onClick={async () => {
+                  if (await onCreate(name.trim(), description)) {
+                    setCreating(false);
+                    setName('');
+                    setDescription('');
+                  }
+                }}
+              >
                 Create
               </button>
             </>
           }
         >
-          <label>Name (letters, digits, . _ -)<input autoFocus value={name} maxLength={64} onChange={(e) => setName(e.target.value)} /></label>
-          <label>Description<input value={description} onChange={(e) => setDescription(e.target.value)} /></label>
+          <Field label="Name" problem={name ? createProblem : null} hint={name ? undefined : 'Letters, digits, ".", "_" or "-"; no spaces.'}>
+            {(props) => <input {...props} autoFocus value={name} maxLength={64} onChange={(e) => setName(e.target.value)} />}
+          </Field>
+          <Field label="Description (optional)">
+            {(props) => <input {...props} value={description} onChange={(e) => setDescription(e.target.value)} />}
+          </Field>
         </Dialog>
       )}
       {renaming && (
@@ -72,14 +94,25 @@ export function Sidebar({ teams, selected, onSelect, onCreate, onRename, onDelet
           onClose={() => setRenaming(null)}
           actions={
             <>
+              {renameProblem && <span className="why-disabled">{renameProblem}</span>}
               <button type="button" onClick={() => setRenaming(null)}>Cancel</button>
-              <button type="button" disabled={!newName.trim() || newName === renaming} onClick={async () => { if (await onRename(renaming, newName.trim())) setRenaming(null); }}>
+              <button
+                type="button"
+                className="primary"
+                disabled={Boolean(renameProblem)}
+                title={renameProblem ?? undefined}
+                onClick={async () => {
+                  if (await onRename(renaming, newName.trim())) setRenaming(null);
+                }}
+              >
                 Rename
               </button>
             </>
           }
         >
-          <label>New name<input autoFocus value={newName} maxLength={64} onChange={(e) => setNewName(e.target.value)} /></label>
+          <Field label="New name" problem={newName !== renaming ? renameProblem : null}>
+            {(props) => <input {...props} autoFocus value={newName} maxLength={64} onChange={(e) => setNewName(e.target.value)} />}
+          </Field>
         </Dialog>
       )}
       {deleting && (

@@ -2,15 +2,29 @@ import { useDraggable } from '@dnd-kit/core';
 import { memo } from 'react';
 import type { VersionedTask } from '../../../shared/domain';
 import { claimView, leaseLabel } from '../board/logic';
+import { useNow } from '../state/useNow';
+import { exactTime } from './Ago';
 
 interface Props {
   task: VersionedTask;
-  now: number;
   selected: boolean;
   pending: boolean;
   onOpen(id: string): void;
   onFocusTask(id: string): void;
-  style?: React.CSSProperties;
+}
+
+/** Who holds the card's claim, since when, and the lease: the one line of a card that ticks. */
+function ClaimLine({ task }: { task: VersionedTask }) {
+  const now = useNow();
+  const claim = claimView(task, now);
+  if (!claim) return null;
+  const since = claim.sinceMs !== undefined ? exactTime(claim.sinceMs) : claim.since;
+  return (
+    <div className="lock-holder" data-testid={`lock-holder-${task.id}`} title={`Claimed by ${claim.holder} since ${since}`}>
+      <LockIcon /> {claim.holder} <span className="muted">· {claim.age}</span>
+      {claim.leaseUntilMs !== undefined && <span className={`lease${claim.leaseUntilMs < now ? ' expired' : ''}`}> · {leaseLabel(claim.leaseUntilMs, now)}</span>}
+    </div>
+  );
 }
 
 function LockIcon() {
@@ -22,18 +36,16 @@ function LockIcon() {
 }
 
 /** One task on the board. The claim holder is the most prominent line after the subject. */
-export const TaskCard = memo(function TaskCard({ task, now, selected, pending, onOpen, onFocusTask, style }: Props) {
+export const TaskCard = memo(function TaskCard({ task, selected, pending, onOpen, onFocusTask }: Props) {
   const { attributes, listeners, setNodeRef, isDragging } = useDraggable({ id: `task:${task.id}`, data: { task } });
-  const claim = claimView(task, now);
   return (
     <div
       ref={setNodeRef}
       {...attributes}
       {...listeners}
-      style={style}
       className={`card priority-${task.priority}${selected ? ' selected' : ''}${isDragging ? ' dragging' : ''}${pending ? ' pending-write' : ''}`}
       data-testid={`task-card-${task.id}`}
-      aria-label={`${task.subject}, ${task.priority} priority${task.owner ? `, owner ${task.owner}` : ''}${claim ? `, claimed by ${claim.holder} ${claim.age}` : ''}. Press space to pick up, enter to open.`}
+      aria-label={`${task.subject}, ${task.priority} priority${task.owner ? `, owner ${task.owner}` : ''}${task.lockedBy ? `, claimed by ${task.lockedBy}` : ''}${task.blockedBy.length ? `, waits for ${task.blockedBy.length}` : ''}. Press space to pick up, enter to open.`}
       onKeyDown={(e) => {
         listeners?.onKeyDown?.(e);
         if (e.key === 'Enter' && !e.defaultPrevented) onOpen(task.id);
@@ -45,20 +57,13 @@ export const TaskCard = memo(function TaskCard({ task, now, selected, pending, o
         <span className={`badge priority ${task.priority}`}>{task.priority}</span>
         <span className="card-id">{task.id}</span>
       </div>
-      <div className="card-subject">{task.subject}</div>
-      {claim ? (
-        <div className="lock-holder" data-testid={`lock-holder-${task.id}`} title={`Claimed by ${claim.holder} since ${claim.since}`}>
-          <LockIcon /> {claim.holder} <span className="muted">· {claim.age}</span>
-          {claim.leaseUntilMs !== undefined && (
-            <span className={`lease${claim.leaseUntilMs < now ? ' expired' : ''}`}> · {leaseLabel(claim.leaseUntilMs, now)}</span>
-          )}
-        </div>
-      ) : null}
+      <div className="card-subject" title={task.subject.length > 90 ? task.subject : undefined}>{task.subject}</div>
+      <ClaimLine task={task} />
       <div className="card-bottom">
         <span className="owner">{task.owner ? `@${task.owner}` : 'unassigned'}</span>
         {task.blockedBy.length > 0 && (
           <span className="blocked-by">
-            waits for{' '}
+            <span className="muted">waits for</span>
             {task.blockedBy.map((id) => (
               <button
                 key={id}

@@ -33,7 +33,6 @@ function renderTeam(api: LockstepApi = bridge.api, team = 'webapp') {
       api={api}
       team={team}
       agentName="ana"
-      now={Date.now()}
       focusRequest={null}
       onMessage={(text, error = false) => messages.push({ text, error })}
       onChanged={() => undefined}

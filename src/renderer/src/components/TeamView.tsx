@@ -1,132 +1,94 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { LockstepApi } from '../../../shared/api';
-import { TASK_PRIORITIES, TASK_STATUSES, type Task, type TaskPriority, type TaskStatus, type VersionedTask } from '../../../shared/domain';
-import { call, CallError, describeFailure } from '../api';
+import { TASK_PRIORITIES, TASK_STATUSES, type TaskPriority } from '../../../shared/domain';
+import { call } from '../api';
 import { EMPTY_FILTER, STATUS_LABEL, type BoardFilter } from '../board/logic';
+import type { OnMessage } from '../state/messages';
+import { modalOpen, useShortcuts } from '../state/shortcuts';
 import { useTeam } from '../state/useTeam';
+import { useTeamWrites } from '../state/useTeamWrites';
 import { Board } from './Board';
-import { DetailPanel, type DetailActions } from './DetailPanel';
+import { DetailPanel } from './DetailPanel';
 import { Dialog } from './Dialog';
+import { Field, nameInputProblem } from './Field';
+import { NewTaskDialog } from './NewTaskDialog';
 import { RadarPanel } from './RadarPanel';
 
 interface Props {
   api: LockstepApi;
   team: string;
   agentName: string;
-  now: number;
   focusRequest: { id: string; seq: number } | null;
-  onMessage(text: string, error?: boolean): void;
+  onMessage: OnMessage;
   onChanged(): void;
 }
 
-interface ConflictPrompt {
-  message: string;
-  applyMine(): Promise<void>;
-}
-
-export function TeamView({ api, team, agentName, now, focusRequest, onMessage, onChanged }: Props) {
+/** One team: its toolbar (new task, search, filters, members, stall radar), the board, and the task panel beside it. */
+export function TeamView({ api, team, agentName, focusRequest, onMessage, onChanged }: Props) {
   const data = useTeam(api, team);
   const [filter, setFilter] = useState<BoardFilter>(EMPTY_FILTER);
   const [selectedId, setSelectedId] = useState<string | null>(null);
-  const [pendingIds, setPendingIds] = useState<Set<string>>(new Set());
-  const [conflict, setConflict] = useState<ConflictPrompt | null>(null);
-  const [newSubject, setNewSubject] = useState('');
-  const [newMember, setNewMember] = useState('');
+  const [creatingTask, setCreatingTask] = useState(false);
+  const [addingMember, setAddingMember] = useState(false);
   const [radarOpen, setRadarOpen] = useState(false);
   const [radarKey, setRadarKey] = useState(0);
   // Bumped when the person keeps somebody else's version: the detail panel drops the text they had typed.
   const [panelSeq, setPanelSeq] = useState(0);
+  const searchRef = useRef<HTMLInputElement | null>(null);
+  const filterMenuRef = useRef<HTMLDetailsElement | null>(null);
+  // The filter menu closes when the person clicks elsewhere, as menus do.
+  useEffect(() => {
+    const onDown = (e: PointerEvent) => {
+      const menu = filterMenuRef.current;
+      if (menu?.open && !menu.contains(e.target as Node)) menu.open = false;
+    };
+    document.addEventListener('pointerdown', onDown);
+    return () => document.removeEventListener('pointerdown', onDown);
+  }, []);
+  const onDeleted = useCallback(() => setSelectedId(null), []);
+  const writes = useTeamWrites({ api, team, agentName, data, onMessage, onChanged, onDeleted });
+  const { fail } = writes;
 
   useEffect(() => {
     if (focusRequest) setSelectedId(focusRequest.id);
   }, [focusRequest]);
   useEffect(() => setSelectedId(null), [team]);
 
-  const markPending = (id: string, on: boolean) =>
-    setPendingIds((s) => {
-      const next = new Set(s);
-      if (on) next.add(id);
-      else next.delete(id);
-      return next;
-    });
-
-  /**
-   * One write from the board: shown at once, then confirmed by the store or rolled back to what is on disk with one
-   * clear sentence. A stale view becomes a conflict prompt, never a silent overwrite.
-   */
-  const write = useCallback(
-    async (task: VersionedTask, optimistic: Partial<Task> | null, run: (expectVersion: string | undefined) => Promise<VersionedTask>, done?: string) => {
-      markPending(task.id, true);
-      if (optimistic) data.applyTask({ ...task, ...optimistic });
-      // A write that waits for the team lock (another writer holds it, or one that crashed until its lock goes
-      // stale) says so instead of looking frozen.
-      const slow = setTimeout(() => onMessage(`Saving "${task.subject}": the store is busy (another writer holds the team lock); waiting…`), 800);
-      try {
-        data.applyTask(await run(task.version));
-        if (done) onMessage(done);
-        onChanged();
-      } catch (err) {
-        await data.refreshIds([task.id]);
-        if (err instanceof CallError && err.code === 'CONFLICT') {
-          const current = err.error.details.current as VersionedTask | undefined;
-          setConflict({
-            message: err.message,
-            applyMine: async () => {
-              setConflict(null);
-              if (current) await write(current, optimistic, run, done);
-            },
-          });
-        } else onMessage(describeFailure(err), true);
-      } finally {
-        clearTimeout(slow);
-        markPending(task.id, false);
-      }
-    },
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [data.applyTask, data.refreshIds, onMessage, onChanged],
-  );
-
-  const assign = useCallback(
-    (task: VersionedTask, owner: string) =>
-      void write(task, { owner }, (expectVersion) => call(api, 'assignTask', { team, id: task.id, owner, expectVersion }), `Assigned "${task.subject}" to ${owner}.`),
-    [api, team, write],
-  );
-  const move = useCallback(
-    (task: VersionedTask, status: TaskStatus) =>
-      void write(
-        task,
-        { status, ...(status === 'in_progress' ? { lockedBy: agentName } : status !== 'blocked' ? { lockedBy: '', lockedAt: '' } : {}) },
-        (expectVersion) => call(api, 'moveTask', { team, id: task.id, status, expectVersion }),
-        `Moved "${task.subject}" to ${STATUS_LABEL[status].toLowerCase()}.`,
-      ),
-    [api, team, write, agentName],
-  );
-
-  const actions: DetailActions = {
-    save: (task, patch) => void write(task, patch, (expectVersion) => call(api, 'updateTask', { team, id: task.id, patch, expectVersion }), 'Saved.'),
-    addBlocker: (task, blockerId) =>
-      void write(task, null, (expectVersion) => call(api, 'updateTask', { team, id: task.id, patch: { addBlockedBy: [blockerId] }, expectVersion })),
-    removeBlocker: (task, blockerId) =>
-      void write(task, null, (expectVersion) => call(api, 'updateTask', { team, id: task.id, patch: { removeBlockedBy: [blockerId] }, expectVersion })),
-    claim: (task) => void write(task, null, (expectVersion) => call(api, 'claimTask', { team, id: task.id, expectVersion }), `You hold "${task.subject}".`),
-    release: (task) => void write(task, null, (expectVersion) => call(api, 'releaseTask', { team, id: task.id, expectVersion }), 'Released.'),
-    forceRelease: (task, reason) =>
-      void write(task, null, (expectVersion) => call(api, 'forceReleaseTask', { team, id: task.id, reason, expectVersion }), `Broke ${task.lockedBy}'s claim.`),
-    complete: (task) => void write(task, null, (expectVersion) => call(api, 'completeTask', { team, id: task.id, expectVersion }), `Completed "${task.subject}".`),
-    remove: async (task) => {
-      try {
-        await call(api, 'deleteTask', { team, id: task.id, expectVersion: task.version });
-        data.removeTask(task.id);
-        setSelectedId(null);
-        onMessage(`Deleted "${task.subject}".`);
-        onChanged();
-      } catch (err) {
-        onMessage(describeFailure(err), true);
-        await data.refreshIds([task.id]);
-      }
-    },
-    close: () => setSelectedId(null),
+  const focusSearch = () => {
+    searchRef.current?.focus();
+    searchRef.current?.select();
   };
+  const closePanel = () => {
+    if (document.querySelector('[data-testid="detail-panel"] form[data-dirty="true"]')) {
+      onMessage('The task panel has text you have not saved: Save text or Discard it, then close the panel.', true);
+      return;
+    }
+    setSelectedId(null);
+  };
+  useShortcuts({
+    n: () => setCreatingTask(true),
+    '/': (e) => {
+      e.preventDefault();
+      focusSearch();
+    },
+    'Mod+f': (e) => {
+      e.preventDefault();
+      focusSearch();
+    },
+    Escape: (e) => {
+      // Dialogs close themselves; a card being dragged cancels its drag; a search box being typed in keeps the key.
+      if (modalOpen() || document.querySelector('.card.dragging') || e.target === searchRef.current) return;
+      if (selectedId) closePanel();
+    },
+  });
+  useEffect(
+    () =>
+      api.on('menuCommand', ({ command }) => {
+        if (command === 'newTask') setCreatingTask(true);
+        else if (command === 'find') focusSearch();
+      }),
+    [api],
+  );
 
   const owners = useMemo(() => {
     const names = new Set<string>(data.config?.members.map((m) => m.name) ?? []);
@@ -136,99 +98,92 @@ export function TeamView({ api, team, agentName, now, focusRequest, onMessage, o
 
   if (data.error) return <div className="team-view"><p role="alert" className="error">{data.error}</p></div>;
   if (!data.config) return <div className="team-view"><p className="muted">Loading {team}…</p></div>;
+  const config = data.config;
   const selected = selectedId ? data.tasks.get(selectedId) ?? null : null;
   const toggle = <T,>(list: T[], value: T) => (list.includes(value) ? list.filter((v) => v !== value) : [...list, value]);
+  const filtering = filter.statuses.length + filter.priorities.length;
 
   return (
     <div className="team-view">
       <header className="team-head">
-        <div>
-          <h1>{data.config.name}</h1>
-          {data.config.description && <p className="muted">{data.config.description}</p>}
+        <div className="team-title" title={config.description || undefined}>
+          <h1>{config.name}</h1>
+          {config.description && <p className="muted">{config.description}</p>}
         </div>
-        <form
-          className="inline-form"
-          onSubmit={async (e) => {
-            e.preventDefault();
-            try {
-              const task = await call(api, 'createTask', { team, task: { subject: newSubject } });
-              data.applyTask(task);
-              setNewSubject('');
-              onMessage(`Created "${task.subject}".`);
-              onChanged();
-            } catch (err) {
-              onMessage(describeFailure(err), true);
-            }
-          }}
-        >
-          <input aria-label="New task subject" placeholder="New task…" value={newSubject} maxLength={500} onChange={(e) => setNewSubject(e.target.value)} />
-          <button type="submit" disabled={!newSubject.trim()}>Add task</button>
-        </form>
-        <form
-          className="inline-form"
-          onSubmit={async (e) => {
-            e.preventDefault();
-            try {
-              await call(api, 'addMember', { team, name: newMember.trim() });
-              setNewMember('');
-              await data.reload();
-              onChanged();
-            } catch (err) {
-              onMessage(describeFailure(err), true);
-            }
-          }}
-        >
-          <input aria-label="New member name" placeholder="New member…" value={newMember} maxLength={64} onChange={(e) => setNewMember(e.target.value)} />
-          <button type="submit" disabled={!newMember.trim()}>Add member</button>
-        </form>
-        <button type="button" aria-pressed={radarOpen} onClick={() => { setRadarOpen(!radarOpen); setRadarKey((k) => k + 1); }}>Stall radar</button>
+        <button type="button" className="primary" onClick={() => setCreatingTask(true)} title="New task (N)" aria-keyshortcuts="N">
+          New task
+        </button>
+        <div className="filters" role="search" aria-label="Filter tasks">
+          <input
+            ref={searchRef}
+            type="search"
+            aria-label="Search tasks"
+            aria-keyshortcuts="/ Control+F"
+            placeholder="Search…  ( / )"
+            value={filter.text}
+            onChange={(e) => setFilter({ ...filter, text: e.target.value })}
+            onKeyDown={(e) => {
+              if (e.key === 'Escape') {
+                if (filter.text) setFilter({ ...filter, text: '' });
+                else e.currentTarget.blur();
+              }
+            }}
+          />
+          <select aria-label="Filter by owner or holder" value={filter.owner} onChange={(e) => setFilter({ ...filter, owner: e.target.value })}>
+            <option value="">Anyone</option>
+            {owners.map((o) => <option key={o} value={o}>{o}</option>)}
+          </select>
+          <details className="filter-menu" ref={filterMenuRef} onKeyDown={(e) => e.key === 'Escape' && e.currentTarget.open && ((e.currentTarget.open = false), e.stopPropagation())}>
+            <summary title="Filter by status and priority">Filter{filtering ? ` (${filtering})` : ''}</summary>
+            <div className="filter-popover">
+              <fieldset>
+                <legend>Status</legend>
+                {TASK_STATUSES.map((s) => (
+                  <label key={s} className="chip"><input type="checkbox" checked={filter.statuses.includes(s)} onChange={() => setFilter({ ...filter, statuses: toggle(filter.statuses, s) })} />{STATUS_LABEL[s]}</label>
+                ))}
+              </fieldset>
+              <fieldset>
+                <legend>Priority</legend>
+                {TASK_PRIORITIES.map((p: TaskPriority) => (
+                  <label key={p} className="chip"><input type="checkbox" checked={filter.priorities.includes(p)} onChange={() => setFilter({ ...filter, priorities: toggle(filter.priorities, p) })} />{p}</label>
+                ))}
+              </fieldset>
+            </div>
+          </details>
+          {(filter.text || filter.owner || filtering > 0) && (
+            <button type="button" className="link" onClick={() => setFilter(EMPTY_FILTER)}>Clear filters</button>
+          )}
+        </div>
+        <div className="team-actions-right">
+          <button type="button" onClick={() => setAddingMember(true)}>+ Member</button>
+          <button type="button" aria-pressed={radarOpen} onClick={() => { setRadarOpen(!radarOpen); setRadarKey((k) => k + 1); }}>Stall radar</button>
+        </div>
       </header>
-
-      <div className="filters" role="search" aria-label="Filter tasks">
-        <input aria-label="Search tasks" placeholder="Search…" value={filter.text} onChange={(e) => setFilter({ ...filter, text: e.target.value })} />
-        <select aria-label="Filter by owner or holder" value={filter.owner} onChange={(e) => setFilter({ ...filter, owner: e.target.value })}>
-          <option value="">Anyone</option>
-          {owners.map((o) => <option key={o} value={o}>{o}</option>)}
-        </select>
-        <fieldset>
-          <legend className="sr-only">Status</legend>
-          {TASK_STATUSES.map((s) => (
-            <label key={s} className="chip"><input type="checkbox" checked={filter.statuses.includes(s)} onChange={() => setFilter({ ...filter, statuses: toggle(filter.statuses, s) })} />{STATUS_LABEL[s]}</label>
-          ))}
-        </fieldset>
-        <fieldset>
-          <legend className="sr-only">Priority</legend>
-          {TASK_PRIORITIES.map((p: TaskPriority) => (
-            <label key={p} className="chip"><input type="checkbox" checked={filter.priorities.includes(p)} onChange={() => setFilter({ ...filter, priorities: toggle(filter.priorities, p) })} />{p}</label>
-          ))}
-        </fieldset>
-        {(filter.text || filter.owner || filter.statuses.length > 0 || filter.priorities.length > 0) && (
-          <button type="button" className="link" onClick={() => setFilter(EMPTY_FILTER)}>Clear filters</button>
-        )}
-      </div>
 
       {radarOpen && <RadarPanel api={api} team={team} refreshKey={radarKey} onMessage={(t, e) => { onMessage(t, e); void data.reload(); }} />}
 
-      <div className="workspace">
+      <div className={`workspace${selected ? ' with-panel' : ''}`}>
         <div className="board-area">
           <Board
-            config={data.config}
+            config={config}
             tasks={data.tasks}
             filter={filter}
-            now={now}
+            agentName={agentName}
             selectedId={selectedId}
-            pendingIds={pendingIds}
+            pendingIds={writes.pendingIds}
             onOpen={setSelectedId}
             onFocusTask={(id) => setSelectedId(id)}
-            onAssign={assign}
-            onMove={move}
+            onAssign={writes.assign}
+            onMove={writes.move}
+            onRefused={(reason) => onMessage(reason, true)}
             onRemoveMember={async (name) => {
               try {
                 await call(api, 'removeMember', { team, name });
                 await data.reload();
+                onMessage(`Removed ${name} from ${team}.`);
                 onChanged();
               } catch (err) {
-                onMessage(describeFailure(err), true);
+                fail(err);
               }
             }}
             problemsSlot={
@@ -245,23 +200,97 @@ export function TeamView({ api, team, agentName, now, focusRequest, onMessage, o
             }
           />
         </div>
-        {selected && <DetailPanel key={`${selected.id}:${panelSeq}`} task={selected} config={data.config} allTasks={data.tasks} agentName={agentName} now={now} actions={actions} />}
+        {selected && (
+          <DetailPanel
+            key={`${selected.id}:${panelSeq}`}
+            task={selected}
+            config={config}
+            allTasks={data.tasks}
+            agentName={agentName}
+            actions={{ ...writes.actions, close: () => setSelectedId(null) }}
+          />
+        )}
       </div>
 
-      {conflict && (
+      {creatingTask && (
+        <NewTaskDialog
+          config={config}
+          tasks={data.tasks}
+          onClose={() => setCreatingTask(false)}
+          onCreate={async (input) => {
+            try {
+              const task = await call(api, 'createTask', { team, task: input });
+              data.applyTask(task);
+              if (input.blockedBy?.length) void data.refreshIds(input.blockedBy);
+              onMessage(`Created "${task.subject}".`);
+              onChanged();
+              return true;
+            } catch (err) {
+              fail(err);
+              return false;
+            }
+          }}
+        />
+      )}
+      {addingMember && (
+        <AddMemberDialog
+          taken={config.members.map((m) => m.name)}
+          onClose={() => setAddingMember(false)}
+          onAdd={async (name) => {
+            try {
+              await call(api, 'addMember', { team, name });
+              await data.reload();
+              onMessage(`Added ${name} to ${team}.`);
+              onChanged();
+              return true;
+            } catch (err) {
+              fail(err);
+              return false;
+            }
+          }}
+        />
+      )}
+      {writes.conflict && (
         <Dialog
           title="Somebody changed this task"
-          onClose={() => setConflict(null)}
+          onClose={() => writes.setConflict(null)}
           actions={
             <>
-              <button type="button" onClick={() => { setConflict(null); setPanelSeq((n) => n + 1); }}>Keep theirs</button>
-              <button type="button" onClick={() => void conflict.applyMine()}>Apply mine</button>
+              <button type="button" onClick={() => { writes.setConflict(null); setPanelSeq((n) => n + 1); }}>Keep theirs</button>
+              <button type="button" onClick={() => void writes.conflict?.applyMine()}>Apply mine</button>
             </>
           }
         >
-          <p>{conflict.message}</p>
+          <p>{writes.conflict.message}</p>
         </Dialog>
       )}
     </div>
+  );
+}
+
+function AddMemberDialog({ taken, onClose, onAdd }: { taken: string[]; onClose(): void; onAdd(name: string): Promise<boolean> }) {
+  const [name, setName] = useState('');
+  const problem = nameInputProblem(name, 'member', taken);
+  const submit = async () => {
+    if (!problem && (await onAdd(name.trim()))) onClose();
+  };
+  return (
+    <Dialog
+      title="Add a member"
+      onClose={onClose}
+      actions={
+        <>
+          {problem && <span className="why-disabled">{problem}</span>}
+          <button type="button" onClick={onClose}>Cancel</button>
+          <button type="button" className="primary" disabled={Boolean(problem)} title={problem ?? undefined} onClick={() => void submit()}>Add member</button>
+        </>
+      }
+    >
+      <Field label="Name" problem={name ? problem : null} hint={name ? undefined : 'The name the agent or person uses (letters, digits, ".", "_" or "-").'}>
+        {(props) => (
+          <input {...props} aria-label="New member name" autoFocus value={name} maxLength={64} onChange={(e) => setName(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && void submit()} />
+        )}
+      </Field>
+    </Dialog>
   );
 }

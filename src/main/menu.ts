@@ -1,0 +1,66 @@
+import { Menu, type MenuItemConstructorOptions } from 'electron';
+import type { MenuCommand } from '../shared/api';
+
+export interface MenuActions {
+  chooseFolder(): void;
+  showFolder(): void;
+  /** A command the window carries out (it also handles the same keys itself). */
+  command(command: MenuCommand): void;
+}
+
+/**
+ * The application menu. Shortcuts that the window handles itself (N, /, ?, Ctrl+F, Ctrl+J) are shown here but not
+ * registered as accelerators (`registerAccelerator: false`): a registered "N" would swallow the letter N in every
+ * text field. Choosing the item sends the command to the window.
+ */
+export function buildMenu(actions: MenuActions): void {
+  const isMac = process.platform === 'darwin';
+  const windowCommand = (label: string, command: MenuCommand, accelerator?: string): MenuItemConstructorOptions => ({
+    label,
+    ...(accelerator ? { accelerator, registerAccelerator: false } : {}),
+    click: () => actions.command(command),
+  });
+  const template: MenuItemConstructorOptions[] = [
+    ...(isMac ? [{ role: 'appMenu' as const }] : []),
+    {
+      label: '&File',
+      submenu: [
+        windowCommand('New Task…', 'newTask', 'N'),
+        { type: 'separator' },
+        { label: 'Open Data Folder…', accelerator: 'CmdOrCtrl+O', click: () => actions.chooseFolder() },
+        { label: 'Show Data Folder', click: () => actions.showFolder() },
+        { type: 'separator' },
+        isMac ? { role: 'close' } : { role: 'quit' },
+      ],
+    },
+    // Undo in the board is the app's own (Ctrl+Z reverts your last change in the store); text fields keep theirs.
+    {
+      label: '&Edit',
+      submenu: [
+        { role: 'cut' },
+        { role: 'copy' },
+        { role: 'paste' },
+        { role: 'selectAll' },
+        { type: 'separator' },
+        windowCommand('Find Tasks…', 'find', 'CmdOrCtrl+F'),
+      ],
+    },
+    {
+      label: '&View',
+      submenu: [
+        windowCommand('Show or Hide Activity', 'toggleActivity', 'CmdOrCtrl+J'),
+        windowCommand('Switch Light/Dark', 'toggleTheme'),
+        { type: 'separator' },
+        { role: 'reload' },
+        { role: 'toggleDevTools' },
+        { type: 'separator' },
+        { role: 'resetZoom' },
+        { role: 'zoomIn' },
+        { role: 'zoomOut' },
+        { role: 'togglefullscreen' },
+      ],
+    },
+    { label: '&Help', submenu: [windowCommand('Keyboard Shortcuts', 'shortcuts', '?')] },
+  ];
+  Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+}

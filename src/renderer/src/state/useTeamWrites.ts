@@ -1,0 +1,120 @@
+import { useCallback, useMemo, useState } from 'react';
+import type { LockstepApi } from '../../../shared/api';
+import type { Task, TaskStatus, VersionedTask } from '../../../shared/domain';
+import { call, CallError } from '../api';
+import { STATUS_LABEL } from '../board/logic';
+import type { DetailActions } from '../components/DetailPanel';
+import type { OnMessage } from './messages';
+import { useFail } from './messages';
+import type { useTeam } from './useTeam';
+
+export interface ConflictPrompt {
+  message: string;
+  applyMine(): Promise<void>;
+}
+
+interface Options {
+  api: LockstepApi;
+  team: string;
+  agentName: string;
+  data: ReturnType<typeof useTeam>;
+  onMessage: OnMessage;
+  onChanged(): void;
+  onDeleted(id: string): void;
+}
+
+/**
+ * Every write the team view makes. A write is shown at once, then confirmed by the store or rolled back to what is
+ * on disk with one clear sentence; a stale view becomes a conflict prompt, never a silent overwrite.
+ */
+export function useTeamWrites({ api, team, agentName, data, onMessage, onChanged, onDeleted }: Options) {
+  const [pendingIds, setPendingIds] = useState<Set<string>>(new Set());
+  const [conflict, setConflict] = useState<ConflictPrompt | null>(null);
+  const fail = useFail(onMessage);
+  const { applyTask, refreshIds, removeTask } = data;
+
+  const markPending = (id: string, on: boolean) =>
+    setPendingIds((s) => {
+      const next = new Set(s);
+      if (on) next.add(id);
+      else next.delete(id);
+      return next;
+    });
+
+  const write = useCallback(
+    async (task: VersionedTask, optimistic: Partial<Task> | null, run: (expectVersion: string | undefined) => Promise<VersionedTask>, done: string): Promise<void> => {
+      markPending(task.id, true);
+      if (optimistic) applyTask({ ...task, ...optimistic });
+      // A write that waits for the team lock (another writer holds it, or one that crashed until its lock goes
+      // stale) says so instead of looking frozen.
+      const slow = setTimeout(() => onMessage(`Saving "${task.subject}": the store is busy (another writer holds the team lock); waiting…`), 800);
+      try {
+        applyTask(await run(task.version));
+        onMessage(done);
+        onChanged();
+      } catch (err) {
+        await refreshIds([task.id]);
+        if (err instanceof CallError && err.code === 'CONFLICT') {
+          const current = err.error.details.current as VersionedTask | undefined;
+          setConflict({
+            message: err.message,
+            applyMine: async () => {
+              setConflict(null);
+              if (current) await write(current, optimistic, run, done);
+            },
+          });
+        } else fail(err);
+      } finally {
+        clearTimeout(slow);
+        markPending(task.id, false);
+      }
+    },
+    [applyTask, refreshIds, onMessage, onChanged, fail],
+  );
+
+  const assign = useCallback(
+    (task: VersionedTask, owner: string) =>
+      void write(task, { owner }, (expectVersion) => call(api, 'assignTask', { team, id: task.id, owner, expectVersion }), `Assigned "${task.subject}" to ${owner}.`),
+    [api, team, write],
+  );
+  const move = useCallback(
+    (task: VersionedTask, status: TaskStatus) =>
+      void write(
+        task,
+        { status, ...(status === 'in_progress' ? { lockedBy: agentName } : status !== 'blocked' ? { lockedBy: '', lockedAt: '' } : {}) },
+        (expectVersion) => call(api, 'moveTask', { team, id: task.id, status, expectVersion }),
+        `Moved "${task.subject}" to ${STATUS_LABEL[status].toLowerCase()}.`,
+      ),
+    [api, team, write, agentName],
+  );
+
+  const actions = useMemo<Omit<DetailActions, 'close'>>(
+    () => ({
+      save: (task, patch) => void write(task, patch, (expectVersion) => call(api, 'updateTask', { team, id: task.id, patch, expectVersion }), 'Saved.'),
+      addBlocker: (task, blockerId) =>
+        void write(task, null, (expectVersion) => call(api, 'updateTask', { team, id: task.id, patch: { addBlockedBy: [blockerId] }, expectVersion }), `"${task.subject}" now waits for ${blockerId}.`),
+      removeBlocker: (task, blockerId) =>
+        void write(task, null, (expectVersion) => call(api, 'updateTask', { team, id: task.id, patch: { removeBlockedBy: [blockerId] }, expectVersion }), `"${task.subject}" no longer waits for ${blockerId}.`),
+      claim: (task) => void write(task, null, (expectVersion) => call(api, 'claimTask', { team, id: task.id, expectVersion }), `You hold "${task.subject}".`),
+      release: (task) => void write(task, null, (expectVersion) => call(api, 'releaseTask', { team, id: task.id, expectVersion }), 'Released.'),
+      forceRelease: (task, reason) =>
+        void write(task, null, (expectVersion) => call(api, 'forceReleaseTask', { team, id: task.id, reason, expectVersion }), `Broke ${task.lockedBy}'s claim.`),
+      complete: (task) => void write(task, null, (expectVersion) => call(api, 'completeTask', { team, id: task.id, expectVersion }), `Completed "${task.subject}".`),
+      remove: async (task) => {
+        try {
+          await call(api, 'deleteTask', { team, id: task.id, expectVersion: task.version });
+          removeTask(task.id);
+          onDeleted(task.id);
+          onMessage(`Deleted "${task.subject}".`);
+          onChanged();
+        } catch (err) {
+          fail(err);
+          await refreshIds([task.id]);
+        }
+      },
+    }),
+    [api, team, write, removeTask, refreshIds, onDeleted, onMessage, onChanged, fail],
+  );
+
+  return { pendingIds, conflict, setConflict, assign, move, actions, fail };
+}
