@@ -98,7 +98,10 @@ export function App({ api }: { api: LockstepApi }) {
   }, [api, onMessage, fail, loadTeams]);
 
   useShortcuts({
-    '?': () => setHelpOpen(true),
+    '?': (e) => {
+      e.preventDefault();
+      setHelpOpen(true);
+    },
     'Mod+j': (e) => {
       e.preventDefault();
       toggleActivity();

@@ -66,7 +66,11 @@ export function TeamView({ api, team, agentName, focusRequest, onMessage, onChan
     setSelectedId(null);
   };
   useShortcuts({
-    n: () => setCreatingTask(true),
+    // The key must not also type an "n" into the dialog's subject, which takes the focus at once.
+    n: (e) => {
+      e.preventDefault();
+      setCreatingTask(true);
+    },
     '/': (e) => {
       e.preventDefault();
       focusSearch();
@@ -119,7 +123,8 @@ export function TeamView({ api, team, agentName, focusRequest, onMessage, onChan
             type="search"
             aria-label="Search tasks"
             aria-keyshortcuts="/ Control+F"
-            placeholder="Search…  ( / )"
+            placeholder="Search…"
+            title="Search tasks (/ or Ctrl+F)"
             value={filter.text}
             onChange={(e) => setFilter({ ...filter, text: e.target.value })}
             onKeyDown={(e) => {
