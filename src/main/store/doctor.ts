@@ -107,7 +107,7 @@ export function diagnose(tasks: Task[], problems: FileProblem[], tempFiles: Temp
       const release = { action: 'release' as const, label: `Release ${task.lockedBy}'s claim` };
       if (leaseExpired(claim, options.nowMicros)) {
         findings.push({ id: `lease-expired:${task.id}`, kind: 'lease-expired', taskId: task.id, fix: release,
-          message: `${task.lockedBy}'s lease on "${task.subject}" expired at ${claim?.leaseUntil}${age}.` });
+          message: `${task.lockedBy}'s lease on "${task.subject}" expired ${describeAge(parseTimestamp(claim?.leaseUntil) ?? options.nowMicros, options.nowMicros)}${age}.` });
       } else if (claim?.pid !== undefined && claim.host === options.host && !options.isProcessAlive(claim.pid)) {
         findings.push({ id: `holder-gone:${task.id}`, kind: 'holder-gone', taskId: task.id, fix: release,
           message: `${task.lockedBy} holds "${task.subject}", but its process ${claim.pid} on ${claim.host} is gone${age}.` });

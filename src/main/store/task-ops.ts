@@ -118,7 +118,7 @@ function requireForceReason(tx: TeamTransaction, task: Task, reason: string | un
   if (reason && reason.trim()) return;
   if (leaseExpired(currentClaim(task), micros(tx.now))) return;
   throw new InvalidInputError(
-    `Breaking ${task.lockedBy}'s claim on task ${task.id} (held since ${task.lockedAt}) needs a reason; give one (--reason) and it is kept in the team journal.`,
+    `Breaking ${task.lockedBy}'s claim on task ${task.id} (claimed ${describeAge(parseTimestamp(task.lockedAt) ?? micros(tx.now), micros(tx.now))}) needs a reason; give one (--reason) and it is kept in the team journal.`,
     { taskId: task.id, holder: task.lockedBy },
   );
 }

@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as lockfile from 'proper-lockfile';
 import { LockCompromisedError, StoreBusyError } from '../../shared/errors';
+import { describeAge } from '../../shared/time';
 
 export interface TeamLockOptions {
   /** A lock whose folder was not refreshed for this long belongs to a dead writer and may be taken (min 2000). */
@@ -302,7 +303,9 @@ export async function acquireTeamLock(
 
 function busyError(team: string, lockDir: string, options: TeamLockOptions): StoreBusyError {
   const holder = readLockHolder(lockDir);
-  const who = holder ? ` by ${holder.app} (pid ${holder.pid} on ${holder.host}) since ${holder.since}` : '';
+  const sinceMs = holder ? Date.parse(holder.since) : NaN;
+  const since = Number.isFinite(sinceMs) ? ` since ${describeAge(sinceMs * 1000, Date.now() * 1000)}` : '';
+  const who = holder ? ` by ${holder.app} (pid ${holder.pid} on ${holder.host})${since}` : '';
   return new StoreBusyError(
     `Team ${team} is busy: its write lock has been held${who} for more than ${Math.round(
       options.acquireTimeoutMs / 1000,

@@ -40,8 +40,16 @@ interface Props {
   problemsSlot?: React.ReactNode;
 }
 
-/** Where the pointer is; for keyboard drags (no pointer) the target whose centre the card was moved onto. */
-const collision: CollisionDetection = (args) => (args.pointerCoordinates ? pointerWithin(args) : closestCenter(args));
+/**
+ * Where the pointer is. For keyboard drags (no pointer): the target the card's centre is inside (a card picked up
+ * stays over its own column, however tall the column and however small the card), else the nearest target.
+ */
+const collision: CollisionDetection = (args) => {
+  if (args.pointerCoordinates) return pointerWithin(args);
+  const r = args.collisionRect;
+  const inside = pointerWithin({ ...args, pointerCoordinates: { x: r.left + r.width / 2, y: r.top + r.height / 2 } });
+  return inside.length > 0 ? inside : closestCenter(args);
+};
 
 function describeTarget(id: string | number | undefined): string {
   const value = String(id ?? '');
