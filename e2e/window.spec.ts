@@ -14,6 +14,11 @@ const SIZES: Array<[number, number]> = [
   [1280, 800],
   [1920, 1080],
 ];
+/** The window's minimum size and a large screen: the same geometry must hold there too. */
+const EXTREMES: Array<[number, number]> = [
+  [900, 600],
+  [2560, 1440],
+];
 const SHOTS = path.join(ROOT, 'test-results', 'window');
 const REGIONS = '.topbar, .sidebar, .main, .activity-region';
 
@@ -60,7 +65,7 @@ test('the shell follows the real window at 1024x700, 1280x800 and 1920x1080; the
     await openTeam(page, 'webapp');
     fs.mkdirSync(SHOTS, { recursive: true });
     const panel = page.getByTestId('detail-panel');
-    for (const [w, h] of SIZES) {
+    for (const [w, h] of [...SIZES, ...EXTREMES]) {
       await setWindowSize(app, page, w, h);
       await expect(panel).toBeHidden();
 
@@ -114,6 +119,7 @@ test('the shell follows the real window at 1024x700, 1280x800 and 1920x1080; the
     // Dark mode: the switch in the top bar; remembered in the settings; same geometry.
     await page.getByLabel('Theme').selectOption('dark');
     await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    expect(await app.evaluate(({ nativeTheme }) => nativeTheme.themeSource)).toBe('dark'); // native controls too
     const background = await page.evaluate(() => getComputedStyle(document.querySelector('.main') as Element).backgroundColor);
     expect(background).not.toBe('rgb(246, 247, 249)');
     const userData = await app.evaluate(({ app: electronApp }) => electronApp.getPath('userData'));
@@ -127,7 +133,15 @@ test('the shell follows the real window at 1024x700, 1280x800 and 1920x1080; the
       await page.screenshot({ path: path.join(SHOTS, `panel-${w}x${h}-dark.png`) });
       await page.getByTestId('detail-panel').getByRole('button', { name: 'Close the task panel' }).click();
     }
+    // "System" follows the system's setting (prefers-color-scheme) while the app runs. (Playwright pins the page's
+    // prefers-color-scheme to light by default, so the system's change is played through its media emulation.)
     await page.getByLabel('Theme').selectOption('system');
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('light');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('light');
+    expect(await app.evaluate(({ nativeTheme }) => nativeTheme.themeSource)).toBe('system');
 
     // The README's screenshot: the real window at 1280x800, on request.
     if (process.env.LOCKSTEP_UPDATE_SCREENSHOT === '1') {
