@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import * as fs from 'fs';
 import * as path from 'path';
+import { LockstepStore } from '../src/main/store';
 import { copyFixture, launchApp, openTeam, readTask } from './app';
 
 /** The basics a Trello/Linear user expects, drag rules shown before the drop, and words a person understands. */
@@ -102,6 +103,7 @@ test('while dragging, columns that would refuse the card say why; a drop there c
     await expect(page.getByTestId('refusal-completed')).toContainText('waits for "Design the signup API" (in progress)');
     await expect(page.getByTestId('refusal-in_progress')).toContainText('waits for');
     await expect(page.getByTestId('refusal-pending')).toHaveCount(0);
+    await page.screenshot({ path: path.join(__dirname, '..', 'test-results', 'window', 'drag-refusal.png') });
     await drop();
     await expect(page.getByTestId('error-message')).toContainText('waits for "Design the signup API"');
     await expect(page.getByTestId('refusal-completed')).toHaveCount(0);
@@ -116,8 +118,21 @@ test('while dragging, columns that would refuse the card say why; a drop there c
     await expect(page.getByTestId('error-message')).toContainText('Locked by backend');
     expect(readTask(dataDir, 'webapp', 'dd0eba2d')).toEqual(held);
 
+    // A member without the tags the task requires: unavailable while dragging, with the reason; a drop is refused.
+    const agent = new LockstepStore({ dataDir, actor: { name: 'agent-2', via: 'cli' } });
+    await agent.setMemberProfile('webapp', 'frontend', { capabilities: ['css'] });
+    await agent.updateTask('webapp', '087e245f', { metadata: { requires: ['ui'] } }, { agent: 'agent-2' });
+    await expect(page.getByTestId('member-frontend')).toContainText('css');
+    const owner = readTask(dataDir, 'webapp', '087e245f').owner;
+    const drop4 = await holdOver(page, 'task-card-087e245f', 'member-frontend');
+    await expect(page.getByTestId('member-frontend')).toContainText('frontend lacks ui');
+    await expect(page.getByTestId('member-frontend')).toHaveClass(/unavailable/);
+    await drop4();
+    await expect(page.getByTestId('error-message')).toContainText('cannot go to frontend: frontend lacks ui');
+    expect(readTask(dataDir, 'webapp', '087e245f').owner).toBe(owner);
+
     // A success clears the error line.
-    const drop3 = await holdOver(page, 'task-card-087e245f', 'member-tester');
+    const drop3 = await holdOver(page, 'task-card-797906f1', 'member-tester');
     await drop3();
     await expect(page.getByTestId('status-message')).toContainText('Assigned');
     await expect(page.getByTestId('error-message')).toHaveCount(0);
