@@ -103,6 +103,7 @@ test('while dragging, columns that would refuse the card say why; a drop there c
     await expect(page.getByTestId('refusal-completed')).toContainText('waits for "Design the signup API" (in progress)');
     await expect(page.getByTestId('refusal-in_progress')).toContainText('waits for');
     await expect(page.getByTestId('refusal-pending')).toHaveCount(0);
+    await expect(page.getByTestId('drag-refusal')).toContainText('waits for "Design the signup API"'); // on the card in hand
     await page.screenshot({ path: path.join(__dirname, '..', 'test-results', 'window', 'drag-refusal.png') });
     await drop();
     await expect(page.getByTestId('error-message')).toContainText('waits for "Design the signup API"');

@@ -64,6 +64,7 @@ export type Refusals = Partial<Record<TaskStatus, string>>;
 export function Board(props: Props) {
   const { config, tasks, filter, agentName } = props;
   const [dragging, setDragging] = useState<VersionedTask | null>(null);
+  const [overId, setOverId] = useState('');
   const sensors = useSensors(
     useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
     useSensor(KeyboardSensor, { coordinateGetter: jumpBetweenTargets }),
@@ -87,16 +88,19 @@ export function Board(props: Props) {
     return out;
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [dragging, agentName, tasks]);
-  const refusalAt = (overId: string, task: VersionedTask): string | null => {
+  /** `afterDrop`: the sentence once the card was let go; otherwise the short reason shown on the card in hand. */
+  const refusalAt = (overId: string, task: VersionedTask, afterDrop = true): string | null => {
     if (overId.startsWith('column:')) {
       const status = overId.slice('column:'.length) as TaskStatus;
       const reason = moveRefusal(task, status, agentName, lookup, Date.now() * 1000);
-      return reason ? `${reason}. "${task.subject}" stays where it was.` : null;
+      if (!reason) return null;
+      return afterDrop ? `${reason}. "${task.subject}" stays where it was.` : `${reason}.`;
     }
     if (overId.startsWith('member:')) {
       const member = config.members.find((m) => m.name === overId.slice('member:'.length));
       const availability = member ? memberAvailability(member, task, all) : { available: true as const };
-      return availability.available ? null : `"${task.subject}" cannot go to ${member?.name}: ${availability.reason}.`;
+      if (availability.available) return null;
+      return afterDrop ? `"${task.subject}" cannot go to ${member?.name}: ${availability.reason}.` : `${availability.reason}.`;
     }
     return null;
   };
@@ -117,6 +121,7 @@ export function Board(props: Props) {
   const onDragStart = (event: DragStartEvent) => setDragging((event.active.data.current?.task as VersionedTask | undefined) ?? null);
   const onDragEnd = (event: DragEndEvent) => {
     setDragging(null);
+    setOverId('');
     const task = event.active.data.current?.task as VersionedTask | undefined;
     const overId = String(event.over?.id ?? '');
     if (!task || !overId) return;
@@ -140,8 +145,12 @@ export function Board(props: Props) {
       sensors={sensors}
       collisionDetection={collision}
       onDragStart={onDragStart}
+      onDragOver={(e) => setOverId(String(e.over?.id ?? ''))}
       onDragEnd={onDragEnd}
-      onDragCancel={() => setDragging(null)}
+      onDragCancel={() => {
+        setDragging(null);
+        setOverId('');
+      }}
       accessibility={{
         announcements,
         screenReaderInstructions: {
@@ -184,6 +193,11 @@ export function Board(props: Props) {
         {dragging ? (
           <div className={`card overlay priority-${dragging.priority}`}>
             <div className="card-subject">{dragging.subject}</div>
+            {(() => {
+              // Said where the person looks: on the card they carry, while it is over a target that would refuse it.
+              const refusal = overId ? refusalAt(overId, tasks.get(dragging.id) ?? dragging, false) : null;
+              return refusal ? <div className="overlay-refusal" data-testid="drag-refusal">Can't drop here: {refusal}</div> : null;
+            })()}
           </div>
         ) : null}
       </DragOverlay>
