@@ -1,6 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ApiOutput, LockstepApi } from '../../shared/api';
-import type { TeamSummary } from '../../shared/domain';
 import { call } from './api';
 import { ActivityRegion } from './components/ActivityRegion';
 import { ActivityStrip, type Activity } from './components/ActivityStrip';
@@ -11,6 +10,7 @@ import { TopBar } from './components/TopBar';
 import { Welcome } from './components/Welcome';
 import { MessageContext, MessageLine, useMessages } from './state/messages';
 import { useShortcuts } from './state/shortcuts';
+import { useTeams } from './state/useTeams';
 import { useTheme } from './state/useTheme';
 
 type Settings = ApiOutput<'getSettings'>;
@@ -21,27 +21,16 @@ type Settings = ApiOutput<'getSettings'>;
  */
 export function App({ api }: { api: LockstepApi }) {
   const [settings, setSettings] = useState<Settings | null>(null);
-  const [teams, setTeams] = useState<TeamSummary[] | null>(null);
-  const [selected, setSelected] = useState<string | null>(null);
   const [activity, setActivity] = useState<Activity[]>([]);
   const [focusRequest, setFocusRequest] = useState<{ id: string; seq: number } | null>(null);
   const [activityHeight, setActivityHeight] = useState<number | null>(null);
   const [helpOpen, setHelpOpen] = useState(false);
   const { message, onMessage, fail, dismiss } = useMessages();
+  const { teams, selected, setSelected, loadTeams, createTeam, renameTeam, deleteTeam } = useTeams(api, onMessage, fail);
   const seq = useRef(0);
   const selectedRef = useRef(selected);
   selectedRef.current = selected;
   useTheme(settings?.theme ?? 'system');
-
-  const loadTeams = useCallback(async () => {
-    try {
-      const value = await call(api, 'listTeams', {});
-      setTeams(value.teams);
-      setSelected((current) => (current && value.teams.some((t) => t.name === current) ? current : value.teams[0]?.name ?? null));
-    } catch (err) {
-      fail(err);
-    }
-  }, [api, fail]);
 
   const setAppearance = useCallback(
     (patch: { activityOpen?: boolean; activityHeight?: number; theme?: Settings['theme'] }) =>
@@ -58,9 +47,7 @@ export function App({ api }: { api: LockstepApi }) {
 
   useEffect(() => {
     void call(api, 'getSettings', {}).then(setSettings).catch(fail);
-    void loadTeams();
     const offs = [
-      api.on('teamsChanged', () => void loadTeams()),
       api.on('activity', (a) => setActivity((list) => [a, ...list].slice(0, 100))),
       api.on('storeError', (e) => onMessage(e.message, true)),
       api.on('folderChanged', (s) => {
@@ -124,40 +111,9 @@ export function App({ api }: { api: LockstepApi }) {
           teams={teams ?? []}
           selected={selected}
           onSelect={setSelected}
-          onCreate={async (name, description) => {
-            try {
-              await call(api, 'createTeam', { name, description });
-              await loadTeams();
-              setSelected(name);
-              onMessage(`Created team ${name}.`);
-              return true;
-            } catch (err) {
-              fail(err);
-              return false;
-            }
-          }}
-          onRename={async (team, newName) => {
-            try {
-              await call(api, 'renameTeam', { team, newName });
-              setSelected(newName);
-              await loadTeams();
-              onMessage(`Renamed team ${team} to ${newName}.`);
-              return true;
-            } catch (err) {
-              fail(err);
-              return false;
-            }
-          }}
-          onDelete={async (team) => {
-            try {
-              const result = await call(api, 'deleteTeam', { team });
-              onMessage(`Deleted team ${team} and its ${result.deletedTasks} tasks.`);
-              setSelected(null);
-              await loadTeams();
-            } catch (err) {
-              fail(err);
-            }
-          }}
+          onCreate={createTeam}
+          onRename={renameTeam}
+          onDelete={(team) => void deleteTeam(team)}
         />
         <main className="main">
           <MessageLine message={message} onDismiss={dismiss} />

@@ -1,18 +1,18 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { LockstepApi } from '../../../shared/api';
-import { TASK_PRIORITIES, TASK_STATUSES, type TaskPriority } from '../../../shared/domain';
 import { call } from '../api';
-import { EMPTY_FILTER, STATUS_LABEL, type BoardFilter } from '../board/logic';
+import { EMPTY_FILTER, type BoardFilter } from '../board/logic';
 import type { OnMessage } from '../state/messages';
 import { modalOpen, useShortcuts } from '../state/shortcuts';
 import { useTeam } from '../state/useTeam';
 import { useTeamWrites } from '../state/useTeamWrites';
 import { Board } from './Board';
 import { DetailPanel } from './DetailPanel';
+import { AddMemberDialog } from './AddMemberDialog';
 import { Dialog } from './Dialog';
-import { Field, nameInputProblem } from './Field';
 import { NewTaskDialog } from './NewTaskDialog';
 import { RadarPanel } from './RadarPanel';
+import { TeamToolbar } from './TeamToolbar';
 
 interface Props {
   api: LockstepApi;
@@ -35,16 +35,6 @@ export function TeamView({ api, team, agentName, focusRequest, onMessage, onChan
   // Bumped when the person keeps somebody else's version: the detail panel drops the text they had typed.
   const [panelSeq, setPanelSeq] = useState(0);
   const searchRef = useRef<HTMLInputElement | null>(null);
-  const filterMenuRef = useRef<HTMLDetailsElement | null>(null);
-  // The filter menu closes when the person clicks elsewhere, as menus do.
-  useEffect(() => {
-    const onDown = (e: PointerEvent) => {
-      const menu = filterMenuRef.current;
-      if (menu?.open && !menu.contains(e.target as Node)) menu.open = false;
-    };
-    document.addEventListener('pointerdown', onDown);
-    return () => document.removeEventListener('pointerdown', onDown);
-  }, []);
   const onDeleted = useCallback(() => setSelectedId(null), []);
   const writes = useTeamWrites({ api, team, agentName, data, onMessage, onChanged, onDeleted });
   const { fail } = writes;
@@ -104,66 +94,23 @@ export function TeamView({ api, team, agentName, focusRequest, onMessage, onChan
   if (!data.config) return <div className="team-view"><p className="muted">Loading {team}…</p></div>;
   const config = data.config;
   const selected = selectedId ? data.tasks.get(selectedId) ?? null : null;
-  const toggle = <T,>(list: T[], value: T) => (list.includes(value) ? list.filter((v) => v !== value) : [...list, value]);
-  const filtering = filter.statuses.length + filter.priorities.length;
 
   return (
     <div className="team-view">
-      <header className="team-head">
-        <div className="team-title" title={config.description || undefined}>
-          <h1>{config.name}</h1>
-          {config.description && <p className="muted">{config.description}</p>}
-        </div>
-        <button type="button" className="primary" onClick={() => setCreatingTask(true)} title="New task (N)" aria-keyshortcuts="N">
-          New task
-        </button>
-        <div className="filters" role="search" aria-label="Filter tasks">
-          <input
-            ref={searchRef}
-            type="search"
-            aria-label="Search tasks"
-            aria-keyshortcuts="/ Control+F"
-            placeholder="Search…"
-            title="Search tasks (/ or Ctrl+F)"
-            value={filter.text}
-            onChange={(e) => setFilter({ ...filter, text: e.target.value })}
-            onKeyDown={(e) => {
-              if (e.key === 'Escape') {
-                if (filter.text) setFilter({ ...filter, text: '' });
-                else e.currentTarget.blur();
-              }
-            }}
-          />
-          <select aria-label="Filter by owner or holder" value={filter.owner} onChange={(e) => setFilter({ ...filter, owner: e.target.value })}>
-            <option value="">Anyone</option>
-            {owners.map((o) => <option key={o} value={o}>{o}</option>)}
-          </select>
-          <details className="filter-menu" ref={filterMenuRef} onKeyDown={(e) => e.key === 'Escape' && e.currentTarget.open && ((e.currentTarget.open = false), e.stopPropagation())}>
-            <summary title="Filter by status and priority">Filter{filtering ? ` (${filtering})` : ''}</summary>
-            <div className="filter-popover">
-              <fieldset>
-                <legend>Status</legend>
-                {TASK_STATUSES.map((s) => (
-                  <label key={s} className="chip"><input type="checkbox" checked={filter.statuses.includes(s)} onChange={() => setFilter({ ...filter, statuses: toggle(filter.statuses, s) })} />{STATUS_LABEL[s]}</label>
-                ))}
-              </fieldset>
-              <fieldset>
-                <legend>Priority</legend>
-                {TASK_PRIORITIES.map((p: TaskPriority) => (
-                  <label key={p} className="chip"><input type="checkbox" checked={filter.priorities.includes(p)} onChange={() => setFilter({ ...filter, priorities: toggle(filter.priorities, p) })} />{p}</label>
-                ))}
-              </fieldset>
-            </div>
-          </details>
-          {(filter.text || filter.owner || filtering > 0) && (
-            <button type="button" className="link" onClick={() => setFilter(EMPTY_FILTER)}>Clear filters</button>
-          )}
-        </div>
-        <div className="team-actions-right">
-          <button type="button" onClick={() => setAddingMember(true)}>+ Member</button>
-          <button type="button" aria-pressed={radarOpen} onClick={() => { setRadarOpen(!radarOpen); setRadarKey((k) => k + 1); }}>Stall radar</button>
-        </div>
-      </header>
+      <TeamToolbar
+        config={config}
+        owners={owners}
+        filter={filter}
+        onFilter={setFilter}
+        searchRef={searchRef}
+        radarOpen={radarOpen}
+        onNewTask={() => setCreatingTask(true)}
+        onAddMember={() => setAddingMember(true)}
+        onToggleRadar={() => {
+          setRadarOpen(!radarOpen);
+          setRadarKey((k) => k + 1);
+        }}
+      />
 
       {radarOpen && <RadarPanel api={api} team={team} refreshKey={radarKey} onMessage={(t, e) => { onMessage(t, e); void data.reload(); }} />}
 
@@ -270,32 +217,5 @@ export function TeamView({ api, team, agentName, focusRequest, onMessage, onChan
         </Dialog>
       )}
     </div>
-  );
-}
-
-function AddMemberDialog({ taken, onClose, onAdd }: { taken: string[]; onClose(): void; onAdd(name: string): Promise<boolean> }) {
-  const [name, setName] = useState('');
-  const problem = nameInputProblem(name, 'member', taken);
-  const submit = async () => {
-    if (!problem && (await onAdd(name.trim()))) onClose();
-  };
-  return (
-    <Dialog
-      title="Add a member"
-      onClose={onClose}
-      actions={
-        <>
-          {problem && <span className="why-disabled">{problem}</span>}
-          <button type="button" onClick={onClose}>Cancel</button>
-          <button type="button" className="primary" disabled={Boolean(problem)} title={problem ?? undefined} onClick={() => void submit()}>Add member</button>
-        </>
-      }
-    >
-      <Field label="Name" problem={name ? problem : null} hint={name ? undefined : 'The name the agent or person uses (letters, digits, ".", "_" or "-").'}>
-        {(props) => (
-          <input {...props} aria-label="New member name" autoFocus value={name} maxLength={64} onChange={(e) => setName(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && void submit()} />
-        )}
-      </Field>
-    </Dialog>
   );
 }

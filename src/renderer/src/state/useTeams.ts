@@ -1,0 +1,64 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { LockstepApi } from '../../../shared/api';
+import type { TeamSummary } from '../../../shared/domain';
+import { call } from '../api';
+import type { OnMessage } from './messages';
+
+/** The data folder's teams (with their counts) and the selected one; create, rename and delete, each said in words. */
+export function useTeams(api: LockstepApi, onMessage: OnMessage, fail: (err: unknown) => void) {
+  const [teams, setTeams] = useState<TeamSummary[] | null>(null);
+  const [selected, setSelected] = useState<string | null>(null);
+
+  const loadTeams = useCallback(async () => {
+    try {
+      const value = await call(api, 'listTeams', {});
+      setTeams(value.teams);
+      setSelected((current) => (current && value.teams.some((t) => t.name === current) ? current : value.teams[0]?.name ?? null));
+    } catch (err) {
+      fail(err);
+    }
+  }, [api, fail]);
+
+  useEffect(() => {
+    void loadTeams();
+    return api.on('teamsChanged', () => void loadTeams());
+  }, [api, loadTeams]);
+
+  /** Runs a team change; true when it was applied (dialogs stay open on a refusal, showing it). */
+  const attempt = useCallback(
+    async (run: () => Promise<void>): Promise<boolean> => {
+      try {
+        await run();
+        return true;
+      } catch (err) {
+        fail(err);
+        return false;
+      }
+    },
+    [fail],
+  );
+
+  const createTeam = (name: string, description: string) =>
+    attempt(async () => {
+      await call(api, 'createTeam', { name, description });
+      await loadTeams();
+      setSelected(name);
+      onMessage(`Created team ${name}.`);
+    });
+  const renameTeam = (team: string, newName: string) =>
+    attempt(async () => {
+      await call(api, 'renameTeam', { team, newName });
+      setSelected(newName);
+      await loadTeams();
+      onMessage(`Renamed team ${team} to ${newName}.`);
+    });
+  const deleteTeam = (team: string) =>
+    attempt(async () => {
+      const result = await call(api, 'deleteTeam', { team });
+      onMessage(`Deleted team ${team} and its ${result.deletedTasks} tasks.`);
+      setSelected(null);
+      await loadTeams();
+    });
+
+  return { teams, selected, setSelected, loadTeams, createTeam, renameTeam, deleteTeam };
+}
