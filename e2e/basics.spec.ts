@@ -48,6 +48,27 @@ test('N makes a new task with description, priority, owner and blockers; ? lists
     expect(created).toMatchObject({ description: 'Everything since 0.3, in plain words.', priority: 'high', owner: 'frontend', blockedBy: ['dd0eba2d'], status: 'blocked' });
     await expect(page.getByTestId(`task-card-${String(created?.id)}`)).toContainText('waits for');
 
+    // A refusal while a dialog is open is said inside the dialog (not under its backdrop), and the dialog stays.
+    await page.keyboard.press('n');
+    await dialog.getByLabel('New task subject').fill('Announce the release');
+    await dialog.getByRole('checkbox', { name: /Document the API/ }).check();
+    await new LockstepStore({ dataDir, actor: { name: 'agent-4', via: 'cli' } }).completeTask('webapp', '087e245f', { agent: 'agent-4' });
+    await expect(dialog.getByRole('checkbox', { name: /Document the API.*completed/ })).toBeChecked();
+    await dialog.getByRole('button', { name: 'Create task' }).click();
+    const inDialog = dialog.getByTestId('dialog-error');
+    await expect(inDialog).toContainText('087e245f is already completed');
+    expect(await inDialog.evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      return el.contains(document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2));
+    })).toBe(true);
+    await dialog.getByRole('checkbox', { name: /Document the API/ }).click(); // unticked, it leaves the list
+    await expect(dialog.getByRole('checkbox', { name: /Document the API/ })).toHaveCount(0);
+    await dialog.getByRole('button', { name: 'Create task' }).click();
+    await expect(dialog).toBeHidden();
+    await expect(page.getByTestId('status-message')).toContainText('Created "Announce the release"');
+    await expect(page.getByTestId('error-message')).toHaveCount(0); // the success replaced the error
+    expect(findTask(dataDir, 'Announce the release')).toMatchObject({ blockedBy: [] });
+
     await page.keyboard.press('?');
     const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
     await expect(help).toContainText('New task');

@@ -26,7 +26,10 @@ export function NewTaskDialog({ config, tasks, onClose, onCreate }: Props) {
   const [busy, setBusy] = useState(false);
   const [touched, setTouched] = useState(false);
   const open = useMemo(() => [...tasks.values()].filter((t) => t.status !== 'completed').sort(compareTasks), [tasks]);
-  const shown = open.filter((t) => !find.trim() || `${t.id} ${t.subject}`.toLowerCase().includes(find.trim().toLowerCase())).slice(0, 200);
+  const matching = open.filter((t) => !find.trim() || `${t.id} ${t.subject}`.toLowerCase().includes(find.trim().toLowerCase())).slice(0, 200);
+  // A chosen task that was completed or deleted meanwhile stays listed (and can be unticked) rather than vanish.
+  const gone = blockedBy.filter((id) => !open.some((t) => t.id === id));
+  const shown = [...gone.map((id) => tasks.get(id) ?? { id, subject: 'a task that no longer exists', status: null }), ...matching];
   const problem = !subject.trim() ? 'Give the task a subject.' : subject.trim().length > MAX_SUBJECT_LENGTH ? `A subject is at most ${MAX_SUBJECT_LENGTH} characters.` : null;
 
   const submit = async () => {
@@ -98,7 +101,7 @@ export function NewTaskDialog({ config, tasks, onClose, onCreate }: Props) {
                       checked={blockedBy.includes(t.id)}
                       onChange={() => setBlockedBy((list) => (list.includes(t.id) ? list.filter((b) => b !== t.id) : [...list, t.id]))}
                     />
-                    <span>{t.subject}</span> <span className="muted small">{STATUS_LABEL[t.status].toLowerCase()} · {t.id}</span>
+                    <span>{t.subject}</span> <span className="muted small">{t.status ? STATUS_LABEL[t.status].toLowerCase() : 'deleted'} · {t.id}</span>
                   </label>
                 </li>
               ))}
