@@ -2,9 +2,11 @@ import { expect, test, type Page } from '@playwright/test';
 import * as fs from 'fs';
 import * as path from 'path';
 import { LockstepStore } from '../src/main/store';
-import { copyFixture, launchApp, openTeam, readTask } from './app';
+import { copyFixture, launchApp, openTeam, readTask, ROOT } from './app';
 
 /** The basics a Trello/Linear user expects, drag rules shown before the drop, and words a person understands. */
+
+const SHOTS = path.join(ROOT, 'test-results', 'window');
 
 function findTask(dataDir: string, subject: string): Record<string, unknown> | undefined {
   const dir = path.join(dataDir, 'tasks', 'webapp');
@@ -41,6 +43,7 @@ test('N makes a new task with description, priority, owner and blockers; ? lists
     await dialog.getByLabel('Priority').selectOption('high');
     await dialog.getByLabel('Owner').selectOption('frontend');
     await dialog.getByRole('checkbox', { name: /Design the signup API/ }).check();
+    await page.screenshot({ path: path.join(SHOTS, 'new-task-dialog.png') });
     await dialog.getByRole('button', { name: 'Create task' }).click();
     await expect(dialog).toBeHidden();
     await expect(page.getByTestId('status-message')).toContainText('Created "Write the changelog"');
@@ -56,7 +59,8 @@ test('N makes a new task with description, priority, owner and blockers; ? lists
     await expect(dialog.getByRole('checkbox', { name: /Document the API.*completed/ })).toBeChecked();
     await dialog.getByRole('button', { name: 'Create task' }).click();
     const inDialog = dialog.getByTestId('dialog-error');
-    await expect(inDialog).toContainText('087e245f is already completed');
+    await expect(inDialog).toHaveText('Task 087e245f ("Document the API") is already completed, so a new task cannot wait for it.');
+    await page.screenshot({ path: path.join(SHOTS, 'dialog-error.png') });
     expect(await inDialog.evaluate((el) => {
       const r = el.getBoundingClientRect();
       return el.contains(document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2));
@@ -73,6 +77,7 @@ test('N makes a new task with description, priority, owner and blockers; ? lists
     const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
     await expect(help).toContainText('New task');
     await expect(help).toContainText('Search tasks');
+    await page.screenshot({ path: path.join(SHOTS, 'shortcuts.png') });
     await page.keyboard.press('Escape');
     await expect(help).toBeHidden();
 
@@ -125,7 +130,7 @@ test('while dragging, columns that would refuse the card say why; a drop there c
     await expect(page.getByTestId('refusal-in_progress')).toContainText('waits for');
     await expect(page.getByTestId('refusal-pending')).toHaveCount(0);
     await expect(page.getByTestId('drag-refusal')).toContainText('waits for "Design the signup API"'); // on the card in hand
-    await page.screenshot({ path: path.join(__dirname, '..', 'test-results', 'window', 'drag-refusal.png') });
+    await page.screenshot({ path: path.join(SHOTS, 'drag-refusal.png') });
     await drop();
     await expect(page.getByTestId('error-message')).toContainText('waits for "Design the signup API"');
     await expect(page.getByTestId('refusal-completed')).toHaveCount(0);
@@ -173,6 +178,7 @@ test('problems are said beside the field as the person types; times are relative
     await name.fill('my team');
     await expect(dialog.getByRole('alert')).toHaveText('Use letters, digits, ".", "_" or "-" only (no spaces).');
     await expect(name).toHaveAttribute('aria-invalid', 'true');
+    await page.screenshot({ path: path.join(SHOTS, 'create-team-problem.png') });
     await expect(dialog.getByRole('button', { name: 'Create' })).toBeDisabled();
     await name.fill('webapp');
     await expect(dialog.getByRole('alert')).toHaveText('There is already a team named webapp.');

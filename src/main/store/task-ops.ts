@@ -202,6 +202,12 @@ export function createTask(tx: TeamTransaction, input: CreateTaskValues): Versio
   };
   const blockers = [...new Set(input.blockedBy)].map((id) => requireExisting(tx, id, 'Blocking task'));
   for (const blocker of blockers) {
+    if (blocker.task.status === 'completed') {
+      // Said about the blocker: the new task's id means nothing to anyone yet.
+      throw new InvalidInputError(`Task ${blocker.task.id} ("${blocker.task.subject}") is already completed, so a new task cannot wait for it.`, {
+        blocker: blocker.task.id,
+      });
+    }
     linkDependency(tx, task, blocker.task);
     blocker.task.updatedAt = tx.now;
     tx.putTask(blocker.task, blocker.extra);

@@ -15,7 +15,7 @@ export function AddMemberDialog({ taken, onClose, onAdd }: { taken: string[]; on
       onClose={onClose}
       actions={
         <>
-          {problem && <span className="why-disabled">{problem}</span>}
+          {problem && !name && <span className="why-disabled">{problem}</span>}
           <button type="button" onClick={onClose}>Cancel</button>
           <button type="button" className="primary" disabled={Boolean(problem)} title={problem ?? undefined} onClick={() => void submit()}>Add member</button>
         </>

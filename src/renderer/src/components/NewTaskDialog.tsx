@@ -48,7 +48,7 @@ export function NewTaskDialog({ config, tasks, onClose, onCreate }: Props) {
       onClose={onClose}
       actions={
         <>
-          {problem && <span className="why-disabled">{problem}</span>}
+          {problem && !(touched || subject) && <span className="why-disabled">{problem}</span>}
           <button type="button" onClick={onClose}>Cancel</button>
           <button type="button" className="primary" disabled={Boolean(problem) || busy} title={problem ?? undefined} onClick={() => void submit()}>
             Create task

@@ -60,7 +60,7 @@ export function Sidebar({ teams, selected, onSelect, onCreate, onRename, onDelet
           onClose={() => setCreating(false)}
           actions={
             <>
-              {createProblem && <span className="why-disabled">{createProblem}</span>}
+              {createProblem && !name && <span className="why-disabled">{createProblem}</span>}
               <button type="button" onClick={() => setCreating(false)}>Cancel</button>
               <button
                 type="button"
@@ -94,7 +94,7 @@ export function Sidebar({ teams, selected, onSelect, onCreate, onRename, onDelet
           onClose={() => setRenaming(null)}
           actions={
             <>
-              {renameProblem && <span className="why-disabled">{renameProblem}</span>}
+              {renameProblem && newName === renaming && <span className="why-disabled">{renameProblem}</span>}
               <button type="button" onClick={() => setRenaming(null)}>Cancel</button>
               <button
                 type="button"
