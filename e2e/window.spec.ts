@@ -83,6 +83,26 @@ test('the shell follows the real window at 1024x700, 1280x800 and 1920x1080; the
       expect(page_.activityTop as number).toBeLessThan(h - 60);
       await page.screenshot({ path: path.join(SHOTS, `board-${w}x${h}.png`) });
 
+      // Cards are as tall as their content, and a card's "waits for" links are all there, none cut off.
+      const cards = await page.evaluate(() => {
+        const rect = (id: string) => document.querySelector(`[data-testid="task-card-${id}"]`)?.getBoundingClientRect();
+        const card = document.querySelector('[data-testid="task-card-cb4e74bf"]') as HTMLElement;
+        card.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+        const box = card.getBoundingClientRect();
+        const links = [...card.querySelectorAll<HTMLElement>('.blocked-by button')].map((b) => {
+          const r = b.getBoundingClientRect();
+          const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+          return { text: b.textContent, inside: r.left >= box.left && r.right <= box.right && r.bottom <= box.bottom, onTop: hit === b };
+        });
+        return { plain: rect('087e245f')?.height ?? 0, claimed: rect('dd0eba2d')?.height ?? 0, links };
+      });
+      expect(cards.plain).toBeLessThan(cards.claimed); // the claim line adds height; no fixed card size
+      expect(cards.plain).toBeLessThan(100);
+      expect(cards.links, `${w}x${h}`).toEqual([
+        { text: 'dd0eba2d', inside: true, onTop: true },
+        { text: '797906f1', inside: true, onTop: true },
+      ]);
+
       // With the panel open (the board yields room to it), every column can still be scrolled into view and seen.
       await page.getByTestId('task-card-cb4e74bf').click();
       await expect(panel).toBeVisible();
@@ -170,6 +190,7 @@ test('the activity region collapses and resizes, the board takes the room, and b
     await region.getByRole('button', { name: 'Hide' }).click();
     await expect(region.getByRole('button', { name: 'Show activity' })).toBeVisible();
     await expect.poll(boardHeight).toBeGreaterThan(open + openRegion - 60);
+    await page.screenshot({ path: path.join(SHOTS, 'activity-collapsed-1280x800.png') });
     await page.keyboard.press('Control+j');
     await expect(region.getByRole('button', { name: 'Hide' })).toBeVisible();
 

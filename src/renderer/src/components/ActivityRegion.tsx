@@ -66,6 +66,7 @@ export function ActivityRegion({ open, height, onToggle, onResize, children }: P
           }}
         />
       )}
+      {!open && <span className="activity-collapsed-label">Activity</span>}
       <button
         type="button"
         className="activity-toggle"
