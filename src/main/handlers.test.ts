@@ -68,6 +68,17 @@ describe('the contract', () => {
   });
 });
 
+describe('appearance', () => {
+  it('sets the theme and the activity region, and refuses values outside their bounds', async () => {
+    const set = await call('setAppearance', { theme: 'dark', activityHeight: 300 });
+    expect(set.ok && set.value).toMatchObject({ theme: 'dark', activityHeight: 300 });
+    for (const bad of [{ theme: 'purple' }, { activityHeight: 10 }, { activityHeight: 5000 }, { activityHeight: 120.5 }, { activityOpen: 'no' }]) {
+      const r = await call('setAppearance', bad);
+      expect(r.ok === false && r.error.code, JSON.stringify(bad)).toBe('INVALID_INPUT');
+    }
+  });
+});
+
 describe('the handlers act as the person using the app', () => {
   it('moves a task to in progress as a claim by the person, and assigns by owner', async () => {
     const moved = await call('moveTask', { team: 'webapp', id: '087e245f', status: 'in_progress' });

@@ -25,6 +25,16 @@ describe('settings', () => {
     expect(new SettingsStore(userData, { flag: '/from-flag', env: { LOCKSTEP_DATA_DIR: '/from-env' } }).effective().dataDir).toBe('/from-flag');
   });
 
+  it('remembers the theme and the activity region, and a hand-edited file with bad values falls back to the defaults', () => {
+    const userData = tmp();
+    const first = new SettingsStore(userData, { env: {} });
+    expect(first.effective()).toMatchObject({ theme: 'system', activityOpen: true, activityHeight: 160 });
+    first.update({ theme: 'dark', activityOpen: false, activityHeight: 240 });
+    expect(new SettingsStore(userData, { env: {} }).effective()).toMatchObject({ theme: 'dark', activityOpen: false, activityHeight: 240 });
+    fs.writeFileSync(path.join(userData, 'settings.json'), JSON.stringify({ theme: 'purple', activityOpen: 'yes', activityHeight: 99999 }));
+    expect(new SettingsStore(userData, { env: {} }).effective()).toMatchObject({ theme: 'system', activityOpen: true, activityHeight: 160 });
+  });
+
   it('never names the person "agent" (ClawTeam’s default)', () => {
     expect(defaultAgentName()).not.toBe('agent');
     expect(defaultAgentName()).toMatch(/^[A-Za-z0-9._-]+$/);

@@ -146,6 +146,20 @@ describe('TeamView', () => {
     expect(readTask(bridge.dataDir, 'webapp', '087e245f').subject).toBe('Document the API');
   });
 
+  it('Escape closes the task panel, but not over text the person has not saved (it says so)', async () => {
+    renderTeam();
+    await screen.findByTestId('task-card-087e245f');
+    fireEvent.click(card('087e245f'));
+    const panel = await screen.findByTestId('detail-panel');
+    fireEvent.change(within(panel).getByLabelText('Subject'), { target: { value: 'Half-typed' } });
+    fireEvent.keyDown(window, { key: 'Escape' });
+    expect(screen.getByTestId('detail-panel')).toBeTruthy();
+    expect(messages.at(-1)).toEqual({ text: expect.stringContaining('not saved'), error: true });
+    fireEvent.click(within(panel).getByRole('button', { name: 'Discard' }));
+    fireEvent.keyDown(window, { key: 'Escape' });
+    await waitFor(() => expect(screen.queryByTestId('detail-panel')).toBeNull());
+  });
+
   it('says the store is busy while a write waits for the team lock', async () => {
     vi.useFakeTimers({ shouldAdvanceTime: true });
     try {
