@@ -25,7 +25,8 @@ let store: LockstepStore;
 let watcher: DataFolderWatcher | null = null;
 
 const rendererIndex = path.join(__dirname, '..', 'renderer', 'index.html');
-const devUrl = process.env.ELECTRON_RENDERER_URL;
+// The dev server (electron-vite dev) and DevTools are for development; an installed app (app.isPackaged) has neither.
+const devUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
 const isAppUrl = (url: string) =>
   devUrl ? url.startsWith(devUrl) : url.split('#')[0].split('?')[0] === pathToFileURL(rendererIndex).toString();
 
@@ -87,7 +88,7 @@ function buildMenu(): void {
     },
     // Undo in the board is the app's own (Ctrl+Z reverts your last change in the store); text fields keep theirs.
     { label: '&Edit', submenu: [{ role: 'cut' }, { role: 'copy' }, { role: 'paste' }, { role: 'selectAll' }] },
-    { label: '&View', submenu: [{ role: 'reload' }, { role: 'toggleDevTools' }, { type: 'separator' }, { role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { role: 'togglefullscreen' }] },
+    { label: '&View', submenu: [{ role: 'reload' }, ...(app.isPackaged ? [] : [{ role: 'toggleDevTools' } as const]), { type: 'separator' }, { role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { role: 'togglefullscreen' }] },
   ];
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));
 }
@@ -112,6 +113,7 @@ function createWindow(): void {
       nodeIntegration: false,
       webSecurity: true,
       spellcheck: false,
+      devTools: !app.isPackaged,
     },
   });
   mainWindow.once('ready-to-show', () => mainWindow?.show());
