@@ -5,14 +5,14 @@
 //   dist/package/lockstep_<v>_amd64.deb         that folder under /usr/lib/lockstep, with /usr/bin/lockstep (the CLI),
 //                                               a desktop entry and icons (electron-installer-debian, dpkg-deb, fakeroot)
 //
-// electron-builder lays out the app: our production build (out/, from electron-vite) and the compiled CLI and store
-// (dist/cli, dist/main/store, dist/shared) in resources/app.asar with the production node_modules (koffi's native
-// library unpacked beside it), on the Electron runtime from node_modules/electron/dist (scripts/ensure-electron.mjs).
-// Its own tar.gz, deb and AppImage targets download helper tools (fpm, appimagetool) from GitHub, which machines
+// electron-builder (configured in electron-builder.cjs) lays out the app: our production build (out/, from
+// electron-vite) and the compiled CLI and store (dist/cli, dist/main/store, dist/shared) in resources/app.asar with
+// the production node_modules (koffi's native library unpacked beside it), on the Electron runtime from
+// node_modules/electron/dist (scripts/ensure-electron.mjs). Its own tar.gz, deb and AppImage targets download helper tools (fpm, appimagetool) from GitHub, which machines
 // here cannot reach, so the archive is GNU tar's and the .deb is electron-installer-debian's; no AppImage.
 //
-// Options: --skip-build   reuse out/ from an `electron-vite build` that just ran (the test runner does)
-//          --no-tar       skip the .tar.gz (the installed-package test needs only the .deb)
+// Options: --skip-build   reuse out/ from an `electron-vite build` that just ran
+//          --no-tar       skip the .tar.gz
 // Env:     LOCKSTEP_DEB_COMPRESSION=xz|gzip|zstd|none  (default xz, dpkg's own default)
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -46,44 +46,13 @@ function checkTools() {
   }
 }
 
-/** electron-builder's configuration; everything a build for macOS or Windows needs too, except the targets. */
-export const builderConfig = {
-  appId: 'dev.lockstep.desktop',
-  productName: 'Lockstep',
-  executableName: 'lockstep',
-  // The runtime scripts/ensure-electron.mjs set up; nothing is downloaded.
-  electronVersion: '25.1.1',
-  electronDist: 'node_modules/electron/dist',
-  directories: { output: 'dist/package', buildResources: 'assets' },
-  files: [
-    'package.json',
-    'out/**/*',
-    'bin/lockstep.js',
-    'dist/cli/**/*.js',
-    'dist/main/store/**/*.js',
-    'dist/shared/**/*.js',
-    // koffi ships its native library for every platform; the Linux x64 one is all this build runs.
-    '!node_modules/koffi/build/koffi/!(linux_x64)/**',
-    '!node_modules/koffi/{src,doc,vendor}/**',
-  ],
-  extraResources: [{ from: 'assets/linux/lockstep-cli.sh', to: 'bin/lockstep' }],
-  asar: true,
-  asarUnpack: ['node_modules/koffi/build/**'],
-  // Dependencies are installed already (koffi brings prebuilt binaries); nothing to rebuild or download.
-  npmRebuild: false,
-  nodeGypRebuild: false,
-  linux: { target: 'dir', icon: 'assets/icons', category: 'Development', executableName: 'lockstep' },
-  mac: { target: 'dmg', category: 'public.app-category.developer-tools', icon: 'assets/icons/lockstep-512.png' },
-  win: { target: 'nsis', icon: 'assets/icons/lockstep-256.png' },
-};
-
 async function buildDir() {
   const builder = require('electron-builder');
   fs.rmSync(path.join(outDir, 'linux-unpacked'), { recursive: true, force: true });
   await builder.build({
     projectDir: root,
     targets: builder.Platform.LINUX.createTarget('dir', builder.Arch.x64),
-    config: builderConfig,
+    config: require(path.join(root, 'electron-builder.cjs')),
     publish: 'never',
   });
   const appDir = path.join(outDir, 'linux-unpacked');
