@@ -155,6 +155,7 @@ test.describe.serial('the installed package', () => {
 
       await page.getByRole('button', { name: 'Create a sample team' }).click();
       await expect(page.getByTestId('column-in_progress')).toContainText('Design the signup API');
+      await page.screenshot({ path: path.join(ROOT, 'test-results', 'installed', 'installed-app.png') });
       await app.close();
       app = undefined;
 
