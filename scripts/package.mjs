@@ -13,7 +13,9 @@
 //
 // Options: --skip-build   reuse out/ from an `electron-vite build` that just ran
 //          --no-tar       skip the .tar.gz
-// Env:     LOCKSTEP_DEB_COMPRESSION=xz|gzip|zstd|none  (default xz, dpkg's own default)
+// Env:     LOCKSTEP_DEB_COMPRESSION=zstd|xz|gzip|none  (default zstd at level 9: 81 MB in seconds. xz makes 68 MB
+//          but takes 1.5 to 9 minutes on 2 cores; choose it for dpkg older than 1.21.18, i.e. before Debian 12 or
+//          Ubuntu 21.10, which cannot read zstd)
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -83,6 +85,9 @@ async function buildDeb(appDir, pkg) {
       '(/usr/lib/lockstep/LICENSE.electron.txt), and Chromium\'s licenses are in /usr/lib/lockstep/LICENSES.chromium.html.\n',
   );
   for (const old of fs.readdirSync(outDir).filter((f) => f.endsWith('.deb'))) fs.rmSync(path.join(outDir, old));
+  const compression = process.env.LOCKSTEP_DEB_COMPRESSION || 'zstd';
+  // dpkg-deb (which electron-installer-debian runs) takes its compression level from the environment.
+  if (compression === 'zstd') process.env.DPKG_DEB_COMPRESSOR_LEVEL ??= '9';
   const options = await installer({
     src: appDir,
     dest: outDir,
@@ -110,7 +115,7 @@ async function buildDeb(appDir, pkg) {
       'libgcc-s1', 'libglib2.0-0', 'libnspr4', 'libpango-1.0-0', 'libx11-6', 'libxcb1', 'libxcomposite1',
       'libxdamage1', 'libxext6', 'libxfixes3', 'libxkbcommon0', 'libxrandr2',
     ],
-    compression: process.env.LOCKSTEP_DEB_COMPRESSION || 'xz',
+    compression,
   });
   fs.rmSync(path.join(appDir, 'LICENSE'), { force: true });
   return options.packagePaths[0];
