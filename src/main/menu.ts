@@ -1,4 +1,4 @@
-import { Menu, type MenuItemConstructorOptions } from 'electron';
+import { app, Menu, type MenuItemConstructorOptions } from 'electron';
 import type { MenuCommand } from '../shared/api';
 
 export interface MenuActions {
@@ -52,7 +52,8 @@ export function buildMenu(actions: MenuActions): void {
         windowCommand('Switch Light/Dark', 'toggleTheme'),
         { type: 'separator' },
         { role: 'reload' },
-        { role: 'toggleDevTools' },
+        // A packaged build has no developer tools (the window is created with devTools: false as well).
+        ...(app.isPackaged ? [] : [{ role: 'toggleDevTools' } as const]),
         { type: 'separator' },
         { role: 'resetZoom' },
         { role: 'zoomIn' },

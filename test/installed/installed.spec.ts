@@ -1,0 +1,195 @@
+import { _electron, expect, test, type ElectronApplication } from '@playwright/test';
+import { spawnSync, type SpawnSyncReturns } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { ROOT, tempDir } from '../fixture';
+
+/**
+ * Lockstep as a person installs it: `npm run package` builds the .deb (and the tarball), apt installs it, the
+ * INSTALLED app opens under Xvfb and makes the sample team in its default data folder, and the installed `lockstep`
+ * command reads that folder; then apt removes the package. Needs Linux x64, root, dpkg/apt and fakeroot (as in CI:
+ * .ci/run installs fakeroot); elsewhere every step is skipped with the reason.
+ */
+
+const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
+const OUT = path.join(ROOT, 'dist', 'package');
+const DEB = path.join(OUT, `lockstep_${pkg.version}_amd64.deb`);
+const TARBALL = path.join(OUT, `lockstep-${pkg.version}-linux-x64.tar.gz`);
+const APP_DIR = '/usr/lib/lockstep';
+const APP = path.join(APP_DIR, 'lockstep');
+const CLI = '/usr/bin/lockstep';
+
+const has = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
+const isInstalled = () => /Status: install ok installed/.test(spawnSync('dpkg', ['-s', 'lockstep'], { encoding: 'utf8' }).stdout ?? '');
+
+function whyNotHere(): string | null {
+  if (process.platform !== 'linux' || process.arch !== 'x64') return 'the package is built for Linux x64';
+  if (process.getuid?.() !== 0) return 'installing a .deb needs root (CI runs as root)';
+  const missing = ['dpkg', 'dpkg-deb', 'apt-get', 'fakeroot', 'tar'].filter((t) => !has(t));
+  if (missing.length > 0) return `${missing.join(', ')} missing (apt-get install ${missing.join(' ')})`;
+  if (isInstalled()) return 'a lockstep package is already installed on this machine; this test will not replace it';
+  return null;
+}
+
+function run(cmd: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): SpawnSyncReturns<string> {
+  return spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...options });
+}
+
+function expectOk(result: SpawnSyncReturns<string>, what: string): void {
+  const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim().split('\n').slice(-30).join('\n');
+  expect(result.status, `${what} failed:\n${output}`).toBe(0);
+}
+
+/** Environment of a person who just installed the app: a fresh home, none of the developers' or tests' variables. */
+function freshUserEnv(home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (/^(LOCKSTEP_|CLAWTEAM_|ELECTRON_|XDG_|NODE_)/.test(key)) continue;
+    env[key] = value;
+  }
+  return { ...env, HOME: home, ...extra };
+}
+
+const reason = whyNotHere();
+if (reason) console.log(`installed-package test skipped: ${reason}`);
+
+test.describe.serial('the installed package', () => {
+  test.skip(reason !== null, reason ?? '');
+  let installedByUs = false;
+
+  test.afterAll(() => {
+    if (installedByUs && isInstalled()) run('apt-get', ['remove', '-y', 'lockstep']);
+  });
+
+  test('npm run package builds the .deb and the tarball offline', async () => {
+    test.setTimeout(15 * 60_000);
+    const started = Date.now();
+    const result = run(process.execPath, [path.join(ROOT, 'scripts', 'package.mjs')], { cwd: ROOT });
+    expectOk(result, 'npm run package');
+    console.log(`npm run package took ${((Date.now() - started) / 1000).toFixed(0)} s; it printed:\n` +
+      result.stdout.split('\n').filter((l) => /^ {2}dist\/|^package: /.test(l)).join('\n'));
+
+    const control = run('dpkg-deb', ['--field', DEB, 'Package', 'Version', 'Architecture', 'Depends']);
+    expectOk(control, 'dpkg-deb --field');
+    expect(control.stdout).toContain('Package: lockstep');
+    expect(control.stdout).toContain(`Version: ${pkg.version}`);
+    expect(control.stdout).toContain('Architecture: amd64');
+    for (const lib of ['libnss3', 'libgtk-3-0', 'libasound2', 'libgbm1', 'libdrm2', 'libxkbcommon0', 'xdg-utils']) {
+      expect(control.stdout).toMatch(new RegExp(`Depends:.*\\b${lib.replace(/[.+]/g, '\\$&')}\\b`));
+    }
+
+    const listing = run('tar', ['-tzf', TARBALL]);
+    expectOk(listing, 'tar -tzf');
+    const top = `lockstep-${pkg.version}-linux-x64`;
+    for (const entry of ['lockstep', 'resources/app.asar', 'resources/bin/lockstep']) {
+      expect(listing.stdout.split('\n')).toContain(`${top}/${entry}`);
+    }
+    // The runtime's stand-in default_app (for `electron <folder>` in development) is not shipped.
+    expect(listing.stdout).not.toContain('default_app.asar');
+  });
+
+  test('apt installs it: the app under /usr/lib/lockstep, lockstep on PATH, a desktop entry with our icon', async () => {
+    test.setTimeout(5 * 60_000);
+    const result = run('apt-get', ['install', '-y', '--no-install-recommends', DEB], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    installedByUs = isInstalled();
+    expectOk(result, `apt-get install ${DEB}`);
+    expect(fs.statSync(APP).mode & 0o111).not.toBe(0);
+    expect(fs.realpathSync(CLI)).toBe(path.join(APP_DIR, 'resources', 'bin', 'lockstep'));
+    expect(run('sh', ['-c', 'command -v lockstep']).stdout.trim()).toBe(CLI);
+
+    const desktop = fs.readFileSync('/usr/share/applications/lockstep.desktop', 'utf8');
+    expect(desktop).toContain('Name=Lockstep');
+    const exec = /^Exec=(\S+)/m.exec(desktop)?.[1];
+    expect(exec).toBe(APP);
+    expect(desktop).toMatch(/^Icon=lockstep$/m);
+    expect(fs.readFileSync('/usr/share/icons/hicolor/scalable/apps/lockstep.svg', 'utf8')).toBe(
+      fs.readFileSync(path.join(ROOT, 'assets', 'icons', 'lockstep.svg'), 'utf8'),
+    );
+    expect(fs.existsSync('/usr/share/icons/hicolor/256x256/apps/lockstep.png')).toBe(true);
+  });
+
+  test('the installed app opens on its default data folder, makes the sample team, and has no DevTools', async () => {
+    test.setTimeout(3 * 60_000);
+    const home = tempDir('lockstep-installed-home-');
+    let app: ElectronApplication | undefined;
+    try {
+      // A dev-server URL in the environment must not be honoured by a packaged app (nothing listens on port 9).
+      app = await _electron.launch({
+        executablePath: APP,
+        args: ['--disable-gpu'],
+        env: freshUserEnv(home, { ELECTRON_RENDERER_URL: 'http://127.0.0.1:9/' }),
+      });
+      const page = await app.firstWindow();
+      await expect(page.getByRole('navigation', { name: 'Teams' })).toBeVisible();
+
+      const facts = await app.evaluate(({ app: electronApp, BrowserWindow, Menu }) => {
+        const items: Array<{ label: string; role: string; accelerator: string }> = [];
+        const walk = (menu: Electron.Menu | null) => {
+          for (const item of menu?.items ?? []) {
+            items.push({ label: item.label, role: String(item.role ?? ''), accelerator: String(item.accelerator ?? '') });
+            walk(item.submenu ?? null);
+          }
+        };
+        walk(Menu.getApplicationMenu());
+        const win = BrowserWindow.getAllWindows()[0];
+        win.webContents.openDevTools();
+        return {
+          isPackaged: electronApp.isPackaged,
+          userData: electronApp.getPath('userData'),
+          url: win.webContents.getURL(),
+          items,
+          devToolsOpened: win.webContents.isDevToolsOpened(),
+        };
+      });
+      expect(facts.isPackaged).toBe(true);
+      expect(facts.userData).toBe(path.join(home, '.config', 'lockstep'));
+      expect(facts.url).toBe(`file://${APP_DIR}/resources/app.asar/out/renderer/index.html`);
+      expect(facts.items.map((i) => i.label)).toContain('Open Data Folder…');
+      expect(facts.items.find((i) => i.label === 'Open Data Folder…')?.accelerator).toBe('CmdOrCtrl+O');
+      expect(facts.items.filter((i) => /devtools/i.test(i.role) || /devtools|developer/i.test(i.label))).toEqual([]);
+      expect(facts.devToolsOpened).toBe(false);
+      // Nor by the keyboard.
+      await page.keyboard.press('Control+Shift+I');
+      await page.keyboard.press('F12');
+      expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0].webContents.isDevToolsOpened())).toBe(false);
+
+      await page.getByRole('button', { name: 'Create a sample team' }).click();
+      await expect(page.getByTestId('column-in_progress')).toContainText('Design the signup API');
+      await page.screenshot({ path: path.join(ROOT, 'test-results', 'installed', 'installed-app.png') });
+      await app.close();
+      app = undefined;
+
+      // The embedded default data folder, under the user's config folder, as in the dev build.
+      const dataDir = path.join(home, '.config', 'lockstep', 'data');
+      expect(fs.readdirSync(path.join(dataDir, 'teams'))).toEqual(['sample-launch']);
+
+      // The installed command line, on Electron's own Node: a `node` first on PATH that fails must not matter.
+      const fakeBin = tempDir('lockstep-installed-bin-');
+      fs.writeFileSync(path.join(fakeBin, 'node'), '#!/bin/sh\necho "system node used" >&2\nexit 99\n', { mode: 0o755 });
+      const cliEnv = freshUserEnv(home, { PATH: `${fakeBin}:${process.env.PATH}` });
+      try {
+        const help = run('lockstep', ['--help'], { env: cliEnv });
+        expectOk(help, 'lockstep --help');
+        expect(help.stdout).toContain('lockstep task list');
+
+        const list = run('lockstep', ['task', 'list', 'sample-launch', '--data-dir', dataDir, '--json'], { env: cliEnv });
+        expectOk(list, 'lockstep task list');
+        const subjects = (JSON.parse(list.stdout) as { tasks: Array<{ subject: string }> }).tasks.map((t) => t.subject);
+        expect(subjects).toContain('Design the signup API');
+        expect(subjects).toContain('Set up the repository');
+      } finally {
+        fs.rmSync(fakeBin, { recursive: true, force: true });
+      }
+    } finally {
+      await app?.close();
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  test('apt removes it: no app, no lockstep on PATH, no desktop entry', async () => {
+    test.setTimeout(3 * 60_000);
+    expectOk(run('apt-get', ['remove', '-y', 'lockstep'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }), 'apt-get remove lockstep');
+    expect(isInstalled()).toBe(false);
+    for (const gone of [APP_DIR, CLI, '/usr/share/applications/lockstep.desktop']) expect(fs.existsSync(gone)).toBe(false);
+  });
+});
