@@ -10,6 +10,7 @@ folder + os.replace, without fsync.
   clawteam_writer.py claim      --data-dir D --team T --task ID --as AGENT [--barrier F]
   clawteam_writer.py complete   --data-dir D --team T --task ID
   clawteam_writer.py delete     --data-dir D --team T --task ID
+  clawteam_writer.py reset      --data-dir D --team T --task ID   (ClawTeam's exit hook: a dead agent's task -> pending)
   clawteam_writer.py bench-update --data-dir D --team T --task ID --duration-ms MS [--barrier F]
   clawteam_writer.py bench-claim  --data-dir D --team T --task ID[,ID...] --duration-ms MS [--barrier F]
 
@@ -82,7 +83,7 @@ def wait_barrier(barrier):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("mode", choices=["merge-meta", "claim", "complete", "delete", "bench-update", "bench-claim"])
+    ap.add_argument("mode", choices=["merge-meta", "claim", "complete", "delete", "reset", "bench-update", "bench-claim"])
     ap.add_argument("--duration-ms", type=int, default=2000)
     ap.add_argument("--data-dir", required=True)
     ap.add_argument("--team", required=True)
@@ -109,6 +110,14 @@ def main():
             task["lockedBy"] = ""
             task["lockedAt"] = ""
             task["updatedAt"] = now()
+            save(tasks_dir, args.task, task)
+        print(json.dumps({"ok": True}))
+        return 0
+
+    if args.mode == "reset":
+        with TeamLock(tasks_dir):
+            task = load(path)
+            task.update(status="pending", lockedBy="", lockedAt="", updatedAt=now())
             save(tasks_dir, args.task, task)
         print(json.dumps({"ok": True}))
         return 0

@@ -3,7 +3,7 @@ import type { FileProblem, Task } from '../../shared/domain';
 import { CorruptFileError, LockCompromisedError, NotFoundError } from '../../shared/errors';
 import { flockUnavailableReason, isFlockSupported } from './flock';
 import { nowTimestamp } from '../../shared/time';
-import { delayBeforeSaveMs, sleepSync } from './failpoints';
+import { delayBeforeSaveMs, delayInSaveMs, sleepSync } from './failpoints';
 import type { StorePaths } from './paths';
 import { appendJournal, lastSeq, readRecent, type JournalEntry, type JournalOptions, type JournalTaskChange } from './journal';
 import { ReadyIndex, readyByOwnFields } from './ready-index';
@@ -427,6 +427,8 @@ export class TeamWriter {
         lock.assertHeld();
         // Loaded before saving, while its stamp can still match the folder, so this batch can keep it up to date.
         if (batch.staged.size > 0) batch.readyIndex();
+        const stall = delayInSaveMs();
+        if (stall) sleepSync(stall);
         batch.flush();
       } catch (err) {
         flushError = err;
