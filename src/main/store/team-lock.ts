@@ -177,7 +177,8 @@ export async function acquireTeamLock(
   const releaseFlocks = () => {
     for (const f of flocks.splice(0).reverse()) f.release();
   };
-  if (isFlockSupported()) {
+  const kernelQueued = isFlockSupported();
+  if (kernelQueued) {
     try {
       for (const lockPath of kernelLocks) flocks.push(await acquireFlock(lockPath, deadline));
     } catch (err) {
@@ -187,7 +188,7 @@ export async function acquireTeamLock(
     }
   }
   try {
-    return await acquireLockFolder(team, lockDir, options, deadline, releaseFlocks);
+    return await acquireLockFolder(team, lockDir, options, deadline, releaseFlocks, kernelQueued && kernelLocks.length > 0);
   } catch (err) {
     releaseFlocks();
     throw err;
@@ -200,6 +201,7 @@ async function acquireLockFolder(
   options: TeamLockOptions,
   deadline: number,
   releaseFlocks: () => void,
+  kernelQueued: boolean,
 ): Promise<HeldTeamLock> {
   let compromised: LockCompromisedError | null = null;
   const host = os.hostname();
@@ -230,7 +232,9 @@ async function acquireLockFolder(
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') throw err;
       }
-      if (takeableAtOnce(lockDir, host)) {
+      // Only while we hold the kernel locks: then no writer of the queue can create a new folder between our look at
+      // its holder and its removal. Without them, only proper-lockfile's stale rule applies.
+      if (kernelQueued && takeableAtOnce(lockDir, host)) {
         removeLockDir(lockDir);
         continue;
       }
