@@ -180,6 +180,12 @@ async function main() {
       const team = `next${size}`;
       await store.createTeam({ name: team });
       seedTeam(store, dataDir, team, size);
+      // The first claim reads the whole folder (as after any change behind Lockstep's back) and builds the index.
+      const t0 = performance.now();
+      const first = await new LockstepStore({ dataDir }).claimNextTask(team, { agent: 'warm-up' });
+      const fullRead = performance.now() - t0;
+      await store.releaseTask(team, first.id, { agent: 'warm-up' });
+      console.log(`claim --next, ${String(size).padStart(5)} tasks  first claim after a change behind Lockstep's back (full read, cold process): ${fmt(fullRead, 1)} ms`);
       for (const procs of [1, 8]) {
         const r = await race('claim-next', procs, 1, dataDir, team, [], {}, REP_MS);
         const vsUpdate = procs === 8 ? `   ${fmt((r.perSecond * 2) / oneTask[8].ls, 2)}× the one-task update rate at P=8 (2 mutations per claim)` : '';

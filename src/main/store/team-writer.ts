@@ -375,7 +375,10 @@ export class TeamWriter {
       this.ensureTaskFolder(jobs[0].createFolder);
       lock = await acquireTeamLock(this.team, this.paths.writeLock(this.team), this.options.lock, this.kernelLocks());
     } catch (err) {
-      for (const job of jobs) job.reject(err);
+      // The team was deleted or renamed while we waited for its lock: its lock files went with it.
+      const gone = (err as NodeJS.ErrnoException).code === 'ENOENT' && !fs.existsSync(this.paths.lockstepDir(this.team));
+      const reported = gone ? new NotFoundError(`Team ${this.team} does not exist.`, { team: this.team }) : err;
+      for (const job of jobs) job.reject(reported);
       return;
     }
     try {
