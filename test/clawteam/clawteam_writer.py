@@ -85,6 +85,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("mode", choices=["merge-meta", "claim", "complete", "delete", "reset", "bench-update", "bench-claim"])
     ap.add_argument("--duration-ms", type=int, default=2000)
+    ap.add_argument("--stop-file", help="bench-*: also stop as soon as this file exists")
     ap.add_argument("--data-dir", required=True)
     ap.add_argument("--team", required=True)
     ap.add_argument("--task", required=True)
@@ -165,7 +166,7 @@ def bench(args, tasks_dir):
     latencies = []
     end = time.time() + args.duration_ms / 1000
     i = 0
-    while time.time() < end:
+    while time.time() < end and not (args.stop_file and os.path.exists(args.stop_file)):
         t0 = time.perf_counter()
         if args.mode == "bench-update":
             with TeamLock(tasks_dir):
