@@ -150,10 +150,14 @@ export function tryFlockExclusive(lockPath: string): FlockHandle | null {
   };
 }
 
-/** Opens a lock file for flock: created if missing, appended (never truncated), never through a symlink. */
-function openLockFile(lockPath: string): number {
-  const { O_WRONLY, O_APPEND, O_CREAT } = fs.constants;
+/**
+ * Opens a lock target for flock, never through a symlink: a file is created if missing and appended (never
+ * truncated); a folder (`directory`, POSIX only) is opened read-only, so locking it leaves nothing on disk.
+ */
+function openLockFile(lockPath: string, directory = false): number {
+  const { O_WRONLY, O_APPEND, O_CREAT, O_RDONLY } = fs.constants;
   const O_NOFOLLOW = fs.constants.O_NOFOLLOW ?? 0; // absent on Windows, where symlinks need privileges anyway
+  if (directory) return fs.openSync(lockPath, O_RDONLY | (fs.constants.O_DIRECTORY ?? 0) | O_NOFOLLOW);
   return fs.openSync(lockPath, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW, 0o644);
 }
 
@@ -190,16 +194,16 @@ export class FlockTimeoutError extends Error {
 }
 
 /**
- * Takes an exclusive flock on `lockPath`, waiting in the kernel's queue (on a worker thread) until `deadline`
+ * Takes an exclusive flock on `lockPath` (a folder when `directory`), waiting in the kernel's queue (on a worker thread) until `deadline`
  * (epoch ms), then FlockTimeoutError. A wait that outlives its deadline keeps its worker thread until the lock comes,
  * then lets it go at once. If the file was replaced or unlinked while we waited (a team deleted or renamed), the
  * lock we got guards nothing: we start over on the file now at the path.
  */
-export async function acquireFlock(lockPath: string, deadline: number): Promise<FlockHandle> {
+export async function acquireFlock(lockPath: string, deadline: number, directory = false): Promise<FlockHandle> {
   const impl = loadBackend();
   if (!impl) throw new Error(`ClawTeam's file lock is not available here: ${loadError}`);
   for (;;) {
-    const fd = openLockFile(lockPath);
+    const fd = openLockFile(lockPath, directory);
     let state: 'locked' | 'busy';
     try {
       state = impl.tryLock(fd);

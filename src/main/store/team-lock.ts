@@ -39,9 +39,19 @@ export interface LockHolderInfo {
 
 const HOLDER_FILE = 'holder.json';
 
-/** Lockstep's own flock file, beside the lock folder: always held, whatever ClawTeam's interlock setting. */
-export function privateFlockPath(lockDir: string): string {
-  return path.join(path.dirname(lockDir), 'write.flock');
+/** A kernel lock to hold: a file (created if missing), or a folder that exists (POSIX). */
+export interface KernelLock {
+  path: string;
+  directory?: boolean;
+}
+
+/**
+ * Lockstep's own kernel lock, always held whatever ClawTeam's interlock setting: a flock on the folder holding the
+ * lock folder (`.lockstep`), which leaves no file behind; on Windows, where a folder cannot be locked, a file beside.
+ */
+export function privateKernelLock(lockDir: string): KernelLock {
+  const dir = path.dirname(lockDir);
+  return process.platform === 'win32' ? { path: path.join(dir, 'write.flock') } : { path: dir, directory: true };
 }
 
 type Callback<T = void> = (err: NodeJS.ErrnoException | null, value?: T) => void;
@@ -159,7 +169,8 @@ function takeableAtOnce(lockDir: string, host: string): string | null {
 
 /**
  * Takes the team's exclusive write lock. In one fixed order, everywhere:
- * 1. the kernel locks `kernelLocks` (Lockstep's private flock file, then ClawTeam's `.tasks.lock` when interlocked),
+ * 1. the kernel locks `kernelLocks` (Lockstep's private flock on `.lockstep`, then ClawTeam's `.tasks.lock` when
+ *    interlocked),
  *    each waited for in the kernel's queue on a worker thread, so a release hands the lock over in microseconds;
  * 2. the proper-lockfile folder `lockDir`, which then is uncontended among Lockstep writers: it remains the lock
  *    that records who holds it and recovers from a writer that died, and it still excludes any writer that could
@@ -170,7 +181,7 @@ export async function acquireTeamLock(
   team: string,
   lockDir: string,
   options: TeamLockOptions,
-  kernelLocks: string[] = [privateFlockPath(lockDir)],
+  kernelLocks: KernelLock[] = [privateKernelLock(lockDir)],
 ): Promise<HeldTeamLock> {
   const deadline = Date.now() + options.acquireTimeoutMs;
   const flocks: FlockHandle[] = [];
@@ -180,7 +191,7 @@ export async function acquireTeamLock(
   const kernelQueued = isFlockSupported();
   if (kernelQueued) {
     try {
-      for (const lockPath of kernelLocks) flocks.push(await acquireFlock(lockPath, deadline));
+      for (const lock of kernelLocks) flocks.push(await acquireFlock(lock.path, deadline, lock.directory));
     } catch (err) {
       releaseFlocks();
       if (err instanceof FlockTimeoutError) throw busyError(team, lockDir, options, err.lockPath);

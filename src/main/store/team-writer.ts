@@ -7,7 +7,7 @@ import { delayBeforeSaveMs, delayInSaveMs, sleepSync } from './failpoints';
 import type { StorePaths } from './paths';
 import { appendJournal, lastSeq, readRecent, type JournalEntry, type JournalOptions, type JournalTaskChange } from './journal';
 import { ReadyIndex, readyByOwnFields } from './ready-index';
-import { acquireTeamLock, privateFlockPath, type HeldTeamLock, type TeamLockOptions } from './team-lock';
+import { acquireTeamLock, privateKernelLock, type HeldTeamLock, type KernelLock, type TeamLockOptions } from './team-lock';
 import {
   readTaskFile,
   serializeTask,
@@ -356,10 +356,9 @@ export class TeamWriter {
    * holder is never taken over by another Lockstep writer whatever the interlock setting), then ClawTeam's
    * `.tasks.lock` when interlocked. ClawTeam's writers take only the latter, so no cycle is possible.
    */
-  private kernelLocks(): string[] {
-    const writeLock = this.paths.writeLock(this.team);
-    const locks = [privateFlockPath(writeLock)];
-    if (this.options.clawteamInterlock) locks.push(this.paths.clawteamLock(this.team));
+  private kernelLocks(): KernelLock[] {
+    const locks = [privateKernelLock(this.paths.writeLock(this.team))];
+    if (this.options.clawteamInterlock) locks.push({ path: this.paths.clawteamLock(this.team) });
     if (!isFlockSupported() && !flockWarned) {
       flockWarned = true;
       this.options.onWarning(
