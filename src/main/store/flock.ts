@@ -187,6 +187,9 @@ function handleFor(impl: NonNullable<typeof backend>, fd: number): FlockHandle {
   };
 }
 
+/** Lock paths with a blocking wait still pending on a worker thread although its caller gave up. */
+const abandonedWaits = new Set<string>();
+
 export class FlockTimeoutError extends Error {
   constructor(readonly lockPath: string) {
     super(`timed out waiting for the file lock ${lockPath}`);
@@ -211,6 +214,14 @@ export async function acquireFlock(lockPath: string, deadline: number, directory
       fs.closeSync(fd);
       throw err;
     }
+    if (state === 'busy' && abandonedWaits.has(lockPath)) {
+      // An earlier wait on this lock timed out and still holds a worker thread: do not pin another one (the
+      // thread pool is shared with all asynchronous file I/O). Poll until that wait ends or the deadline passes.
+      fs.closeSync(fd);
+      if (Date.now() >= deadline) throw new FlockTimeoutError(lockPath);
+      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 15));
+      continue;
+    }
     if (state === 'busy') {
       const remaining = deadline - Date.now();
       if (remaining <= 0) {
@@ -221,11 +232,13 @@ export async function acquireFlock(lockPath: string, deadline: number, directory
         let timedOut = false;
         const timer = setTimeout(() => {
           timedOut = true;
+          abandonedWaits.add(lockPath);
           reject(new FlockTimeoutError(lockPath));
         }, remaining);
         impl.lockBlocking(fd, (err) => {
           if (timedOut) {
             // Nobody waits for it any more: let the next waiter have it.
+            abandonedWaits.delete(lockPath);
             if (!err) impl.unlock(fd);
             fs.closeSync(fd);
             return;
