@@ -21,6 +21,12 @@ async function main() {
       const t0 = process.hrtime.bigint();
       if (mode === 'update') {
         await store.updateTask(team, rest[0], { metadata: { [`${me}`]: i++ } });
+      } else if (mode === 'claim-next') {
+        // An agent polling `claim --next`, then handing the task back so the team keeps its size.
+        const task = await store.claimNextTask(team, { agent });
+        if (task) {
+          await store.releaseTask(team, task.id, { agent });
+        } else refused++;
       } else if (mode === 'claim') {
         const id = rest[Math.floor(Math.random() * rest.length)];
         try {

@@ -9,4 +9,9 @@ try {
   process.stderr.write('lockstep: the CLI is not built yet; run `npm run build:node` (npm ci does it for you).\n');
   process.exit(1);
 }
-require(entry).runCli(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+require(entry).runCli(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+  // A lock wait that timed out (STORE_BUSY) still has its kernel wait pending on a worker thread until the lock
+  // frees: do not let it keep a finished command alive.
+  setTimeout(() => process.exit(code), 100).unref();
+});

@@ -201,6 +201,12 @@ test('a writer killed while holding the team lock: no torn file; the app waits, 
     writer.kill('SIGKILL');
     await new Promise((r) => writer.on('close', r));
     expect(fs.existsSync(lockDir)).toBe(true); // left behind by the dead writer
+    // A holder that is gone on this machine is taken over at once; one on another machine sharing the folder only
+    // after the stale time. Make it the latter, so the app has to wait and say so.
+    const holderFile = path.join(lockDir, 'holder.json');
+    const { mtime } = fs.statSync(lockDir);
+    fs.writeFileSync(holderFile, JSON.stringify({ ...JSON.parse(fs.readFileSync(holderFile, 'utf8')), host: 'another-machine' }));
+    fs.utimesSync(lockDir, mtime, mtime);
 
     await dragTo(page, 'task-card-087e245f', 'member-tester');
     await expect(page.getByTestId('status-message')).toContainText('the store is busy');

@@ -8,6 +8,15 @@ folder + os.replace, without fsync.
 
   clawteam_writer.py merge-meta --data-dir D --team T --task ID --prefix P --count N [--no-lock] [--barrier F]
   clawteam_writer.py claim      --data-dir D --team T --task ID --as AGENT [--barrier F]
+  clawteam_writer.py complete   --data-dir D --team T --task ID
+  clawteam_writer.py delete     --data-dir D --team T --task ID
+  clawteam_writer.py reset      --data-dir D --team T --task ID   (ClawTeam's exit hook: a dead agent's task -> pending)
+  clawteam_writer.py bench-update --data-dir D --team T --task ID --duration-ms MS [--barrier F]
+  clawteam_writer.py bench-claim  --data-dir D --team T --task ID[,ID...] --duration-ms MS [--barrier F]
+
+bench-*: the same locked read-modify-write loops as Lockstep's bench workers (one key per process merged into one
+task; or claim + release of a random task), for DURATION ms after the barrier; prints {"ops", "refused",
+"latencies"} (ms per locked operation as the caller sees it).
 
 --barrier F: write F.ready.<pid>, then wait until F exists, so racers start together.
 Prints one JSON line; exit 0 on success, 3 when the task is claimed by somebody else.
@@ -74,7 +83,9 @@ def wait_barrier(barrier):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("mode", choices=["merge-meta", "claim"])
+    ap.add_argument("mode", choices=["merge-meta", "claim", "complete", "delete", "reset", "bench-update", "bench-claim"])
+    ap.add_argument("--duration-ms", type=int, default=2000)
+    ap.add_argument("--stop-file", help="bench-*: also stop as soon as this file exists")
     ap.add_argument("--data-dir", required=True)
     ap.add_argument("--team", required=True)
     ap.add_argument("--task", required=True)
@@ -88,6 +99,35 @@ def main():
     tasks_dir = os.path.join(args.data_dir, "tasks", args.team)
     path = os.path.join(tasks_dir, f"task-{args.task}.json")
     wait_barrier(args.barrier)
+
+    if args.mode.startswith("bench-"):
+        return bench(args, tasks_dir)
+
+    if args.mode == "complete":
+        # Like ClawTeam's `task update --status completed`: clears the claim, keeps the owner.
+        with TeamLock(tasks_dir):
+            task = load(path)
+            task["status"] = "completed"
+            task["lockedBy"] = ""
+            task["lockedAt"] = ""
+            task["updatedAt"] = now()
+            save(tasks_dir, args.task, task)
+        print(json.dumps({"ok": True}))
+        return 0
+
+    if args.mode == "reset":
+        with TeamLock(tasks_dir):
+            task = load(path)
+            task.update(status="pending", lockedBy="", lockedAt="", updatedAt=now())
+            save(tasks_dir, args.task, task)
+        print(json.dumps({"ok": True}))
+        return 0
+
+    if args.mode == "delete":
+        with TeamLock(tasks_dir):
+            os.remove(path)
+        print(json.dumps({"ok": True}))
+        return 0
 
     if args.mode == "merge-meta":
         for i in range(args.count):
@@ -116,6 +156,51 @@ def main():
         task["updatedAt"] = stamp
         save(tasks_dir, args.task, task)
     print(json.dumps({"ok": True}))
+    return 0
+
+
+def bench(args, tasks_dir):
+    ids = args.task.split(",")
+    me = f"py-{os.getpid()}"
+    ops = refused = 0
+    latencies = []
+    end = time.time() + args.duration_ms / 1000
+    i = 0
+    while time.time() < end and not (args.stop_file and os.path.exists(args.stop_file)):
+        t0 = time.perf_counter()
+        if args.mode == "bench-update":
+            with TeamLock(tasks_dir):
+                path = os.path.join(tasks_dir, f"task-{ids[0]}.json")
+                task = load(path)
+                task["metadata"][me] = i
+                task["updatedAt"] = now()
+                save(tasks_dir, ids[0], task)
+            i += 1
+        else:
+            tid = ids[int.from_bytes(os.urandom(2), "little") % len(ids)]
+            path = os.path.join(tasks_dir, f"task-{tid}.json")
+            with TeamLock(tasks_dir):
+                task = load(path)
+                holder = task.get("lockedBy") or ""
+                got = not holder or holder == me
+                if got:
+                    stamp = now()
+                    task.update(status="in_progress", lockedBy=me, lockedAt=stamp, updatedAt=stamp)
+                    if not task.get("startedAt"):
+                        task["startedAt"] = stamp
+                    save(tasks_dir, tid, task)
+            if got:
+                with TeamLock(tasks_dir):
+                    task = load(path)
+                    if task.get("lockedBy") == me:
+                        task.update(status="pending", lockedBy="", lockedAt="", updatedAt=now())
+                        save(tasks_dir, tid, task)
+                ops += 1  # the release is a second locked read-modify-write
+            else:
+                refused += 1
+        latencies.append((time.perf_counter() - t0) * 1000)
+        ops += 1
+    print(json.dumps({"ops": ops, "refused": refused, "latencies": latencies}))
     return 0
 
 

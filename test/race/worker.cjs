@@ -8,7 +8,8 @@ const { waitAtBarrier } = require(path.join(__dirname, '..', '..', 'dist', 'main
 async function main() {
   const [mode, dataDir, team, ...rest] = process.argv.slice(2);
   const staleMs = Number(process.env.LOCKSTEP_TEST_STALE_MS || 10000);
-  const store = new LockstepStore({ dataDir, lock: { staleMs, acquireTimeoutMs: 60000, app: `race-${mode}` } });
+  const acquireTimeoutMs = Number(process.env.LOCKSTEP_TEST_ACQUIRE_MS || 60000);
+  const store = new LockstepStore({ dataDir, lock: { staleMs, acquireTimeoutMs, app: `race-${mode}` } });
   await waitAtBarrier();
   if (mode === 'merge-meta') {
     // Sequential read-modify-writes of one task, each adding a distinct metadata key.
@@ -17,6 +18,20 @@ async function main() {
       await store.updateTask(team, taskId, { metadata: { [`${prefix}${i}`]: i } });
     }
     console.log(JSON.stringify({ ok: true }));
+  } else if (mode === 'update-for') {
+    // Updates one task for MS milliseconds, each time setting this process's key to its count; reports the count.
+    const [taskId, key, ms] = rest;
+    const end = Date.now() + Number(ms);
+    let done = 0;
+    while (Date.now() < end) {
+      await store.updateTask(team, taskId, { metadata: { [key]: done + 1 } });
+      done++;
+    }
+    console.log(JSON.stringify({ ok: true, done }));
+  } else if (mode === 'claim-next-once') {
+    const [agent] = rest;
+    const task = await store.claimNextTask(team, { agent });
+    console.log(JSON.stringify({ ok: true, got: task ? task.id : null }));
   } else if (mode === 'claim-next') {
     // Claims until nothing is left; reports every task it got.
     const [agent] = rest;

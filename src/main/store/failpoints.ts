@@ -9,6 +9,12 @@ export function delayBeforeSaveMs(): number {
   return Number.isFinite(value) && value > 0 ? value : 0;
 }
 
+/** Holds the lock between the last ownership check and the first rename (a holder stalled inside its save). */
+export function delayInSaveMs(): number {
+  const value = Number(process.env.LOCKSTEP_FAILPOINT_DELAY_IN_SAVE_MS ?? 0);
+  return Number.isFinite(value) && value > 0 ? value : 0;
+}
+
 export function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }

@@ -7,8 +7,9 @@ import * as fs from 'fs';
  * no compiler at install, N-API so the same binary loads in Node and Electron) calls the C library directly.
  * fcntl/OFD record locks (fs-native-extensions, os-lock) do not exclude flock on Linux, so they cannot be used.
  *
- * Only the non-blocking form is ever called: a blocking flock would freeze the thread calling it (the Electron
- * main thread, or a libuv pool thread). Callers poll with a short back-off.
+ * The non-blocking form runs on the calling thread (it never waits). To wait, `acquireFlock` makes the blocking
+ * call through koffi's asynchronous form, which runs it on a worker thread: the kernel queues the waiters and wakes
+ * one when the holder lets go, and the calling thread (the Electron main thread) never blocks.
  */
 
 export interface FlockHandle {
@@ -22,12 +23,15 @@ const LOCK_NB = 4;
 const LOCK_UN = 8;
 const EWOULDBLOCK_LINUX = 11;
 const EWOULDBLOCK_DARWIN = 35;
+const EINTR = 4;
 // Windows: LockFileEx flags and the error a held lock gives.
 const LOCKFILE_FAIL_IMMEDIATELY = 1;
 const LOCKFILE_EXCLUSIVE_LOCK = 2;
 const ERROR_LOCK_VIOLATION = 33;
 
-let backend: { tryLock: TryLock; unlock: (fd: number) => void } | null | undefined;
+type LockBlocking = (fd: number, done: (err: Error | null) => void) => void;
+
+let backend: { tryLock: TryLock; unlock: (fd: number) => void; lockBlocking: LockBlocking } | null | undefined;
 let loadError = '';
 
 function loadBackend(): typeof backend {
@@ -52,6 +56,11 @@ function loadBackend(): typeof backend {
       const overlapped = () => ({ Internal: 0, InternalHigh: 0, Offset: 0, OffsetHigh: 0, hEvent: null });
       void OVERLAPPED;
       backend = {
+        lockBlocking(fd, done) {
+          lockFileEx.async(getOsHandle(fd), LOCKFILE_EXCLUSIVE_LOCK, 0, 1, 0, overlapped(), (err: Error | null, ok: boolean) =>
+            done(err ?? (ok ? null : new Error('LockFileEx failed'))),
+          );
+        },
         // Byte 0, length 1: the range msvcrt.locking(fd, LK_NBLCK, 1) locks at offset 0.
         tryLock(fd) {
           const ok = lockFileEx(getOsHandle(fd), LOCKFILE_EXCLUSIVE_LOCK | LOCKFILE_FAIL_IMMEDIATELY, 0, 1, 0, overlapped());
@@ -69,6 +78,17 @@ function loadBackend(): typeof backend {
       const flock = libc.func('int flock(int fd, int operation)');
       const errnoOf = (): number => koffi.errno();
       backend = {
+        lockBlocking(fd, done) {
+          // Retried on EINTR (a signal arrived while waiting); errno is per thread, so read it in the same call.
+          const attempt = () =>
+            flock.async(fd, LOCK_EX, (err: Error | null, result: number) => {
+              if (err) done(err);
+              else if (result === 0) done(null);
+              else if (koffi.errno() === EINTR) attempt();
+              else done(new Error('flock failed'));
+            });
+          attempt();
+        },
         tryLock(fd) {
           if (flock(fd, LOCK_EX | LOCK_NB) === 0) return 'locked';
           const errno = errnoOf();
@@ -104,7 +124,7 @@ export function flockUnavailableReason(): string {
 export function tryFlockExclusive(lockPath: string): FlockHandle | null {
   const impl = loadBackend();
   if (!impl) throw new Error(`ClawTeam's file lock is not available here: ${loadError}`);
-  const fd = fs.openSync(lockPath, 'a');
+  const fd = openLockFile(lockPath);
   let state: 'locked' | 'busy';
   try {
     state = impl.tryLock(fd);
@@ -128,4 +148,111 @@ export function tryFlockExclusive(lockPath: string): FlockHandle | null {
       }
     },
   };
+}
+
+/**
+ * Opens a lock target for flock, never through a symlink: a file is created if missing and appended (never
+ * truncated); a folder (`directory`, POSIX only) is opened read-only, so locking it leaves nothing on disk.
+ */
+function openLockFile(lockPath: string, directory = false): number {
+  const { O_WRONLY, O_APPEND, O_CREAT, O_RDONLY } = fs.constants;
+  const O_NOFOLLOW = fs.constants.O_NOFOLLOW ?? 0; // absent on Windows, where symlinks need privileges anyway
+  if (directory) return fs.openSync(lockPath, O_RDONLY | (fs.constants.O_DIRECTORY ?? 0) | O_NOFOLLOW);
+  return fs.openSync(lockPath, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW, 0o644);
+}
+
+/** True when the descriptor still names the file at `lockPath` (not unlinked or replaced while we waited). */
+function stillLinked(fd: number, lockPath: string): boolean {
+  try {
+    const held = fs.fstatSync(fd);
+    const now = fs.lstatSync(lockPath);
+    return held.nlink > 0 && held.ino === now.ino && held.dev === now.dev;
+  } catch {
+    return false;
+  }
+}
+
+function handleFor(impl: NonNullable<typeof backend>, fd: number): FlockHandle {
+  let released = false;
+  return {
+    release() {
+      if (released) return;
+      released = true;
+      try {
+        impl.unlock(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+    },
+  };
+}
+
+/** Lock paths with a blocking wait still pending on a worker thread although its caller gave up. */
+const abandonedWaits = new Set<string>();
+
+export class FlockTimeoutError extends Error {
+  constructor(readonly lockPath: string) {
+    super(`timed out waiting for the file lock ${lockPath}`);
+  }
+}
+
+/**
+ * Takes an exclusive flock on `lockPath` (a folder when `directory`), waiting in the kernel's queue (on a worker thread) until `deadline`
+ * (epoch ms), then FlockTimeoutError. A wait that outlives its deadline keeps its worker thread until the lock comes,
+ * then lets it go at once. If the file was replaced or unlinked while we waited (a team deleted or renamed), the
+ * lock we got guards nothing: we start over on the file now at the path.
+ */
+export async function acquireFlock(lockPath: string, deadline: number, directory = false): Promise<FlockHandle> {
+  const impl = loadBackend();
+  if (!impl) throw new Error(`ClawTeam's file lock is not available here: ${loadError}`);
+  for (;;) {
+    const fd = openLockFile(lockPath, directory);
+    let state: 'locked' | 'busy';
+    try {
+      state = impl.tryLock(fd);
+    } catch (err) {
+      fs.closeSync(fd);
+      throw err;
+    }
+    if (state === 'busy' && abandonedWaits.has(lockPath)) {
+      // An earlier wait on this lock timed out and still holds a worker thread: do not pin another one (the
+      // thread pool is shared with all asynchronous file I/O). Poll until that wait ends or the deadline passes.
+      fs.closeSync(fd);
+      if (Date.now() >= deadline) throw new FlockTimeoutError(lockPath);
+      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 15));
+      continue;
+    }
+    if (state === 'busy') {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) {
+        fs.closeSync(fd);
+        throw new FlockTimeoutError(lockPath);
+      }
+      await new Promise<void>((resolve, reject) => {
+        let timedOut = false;
+        const timer = setTimeout(() => {
+          timedOut = true;
+          abandonedWaits.add(lockPath);
+          reject(new FlockTimeoutError(lockPath));
+        }, remaining);
+        impl.lockBlocking(fd, (err) => {
+          if (timedOut) {
+            // Nobody waits for it any more: let the next waiter have it.
+            abandonedWaits.delete(lockPath);
+            if (!err) impl.unlock(fd);
+            fs.closeSync(fd);
+            return;
+          }
+          clearTimeout(timer);
+          if (err) {
+            fs.closeSync(fd);
+            reject(err);
+          } else resolve();
+        });
+      });
+    }
+    if (stillLinked(fd, lockPath)) return handleFor(impl, fd);
+    impl.unlock(fd);
+    fs.closeSync(fd);
+  }
 }

@@ -265,15 +265,31 @@ export function claimTask(tx: TeamTransaction, id: string, options: ClaimOptions
 
 /** The next task to work on: pending, unclaimed, nothing unfinished to wait for; most urgent, then oldest. */
 export function claimNextTask(tx: TeamTransaction, options: ClaimOptions, member?: Member): VersionedTask | null {
+  // A member with a profile (capabilities, WIP limit) is matched against the whole team; anybody else takes the
+  // first candidate of the ready-set index that is still ready on disk.
+  const index = member ? null : tx.readyIndex();
+  if (index) {
+    for (const id of index.candidates()) {
+      const fresh = tx.getTask(id);
+      if (fresh && stillReady(tx, fresh.task)) {
+        applyClaim(tx, fresh, { ...options, force: false });
+        return withVersion(tx.putTask(fresh.task, fresh.extra));
+      }
+      index.remove(id); // changed behind our back: never handed out
+    }
+    if (!index.incomplete()) return null;
+  }
   const { loaded } = tx.allTasks();
   const all = loaded.map((l) => l.task);
   const status = new Map(loaded.map((l) => [l.task.id, l.task.status]));
+  const blockersDone = (task: Task) => task.blockedBy.every((b) => status.get(b) === undefined || status.get(b) === 'completed');
+  if (!member) tx.rebuildReadyIndex(all, blockersDone);
   const candidates = loaded
     .filter(
       ({ task }) =>
         task.status === 'pending' &&
         !task.lockedBy &&
-        task.blockedBy.every((b) => status.get(b) === undefined || status.get(b) === 'completed') &&
+        blockersDone(task) &&
         // A member with a profile only gets work it is able to do, and none past its WIP limit.
         (!member || memberAvailability(member, task, all).available),
     )
@@ -285,11 +301,20 @@ export function claimNextTask(tx: TeamTransaction, options: ClaimOptions, member
     );
   for (const candidate of candidates) {
     const fresh = tx.getTask(candidate.task.id); // read in full, not from the scan's cache
-    if (!fresh || fresh.task.status !== 'pending' || fresh.task.lockedBy) continue;
+    if (!fresh || !stillReady(tx, fresh.task)) continue;
     applyClaim(tx, fresh, { ...options, force: false });
     return withVersion(tx.putTask(fresh.task, fresh.extra));
   }
   return null;
+}
+
+/** Pending, unclaimed, and every blocker (read from disk in this batch) completed or gone. */
+function stillReady(tx: TeamTransaction, task: Task): boolean {
+  if (task.status !== 'pending' || task.lockedBy) return false;
+  return task.blockedBy.every((id) => {
+    const blocker = tx.getTask(id);
+    return !blocker || blocker.task.status === 'completed';
+  });
 }
 
 export function releaseTask(tx: TeamTransaction, id: string, options: ActorOptions): VersionedTask {

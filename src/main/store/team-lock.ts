@@ -4,13 +4,14 @@ import * as path from 'path';
 import * as lockfile from 'proper-lockfile';
 import { LockCompromisedError, StoreBusyError } from '../../shared/errors';
 import { describeAge } from '../../shared/time';
+import { acquireFlock, FlockTimeoutError, isFlockSupported, type FlockHandle } from './flock';
 
 export interface TeamLockOptions {
   /** A lock whose folder was not refreshed for this long belongs to a dead writer and may be taken (min 2000). */
   staleMs: number;
   /** Give up with STORE_BUSY after waiting this long. */
   acquireTimeoutMs: number;
-  /** Fallback sleep between attempts when no release was seen (jittered between these). */
+  /** Sleep between attempts at a lock folder held by a writer that does not queue in the kernel (jittered). */
   retryMinMs: number;
   retryMaxMs: number;
   /** Who we are, written into the lock so others can say who holds it. */
@@ -25,6 +26,9 @@ export const DEFAULT_LOCK_OPTIONS: TeamLockOptions = {
   app: 'lockstep',
 };
 
+/** A lock folder whose mtime is further ahead of our clock than this was stamped before the clock stepped back. */
+const FUTURE_MTIME_SLACK_MS = 2_000;
+
 export interface LockHolderInfo {
   pid: number;
   host: string;
@@ -35,6 +39,21 @@ export interface LockHolderInfo {
 }
 
 const HOLDER_FILE = 'holder.json';
+
+/** A kernel lock to hold: a file (created if missing), or a folder that exists (POSIX). */
+export interface KernelLock {
+  path: string;
+  directory?: boolean;
+}
+
+/**
+ * Lockstep's own kernel lock, always held whatever ClawTeam's interlock setting: a flock on the folder holding the
+ * lock folder (`.lockstep`), which leaves no file behind; on Windows, where a folder cannot be locked, a file beside.
+ */
+export function privateKernelLock(lockDir: string): KernelLock {
+  const dir = path.dirname(lockDir);
+  return process.platform === 'win32' ? { path: path.join(dir, 'write.flock') } : { path: dir, directory: true };
+}
 
 type Callback<T = void> = (err: NodeJS.ErrnoException | null, value?: T) => void;
 
@@ -53,134 +72,60 @@ function viaSync<A extends unknown[], T>(fn: (...args: A) => T) {
   };
 }
 
+/** Holder details to write into a lock folder the moment we create it, keyed by the folder's path. */
+const pendingHolders = new Map<string, string>();
+
+/** Removes a lock folder: our holder file and the folder (two calls), or everything in it if somebody added files. */
+function removeLockDir(p: string): void {
+  try {
+    fs.unlinkSync(path.join(p, HOLDER_FILE));
+  } catch {
+    // No holder file (a writer killed right after mkdir).
+  }
+  try {
+    fs.rmdirSync(p);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return;
+    fs.rmSync(p, { recursive: true, force: true });
+  }
+}
+
 /**
- * The file system proper-lockfile uses for our lock. Two differences from Node's:
- * - removal is recursive, because our lock folder also holds `holder.json` (on release and on stale takeover);
+ * The file system proper-lockfile uses for our lock. Differences from Node's:
+ * - mkdir also writes the holder details into the new folder, before proper-lockfile reads the folder's mtime: the
+ *   details are written once and the mtime proper-lockfile recorded stays the folder's;
+ * - removal takes our holder file too (on release and on stale takeover);
  * - the exit-time cleanup removes a lock folder only if it is still ours;
  * - mkdir/stat/rmdir/utimes run synchronously: each is one fast metadata syscall, and inside a contended lock the
- *   thread-pool hops of the async versions cost more than the calls themselves (measured: about half the time of
- *   an uncontended locked update was spent waiting for them).
+ *   thread-pool hops of the async versions cost more than the calls themselves.
  */
 const lockFs = {
   ...fs,
-  mkdir: viaSync((p: string) => fs.mkdirSync(p)),
+  mkdir: viaSync((p: string) => {
+    fs.mkdirSync(p);
+    const holder = pendingHolders.get(p);
+    if (holder !== undefined) fs.writeFileSync(path.join(p, HOLDER_FILE), holder, { flag: 'wx' });
+  }),
   stat: viaSync((p: string) => fs.statSync(p)),
   utimes: viaSync((p: string, atime: Date, mtime: Date) => fs.utimesSync(p, atime, mtime)),
-  rmdir: viaSync((p: string) => fs.rmSync(p, { recursive: true, force: true })),
+  rmdir: viaSync((p: string) => removeLockDir(p)),
   // Used only by proper-lockfile's exit handler, for locks still registered when the process exits. A lock we
   // lost to a stale takeover is registered too but belongs to another process now: remove only our own.
   rmdirSync: (p: string) => {
-    if (readLockHolder(p)?.pid === process.pid) fs.rmSync(p, { recursive: true, force: true });
+    if (readLockHolder(p)?.pid === process.pid) removeLockDir(p);
   },
 };
 
 export interface HeldTeamLock {
-  /** Throws LOCK_COMPROMISED when the lock was lost (taken as stale by another process) while we held it. */
+  /** Throws LOCK_COMPROMISED when the lock was lost or may be lost at any moment: checked right before saving. */
   assertHeld(): void;
+  /** Throws LOCK_COMPROMISED when the lock folder is no longer ours: checked right after saving. */
+  assertStillOurs(): void;
   release(): Promise<void>;
 }
 
-/**
- * A FIFO queue of lock waiters with a direct hand-off, because a mkdir lock has no wake-up on release (unlike
- * flock). Each waiter drops a ticket file into `queue/` (names sort by arrival) and watches only its own ticket; only
- * the first live ticket may try the lock; the releaser touches that ticket, waking exactly that process. Without the
- * queue every release woke every waiter at once on 2 cores, and the holder lost its CPU to them. Dead waiters'
- * tickets (their pid no longer runs) are removed by whoever sees them; timed retries remain as a fallback.
- */
-class WaitQueue {
-  constructor(private readonly dir: string) {}
-
-  /** Live tickets in arrival order; removes those whose process is gone. */
-  tickets(): string[] {
-    let names: string[];
-    try {
-      names = fs.readdirSync(this.dir);
-    } catch {
-      return [];
-    }
-    return names.sort().filter((name) => {
-      const pid = Number(name.split('-')[1]);
-      if (!Number.isInteger(pid) || pid === process.pid || processAlive(pid)) return true;
-      try {
-        fs.unlinkSync(path.join(this.dir, name));
-      } catch {
-        // Somebody else removed it first.
-      }
-      return false;
-    });
-  }
-
-  enter(): Ticket {
-    fs.mkdirSync(this.dir, { recursive: true });
-    const name = `${String(Date.now() * 1000 + (Number(process.hrtime.bigint() / 1000n) % 1000)).padStart(17, '0')}-${process.pid}-${Math.random().toString(16).slice(2, 8)}`;
-    const file = path.join(this.dir, name);
-    fs.writeFileSync(file, '');
-    return new Ticket(this, name, file);
-  }
-
-  /** Wakes the first waiter, if any. */
-  pokeHead(): void {
-    const head = this.tickets()[0];
-    if (!head) return;
-    const now = new Date();
-    try {
-      fs.utimesSync(path.join(this.dir, head), now, now);
-    } catch {
-      // It just left the queue.
-    }
-  }
-}
-
-class Ticket {
-  private watcher: fs.FSWatcher | null = null;
-  private wake: (() => void) | null = null;
-  private poked = false;
-
-  constructor(private readonly queue: WaitQueue, readonly name: string, private readonly file: string) {
-    try {
-      this.watcher = fs.watch(file, { persistent: false }, () => {
-        this.poked = true;
-        this.wake?.();
-      });
-      this.watcher.on('error', () => undefined);
-    } catch {
-      this.watcher = null; // Timed retries still work without the wake-up.
-    }
-  }
-
-  isHead(): boolean {
-    const live = this.queue.tickets();
-    return live.length === 0 || live[0] === this.name;
-  }
-
-  wait(ms: number): Promise<void> {
-    if (this.poked) {
-      this.poked = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => this.wake?.(), ms);
-      this.wake = () => {
-        clearTimeout(timer);
-        this.wake = null;
-        this.poked = false;
-        resolve();
-      };
-    });
-  }
-
-  leave(): void {
-    this.watcher?.close();
-    this.watcher = null;
-    try {
-      fs.unlinkSync(this.file);
-    } catch {
-      // Already removed (by a sweep of dead tickets, which cannot be us, or the folder went away).
-    }
-  }
-}
-
-function processAlive(pid: number): boolean {
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -191,7 +136,11 @@ function processAlive(pid: number): boolean {
 
 export function readLockHolder(lockDir: string): LockHolderInfo | null {
   try {
-    return JSON.parse(fs.readFileSync(path.join(lockDir, HOLDER_FILE), 'utf8')) as LockHolderInfo;
+    const value = JSON.parse(fs.readFileSync(path.join(lockDir, HOLDER_FILE), 'utf8')) as unknown;
+    if (!value || typeof value !== 'object') return null;
+    const h = value as Record<string, unknown>;
+    if (typeof h.pid !== 'number' || typeof h.host !== 'string' || typeof h.nonce !== 'string') return null;
+    return { pid: h.pid, host: h.host, app: String(h.app ?? ''), since: String(h.since ?? ''), nonce: h.nonce };
   } catch {
     return null;
   }
@@ -202,15 +151,74 @@ function jitter(min: number, max: number): number {
 }
 
 /**
- * Takes the team's exclusive write lock (a proper-lockfile folder `lockDir`). Waits are woken by the holder's
- * release, with jittered timed retries as a fallback, bounded by `acquireTimeoutMs`, then STORE_BUSY.
+ * Why a lock folder that exists may be taken now without waiting for its stale time, or null: its holder is a
+ * process of this host that no longer runs, or its mtime lies in the future (stamped before the clock stepped back,
+ * so it would never look stale).
+ */
+function takeableAtOnce(lockDir: string, host: string): string | null {
+  const holder = readLockHolder(lockDir);
+  if (holder && holder.host === host && holder.pid !== process.pid && !processAlive(holder.pid)) {
+    return `holder pid ${holder.pid} is gone`;
+  }
+  try {
+    if (fs.statSync(lockDir).mtimeMs > Date.now() + FUTURE_MTIME_SLACK_MS) return 'its time stamp lies in the future';
+  } catch {
+    return 'it is gone';
+  }
+  return null;
+}
+
+/**
+ * Takes the team's exclusive write lock. In one fixed order, everywhere:
+ * 1. the kernel locks `kernelLocks` (Lockstep's private flock on `.lockstep`, then ClawTeam's `.tasks.lock` when
+ *    interlocked),
+ *    each waited for in the kernel's queue on a worker thread, so a release hands the lock over in microseconds;
+ * 2. the proper-lockfile folder `lockDir`, which then is uncontended among Lockstep writers: it remains the lock
+ *    that records who holds it and recovers from a writer that died, and it still excludes any writer that could
+ *    not take the kernel locks (no flock on this platform). A holder that is gone is taken over at once.
+ * Everything is bounded by `acquireTimeoutMs`, then STORE_BUSY naming the holder.
  */
 export async function acquireTeamLock(
   team: string,
   lockDir: string,
   options: TeamLockOptions,
+  kernelLocks: KernelLock[] = [privateKernelLock(lockDir)],
+): Promise<HeldTeamLock> {
+  const deadline = Date.now() + options.acquireTimeoutMs;
+  const flocks: FlockHandle[] = [];
+  const releaseFlocks = () => {
+    for (const f of flocks.splice(0).reverse()) f.release();
+  };
+  const kernelQueued = isFlockSupported();
+  if (kernelQueued) {
+    try {
+      for (const lock of kernelLocks) flocks.push(await acquireFlock(lock.path, deadline, lock.directory));
+    } catch (err) {
+      releaseFlocks();
+      if (err instanceof FlockTimeoutError) throw busyError(team, lockDir, options, err.lockPath);
+      throw err;
+    }
+  }
+  try {
+    return await acquireLockFolder(team, lockDir, options, deadline, releaseFlocks, kernelQueued && kernelLocks.length > 0);
+  } catch (err) {
+    releaseFlocks();
+    throw err;
+  }
+}
+
+async function acquireLockFolder(
+  team: string,
+  lockDir: string,
+  options: TeamLockOptions,
+  deadline: number,
+  releaseFlocks: () => void,
+  kernelQueued: boolean,
 ): Promise<HeldTeamLock> {
   let compromised: LockCompromisedError | null = null;
+  const host = os.hostname();
+  const nonce = Math.random().toString(16).slice(2) + process.hrtime.bigint().toString(16);
+  const holder: LockHolderInfo = { pid: process.pid, host, app: options.app, since: new Date().toISOString(), nonce };
   const lockOptions: lockfile.LockOptions = {
     lockfilePath: lockDir,
     realpath: false,
@@ -226,90 +234,94 @@ export async function acquireTeamLock(
   };
   // The lock target only keys proper-lockfile's registry; the folder itself is `lockfilePath`.
   const target = path.dirname(lockDir);
-  const deadline = Date.now() + options.acquireTimeoutMs;
-  const queue = new WaitQueue(path.join(path.dirname(lockDir), 'queue'));
-  const tryLock = async (): Promise<(() => Promise<void>) | null> => {
-    try {
-      return await lockfile.lock(target, lockOptions);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ELOCKED') return null;
-      throw err;
-    }
-  };
-  // Fast path: nobody queued, try at once.
-  let release = queue.tickets().length === 0 ? await tryLock() : null;
-  if (!release) {
-    const ticket = queue.enter();
-    try {
-      for (;;) {
-        // Checked after the watch exists, so a release that happened meanwhile is not missed.
-        if (ticket.isHead()) release = await tryLock();
-        if (release) break;
-        if (Date.now() >= deadline) throw busyError(team, lockDir, options);
-        await ticket.wait(jitter(options.retryMinMs, options.retryMaxMs));
+  let releaseFolder: (() => Promise<void>) | null = null;
+  pendingHolders.set(lockDir, JSON.stringify(holder));
+  try {
+    for (;;) {
+      try {
+        releaseFolder = await lockfile.lock(target, lockOptions);
+        break;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') throw err;
       }
-    } finally {
-      ticket.leave();
+      // Only while we hold the kernel locks: then no writer of the queue can create a new folder between our look at
+      // its holder and its removal. Without them, only proper-lockfile's stale rule applies.
+      if (kernelQueued && takeableAtOnce(lockDir, host)) {
+        removeLockDir(lockDir);
+        continue;
+      }
+      if (Date.now() >= deadline) throw busyError(team, lockDir, options);
+      // Held by a writer outside the kernel queue (or one that died and is not yet stale): poll.
+      await new Promise((resolve) => setTimeout(resolve, jitter(options.retryMinMs, options.retryMaxMs)));
     }
+  } finally {
+    pendingHolders.delete(lockDir);
   }
-  const releaseLock = release;
-  const since = new Date().toISOString();
-  const nonce = Math.random().toString(16).slice(2) + process.hrtime.bigint().toString(16);
-  // Adding a file changes the folder's mtime, which proper-lockfile uses to recognise its lock as its own (and
-  // would then report as compromised at its next refresh): put the mtime back as proper-lockfile recorded it.
-  const { atime, mtime } = fs.statSync(lockDir);
-  fs.writeFileSync(
-    path.join(lockDir, HOLDER_FILE),
-    JSON.stringify({ pid: process.pid, host: os.hostname(), app: options.app, since, nonce } satisfies LockHolderInfo),
-  );
-  fs.utimesSync(lockDir, atime, mtime);
+  const releaseLock = releaseFolder;
   let released = false;
   const lost = (why: string) =>
     new LockCompromisedError(`Lost the write lock of team ${team} (${why}); the change was not saved. Try again.`, { team });
+  const stillOurs = () => {
+    if (compromised) throw compromised;
+    if (released) throw new LockCompromisedError(`The write lock of team ${team} was already released.`, { team });
+    if (readLockHolder(lockDir)?.nonce !== nonce) {
+      throw fs.existsSync(lockDir) ? lost('another writer took it over as stale') : lost('its lock folder was removed');
+    }
+  };
   return {
     /**
      * Checked right before saving. proper-lockfile notices a lost lock only on its next timer tick, which a busy
      * event loop can delay past the stale time, so we also check now that the folder is still ours and fresh.
      */
     assertHeld() {
-      if (compromised) throw compromised;
-      if (released) throw new LockCompromisedError(`The write lock of team ${team} was already released.`, { team });
+      stillOurs();
       let stat: fs.Stats;
       try {
         stat = fs.statSync(lockDir);
       } catch {
         throw lost('its lock folder was removed');
       }
-      if (readLockHolder(lockDir)?.nonce !== nonce) throw lost('another writer took it over as stale');
-      // Past most of the stale time without a refresh, another writer may take it over at any moment.
+      // Past most of the stale time without a refresh, a writer outside the kernel queue may take it at any moment.
       if (Date.now() - stat.mtimeMs > options.staleMs * 0.8) throw lost('it was held too long without being refreshed');
+    },
+    /** Checked right after saving: nobody took the folder over while we wrote. */
+    assertStillOurs() {
+      stillOurs();
     },
     async release() {
       if (released) return;
       released = true;
-      // If another writer took the folder over, it is theirs now: proper-lockfile's release would delete it. Left
-      // alone, proper-lockfile notices the loss on its next refresh and forgets the lock by itself.
-      if (readLockHolder(lockDir)?.nonce === nonce) {
-        try {
-          await releaseLock();
-        } catch {
-          // Already compromised or removed: nothing of ours is left to clean up.
+      try {
+        // If another writer took the folder over, it is theirs now: proper-lockfile's release would delete it. Left
+        // alone, proper-lockfile notices the loss on its next refresh and forgets the lock by itself.
+        if (readLockHolder(lockDir)?.nonce === nonce) {
+          try {
+            await releaseLock();
+          } catch {
+            // Already compromised or removed: nothing of ours is left to clean up.
+          }
         }
+      } finally {
+        // Reverse order: the folder first, then the kernel locks, which wake the next waiter.
+        releaseFlocks();
       }
-      queue.pokeHead();
     },
   };
 }
 
-function busyError(team: string, lockDir: string, options: TeamLockOptions): StoreBusyError {
+function busyError(team: string, lockDir: string, options: TeamLockOptions, kernelLock?: string): StoreBusyError {
   const holder = readLockHolder(lockDir);
   const sinceMs = holder ? Date.parse(holder.since) : NaN;
   const since = Number.isFinite(sinceMs) ? ` since ${describeAge(sinceMs * 1000, Date.now() * 1000)}` : '';
-  const who = holder ? ` by ${holder.app} (pid ${holder.pid} on ${holder.host})${since}` : '';
+  const who = holder
+    ? ` by ${holder.app} (pid ${holder.pid} on ${holder.host})${since}`
+    : kernelLock && path.basename(kernelLock) === '.tasks.lock'
+      ? ' by a ClawTeam writer'
+      : '';
   return new StoreBusyError(
     `Team ${team} is busy: its write lock has been held${who} for more than ${Math.round(
       options.acquireTimeoutMs / 1000,
-    )} s. Try again in a moment; a lock left by a crashed writer frees itself after ${Math.round(options.staleMs / 1000)} s.`,
-    { team, holder, lockPath: lockDir },
+    )} s. Try again in a moment. A lock left by a writer that crashed on this machine is taken over at once; one from another machine after ${Math.round(options.staleMs / 1000)} s.`,
+    { team, holder, lockPath: kernelLock ?? lockDir },
   );
 }

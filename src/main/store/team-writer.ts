@@ -1,12 +1,13 @@
 import * as fs from 'fs';
 import type { FileProblem, Task } from '../../shared/domain';
-import { CorruptFileError, NotFoundError, StoreBusyError } from '../../shared/errors';
-import { flockUnavailableReason, isFlockSupported, tryFlockExclusive, type FlockHandle } from './flock';
+import { CorruptFileError, LockCompromisedError, NotFoundError } from '../../shared/errors';
+import { flockUnavailableReason, isFlockSupported } from './flock';
 import { nowTimestamp } from '../../shared/time';
-import { delayBeforeSaveMs, sleepSync } from './failpoints';
+import { delayBeforeSaveMs, delayInSaveMs, sleepSync } from './failpoints';
 import type { StorePaths } from './paths';
 import { appendJournal, lastSeq, readRecent, type JournalEntry, type JournalOptions, type JournalTaskChange } from './journal';
-import { acquireTeamLock, type TeamLockOptions } from './team-lock';
+import { ReadyIndex, readyByOwnFields } from './ready-index';
+import { acquireTeamLock, privateKernelLock, type HeldTeamLock, type KernelLock, type TeamLockOptions } from './team-lock';
 import {
   readTaskFile,
   serializeTask,
@@ -31,6 +32,10 @@ export interface TeamTransaction {
   whoWrote(taskId: string, version: string): JournalEntry | undefined;
   /** Adds to this mutation's journal entry what is only known while it runs. */
   annotate(extra: Pick<MutationInfo, 'details' | 'taskId' | 'reason'>): void;
+  /** The ready-set index for claim --next if it matches the folder as it is (a hint: re-read every candidate). */
+  readyIndex(): ReadyIndex | null;
+  /** Replaces the ready-set index with one built from a full read of the team (`isReady`: blockers done). */
+  rebuildReadyIndex(tasks: Task[], isReady: (task: Task) => boolean): void;
 }
 
 type Staged = { kind: 'write'; loaded: LoadedTask; bytes: string } | { kind: 'delete'; id: string };
@@ -41,8 +46,45 @@ class BatchState {
   /** Journal entries of this batch's successful mutations, numbered when written. */
   readonly entries: JournalEntry[] = [];
   private readonly fromDisk = new Map<string, LoadedTask | null>();
+  private index: ReadyIndex | null | undefined;
 
   constructor(readonly team: string, readonly paths: StorePaths, private readonly scanner: TaskFolderScanner) {}
+
+  /** The ready-set index, loaded once per batch, before anything is saved (its stamp is checked against the folder). */
+  readyIndex(): ReadyIndex | null {
+    if (this.index === undefined) this.index = ReadyIndex.load(this.paths.tasksDir(this.team), this.paths.lockstepDir(this.team));
+    return this.index;
+  }
+
+  rebuildReadyIndex(index: ReadyIndex): void {
+    this.index = index;
+  }
+
+  /** After saving: records what this batch changed in the index and stamps the folder. */
+  saveReadyIndex(): void {
+    const index = this.index;
+    if (!index) return;
+    for (const change of this.staged.values()) {
+      if (change.kind === 'delete') {
+        index.remove(change.id);
+        continue;
+      }
+      const { task } = change.loaded;
+      const ready =
+        readyByOwnFields(task) &&
+        task.blockedBy.every((id) => {
+          let blocker: LoadedTask | undefined;
+          try {
+            blocker = this.read(id, new Map());
+          } catch {
+            return false; // an unreadable blocker: not ready until it is fixed
+          }
+          return !blocker || blocker.task.status === 'completed';
+        });
+      index.update(task, ready);
+    }
+    index.save(this.paths.tasksDir(this.team), this.paths.lockstepDir(this.team));
+  }
 
   /** The task as this batch sees it: staged, else read in full from disk (once per batch), else undefined. */
   read(id: string, overlay: Map<string, Staged>): LoadedTask | undefined {
@@ -130,6 +172,12 @@ function openTransaction(
     },
     annotate(extra) {
       Object.assign(notes, extra);
+    },
+    readyIndex() {
+      return batch.readyIndex();
+    },
+    rebuildReadyIndex(tasks, isReady) {
+      batch.rebuildReadyIndex(ReadyIndex.build(tasks, isReady));
     },
     whoWrote(taskId, version) {
       const staged = batch.entries.filter((e) => e.tasks.some((t) => t.id === taskId && t.versionAfter === version));
@@ -303,26 +351,34 @@ export class TeamWriter {
     fs.mkdirSync(dir, { recursive: true });
   }
 
+  /**
+   * The kernel locks every mutation holds, in this order: Lockstep's private flock (always, so that a stalled
+   * holder is never taken over by another Lockstep writer whatever the interlock setting), then ClawTeam's
+   * `.tasks.lock` when interlocked. ClawTeam's writers take only the latter, so no cycle is possible.
+   */
+  private kernelLocks(): KernelLock[] {
+    const locks = [privateKernelLock(this.paths.writeLock(this.team))];
+    if (this.options.clawteamInterlock) locks.push({ path: this.paths.clawteamLock(this.team) });
+    if (!isFlockSupported() && !flockWarned) {
+      flockWarned = true;
+      this.options.onWarning(
+        `cannot take kernel file locks here (${flockUnavailableReason()}); ClawTeam writers are not excluded and waits are polled.`,
+      );
+    }
+    return locks;
+  }
+
   private async runBatch(jobs: QueuedJob[]): Promise<void> {
-    let lock;
+    let lock: HeldTeamLock;
     try {
       this.ensureTaskFolder(jobs[0].createFolder);
-      lock = await acquireTeamLock(this.team, this.paths.writeLock(this.team), this.options.lock);
+      lock = await acquireTeamLock(this.team, this.paths.writeLock(this.team), this.options.lock, this.kernelLocks());
     } catch (err) {
-      for (const job of jobs) job.reject(err);
+      // The team was deleted or renamed while we waited for its lock: its lock files went with it.
+      const gone = (err as NodeJS.ErrnoException).code === 'ENOENT' && !fs.existsSync(this.paths.lockstepDir(this.team));
+      const reported = gone ? new NotFoundError(`Team ${this.team} does not exist.`, { team: this.team }) : err;
+      for (const job of jobs) job.reject(reported);
       return;
-    }
-    // Always in this order (ours, then ClawTeam's), released in reverse: two Lockstep processes can never hold one
-    // each and wait for the other.
-    let flock: FlockHandle | null = null;
-    if (this.options.clawteamInterlock) {
-      try {
-        flock = await this.acquireClawteamLock();
-      } catch (err) {
-        await lock.release();
-        for (const job of jobs) job.reject(err);
-        return;
-      }
     }
     try {
       if (jobs[0].kind === 'direct') {
@@ -371,48 +427,37 @@ export class TeamWriter {
         const delay = delayBeforeSaveMs();
         if (delay) sleepSync(delay);
         lock.assertHeld();
+        // Loaded before saving, while its stamp can still match the folder, so this batch can keep it up to date.
+        if (batch.staged.size > 0) batch.readyIndex();
+        const stall = delayInSaveMs();
+        if (stall) sleepSync(stall);
         batch.flush();
       } catch (err) {
         flushError = err;
       }
-      if (!flushError) this.writeJournal(journalDir, batch.entries);
+      if (!flushError) {
+        // Only a writer outside the kernel queue could have taken the folder while we wrote; then our files may
+        // have been overwritten and nobody may report success.
+        try {
+          lock.assertStillOurs();
+        } catch {
+          flushError = new LockCompromisedError(
+            `Lost the write lock of team ${this.team} while saving: another writer may have overwritten this change. Check the task and try again.`,
+            { team: this.team },
+          );
+        }
+      }
+      if (!flushError) {
+        batch.saveReadyIndex();
+        this.writeJournal(journalDir, batch.entries);
+      }
       for (const { job, ok, value } of outcomes) {
         if (!ok) job.reject(value);
         else if (flushError) job.reject(flushError);
         else job.resolve(value);
       }
     } finally {
-      flock?.release();
       await lock.release();
-    }
-  }
-
-  /**
-   * ClawTeam's lock, polled without blocking (a blocking flock would freeze this thread) with a short jittered
-   * back-off, bounded like ours, then STORE_BUSY. Null when flock cannot be loaded here (warned once).
-   */
-  private async acquireClawteamLock(): Promise<FlockHandle | null> {
-    if (!isFlockSupported()) {
-      if (!flockWarned) {
-        flockWarned = true;
-        this.options.onWarning(`cannot take ClawTeam's file lock here (${flockUnavailableReason()}); ClawTeam writers are not excluded.`);
-      }
-      return null;
-    }
-    const lockPath = this.paths.clawteamLock(this.team);
-    const deadline = Date.now() + this.options.lock.acquireTimeoutMs;
-    let delay = 0.5;
-    for (;;) {
-      const handle = tryFlockExclusive(lockPath);
-      if (handle) return handle;
-      if (Date.now() >= deadline) {
-        throw new StoreBusyError(
-          `Team ${this.team} is busy: a ClawTeam writer has held ${lockPath} for more than ${Math.round(this.options.lock.acquireTimeoutMs / 1000)} s. Try again in a moment.`,
-          { team: this.team, lockPath },
-        );
-      }
-      await new Promise((resolve) => setTimeout(resolve, delay * (0.5 + Math.random())));
-      delay = Math.min(delay * 2, 20);
     }
   }
 }
