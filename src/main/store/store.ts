@@ -40,6 +40,8 @@ import { DEFAULT_JOURNAL_OPTIONS, readJournal, readRecent, type JournalEntry, ty
 import { TeamWriter, type MutationInfo, type WriterOptions } from './team-writer';
 import { readTaskFile, TaskFolderScanner, withVersion } from './task-files';
 import * as ops from './task-ops';
+import { Mailbox } from './inbox';
+import { CostStore } from './costs';
 
 export interface StoreOptions {
   dataDir: string;
@@ -286,6 +288,34 @@ export class LockstepStore {
       if (Object.keys(next).length) member.lockstep = next;
       else delete member.lockstep;
       delete loaded.memberExtras[index]?.lockstep;
+      writeTeamConfig(this.paths.teamConfig(team), loaded);
+      return loaded.config;
+    });
+  }
+
+  // ---------------------------------------------------------------- messages and costs (inbox.ts, costs.ts)
+
+  private mailboxInstance?: Mailbox;
+  private costStore?: CostStore;
+
+  /** Team messages on ClawTeam's inbox files. */
+  get mailbox(): Mailbox {
+    return (this.mailboxInstance ??= new Mailbox(this.paths));
+  }
+
+  /** Cost events and summary on ClawTeam's cost files. */
+  get costs(): CostStore {
+    return (this.costStore ??= new CostStore(this.paths));
+  }
+
+  /** Sets the team budget (ClawTeam's `budgetCents`, a float; 0 = none) inside the team lock. */
+  async setBudget(team: string, budgetCents: number): Promise<TeamConfig> {
+    if (typeof budgetCents !== 'number' || !Number.isFinite(budgetCents) || budgetCents < 0 || budgetCents > 1e12) {
+      throw new InvalidInputError('A budget must be an amount of zero or more dollars (0 removes it).');
+    }
+    return this.writer(team).mutateDirect(this.info('team.set-budget', undefined, { details: { budgetCents } }), () => {
+      const loaded = this.requireTeam(team);
+      loaded.config.budgetCents = budgetCents;
       writeTeamConfig(this.paths.teamConfig(team), loaded);
       return loaded.config;
     });
