@@ -144,6 +144,7 @@ describe('exactly-once delivery', () => {
     // While it holds the claim nobody else gets that message: not Lockstep, not a ClawTeam receiver, not peek.
     expect(lockstep(dataDir, ['inbox', 'peek', 'crew', '--as', 'alice']).json.messages.map((m: any) => m.content)).toEqual(['second', 'third']);
     expect(py(['receive', '--data-dir', dataDir, '--team', 'crew', '--inbox', 'alice', '--limit', '1']).count).toBe(0);
+    expect(lockstep(dataDir, ['doctor', 'crew']).json.findings).toEqual([]); // a held claim is nobody's problem
     const others = lockstep(dataDir, ['inbox', 'receive', 'crew', '--as', 'alice']);
     expect(others.json.messages.map((m: any) => m.content)).toEqual(['second', 'third']);
     victim.child.kill('SIGKILL');
@@ -152,6 +153,7 @@ describe('exactly-once delivery', () => {
     expect(end.stdout).toBe(''); // it never handed the message to anybody
     expect(fs.existsSync(path.join(inbox(dataDir, 'alice'), held))).toBe(true);
     expect(lockstep(dataDir, ['inbox', 'peek', 'crew', '--as', 'alice']).json.count).toBe(1);
+    expect(lockstep(dataDir, ['doctor', 'crew']).json.findings.map((f: any) => f.id)).toEqual([`orphan-claim:alice/${held}`]);
     const again = lockstep(dataDir, ['inbox', 'receive', 'crew', '--as', 'alice']);
     expect(again.json).toMatchObject({ count: 1, messages: [{ content: 'first', from: 'bob', to: 'alice' }] });
     expect(lockstep(dataDir, ['inbox', 'receive', 'crew', '--as', 'alice']).json.count).toBe(0);
@@ -267,5 +269,40 @@ describe('CLI conventions', () => {
     const log = lockstep(dataDir, ['inbox', 'log', 'crew', '--from', 'lead']);
     expect(log.json.messages.map((m: any) => [m.type, m.to])).toEqual([['broadcast', 'alice'], ['broadcast', 'bob']]);
     expect(lockstep(dataDir, ['inbox', 'log', 'crew', '--limit', '1']).json.messages.map((m: any) => m.content)).toEqual(['from stdin']);
+  });
+});
+
+describe('stall radar: the mailbox', () => {
+  it('finds unheld claims, dead letters and inboxes of non-members, and fixes each', async () => {
+    const { dataDir, store } = await newTeam();
+    // A receiver died after claiming: its .consumed file is held by nobody.
+    lockstep(dataDir, ['inbox', 'send', 'crew', 'alice', 'stuck', '--as', 'bob']);
+    const aliceDir = inbox(dataDir, 'alice');
+    const msg = fs.readdirSync(aliceDir)[0];
+    fs.renameSync(path.join(aliceDir, msg), path.join(aliceDir, msg.replace(/\.json$/, '.consumed')));
+    // A message that does not parse: the receiver sets it aside as a dead letter.
+    fs.writeFileSync(path.join(inbox(dataDir, 'bob'), 'msg-1700000000000-deadbeef.json'), '{"from": "x", "content": ');
+    expect(lockstep(dataDir, ['inbox', 'receive', 'crew', '--as', 'bob']).json.count).toBe(0);
+    // A typo in a recipient: an inbox nobody reads.
+    lockstep(dataDir, ['inbox', 'send', 'crew', 'alcie', 'hello?', '--as', 'bob']);
+
+    const doctor = lockstep(dataDir, ['doctor', 'crew']);
+    expect(doctor.code).toBe(0);
+    const kinds = doctor.json.findings.map((f: any) => f.kind).sort();
+    expect(kinds).toEqual(['dead-letter', 'orphan-claim', 'stranger-inbox']);
+    const dead = doctor.json.findings.find((f: any) => f.kind === 'dead-letter');
+    expect(dead.message).toMatch(/could not be read.*not valid JSON/);
+    expect(doctor.json.findings.find((f: any) => f.kind === 'stranger-inbox').message).toMatch(/alcie .*not a member: 1 message\(s\) wait there/);
+    const text = lockstep(dataDir, ['doctor', 'crew', '--fix-all']);
+    expect(text.json.fixed).toHaveLength(3);
+    expect(text.json.findings).toEqual([]);
+    expect(lockstep(dataDir, ['inbox', 'receive', 'crew', '--as', 'alice']).json.messages.map((m: any) => m.content)).toEqual(['stuck']);
+    expect((await store.getTeam('crew')).members.map((m) => m.name)).toContain('alcie');
+    expect(lockstep(dataDir, ['inbox', 'receive', 'crew', '--as', 'alcie']).json.messages.map((m: any) => m.content)).toEqual(['hello?']);
+    const archived = fs.readdirSync(path.join(dataDir, 'tasks', 'crew', '.lockstep', 'dead-letters'));
+    expect(archived.some((n) => n.startsWith('bob-msg-1700000000000-deadbeef.json') && !n.endsWith('.meta.json'))).toBe(true);
+    expect(archived.some((n) => n.endsWith('.meta.json'))).toBe(true);
+    // Fixing a finding that no longer applies says so.
+    expect(lockstep(dataDir, ['doctor', 'crew', '--fix', dead.id]).code).toBe(4);
   });
 });

@@ -42,6 +42,7 @@ import { readTaskFile, TaskFolderScanner, withVersion } from './task-files';
 import * as ops from './task-ops';
 import { Mailbox } from './inbox';
 import { CostStore } from './costs';
+import { diagnoseMailbox, fixMailboxFinding, MAILBOX_FINDING_KINDS } from './mailbox-doctor';
 
 export interface StoreOptions {
   dataDir: string;
@@ -480,7 +481,9 @@ export class LockstepStore {
   /** What keeps the team's work from moving, each with its fix (see doctor.ts). Reads only. */
   async doctor(team: string, request: DoctorRequest = {}): Promise<Finding[]> {
     const { tasks, problems } = await this.listTasks(team);
-    return diagnose(tasks, problems, listTempFiles(this.paths.tasksDir(team)), this.diagnoseOptions(request));
+    const findings = diagnose(tasks, problems, listTempFiles(this.paths.tasksDir(team)), this.diagnoseOptions(request));
+    const config = readTeamConfig(this.paths.teamConfig(team))?.config;
+    return config ? [...findings, ...diagnoseMailbox(this.mailbox, team, config)] : findings;
   }
 
   /**
@@ -496,6 +499,14 @@ export class LockstepStore {
         findingId,
       });
     const kind = findingId.split(':')[0];
+    if (MAILBOX_FINDING_KINDS.includes(kind)) {
+      const fixed = await this.writer(team).mutateDirect(this.info('doctor.fix', undefined, { details: { findingId } }), () =>
+        fixMailboxFinding(this.mailbox, team, this.requireTeam(team).config, findingId, path.join(this.paths.lockstepDir(team), 'dead-letters')),
+      );
+      if (!fixed) throw gone();
+      if (fixed.kind === 'stranger-inbox') await this.addMember(team, { name: path.basename(fixed.path ?? ''), user: '', agentType: 'general-purpose' });
+      return { fixed };
+    }
     if (kind === 'temp-file' || kind === 'corrupt-file') {
       return this.writer(team).mutateDirect(this.info('doctor.fix', undefined, { details: { findingId } }), () => {
         const tasksDir = this.paths.tasksDir(team);
