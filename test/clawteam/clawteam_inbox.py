@@ -11,13 +11,15 @@ fileutil.py):
   cost:     cost-<reportedAt ':'->'-' '+'->'p'>-<8 hex>.json via .tmp + replace, then under a blocking flock of
             summary.json.lock: load summary.json, replace this file's entry, write it back (mkstemp + replace).
 
-  clawteam_inbox.py send    --data-dir D --team T --to INBOX --from F [--content C] [--count N] [--field K=V]...
-  clawteam_inbox.py receive --data-dir D --team T --inbox I [--limit N] [--drain] [--pause-in-ack FILE] [--barrier F]
+  clawteam_inbox.py send    --data-dir D --team T --to INBOX[,INBOX...] --from F [--content C] [--count N | --seconds S]
+                            [--field K=V]... [--barrier F]
+  clawteam_inbox.py receive --data-dir D --team T --inbox I [--limit N] [--drain] [--until-file F] [--quiet]
+                            [--pause-in-ack FILE] [--barrier F]
   clawteam_inbox.py peek    --data-dir D --team T --inbox I
   clawteam_inbox.py cost    --data-dir D --team T --agent A [--count N] [--cents X] [--input N] [--output N] [--barrier F]
   clawteam_inbox.py summary --data-dir D --team T
 
---drain: receive until the inbox lists nothing. --pause-in-ack FILE: after unlocking a message and before
+--drain: receive until the inbox lists nothing. --until-file F: keep receiving until F exists and the inbox is empty. --pause-in-ack FILE: after unlocking a message and before
 unlinking it, write FILE.paused.<pid> (the file name) and wait until FILE exists (to show ClawTeam's ack gap).
 Prints one JSON document.
 """
@@ -78,20 +80,30 @@ def log_event(events_dir, data):
 
 def cmd_send(args):
     sent = []
-    for i in range(args.count):
+    wait_barrier(args.barrier)
+    deadline = time.time() + args.seconds if args.seconds else None
+    i = -1
+    while True:
+        i += 1
+        if deadline is None and i >= args.count:
+            break
+        if deadline is not None and time.time() >= deadline:
+            break
         msg = {"type": args.type, "from": args.sender, "to": args.to,
-               "content": args.content if args.count == 1 else f"{args.content}{i}",
+               "content": args.content if args.count == 1 and not deadline else f"{args.content}{i}",
                "requestId": uuid.uuid4().hex[:12], "timestamp": now_iso()}
         for pair in args.field or []:
             k, v = pair.split("=", 1)
             msg[k] = v
         ordered = {k: msg[k] for k in FIELDS if msg.get(k) is not None}
         ordered.update({k: v for k, v in msg.items() if k not in ordered and v is not None})
+        to = args.to.split(",")[i % len(args.to.split(","))]
+        ordered["to"] = to
         data = dumps(ordered).encode("utf-8")
-        deliver(os.path.join(team_dir(args), "inboxes", args.to), data)
+        deliver(os.path.join(team_dir(args), "inboxes", to), data)
         log_event(os.path.join(team_dir(args), "events"), data)
         sent.append(ordered)
-    return {"count": len(sent), "messages": sent if args.count <= 10 else []}
+    return {"count": len(sent), "messages": sent if len(sent) <= 10 else []}
 
 
 def claimable(inbox):
@@ -153,7 +165,14 @@ def cmd_receive(args):
     got = receive_once(inbox, args.limit, args.pause_in_ack)
     while args.drain and claimable(inbox):
         got.extend(receive_once(inbox, args.limit, args.pause_in_ack))
-    return {"count": len(got), "messages": got}
+    while args.until_file:
+        batch = receive_once(inbox, args.limit, args.pause_in_ack)
+        got.extend(batch)
+        if not batch:
+            if os.path.exists(args.until_file) and not claimable(inbox):
+                break
+            time.sleep(0.001)
+    return {"count": len(got), "messages": got if not args.quiet else []}
 
 
 def is_locked(path):
@@ -301,6 +320,9 @@ def main():
     ap.add_argument("--drain", action="store_true")
     ap.add_argument("--pause-in-ack")
     ap.add_argument("--barrier")
+    ap.add_argument("--seconds", type=float, default=0)
+    ap.add_argument("--until-file")
+    ap.add_argument("--quiet", action="store_true")
     ap.add_argument("--agent")
     ap.add_argument("--cents", type=float, default=1.0)
     ap.add_argument("--input", type=int, default=10)
