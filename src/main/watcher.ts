@@ -5,6 +5,7 @@ import type { VersionedTask } from '../shared/domain';
 import { LockstepError, toSerializedError } from '../shared/errors';
 import type { LockstepStore } from './store';
 import { taskIdFromFileName } from './store/paths';
+import { mailboxPathKind } from './watch-mailbox';
 
 /**
  * Watches the open data folder for other writers (CLI agents, ClawTeam, another window) and tells the window what
@@ -21,6 +22,10 @@ export class DataFolderWatcher {
   private watcher: FSWatcher | null = null;
   private pendingTasks = new Map<string, Set<string>>();
   private teamsDirty = false;
+  /** Messages and costs (watch-mailbox.ts): new history files, inboxes and cost folders touched, per team. */
+  private pendingEvents = new Map<string, Set<string>>();
+  private inboxesDirty = new Set<string>();
+  private costsDirty = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
   /** What the window last saw of each team it opened: the "before" of activity lines. */
   private known = new Map<string, Map<string, VersionedTask>>();
@@ -34,12 +39,16 @@ export class DataFolderWatcher {
     const root = this.store.paths.root;
     const tasksRoot = this.store.paths.tasksRoot();
     const teamsRoot = this.store.paths.teamsDir();
-    this.watcher = watch([tasksRoot, teamsRoot], {
+    const costsRoot = path.join(root, 'costs');
+    this.watcher = watch([tasksRoot, teamsRoot, costsRoot], {
       ignoreInitial: true,
-      depth: 2,
-      // Only task files and team configs matter; our lock, journal and queue live under .lockstep.
+      depth: 3,
+      // Only task files, team configs, message history, inbox files and cost events matter; our lock, journal and
+      // queue live under .lockstep.
       ignored: (p: string) => {
         const rel = path.relative(root, p).split(path.sep);
+        const mailbox = mailboxPathKind(rel);
+        if (mailbox !== null) return mailbox === 'ignore';
         if (rel.includes('.lockstep') || rel.includes('inboxes') || rel.includes('events')) return true;
         if (rel[0] === 'tasks' && rel.length === 3) return taskIdFromFileName(rel[2]) === null;
         if (rel[0] === 'teams' && rel.length === 3) return rel[2] !== 'config.json';
@@ -63,6 +72,18 @@ export class DataFolderWatcher {
 
   private onFsEvent(event: string, p: string): void {
     const rel = path.relative(this.store.paths.root, p).split(path.sep);
+    const mailbox = mailboxPathKind(rel);
+    if (mailbox === 'event' && event === 'add') {
+      const names = this.pendingEvents.get(rel[1]) ?? new Set<string>();
+      names.add(rel[3]);
+      this.pendingEvents.set(rel[1], names);
+    } else if (mailbox === 'inbox' || mailbox === 'inbox-file') this.inboxesDirty.add(rel[1]);
+    else if (mailbox === 'cost') this.costsDirty.add(rel[1]);
+    if (mailbox !== null) {
+      if (mailbox === 'inbox') this.teamsDirty = true; // a new inbox folder (a member added by ClawTeam)
+      if (!this.timer) this.timer = setTimeout(() => void this.flush(), COALESCE_MS);
+      return;
+    }
     if (rel[0] === 'teams') this.teamsDirty = true;
     else if (rel[0] === 'tasks' && rel.length === 3) {
       const id = taskIdFromFileName(rel[2]);
@@ -92,6 +113,13 @@ export class DataFolderWatcher {
       }
     }
     if (teamsDirty) this.emit('teamsChanged', { at: Date.now() });
+    const events = this.pendingEvents;
+    this.pendingEvents = new Map();
+    for (const [team, names] of events) this.emit('messagesChanged', { team, ids: [...names].sort(), at: Date.now() });
+    for (const team of this.inboxesDirty) this.emit('inboxesChanged', { team, at: Date.now() });
+    this.inboxesDirty.clear();
+    for (const team of this.costsDirty) this.emit('costsChanged', { team, at: Date.now() });
+    this.costsDirty.clear();
   }
 
   /** Activity lines: what changed in each task since the window last saw it, and who did it (from the journal). */

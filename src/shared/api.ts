@@ -13,6 +13,7 @@ import {
   teamNameSchema,
   updateTaskPatchSchema,
 } from './schemas';
+import { MESSAGE_API, MESSAGE_EVENTS } from './messages-api';
 
 /**
  * The one contract between the renderer and the main process: every call the page can make (input and output
@@ -208,6 +209,8 @@ export const API = {
       removedTempFiles: z.array(z.string()),
     }),
   },
+  // Messages and costs (messages-api.ts).
+  ...MESSAGE_API,
 } as const;
 
 export type ApiName = keyof typeof API;
@@ -245,6 +248,8 @@ export const EVENTS = {
   storeError: serializedErrorSchema,
   /** Another data folder was opened. */
   folderChanged: settingsSchema,
+  // Messages and costs (messages-api.ts).
+  ...MESSAGE_EVENTS,
 } as const;
 
 export type EventName = keyof typeof EVENTS;

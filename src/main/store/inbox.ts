@@ -250,10 +250,13 @@ export class Mailbox {
     return options.limit === undefined ? records : records.slice(-options.limit);
   }
 
-  /** Reads history files not in `known` (incremental: a live view reads only new files). */
-  readEvents(team: string, known: ReadonlySet<string> = new Set()): EventsRead {
+  /**
+   * Reads history files not in `known` (incremental: a live view reads only new files); with `only`, just those
+   * files (names a watcher reported), without listing the folder.
+   */
+  readEvents(team: string, known: ReadonlySet<string> = new Set(), only?: ReadonlySet<string>): EventsRead {
     const dir = this.eventsDir(assertName(team, 'team'));
-    const names = listDir(dir).filter((n) => EVENT_FILE_RE.test(n)).sort();
+    const names = only ? [...only].filter((n) => EVENT_FILE_RE.test(n) && !n.includes('/') && !n.includes('\\')).sort() : listDir(dir).filter((n) => EVENT_FILE_RE.test(n)).sort();
     const records: MessageRecord[] = [];
     const problems: EventsRead['problems'] = [];
     for (const name of names) {
@@ -261,8 +264,9 @@ export class Mailbox {
       let bytes: Buffer;
       try {
         bytes = fs.readFileSync(path.join(dir, name));
-      } catch {
-        continue;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        throw err;
       }
       const parsed = parseMessage(bytes);
       if ('message' in parsed) records.push({ id: name, message: parsed.message });
