@@ -117,13 +117,15 @@ export class Mailbox {
     return JSON.parse(data) as TeamMessage;
   }
 
-  /** One message per inbox folder but the sender's, as ClawTeam's broadcast. */
+  /** One message per inbox but the sender's, as ClawTeam's broadcast (which only sees existing inbox folders). */
   broadcast(team: string, input: BroadcastInput): { count: number; recipients: string[]; messages: TeamMessage[] } {
     checkNames(input);
     const values = parseInput(broadcastInputSchema, input, 'broadcast');
     const config = this.config(team);
     const own = new Set([values.from, this.inboxOf(team, values.from, config)]);
-    const recipients = this.recipients(team).filter((r) => !own.has(r));
+    // Every inbox folder (as ClawTeam) plus every member's inbox, even one whose folder was never created.
+    const all = new Set([...this.recipients(team), ...config.members.map((m) => inboxName(m))]);
+    const recipients = [...all].filter((r) => !own.has(r)).sort();
     const messages: TeamMessage[] = [];
     for (const to of recipients) {
       const message: TeamMessage = { type: values.type, from: values.from, to, content: values.content, timestamp: nowTimestamp(), key: values.key };

@@ -8,6 +8,9 @@ import { Board } from './Board';
 import { DetailPanel, type DetailActions } from './DetailPanel';
 import { Dialog } from './Dialog';
 import { RadarPanel } from './RadarPanel';
+// ---- Messages and costs (src/renderer/src/messages): provider + panel mount point ----
+import { MessagePanel } from '../messages/MessagePanel';
+import { MessagesProvider } from '../messages/MessagesContext';
 
 interface Props {
   api: LockstepApi;
@@ -140,6 +143,7 @@ export function TeamView({ api, team, agentName, now, focusRequest, onMessage, o
   const toggle = <T,>(list: T[], value: T) => (list.includes(value) ? list.filter((v) => v !== value) : [...list, value]);
 
   return (
+    <MessagesProvider api={api} team={team} agentName={agentName} onMessage={onMessage}>
     <div className="team-view">
       <header className="team-head">
         <div>
@@ -246,6 +250,8 @@ export function TeamView({ api, team, agentName, now, focusRequest, onMessage, o
           />
         </div>
         {selected && <DetailPanel key={`${selected.id}:${panelSeq}`} task={selected} config={data.config} allTasks={data.tasks} agentName={agentName} now={now} actions={actions} />}
+        {/* ---- Messages and costs: mount point (the lead places it in the new layout) ---- */}
+        <MessagePanel members={data.config.members} now={now} />
       </div>
 
       {conflict && (
@@ -263,5 +269,6 @@ export function TeamView({ api, team, agentName, now, focusRequest, onMessage, o
         </Dialog>
       )}
     </div>
+    </MessagesProvider>
   );
 }

@@ -1,0 +1,116 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { ApiOutput, LockstepApi } from '../../../shared/api';
+import type { MessageRecord } from '../../../shared/messages';
+import { call, CallError } from '../api';
+
+export type CostsView = ApiOutput<'getCosts'>;
+
+export interface MessagesState {
+  /** History, oldest first (file names start with the epoch ms, so name order is time order). */
+  records: MessageRecord[];
+  unread: Record<string, number>;
+  costs: CostsView | null;
+  loading: boolean;
+  error: string | null;
+}
+
+const EMPTY: MessagesState = { records: [], unread: {}, costs: null, loading: true, error: null };
+
+/**
+ * A team's messages, unread counts and costs, live: loaded once, then on messagesChanged only the new history files
+ * are read (getMessagesByIds), on inboxesChanged the counts, on costsChanged the cost overview.
+ */
+export function useMessages(api: LockstepApi, team: string) {
+  const [state, setState] = useState<MessagesState>(EMPTY);
+  const teamRef = useRef(team);
+  teamRef.current = team;
+  const known = useRef(new Set<string>());
+
+  const fail = (err: unknown) => (err instanceof CallError ? err.message : String(err));
+
+  const loadCosts = useCallback(async () => {
+    try {
+      const costs = await call(api, 'getCosts', { team });
+      if (teamRef.current === team) setState((s) => ({ ...s, costs }));
+    } catch (err) {
+      if (teamRef.current === team) setState((s) => ({ ...s, error: fail(err) }));
+    }
+  }, [api, team]);
+
+  const loadUnread = useCallback(async () => {
+    try {
+      const { unread } = await call(api, 'getUnread', { team });
+      if (teamRef.current === team) setState((s) => ({ ...s, unread }));
+    } catch {
+      // the team went away; teamsChanged handles that
+    }
+  }, [api, team]);
+
+  const addRecords = useCallback(
+    async (ids: string[]) => {
+      const fresh = ids.filter((id) => !known.current.has(id));
+      if (fresh.length === 0) return;
+      try {
+        const { records } = await call(api, 'getMessagesByIds', { team, ids: fresh });
+        if (teamRef.current !== team) return;
+        const added = records.filter((r) => !known.current.has(r.id));
+        for (const r of added) known.current.add(r.id);
+        if (added.length === 0) return;
+        setState((s) => {
+          const all = [...s.records, ...added];
+          // Usually appended in order; sort only when a late file lands before the newest one.
+          if (s.records.length && added.some((r) => r.id < s.records[s.records.length - 1].id)) all.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+          return { ...s, records: all };
+        });
+      } catch (err) {
+        if (teamRef.current === team) setState((s) => ({ ...s, error: fail(err) }));
+      }
+    },
+    [api, team],
+  );
+
+  useEffect(() => {
+    known.current = new Set();
+    setState(EMPTY);
+    let alive = true;
+    void (async () => {
+      try {
+        const value = await call(api, 'getMessages', { team });
+        if (!alive) return;
+        for (const r of value.records) known.current.add(r.id);
+        setState((s) => ({ ...s, records: value.records, unread: value.unread, loading: false, error: null }));
+      } catch (err) {
+        if (alive) setState((s) => ({ ...s, loading: false, error: fail(err) }));
+      }
+    })();
+    void loadCosts();
+    let budgetTimer: ReturnType<typeof setTimeout> | null = null;
+    const offs = [
+      api.on('messagesChanged', (p) => p.team === team && void addRecords(p.ids)),
+      api.on('inboxesChanged', (p) => p.team === team && void loadUnread()),
+      api.on('costsChanged', (p) => p.team === team && void loadCosts()),
+      // The budget lives in the team config; another process may change it.
+      api.on('teamsChanged', () => {
+        if (budgetTimer) return;
+        budgetTimer = setTimeout(() => {
+          budgetTimer = null;
+          void loadCosts();
+          void loadUnread();
+        }, 300);
+      }),
+    ];
+    return () => {
+      alive = false;
+      if (budgetTimer) clearTimeout(budgetTimer);
+      for (const off of offs) off();
+    };
+  }, [api, team, addRecords, loadUnread, loadCosts]);
+
+  const setBudgetCents = useCallback(
+    (budgetCents: number) =>
+      setState((s) => (s.costs ? { ...s, costs: { ...s.costs, summary: { ...s.costs.summary, budgetCents } } } : s)),
+    [],
+  );
+
+  return { ...state, setBudgetCents, reloadCosts: loadCosts };
+}
