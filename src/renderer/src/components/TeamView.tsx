@@ -251,7 +251,7 @@ export function TeamView({ api, team, agentName, now, focusRequest, onMessage, o
         </div>
         {selected && <DetailPanel key={`${selected.id}:${panelSeq}`} task={selected} config={data.config} allTasks={data.tasks} agentName={agentName} now={now} actions={actions} />}
         {/* ---- Messages and costs: mount point (the lead places it in the new layout) ---- */}
-        <MessagePanel members={data.config.members} now={now} />
+        <MessagePanel members={data.config.members} now={now} taskOpen={Boolean(selected)} />
       </div>
 
       {conflict && (

@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { inboxName, type Member } from '../../../shared/domain';
 import { describeAge } from '../../../shared/time';
 import { call, describeFailure } from '../api';
@@ -16,15 +16,42 @@ interface Props {
   members: Member[];
   /** Wall clock (ms) for relative times; the app ticks it every second. */
   now: number;
+  /** A task's detail panel is open beside it: in a narrow window the panel folds to a rail to leave the board room. */
+  taskOpen?: boolean;
 }
 
+const WIDE_ENOUGH = 1200; // below this the panel starts folded
+const WIDE_FOR_BOTH = 1700; // below this an open task folds the panel
+
 /** The team's messages (newest first), the member filter, a compose box and the cost strip. */
-export function MessagePanel({ members, now }: Props) {
+export function MessagePanel({ members, now, taskOpen = false }: Props) {
   const ctx = useMessagesContext();
+  // null: follow the window width; true/false: what the person chose.
+  const [chosen, setOpen] = useState<boolean | null>(null);
+  const [width, setWidth] = useState(() => (typeof window === 'undefined' ? WIDE_FOR_BOTH : window.innerWidth));
+  useEffect(() => {
+    const onResize = () => setWidth(window.innerWidth);
+    window.addEventListener('resize', onResize);
+    return () => window.removeEventListener('resize', onResize);
+  }, []);
   if (!ctx) return null;
+  const open = chosen ?? width >= WIDE_ENOUGH;
   const { data, selected, select } = ctx;
+  const unread = Object.values(data.unread).reduce((a, b) => a + b, 0);
+  if (!open || (taskOpen && width < WIDE_FOR_BOTH)) {
+    return (
+      <aside className="message-rail" data-testid="message-rail" aria-label="Team messages and costs (folded)">
+        <button type="button" className="rail-button" onClick={() => setOpen(true)} disabled={open} title={open ? 'Close the task to see messages' : 'Show messages and costs'} aria-label={`Show messages and costs: ${unread} unread, ${data.records.length} in history`}>
+          <span aria-hidden="true">✉</span>
+          <span className="rail-count">{unread}</span>
+          <span className="rail-label">Messages</span>
+        </button>
+      </aside>
+    );
+  }
   return (
     <aside className="message-panel" data-testid="message-panel" aria-label="Team messages and costs">
+      <button type="button" className="icon-button mp-fold" onClick={() => setOpen(false)} aria-label="Fold the messages panel" title="Fold the messages panel">⟩</button>
       <CostStrip />
       <div className="mp-head">
         <h2>Messages</h2>
