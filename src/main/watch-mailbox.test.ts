@@ -57,6 +57,25 @@ describe('the watcher follows messages and costs', () => {
     await waitFor(received, (r) => r.event === 'costsChanged' && (r.payload as { team: string }).team === 'webapp');
   });
 
+  it('keeps following a team whose folder was removed and made again (a snapshot restored)', async () => {
+    const dataDir = copyFixture('lockstep-watch-msg-');
+    dirs.push(dataDir);
+    const store = new LockstepStore({ dataDir });
+    store.mailbox.send('webapp', { from: 'lead', to: 'tester', content: 'before' });
+    const received: Received[] = [];
+    watcher = new DataFolderWatcher(store, <E extends EventName>(event: E, payload: EventPayload<E>) => received.push({ event, payload }));
+    await watcher.start();
+    const teamDir = path.join(dataDir, 'teams', 'webapp');
+    const saved = fs.readFileSync(path.join(teamDir, 'config.json'));
+    fs.rmSync(teamDir, { recursive: true });
+    fs.mkdirSync(teamDir);
+    fs.writeFileSync(path.join(teamDir, 'config.json'), saved);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(cli(dataDir, ['inbox', 'send', 'webapp', 'tester', 'after', '--as', 'lead']).status).toBe(0);
+    const changed = (await waitFor(received, (r) => r.event === 'messagesChanged')).payload as EventPayload<'messagesChanged'>;
+    expect(store.mailbox.readEvents('webapp', undefined, new Set(changed.ids)).records.map((r) => r.message.content)).toEqual(['after']);
+  });
+
   it('classifies paths: temp files, locks and the summary are not changes', () => {
     expect(mailboxPathKind(['teams', 't', 'events', 'evt-1-ab.json'])).toBe('event');
     expect(mailboxPathKind(['teams', 't', 'events', 'evt-1-ab.tmp'])).toBe('ignore');
