@@ -78,7 +78,13 @@ export function useMessages(api: LockstepApi, team: string) {
         const value = await call(api, 'getMessages', { team });
         if (!alive) return;
         for (const r of value.records) known.current.add(r.id);
-        setState((s) => ({ ...s, records: value.records, unread: value.unread, loading: false, error: null }));
+        // Live messages that arrived while this was loading are kept (they may be newer than what it read).
+        setState((s) => {
+          const loaded = new Set(value.records.map((r) => r.id));
+          const live = s.records.filter((r) => !loaded.has(r.id));
+          const records = live.length ? [...value.records, ...live].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) : value.records;
+          return { ...s, records, unread: value.unread, loading: false, error: null };
+        });
       } catch (err) {
         if (alive) setState((s) => ({ ...s, loading: false, error: fail(err) }));
       }
