@@ -153,8 +153,10 @@ describe('exactly-once delivery', () => {
     expect(end.stdout).toBe(''); // it never handed the message to anybody
     expect(fs.existsSync(path.join(inbox(dataDir, 'alice'), held))).toBe(true);
     expect(lockstep(dataDir, ['inbox', 'peek', 'crew', '--as', 'alice']).json.count).toBe(1);
-    expect(lockstep(dataDir, ['doctor', 'crew']).json.findings.map((f: any) => f.id)).toEqual([`orphan-claim:alice/${held}`]);
-    const again = lockstep(dataDir, ['inbox', 'receive', 'crew', '--as', 'alice']);
+    // Receivers leave a fresh claim alone for a moment (it may be a live ClawTeam receiver's); then it is taken.
+    let again: any = { json: { count: 0 } };
+    const deadline = Date.now() + 30_000;
+    while (again.json.count === 0 && Date.now() < deadline) again = lockstep(dataDir, ['inbox', 'receive', 'crew', '--as', 'alice']);
     expect(again.json).toMatchObject({ count: 1, messages: [{ content: 'first', from: 'bob', to: 'alice' }] });
     expect(lockstep(dataDir, ['inbox', 'receive', 'crew', '--as', 'alice']).json.count).toBe(0);
     expect(fs.readdirSync(inbox(dataDir, 'alice'))).toEqual([]);
@@ -169,7 +171,8 @@ describe('exactly-once delivery', () => {
     const first = runNode(args, { ...process.env, LOCKSTEP_FAILPOINT_AFTER_CLAIM: claim });
     await waitFor(() => fs.readdirSync(dataDir).some((n) => n.startsWith('claim.claimed.')), 'the first receiver to hold its claim');
     // The second receiver lists the claimed file and opens it while the first still holds it...
-    const second = runNode(args, { ...process.env, LOCKSTEP_FAILPOINT_BEFORE_LOCK: open });
+    // (No grace: this receiver may take a claim the moment it is made, so it reaches the file the first one holds.)
+    const second = runNode(args, { ...process.env, LOCKSTEP_FAILPOINT_BEFORE_LOCK: open, LOCKSTEP_FAILPOINT_CLAIM_GRACE_MS: '0' });
     await waitFor(() => fs.readdirSync(dataDir).some((n) => n.startsWith('open.opened.')), 'the second receiver to open the file');
     // ...then the first delivers and deletes it, and only after that does the second get the (now free) lock.
     fs.writeFileSync(`${claim}.go`, '');
@@ -286,7 +289,11 @@ describe('stall radar: the mailbox', () => {
     // A typo in a recipient: an inbox nobody reads.
     lockstep(dataDir, ['inbox', 'send', 'crew', 'alcie', 'hello?', '--as', 'bob']);
 
-    const doctor = lockstep(dataDir, ['doctor', 'crew']);
+    let doctor = lockstep(dataDir, ['doctor', 'crew']);
+    // A claim nobody holds is reported once it is no longer fresh (its receiver may just be starting).
+    expect(doctor.json.findings.map((f: any) => f.kind)).not.toContain('orphan-claim');
+    const deadline = Date.now() + 30_000;
+    while (doctor.json.findings.length < 3 && Date.now() < deadline) doctor = lockstep(dataDir, ['doctor', 'crew']);
     expect(doctor.code).toBe(0);
     const kinds = doctor.json.findings.map((f: any) => f.kind).sort();
     expect(kinds).toEqual(['dead-letter', 'orphan-claim', 'stranger-inbox']);

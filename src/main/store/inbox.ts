@@ -39,7 +39,7 @@ import { readTeamConfig } from './team-config';
  * `*.consumed` (one renamer wins), opened, locked with flock through that descriptor, checked to still be the file
  * linked at that path (link count > 0, same inode: a receiver that read it before us has already deleted it), read,
  * and deleted while the lock is still held. A receiver killed anywhere in between leaves a `.consumed` file whose
- * lock died with it: the next receiver claims it. ClawTeam's own receivers unlock before they delete, so between a
+ * lock died with it: the next receiver claims it (once the claim is CLAIM_GRACE_MS old, see isStaleClaim). ClawTeam's own receivers unlock before they delete, so between a
  * ClawTeam receiver's unlock and its unlink anybody (ClawTeam or Lockstep) may read the message a second time; that
  * gap is ClawTeam's and cannot be closed from outside.
  */
@@ -167,6 +167,7 @@ export class Mailbox {
 
   private claimOne(team: string, inbox: string, dir: string, name: string): TeamMessage | null {
     let consumed = path.join(dir, name);
+    if (!MESSAGE_FILE_RE.test(name) && !isStaleClaim(consumed)) return null; // another receiver is at work on it
     if (MESSAGE_FILE_RE.test(name)) {
       const target = path.join(dir, `${name.slice(0, -'.json'.length)}.consumed`);
       try {
@@ -284,6 +285,28 @@ function checkNames(input: unknown, to?: 'to'): void {
   const values = input as Record<string, unknown>;
   assertName(values.from, 'agent');
   if (to) assertName(values.to, 'member');
+}
+
+/**
+ * A `.consumed` file another receiver made is taken over only once its claim is CLAIM_GRACE_MS old (the rename sets
+ * its change time). A live ClawTeam receiver renames, then locks, and acks by unlocking before it deletes: a fresh
+ * claim may be between its rename and its lock, or between its unlock and its delete, and taking it then would
+ * hand the message out twice. A receiver that died leaves its claim for good; it is delivered a moment later.
+ */
+export const CLAIM_GRACE_MS = 2000;
+
+/** LOCKSTEP_FAILPOINT_CLAIM_GRACE_MS shortens the grace in process-level tests that race on a fresh claim. */
+function claimGraceMs(): number {
+  const v = Number(process.env.LOCKSTEP_FAILPOINT_CLAIM_GRACE_MS);
+  return process.env.LOCKSTEP_FAILPOINT_CLAIM_GRACE_MS !== undefined && Number.isFinite(v) && v >= 0 ? v : CLAIM_GRACE_MS;
+}
+
+export function isStaleClaim(filePath: string, now = Date.now()): boolean {
+  try {
+    return now - fs.lstatSync(filePath).ctimeMs >= claimGraceMs();
+  } catch {
+    return false;
+  }
 }
 
 function checkLimit(limit: number): void {

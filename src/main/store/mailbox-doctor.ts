@@ -5,12 +5,12 @@ import { nameProblem } from '../../shared/names';
 import type { Finding } from './doctor';
 import { tryLockFd, unlockFd } from './fd-lock';
 import { CLAIMED_FILE_RE, claimState, listDir, MESSAGE_FILE_RE, pendingNames } from './inbox-files';
-import type { Mailbox } from './inbox';
+import { isStaleClaim, type Mailbox } from './inbox';
 
 /**
  * The stall radar's mailbox findings, each with its fix:
- * - orphan-claim: a `msg-*.consumed` file whose flock nobody holds: its receiver died between claiming and
- *   deleting it. Nobody has it; fix: put it back in the inbox as `msg-*.json`.
+ * - orphan-claim: a `msg-*.consumed` file whose flock nobody holds (and older than CLAIM_GRACE_MS): its receiver
+ *   died between claiming and deleting it. Nobody has it; fix: put it back in the inbox as `msg-*.json`.
  * - dead-letter: a message that did not parse, in dead_letters/<inbox>/; fix: move it (and its .meta.json) aside
  *   into tasks/<team>/.lockstep/dead-letters after reading why (kept, not deleted).
  * - stranger-inbox: an inbox folder that belongs to no member (a typo in a recipient, a member removed): its
@@ -23,7 +23,7 @@ export function diagnoseMailbox(mailbox: Mailbox, team: string, config: TeamConf
   for (const inbox of mailbox.recipients(team)) {
     const dir = path.join(mailbox.inboxesDir(team), inbox);
     for (const name of listDir(dir).filter((n) => CLAIMED_FILE_RE.test(n)).sort()) {
-      if (claimState(path.join(dir, name)) !== 'free') continue;
+      if (!isStaleClaim(path.join(dir, name)) || claimState(path.join(dir, name)) !== 'free') continue;
       findings.push({
         id: `orphan-claim:${inbox}/${name}`,
         kind: 'orphan-claim',
