@@ -55,7 +55,8 @@ export class BigFolderWatcher {
   ) {}
 
   start(): void {
-    this.watch(this.root, (name) => {
+    this.watch(this.root, (name, event) => {
+      if (event === 'rename' && (name === 'teams' || name === 'costs')) this.drop(path.join(this.root, name));
       if (name === null || name === 'teams' || name === 'costs') this.scan();
     });
     this.scan(true);
@@ -88,8 +89,16 @@ export class BigFolderWatcher {
     }
     const teamsDir = path.join(this.root, 'teams');
     const costsDir = path.join(this.root, 'costs');
-    this.watch(teamsDir, () => this.scan());
-    this.watch(costsDir, () => this.scan());
+    // A team folder that comes and goes (removed, restored from a snapshot) gets fresh watchers: the old ones
+    // watch a folder that no longer exists (its inode number may even be reused by the new one).
+    this.watch(teamsDir, (name, event) => {
+      if (name !== null && event === 'rename') this.drop(path.join(teamsDir, name));
+      this.scan();
+    });
+    this.watch(costsDir, (name, event) => {
+      if (name !== null && event === 'rename') this.drop(path.join(costsDir, name));
+      this.scan();
+    });
     for (const team of list(teamsDir).filter((t) => safe(t))) {
       const teamDir = path.join(teamsDir, team);
       this.watch(teamDir, (name) => {
@@ -111,11 +120,21 @@ export class BigFolderWatcher {
     }
   }
 
+  /** Closes the watchers of `dir` and every folder under it. */
+  private drop(dir: string): void {
+    for (const [d, { w }] of this.watchers) {
+      if (d === dir || d.startsWith(dir + path.sep)) {
+        w.close();
+        this.watchers.delete(d);
+      }
+    }
+  }
+
   /**
    * One fs.watch per existing folder; a folder that vanishes drops its watcher (a later scan adds it again).
    * True when a watcher was attached now.
    */
-  private watch(dir: string, onName: (name: string | null) => void): boolean {
+  private watch(dir: string, onName: (name: string | null, event: string) => void): boolean {
     if (this.closed || this.watchers.has(dir)) return false;
     let w: fs.FSWatcher;
     let ino: number;
@@ -123,7 +142,7 @@ export class BigFolderWatcher {
       const st = fs.statSync(dir);
       if (!st.isDirectory()) return false;
       ino = st.ino;
-      w = fs.watch(dir, { persistent: false }, (_event, name) => onName(name === null ? null : String(name)));
+      w = fs.watch(dir, { persistent: false }, (event, name) => onName(name === null ? null : String(name), event));
     } catch {
       return false; // not there yet
     }

@@ -162,15 +162,3 @@ export const costReportInputSchema = z
   })
   .strict();
 export type CostReportInput = z.input<typeof costReportInputSchema>;
-
-/** Direction of a message relative to a selected member, for labels. */
-export function messageDirection(m: TeamMessage, member: { name: string; inbox: string } | null): 'Sent' | 'Received' | null {
-  if (!member) return null;
-  if (m.from === member.name) return 'Sent';
-  if (m.to === member.name || m.to === member.inbox) return 'Received';
-  return null;
-}
-
-export function isBroadcast(m: TeamMessage): boolean {
-  return m.type === 'broadcast';
-}

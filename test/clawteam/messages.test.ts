@@ -137,7 +137,7 @@ describe('exactly-once delivery', () => {
       ...process.env,
       LOCKSTEP_FAILPOINT_AFTER_CLAIM: marker,
     });
-    const claimedMarker = () => fs.readdirSync(dataDir).find((n) => n.startsWith('after-claim.claimed.'));
+    const claimedMarker = () => fs.readdirSync(dataDir).find((n) => n.startsWith('after-claim.claimed.') && !n.endsWith('.part'));
     await waitFor(() => claimedMarker() !== undefined, 'the receiver to claim a message');
     const held = fs.readFileSync(path.join(dataDir, claimedMarker()!), 'utf8');
     expect(held).toMatch(/\.consumed$/);
@@ -169,11 +169,11 @@ describe('exactly-once delivery', () => {
     const open = path.join(dataDir, 'open');
     const args = [CLI, 'inbox', 'receive', 'crew', '--as', 'alice', '--json', '--data-dir', dataDir];
     const first = runNode(args, { ...process.env, LOCKSTEP_FAILPOINT_AFTER_CLAIM: claim });
-    await waitFor(() => fs.readdirSync(dataDir).some((n) => n.startsWith('claim.claimed.')), 'the first receiver to hold its claim');
+    await waitFor(() => fs.readdirSync(dataDir).some((n) => n.startsWith('claim.claimed.') && !n.endsWith('.part')), 'the first receiver to hold its claim');
     // The second receiver lists the claimed file and opens it while the first still holds it...
     // (No grace: this receiver may take a claim the moment it is made, so it reaches the file the first one holds.)
     const second = runNode(args, { ...process.env, LOCKSTEP_FAILPOINT_BEFORE_LOCK: open, LOCKSTEP_FAILPOINT_CLAIM_GRACE_MS: '0' });
-    await waitFor(() => fs.readdirSync(dataDir).some((n) => n.startsWith('open.opened.')), 'the second receiver to open the file');
+    await waitFor(() => fs.readdirSync(dataDir).some((n) => n.startsWith('open.opened.') && !n.endsWith('.part')), 'the second receiver to open the file');
     // ...then the first delivers and deletes it, and only after that does the second get the (now free) lock.
     fs.writeFileSync(`${claim}.go`, '');
     const firstOut = JSON.parse((await first.done).stdout);

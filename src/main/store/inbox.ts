@@ -338,7 +338,9 @@ function readAll(fd: number, sizeHint: number): Buffer {
 function pauseAt(variable: string, what: string, name: string): void {
   const marker = process.env[variable];
   if (!marker) return;
-  fs.writeFileSync(`${marker}.${what}.${process.pid}`, name);
+  // Written whole, then renamed: the test reads the name as soon as the file appears.
+  fs.writeFileSync(`${marker}.${what}.${process.pid}.part`, name);
+  fs.renameSync(`${marker}.${what}.${process.pid}.part`, `${marker}.${what}.${process.pid}`);
   const giveUpAt = Date.now() + 120_000;
   while (!fs.existsSync(`${marker}.go`) && Date.now() < giveUpAt) sleepSync(5);
 }

@@ -51,7 +51,10 @@ export function useMessages(api: LockstepApi, team: string) {
       const fresh = ids.filter((id) => !known.current.has(id));
       if (fresh.length === 0) return;
       try {
-        const { records } = await call(api, 'getMessagesByIds', { team, ids: fresh });
+        const records: MessageRecord[] = [];
+        for (let i = 0; i < fresh.length; i += 5000) {
+          records.push(...(await call(api, 'getMessagesByIds', { team, ids: fresh.slice(i, i + 5000) })).records);
+        }
         if (teamRef.current !== team) return;
         const added = records.filter((r) => !known.current.has(r.id));
         for (const r of added) known.current.add(r.id);
