@@ -170,3 +170,27 @@ test('new messages keep the reading position; screenshot of the panel', async ()
   const shot = await page.screenshot({ path: path.join(ROOT, 'test-results', 'e2e', 'screenshot-messages.png') });
   if (process.env.LOCKSTEP_UPDATE_SCREENSHOT === '1') fs.writeFileSync(path.join(ROOT, 'docs', 'screenshot-messages.png'), shot);
 });
+
+test('a long history opens on its newest 1,000 messages; older ones load on request, below, without moving anything', async () => {
+  const { page } = await launch((d) => {
+    // 1,205 messages written straight into the history, as ClawTeam writes them.
+    const dir = path.join(d, 'teams', 'webapp', 'events');
+    fs.mkdirSync(dir, { recursive: true });
+    const start = Date.now() - 1205 * 1000;
+    for (let i = 0; i < 1205; i++) {
+      const ms = start + i * 1000;
+      const msg = { type: 'message', from: 'backend', to: 'frontend', content: `History ${i}`, timestamp: new Date(ms).toISOString().replace('Z', '000+00:00') };
+      fs.writeFileSync(path.join(dir, `evt-${ms}-${i.toString(16).padStart(8, '0')}.json`), JSON.stringify(msg, null, 2));
+    }
+  });
+  await expect(rows(page).first()).toContainText('History 1204');
+  const list = page.getByTestId('message-list');
+  await list.evaluate((el) => (el.scrollTop = el.scrollHeight));
+  await expect(rows(page).last()).toContainText('History 205');
+  const top = await list.evaluate((el) => el.scrollTop);
+  await page.getByTestId('load-older').click();
+  await expect(page.getByTestId('load-older')).toHaveCount(0); // everything is loaded now
+  expect(await list.evaluate((el) => el.scrollTop)).toBe(top);
+  await list.evaluate((el) => (el.scrollTop = el.scrollHeight));
+  await expect(rows(page).last()).toContainText('History 0');
+});

@@ -33,6 +33,23 @@ describe('message and cost calls from the window', () => {
     expect(b.ok && b.value.recipients).not.toContain('ana');
   });
 
+  it('pages the history: the newest first, older pages on request, nothing missed or repeated', async () => {
+    const { handlers, store } = setup();
+    for (let i = 0; i < 25; i++) store.mailbox.send('webapp', { from: 'lead', to: 'tester', content: `m${i}` });
+    const seen: string[] = [];
+    let page = await handlers.getMessages({ team: 'webapp', limit: 10 });
+    const pages: Array<[number, boolean]> = [];
+    for (;;) {
+      if (!page.ok) throw new Error(page.error.message);
+      pages.push([page.value.records.length, page.value.more]);
+      seen.unshift(...page.value.records.map((r) => r.message.content as string));
+      if (!page.value.more) break;
+      page = await handlers.getMessages({ team: 'webapp', limit: 10, before: page.value.records[0].id });
+    }
+    expect(pages).toEqual([[10, true], [10, true], [5, false]]);
+    expect(seen).toEqual(Array.from({ length: 25 }, (_, i) => `m${i}`));
+  });
+
   it('refuses bad input in plain words and writes nothing', async () => {
     const { handlers, dataDir } = setup();
     const events = path.join(dataDir, 'teams', 'webapp', 'events');
@@ -43,6 +60,8 @@ describe('message and cost calls from the window', () => {
       ['broadcastMessage', { team: 'webapp', content: '' }],
       ['getMessagesByIds', { team: 'webapp', ids: ['../../config.json'] }],
       ['setBudget', { team: 'webapp', dollars: -5 }],
+      ['getMessages', { team: 'webapp', before: '../x.json' }],
+      ['getMessages', { team: 'webapp', limit: 0 }],
     ] as const) {
       const result = await (handlers as any)[call](input);
       expect(result.ok, `${call} ${JSON.stringify(input)}`).toBe(false);

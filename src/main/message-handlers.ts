@@ -11,11 +11,11 @@ type Impl<N extends MessageApiName> = (input: z.output<(typeof MESSAGE_API)[N]['
 export function messageHandlers(ctx: HandlerContext): { [N in MessageApiName]: Impl<N> } {
   const person = () => ctx.settings().agentName;
   return {
-    getMessages: async ({ team }) => {
+    getMessages: async ({ team, before, limit }) => {
       const mailbox = ctx.store().mailbox;
       const unread = mailbox.unreadCounts(team); // NOT_FOUND for a team that does not exist
-      const { records, problems } = mailbox.readEvents(team);
-      return { records, unread, problems };
+      const { records, problems, more } = mailbox.readHistory(team, { before, limit });
+      return { records, more, unread, problems };
     },
     getMessagesByIds: async ({ team, ids }) => {
       const { records } = ctx.store().mailbox.readEvents(team, undefined, new Set(ids));

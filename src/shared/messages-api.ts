@@ -40,10 +40,13 @@ const agentCostSchema = z.object({ agentName: z.string(), costCents: z.number(),
 const content = z.string().max(MAX_CONTENT_LENGTH).refine((s) => s.trim().length > 0, 'write something to send');
 
 export const MESSAGE_API = {
-  /** The team's whole history (oldest first), what waits in each inbox, and history files that do not parse. */
+  /**
+   * The newest `limit` history entries (before `before`, to page back), oldest first, whether older ones exist, what
+   * waits in each inbox, and history files that do not parse.
+   */
   getMessages: {
-    input: z.object({ team: teamNameSchema }).strict(),
-    output: z.object({ records: z.array(recordSchema), unread: unreadSchema, problems: z.array(problemSchema) }),
+    input: z.object({ team: teamNameSchema, before: eventIdSchema.optional(), limit: z.number().int().min(1).max(10_000).default(1000) }).strict(),
+    output: z.object({ records: z.array(recordSchema), more: z.boolean(), unread: unreadSchema, problems: z.array(problemSchema) }),
   },
   /** Reads only these history files (after a messagesChanged event). */
   getMessagesByIds: {

@@ -254,6 +254,17 @@ export class Mailbox {
   }
 
   /**
+   * The newest `limit` history entries (before the file `before`, for paging back), oldest first, and whether there
+   * are older ones. A window shows the newest page at once and reads older pages on request.
+   */
+  readHistory(team: string, options: { before?: string; limit: number }): EventsRead & { more: boolean } {
+    const dir = this.eventsDir(assertName(team, 'team'));
+    const names = listDir(dir).filter((n) => EVENT_FILE_RE.test(n)).sort();
+    const { page, more } = historyPage(names, options.before, options.limit);
+    return { ...this.readEvents(team, undefined, new Set(page)), names, more };
+  }
+
+  /**
    * Reads history files not in `known` (incremental: a live view reads only new files); with `only`, just those
    * files (names a watcher reported), without listing the folder.
    */
@@ -280,6 +291,13 @@ export class Mailbox {
 }
 
 /** Names first, so a bad one is reported in plain words (which name, what is wrong with it). */
+/** One page of history: the newest `limit` entries before `before` (a history file name), oldest first. */
+export function historyPage(names: string[], before: string | undefined, limit: number): { page: string[]; more: boolean } {
+  const eligible = before === undefined ? names : names.filter((n) => n < before);
+  const page = eligible.slice(Math.max(0, eligible.length - limit));
+  return { page, more: eligible.length > page.length };
+}
+
 function checkNames(input: unknown, to?: 'to'): void {
   if (!input || typeof input !== 'object') throw new InvalidInputError('Give the message to send.');
   const values = input as Record<string, unknown>;

@@ -65,13 +65,22 @@ export function MessagePanel({ members, now, taskOpen = false }: Props) {
         )}
       </div>
       {data.error && <p role="alert" className="mp-error">{data.error}</p>}
-      <MessageList records={data.records} members={members} now={now} loading={data.loading} />
+      <MessageList records={data.records} more={data.more} onLoadOlder={data.loadOlder} members={members} now={now} loading={data.loading} />
       <Compose members={members} />
     </aside>
   );
 }
 
-function MessageList({ records, members, now, loading }: { records: MessageRecord[]; members: Member[]; now: number; loading: boolean }) {
+interface ListProps {
+  records: MessageRecord[];
+  more: boolean;
+  onLoadOlder(): Promise<void>;
+  members: Member[];
+  now: number;
+  loading: boolean;
+}
+
+function MessageList({ records, more, onLoadOlder, members, now, loading }: ListProps) {
   const ctx = useMessagesContext()!;
   const rows = useMemo(() => toRows(records), [records]);
   // ClawTeam addresses a member with a user by its inbox (`<user>_<name>`): show the member's name.
@@ -117,10 +126,28 @@ function MessageList({ records, members, now, loading }: { records: MessageRecor
       return next;
     });
 
+  const [loadingOlder, setLoadingOlder] = useState(false);
+  const older = more ? (
+    <button
+      type="button"
+      className="link mp-older"
+      data-testid="load-older"
+      disabled={loadingOlder}
+      onClick={async () => {
+        setLoadingOlder(true);
+        await onLoadOlder();
+        setLoadingOlder(false);
+      }}
+    >
+      {loadingOlder ? 'Loading…' : 'Show older messages'}
+    </button>
+  ) : null;
+
   if (!loading && shown.length === 0) {
     return (
       <div className="mp-list mp-empty muted" data-testid="message-list">
-        {selected ? `${selected.name} has not sent or received any message yet.` : 'No messages yet. Agents write here with `lockstep inbox send`, or write one below.'}
+        {selected ? `${selected.name} has not sent or received any message${more ? ' among the newest ones' : ' yet'}.` : 'No messages yet. Agents write here with `lockstep inbox send`, or write one below.'}
+        {older}
       </div>
     );
   }
@@ -166,6 +193,7 @@ function MessageList({ records, members, now, loading }: { records: MessageRecor
           );
         })}
       </div>
+      {older}
     </div>
   );
 }

@@ -8,13 +8,16 @@ export type CostsView = ApiOutput<'getCosts'>;
 export interface MessagesState {
   /** History, oldest first (file names start with the epoch ms, so name order is time order). */
   records: MessageRecord[];
+  /** Older history exists beyond what is loaded (the newest PAGE entries are loaded first). */
+  more: boolean;
   unread: Record<string, number>;
   costs: CostsView | null;
   loading: boolean;
   error: string | null;
 }
 
-const EMPTY: MessagesState = { records: [], unread: {}, costs: null, loading: true, error: null };
+const EMPTY: MessagesState = { records: [], more: false, unread: {}, costs: null, loading: true, error: null };
+export const PAGE = 1000;
 
 /**
  * A team's messages, unread counts and costs, live: loaded once, then on messagesChanged only the new history files
@@ -78,7 +81,7 @@ export function useMessages(api: LockstepApi, team: string) {
     let alive = true;
     void (async () => {
       try {
-        const value = await call(api, 'getMessages', { team });
+        const value = await call(api, 'getMessages', { team, limit: PAGE });
         if (!alive) return;
         for (const r of value.records) known.current.add(r.id);
         // Live messages that arrived while this was loading are kept (they may be newer than what it read).
@@ -86,7 +89,7 @@ export function useMessages(api: LockstepApi, team: string) {
           const loaded = new Set(value.records.map((r) => r.id));
           const live = s.records.filter((r) => !loaded.has(r.id));
           const records = live.length ? [...value.records, ...live].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) : value.records;
-          return { ...s, records, unread: value.unread, loading: false, error: null };
+          return { ...s, records, more: value.more, unread: value.unread, loading: false, error: null };
         });
       } catch (err) {
         if (alive) setState((s) => ({ ...s, loading: false, error: fail(err) }));
@@ -115,11 +118,26 @@ export function useMessages(api: LockstepApi, team: string) {
     };
   }, [api, team, addRecords, loadUnread, loadCosts]);
 
+  /** Reads the next older page of history (it goes below what is shown: nothing moves). */
+  const loadOlder = useCallback(async () => {
+    const oldest = state.records[0]?.id;
+    if (!oldest) return;
+    try {
+      const value = await call(api, 'getMessages', { team, before: oldest, limit: PAGE });
+      if (teamRef.current !== team) return;
+      const added = value.records.filter((r) => !known.current.has(r.id));
+      for (const r of added) known.current.add(r.id);
+      setState((s) => ({ ...s, records: [...added, ...s.records], more: value.more }));
+    } catch (err) {
+      if (teamRef.current === team) setState((s) => ({ ...s, error: fail(err) }));
+    }
+  }, [api, team, state.records]);
+
   const setBudgetCents = useCallback(
     (budgetCents: number) =>
       setState((s) => (s.costs ? { ...s, costs: { ...s.costs, summary: { ...s.costs.summary, budgetCents } } } : s)),
     [],
   );
 
-  return { ...state, setBudgetCents, reloadCosts: loadCosts };
+  return { ...state, setBudgetCents, reloadCosts: loadCosts, loadOlder };
 }
