@@ -4,6 +4,7 @@ import { InvalidInputError, toSerializedError, type ErrorCode } from '../shared/
 import { parseDuration } from '../shared/time';
 import { waitAtBarrier } from '../main/store/failpoints';
 import { LockstepStore, resolveDataDir } from '../main/store';
+import { MESSAGE_COMMANDS } from './inbox-commands';
 import { formatHistory, formatTask, formatTaskList, formatTeam, formatTeams } from './format';
 
 type Values = Record<string, string | boolean | string[] | undefined>;
@@ -435,6 +436,9 @@ const COMMANDS: Record<string, Command> = {
     },
   },
 };
+
+// Messages and costs (`inbox …`, `cost …`) live in their own file.
+Object.assign(COMMANDS, MESSAGE_COMMANDS);
 
 function claimToken(task: { metadata: Record<string, unknown> }): string {
   const meta = task.metadata.lockstep as { claim?: { token?: number } } | undefined;

@@ -3,6 +3,7 @@ import { API, type ApiInput, type ApiName, type ApiOutput, type ApiResult } from
 import type { FileProblem, VersionedTask } from '../shared/domain';
 import { InvalidInputError, LockstepError, toSerializedError } from '../shared/errors';
 import { parseInput } from '../shared/schemas';
+import { messageHandlers } from './message-handlers';
 import { createSampleTeam } from './sample';
 import type { EffectiveSettings } from './settings';
 import type { LockstepStore } from './store';
@@ -101,6 +102,8 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       return { fixed };
     },
     sweepTeam: async ({ team, olderThanMs }) => ctx.store().sweepTeam(team, { olderThanMs }),
+    // Messages and costs (message-handlers.ts).
+    ...messageHandlers(ctx),
   };
 
   const handlers = {} as Record<ApiName, (raw: unknown) => Promise<ApiResult<unknown>>>;

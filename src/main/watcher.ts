@@ -5,6 +5,7 @@ import type { VersionedTask } from '../shared/domain';
 import { LockstepError, toSerializedError } from '../shared/errors';
 import type { LockstepStore } from './store';
 import { taskIdFromFileName } from './store/paths';
+import { BigFolderWatcher, mailboxPathKind } from './watch-mailbox';
 
 /**
  * Watches the open data folder for other writers (CLI agents, ClawTeam, another window) and tells the window what
@@ -21,6 +22,11 @@ export class DataFolderWatcher {
   private watcher: FSWatcher | null = null;
   private pendingTasks = new Map<string, Set<string>>();
   private teamsDirty = false;
+  /** Messages and costs (watch-mailbox.ts): new history files, inboxes and cost folders touched, per team. */
+  private pendingEvents = new Map<string, Set<string>>();
+  private inboxesDirty = new Set<string>();
+  private costsDirty = new Set<string>();
+  private bigFolders: BigFolderWatcher | null = null;
   private timer: NodeJS.Timeout | null = null;
   /** What the window last saw of each team it opened: the "before" of activity lines. */
   private known = new Map<string, Map<string, VersionedTask>>();
@@ -34,12 +40,21 @@ export class DataFolderWatcher {
     const root = this.store.paths.root;
     const tasksRoot = this.store.paths.tasksRoot();
     const teamsRoot = this.store.paths.teamsDir();
+    this.bigFolders = new BigFolderWatcher(
+      root,
+      (team, name) => this.onMailbox('event', team, name),
+      (team) => this.onMailbox('cost', team, ''),
+    );
+    this.bigFolders.start();
     this.watcher = watch([tasksRoot, teamsRoot], {
       ignoreInitial: true,
-      depth: 2,
-      // Only task files and team configs matter; our lock, journal and queue live under .lockstep.
+      depth: 3,
+      // Only task files, team configs and inbox files matter (message history and cost events: BigFolderWatcher);
+      // our lock, journal and queue live under .lockstep.
       ignored: (p: string) => {
         const rel = path.relative(root, p).split(path.sep);
+        const mailbox = mailboxPathKind(rel);
+        if (mailbox !== null) return mailbox !== 'dir' && mailbox !== 'inbox' && mailbox !== 'inbox-file';
         if (rel.includes('.lockstep') || rel.includes('inboxes') || rel.includes('events')) return true;
         if (rel[0] === 'tasks' && rel.length === 3) return taskIdFromFileName(rel[2]) === null;
         if (rel[0] === 'teams' && rel.length === 3) return rel[2] !== 'config.json';
@@ -53,6 +68,8 @@ export class DataFolderWatcher {
 
   async stop(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
+    this.bigFolders?.close();
+    this.bigFolders = null;
     await this.watcher?.close();
     this.watcher = null;
   }
@@ -63,6 +80,11 @@ export class DataFolderWatcher {
 
   private onFsEvent(event: string, p: string): void {
     const rel = path.relative(this.store.paths.root, p).split(path.sep);
+    const mailbox = mailboxPathKind(rel);
+    if (mailbox !== null) {
+      if (mailbox === 'inbox' || mailbox === 'inbox-file') this.onMailbox('inbox', rel[1], '');
+      return;
+    }
     if (rel[0] === 'teams') this.teamsDirty = true;
     else if (rel[0] === 'tasks' && rel.length === 3) {
       const id = taskIdFromFileName(rel[2]);
@@ -73,6 +95,17 @@ export class DataFolderWatcher {
       }
       this.teamsDirty = true; // counts by status in the sidebar
     } else if (rel[0] === 'tasks' && rel.length === 2 && (event === 'addDir' || event === 'unlinkDir')) this.teamsDirty = true;
+    if (!this.timer) this.timer = setTimeout(() => void this.flush(), COALESCE_MS);
+  }
+
+  /** Messages and costs: a new history file (by name), an inbox touched, a cost event added or removed. */
+  private onMailbox(kind: 'event' | 'inbox' | 'cost', team: string, name: string): void {
+    if (kind === 'event') {
+      const names = this.pendingEvents.get(team) ?? new Set<string>();
+      names.add(name);
+      this.pendingEvents.set(team, names);
+    } else if (kind === 'inbox') this.inboxesDirty.add(team);
+    else this.costsDirty.add(team);
     if (!this.timer) this.timer = setTimeout(() => void this.flush(), COALESCE_MS);
   }
 
@@ -92,6 +125,13 @@ export class DataFolderWatcher {
       }
     }
     if (teamsDirty) this.emit('teamsChanged', { at: Date.now() });
+    const events = this.pendingEvents;
+    this.pendingEvents = new Map();
+    for (const [team, names] of events) this.emit('messagesChanged', { team, ids: [...names].sort(), at: Date.now() });
+    for (const team of this.inboxesDirty) this.emit('inboxesChanged', { team, at: Date.now() });
+    this.inboxesDirty.clear();
+    for (const team of this.costsDirty) this.emit('costsChanged', { team, at: Date.now() });
+    this.costsDirty.clear();
   }
 
   /** Activity lines: what changed in each task since the window last saw it, and who did it (from the journal). */

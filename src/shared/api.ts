@@ -13,6 +13,7 @@ import {
   teamNameSchema,
   updateTaskPatchSchema,
 } from './schemas';
+import { MESSAGE_API, MESSAGE_EVENTS } from './messages-api';
 
 /**
  * The one contract between the renderer and the main process: every call the page can make (input and output
@@ -229,6 +230,8 @@ export const API = {
       removedTempFiles: z.array(z.string()),
     }),
   },
+  // Messages and costs (messages-api.ts).
+  ...MESSAGE_API,
 } as const;
 
 export type ApiName = keyof typeof API;
@@ -271,6 +274,8 @@ export const EVENTS = {
   folderChanged: settingsSchema,
   /** A command chosen in the application menu that the window carries out (shortcuts shown there, handled here). */
   menuCommand: z.object({ command: z.enum(MENU_COMMANDS) }),
+  // Messages and costs (messages-api.ts).
+  ...MESSAGE_EVENTS,
 } as const;
 
 export type EventName = keyof typeof EVENTS;

@@ -18,9 +18,23 @@ export type FindingKind =
   | 'dependency-cycle'
   | 'dangling-blocker'
   | 'temp-file'
-  | 'corrupt-file';
+  | 'corrupt-file'
+  // Mailbox findings (mailbox-doctor.ts)
+  | 'orphan-claim'
+  | 'stranger-inbox'
+  | 'dead-letter';
 
-export type FixAction = 'release' | 'unblock' | 'remove-dangling' | 'break-cycle' | 'remove-temp-file' | 'quarantine';
+export type FixAction =
+  | 'release'
+  | 'unblock'
+  | 'remove-dangling'
+  | 'break-cycle'
+  | 'remove-temp-file'
+  | 'quarantine'
+  // Mailbox fixes (mailbox-doctor.ts)
+  | 'return-to-inbox'
+  | 'archive-dead-letter'
+  | 'add-member';
 
 export interface Finding {
   /** Stable while the problem lasts: pass it to fixFinding. */

@@ -40,6 +40,9 @@ import { DEFAULT_JOURNAL_OPTIONS, readJournal, readRecent, type JournalEntry, ty
 import { TeamWriter, type MutationInfo, type WriterOptions } from './team-writer';
 import { readTaskFile, TaskFolderScanner, withVersion } from './task-files';
 import * as ops from './task-ops';
+import { Mailbox } from './inbox';
+import { CostStore } from './costs';
+import { diagnoseMailbox, fixMailboxFinding, MAILBOX_FINDING_KINDS } from './mailbox-doctor';
 
 export interface StoreOptions {
   dataDir: string;
@@ -291,6 +294,34 @@ export class LockstepStore {
     });
   }
 
+  // ---------------------------------------------------------------- messages and costs (inbox.ts, costs.ts)
+
+  private mailboxInstance?: Mailbox;
+  private costStore?: CostStore;
+
+  /** Team messages on ClawTeam's inbox files. */
+  get mailbox(): Mailbox {
+    return (this.mailboxInstance ??= new Mailbox(this.paths));
+  }
+
+  /** Cost events and summary on ClawTeam's cost files. */
+  get costs(): CostStore {
+    return (this.costStore ??= new CostStore(this.paths));
+  }
+
+  /** Sets the team budget (ClawTeam's `budgetCents`, a float; 0 = none) inside the team lock. */
+  async setBudget(team: string, budgetCents: number): Promise<TeamConfig> {
+    if (typeof budgetCents !== 'number' || !Number.isFinite(budgetCents) || budgetCents < 0 || budgetCents > 1e12) {
+      throw new InvalidInputError('A budget must be an amount of zero or more dollars (0 removes it).');
+    }
+    return this.writer(team).mutateDirect(this.info('team.set-budget', undefined, { details: { budgetCents } }), () => {
+      const loaded = this.requireTeam(team);
+      loaded.config.budgetCents = budgetCents;
+      writeTeamConfig(this.paths.teamConfig(team), loaded);
+      return loaded.config;
+    });
+  }
+
   private requireTeam(team: string): LoadedTeamConfig {
     const loaded = readTeamConfig(this.paths.teamConfig(team));
     if (!loaded) throw new NotFoundError(`Team ${team} does not exist.`, { team });
@@ -450,7 +481,9 @@ export class LockstepStore {
   /** What keeps the team's work from moving, each with its fix (see doctor.ts). Reads only. */
   async doctor(team: string, request: DoctorRequest = {}): Promise<Finding[]> {
     const { tasks, problems } = await this.listTasks(team);
-    return diagnose(tasks, problems, listTempFiles(this.paths.tasksDir(team)), this.diagnoseOptions(request));
+    const findings = diagnose(tasks, problems, listTempFiles(this.paths.tasksDir(team)), this.diagnoseOptions(request));
+    const config = readTeamConfig(this.paths.teamConfig(team))?.config;
+    return config ? [...findings, ...diagnoseMailbox(this.mailbox, team, config)] : findings;
   }
 
   /**
@@ -466,6 +499,14 @@ export class LockstepStore {
         findingId,
       });
     const kind = findingId.split(':')[0];
+    if (MAILBOX_FINDING_KINDS.includes(kind)) {
+      const fixed = await this.writer(team).mutateDirect(this.info('doctor.fix', undefined, { details: { findingId } }), () =>
+        fixMailboxFinding(this.mailbox, team, this.requireTeam(team).config, findingId, path.join(this.paths.lockstepDir(team), 'dead-letters')),
+      );
+      if (!fixed) throw gone();
+      if (fixed.kind === 'stranger-inbox') await this.addMember(team, { name: path.basename(fixed.path ?? ''), user: '', agentType: 'general-purpose' });
+      return { fixed };
+    }
     if (kind === 'temp-file' || kind === 'corrupt-file') {
       return this.writer(team).mutateDirect(this.info('doctor.fix', undefined, { details: { findingId } }), () => {
         const tasksDir = this.paths.tasksDir(team);

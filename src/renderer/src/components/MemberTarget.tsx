@@ -2,6 +2,7 @@ import { useDroppable } from '@dnd-kit/core';
 import type { Member, VersionedTask } from '../../../shared/domain';
 import { memberAvailability, memberProfile } from '../../../shared/members';
 import type { MemberStats } from '../board/logic';
+import { useMemberMail } from '../messages/MessagesContext'; // messages: unread badge + click to filter
 
 interface Props {
   member: Member;
@@ -17,10 +18,12 @@ export function MemberTarget({ member, leader, stats, dragging, allTasks, onRemo
   const availability = dragging ? memberAvailability(member, dragging, allTasks) : { available: true as const };
   const { setNodeRef, isOver } = useDroppable({ id: `member:${member.name}`, data: { member: member.name } });
   const profile = memberProfile(member);
+  const mail = useMemberMail(member);
   return (
     <div
       ref={setNodeRef}
-      className={`member${isOver ? ' over' : ''}${availability.available ? '' : ' unavailable'}`}
+      onClick={mail.onCardClick}
+      className={`member${isOver ? ' over' : ''}${availability.available ? '' : ' unavailable'}${mail.selected ? ' mail-selected' : ''}`}
       data-testid={`member-${member.name}`}
       aria-label={`${member.name}${leader ? ' (leader)' : ''}: owns ${stats.owned}, holds ${stats.held}${availability.available ? '' : `; unavailable: ${availability.reason}`}`}
       title={availability.available ? undefined : availability.reason}
@@ -40,6 +43,7 @@ export function MemberTarget({ member, leader, stats, dragging, allTasks, onRemo
       {profile.capabilities && profile.capabilities.length > 0 && (
         <div className="tags">{profile.capabilities.map((c) => <span key={c} className="tag">{c}</span>)}</div>
       )}
+      {mail.badge}
       {!availability.available && <div className="unavailable-reason">{availability.reason}</div>}
       <button type="button" className="icon-button remove-member" aria-label={`Remove ${member.name} from the team`} onClick={() => onRemove(member.name)}>
         ×

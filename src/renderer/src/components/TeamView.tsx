@@ -13,6 +13,8 @@ import { Dialog } from './Dialog';
 import { NewTaskDialog } from './NewTaskDialog';
 import { RadarPanel } from './RadarPanel';
 import { TeamToolbar } from './TeamToolbar';
+import { MessagePanel } from '../messages/MessagePanel';
+import { MessagesProvider } from '../messages/MessagesContext';
 
 interface Props {
   api: LockstepApi;
@@ -96,6 +98,7 @@ export function TeamView({ api, team, agentName, focusRequest, onMessage, onChan
   const selected = selectedId ? data.tasks.get(selectedId) ?? null : null;
 
   return (
+    <MessagesProvider api={api} team={team} agentName={agentName} onMessage={onMessage}>
     <div className="team-view">
       <TeamToolbar
         config={config}
@@ -162,6 +165,7 @@ export function TeamView({ api, team, agentName, focusRequest, onMessage, onChan
             actions={{ ...writes.actions, close: () => setSelectedId(null) }}
           />
         )}
+        <MessagePanel members={config.members} taskOpen={Boolean(selected)} />
       </div>
 
       {creatingTask && (
@@ -217,5 +221,6 @@ export function TeamView({ api, team, agentName, focusRequest, onMessage, onChan
         </Dialog>
       )}
     </div>
+    </MessagesProvider>
   );
 }

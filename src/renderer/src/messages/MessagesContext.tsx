@@ -1,0 +1,81 @@
+import { createContext, useCallback, useContext, useMemo, useState, type MouseEvent, type ReactNode } from 'react';
+import type { LockstepApi } from '../../../shared/api';
+import { inboxName, type Member } from '../../../shared/domain';
+import type { SelectedMember } from './logic';
+import { useMessages } from './useMessages';
+
+interface MessagesContextValue {
+  api: LockstepApi;
+  team: string;
+  agentName: string;
+  data: ReturnType<typeof useMessages>;
+  selected: SelectedMember | null;
+  select(member: SelectedMember | null): void;
+  onMessage(text: string, error?: boolean): void;
+}
+
+const Ctx = createContext<MessagesContextValue | null>(null);
+
+/** Holds a team's messages, unread counts, costs and the member filter, for the panel and the member cards. */
+export function MessagesProvider({
+  api,
+  team,
+  agentName,
+  onMessage,
+  children,
+}: {
+  api: LockstepApi;
+  team: string;
+  agentName: string;
+  onMessage(text: string, error?: boolean): void;
+  children: ReactNode;
+}) {
+  const data = useMessages(api, team);
+  const [selected, setSelected] = useState<SelectedMember | null>(null);
+  const [selectedTeam, setSelectedTeam] = useState(team);
+  if (selectedTeam !== team) {
+    setSelectedTeam(team);
+    setSelected(null);
+  }
+  const value = useMemo(() => ({ api, team, agentName, data, selected, select: setSelected, onMessage }), [api, team, agentName, data, selected, onMessage]);
+  return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
+}
+
+export function useMessagesContext(): MessagesContextValue | null {
+  return useContext(Ctx);
+}
+
+/**
+ * For a member card: its unread badge, whether it is the panel's filter, and a click handler that toggles the
+ * filter (clicks on the card's own buttons are left alone). Inert outside a MessagesProvider.
+ */
+export function useMemberMail(member: Member): { selected: boolean; onCardClick(e: MouseEvent): void; badge: ReactNode } {
+  const ctx = useContext(Ctx);
+  const inbox = inboxName(member);
+  const selected = ctx?.selected?.name === member.name;
+  const select = ctx?.select;
+  const onCardClick = useCallback(
+    (e: MouseEvent) => {
+      if (!select || (e.target as HTMLElement).closest('button, a, input, select, textarea')) return;
+      select(selected ? null : { name: member.name, inbox });
+    },
+    [select, selected, member.name, inbox],
+  );
+  if (!ctx) return { selected: false, onCardClick, badge: null };
+  const unread = ctx.data.unread[inbox] ?? 0;
+  const badge = (
+    <button
+      type="button"
+      className={`mail-badge${unread > 0 ? ' has-unread' : ''}${selected ? ' selected' : ''}`}
+      data-testid={`unread-${member.name}`}
+      data-count={unread}
+      aria-pressed={selected}
+      aria-label={`${unread} unread message${unread === 1 ? '' : 's'} for ${member.name}; ${selected ? 'show all messages' : `show ${member.name}'s messages`}`}
+      title={selected ? 'Show all messages' : `Show ${member.name}'s messages`}
+      onClick={() => ctx.select(selected ? null : { name: member.name, inbox })}
+    >
+      ✉ {unread}
+    </button>
+  );
+  return { selected, onCardClick, badge };
+}

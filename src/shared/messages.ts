@@ -1,0 +1,164 @@
+import { z } from 'zod';
+import { NAME_PATTERN, MAX_NAME_LENGTH } from './names';
+
+/** Team messages and cost events exactly as ClawTeam 0.3 lays them on disk (camelCase JSON, absent when null). */
+
+export const MESSAGE_TYPES = [
+  'message',
+  'broadcast',
+  'join_request',
+  'join_approved',
+  'join_rejected',
+  'plan_approval_request',
+  'plan_approved',
+  'plan_rejected',
+  'shutdown_request',
+  'shutdown_approved',
+  'shutdown_rejected',
+  'idle',
+] as const;
+export type MessageType = (typeof MESSAGE_TYPES)[number];
+
+/** ClawTeam's field order (TeamMessage in clawteam/team/models.py); unknown fields follow, in the order read. */
+export const MESSAGE_FIELDS = [
+  'type',
+  'from',
+  'to',
+  'content',
+  'requestId',
+  'timestamp',
+  'key',
+  'proposedName',
+  'capabilities',
+  'assignedName',
+  'agentId',
+  'teamName',
+  'planFile',
+  'summary',
+  'plan',
+  'feedback',
+  'reason',
+  'lastTask',
+  'status',
+] as const;
+
+/** The optional string fields a sender may set beside type/from/to/content/key. */
+export const OPTIONAL_MESSAGE_FIELDS = MESSAGE_FIELDS.slice(7);
+
+export interface TeamMessage {
+  type: string;
+  from: string;
+  to?: string;
+  content?: string;
+  requestId?: string;
+  timestamp: string;
+  key?: string;
+  /** Every other field, known to ClawTeam or not, is kept as read. */
+  [field: string]: unknown;
+}
+
+/** One entry of a team's history (`teams/<team>/events/evt-*.json`); `id` is its file name. */
+export interface MessageRecord {
+  id: string;
+  message: TeamMessage;
+}
+
+export interface CostEvent {
+  id: string;
+  agentName: string;
+  provider: string;
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  costCents: number;
+  reportedAt: string;
+}
+
+export interface CostSummary {
+  teamName: string;
+  totalCostCents: number;
+  totalInputTokens: number;
+  totalOutputTokens: number;
+  byAgent: Record<string, number>;
+  eventCount: number;
+  /** From the team config; 0 means no budget. */
+  budgetCents: number;
+}
+
+/** Spend and tokens per agent, for the cost strip (ClawTeam's summary keeps only cents per agent). */
+export interface AgentCost {
+  agentName: string;
+  costCents: number;
+  inputTokens: number;
+  outputTokens: number;
+  events: number;
+}
+
+export interface CostOverview {
+  summary: CostSummary;
+  agents: AgentCost[];
+}
+
+const name = z.string().min(1).max(MAX_NAME_LENGTH).regex(NAME_PATTERN);
+export const MAX_CONTENT_LENGTH = 1_000_000;
+
+/** Loose schema of a message file: `from` and `timestamp` are what ClawTeam itself requires. */
+export const messageFileSchema = z
+  .object({
+    type: z.string().default('message'),
+    from: z.string(),
+    to: z.string().nullish(),
+    content: z.string().nullish(),
+    requestId: z.string().nullish(),
+    timestamp: z.string(),
+    key: z.string().nullish(),
+  })
+  .passthrough();
+
+export const costEventFileSchema = z
+  .object({
+    id: z.string(),
+    agentName: z.string(),
+    provider: z.string().default(''),
+    model: z.string().default(''),
+    inputTokens: z.number().int().default(0),
+    outputTokens: z.number().int().default(0),
+    costCents: z.number().default(0),
+    reportedAt: z.string(),
+  })
+  .passthrough();
+
+export const sendMessageInputSchema = z
+  .object({
+    from: name,
+    to: name,
+    content: z.string().max(MAX_CONTENT_LENGTH),
+    type: z.enum(MESSAGE_TYPES).default('message'),
+    key: z.string().max(1000).optional(),
+    /** ClawTeam's optional fields (proposedName, reason, ...) and any others, kept as given. */
+    fields: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+export type SendMessageInput = z.input<typeof sendMessageInputSchema>;
+
+export const broadcastInputSchema = z
+  .object({
+    from: name,
+    content: z.string().max(MAX_CONTENT_LENGTH),
+    type: z.enum(MESSAGE_TYPES).default('broadcast'),
+    key: z.string().max(1000).optional(),
+  })
+  .strict();
+export type BroadcastInput = z.input<typeof broadcastInputSchema>;
+
+export const costReportInputSchema = z
+  .object({
+    agentName: name,
+    provider: z.string().max(200).default(''),
+    model: z.string().max(200).default(''),
+    inputTokens: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
+    outputTokens: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
+    costCents: z.number().finite().min(0).max(1e12).default(0),
+  })
+  .strict();
+export type CostReportInput = z.input<typeof costReportInputSchema>;
