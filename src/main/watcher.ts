@@ -125,7 +125,16 @@ export class DataFolderWatcher {
       const subject = after?.subject ?? before?.subject ?? id;
       if (after) known.set(id, after);
       else known.delete(id);
-      this.emit('activity', { team, taskId: id, subject, actor, kind: !before ? 'created' : !after ? 'deleted' : 'changed', changes, at });
+      this.emit('activity', {
+        team,
+        taskId: id,
+        subject,
+        actor,
+        kind: !before ? 'created' : !after ? 'deleted' : 'changed',
+        changes,
+        at,
+        ...(entry ? { seq: entry.seq } : {}),
+      });
     }
   }
 }

@@ -81,6 +81,23 @@ const journalEntrySchema = z.object({
   ),
 });
 
+export const activityItemSchema = z.object({
+  team: z.string(),
+  seq: z.number(),
+  /** Epoch milliseconds. */
+  at: z.number(),
+  actor: z.string(),
+  via: z.string(),
+  op: z.string(),
+  /** One word to group by: claimed, released, completed, assigned, created, deleted, moved, changed, undid, … */
+  verb: z.string(),
+  /** The change in words, without the actor: `claimed "Design the API"`. */
+  text: z.string(),
+  taskId: z.string().optional(),
+  subject: z.string().optional(),
+  reason: z.string().optional(),
+});
+
 const findingSchema = z.object({
   id: z.string(),
   kind: z.string(),
@@ -184,10 +201,20 @@ export const API = {
     input: z.object({ team: teamNameSchema, name: memberNameSchema, profile: memberProfilePatchSchema }).strict(),
     output: teamConfigSchema,
   },
-  /** Undoes this person's last change made in the app, unless somebody touched those tasks since (CONFLICT). */
+  /**
+   * Undoes one change this window made, named by its journal number (`seq`, from the `journaled` list of the call
+   * that made it), or with `redo` re-applies one this window undid (`seq` of the undo). Refused with CONFLICT, naming
+   * who and what in words, when somebody else touched it since; the window's own changes never count. Without `seq`:
+   * this person's last change made in the app (as before).
+   */
   undo: {
-    input: z.object({ team: teamNameSchema }).strict(),
-    output: z.object({ undone: journalEntrySchema, tasks: z.array(taskSchema) }),
+    input: z.object({ team: teamNameSchema, seq: z.number().int().positive().optional(), redo: z.boolean().optional() }).strict(),
+    output: z.object({ undone: journalEntrySchema, tasks: z.array(taskSchema), team: z.string().optional() }),
+  },
+  /** The team's recent history in words, newest last: at launch, per team, and after live changes (`afterSeq`). */
+  activity: {
+    input: z.object({ team: teamNameSchema, afterSeq: z.number().int().min(0).optional(), limit: z.number().int().positive().max(1000).default(100) }).strict(),
+    output: z.object({ items: z.array(activityItemSchema), lastSeq: z.number() }),
   },
   history: {
     input: z.object({ team: teamNameSchema, taskId: taskIdSchema.optional(), limit: z.number().int().positive().max(5000).default(200) }).strict(),
@@ -221,8 +248,23 @@ export const serializedErrorSchema = z.object({
   details: z.record(z.string(), z.unknown()),
 });
 
-/** What every call returns across IPC: Electron forwards only an error's message from `handle`, so errors are data. */
-export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: SerializedError };
+/** A journal entry a call wrote: what the window's undo stack keeps (the window's own changes, by number). */
+export const journaledChangeSchema = z.object({
+  team: z.string(),
+  seq: z.number(),
+  op: z.string(),
+  /** The change in words: `assigned "Docs" to tester`. */
+  text: z.string(),
+  taskId: z.string().optional(),
+});
+export type JournaledChange = z.output<typeof journaledChangeSchema>;
+export type ActivityItem = z.output<typeof activityItemSchema>;
+
+/**
+ * What every call returns across IPC: Electron forwards only an error's message from `handle`, so errors are data.
+ * A call that changed something also lists the journal entries it wrote (`journaled`).
+ */
+export type ApiResult<T> = { ok: true; value: T; journaled?: JournaledChange[] } | { ok: false; error: SerializedError };
 
 /** Events main pushes to the window. */
 export const EVENTS = {
@@ -236,6 +278,8 @@ export const EVENTS = {
     /** Best guess of who acted: the claim holder or owner after the change, or "" when unknown. */
     actor: z.string(),
     kind: z.enum(['created', 'changed', 'deleted']),
+    /** The journal entry that made the change, when a Lockstep writer made it (the activity view reads it). */
+    seq: z.number().optional(),
     changes: z.array(z.object({ field: z.string(), from: z.unknown(), to: z.unknown() })),
     at: z.number(),
   }),
@@ -245,6 +289,8 @@ export const EVENTS = {
   storeError: serializedErrorSchema,
   /** Another data folder was opened. */
   folderChanged: settingsSchema,
+  /** Edit › Undo / Redo chosen in the application menu. */
+  menuCommand: z.object({ command: z.enum(['undo', 'redo']) }),
 } as const;
 
 export type EventName = keyof typeof EVENTS;

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'async_hooks';
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -34,7 +35,8 @@ import type { MemberProfile } from '../../shared/members';
 import { nowMicros, nowTimestamp, parseTimestamp } from '../../shared/time';
 import { diagnose, listTempFiles, type DiagnoseOptions, type Finding } from './doctor';
 import { StorePaths } from './paths';
-import { readTeamConfig, writeTeamConfig, type LoadedTeamConfig } from './team-config';
+import { memberRecord, readTeamConfig, writeTeamConfig, type LoadedTeamConfig } from './team-config';
+import { applyMemberChange, inverseOf, refuseTeamUndo, teamChangeOf, type TeamChange } from './team-undo';
 import { DEFAULT_LOCK_OPTIONS, type TeamLockOptions } from './team-lock';
 import { DEFAULT_JOURNAL_OPTIONS, readJournal, readRecent, type JournalEntry, type JournalOptions } from './journal';
 import { TeamWriter, type MutationInfo, type WriterOptions } from './team-writer';
@@ -107,7 +109,31 @@ export class LockstepStore {
 
   /** Journal info for an operation: the named agent acts, else this store's actor. */
   private info(op: string, agent?: string, extra: Partial<MutationInfo> = {}): MutationInfo {
-    return { op, actor: agent ?? this.actor.name, via: this.actor.via, ...extra };
+    return this.tracked({ op, actor: agent ?? this.actor.name, via: this.actor.via, ...extra });
+  }
+
+  /** Inside track(): the entry this mutation journals is also reported to the tracker. */
+  private tracked(info: MutationInfo): MutationInfo {
+    const tracker = journalTracker.getStore();
+    if (!tracker) return info;
+    const tell = info.onJournaled;
+    return {
+      ...info,
+      onJournaled: (entry, journalTeam) => {
+        tracker.push({ team: journalTeam, entry });
+        tell?.(entry, journalTeam);
+      },
+    };
+  }
+
+  /**
+   * Runs `work` and reports every journal entry the mutations it started wrote, with the team whose journal holds
+   * it: how the app knows which changes are the window's own (its undo stack), without asking "whose last entry".
+   */
+  async track<T>(work: () => Promise<T>): Promise<{ value: T; journaled: TrackedEntry[] }> {
+    const journaled: TrackedEntry[] = [];
+    const value = await journalTracker.run(journaled, work);
+    return { value, journaled };
   }
 
   /** The journal's most recent entries (its tail), cheap enough to consult on every change. */
@@ -197,20 +223,27 @@ export class LockstepStore {
     assertName(team, 'team');
     assertName(newName, 'team');
     if (team === newName) throw new InvalidInputError(`Team ${team} already has that name.`);
-    return this.writer(team).mutateDirect(this.info('team.rename', undefined, { details: { name: team, newName } }), () => {
-      const loaded = this.requireTeam(team);
-      if (fs.existsSync(this.paths.teamDir(newName)) || fs.existsSync(this.paths.tasksDir(newName))) {
-        throw new AlreadyExistsError(`A team named ${newName} already exists.`, { team: newName });
-      }
-      loaded.config.name = newName;
-      writeTeamConfig(this.paths.teamConfig(team), loaded);
-      fs.renameSync(this.paths.teamDir(team), this.paths.teamDir(newName));
-      fs.renameSync(this.paths.tasksDir(team), this.paths.tasksDir(newName));
-      // Our lock folder moved with the tasks; it is ours, so remove it rather than leave it to go stale.
-      fs.rmSync(this.paths.writeLock(newName), { recursive: true, force: true });
-      this.writers.delete(team);
-      return loaded.config;
-    });
+    const change: TeamChange = { kind: 'rename', from: team, to: newName };
+    return this.writer(team).mutateDirect(this.info('team.rename', undefined, { details: { name: team, newName, change } }), (assertLockHeld) =>
+      this.moveTeam(team, newName, assertLockHeld),
+    );
+  }
+
+  /** Renames a team's folders (inside its lock). */
+  private moveTeam(team: string, newName: string, assertLockHeld: () => void): TeamConfig {
+    const loaded = this.requireTeam(team);
+    if (fs.existsSync(this.paths.teamDir(newName)) || fs.existsSync(this.paths.tasksDir(newName))) {
+      throw new AlreadyExistsError(`A team named ${newName} already exists.`, { team: newName });
+    }
+    assertLockHeld(); // the last moment: the lock folder moves with the tasks
+    loaded.config.name = newName;
+    writeTeamConfig(this.paths.teamConfig(team), loaded);
+    fs.renameSync(this.paths.teamDir(team), this.paths.teamDir(newName));
+    fs.renameSync(this.paths.tasksDir(team), this.paths.tasksDir(newName));
+    // Our lock folder moved with the tasks; it is ours, so remove it rather than leave it to go stale.
+    fs.rmSync(this.paths.writeLock(newName), { recursive: true, force: true });
+    this.writers.delete(team);
+    return loaded.config;
   }
 
   async deleteTeam(team: string): Promise<{ team: string; deletedTasks: number }> {
@@ -237,7 +270,8 @@ export class LockstepStore {
 
   async addMember(team: string, member: NewMember): Promise<TeamConfig> {
     const values = parseInput(newMemberSchema, member, 'member');
-    return this.writer(team).mutateDirect(this.info('team.add-member', undefined, { details: { member: values.name } }), () => {
+    const details: Record<string, unknown> = { member: values.name };
+    return this.writer(team).mutateDirect(this.info('team.add-member', undefined, { details }), () => {
       const loaded = this.requireTeam(team);
       if (loaded.config.members.some((m) => m.name === values.name)) {
         throw new AlreadyExistsError(`${values.name} is already a member of team ${team}.`, { team, member: values.name });
@@ -246,6 +280,8 @@ export class LockstepStore {
       loaded.config.members.push(added);
       if (!loaded.config.leadAgentId) loaded.config.leadAgentId = added.agentId;
       fs.mkdirSync(this.paths.inboxDir(team, inboxName(added)), { recursive: true });
+      const index = loaded.config.members.length - 1;
+      details.change = { kind: 'add-member', member: values.name, record: memberRecord(loaded, index), index } satisfies TeamChange;
       writeTeamConfig(this.paths.teamConfig(team), loaded);
       return loaded.config;
     });
@@ -253,10 +289,12 @@ export class LockstepStore {
 
   async removeMember(team: string, name: string): Promise<TeamConfig> {
     assertName(name, 'member');
-    return this.writer(team).mutateDirect(this.info('team.remove-member', undefined, { details: { member: name } }), () => {
+    const details: Record<string, unknown> = { member: name };
+    return this.writer(team).mutateDirect(this.info('team.remove-member', undefined, { details }), () => {
       const loaded = this.requireTeam(team);
       const index = loaded.config.members.findIndex((m) => m.name === name);
       if (index < 0) throw new NotFoundError(`${name} is not a member of team ${team}.`, { team, member: name });
+      details.change = { kind: 'remove-member', member: name, record: memberRecord(loaded, index), index } satisfies TeamChange;
       loaded.config.members.splice(index, 1);
       loaded.memberExtras.splice(index, 1);
       writeTeamConfig(this.paths.teamConfig(team), loaded);
@@ -272,7 +310,8 @@ export class LockstepStore {
   ): Promise<TeamConfig> {
     assertName(name, 'member');
     const values = parseInput(memberProfilePatchSchema, profile, 'member profile');
-    return this.writer(team).mutateDirect(this.info('team.set-member', undefined, { details: { member: name, ...values } }), () => {
+    const details: Record<string, unknown> = { member: name, ...values };
+    return this.writer(team).mutateDirect(this.info('team.set-member', undefined, { details }), () => {
       const loaded = this.requireTeam(team);
       const index = loaded.config.members.findIndex((m) => m.name === name);
       if (index < 0) throw new NotFoundError(`${name} is not a member of team ${team}.`, { team, member: name });
@@ -283,8 +322,10 @@ export class LockstepStore {
         if (value === null) delete next[key];
         else if (value !== undefined) (next as Record<string, unknown>)[key] = value;
       }
+      const before = member.lockstep ? { ...member.lockstep } : null;
       if (Object.keys(next).length) member.lockstep = next;
       else delete member.lockstep;
+      details.change = { kind: 'set-member', member: name, before, after: member.lockstep ? { ...member.lockstep } : null } satisfies TeamChange;
       delete loaded.memberExtras[index]?.lockstep;
       writeTeamConfig(this.paths.teamConfig(team), loaded);
       return loaded.config;
@@ -429,9 +470,68 @@ export class LockstepStore {
       );
       if (index < 0) throw new NotFoundError(`There is no change by ${actor.name} to undo in team ${team}.`, { team });
       const entry = journal[index];
-      const tasks = ops.undoEntry(tx, entry, journal.slice(index + 1));
+      const later = journal.slice(index + 1);
+      // The actor's own later entries (its undos among them) are not "somebody changed it since".
+      const own = new Set(later.filter((e) => e.actor === actor.name && e.via === actor.via).map((e) => e.seq));
+      const tasks = ops.undoEntry(tx, entry, later, { trusted: own });
       tx.annotate({ details: { undoes: entry.seq }, taskId: entry.taskId });
       return { undone: entry, tasks };
+    });
+  }
+
+  /**
+   * Undoes (or, for an entry that is itself an undo, redoes) one journal entry named by its number: the app's undo
+   * stack names the window's own changes this way. `trusted` are the undoer's own entries: they never count as
+   * "somebody changed it since". Task changes are reverted through undoEntry's conflict check, team and member
+   * changes by applying their inverse after checking the team is as the change left it. Returns the new entry.
+   */
+  async undoChange(
+    team: string,
+    seq: number,
+    options: { actor?: { name: string; via: string }; trusted?: ReadonlySet<number>; redo?: boolean } = {},
+  ): Promise<{ undone: JournalEntry; tasks: VersionedTask[]; config?: TeamConfig; team: string }> {
+    assertName(team, 'team');
+    if (!Number.isInteger(seq) || seq < 1) throw new InvalidInputError('Name a change by its number in the team journal.');
+    const actor = options.actor ?? this.actor;
+    const trusted = options.trusted ?? new Set<number>();
+    const lookup = (): { entry: JournalEntry; later: JournalEntry[] } => {
+      const journal = readJournal(this.paths.lockstepDir(team), this.writerOptions.journal);
+      const index = journal.findIndex((e) => e.seq === seq);
+      if (index < 0) throw new NotFoundError(`That change (#${seq}) is no longer in team ${team}'s journal, so it cannot be undone.`, { team, seq });
+      return { entry: journal[index], later: journal.slice(index + 1) };
+    };
+    const op = (kind: 'task' | 'team') => `${kind}.${options.redo ? 'redo' : 'undo'}`;
+    const first = lookup().entry;
+    const change = teamChangeOf(first);
+    if (first.tasks.length > 0 || !change) {
+      return this.writer(team).mutate(this.tracked({ op: op('task'), actor: actor.name, via: actor.via, solo: true }), (tx) => {
+        const { entry, later } = lookup();
+        const tasks = ops.undoEntry(tx, entry, later, { trusted });
+        tx.annotate({ details: { undoes: entry.seq }, taskId: entry.taskId });
+        return { undone: entry, tasks, team };
+      });
+    }
+    const inverse = inverseOf(change);
+    const details: Record<string, unknown> = { undoes: seq, change: inverse, ...('member' in inverse ? { member: inverse.member } : {}) };
+    const journalTeam = inverse.kind === 'rename' ? inverse.to : team;
+    return this.writer(team).mutateDirect(this.tracked({ op: op('team'), actor: actor.name, via: actor.via, details, journalTeam }), (assertLockHeld) => {
+      const { entry, later } = lookup();
+      const done = later.find((e) => Number(e.details?.undoes) === entry.seq);
+      if (done) throw new InvalidInputError(`That change (#${entry.seq}) was already undone; nothing was changed.`, { seq: entry.seq });
+      if (inverse.kind === 'rename') {
+        if (fs.existsSync(this.paths.teamDir(inverse.to)) || fs.existsSync(this.paths.tasksDir(inverse.to))) {
+          refuseTeamUndo(`The name ${inverse.to}`, inverse, entry, later, trusted);
+        }
+        return { undone: entry, tasks: [], config: this.moveTeam(team, inverse.to, assertLockHeld), team: inverse.to };
+      }
+      const loaded = this.requireTeam(team);
+      applyMemberChange(loaded, inverse, entry, later, trusted);
+      if (inverse.kind === 'add-member') {
+        const added = loaded.config.members.find((m) => m.name === inverse.member);
+        if (added) fs.mkdirSync(this.paths.inboxDir(team, inboxName(added)), { recursive: true });
+      }
+      writeTeamConfig(this.paths.teamConfig(team), loaded);
+      return { undone: entry, tasks: [], config: loaded.config, team };
     });
   }
 
@@ -503,6 +603,14 @@ export class LockstepStore {
     return { ...options, host: options.pid !== undefined ? options.host ?? this.host : undefined };
   }
 }
+
+/** A journal entry a tracked call wrote, and the team whose journal holds it. */
+export interface TrackedEntry {
+  team: string;
+  entry: JournalEntry;
+}
+
+const journalTracker = new AsyncLocalStorage<TrackedEntry[]>();
 
 function findLastIndex<T>(items: T[], predicate: (item: T) => boolean): number {
   for (let i = items.length - 1; i >= 0; i--) if (predicate(items[i])) return i;
