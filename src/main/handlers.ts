@@ -117,8 +117,13 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     activity: async ({ team, afterSeq, limit }) => recentActivity(ctx.store(), team, afterSeq, limit),
     history: async ({ team, taskId, limit }) => ({ entries: (await ctx.store().history(team, taskId)).slice(-limit) }),
     doctor: async ({ team, oldClaimMs }) => ({ findings: await ctx.store().doctor(team, { oldClaimMs }) }),
-    fixFinding: async ({ team, findingId, oldClaimMs }) => {
-      const { fixed } = await ctx.store().fixFinding(team, findingId, { oldClaimMs });
+    fixFinding: async ({ team, findingId, oldClaimMs, reason }) => {
+      // Releasing a claim that is still live (only old, its holder may be working) is breaking it: as in the task
+      // panel, the person confirmed it naming the holder and gave a reason, which the journal keeps.
+      if (findingId.startsWith('old-claim:') && !reason) {
+        throw new InvalidInputError('Releasing a claim that is still held needs a reason; it is kept in the team journal.', { findingId });
+      }
+      const { fixed } = await ctx.store().fixFinding(team, findingId, { oldClaimMs, reason });
       return { fixed };
     },
     sweepTeam: async ({ team, olderThanMs }) => ctx.store().sweepTeam(team, { olderThanMs }),

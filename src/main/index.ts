@@ -1,4 +1,4 @@
-import { app, BrowserWindow, dialog, Menu, shell, type MenuItemConstructorOptions } from 'electron';
+import { app, BrowserWindow, dialog, shell } from 'electron';
 import * as fs from 'fs';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
@@ -7,6 +7,7 @@ import type { VersionedTask } from '../shared/domain';
 import { InvalidInputError } from '../shared/errors';
 import { createHandlers } from './handlers';
 import { bindIpc } from './ipc';
+import { buildMenu } from './menu';
 import { SettingsStore, type EffectiveSettings } from './settings';
 import { LockstepStore } from './store';
 import { DataFolderWatcher } from './watcher';
@@ -70,26 +71,6 @@ async function chooseFolder(): Promise<EffectiveSettings> {
   const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
   if (result.canceled || result.filePaths.length === 0) return settings.effective();
   return switchFolder(result.filePaths[0]);
-}
-
-function buildMenu(): void {
-  const isMac = process.platform === 'darwin';
-  const template: MenuItemConstructorOptions[] = [
-    ...(isMac ? [{ role: 'appMenu' as const }] : []),
-    {
-      label: '&File',
-      submenu: [
-        { label: 'Open Data Folder…', accelerator: 'CmdOrCtrl+O', click: () => void chooseFolder().catch(reportError) },
-        { label: 'Show Data Folder', click: () => void shell.openPath(settings.effective().dataDir) },
-        { type: 'separator' },
-        isMac ? { role: 'close' } : { role: 'quit' },
-      ],
-    },
-    // Undo in the board is the app's own (Ctrl+Z reverts your last change in the store); text fields keep theirs.
-    { label: '&Edit', submenu: [{ role: 'cut' }, { role: 'copy' }, { role: 'paste' }, { role: 'selectAll' }] },
-    { label: '&View', submenu: [{ role: 'reload' }, { role: 'toggleDevTools' }, { type: 'separator' }, { role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { role: 'togglefullscreen' }] },
-  ];
-  Menu.setApplicationMenu(Menu.buildFromTemplate(template));
 }
 
 function reportError(err: unknown): void {
@@ -163,7 +144,7 @@ app.whenReady().then(async () => {
     validateOutputs: !app.isPackaged && process.env.NODE_ENV !== 'production',
   });
   bindIpc(handlers, () => mainWindow, isAppUrl);
-  buildMenu();
+  buildMenu({ window: () => mainWindow, chooseFolder: () => void chooseFolder().catch(reportError), dataDir: () => settings.effective().dataDir });
   createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();

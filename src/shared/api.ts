@@ -225,7 +225,9 @@ export const API = {
     output: z.object({ findings: z.array(findingSchema) }),
   },
   fixFinding: {
-    input: z.object({ team: teamNameSchema, findingId: z.string().min(1).max(600), oldClaimMs: z.number().int().positive().optional() }).strict(),
+    input: z
+      .object({ team: teamNameSchema, findingId: z.string().min(1).max(600), oldClaimMs: z.number().int().positive().optional(), reason: reasonSchema.optional() })
+      .strict(),
     output: z.object({ fixed: findingSchema }),
   },
   sweepTeam: {
@@ -256,6 +258,8 @@ export const journaledChangeSchema = z.object({
   /** The change in words: `assigned "Docs" to tester`. */
   text: z.string(),
   taskId: z.string().optional(),
+  /** Whether it can be undone (a task or member change; not, for example, creating a team). */
+  undoable: z.boolean(),
 });
 export type JournaledChange = z.output<typeof journaledChangeSchema>;
 export type ActivityItem = z.output<typeof activityItemSchema>;

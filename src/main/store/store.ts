@@ -64,6 +64,8 @@ export interface StoreOptions {
 
 export interface DoctorRequest {
   oldClaimMs?: number;
+  /** Why a fix is applied (journaled): required by the app for releasing a claim that is still held. */
+  reason?: string;
   tempFileAgeMs?: number;
 }
 
@@ -581,7 +583,7 @@ export class LockstepStore {
         return { fixed: finding };
       });
     }
-    return this.writer(team).mutate(this.info('doctor.fix', undefined, { details: { findingId } }), (tx) => {
+    return this.writer(team).mutate(this.info('doctor.fix', undefined, { details: { findingId }, reason: request.reason }), (tx) => {
       const { loaded, problems } = tx.allTasks();
       const finding = diagnose(loaded.map((l) => l.task), problems, [], this.diagnoseOptions(request)).find((f) => f.id === findingId);
       if (!finding) throw gone();

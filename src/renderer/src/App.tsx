@@ -2,9 +2,12 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ApiOutput, LockstepApi } from '../../shared/api';
 import type { TeamSummary } from '../../shared/domain';
 import { call, describeFailure } from './api';
-import { ActivityStrip, type Activity } from './components/ActivityStrip';
+import { useActivity } from './activity/useActivity';
+import { ActivityStrip } from './components/ActivityStrip';
 import { Sidebar } from './components/Sidebar';
 import { TeamView } from './components/TeamView';
+import { UndoToast } from './components/UndoToast';
+import { useUndoStack } from './state/useUndoStack';
 
 type Settings = ApiOutput<'getSettings'>;
 
@@ -14,11 +17,10 @@ interface Message {
   seq: number;
 }
 
-export function App({ api }: { api: LockstepApi }) {
+export function App({ api: bridge }: { api: LockstepApi }) {
   const [settings, setSettings] = useState<Settings | null>(null);
   const [teams, setTeams] = useState<TeamSummary[] | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
-  const [activity, setActivity] = useState<Activity[]>([]);
   const [message, setMessage] = useState<Message | null>(null);
   const [banner, setBanner] = useState<string | null>(null);
   const [now, setNow] = useState(Date.now());
@@ -29,6 +31,14 @@ export function App({ api }: { api: LockstepApi }) {
   selectedRef.current = selected;
 
   const onMessage = useCallback((text: string, error = false) => setMessage({ text, error, seq: ++seq.current }), []);
+  // Undo/redo (issue 10): every write goes through `api`, which records the window's own changes on the stack.
+  const undoStack = useUndoStack(bridge, {
+    team: selected,
+    onMessage,
+    onTeamRenamed: (from, to) => setSelected((current) => (current === from ? to : current)),
+  });
+  const api = undoStack.api;
+  const activity = useActivity(bridge, teams?.map((t) => t.name) ?? [], selected);
 
   const loadTeams = useCallback(async () => {
     try {
@@ -45,11 +55,9 @@ export function App({ api }: { api: LockstepApi }) {
     void loadTeams();
     const offs = [
       api.on('teamsChanged', () => void loadTeams()),
-      api.on('activity', (a) => setActivity((list) => [a, ...list].slice(0, 100))),
       api.on('storeError', (e) => setBanner(e.message)),
       api.on('folderChanged', (s) => {
         setSettings(s);
-        setActivity([]);
         setSelected(null);
         void loadTeams();
       }),
@@ -67,31 +75,6 @@ export function App({ api }: { api: LockstepApi }) {
     const t = setTimeout(() => setMessage((m) => (m?.seq === message.seq ? null : m)), 5000);
     return () => clearTimeout(t);
   }, [message]);
-
-  const undo = useCallback(async () => {
-    const team = selectedRef.current;
-    if (!team) return;
-    try {
-      const result = await call(api, 'undo', { team });
-      onMessage(`Undid your last change (${result.undone.op.replace('task.', '')}${result.undone.taskId ? ` of ${result.undone.taskId}` : ''}).`);
-      void loadTeams();
-    } catch (err) {
-      onMessage(describeFailure(err), true);
-    }
-  }, [api, onMessage, loadTeams]);
-
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      const target = e.target as HTMLElement | null;
-      const typing = target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT');
-      if ((e.ctrlKey || e.metaKey) && !e.shiftKey && e.key.toLowerCase() === 'z' && !typing) {
-        e.preventDefault();
-        void undo();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [undo]);
 
   return (
     <div className="app">
@@ -147,7 +130,8 @@ export function App({ api }: { api: LockstepApi }) {
               <button type="button" onClick={() => setEditingName(null)}>Cancel</button>
             </form>
           )}
-          <button type="button" onClick={() => void undo()} title="Undo your last change (Ctrl+Z)" disabled={!selected}>Undo</button>
+          <button type="button" onClick={() => void undoStack.undo()} title={undoStack.nextUndo ? `Undo: ${undoStack.nextUndo.label} (Ctrl+Z)` : 'Nothing of yours to undo in this team'} disabled={!undoStack.nextUndo}>Undo</button>
+          <button type="button" onClick={() => void undoStack.redo()} title={undoStack.nextRedo ? `Redo: ${undoStack.nextRedo.label} (Ctrl+Shift+Z)` : 'Nothing to redo'} disabled={!undoStack.nextRedo}>Redo</button>
         </div>
       </header>
       {banner && (
@@ -242,8 +226,10 @@ export function App({ api }: { api: LockstepApi }) {
           )}
         </main>
       </div>
+      <UndoToast item={undoStack.state.undo[undoStack.state.undo.length - 1]} onUndo={(item) => void undoStack.undo(item)} />
       <ActivityStrip
         items={activity}
+        now={now}
         onOpen={(team, id) => {
           setSelected(team);
           setFocusRequest({ id, seq: ++seq.current });

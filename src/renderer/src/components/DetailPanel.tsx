@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { TASK_PRIORITIES, TASK_STATUSES, type TaskPriority, type TaskStatus, type TeamConfig, type VersionedTask } from '../../../shared/domain';
 import { claimView, leaseLabel, STATUS_LABEL } from '../board/logic';
-import { Dialog } from './Dialog';
+import { BreakClaimDialog, ConfirmDialog } from './ConfirmDialog';
 
 export interface DetailActions {
   save(task: VersionedTask, patch: { subject?: string; description?: string; priority?: TaskPriority; owner?: string; status?: TaskStatus }): void;
@@ -34,7 +34,6 @@ export function DetailPanel({ task, config, allTasks, agentName, now, actions }:
   const [description, setDescription] = useState(task.description);
   const [blocker, setBlocker] = useState('');
   const [confirmForce, setConfirmForce] = useState(false);
-  const [reason, setReason] = useState('');
   const [confirmDelete, setConfirmDelete] = useState(false);
   useEffect(() => {
     const untouched = subject === base.subject && description === base.description;
@@ -154,50 +153,28 @@ export function DetailPanel({ task, config, allTasks, agentName, now, actions }:
       <button type="button" className="danger" onClick={() => setConfirmDelete(true)}>Delete task…</button>
 
       {confirmForce && (
-        <Dialog
-          title={`Break ${task.lockedBy}'s claim?`}
-          onClose={() => setConfirmForce(false)}
-          actions={
-            <>
-              <button type="button" onClick={() => setConfirmForce(false)}>Keep the claim</button>
-              <button
-                type="button"
-                className="danger"
-                disabled={!reason.trim()}
-                onClick={() => {
-                  actions.forceRelease(task, reason.trim());
-                  setConfirmForce(false);
-                  setReason('');
-                }}
-              >
-                Force-release {task.lockedBy}'s claim
-              </button>
-            </>
-          }
-        >
-          <p>
-            <strong>{task.lockedBy}</strong> has held this task since {task.lockedAt}. If they are still working on it, they may
-            lose work. The reason is kept in the team journal.
-          </p>
-          <label>
-            Reason
-            <input autoFocus value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} placeholder="e.g. agent crashed an hour ago" />
-          </label>
-        </Dialog>
+        <BreakClaimDialog
+          task={task}
+          onCancel={() => setConfirmForce(false)}
+          onConfirm={(reason) => {
+            actions.forceRelease(task, reason);
+            setConfirmForce(false);
+          }}
+        />
       )}
       {confirmDelete && (
-        <Dialog
+        <ConfirmDialog
           title={`Delete task ${task.id}?`}
-          onClose={() => setConfirmDelete(false)}
-          actions={
-            <>
-              <button type="button" onClick={() => setConfirmDelete(false)}>Keep it</button>
-              <button type="button" className="danger" onClick={() => { actions.remove(task); setConfirmDelete(false); }}>Delete</button>
-            </>
-          }
+          confirmLabel="Delete"
+          cancelLabel="Keep it"
+          onCancel={() => setConfirmDelete(false)}
+          onConfirm={() => {
+            actions.remove(task);
+            setConfirmDelete(false);
+          }}
         >
-          <p>"{task.subject}" will be deleted and removed from every dependency list.</p>
-        </Dialog>
+          <p>"{task.subject}" will be deleted and removed from every dependency list. You can undo this right after (Ctrl+Z).</p>
+        </ConfirmDialog>
       )}
     </aside>
   );

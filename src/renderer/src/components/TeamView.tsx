@@ -5,6 +5,7 @@ import { call, CallError, describeFailure } from '../api';
 import { EMPTY_FILTER, STATUS_LABEL, type BoardFilter } from '../board/logic';
 import { useTeam } from '../state/useTeam';
 import { Board } from './Board';
+import { RemoveMemberDialog } from './ConfirmDialog';
 import { DetailPanel, type DetailActions } from './DetailPanel';
 import { Dialog } from './Dialog';
 import { RadarPanel } from './RadarPanel';
@@ -34,6 +35,8 @@ export function TeamView({ api, team, agentName, now, focusRequest, onMessage, o
   const [newMember, setNewMember] = useState('');
   const [radarOpen, setRadarOpen] = useState(false);
   const [radarKey, setRadarKey] = useState(0);
+  // Issue 10: removing a member asks first (ConfirmDialog), then can be undone.
+  const [removingMember, setRemovingMember] = useState<string | null>(null);
   // Bumped when the person keeps somebody else's version: the detail panel drops the text they had typed.
   const [panelSeq, setPanelSeq] = useState(0);
 
@@ -207,7 +210,7 @@ export function TeamView({ api, team, agentName, now, focusRequest, onMessage, o
         )}
       </div>
 
-      {radarOpen && <RadarPanel api={api} team={team} refreshKey={radarKey} onMessage={(t, e) => { onMessage(t, e); void data.reload(); }} />}
+      {radarOpen && <RadarPanel api={api} team={team} tasks={data.tasks} refreshKey={radarKey} onMessage={(t, e) => { onMessage(t, e); void data.reload(); }} />}
 
       <div className="workspace">
         <div className="board-area">
@@ -222,15 +225,7 @@ export function TeamView({ api, team, agentName, now, focusRequest, onMessage, o
             onFocusTask={(id) => setSelectedId(id)}
             onAssign={assign}
             onMove={move}
-            onRemoveMember={async (name) => {
-              try {
-                await call(api, 'removeMember', { team, name });
-                await data.reload();
-                onChanged();
-              } catch (err) {
-                onMessage(describeFailure(err), true);
-              }
-            }}
+            onRemoveMember={setRemovingMember}
             problemsSlot={
               data.problems.length > 0 ? (
                 <div className="problems" role="status">
@@ -248,6 +243,25 @@ export function TeamView({ api, team, agentName, now, focusRequest, onMessage, o
         {selected && <DetailPanel key={`${selected.id}:${panelSeq}`} task={selected} config={data.config} allTasks={data.tasks} agentName={agentName} now={now} actions={actions} />}
       </div>
 
+      {removingMember && (
+        <RemoveMemberDialog
+          team={team}
+          member={removingMember}
+          tasks={data.tasks.values()}
+          onCancel={() => setRemovingMember(null)}
+          onConfirm={async () => {
+            const name = removingMember;
+            setRemovingMember(null);
+            try {
+              await call(api, 'removeMember', { team, name });
+              await data.reload();
+              onChanged();
+            } catch (err) {
+              onMessage(describeFailure(err), true);
+            }
+          }}
+        />
+      )}
       {conflict && (
         <Dialog
           title="Somebody changed this task"
