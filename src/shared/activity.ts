@@ -113,14 +113,18 @@ export function verbOf(entry: JournalEntryLike, taskId = primaryTaskId(entry)): 
 
 const quote = (subject: string | undefined, fallback: string) => (subject ? `"${subject}"` : fallback);
 
-/** The fields a plain edit changed, in words ("the priority to high", "the subject and the description"). */
-function editedFields(change: JournalChangeLike | undefined): string {
-  if (!change?.after) return '';
-  const keys = Object.keys(change.after).filter((k) => k in FIELD_WORDS);
-  if (keys.length === 1 && (keys[0] === 'priority' || keys[0] === 'status')) return `${FIELD_WORDS[keys[0]]} to ${keys[0] === 'status' ? statusWord(change.after.status) : String(change.after[keys[0]])}`;
+/** What a plain edit did to a task, in words: `changed the priority of "Docs" to high`, `changed the subject of "Docs"`. */
+function describeEdit(change: JournalChangeLike | undefined, task: string): string {
+  const after = change?.after ?? {};
+  const keys = Object.keys(after).filter((k) => k in FIELD_WORDS);
+  if (keys.length === 1 && (keys[0] === 'priority' || keys[0] === 'status')) {
+    const to = keys[0] === 'status' ? statusWord(after.status) : String(after.priority);
+    return `changed ${FIELD_WORDS[keys[0]]} of ${task} to ${to}`;
+  }
   const words = keys.map((k) => FIELD_WORDS[k]);
-  if (words.length === 0) return 'its details';
-  return words.length === 1 ? words[0] : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+  if (words.length === 0) return `changed details of ${task}`;
+  const list = words.length === 1 ? words[0] : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+  return `changed ${list} of ${task}`;
 }
 
 /** What a team-level entry did, in words. */
@@ -172,7 +176,7 @@ export function describeEntry(entry: JournalEntryLike, subject?: string, taskId 
       return holder && holder !== entry.actor ? `broke ${String(holder)}'s claim on ${task}` : `released ${task}`;
     }
     case 'changed':
-      return `changed ${editedFields(change)} of ${task}`;
+      return describeEdit(change, task);
     case 'undid':
       return `undid a change to ${task}`;
     case 'redid':

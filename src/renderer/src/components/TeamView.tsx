@@ -40,10 +40,11 @@ export function TeamView({ api, team, agentName, now, focusRequest, onMessage, o
   // Bumped when the person keeps somebody else's version: the detail panel drops the text they had typed.
   const [panelSeq, setPanelSeq] = useState(0);
 
+  // A new team closes the panel first; then a focus request (an activity link into that team) opens its task.
+  useEffect(() => setSelectedId(null), [team]);
   useEffect(() => {
     if (focusRequest) setSelectedId(focusRequest.id);
   }, [focusRequest]);
-  useEffect(() => setSelectedId(null), [team]);
 
   const markPending = (id: string, on: boolean) =>
     setPendingIds((s) => {
