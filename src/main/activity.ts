@@ -71,7 +71,7 @@ export async function journaledChange(store: LockstepStore, team: string, entry:
   const taskId = primaryTaskId(entry);
   // The change is made already: a task that cannot be read now only costs its name in the label.
   const names = await subjects(store, team, [entry]).catch(() => new Map<string, string>());
-  const undoable = entry.tasks.length > 0 || Boolean((entry.details?.change as { kind?: unknown } | undefined)?.kind);
+  const undoable = entry.tasks.length > 0 || entry.op === 'team.create' || Boolean((entry.details?.change as { kind?: unknown } | undefined)?.kind);
   const change: JournaledChange = { team, seq: entry.seq, op: entry.op, text: describeEntry(entry, names.get(taskId ?? ''), taskId), undoable };
   if (taskId) change.taskId = taskId;
   return change;

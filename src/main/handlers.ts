@@ -39,6 +39,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
   // Undo stack support: the journal entries this window wrote, per data folder and team. Only these can be undone
   // or redone by number, and they never count as "somebody else changed it since".
   const ownByFolder = new Map<string, Map<string, Set<number>>>();
+  const ownTrash = new Set<string>();
   const own = (team: string): Set<number> => {
     const root = ctx.store().paths.root;
     let teams = ownByFolder.get(root);
@@ -84,7 +85,17 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       ctx.store().createTeam({ name, description, members: members.map((m) => ({ name: m })) }),
     createSampleTeam: async () => createSampleTeam(ctx.store()),
     renameTeam: async ({ team, newName }) => ctx.store().renameTeam(team, newName),
-    deleteTeam: async ({ team }) => ctx.store().deleteTeam(team),
+    deleteTeam: async ({ team }) => {
+      const result = await ctx.store().deleteTeam(team);
+      ownTrash.add(result.trash);
+      return result;
+    },
+    restoreTeam: async ({ trash }) => {
+      if (!ownTrash.has(trash)) throw new InvalidInputError('That team was not deleted in this window, so this window cannot bring it back.', { trash });
+      const config = await ctx.store().restoreTeam(trash);
+      ownTrash.delete(trash);
+      return config;
+    },
     addMember: async ({ team, name, user, agentType }) => ctx.store().addMember(team, { name, user, agentType }),
     removeMember: async ({ team, name }) => ctx.store().removeMember(team, name),
     setMemberProfile: async ({ team, name, profile }) => ctx.store().setMemberProfile(team, name, profile),
@@ -112,7 +123,9 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       if (!own(team).has(seq)) {
         throw new InvalidInputError(`Change #${seq} in team ${team} was not made in this window, so this window cannot ${redo ? 'redo' : 'undo'} it.`, { team, seq });
       }
-      return ctx.store().undoChange(team, seq, { actor: { name: person(), via: 'app' }, trusted: own(team), redo });
+      const undone = await ctx.store().undoChange(team, seq, { actor: { name: person(), via: 'app' }, trusted: own(team), redo });
+      if (undone.trash) ownTrash.add(undone.trash);
+      return undone;
     },
     activity: async ({ team, afterSeq, limit }) => recentActivity(ctx.store(), team, afterSeq, limit),
     history: async ({ team, taskId, limit }) => ({ entries: (await ctx.store().history(team, taskId)).slice(-limit) }),
@@ -141,6 +154,11 @@ export function createHandlers(ctx: HandlerContext): Handlers {
         if (ctx.validateOutputs) {
           const checked = schema.output.safeParse(value);
           if (!checked.success) throw new Error(`${name} answered outside the contract: ${checked.error.message}`);
+        }
+        if (name === 'deleteTeam') {
+          // A deletion leaves no journal behind (the journal went with the team): the trash id is its undo.
+          const { team, trash } = value as ApiOutput<'deleteTeam'>;
+          return { ok: true, value, journaled: [{ team, seq: 0, op: 'team.delete', text: `deleted team ${team}`, undoable: true, trash }] };
         }
         if (journaled.length === 0) return { ok: true, value };
         for (const { team, entry } of journaled) {

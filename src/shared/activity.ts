@@ -163,7 +163,9 @@ function describeTeamEntry(entry: JournalEntryLike): string {
 export function describeEntry(entry: JournalEntryLike, subject?: string, taskId = primaryTaskId(entry)): string {
   if (entry.op.startsWith('team.') && entry.tasks.length === 0) return describeTeamEntry(entry);
   if (entry.op === 'team.sweep') return `released ${entry.tasks.length} stale claim${entry.tasks.length === 1 ? '' : 's'}`;
-  const task = quote(subject, taskId ? `task ${taskId}` : 'a task');
+  const recorded = changeOf(entry, taskId);
+  const named = subject ?? ((recorded?.after?.subject ?? recorded?.before?.subject) as string | undefined);
+  const task = quote(named, taskId ? `task ${taskId}` : 'a task');
   const { verb, object } = verbOf(entry, taskId);
   const change = changeOf(entry, taskId);
   switch (verb) {

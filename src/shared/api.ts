@@ -172,7 +172,10 @@ export const API = {
   },
   createSampleTeam: { input: emptyInput, output: teamConfigSchema },
   renameTeam: { input: z.object({ team: teamNameSchema, newName: teamNameSchema }).strict(), output: teamConfigSchema },
-  deleteTeam: { input: teamInput, output: z.object({ team: z.string(), deletedTasks: z.number() }) },
+  /** Moves the team into the data folder's trash; `trash` names it for restoreTeam (undo). */
+  deleteTeam: { input: teamInput, output: z.object({ team: z.string(), deletedTasks: z.number(), trash: z.string() }) },
+  /** Brings back a team this window deleted (undo of a deletion, redo of undoing a creation). */
+  restoreTeam: { input: z.object({ trash: z.string().regex(/^[a-z0-9]{1,12}-[0-9a-f]{6}$/, 'name a deleted team by its id') }).strict(), output: teamConfigSchema },
   addMember: {
     input: z.object({ team: teamNameSchema, name: memberNameSchema, user: z.union([z.literal(''), memberNameSchema]).default(''), agentType: z.string().max(64).default('general-purpose') }).strict(),
     output: teamConfigSchema,
@@ -209,7 +212,7 @@ export const API = {
    */
   undo: {
     input: z.object({ team: teamNameSchema, seq: z.number().int().positive().optional(), redo: z.boolean().optional() }).strict(),
-    output: z.object({ undone: journalEntrySchema, tasks: z.array(taskSchema), team: z.string().optional() }),
+    output: z.object({ undone: journalEntrySchema, tasks: z.array(taskSchema), team: z.string().optional(), trash: z.string().optional() }),
   },
   /** The team's recent history in words, newest last: at launch, per team, and after live changes (`afterSeq`). */
   activity: {
@@ -258,8 +261,10 @@ export const journaledChangeSchema = z.object({
   /** The change in words: `assigned "Docs" to tester`. */
   text: z.string(),
   taskId: z.string().optional(),
-  /** Whether it can be undone (a task or member change; not, for example, creating a team). */
+  /** Whether it can be undone (task, member and team changes; not, for example, a stall-radar temp-file fix). */
   undoable: z.boolean(),
+  /** A deleted team's place in the trash: undoing brings it back from there. */
+  trash: z.string().optional(),
 });
 export type JournaledChange = z.output<typeof journaledChangeSchema>;
 export type ActivityItem = z.output<typeof activityItemSchema>;

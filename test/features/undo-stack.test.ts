@@ -144,6 +144,43 @@ describe('undo and redo by journal number (the window\'s own changes)', () => {
     expect(fs.existsSync(`${dataDir}/teams/signup`)).toBe(false);
   });
 
+  it('a deleted team comes back from the trash with its tasks and journal; redo of an undone creation brings it back', async () => {
+    const files = (dir: string) => fs.readdirSync(dir).sort();
+    await change('updateTask', { team: 'webapp', id: '087e245f', patch: { priority: 'urgent' } });
+    const tasksBefore = files(`${dataDir}/tasks/webapp`);
+    const deleted = await call('deleteTeam', { team: 'webapp' });
+    if (!deleted.ok) throw new Error(deleted.error.message);
+    expect(deleted.journaled).toEqual([expect.objectContaining({ op: 'team.delete', undoable: true, trash: deleted.value.trash })]);
+    expect(fs.existsSync(`${dataDir}/teams/webapp`)).toBe(false);
+    expect(fs.existsSync(`${dataDir}/tasks/webapp`)).toBe(false);
+    expect((await call('listTeams', {})).ok && (await agent('x').listTeams()).teams.map((t) => t.name)).toEqual(['research']);
+
+    const restored = await call('restoreTeam', { trash: deleted.value.trash });
+    expect(restored.ok && restored.value.members.map((m) => m.name)).toEqual(['lead', 'frontend', 'backend', 'tester']);
+    expect(files(`${dataDir}/tasks/webapp`)).toEqual(tasksBefore);
+    expect(readTask(dataDir, 'webapp', '087e245f').priority).toBe('urgent');
+    const history = await agent('x').history('webapp');
+    expect(history.map((e) => e.op)).toEqual(['task.update', 'team.restore']); // its history came back with it
+    expect(fs.readdirSync(`${dataDir}/.lockstep/trash`)).toEqual([]);
+    // Only a deletion made in this window can be brought back by it.
+    expect((await call('restoreTeam', { trash: deleted.value.trash })).ok).toBe(false);
+
+    const created = await change('createTeam', { name: 'ops', members: ['sre'] });
+    const undone = await call('undo', { team: 'ops', seq: created });
+    if (!undone.ok) throw new Error(undone.error.message);
+    expect(fs.existsSync(`${dataDir}/teams/ops`)).toBe(false);
+    expect((await call('restoreTeam', { trash: undone.value.trash as string })).ok).toBe(true);
+    expect(fs.existsSync(`${dataDir}/teams/ops/config.json`)).toBe(true);
+  });
+
+  it('undoing a team\'s creation is refused once somebody else worked in it', async () => {
+    const created = await change('createTeam', { name: 'ops' });
+    await agent('agent-3').createTask('ops', { subject: 'page the on-call' });
+    const refused = await call('undo', { team: 'ops', seq: created });
+    expect(refused.ok === false && refused.error.message).toMatch(/^agent-3 created "page the on-call" in team ops since you created it; nothing was undone\.$/);
+    expect(fs.existsSync(`${dataDir}/teams/ops/config.json`)).toBe(true);
+  });
+
   it('a member re-added by somebody else refuses undoing the removal, naming them', async () => {
     const removed = await change('removeMember', { team: 'webapp', name: 'tester' });
     await agent('lead').addMember('webapp', { name: 'tester' });

@@ -15,7 +15,7 @@ import {
   type TeamSummary,
   type VersionedTask,
 } from '../../shared/domain';
-import { AlreadyExistsError, CorruptFileError, InvalidInputError, NotFoundError } from '../../shared/errors';
+import { AlreadyExistsError, ConflictError, CorruptFileError, InvalidInputError, NotFoundError } from '../../shared/errors';
 import { assertName } from '../../shared/names';
 import {
   createTaskInputSchema,
@@ -37,6 +37,7 @@ import { diagnose, listTempFiles, type DiagnoseOptions, type Finding } from './d
 import { StorePaths } from './paths';
 import { memberRecord, readTeamConfig, writeTeamConfig, type LoadedTeamConfig } from './team-config';
 import { applyMemberChange, inverseOf, refuseTeamUndo, teamChangeOf, type TeamChange } from './team-undo';
+import { describeEntry } from '../../shared/activity';
 import { DEFAULT_LOCK_OPTIONS, type TeamLockOptions } from './team-lock';
 import { DEFAULT_JOURNAL_OPTIONS, readJournal, readRecent, type JournalEntry, type JournalOptions } from './journal';
 import { TeamWriter, type MutationInfo, type WriterOptions } from './team-writer';
@@ -248,26 +249,98 @@ export class LockstepStore {
     return loaded.config;
   }
 
-  async deleteTeam(team: string): Promise<{ team: string; deletedTasks: number }> {
+  /**
+   * Deletes a team: its config folder and its tasks (with its journal) move into the data folder's trash
+   * (`.lockstep/trash/<id>/`, the newest TRASH_KEEP kept), so the deletion can be undone with restoreTeam(id).
+   */
+  async deleteTeam(team: string): Promise<{ team: string; deletedTasks: number; trash: string }> {
     assertName(team, 'team');
-    const result = await this.writer(team).mutateDirect(this.info('team.delete', undefined, { details: { name: team } }), () => {
-      const tasksDir = this.paths.tasksDir(team);
-      const hasConfig = fs.existsSync(this.paths.teamConfig(team));
-      const lockName = path.basename(this.paths.lockstepDir(team));
-      const entries = fs.existsSync(tasksDir) ? fs.readdirSync(tasksDir) : [];
-      if (!hasConfig && entries.every((e) => e === lockName)) throw new NotFoundError(`Team ${team} does not exist.`, { team });
-      fs.rmSync(this.paths.teamDir(team), { recursive: true, force: true });
-      let deletedTasks = 0;
-      for (const entry of entries) {
-        if (entry === lockName) continue;
-        if (entry.startsWith('task-') && entry.endsWith('.json')) deletedTasks++;
-        fs.rmSync(path.join(tasksDir, entry), { recursive: true, force: true });
-      }
-      return { team, deletedTasks };
-    });
+    const result = await this.writer(team).mutateDirect(this.info('team.delete', undefined, { details: { name: team } }), () => this.trashTeam(team));
+    this.afterTrash(team);
+    return result;
+  }
+
+  /** Moves a team into the trash (inside its lock; our lock folder stays until the lock is released). */
+  private trashTeam(team: string): { team: string; deletedTasks: number; trash: string } {
+    const tasksDir = this.paths.tasksDir(team);
+    const hasConfig = fs.existsSync(this.paths.teamConfig(team));
+    const lockName = path.basename(this.paths.lockstepDir(team));
+    const entries = fs.existsSync(tasksDir) ? fs.readdirSync(tasksDir) : [];
+    if (!hasConfig && entries.every((e) => e === lockName)) throw new NotFoundError(`Team ${team} does not exist.`, { team });
+    const trash = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+    const dest = path.join(this.trashRoot(), trash);
+    const destTasks = path.join(dest, 'tasks', team);
+    fs.mkdirSync(path.join(destTasks, lockName), { recursive: true });
+    fs.mkdirSync(path.join(dest, 'teams'), { recursive: true });
+    fs.writeFileSync(path.join(dest, 'trash.json'), JSON.stringify({ team, deletedAt: nowTimestamp(), by: this.actor.name }, null, 2));
+    if (fs.existsSync(this.paths.teamDir(team))) fs.renameSync(this.paths.teamDir(team), path.join(dest, 'teams', team));
+    let deletedTasks = 0;
+    for (const entry of entries) {
+      if (entry === lockName) continue;
+      if (entry.startsWith('task-') && entry.endsWith('.json')) deletedTasks++;
+      fs.renameSync(path.join(tasksDir, entry), path.join(destTasks, entry));
+    }
+    // The journal goes with the team (it is its history); the lock, queue and quarantine stay and are removed.
+    const lockstepDir = this.paths.lockstepDir(team);
+    for (const name of fs.existsSync(lockstepDir) ? fs.readdirSync(lockstepDir) : []) {
+      if (/^journal(\.\d+)?\.jsonl$/.test(name)) fs.renameSync(path.join(lockstepDir, name), path.join(destTasks, lockName, name));
+    }
+    return { team, deletedTasks, trash };
+  }
+
+  private afterTrash(team: string): void {
     fs.rmSync(this.paths.tasksDir(team), { recursive: true, force: true });
     this.writers.delete(team);
-    return result;
+    // Bounded: only the newest deleted teams are kept.
+    const root = this.trashRoot();
+    const all = fs.readdirSync(root).sort();
+    for (const old of all.slice(0, Math.max(0, all.length - TRASH_KEEP))) fs.rmSync(path.join(root, old), { recursive: true, force: true });
+  }
+
+  /** The trash folder, created as real folders (never followed through a symlink: the data folder is not trusted). */
+  private trashRoot(): string {
+    const root = this.paths.trashDir();
+    fs.mkdirSync(root, { recursive: true });
+    for (const dir of [path.dirname(root), root]) {
+      if (!fs.lstatSync(dir).isDirectory()) throw new InvalidInputError(`${dir} is not a folder; Lockstep keeps deleted teams there.`, { path: dir });
+    }
+    return root;
+  }
+
+  /** Brings a deleted team back from the trash, unless a team of that name exists again (ALREADY_EXISTS). */
+  async restoreTeam(trash: string): Promise<TeamConfig> {
+    if (typeof trash !== 'string' || !TRASH_ID.test(trash)) throw new InvalidInputError('Name a deleted team by the id its deletion returned.', { trash: String(trash).slice(0, 80) });
+    const dir = path.join(this.trashRoot(), trash);
+    let team: string;
+    try {
+      team = assertName(String((JSON.parse(fs.readFileSync(path.join(dir, 'trash.json'), 'utf8')) as { team?: unknown }).team), 'team');
+    } catch (err) {
+      if (err instanceof InvalidInputError) throw err;
+      throw new NotFoundError('That deleted team is no longer kept, so it cannot be brought back.', { trash });
+    }
+    return this.writer(team).mutateDirect(
+      this.info('team.restore', undefined, { details: { name: team, trash } }),
+      () => {
+        const tasksDir = this.paths.tasksDir(team);
+        const lockName = path.basename(this.paths.lockstepDir(team));
+        // Our lock folder and ClawTeam's flock file (held right now) are there already; anything else is a team.
+        const ours = new Set([lockName, path.basename(this.paths.clawteamLock(team))]);
+        if (fs.existsSync(this.paths.teamDir(team)) || fs.readdirSync(tasksDir).some((e) => !ours.has(e))) {
+          throw new AlreadyExistsError(`A team named ${team} exists again, so the deleted one was not brought back.`, { team });
+        }
+        const fromTasks = path.join(dir, 'tasks', team);
+        if (fs.existsSync(path.join(dir, 'teams', team))) fs.renameSync(path.join(dir, 'teams', team), this.paths.teamDir(team));
+        for (const entry of fs.readdirSync(fromTasks)) {
+          if (!ours.has(entry)) fs.renameSync(path.join(fromTasks, entry), path.join(tasksDir, entry));
+        }
+        for (const name of fs.readdirSync(path.join(fromTasks, lockName))) {
+          fs.renameSync(path.join(fromTasks, lockName, name), path.join(this.paths.lockstepDir(team), name));
+        }
+        fs.rmSync(dir, { recursive: true, force: true });
+        return this.requireTeam(team).config;
+      },
+      true,
+    );
   }
 
   async addMember(team: string, member: NewMember): Promise<TeamConfig> {
@@ -491,7 +564,7 @@ export class LockstepStore {
     team: string,
     seq: number,
     options: { actor?: { name: string; via: string }; trusted?: ReadonlySet<number>; redo?: boolean } = {},
-  ): Promise<{ undone: JournalEntry; tasks: VersionedTask[]; config?: TeamConfig; team: string }> {
+  ): Promise<{ undone: JournalEntry; tasks: VersionedTask[]; config?: TeamConfig; team: string; trash?: string }> {
     assertName(team, 'team');
     if (!Number.isInteger(seq) || seq < 1) throw new InvalidInputError('Name a change by its number in the team journal.');
     const actor = options.actor ?? this.actor;
@@ -504,6 +577,20 @@ export class LockstepStore {
     };
     const op = (kind: 'task' | 'team') => `${kind}.${options.redo ? 'redo' : 'undo'}`;
     const first = lookup().entry;
+    if (first.op === 'team.create') {
+      // Undoing a team's creation deletes it into the trash (restoreTeam brings it back), unless somebody else has
+      // worked in it since.
+      const result = await this.writer(team).mutateDirect(this.tracked({ op: 'team.delete', actor: actor.name, via: actor.via, details: { name: team } }), () => {
+        const { entry, later } = lookup();
+        const since = [...later].reverse().find((e) => !trusted.has(e.seq));
+        if (since) {
+          throw new ConflictError(`${since.actor} ${describeEntry(since)} in team ${team} since you created it; nothing was undone.`, { seq: entry.seq, changedBy: since.actor });
+        }
+        return { undone: entry, ...this.trashTeam(team) };
+      });
+      this.afterTrash(team);
+      return { undone: result.undone, tasks: [], team, trash: result.trash };
+    }
     const change = teamChangeOf(first);
     if (first.tasks.length > 0 || !change) {
       return this.writer(team).mutate(this.tracked({ op: op('task'), actor: actor.name, via: actor.via, solo: true }), (tx) => {
@@ -613,6 +700,11 @@ export interface TrackedEntry {
 }
 
 const journalTracker = new AsyncLocalStorage<TrackedEntry[]>();
+
+const TRASH_ID = /^[a-z0-9]{1,12}-[0-9a-f]{6}$/;
+
+/** How many deleted teams the trash keeps. */
+export const TRASH_KEEP = 20;
 
 function findLastIndex<T>(items: T[], predicate: (item: T) => boolean): number {
   for (let i = items.length - 1; i >= 0; i--) if (predicate(items[i])) return i;

@@ -36,6 +36,7 @@ export function App({ api: bridge }: { api: LockstepApi }) {
     team: selected,
     onMessage,
     onTeamRenamed: (from, to) => setSelected((current) => (current === from ? to : current)),
+    onTeamRestored: (team) => setSelected(team),
   });
   const api = undoStack.api;
   const activity = useActivity(bridge, teams?.map((t) => t.name) ?? [], selected);

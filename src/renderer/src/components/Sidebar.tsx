@@ -97,7 +97,7 @@ export function Sidebar({ teams, selected, onSelect, onCreate, onRename, onDelet
           <p>
             Team <strong>{deleting.name}</strong> and all its{' '}
             {deleting.counts.pending + deleting.counts.in_progress + deleting.counts.blocked + deleting.counts.completed} tasks will be deleted from
-            the data folder. Agents working on them will lose their tasks. This cannot be undone.
+            the data folder (into its trash). Agents working on them will lose their tasks. You can undo this right after (Ctrl+Z).
           </p>
         </ConfirmDialog>
       )}

@@ -16,8 +16,15 @@ export interface UndoItem {
   /** Stable id of the step in this window (the seq changes with every undo and redo). */
   key: number;
   team: string;
-  /** The journal entry that undoing this step reverts. */
+  /**
+   * What taking this step does: revert journal entry `seq` (most steps), bring a deleted team back from the trash
+   * (`trash`), or delete the team again (redoing a deletion).
+   */
+  action: 'journal' | 'restore' | 'delete';
+  /** The journal entry that undoing this step reverts (action "journal"). */
   seq: number;
+  /** A deleted team's place in the trash (action "restore"). */
+  trash?: string;
   /** What the person did, in words: `assigned "Docs" to tester`. */
   label: string;
   op: string;
@@ -42,7 +49,9 @@ export function recordChanges(state: UndoState, changes: JournaledChange[], at: 
   const undoable = changes.filter((c) => c.undoable);
   if (undoable.length === 0) return state;
   let next = state.nextKey;
-  const items = undoable.map((c) => ({ key: next++, team: c.team, seq: c.seq, label: c.text, op: c.op, taskId: c.taskId, at }));
+  const items = undoable.map(
+    (c): UndoItem => ({ key: next++, team: c.team, action: c.trash ? 'restore' : 'journal', seq: c.seq, trash: c.trash, label: c.text, op: c.op, taskId: c.taskId, at }),
+  );
   const teams = new Set(items.map((i) => i.team));
   return {
     undo: [...state.undo, ...items].slice(-MAX_STEPS),
@@ -51,29 +60,42 @@ export function recordChanges(state: UndoState, changes: JournaledChange[], at: 
   };
 }
 
+/**
+ * The step Ctrl+Z (or redo) takes in `team`: its newest; a deleted team's step counts everywhere (the team is gone,
+ * so the person is looking at another one).
+ */
 export function topOf(items: UndoItem[], team: string | null): UndoItem | undefined {
-  for (let i = items.length - 1; i >= 0; i--) if (items[i].team === team) return items[i];
+  for (let i = items.length - 1; i >= 0; i--) if (items[i].team === team || items[i].action === 'restore') return items[i];
   return undefined;
 }
 
-/** `item` was undone by journal entry `undoSeq` (in `team`, which differs after undoing a rename). */
-export function afterUndo(state: UndoState, item: UndoItem, undoSeq: number, team = item.team): UndoState {
-  const moved = renameIn(state, item.team, team);
-  return {
-    ...moved,
-    undo: moved.undo.filter((i) => i.key !== item.key),
-    redo: [...moved.redo, { ...item, team, seq: undoSeq }],
-  };
+/** How to take the step back the other way, once taken. */
+export type NextStep = Pick<UndoItem, 'action' | 'seq'> & { trash?: string; team?: string };
+
+/** The step after `item` was taken: a journal step is named by the entry that took it (redo undoes the undo). */
+export function nextStep(item: UndoItem, result: { seq?: number; trash?: string; team?: string }): NextStep | null {
+  if (item.action === 'restore') return { action: 'delete', seq: 0, team: result.team };
+  if (result.trash) return { action: 'restore', seq: 0, trash: result.trash, team: result.team };
+  if (result.seq === undefined) return null;
+  return { action: 'journal', seq: result.seq, team: result.team };
 }
 
-/** `item` (from the redo stack) was redone by journal entry `redoSeq`. */
-export function afterRedo(state: UndoState, item: UndoItem, redoSeq: number, team = item.team): UndoState {
+function move(state: UndoState, item: UndoItem, next: NextStep, from: 'undo' | 'redo'): UndoState {
+  const team = next.team ?? item.team;
   const moved = renameIn(state, item.team, team);
-  return {
-    ...moved,
-    redo: moved.redo.filter((i) => i.key !== item.key),
-    undo: [...moved.undo, { ...item, team, seq: redoSeq }],
-  };
+  const taken: UndoItem = { ...item, team, action: next.action, seq: next.seq, trash: next.trash };
+  const to = from === 'undo' ? 'redo' : 'undo';
+  return { ...moved, [from]: moved[from].filter((i) => i.key !== item.key), [to]: [...moved[to], taken] } as UndoState;
+}
+
+/** `item` was undone; `next` says how to redo it (in `next.team`, which differs after undoing a rename). */
+export function afterUndo(state: UndoState, item: UndoItem, next: NextStep): UndoState {
+  return move(state, item, next, 'undo');
+}
+
+/** `item` (from the redo stack) was redone; `next` says how to undo it again. */
+export function afterRedo(state: UndoState, item: UndoItem, next: NextStep): UndoState {
+  return move(state, item, next, 'redo');
 }
 
 /** A step that was refused: it leaves the stack it was on; every other step stays. */
@@ -99,5 +121,5 @@ export function renamesIn(changes: JournaledChange[], input: unknown): Array<[st
 
 /** Steps whose undo the window offers in a toast: they remove or break something. */
 export function isDestructive(item: UndoItem): boolean {
-  return item.op === 'team.remove-member' || item.op === 'task.delete' || /^broke |^released the stalled claim/.test(item.label);
+  return ['team.remove-member', 'task.delete', 'team.delete'].includes(item.op) || /^broke |^released the stalled claim/.test(item.label);
 }

@@ -1,15 +1,17 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { LockstepApi } from '../../../shared/api';
+import type { ApiResult, LockstepApi } from '../../../shared/api';
 import { CallError, describeFailure } from '../api';
 import {
   afterRedo,
   afterUndo,
   dropStep,
   EMPTY_UNDO,
+  nextStep,
   recordChanges,
   renameIn,
   renamesIn,
   topOf,
+  type NextStep,
   type UndoItem,
   type UndoState,
 } from './undoStack';
@@ -20,6 +22,26 @@ interface Options {
   onMessage(text: string, error?: boolean): void;
   /** Undoing or redoing a rename changed the team's name. */
   onTeamRenamed?(from: string, to: string): void;
+  /** A deleted team came back: show it. */
+  onTeamRestored?(team: string): void;
+}
+
+/** Takes one step through the API: the journal's undo, or the trash for deleted teams. */
+async function take(api: LockstepApi, item: UndoItem, kind: 'undo' | 'redo'): Promise<NextStep | null> {
+  const unwrap = <T,>(result: ApiResult<T>): ApiResult<T> & { ok: true } => {
+    if (!result.ok) throw new CallError(result.error);
+    return result;
+  };
+  if (item.action === 'restore') {
+    const result = unwrap(await api.restoreTeam({ trash: item.trash as string }));
+    return nextStep(item, { team: result.value.name });
+  }
+  if (item.action === 'delete') {
+    const result = unwrap(await api.deleteTeam({ team: item.team }));
+    return nextStep(item, { trash: result.value.trash });
+  }
+  const result = unwrap(await api.undo({ team: item.team, seq: item.seq, redo: kind === 'redo' }));
+  return nextStep(item, { seq: result.journaled?.[0]?.seq, trash: result.value.trash, team: result.value.team });
 }
 
 export interface UndoStack {
@@ -43,15 +65,15 @@ const isTyping = (el: Element | null) =>
  * journal by number (`undo {team, seq}`), so main's conflict check decides, and the window's own earlier steps never
  * count as somebody else's change. A refusal says who did what, and drops only that step.
  */
-export function useUndoStack(api: LockstepApi, { team, onMessage, onTeamRenamed }: Options): UndoStack {
+export function useUndoStack(api: LockstepApi, { team, onMessage, onTeamRenamed, onTeamRestored }: Options): UndoStack {
   const [state, setState] = useState<UndoState>(EMPTY_UNDO);
   const stateRef = useRef(state);
   stateRef.current = state;
   const teamRef = useRef(team);
   teamRef.current = team;
   const busy = useRef(false);
-  const callbacks = useRef({ onMessage, onTeamRenamed });
-  callbacks.current = { onMessage, onTeamRenamed };
+  const callbacks = useRef({ onMessage, onTeamRenamed, onTeamRestored });
+  callbacks.current = { onMessage, onTeamRenamed, onTeamRestored };
 
   // Every call through this API that journaled something is recorded (undo itself excepted: it moves steps).
   const recording = useMemo(
@@ -85,14 +107,11 @@ export function useUndoStack(api: LockstepApi, { team, onMessage, onTeamRenamed 
       }
       busy.current = true;
       try {
-        const result = await api.undo({ team: item.team, seq: item.seq, redo: kind === 'redo' });
-        if (!result.ok) throw new CallError(result.error);
-        const newSeq = result.journaled?.[0]?.seq;
-        const team = result.value.team ?? item.team;
-        setState((s) =>
-          newSeq === undefined ? dropStep(s, item) : kind === 'undo' ? afterUndo(s, item, newSeq, team) : afterRedo(s, item, newSeq, team),
-        );
+        const next = await take(api, item, kind);
+        const team = next?.team ?? item.team;
+        setState((s) => (next === null ? dropStep(s, item) : kind === 'undo' ? afterUndo(s, item, next) : afterRedo(s, item, next)));
         if (team !== item.team) callbacks.current.onTeamRenamed?.(item.team, team);
+        if (item.action === 'restore') callbacks.current.onTeamRestored?.(team);
         const top = !chosen || topOf(current.undo, item.team)?.key === item.key;
         say(kind === 'undo' ? `${top ? 'Undid your last change' : 'Undid'}: ${item.label}.` : `Redid: ${item.label}.`);
       } catch (err) {
