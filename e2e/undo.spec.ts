@@ -219,6 +219,29 @@ test("the stall radar's claim release asks for a confirmation naming the holder 
   }
 });
 
+test('deleting a team asks first and offers Undo, which brings the team and its tasks back', async () => {
+  const run = await launch(copyFixture());
+  const { page } = run;
+  try {
+    await openTeam(page);
+    await page.getByTestId('team-list').getByRole('button', { name: 'Delete' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete team webapp?' });
+    await expect(dialog).toContainText('all its 5 tasks');
+    await dialog.getByRole('button', { name: 'Delete the team' }).click();
+    await expect.poll(() => fs.existsSync(path.join(run.dataDir, 'teams', 'webapp'))).toBe(false);
+    await expect(page.getByTestId('team-item-webapp')).toBeHidden();
+    const toast = page.getByTestId('undo-toast');
+    await expect(toast).toContainText('Deleted team webapp');
+    await toast.getByRole('button', { name: 'Undo' }).click();
+    await expect(page.getByTestId('task-card-dd0eba2d')).toBeVisible();
+    expect(readTask(run.dataDir, 'webapp', 'dd0eba2d')).toMatchObject({ lockedBy: 'backend' });
+    expect(members(run.dataDir)).toEqual(['lead', 'frontend', 'backend', 'tester']);
+    await expect(page.getByTestId('activity-strip')).not.toContainText('outside Lockstep');
+  } finally {
+    await close(run);
+  }
+});
+
 test('the activity view shows, right after launch, what an agent did while the app was closed, in words, grouped, linked', async () => {
   const dataDir = copyFixture();
   // While the app is closed: agent-3 claims a task, then creates three and claims them in a burst.
