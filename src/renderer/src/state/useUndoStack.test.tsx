@@ -68,6 +68,21 @@ describe('useUndoStack', () => {
     expect(messages.at(-1)?.error).toBe(false);
   });
 
+  it('five quick Ctrl+Z presses undo five steps, one after another', async () => {
+    const { result } = mount();
+    const before = priority('087e245f');
+    for (const p of ['low', 'high', 'urgent', 'low', 'high'] as const) {
+      await act(() => call(result.current.api, 'updateTask', { team: 'webapp', id: '087e245f', patch: { priority: p } }));
+    }
+    await act(async () => {
+      for (let i = 0; i < 5; i++) fireEvent.keyDown(window, { key: 'z', ctrlKey: true });
+    });
+    await waitFor(() => expect(bridge.calls.filter((c) => c.name === 'undo')).toHaveLength(5));
+    await waitFor(() => expect(messages.filter((m) => !m.error)).toHaveLength(5));
+    expect(messages.filter((m) => m.error)).toEqual([]);
+    expect(priority('087e245f')).toBe(before);
+  });
+
   it('leaves Ctrl+Z to a text field being typed in', async () => {
     const { result } = mount();
     await act(() => call(result.current.api, 'updateTask', { team: 'webapp', id: '087e245f', patch: { priority: 'urgent' } }));

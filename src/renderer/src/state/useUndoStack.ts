@@ -66,12 +66,17 @@ const isTyping = (el: Element | null) =>
  * count as somebody else's change. A refusal says who did what, and drops only that step.
  */
 export function useUndoStack(api: LockstepApi, { team, onMessage, onTeamRenamed, onTeamRestored }: Options): UndoStack {
-  const [state, setState] = useState<UndoState>(EMPTY_UNDO);
+  const [state, setRendered] = useState<UndoState>(EMPTY_UNDO);
+  // The stack as of now (a queued step must see the previous step's result before React renders it).
   const stateRef = useRef(state);
-  stateRef.current = state;
+  const setState = useCallback((change: (s: UndoState) => UndoState) => {
+    stateRef.current = change(stateRef.current);
+    setRendered(stateRef.current);
+  }, []);
   const teamRef = useRef(team);
   teamRef.current = team;
-  const busy = useRef(false);
+  // Steps run one after another, in the order they were asked for (five quick Ctrl+Z are five steps).
+  const queue = useRef<Promise<void>>(Promise.resolve());
   const callbacks = useRef({ onMessage, onTeamRenamed, onTeamRestored });
   callbacks.current = { onMessage, onTeamRenamed, onTeamRestored };
 
@@ -92,20 +97,18 @@ export function useUndoStack(api: LockstepApi, { team, onMessage, onTeamRenamed,
           };
         },
       }),
-    [api],
+    [api, setState],
   );
 
-  const step = useCallback(
+  const takeStep = useCallback(
     async (kind: 'undo' | 'redo', chosen?: UndoItem) => {
       const { onMessage: say } = callbacks.current;
-      if (busy.current) return;
       const current = stateRef.current;
       const item = chosen ?? topOf(kind === 'undo' ? current.undo : current.redo, teamRef.current);
       if (!item) {
         say(kind === 'undo' ? 'Nothing of yours to undo in this team.' : 'Nothing to redo in this team.');
         return;
       }
-      busy.current = true;
       try {
         const next = await take(api, item, kind);
         const team = next?.team ?? item.team;
@@ -117,11 +120,14 @@ export function useUndoStack(api: LockstepApi, { team, onMessage, onTeamRenamed,
       } catch (err) {
         if (!(err instanceof CallError) || FINAL.has(err.code)) setState((s) => dropStep(s, item));
         say(`Could not ${kind} your change (${item.label}): ${describeFailure(err)}`, true);
-      } finally {
-        busy.current = false;
       }
     },
-    [api],
+    [api, setState],
+  );
+
+  const step = useCallback(
+    (kind: 'undo' | 'redo', chosen?: UndoItem): Promise<void> => (queue.current = queue.current.then(() => takeStep(kind, chosen))),
+    [takeStep],
   );
 
   const undo = useCallback((item?: UndoItem) => step('undo', item), [step]);
@@ -130,6 +136,8 @@ export function useUndoStack(api: LockstepApi, { team, onMessage, onTeamRenamed,
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (!(e.ctrlKey || e.metaKey) || e.altKey || isTyping(e.target as Element | null)) return;
+      // Inside a dialog (a confirmation, the conflict question) the board's undo waits until it is closed.
+      if ((e.target as Element | null)?.closest?.('dialog')) return;
       const key = e.key.toLowerCase();
       if (key === 'z' && !e.shiftKey) {
         e.preventDefault();
