@@ -47,6 +47,10 @@ async function settleAfterDrag(page: Page): Promise<'applied' | 'refused' | 'con
   } catch {
     return 'gone';
   }
+  // "Saving …: the store is busy … waiting…" is not an outcome (a loaded machine shows it for slow writes): wait for
+  // the write to end one way or the other.
+  await expect(status.filter({ hasText: 'the store is busy' })).toHaveCount(0, { timeout: 30_000 });
+  await expect(status.or(error).or(conflict).first()).toBeVisible();
   if (await conflict.isVisible()) {
     await conflict.getByRole('button', { name: 'Keep theirs' }).click();
     return 'conflict';

@@ -58,10 +58,10 @@ export async function recentActivity(
   limit: number,
 ): Promise<{ items: ActivityItem[]; lastSeq: number }> {
   await store.getTeam(team); // NOT_FOUND for a team that does not exist
-  const all = store.recentJournal(team);
+  const all = afterSeq === undefined ? store.recentJournal(team) : store.journalSince(team, afterSeq);
   const lastSeq = all.length ? all[all.length - 1].seq : afterSeq ?? 0;
   // Heartbeats only renew a lease: they would flood the view.
-  const entries = all.filter((e) => (afterSeq === undefined || e.seq > afterSeq) && e.op !== 'task.heartbeat').slice(-limit);
+  const entries = all.filter((e) => e.op !== 'task.heartbeat').slice(-limit);
   const names = await subjects(store, team, entries);
   return { items: entries.map((e) => activityItem(e, team, names.get(primaryTaskId(e) ?? ''))), lastSeq };
 }

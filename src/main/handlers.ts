@@ -39,7 +39,9 @@ export function createHandlers(ctx: HandlerContext): Handlers {
   // Undo stack support: the journal entries this window wrote, per data folder and team. Only these can be undone
   // or redone by number, and they never count as "somebody else changed it since".
   const ownByFolder = new Map<string, Map<string, Set<number>>>();
-  const ownTrash = new Set<string>();
+  // Teams this window deleted, with the journal numbers it owned in them: a new team of the same name starts its
+  // journal again at 1, so those numbers stay with the deleted team until it is brought back.
+  const ownTrash = new Map<string, Set<number>>();
   const own = (team: string): Set<number> => {
     const root = ctx.store().paths.root;
     let teams = ownByFolder.get(root);
@@ -87,12 +89,14 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     renameTeam: async ({ team, newName }) => ctx.store().renameTeam(team, newName),
     deleteTeam: async ({ team }) => {
       const result = await ctx.store().deleteTeam(team);
-      ownTrash.add(result.trash);
+      ownTrash.set(result.trash, new Set(own(team)));
+      own(team).clear();
       return result;
     },
     restoreTeam: async ({ trash }) => {
       if (!ownTrash.has(trash)) throw new InvalidInputError('That team was not deleted in this window, so this window cannot bring it back.', { trash });
       const config = await ctx.store().restoreTeam(trash);
+      for (const seq of ownTrash.get(trash) ?? []) own(config.name).add(seq);
       ownTrash.delete(trash);
       return config;
     },
@@ -124,7 +128,10 @@ export function createHandlers(ctx: HandlerContext): Handlers {
         throw new InvalidInputError(`Change #${seq} in team ${team} was not made in this window, so this window cannot ${redo ? 'redo' : 'undo'} it.`, { team, seq });
       }
       const undone = await ctx.store().undoChange(team, seq, { actor: { name: person(), via: 'app' }, trusted: own(team), redo });
-      if (undone.trash) ownTrash.add(undone.trash);
+      if (undone.trash) {
+        ownTrash.set(undone.trash, new Set(own(team)));
+        own(team).clear();
+      }
       return undone;
     },
     activity: async ({ team, afterSeq, limit }) => recentActivity(ctx.store(), team, afterSeq, limit),

@@ -149,6 +149,8 @@ function describeTeamEntry(entry: JournalEntryLike): string {
       return `${prefix}renamed team ${String(change.from ?? d.name ?? '')} to ${String(change.to ?? d.newName ?? '')}`;
     case 'team.create':
       return `created team ${entry.team}`;
+    case 'team.restore':
+      return `brought back team ${entry.team} after it was deleted`;
     case 'team.sweep':
       return `released stale claims in team ${entry.team}`;
     default:

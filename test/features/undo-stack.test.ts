@@ -173,6 +173,17 @@ describe('undo and redo by journal number (the window\'s own changes)', () => {
     expect(fs.existsSync(`${dataDir}/teams/ops/config.json`)).toBe(true);
   });
 
+  it('journal numbers of a deleted team are not taken for those of a new team with the same name', async () => {
+    const mine = await change('updateTask', { team: 'webapp', id: '087e245f', patch: { priority: 'urgent' } });
+    const deleted = await call('deleteTeam', { team: 'webapp' });
+    if (!deleted.ok) throw new Error(deleted.error.message);
+    await agent('agent-3').createTeam({ name: 'webapp', members: [{ name: 'agent-3' }] });
+    await agent('agent-3').createTask('webapp', { subject: 'their task' });
+    const refused = await undo(mine);
+    expect(refused.ok === false && refused.error.code).toBe('INVALID_INPUT');
+    expect(fs.readdirSync(`${dataDir}/tasks/webapp`).filter((f) => f.startsWith('task-'))).toHaveLength(1);
+  });
+
   it('undoing a team\'s creation is refused once somebody else worked in it', async () => {
     const created = await change('createTeam', { name: 'ops' });
     await agent('agent-3').createTask('ops', { subject: 'page the on-call' });

@@ -39,7 +39,7 @@ import { memberRecord, readTeamConfig, writeTeamConfig, type LoadedTeamConfig } 
 import { applyMemberChange, inverseOf, refuseTeamUndo, teamChangeOf, type TeamChange } from './team-undo';
 import { describeEntry } from '../../shared/activity';
 import { DEFAULT_LOCK_OPTIONS, type TeamLockOptions } from './team-lock';
-import { DEFAULT_JOURNAL_OPTIONS, readJournal, readRecent, type JournalEntry, type JournalOptions } from './journal';
+import { DEFAULT_JOURNAL_OPTIONS, readJournal, readRecent, readSince, type JournalEntry, type JournalOptions } from './journal';
 import { TeamWriter, type MutationInfo, type WriterOptions } from './team-writer';
 import { readTaskFile, TaskFolderScanner, withVersion } from './task-files';
 import * as ops from './task-ops';
@@ -142,6 +142,11 @@ export class LockstepStore {
   /** The journal's most recent entries (its tail), cheap enough to consult on every change. */
   recentJournal(team: string): JournalEntry[] {
     return readRecent(this.paths.lockstepDir(assertName(team, 'team')));
+  }
+
+  /** The journal's entries after `afterSeq`, reading only the end of the file that holds them. */
+  journalSince(team: string, afterSeq: number): JournalEntry[] {
+    return readSince(this.paths.lockstepDir(assertName(team, 'team')), afterSeq);
   }
 
   /** The team's journal, oldest first (optionally only entries touching one task). */

@@ -6,6 +6,8 @@ import { mergeRows, rowFromJournal, rowFromWatcher, type ActivityRow } from './g
 /** How much history a team shows at launch. */
 export const LAUNCH_ROWS = 50;
 const MAX_ROWS = 300;
+/** The least time between two reads of one team's new journal entries. */
+const FOLLOW_MS = 300;
 
 /**
  * The activity view's rows: each team's recent journal, loaded when the team list is known (at launch, for every
@@ -47,6 +49,8 @@ export function useActivity(api: LockstepApi, teams: string[], selected: string 
       })();
       inflight.current.set(team, run);
       await run;
+      // Busy teams (agents looping) are followed at most a few times a second, not once per change.
+      await new Promise((resolve) => setTimeout(resolve, FOLLOW_MS));
       inflight.current.delete(team);
       if (again.current.delete(team)) void fetchTeam(team);
     },

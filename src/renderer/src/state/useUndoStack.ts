@@ -104,6 +104,8 @@ export function useUndoStack(api: LockstepApi, { team, onMessage, onTeamRenamed,
     async (kind: 'undo' | 'redo', chosen?: UndoItem) => {
       const { onMessage: say } = callbacks.current;
       const current = stateRef.current;
+      // A step chosen from the toast that was taken meanwhile (Ctrl+Z got there first) is not taken twice.
+      if (chosen && !current.undo.some((i) => i.key === chosen.key)) return;
       const item = chosen ?? topOf(kind === 'undo' ? current.undo : current.redo, teamRef.current);
       if (!item) {
         say(kind === 'undo' ? 'Nothing of yours to undo in this team.' : 'Nothing to redo in this team.');
