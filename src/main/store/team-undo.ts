@@ -50,7 +50,7 @@ function changedSince(change: TeamChange, later: JournalEntry[], trusted: Readon
 export function refuseTeamUndo(what: string, change: TeamChange, entry: JournalEntry, later: JournalEntry[], trusted: ReadonlySet<number>): never {
   const since = changedSince(change, later, trusted);
   const who = since
-    ? `${since.actor} ${describeEntry(since)} ${describeAge(parseTimestamp(since.at) ?? nowMicros())}, after your change`
+    ? `${since.actor} ${describeEntry(since)} ${describeAge(parseTimestamp(since.at) ?? nowMicros()).replace(/^0 s ago$/, 'just now')}, after your change`
     : `${what} was changed since (outside this window)`;
   throw new ConflictError(`${who}; nothing was undone.`, { seq: entry.seq, changedBy: since?.actor ?? null, changedOp: since?.op ?? null });
 }
