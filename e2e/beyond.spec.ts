@@ -92,8 +92,9 @@ test('Ctrl+Z undoes the person\'s last change, and refuses, naming the agent, on
     await expect.poll(() => readTask(dataDir, 'webapp', '087e245f').owner).toBe('tester');
     cli(dataDir, 'task', 'update', 'webapp', '087e245f', '--priority', 'high', '--as', 'agent-7');
     await page.keyboard.press('Control+z');
-    await expect(page.getByTestId('error-message')).toContainText('agent-7 changed it since');
-    await expect(page.getByTestId('error-message')).toContainText('Nothing was undone');
+    // Issue 10: the refusal says who did what, in words (it said "agent-7 changed it since … Nothing was undone").
+    await expect(page.getByTestId('error-message')).toContainText('agent-7 changed the priority of "Document the API" to high');
+    await expect(page.getByTestId('error-message')).toContainText('nothing was undone');
     expect(readTask(dataDir, 'webapp', '087e245f')).toMatchObject({ owner: 'tester', priority: 'high' });
   } finally {
     await app.close();
@@ -113,15 +114,21 @@ test('the stall radar lists what blocks the team, and each fix button repairs it
     await openTeam(page, 'webapp');
     await page.getByRole('button', { name: 'Stall radar' }).click();
     const radar = page.getByTestId('radar');
-    const fix = async (kind: string) => {
+    const fix = async (kind: string, holder?: string) => {
       const finding = radar.getByTestId(`finding-${kind}`);
       await expect(finding).toBeVisible();
       await finding.getByRole('button').click();
+      if (holder) {
+        // Issue 10: releasing a claim from the radar asks, naming the holder, with a reason (as the task panel does).
+        const dialog = page.getByRole('dialog', { name: `Break ${holder}'s claim?` });
+        await dialog.getByLabel('Reason (kept in the team journal)').fill('the radar says it is stalled');
+        await dialog.getByRole('button', { name: `Break ${holder}'s claim` }).click();
+      }
       await expect(page.getByTestId('status-message')).toContainText('Fixed');
       await expect(finding).toBeHidden();
     };
 
-    await fix('holder-gone');
+    await fix('holder-gone', 'ghost');
     expect(readTask(dataDir, 'webapp', '087e245f')).toMatchObject({ lockedBy: '', status: 'pending' });
     await expect(page.getByTestId('lock-holder-087e245f')).toBeHidden();
 
@@ -133,7 +140,7 @@ test('the stall radar lists what blocks the team, and each fix button repairs it
     expect(readTask(dataDir, 'webapp', 'cb4e74bf').blockedBy).toEqual(['dd0eba2d', '797906f1']);
 
     // The fixture's own claim (backend, since ClawTeam wrote the folder) is older than the 2 h threshold.
-    await fix('old-claim');
+    await fix('old-claim', 'backend');
     expect(readTask(dataDir, 'webapp', 'dd0eba2d')).toMatchObject({ lockedBy: '' });
 
     await expect(radar).toContainText('Nothing is stalled');

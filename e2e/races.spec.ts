@@ -43,14 +43,24 @@ async function settleAfterDrag(page: Page): Promise<'applied' | 'refused' | 'con
   const status = page.getByTestId('status-message').filter({ hasNotText: 'the store is busy' });
   const error = page.getByTestId('error-message');
   const conflict = page.getByRole('dialog', { name: 'Somebody changed this task' });
-  // A write in flight (its card marked pending-write) may wait behind eight agents on a loaded machine (the store
-  // gives up after 15 s); with no write in flight and nothing said after 3 s, there was no drag.
+  // A write in flight (its card marked pending-write, or the interim "the store is busy … waiting" line) may wait
+  // behind eight agents on a loaded machine (the store gives up after 15 s); with no write in flight and nothing said
+  // after 3 s, there was no drag.
+  const busy = page.getByTestId('status-message').filter({ hasText: 'the store is busy' });
   const start = Date.now();
   const outcome = status.or(error).or(conflict);
   await expect
-    .poll(async () => (await outcome.count()) > 0 || (Date.now() - start > 3000 && (await page.locator('.card.pending-write').count()) === 0), { timeout: 20_000 })
+    .poll(
+      async () =>
+        (await outcome.count()) > 0 ||
+        (Date.now() - start > 3000 && (await page.locator('.card.pending-write').count()) === 0 && (await busy.count()) === 0),
+      { timeout: 30_000 },
+    )
     .toBe(true);
   if ((await outcome.count()) === 0) return 'gone';
+  // The outcome, not the interim line: the write ended one way or the other.
+  await expect(busy).toHaveCount(0, { timeout: 30_000 });
+  await expect(outcome.first()).toBeVisible();
   if (await conflict.isVisible()) {
     await conflict.getByRole('button', { name: 'Keep theirs' }).click();
     return 'conflict';

@@ -152,12 +152,12 @@ const COMMANDS: Record<string, Command> = {
   },
   'team delete': {
     usage: 'team delete NAME',
-    summary: 'Delete a team and all its tasks.',
+    summary: 'Delete a team and all its tasks (kept in the data folder\'s .lockstep/trash, the newest 20 deleted teams).',
     positionals: ['NAME'],
     options: {},
     async run(store, [name]) {
       const result = await store.deleteTeam(name);
-      return { json: result, text: `Deleted team ${name} and its ${result.deletedTasks} task(s).` };
+      return { json: result, text: `Deleted team ${name} and its ${result.deletedTasks} task(s) (kept in .lockstep/trash/${result.trash}).` };
     },
   },
   'team add-member': {

@@ -3,6 +3,7 @@ import { API, type ApiInput, type ApiName, type ApiOutput, type ApiResult } from
 import type { FileProblem, VersionedTask } from '../shared/domain';
 import { InvalidInputError, LockstepError, toSerializedError } from '../shared/errors';
 import { parseInput } from '../shared/schemas';
+import { journaledChange, recentActivity } from './activity';
 import { messageHandlers } from './message-handlers';
 import { createSampleTeam } from './sample';
 import type { EffectiveSettings } from './settings';
@@ -31,8 +32,26 @@ export interface HandlerContext {
 type Impl<N extends ApiName> = (input: z.output<(typeof API)[N]['input']>) => Promise<ApiOutput<N>>;
 export type Handlers = { [N in ApiName]: (raw: unknown) => Promise<ApiResult<ApiOutput<N>>> };
 
+/** Calls that only read: they journal nothing, so they are not tracked. */
+const READS = new Set<ApiName>(['getSettings', 'listTeams', 'getTeam', 'getTeamConfig', 'getTasks', 'history', 'doctor', 'activity']);
+
 export function createHandlers(ctx: HandlerContext): Handlers {
   const person = () => ctx.settings().agentName;
+
+  // Undo stack support: the journal entries this window wrote, per data folder and team. Only these can be undone
+  // or redone by number, and they never count as "somebody else changed it since".
+  const ownByFolder = new Map<string, Map<string, Set<number>>>();
+  // Teams this window deleted, with the journal numbers it owned in them: a new team of the same name starts its
+  // journal again at 1, so those numbers stay with the deleted team until it is brought back.
+  const ownTrash = new Map<string, Set<number>>();
+  const own = (team: string): Set<number> => {
+    const root = ctx.store().paths.root;
+    let teams = ownByFolder.get(root);
+    if (!teams) ownByFolder.set(root, (teams = new Map()));
+    let seqs = teams.get(team);
+    if (!seqs) teams.set(team, (seqs = new Set()));
+    return seqs;
+  };
 
   const impls: { [N in ApiName]: Impl<N> } = {
     getSettings: async () => ctx.settings(),
@@ -71,7 +90,19 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       ctx.store().createTeam({ name, description, members: members.map((m) => ({ name: m })) }),
     createSampleTeam: async () => createSampleTeam(ctx.store()),
     renameTeam: async ({ team, newName }) => ctx.store().renameTeam(team, newName),
-    deleteTeam: async ({ team }) => ctx.store().deleteTeam(team),
+    deleteTeam: async ({ team }) => {
+      const result = await ctx.store().deleteTeam(team);
+      ownTrash.set(result.trash, new Set(own(team)));
+      own(team).clear();
+      return result;
+    },
+    restoreTeam: async ({ trash }) => {
+      if (!ownTrash.has(trash)) throw new InvalidInputError('That team was not deleted in this window, so this window cannot bring it back.', { trash });
+      const config = await ctx.store().restoreTeam(trash);
+      for (const seq of ownTrash.get(trash) ?? []) own(config.name).add(seq);
+      ownTrash.delete(trash);
+      return config;
+    },
     addMember: async ({ team, name, user, agentType }) => ctx.store().addMember(team, { name, user, agentType }),
     removeMember: async ({ team, name }) => ctx.store().removeMember(team, name),
     setMemberProfile: async ({ team, name, profile }) => ctx.store().setMemberProfile(team, name, profile),
@@ -94,11 +125,28 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       const deleted = await ctx.store().deleteTask(team, id, { agent: person(), expectVersion });
       return { deleted: deleted.id };
     },
-    undo: async ({ team }) => ctx.store().undoLast(team, { name: person(), via: 'app' }),
+    undo: async ({ team, seq, redo }) => {
+      if (seq === undefined) return ctx.store().undoLast(team, { name: person(), via: 'app' });
+      if (!own(team).has(seq)) {
+        throw new InvalidInputError(`Change #${seq} in team ${team} was not made in this window, so this window cannot ${redo ? 'redo' : 'undo'} it.`, { team, seq });
+      }
+      const undone = await ctx.store().undoChange(team, seq, { actor: { name: person(), via: 'app' }, trusted: own(team), redo });
+      if (undone.trash) {
+        ownTrash.set(undone.trash, new Set(own(team)));
+        own(team).clear();
+      }
+      return undone;
+    },
+    activity: async ({ team, afterSeq, limit }) => recentActivity(ctx.store(), team, afterSeq, limit),
     history: async ({ team, taskId, limit }) => ({ entries: (await ctx.store().history(team, taskId)).slice(-limit) }),
     doctor: async ({ team, oldClaimMs }) => ({ findings: await ctx.store().doctor(team, { oldClaimMs }) }),
-    fixFinding: async ({ team, findingId, oldClaimMs }) => {
-      const { fixed } = await ctx.store().fixFinding(team, findingId, { oldClaimMs });
+    fixFinding: async ({ team, findingId, oldClaimMs, reason }) => {
+      // Releasing a claim that is still live (only old, its holder may be working) is breaking it: as in the task
+      // panel, the person confirmed it naming the holder and gave a reason, which the journal keeps.
+      if (findingId.startsWith('old-claim:') && !reason) {
+        throw new InvalidInputError('Releasing a claim that is still held needs a reason; it is kept in the team journal.', { findingId });
+      }
+      const { fixed } = await ctx.store().fixFinding(team, findingId, { oldClaimMs, reason });
       return { fixed };
     },
     sweepTeam: async ({ team, olderThanMs }) => ctx.store().sweepTeam(team, { olderThanMs }),
@@ -113,12 +161,28 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     handlers[name] = async (raw: unknown) => {
       try {
         const input = parseInput(schema.input, raw ?? {}, `${name} request`);
-        const value = await impl(input);
+        const store = ctx.store();
+        const { value, journaled } = READS.has(name) ? { value: await impl(input), journaled: [] } : await store.track(() => impl(input));
         if (ctx.validateOutputs) {
           const checked = schema.output.safeParse(value);
           if (!checked.success) throw new Error(`${name} answered outside the contract: ${checked.error.message}`);
         }
-        return { ok: true, value };
+        if (name === 'deleteTeam') {
+          // A deletion leaves no journal behind (the journal went with the team): the trash id is its undo.
+          const { team, trash } = value as ApiOutput<'deleteTeam'>;
+          return { ok: true, value, journaled: [{ team, seq: 0, op: 'team.delete', text: `deleted team ${team}`, undoable: true, trash }] };
+        }
+        if (journaled.length === 0) return { ok: true, value };
+        for (const { team, entry } of journaled) {
+          own(team).add(entry.seq);
+          // A rename moves the journal: the window's own entries move with it.
+          const change = entry.details?.change as { kind?: string; from?: string; to?: string } | undefined;
+          if (change?.kind === 'rename' && change.from && change.to) {
+            for (const seq of own(change.from)) own(change.to).add(seq);
+            own(change.from).clear();
+          }
+        }
+        return { ok: true, value, journaled: await Promise.all(journaled.map(({ team, entry }) => journaledChange(store, team, entry))) };
       } catch (err) {
         return { ok: false, error: toSerializedError(err) };
       }

@@ -9,13 +9,14 @@ export interface MenuActions {
 }
 
 /**
- * The application menu. Shortcuts that the window handles itself (N, /, ?, Ctrl+F, Ctrl+J) are shown here but not
+ * The application menu. Shortcuts that the window handles itself (N, /, ?, Ctrl+F, Ctrl+J, Ctrl+Z, Ctrl+Y) are shown here but not
  * registered as accelerators (`registerAccelerator: false`): a registered "N" would swallow the letter N in every
  * text field. Choosing the item sends the command to the window.
  */
 export function buildMenu(actions: MenuActions): void {
   const isMac = process.platform === 'darwin';
   const windowCommand = (label: string, command: MenuCommand, accelerator?: string): MenuItemConstructorOptions => ({
+    id: command,
     label,
     ...(accelerator ? { accelerator, registerAccelerator: false } : {}),
     click: () => actions.command(command),
@@ -33,10 +34,13 @@ export function buildMenu(actions: MenuActions): void {
         isMac ? { role: 'close' } : { role: 'quit' },
       ],
     },
-    // Undo in the board is the app's own (Ctrl+Z reverts your last change in the store); text fields keep theirs.
     {
       label: '&Edit',
       submenu: [
+        // The window's own undo stack: inside a text field the page lets the field undo its text instead.
+        windowCommand('Undo', 'undo', 'CmdOrCtrl+Z'),
+        windowCommand('Redo', 'redo', isMac ? 'Shift+CmdOrCtrl+Z' : 'CmdOrCtrl+Y'),
+        { type: 'separator' },
         { role: 'cut' },
         { role: 'copy' },
         { role: 'paste' },

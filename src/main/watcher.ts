@@ -1,4 +1,5 @@
 import { watch, type FSWatcher } from 'chokidar';
+import * as fs from 'fs';
 import * as path from 'path';
 import type { EventName, EventPayload } from '../shared/api';
 import type { VersionedTask } from '../shared/domain';
@@ -138,6 +139,11 @@ export class DataFolderWatcher {
   private async describe(team: string, ids: string[], at: number): Promise<void> {
     const known = this.known.get(team);
     if (!known) return;
+    // A team deleted (or renamed) as a whole: its tasks did not go one by one; the window learns it from teamsChanged.
+    if (!fs.existsSync(this.store.paths.tasksDir(team))) {
+      this.known.delete(team);
+      return;
+    }
     let journal: Awaited<ReturnType<LockstepStore['recentJournal']>> = [];
     try {
       journal = this.store.recentJournal(team);
@@ -165,7 +171,16 @@ export class DataFolderWatcher {
       const subject = after?.subject ?? before?.subject ?? id;
       if (after) known.set(id, after);
       else known.delete(id);
-      this.emit('activity', { team, taskId: id, subject, actor, kind: !before ? 'created' : !after ? 'deleted' : 'changed', changes, at });
+      this.emit('activity', {
+        team,
+        taskId: id,
+        subject,
+        actor,
+        kind: !before ? 'created' : !after ? 'deleted' : 'changed',
+        changes,
+        at,
+        ...(entry ? { seq: entry.seq } : {}),
+      });
     }
   }
 }

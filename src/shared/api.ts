@@ -87,6 +87,23 @@ const journalEntrySchema = z.object({
   ),
 });
 
+export const activityItemSchema = z.object({
+  team: z.string(),
+  seq: z.number(),
+  /** Epoch milliseconds. */
+  at: z.number(),
+  actor: z.string(),
+  via: z.string(),
+  op: z.string(),
+  /** One word to group by: claimed, released, completed, assigned, created, deleted, moved, changed, undid, … */
+  verb: z.string(),
+  /** The change in words, without the actor: `claimed "Design the API"`. */
+  text: z.string(),
+  taskId: z.string().optional(),
+  subject: z.string().optional(),
+  reason: z.string().optional(),
+});
+
 const findingSchema = z.object({
   id: z.string(),
   kind: z.string(),
@@ -177,7 +194,10 @@ export const API = {
   },
   createSampleTeam: { input: emptyInput, output: teamConfigSchema },
   renameTeam: { input: z.object({ team: teamNameSchema, newName: teamNameSchema }).strict(), output: teamConfigSchema },
-  deleteTeam: { input: teamInput, output: z.object({ team: z.string(), deletedTasks: z.number() }) },
+  /** Moves the team into the data folder's trash; `trash` names it for restoreTeam (undo). */
+  deleteTeam: { input: teamInput, output: z.object({ team: z.string(), deletedTasks: z.number(), trash: z.string() }) },
+  /** Brings back a team this window deleted (undo of a deletion, redo of undoing a creation). */
+  restoreTeam: { input: z.object({ trash: z.string().regex(/^[a-z0-9]{1,12}-[0-9a-f]{6}$/, 'name a deleted team by its id') }).strict(), output: teamConfigSchema },
   addMember: {
     input: z.object({ team: teamNameSchema, name: memberNameSchema, user: z.union([z.literal(''), memberNameSchema]).default(''), agentType: z.string().max(64).default('general-purpose') }).strict(),
     output: teamConfigSchema,
@@ -206,10 +226,20 @@ export const API = {
     input: z.object({ team: teamNameSchema, name: memberNameSchema, profile: memberProfilePatchSchema }).strict(),
     output: teamConfigSchema,
   },
-  /** Undoes this person's last change made in the app, unless somebody touched those tasks since (CONFLICT). */
+  /**
+   * Undoes one change this window made, named by its journal number (`seq`, from the `journaled` list of the call
+   * that made it), or with `redo` re-applies one this window undid (`seq` of the undo). Refused with CONFLICT, naming
+   * who and what in words, when somebody else touched it since; the window's own changes never count. Without `seq`:
+   * this person's last change made in the app (as before).
+   */
   undo: {
-    input: z.object({ team: teamNameSchema }).strict(),
-    output: z.object({ undone: journalEntrySchema, tasks: z.array(taskSchema) }),
+    input: z.object({ team: teamNameSchema, seq: z.number().int().positive().optional(), redo: z.boolean().optional() }).strict(),
+    output: z.object({ undone: journalEntrySchema, tasks: z.array(taskSchema), team: z.string().optional(), trash: z.string().optional() }),
+  },
+  /** The team's recent history in words, newest last: at launch, per team, and after live changes (`afterSeq`). */
+  activity: {
+    input: z.object({ team: teamNameSchema, afterSeq: z.number().int().min(0).optional(), limit: z.number().int().positive().max(1000).default(100) }).strict(),
+    output: z.object({ items: z.array(activityItemSchema), lastSeq: z.number() }),
   },
   history: {
     input: z.object({ team: teamNameSchema, taskId: taskIdSchema.optional(), limit: z.number().int().positive().max(5000).default(200) }).strict(),
@@ -220,7 +250,9 @@ export const API = {
     output: z.object({ findings: z.array(findingSchema) }),
   },
   fixFinding: {
-    input: z.object({ team: teamNameSchema, findingId: z.string().min(1).max(600), oldClaimMs: z.number().int().positive().optional() }).strict(),
+    input: z
+      .object({ team: teamNameSchema, findingId: z.string().min(1).max(600), oldClaimMs: z.number().int().positive().optional(), reason: reasonSchema.optional() })
+      .strict(),
     output: z.object({ fixed: findingSchema }),
   },
   sweepTeam: {
@@ -245,11 +277,30 @@ export const serializedErrorSchema = z.object({
   details: z.record(z.string(), z.unknown()),
 });
 
-/** What every call returns across IPC: Electron forwards only an error's message from `handle`, so errors are data. */
-export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: SerializedError };
+/** A journal entry a call wrote: what the window's undo stack keeps (the window's own changes, by number). */
+export const journaledChangeSchema = z.object({
+  team: z.string(),
+  seq: z.number(),
+  op: z.string(),
+  /** The change in words: `assigned "Docs" to tester`. */
+  text: z.string(),
+  taskId: z.string().optional(),
+  /** Whether it can be undone (task, member and team changes; not, for example, a stall-radar temp-file fix). */
+  undoable: z.boolean(),
+  /** A deleted team's place in the trash: undoing brings it back from there. */
+  trash: z.string().optional(),
+});
+export type JournaledChange = z.output<typeof journaledChangeSchema>;
+export type ActivityItem = z.output<typeof activityItemSchema>;
+
+/**
+ * What every call returns across IPC: Electron forwards only an error's message from `handle`, so errors are data.
+ * A call that changed something also lists the journal entries it wrote (`journaled`).
+ */
+export type ApiResult<T> = { ok: true; value: T; journaled?: JournaledChange[] } | { ok: false; error: SerializedError };
 
 /** Menu items whose work happens in the window. */
-export const MENU_COMMANDS = ['newTask', 'find', 'shortcuts', 'toggleActivity', 'toggleTheme'] as const;
+export const MENU_COMMANDS = ['newTask', 'find', 'shortcuts', 'toggleActivity', 'toggleTheme', 'undo', 'redo'] as const;
 
 /** Events main pushes to the window. */
 export const EVENTS = {
@@ -263,6 +314,8 @@ export const EVENTS = {
     /** Best guess of who acted: the claim holder or owner after the change, or "" when unknown. */
     actor: z.string(),
     kind: z.enum(['created', 'changed', 'deleted']),
+    /** The journal entry that made the change, when a Lockstep writer made it (the activity view reads it). */
+    seq: z.number().optional(),
     changes: z.array(z.object({ field: z.string(), from: z.unknown(), to: z.unknown() })),
     at: z.number(),
   }),

@@ -150,3 +150,16 @@ export function readJournal(lockstepDir: string, options: JournalOptions, taskId
 export function readRecent(lockstepDir: string, bytes = 256 * 1024): JournalEntry[] {
   return parseLines(readTail(journalPath(lockstepDir), bytes));
 }
+
+/**
+ * The entries after `afterSeq` (for a view that has seen up to there): reads only as much of the file's end as it
+ * takes to reach that entry, so following a busy journal costs what was added, not the whole tail each time.
+ */
+export function readSince(lockstepDir: string, afterSeq: number, maxBytes = 1024 * 1024): JournalEntry[] {
+  for (let bytes = 16 * 1024; ; bytes *= 4) {
+    const tail = readTail(journalPath(lockstepDir), Math.min(bytes, maxBytes));
+    const entries = parseLines(tail);
+    const complete = tail.length < Math.min(bytes, maxBytes) || bytes >= maxBytes;
+    if (complete || (entries.length > 0 && entries[0].seq <= afterSeq + 1)) return entries.filter((e) => e.seq > afterSeq);
+  }
+}

@@ -104,6 +104,11 @@ export class StorePaths {
     return path.join(this.lockstepDir(team), 'write.lock');
   }
 
+  /** Deleted teams, kept so a deletion can be undone (bounded; see LockstepStore.deleteTeam). */
+  trashDir(): string {
+    return path.join(this.root, '.lockstep', 'trash');
+  }
+
   /** ClawTeam's flock target (an empty regular file). */
   clawteamLock(team: string): string {
     return path.join(this.tasksDir(team), '.tasks.lock');

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'async_hooks';
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -14,7 +15,7 @@ import {
   type TeamSummary,
   type VersionedTask,
 } from '../../shared/domain';
-import { AlreadyExistsError, CorruptFileError, InvalidInputError, NotFoundError } from '../../shared/errors';
+import { AlreadyExistsError, ConflictError, CorruptFileError, InvalidInputError, NotFoundError } from '../../shared/errors';
 import { assertName } from '../../shared/names';
 import {
   createTaskInputSchema,
@@ -34,9 +35,11 @@ import type { MemberProfile } from '../../shared/members';
 import { nowMicros, nowTimestamp, parseTimestamp } from '../../shared/time';
 import { diagnose, listTempFiles, type DiagnoseOptions, type Finding } from './doctor';
 import { StorePaths } from './paths';
-import { readTeamConfig, writeTeamConfig, type LoadedTeamConfig } from './team-config';
+import { memberRecord, readTeamConfig, writeTeamConfig, type LoadedTeamConfig } from './team-config';
+import { applyMemberChange, inverseOf, refuseTeamUndo, teamChangeOf, type TeamChange } from './team-undo';
+import { describeEntry } from '../../shared/activity';
 import { DEFAULT_LOCK_OPTIONS, type TeamLockOptions } from './team-lock';
-import { DEFAULT_JOURNAL_OPTIONS, readJournal, readRecent, type JournalEntry, type JournalOptions } from './journal';
+import { DEFAULT_JOURNAL_OPTIONS, readJournal, readRecent, readSince, type JournalEntry, type JournalOptions } from './journal';
 import { TeamWriter, type MutationInfo, type WriterOptions } from './team-writer';
 import { readTaskFile, TaskFolderScanner, withVersion } from './task-files';
 import * as ops from './task-ops';
@@ -65,6 +68,8 @@ export interface StoreOptions {
 
 export interface DoctorRequest {
   oldClaimMs?: number;
+  /** Why a fix is applied (journaled): required by the app for releasing a claim that is still held. */
+  reason?: string;
   tempFileAgeMs?: number;
 }
 
@@ -110,12 +115,41 @@ export class LockstepStore {
 
   /** Journal info for an operation: the named agent acts, else this store's actor. */
   private info(op: string, agent?: string, extra: Partial<MutationInfo> = {}): MutationInfo {
-    return { op, actor: agent ?? this.actor.name, via: this.actor.via, ...extra };
+    return this.tracked({ op, actor: agent ?? this.actor.name, via: this.actor.via, ...extra });
+  }
+
+  /** Inside track(): the entry this mutation journals is also reported to the tracker. */
+  private tracked(info: MutationInfo): MutationInfo {
+    const tracker = journalTracker.getStore();
+    if (!tracker) return info;
+    const tell = info.onJournaled;
+    return {
+      ...info,
+      onJournaled: (entry, journalTeam) => {
+        tracker.push({ team: journalTeam, entry });
+        tell?.(entry, journalTeam);
+      },
+    };
+  }
+
+  /**
+   * Runs `work` and reports every journal entry the mutations it started wrote, with the team whose journal holds
+   * it: how the app knows which changes are the window's own (its undo stack), without asking "whose last entry".
+   */
+  async track<T>(work: () => Promise<T>): Promise<{ value: T; journaled: TrackedEntry[] }> {
+    const journaled: TrackedEntry[] = [];
+    const value = await journalTracker.run(journaled, work);
+    return { value, journaled };
   }
 
   /** The journal's most recent entries (its tail), cheap enough to consult on every change. */
   recentJournal(team: string): JournalEntry[] {
     return readRecent(this.paths.lockstepDir(assertName(team, 'team')));
+  }
+
+  /** The journal's entries after `afterSeq`, reading only the end of the file that holds them. */
+  journalSince(team: string, afterSeq: number): JournalEntry[] {
+    return readSince(this.paths.lockstepDir(assertName(team, 'team')), afterSeq);
   }
 
   /** The team's journal, oldest first (optionally only entries touching one task). */
@@ -200,47 +234,127 @@ export class LockstepStore {
     assertName(team, 'team');
     assertName(newName, 'team');
     if (team === newName) throw new InvalidInputError(`Team ${team} already has that name.`);
-    return this.writer(team).mutateDirect(this.info('team.rename', undefined, { details: { name: team, newName } }), () => {
-      const loaded = this.requireTeam(team);
-      if (fs.existsSync(this.paths.teamDir(newName)) || fs.existsSync(this.paths.tasksDir(newName))) {
-        throw new AlreadyExistsError(`A team named ${newName} already exists.`, { team: newName });
-      }
-      loaded.config.name = newName;
-      writeTeamConfig(this.paths.teamConfig(team), loaded);
-      fs.renameSync(this.paths.teamDir(team), this.paths.teamDir(newName));
-      fs.renameSync(this.paths.tasksDir(team), this.paths.tasksDir(newName));
-      // Our lock folder moved with the tasks; it is ours, so remove it rather than leave it to go stale.
-      fs.rmSync(this.paths.writeLock(newName), { recursive: true, force: true });
-      this.writers.delete(team);
-      return loaded.config;
-    });
+    const change: TeamChange = { kind: 'rename', from: team, to: newName };
+    return this.writer(team).mutateDirect(this.info('team.rename', undefined, { details: { name: team, newName, change } }), (assertLockHeld) =>
+      this.moveTeam(team, newName, assertLockHeld),
+    );
   }
 
-  async deleteTeam(team: string): Promise<{ team: string; deletedTasks: number }> {
+  /** Renames a team's folders (inside its lock). */
+  private moveTeam(team: string, newName: string, assertLockHeld: () => void): TeamConfig {
+    const loaded = this.requireTeam(team);
+    if (fs.existsSync(this.paths.teamDir(newName)) || fs.existsSync(this.paths.tasksDir(newName))) {
+      throw new AlreadyExistsError(`A team named ${newName} already exists.`, { team: newName });
+    }
+    assertLockHeld(); // the last moment: the lock folder moves with the tasks
+    loaded.config.name = newName;
+    writeTeamConfig(this.paths.teamConfig(team), loaded);
+    fs.renameSync(this.paths.teamDir(team), this.paths.teamDir(newName));
+    fs.renameSync(this.paths.tasksDir(team), this.paths.tasksDir(newName));
+    // Our lock folder moved with the tasks; it is ours, so remove it rather than leave it to go stale.
+    fs.rmSync(this.paths.writeLock(newName), { recursive: true, force: true });
+    this.writers.delete(team);
+    return loaded.config;
+  }
+
+  /**
+   * Deletes a team: its config folder and its tasks (with its journal) move into the data folder's trash
+   * (`.lockstep/trash/<id>/`, the newest TRASH_KEEP kept), so the deletion can be undone with restoreTeam(id).
+   */
+  async deleteTeam(team: string): Promise<{ team: string; deletedTasks: number; trash: string }> {
     assertName(team, 'team');
-    const result = await this.writer(team).mutateDirect(this.info('team.delete', undefined, { details: { name: team } }), () => {
-      const tasksDir = this.paths.tasksDir(team);
-      const hasConfig = fs.existsSync(this.paths.teamConfig(team));
-      const lockName = path.basename(this.paths.lockstepDir(team));
-      const entries = fs.existsSync(tasksDir) ? fs.readdirSync(tasksDir) : [];
-      if (!hasConfig && entries.every((e) => e === lockName)) throw new NotFoundError(`Team ${team} does not exist.`, { team });
-      fs.rmSync(this.paths.teamDir(team), { recursive: true, force: true });
-      let deletedTasks = 0;
-      for (const entry of entries) {
-        if (entry === lockName) continue;
-        if (entry.startsWith('task-') && entry.endsWith('.json')) deletedTasks++;
-        fs.rmSync(path.join(tasksDir, entry), { recursive: true, force: true });
-      }
-      return { team, deletedTasks };
-    });
+    const result = await this.writer(team).mutateDirect(this.info('team.delete', undefined, { details: { name: team } }), () => this.trashTeam(team));
+    this.afterTrash(team);
+    return result;
+  }
+
+  /** Moves a team into the trash (inside its lock; our lock folder stays until the lock is released). */
+  private trashTeam(team: string): { team: string; deletedTasks: number; trash: string } {
+    const tasksDir = this.paths.tasksDir(team);
+    const hasConfig = fs.existsSync(this.paths.teamConfig(team));
+    const lockName = path.basename(this.paths.lockstepDir(team));
+    const entries = fs.existsSync(tasksDir) ? fs.readdirSync(tasksDir) : [];
+    if (!hasConfig && entries.every((e) => e === lockName)) throw new NotFoundError(`Team ${team} does not exist.`, { team });
+    const trash = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+    const dest = path.join(this.trashRoot(), trash);
+    const destTasks = path.join(dest, 'tasks', team);
+    fs.mkdirSync(path.join(destTasks, lockName), { recursive: true });
+    fs.mkdirSync(path.join(dest, 'teams'), { recursive: true });
+    fs.writeFileSync(path.join(dest, 'trash.json'), JSON.stringify({ team, deletedAt: nowTimestamp(), by: this.actor.name }, null, 2));
+    if (fs.existsSync(this.paths.teamDir(team))) fs.renameSync(this.paths.teamDir(team), path.join(dest, 'teams', team));
+    let deletedTasks = 0;
+    for (const entry of entries) {
+      if (entry === lockName) continue;
+      if (entry.startsWith('task-') && entry.endsWith('.json')) deletedTasks++;
+      fs.renameSync(path.join(tasksDir, entry), path.join(destTasks, entry));
+    }
+    // The journal goes with the team (it is its history); the lock, queue and quarantine stay and are removed.
+    const lockstepDir = this.paths.lockstepDir(team);
+    for (const name of fs.existsSync(lockstepDir) ? fs.readdirSync(lockstepDir) : []) {
+      if (/^journal(\.\d+)?\.jsonl$/.test(name)) fs.renameSync(path.join(lockstepDir, name), path.join(destTasks, lockName, name));
+    }
+    return { team, deletedTasks, trash };
+  }
+
+  private afterTrash(team: string): void {
     fs.rmSync(this.paths.tasksDir(team), { recursive: true, force: true });
     this.writers.delete(team);
-    return result;
+    // Bounded: only the newest deleted teams are kept.
+    const root = this.trashRoot();
+    const all = fs.readdirSync(root).sort();
+    for (const old of all.slice(0, Math.max(0, all.length - TRASH_KEEP))) fs.rmSync(path.join(root, old), { recursive: true, force: true });
+  }
+
+  /** The trash folder, created as real folders (never followed through a symlink: the data folder is not trusted). */
+  private trashRoot(): string {
+    const root = this.paths.trashDir();
+    fs.mkdirSync(root, { recursive: true });
+    for (const dir of [path.dirname(root), root]) {
+      if (!fs.lstatSync(dir).isDirectory()) throw new InvalidInputError(`${dir} is not a folder; Lockstep keeps deleted teams there.`, { path: dir });
+    }
+    return root;
+  }
+
+  /** Brings a deleted team back from the trash, unless a team of that name exists again (ALREADY_EXISTS). */
+  async restoreTeam(trash: string): Promise<TeamConfig> {
+    if (typeof trash !== 'string' || !TRASH_ID.test(trash)) throw new InvalidInputError('Name a deleted team by the id its deletion returned.', { trash: String(trash).slice(0, 80) });
+    const dir = path.join(this.trashRoot(), trash);
+    let team: string;
+    try {
+      team = assertName(String((JSON.parse(fs.readFileSync(path.join(dir, 'trash.json'), 'utf8')) as { team?: unknown }).team), 'team');
+    } catch (err) {
+      if (err instanceof InvalidInputError) throw err;
+      throw new NotFoundError('That deleted team is no longer kept, so it cannot be brought back.', { trash });
+    }
+    return this.writer(team).mutateDirect(
+      this.info('team.restore', undefined, { details: { name: team, trash } }),
+      () => {
+        const tasksDir = this.paths.tasksDir(team);
+        const lockName = path.basename(this.paths.lockstepDir(team));
+        // Our lock folder and ClawTeam's flock file (held right now) are there already; anything else is a team.
+        const ours = new Set([lockName, path.basename(this.paths.clawteamLock(team))]);
+        if (fs.existsSync(this.paths.teamDir(team)) || fs.readdirSync(tasksDir).some((e) => !ours.has(e))) {
+          throw new AlreadyExistsError(`A team named ${team} exists again, so the deleted one was not brought back.`, { team });
+        }
+        const fromTasks = path.join(dir, 'tasks', team);
+        if (fs.existsSync(path.join(dir, 'teams', team))) fs.renameSync(path.join(dir, 'teams', team), this.paths.teamDir(team));
+        for (const entry of fs.readdirSync(fromTasks)) {
+          if (!ours.has(entry)) fs.renameSync(path.join(fromTasks, entry), path.join(tasksDir, entry));
+        }
+        for (const name of fs.readdirSync(path.join(fromTasks, lockName))) {
+          fs.renameSync(path.join(fromTasks, lockName, name), path.join(this.paths.lockstepDir(team), name));
+        }
+        fs.rmSync(dir, { recursive: true, force: true });
+        return this.requireTeam(team).config;
+      },
+      true,
+    );
   }
 
   async addMember(team: string, member: NewMember): Promise<TeamConfig> {
     const values = parseInput(newMemberSchema, member, 'member');
-    return this.writer(team).mutateDirect(this.info('team.add-member', undefined, { details: { member: values.name } }), () => {
+    const details: Record<string, unknown> = { member: values.name };
+    return this.writer(team).mutateDirect(this.info('team.add-member', undefined, { details }), () => {
       const loaded = this.requireTeam(team);
       if (loaded.config.members.some((m) => m.name === values.name)) {
         throw new AlreadyExistsError(`${values.name} is already a member of team ${team}.`, { team, member: values.name });
@@ -249,6 +363,8 @@ export class LockstepStore {
       loaded.config.members.push(added);
       if (!loaded.config.leadAgentId) loaded.config.leadAgentId = added.agentId;
       fs.mkdirSync(this.paths.inboxDir(team, inboxName(added)), { recursive: true });
+      const index = loaded.config.members.length - 1;
+      details.change = { kind: 'add-member', member: values.name, record: memberRecord(loaded, index), index } satisfies TeamChange;
       writeTeamConfig(this.paths.teamConfig(team), loaded);
       return loaded.config;
     });
@@ -256,10 +372,12 @@ export class LockstepStore {
 
   async removeMember(team: string, name: string): Promise<TeamConfig> {
     assertName(name, 'member');
-    return this.writer(team).mutateDirect(this.info('team.remove-member', undefined, { details: { member: name } }), () => {
+    const details: Record<string, unknown> = { member: name };
+    return this.writer(team).mutateDirect(this.info('team.remove-member', undefined, { details }), () => {
       const loaded = this.requireTeam(team);
       const index = loaded.config.members.findIndex((m) => m.name === name);
       if (index < 0) throw new NotFoundError(`${name} is not a member of team ${team}.`, { team, member: name });
+      details.change = { kind: 'remove-member', member: name, record: memberRecord(loaded, index), index } satisfies TeamChange;
       loaded.config.members.splice(index, 1);
       loaded.memberExtras.splice(index, 1);
       writeTeamConfig(this.paths.teamConfig(team), loaded);
@@ -275,7 +393,8 @@ export class LockstepStore {
   ): Promise<TeamConfig> {
     assertName(name, 'member');
     const values = parseInput(memberProfilePatchSchema, profile, 'member profile');
-    return this.writer(team).mutateDirect(this.info('team.set-member', undefined, { details: { member: name, ...values } }), () => {
+    const details: Record<string, unknown> = { member: name, ...values };
+    return this.writer(team).mutateDirect(this.info('team.set-member', undefined, { details }), () => {
       const loaded = this.requireTeam(team);
       const index = loaded.config.members.findIndex((m) => m.name === name);
       if (index < 0) throw new NotFoundError(`${name} is not a member of team ${team}.`, { team, member: name });
@@ -286,8 +405,10 @@ export class LockstepStore {
         if (value === null) delete next[key];
         else if (value !== undefined) (next as Record<string, unknown>)[key] = value;
       }
+      const before = member.lockstep ? { ...member.lockstep } : null;
       if (Object.keys(next).length) member.lockstep = next;
       else delete member.lockstep;
+      details.change = { kind: 'set-member', member: name, before, after: member.lockstep ? { ...member.lockstep } : null } satisfies TeamChange;
       delete loaded.memberExtras[index]?.lockstep;
       writeTeamConfig(this.paths.teamConfig(team), loaded);
       return loaded.config;
@@ -460,9 +581,82 @@ export class LockstepStore {
       );
       if (index < 0) throw new NotFoundError(`There is no change by ${actor.name} to undo in team ${team}.`, { team });
       const entry = journal[index];
-      const tasks = ops.undoEntry(tx, entry, journal.slice(index + 1));
+      const later = journal.slice(index + 1);
+      // The actor's own later entries (its undos among them) are not "somebody changed it since".
+      const own = new Set(later.filter((e) => e.actor === actor.name && e.via === actor.via).map((e) => e.seq));
+      const tasks = ops.undoEntry(tx, entry, later, { trusted: own });
       tx.annotate({ details: { undoes: entry.seq }, taskId: entry.taskId });
       return { undone: entry, tasks };
+    });
+  }
+
+  /**
+   * Undoes (or, for an entry that is itself an undo, redoes) one journal entry named by its number: the app's undo
+   * stack names the window's own changes this way. `trusted` are the undoer's own entries: they never count as
+   * "somebody changed it since". Task changes are reverted through undoEntry's conflict check, team and member
+   * changes by applying their inverse after checking the team is as the change left it. Returns the new entry.
+   */
+  async undoChange(
+    team: string,
+    seq: number,
+    options: { actor?: { name: string; via: string }; trusted?: ReadonlySet<number>; redo?: boolean } = {},
+  ): Promise<{ undone: JournalEntry; tasks: VersionedTask[]; config?: TeamConfig; team: string; trash?: string }> {
+    assertName(team, 'team');
+    if (!Number.isInteger(seq) || seq < 1) throw new InvalidInputError('Name a change by its number in the team journal.');
+    const actor = options.actor ?? this.actor;
+    const trusted = options.trusted ?? new Set<number>();
+    const lookup = (): { entry: JournalEntry; later: JournalEntry[] } => {
+      const journal = readJournal(this.paths.lockstepDir(team), this.writerOptions.journal);
+      const index = journal.findIndex((e) => e.seq === seq);
+      if (index < 0) throw new NotFoundError(`That change (#${seq}) is no longer in team ${team}'s journal, so it cannot be undone.`, { team, seq });
+      return { entry: journal[index], later: journal.slice(index + 1) };
+    };
+    const op = (kind: 'task' | 'team') => `${kind}.${options.redo ? 'redo' : 'undo'}`;
+    const first = lookup().entry;
+    if (first.op === 'team.create') {
+      // Undoing a team's creation deletes it into the trash (restoreTeam brings it back), unless somebody else has
+      // worked in it since.
+      const result = await this.writer(team).mutateDirect(this.tracked({ op: 'team.delete', actor: actor.name, via: actor.via, details: { name: team } }), () => {
+        const { entry, later } = lookup();
+        const since = [...later].reverse().find((e) => !trusted.has(e.seq));
+        if (since) {
+          throw new ConflictError(`${since.actor} ${describeEntry(since)} in team ${team} since you created it; nothing was undone.`, { seq: entry.seq, changedBy: since.actor });
+        }
+        return { undone: entry, ...this.trashTeam(team) };
+      });
+      this.afterTrash(team);
+      return { undone: result.undone, tasks: [], team, trash: result.trash };
+    }
+    const change = teamChangeOf(first);
+    if (first.tasks.length > 0 || !change) {
+      return this.writer(team).mutate(this.tracked({ op: op('task'), actor: actor.name, via: actor.via, solo: true }), (tx) => {
+        const { entry, later } = lookup();
+        const tasks = ops.undoEntry(tx, entry, later, { trusted });
+        tx.annotate({ details: { undoes: entry.seq }, taskId: entry.taskId });
+        return { undone: entry, tasks, team };
+      });
+    }
+    const inverse = inverseOf(change);
+    const details: Record<string, unknown> = { undoes: seq, change: inverse, ...('member' in inverse ? { member: inverse.member } : {}) };
+    const journalTeam = inverse.kind === 'rename' ? inverse.to : team;
+    return this.writer(team).mutateDirect(this.tracked({ op: op('team'), actor: actor.name, via: actor.via, details, journalTeam }), (assertLockHeld) => {
+      const { entry, later } = lookup();
+      const done = later.find((e) => Number(e.details?.undoes) === entry.seq);
+      if (done) throw new InvalidInputError(`That change (#${entry.seq}) was already undone; nothing was changed.`, { seq: entry.seq });
+      if (inverse.kind === 'rename') {
+        if (fs.existsSync(this.paths.teamDir(inverse.to)) || fs.existsSync(this.paths.tasksDir(inverse.to))) {
+          refuseTeamUndo(`The name ${inverse.to}`, inverse, entry, later, trusted);
+        }
+        return { undone: entry, tasks: [], config: this.moveTeam(team, inverse.to, assertLockHeld), team: inverse.to };
+      }
+      const loaded = this.requireTeam(team);
+      applyMemberChange(loaded, inverse, entry, later, trusted);
+      if (inverse.kind === 'add-member') {
+        const added = loaded.config.members.find((m) => m.name === inverse.member);
+        if (added) fs.mkdirSync(this.paths.inboxDir(team, inboxName(added)), { recursive: true });
+      }
+      writeTeamConfig(this.paths.teamConfig(team), loaded);
+      return { undone: entry, tasks: [], config: loaded.config, team };
     });
   }
 
@@ -522,7 +716,7 @@ export class LockstepStore {
         return { fixed: finding };
       });
     }
-    return this.writer(team).mutate(this.info('doctor.fix', undefined, { details: { findingId } }), (tx) => {
+    return this.writer(team).mutate(this.info('doctor.fix', undefined, { details: { findingId }, reason: request.reason }), (tx) => {
       const { loaded, problems } = tx.allTasks();
       const finding = diagnose(loaded.map((l) => l.task), problems, [], this.diagnoseOptions(request)).find((f) => f.id === findingId);
       if (!finding) throw gone();
@@ -544,6 +738,19 @@ export class LockstepStore {
     return { ...options, host: options.pid !== undefined ? options.host ?? this.host : undefined };
   }
 }
+
+/** A journal entry a tracked call wrote, and the team whose journal holds it. */
+export interface TrackedEntry {
+  team: string;
+  entry: JournalEntry;
+}
+
+const journalTracker = new AsyncLocalStorage<TrackedEntry[]>();
+
+const TRASH_ID = /^[a-z0-9]{1,12}-[0-9a-f]{6}$/;
+
+/** How many deleted teams the trash keeps. */
+export const TRASH_KEEP = 20;
 
 function findLastIndex<T>(items: T[], predicate: (item: T) => boolean): number {
   for (let i = items.length - 1; i >= 0; i--) if (predicate(items[i])) return i;

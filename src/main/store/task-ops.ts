@@ -18,6 +18,7 @@ import type { z } from 'zod';
 import { clearClaim, currentClaim, leaseExpired, lockstepMeta, setLockstepMeta } from './claims';
 import type { Finding } from './doctor';
 import type { JournalEntry } from './journal';
+import { describeEntry } from '../../shared/activity';
 import { isTempFileName } from './paths';
 import { withVersion, type LoadedTask } from './task-files';
 import type { TeamTransaction } from './team-writer';
@@ -612,24 +613,60 @@ export function fixTaskFinding(tx: TeamTransaction, finding: Finding): Versioned
   return withVersion(tx.putTask(task, loaded.extra));
 }
 
+export interface UndoOptions {
+  /**
+   * Later entries that do not count as "somebody changed it since": the undoer's own changes (the window's own list,
+   * or the CLI actor's own entries), including earlier undos and redos. They must follow on from one another
+   * version by version; anything else in between is somebody else's change.
+   */
+  trusted?: ReadonlySet<number>;
+}
+
+/** Why an undo is refused, in words: who changed the task since, what they did, how long ago. */
+function describeRefusal(entry: JournalEntry, taskId: string, subject: string | undefined, since: JournalEntry | undefined): string {
+  const task = subject ? `"${subject}"` : `task ${taskId}`;
+  if (!since) {
+    return `${task} was changed by a writer outside Lockstep (for example ClawTeam) after your change; nothing was undone.`;
+  }
+  const ago = describeAge(parseTimestamp(since.at) ?? nowMicros()).replace(/^0 s ago$/, 'just now');
+  return `${since.actor} ${describeEntry(since, subject, taskId)} ${ago}, after your change; nothing was undone.`;
+}
+
 /**
  * Reverts one journal entry: every task it changed goes back to its "before" (a created task is deleted, a deleted
- * one restored), but only if nobody changed those tasks since; otherwise CONFLICT names who did.
+ * one restored), but only if nobody changed those tasks since; otherwise CONFLICT names who did, in words.
+ * Entries in `options.trusted` (the undoer's own later changes, undos and redos) do not count as somebody else's.
  */
-export function undoEntry(tx: TeamTransaction, entry: JournalEntry, later: JournalEntry[]): VersionedTask[] {
+export function undoEntry(tx: TeamTransaction, entry: JournalEntry, later: JournalEntry[], options: UndoOptions = {}): VersionedTask[] {
   if (entry.tasks.length === 0) {
     throw new InvalidInputError(`Change #${entry.seq} (${entry.op}) changed no task, so there is nothing to undo.`);
   }
+  const redone = later.find((e) => Number(e.details?.undoes) === entry.seq);
+  if (redone) {
+    throw new InvalidInputError(`That change (#${entry.seq}) was already undone (#${redone.seq}); nothing was changed.`, { seq: entry.seq });
+  }
+  const trusted = options.trusted ?? new Set<number>();
   const plans = entry.tasks.map((change) => {
     const current = tx.getTask(change.id);
     const currentVersion = current?.version ?? null;
-    if (currentVersion !== change.versionAfter) {
-      const since = later.filter((e) => e.tasks.some((t) => t.id === change.id)).pop();
-      const who = since ? `${since.actor} changed it since (${since.op}, ${since.at})` : 'it was changed since by a writer outside Lockstep';
-      throw new ConflictError(`Cannot undo #${entry.seq} (${entry.op}) on task ${change.id}: ${who}. Nothing was undone.`, {
+    // Follow the task's versions through the undoer's own later changes; any other change breaks the chain.
+    let expected = change.versionAfter;
+    const breakers: JournalEntry[] = [];
+    for (const e of later) {
+      const c = e.tasks.find((t) => t.id === change.id);
+      if (!c) continue;
+      if (trusted.has(e.seq) && c.versionBefore === expected) expected = c.versionAfter;
+      else breakers.push(e);
+    }
+    if (breakers.length > 0 || currentVersion !== expected) {
+      const since = [...breakers].reverse().find((e) => !trusted.has(e.seq)) ?? breakers[breakers.length - 1];
+      const subject = current?.task.subject ?? (change.before?.subject as string | undefined) ?? (change.after?.subject as string | undefined);
+      throw new ConflictError(describeRefusal(entry, change.id, subject, since), {
         seq: entry.seq,
         taskId: change.id,
         changedBy: since?.actor ?? null,
+        changedOp: since?.op ?? null,
+        changedAt: since?.at ?? null,
       });
     }
     return { change, current };

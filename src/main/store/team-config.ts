@@ -80,3 +80,29 @@ export function serializeTeamConfig(loaded: LoadedTeamConfig): string {
 export function writeTeamConfig(filePath: string, loaded: LoadedTeamConfig): void {
   writeFileDurably(filePath, serializeTeamConfig(loaded));
 }
+
+/** One member as it is written in config.json (ClawTeam's fields, fields we do not know, Lockstep's profile). */
+export function memberRecord(loaded: LoadedTeamConfig, index: number): Record<string, unknown> {
+  const m = loaded.config.members[index];
+  return {
+    name: m.name,
+    user: m.user,
+    agentId: m.agentId,
+    agentType: m.agentType,
+    joinedAt: m.joinedAt,
+    ...(loaded.memberExtras[index] ?? {}),
+    ...(m.lockstep ? { lockstep: m.lockstep } : {}),
+  };
+}
+
+/** Puts a member written by memberRecord back at `index` (or the end), fields we do not know included. */
+export function insertMemberRecord(loaded: LoadedTeamConfig, record: Record<string, unknown>, index: number): void {
+  const { picked, extra } = split(record, MEMBER_FIELDS);
+  const member = picked as unknown as Member;
+  const profile = extra.lockstep;
+  delete extra.lockstep;
+  if (profile && typeof profile === 'object' && !Array.isArray(profile)) member.lockstep = profile as Member['lockstep'];
+  const at = Math.max(0, Math.min(index, loaded.config.members.length));
+  loaded.config.members.splice(at, 0, member);
+  loaded.memberExtras.splice(at, 0, extra);
+}

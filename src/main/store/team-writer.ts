@@ -228,6 +228,10 @@ export interface MutationInfo {
   details?: Record<string, unknown>;
   /** Run in a batch of its own (it reads the journal, which holds earlier batches only). */
   solo?: boolean;
+  /** The team whose journal gets the entry, when not this writer's (a rename, or undoing one). */
+  journalTeam?: string;
+  /** Told the entry once it is numbered and written (the app's undo stack keeps the window's own changes). */
+  onJournaled?: (entry: JournalEntry, journalTeam: string) => void;
 }
 
 export interface WriterOptions {
@@ -242,7 +246,7 @@ export interface WriterOptions {
 
 export type TaskMutation<T> = (tx: TeamTransaction) => T;
 /** A mutation that does its own I/O (team folders, config); it runs alone in its batch. */
-export type DirectMutation<T> = () => T | Promise<T>;
+export type DirectMutation<T> = (assertLockHeld: () => void) => T | Promise<T>;
 
 interface QueuedJob {
   kind: 'task' | 'direct';
@@ -327,14 +331,16 @@ export class TeamWriter {
   }
 
   /** Numbers and appends entries inside the lock. The changes are saved already, so a failure here only warns. */
-  private writeJournal(dir: string, entries: JournalEntry[]): void {
-    if (entries.length === 0 || !this.options.journal.enabled) return;
+  private writeJournal(dir: string, entries: JournalEntry[]): boolean {
+    if (entries.length === 0 || !this.options.journal.enabled) return false;
     try {
       let seq = lastSeq(dir, this.options.journal);
       for (const e of entries) e.seq = ++seq;
       appendJournal(dir, entries, this.options.journal);
+      return true;
     } catch (err) {
       this.options.onWarning(`The change was saved, but the team journal could not be written: ${(err as Error).message}`);
+      return false;
     }
   }
 
@@ -383,12 +389,16 @@ export class TeamWriter {
     try {
       if (jobs[0].kind === 'direct') {
         try {
-          const value = await (jobs[0].run as DirectMutation<unknown>)();
-          lock.assertHeld();
           const { info } = jobs[0];
-          // A rename moved the journal with the tasks folder; a delete removed it.
-          const dir = info.op === 'team.rename' ? this.paths.lockstepDir(String(info.details?.newName)) : this.paths.lockstepDir(this.team);
-          if (info.op !== 'team.delete') this.writeJournal(dir, [this.entry(info, [])]);
+          const value = await (jobs[0].run as DirectMutation<unknown>)(() => lock.assertHeld());
+          // A rename moved the journal with the tasks folder (and our lock folder with it: the rename checked the
+          // lock just before moving); a delete removed it.
+          const journalTeam = info.journalTeam ?? (info.op === 'team.rename' ? String(info.details?.newName) : this.team);
+          if (journalTeam === this.team) lock.assertHeld();
+          if (info.op !== 'team.delete') {
+            const entry = this.entry(info, []);
+            if (this.writeJournal(this.paths.lockstepDir(journalTeam), [entry])) info.onJournaled?.(entry, journalTeam);
+          }
           jobs[0].resolve(value);
         } catch (err) {
           jobs[0].reject(err);
@@ -398,6 +408,7 @@ export class TeamWriter {
       const batch = new BatchState(this.team, this.paths, this.scanner);
       const outcomes: Array<{ job: QueuedJob; ok: boolean; value: unknown }> = [];
       const journalDir = this.paths.lockstepDir(this.team);
+      const journaled: Array<() => void> = [];
       for (const job of jobs) {
         const overlay = new Map<string, Staged>();
         const seen: SeenBefore = new Map();
@@ -415,8 +426,10 @@ export class TeamWriter {
             );
             if (change) changes.push(change);
           }
-          const { solo: _solo, ...info } = { ...job.info, ...notes };
-          batch.entries.push(this.entry(info, changes));
+          const { solo: _solo, onJournaled, ...info } = { ...job.info, ...notes };
+          const entry = this.entry(info, changes);
+          batch.entries.push(entry);
+          if (onJournaled) journaled.push(() => onJournaled(entry, this.team));
           outcomes.push({ job, ok: true, value });
         } catch (err) {
           outcomes.push({ job, ok: false, value: err });
@@ -449,7 +462,7 @@ export class TeamWriter {
       }
       if (!flushError) {
         batch.saveReadyIndex();
-        this.writeJournal(journalDir, batch.entries);
+        if (this.writeJournal(journalDir, batch.entries)) journaled.forEach((tell) => tell());
       }
       for (const { job, ok, value } of outcomes) {
         if (!ok) job.reject(value);

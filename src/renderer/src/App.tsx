@@ -1,17 +1,20 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ApiOutput, LockstepApi } from '../../shared/api';
 import { call } from './api';
+import { useActivity } from './activity/useActivity';
 import { ActivityRegion } from './components/ActivityRegion';
-import { ActivityStrip, type Activity } from './components/ActivityStrip';
+import { ActivityStrip } from './components/ActivityStrip';
 import { ShortcutsHelp } from './components/ShortcutsHelp';
 import { Sidebar } from './components/Sidebar';
 import { TeamView } from './components/TeamView';
 import { TopBar } from './components/TopBar';
+import { UndoToast } from './components/UndoToast';
 import { Welcome } from './components/Welcome';
 import { MessageContext, MessageLine, useMessages } from './state/messages';
 import { useShortcuts } from './state/shortcuts';
 import { useTeams } from './state/useTeams';
 import { useTheme } from './state/useTheme';
+import { useUndoStack } from './state/useUndoStack';
 
 type Settings = ApiOutput<'getSettings'>;
 
@@ -19,17 +22,25 @@ type Settings = ApiOutput<'getSettings'>;
  * The window: top bar, teams on the left, the selected team's board, the activity region at the bottom — each in
  * its own grid region, so none can push another off screen.
  */
-export function App({ api }: { api: LockstepApi }) {
+export function App({ api: bridge }: { api: LockstepApi }) {
   const [settings, setSettings] = useState<Settings | null>(null);
-  const [activity, setActivity] = useState<Activity[]>([]);
+  const [selected, setSelected] = useState<string | null>(null);
   const [focusRequest, setFocusRequest] = useState<{ id: string; seq: number } | null>(null);
   const [activityHeight, setActivityHeight] = useState<number | null>(null);
   const [helpOpen, setHelpOpen] = useState(false);
   const { message, onMessage, fail, dismiss } = useMessages();
-  const { teams, selected, setSelected, loadTeams, createTeam, renameTeam, deleteTeam } = useTeams(api, onMessage, fail);
+  // Undo/redo (issue 10): every write goes through `api`, which records the window's own changes on the stack
+  // (Ctrl+Z, Ctrl+Shift+Z / Ctrl+Y and Edit › Undo / Redo are handled there).
+  const undoStack = useUndoStack(bridge, {
+    team: selected,
+    onMessage,
+    onTeamRenamed: (from, to) => setSelected((current) => (current === from ? to : current)),
+    onTeamRestored: (team) => setSelected(team),
+  });
+  const api = undoStack.api;
+  const { teams, loadTeams, createTeam, renameTeam, deleteTeam } = useTeams(api, onMessage, fail, [selected, setSelected]);
+  const activity = useActivity(bridge, teams?.map((t) => t.name) ?? [], selected);
   const seq = useRef(0);
-  const selectedRef = useRef(selected);
-  selectedRef.current = selected;
   useTheme(settings?.theme ?? 'system');
 
   const setAppearance = useCallback(
@@ -48,11 +59,9 @@ export function App({ api }: { api: LockstepApi }) {
   useEffect(() => {
     void call(api, 'getSettings', {}).then(setSettings).catch(fail);
     const offs = [
-      api.on('activity', (a) => setActivity((list) => [a, ...list].slice(0, 100))),
       api.on('storeError', (e) => onMessage(e.message, true)),
       api.on('folderChanged', (s) => {
         setSettings(s);
-        setActivity([]);
         setSelected(null);
         void loadTeams();
       }),
@@ -72,18 +81,6 @@ export function App({ api }: { api: LockstepApi }) {
     [api],
   );
 
-  const undo = useCallback(async () => {
-    const team = selectedRef.current;
-    if (!team) return;
-    try {
-      const result = await call(api, 'undo', { team });
-      onMessage(`Undid your last change (${result.undone.op.replace('task.', '')}${result.undone.taskId ? ` of ${result.undone.taskId}` : ''}).`);
-      void loadTeams();
-    } catch (err) {
-      fail(err);
-    }
-  }, [api, onMessage, fail, loadTeams]);
-
   useShortcuts({
     '?': (e) => {
       e.preventDefault();
@@ -93,11 +90,6 @@ export function App({ api }: { api: LockstepApi }) {
       e.preventDefault();
       toggleActivity();
     },
-    'Mod+z': (e) => {
-      if (e.shiftKey || (e.target as HTMLElement | null)?.closest?.('input, textarea, select, dialog')) return;
-      e.preventDefault();
-      void undo();
-    },
   });
 
   const openFolder = () => void call(api, 'openDataFolder', {}).then(setSettings).catch(fail);
@@ -106,7 +98,17 @@ export function App({ api }: { api: LockstepApi }) {
   return (
     <MessageContext.Provider value={message}>
       <div className={`app${activityOpen ? '' : ' activity-collapsed'}`}>
-        <TopBar api={api} settings={settings} onSettings={setSettings} onMessage={onMessage} fail={fail} canUndo={Boolean(selected)} onUndo={() => void undo()} />
+        <TopBar
+          api={api}
+          settings={settings}
+          onSettings={setSettings}
+          onMessage={onMessage}
+          fail={fail}
+          nextUndo={undoStack.nextUndo?.label ?? null}
+          nextRedo={undoStack.nextRedo?.label ?? null}
+          onUndo={() => void undoStack.undo()}
+          onRedo={() => void undoStack.redo()}
+        />
         <Sidebar
           teams={teams ?? []}
           selected={selected}
@@ -131,6 +133,7 @@ export function App({ api }: { api: LockstepApi }) {
               }}
             />
           )}
+          <UndoToast item={undoStack.state.undo[undoStack.state.undo.length - 1]} onUndo={(item) => void undoStack.undo(item)} />
         </main>
         <ActivityRegion
           open={activityOpen}

@@ -1,36 +1,70 @@
-import type { EventPayload } from '../../../shared/api';
+import { relativeTime } from '../../../shared/activity';
+import { groupRows, groupSummary, type ActivityRow } from '../activity/group';
+import { useNow } from '../state/useNow';
+import '../undo-activity.css';
 
-export type Activity = EventPayload<'activity'>;
+export type { ActivityRow } from '../activity/group';
 
-function describe(a: Activity): string {
-  if (a.kind === 'created') return `created "${a.subject}"`;
-  if (a.kind === 'deleted') return `deleted "${a.subject}"`;
-  const status = a.changes.find((c) => c.field === 'status');
-  if (status) return `moved "${a.subject}" to ${String(status.to).replace('_', ' ')}`;
-  const lock = a.changes.find((c) => c.field === 'lockedBy');
-  if (lock) return lock.to ? `claimed "${a.subject}"` : `released "${a.subject}"`;
-  const owner = a.changes.find((c) => c.field === 'owner');
-  if (owner) return `assigned "${a.subject}" to ${String(owner.to) || 'nobody'}`;
-  const fields = a.changes.map((c) => c.field).filter((f) => f !== 'metadata');
-  return `changed ${fields.join(', ') || 'details of'} "${a.subject}"`;
+interface Props {
+  items: ActivityRow[];
+  onOpen(team: string, id: string): void;
 }
 
-/** Recent changes from the watcher, newest first: who, what, when. */
-export function ActivityStrip({ items, onOpen }: { items: Activity[]; onOpen(team: string, id: string): void }) {
+function Row({ row, now, onOpen, actor = true }: { row: ActivityRow; now: number; onOpen: Props['onOpen']; actor?: boolean }) {
+  return (
+    <>
+      <time dateTime={new Date(row.at).toISOString()} title={new Date(row.at).toLocaleString()}>{relativeTime(row.at, now)}</time>{' '}
+      {actor && <strong>{row.actor}</strong>}{' '}
+      {row.taskId && row.verb !== 'deleted' ? (
+        <button type="button" className="link" onClick={() => onOpen(row.team, row.taskId as string)}>{row.text}</button>
+      ) : (
+        <span>{row.text}</span>
+      )}
+      {row.reason && <span className="muted"> — "{row.reason}"</span>}
+      <span className="muted"> · {row.team}</span>
+    </>
+  );
+}
+
+/**
+ * Who did what, newest first: the teams' journals (so it remembers across launches) and live changes, in words;
+ * bursts from one agent fold into one expandable line; each task links to its card.
+ */
+export function ActivityStrip({ items, onOpen }: Props) {
+  // The shared clock ticks, so "2 min ago" stays true; only this view re-renders for it.
+  const now = useNow();
+  const groups = groupRows(items).slice(0, 60);
   return (
     <section className="activity" data-testid="activity-strip" aria-label="Recent activity">
       <h3>Activity</h3>
-      {items.length === 0 ? (
+      {groups.length === 0 ? (
         <p className="muted">Changes made by anybody, the agents included, show up here.</p>
       ) : (
-        <ol>
-          {items.slice(0, 30).map((a, i) => (
-            <li key={`${a.at}-${a.taskId}-${i}`}>
-              <time>{new Date(a.at).toLocaleTimeString()}</time> <strong>{a.actor || 'someone'}</strong>{' '}
-              <button type="button" className="link" onClick={() => onOpen(a.team, a.taskId)}>{describe(a)}</button>
-              <span className="muted"> · {a.team}</span>
-            </li>
-          ))}
+        <ol className="activity-list">
+          {groups.map((g) =>
+            g.rows.length === 1 ? (
+              <li key={g.key} data-testid="activity-row">
+                <Row row={g.rows[0]} now={now} onOpen={onOpen} />
+              </li>
+            ) : (
+              <li key={g.key} data-testid="activity-group">
+                <details>
+                  <summary>
+                    <time dateTime={new Date(g.rows[0].at).toISOString()} title={new Date(g.rows[0].at).toLocaleString()}>{relativeTime(g.rows[0].at, now)}</time>{' '}
+                    <strong>{groupSummary(g)}</strong>
+                    <span className="muted"> · {g.team}</span>
+                  </summary>
+                  <ol>
+                    {g.rows.map((row) => (
+                      <li key={row.key} data-testid="activity-row">
+                        <Row row={row} now={now} onOpen={onOpen} actor={false} />
+                      </li>
+                    ))}
+                  </ol>
+                </details>
+              </li>
+            ),
+          )}
         </ol>
       )}
     </section>

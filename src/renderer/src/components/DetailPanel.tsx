@@ -3,7 +3,7 @@ import { TASK_PRIORITIES, TASK_STATUSES, type TaskPriority, type TaskStatus, typ
 import { claimView, leaseLabel, STATUS_LABEL } from '../board/logic';
 import { useNow } from '../state/useNow';
 import { Ago } from './Ago';
-import { Dialog } from './Dialog';
+import { BreakClaimDialog, ConfirmDialog } from './ConfirmDialog';
 
 export interface DetailActions {
   save(task: VersionedTask, patch: { subject?: string; description?: string; priority?: TaskPriority; owner?: string; status?: TaskStatus }): void;
@@ -49,7 +49,6 @@ export function DetailPanel({ task, config, allTasks, agentName, actions }: Prop
   const [description, setDescription] = useState(task.description);
   const [blocker, setBlocker] = useState('');
   const [confirmForce, setConfirmForce] = useState(false);
-  const [reason, setReason] = useState('');
   const [confirmDelete, setConfirmDelete] = useState(false);
   useEffect(() => {
     const untouched = subject === base.subject && description === base.description;
@@ -180,50 +179,28 @@ export function DetailPanel({ task, config, allTasks, agentName, actions }: Prop
       <button type="button" className="danger" onClick={() => setConfirmDelete(true)}>Delete task…</button>
 
       {confirmForce && (
-        <Dialog
-          title={`Break ${task.lockedBy}'s claim?`}
-          onClose={() => setConfirmForce(false)}
-          actions={
-            <>
-              <button type="button" onClick={() => setConfirmForce(false)}>Keep the claim</button>
-              <button
-                type="button"
-                className="danger"
-                disabled={!reason.trim()}
-                onClick={() => {
-                  actions.forceRelease(task, reason.trim());
-                  setConfirmForce(false);
-                  setReason('');
-                }}
-              >
-                Force-release {task.lockedBy}'s claim
-              </button>
-            </>
-          }
-        >
-          <p>
-            <strong>{task.lockedBy}</strong> has held this task <Ago at={task.lockedAt} prefix="since " />. If they are still working on it, they may
-            lose work. The reason is kept in the team journal.
-          </p>
-          <label>
-            Reason
-            <input autoFocus value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} placeholder="e.g. agent crashed an hour ago" />
-          </label>
-        </Dialog>
+        <BreakClaimDialog
+          task={task}
+          onCancel={() => setConfirmForce(false)}
+          onConfirm={(reason) => {
+            actions.forceRelease(task, reason);
+            setConfirmForce(false);
+          }}
+        />
       )}
       {confirmDelete && (
-        <Dialog
+        <ConfirmDialog
           title={`Delete task ${task.id}?`}
-          onClose={() => setConfirmDelete(false)}
-          actions={
-            <>
-              <button type="button" onClick={() => setConfirmDelete(false)}>Keep it</button>
-              <button type="button" className="danger" onClick={() => { actions.remove(task); setConfirmDelete(false); }}>Delete</button>
-            </>
-          }
+          confirmLabel="Delete"
+          cancelLabel="Keep it"
+          onCancel={() => setConfirmDelete(false)}
+          onConfirm={() => {
+            actions.remove(task);
+            setConfirmDelete(false);
+          }}
         >
-          <p>"{task.subject}" will be deleted and removed from every dependency list.</p>
-        </Dialog>
+          <p>"{task.subject}" will be deleted and removed from every dependency list. You can undo this right after (Ctrl+Z).</p>
+        </ConfirmDialog>
       )}
     </aside>
   );

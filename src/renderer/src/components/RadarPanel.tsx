@@ -1,22 +1,53 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ApiOutput, LockstepApi } from '../../../shared/api';
-import { call, describeFailure } from '../api';
+import type { VersionedTask } from '../../../shared/domain';
+import { call } from '../api';
+import { useFail } from '../state/messages';
+import { BreakClaimDialog } from './ConfirmDialog';
 
 type Finding = ApiOutput<'doctor'>['findings'][number];
 
 /** The stall radar: what keeps the team's work from moving, each with its one-click fix. */
-export function RadarPanel({ api, team, refreshKey, onMessage }: { api: LockstepApi; team: string; refreshKey: number; onMessage(text: string, error?: boolean): void }) {
+export function RadarPanel({
+  api,
+  team,
+  tasks,
+  refreshKey,
+  onMessage,
+}: {
+  api: LockstepApi;
+  team: string;
+  /** The board's tasks: a claim release names its holder and task (issue 10). */
+  tasks: Map<string, VersionedTask>;
+  refreshKey: number;
+  onMessage(text: string, error?: boolean): void;
+}) {
   const [findings, setFindings] = useState<Finding[] | null>(null);
+  const fail = useFail(onMessage);
+  // The board hands a new onMessage on every render; loading must not start again because of that.
+  const failRef = useRef(fail);
+  failRef.current = fail;
+  // Releasing a claim breaks it: the same confirmation and reason as the task panel's (issue 10).
+  const [releasing, setReleasing] = useState<{ finding: Finding; task: VersionedTask } | null>(null);
   const load = useCallback(async () => {
     try {
       setFindings((await call(api, 'doctor', { team })).findings);
     } catch (err) {
-      onMessage(describeFailure(err), true);
+      failRef.current(err);
     }
-  }, [api, team, onMessage]);
+  }, [api, team]);
   useEffect(() => {
     void load();
   }, [load, refreshKey]);
+  const fix = async (f: Finding, reason?: string) => {
+    try {
+      await call(api, 'fixFinding', { team, findingId: f.id, ...(reason ? { reason } : {}) });
+      onMessage(`Fixed: ${f.fix.label}.`);
+    } catch (err) {
+      fail(err);
+    }
+    void load();
+  };
   return (
     <section className="radar" aria-label="Stall radar" data-testid="radar">
       <h3>Stall radar</h3>
@@ -27,14 +58,10 @@ export function RadarPanel({ api, team, refreshKey, onMessage }: { api: Lockstep
               <span className={`finding-kind ${f.kind}`}>{f.kind.replace(/-/g, ' ')}</span> {f.message}
               <button
                 type="button"
-                onClick={async () => {
-                  try {
-                    await call(api, 'fixFinding', { team, findingId: f.id });
-                    onMessage(`Fixed: ${f.fix.label}.`);
-                  } catch (err) {
-                    onMessage(describeFailure(err), true);
-                  }
-                  void load();
+                onClick={() => {
+                  const task = f.taskId ? tasks.get(f.taskId) : undefined;
+                  if (f.fix.action === 'release' && task?.lockedBy) setReleasing({ finding: f, task });
+                  else void fix(f);
                 }}
               >
                 {f.fix.label}
@@ -42,6 +69,17 @@ export function RadarPanel({ api, team, refreshKey, onMessage }: { api: Lockstep
             </li>
           ))}
         </ul>
+      )}
+      {releasing && (
+        <BreakClaimDialog
+          task={releasing.task}
+          onCancel={() => setReleasing(null)}
+          onConfirm={(reason) => {
+            const { finding } = releasing;
+            setReleasing(null);
+            void fix(finding, reason);
+          }}
+        />
       )}
     </section>
   );

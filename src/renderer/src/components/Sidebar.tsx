@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { TeamSummary } from '../../../shared/domain';
+import { ConfirmDialog } from './ConfirmDialog';
 import { Dialog } from './Dialog';
 import { Field, nameInputProblem } from './Field';
 
@@ -116,22 +117,22 @@ export function Sidebar({ teams, selected, onSelect, onCreate, onRename, onDelet
         </Dialog>
       )}
       {deleting && (
-        <Dialog
+        <ConfirmDialog
           title={`Delete team ${deleting.name}?`}
-          onClose={() => setDeleting(null)}
-          actions={
-            <>
-              <button type="button" onClick={() => setDeleting(null)}>Keep it</button>
-              <button type="button" className="danger" onClick={() => { onDelete(deleting.name); setDeleting(null); }}>Delete the team</button>
-            </>
-          }
+          confirmLabel="Delete the team"
+          cancelLabel="Keep it"
+          onCancel={() => setDeleting(null)}
+          onConfirm={() => {
+            onDelete(deleting.name);
+            setDeleting(null);
+          }}
         >
           <p>
             Team <strong>{deleting.name}</strong> and all its{' '}
             {deleting.counts.pending + deleting.counts.in_progress + deleting.counts.blocked + deleting.counts.completed} tasks will be deleted from
-            the data folder. Agents working on them will lose their tasks.
+            the data folder (into its trash). Agents working on them will lose their tasks. You can undo this right after (Ctrl+Z).
           </p>
-        </Dialog>
+        </ConfirmDialog>
       )}
     </nav>
   );

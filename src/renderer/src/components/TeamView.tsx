@@ -7,8 +7,9 @@ import { modalOpen, useShortcuts } from '../state/shortcuts';
 import { useTeam } from '../state/useTeam';
 import { useTeamWrites } from '../state/useTeamWrites';
 import { Board } from './Board';
-import { DetailPanel } from './DetailPanel';
 import { AddMemberDialog } from './AddMemberDialog';
+import { RemoveMemberDialog } from './ConfirmDialog';
+import { DetailPanel } from './DetailPanel';
 import { Dialog } from './Dialog';
 import { NewTaskDialog } from './NewTaskDialog';
 import { RadarPanel } from './RadarPanel';
@@ -34,6 +35,8 @@ export function TeamView({ api, team, agentName, focusRequest, onMessage, onChan
   const [addingMember, setAddingMember] = useState(false);
   const [radarOpen, setRadarOpen] = useState(false);
   const [radarKey, setRadarKey] = useState(0);
+  // Issue 10: removing a member asks first (ConfirmDialog), then can be undone.
+  const [removingMember, setRemovingMember] = useState<string | null>(null);
   // Bumped when the person keeps somebody else's version: the detail panel drops the text they had typed.
   const [panelSeq, setPanelSeq] = useState(0);
   const searchRef = useRef<HTMLInputElement | null>(null);
@@ -41,10 +44,11 @@ export function TeamView({ api, team, agentName, focusRequest, onMessage, onChan
   const writes = useTeamWrites({ api, team, agentName, data, onMessage, onChanged, onDeleted });
   const { fail } = writes;
 
+  // A new team closes the panel first; then a focus request (an activity link into that team) opens its task.
+  useEffect(() => setSelectedId(null), [team]);
   useEffect(() => {
     if (focusRequest) setSelectedId(focusRequest.id);
   }, [focusRequest]);
-  useEffect(() => setSelectedId(null), [team]);
 
   const focusSearch = () => {
     searchRef.current?.focus();
@@ -115,7 +119,7 @@ export function TeamView({ api, team, agentName, focusRequest, onMessage, onChan
         }}
       />
 
-      {radarOpen && <RadarPanel api={api} team={team} refreshKey={radarKey} onMessage={(t, e) => { onMessage(t, e); void data.reload(); }} />}
+      {radarOpen && <RadarPanel api={api} team={team} tasks={data.tasks} refreshKey={radarKey} onMessage={(t, e) => { onMessage(t, e); void data.reload(); }} />}
 
       <div className={`workspace${selected ? ' with-panel' : ''}`}>
         <div className="board-area">
@@ -131,16 +135,7 @@ export function TeamView({ api, team, agentName, focusRequest, onMessage, onChan
             onAssign={writes.assign}
             onMove={writes.move}
             onRefused={(reason) => onMessage(reason, true)}
-            onRemoveMember={async (name) => {
-              try {
-                await call(api, 'removeMember', { team, name });
-                await data.reload();
-                onMessage(`Removed ${name} from ${team}.`);
-                onChanged();
-              } catch (err) {
-                fail(err);
-              }
-            }}
+            onRemoveMember={setRemovingMember}
             problemsSlot={
               data.problems.length > 0 ? (
                 <div className="problems" role="status">
@@ -202,6 +197,26 @@ export function TeamView({ api, team, agentName, focusRequest, onMessage, onChan
             } catch (err) {
               fail(err);
               return false;
+            }
+          }}
+        />
+      )}
+      {removingMember && (
+        <RemoveMemberDialog
+          team={team}
+          member={removingMember}
+          tasks={data.tasks.values()}
+          onCancel={() => setRemovingMember(null)}
+          onConfirm={async () => {
+            const name = removingMember;
+            setRemovingMember(null);
+            try {
+              await call(api, 'removeMember', { team, name });
+              await data.reload();
+              onMessage(`Removed ${name} from ${team}.`);
+              onChanged();
+            } catch (err) {
+              fail(err);
             }
           }}
         />

@@ -12,14 +12,17 @@ interface Props {
   onSettings(settings: Settings): void;
   onMessage: OnMessage;
   fail(err: unknown): void;
-  canUndo: boolean;
+  /** What Undo / Redo would take back or do again in the team on screen (null: nothing). */
+  nextUndo: string | null;
+  nextRedo: string | null;
   onUndo(): void;
+  onRedo(): void;
 }
 
 const THEME_LABEL: Record<Theme, string> = { system: 'Theme: system', light: 'Theme: light', dark: 'Theme: dark' };
 
-/** The window's top bar: the data folder, the ClawTeam interlock, the theme, who you act as, and Undo. */
-export function TopBar({ api, settings, onSettings, onMessage, fail, canUndo, onUndo }: Props) {
+/** The window's top bar: the data folder, the ClawTeam interlock, the theme, who you act as, Undo and Redo. */
+export function TopBar({ api, settings, onSettings, onMessage, fail, nextUndo, nextRedo, onUndo, onRedo }: Props) {
   const [editingName, setEditingName] = useState<string | null>(null);
   const nameProblem = editingName === null ? null : nameInputProblem(editingName, 'agent');
   return (
@@ -95,7 +98,10 @@ export function TopBar({ api, settings, onSettings, onMessage, fail, canUndo, on
             {nameProblem && <span className="topbar-problem" role="alert">{nameProblem}</span>}
           </form>
         )}
-        <button type="button" onClick={onUndo} title="Undo your last change (Ctrl+Z)" disabled={!canUndo}>Undo</button>
+      </div>
+      <div className="undo-redo" role="group" aria-label="Undo and redo">
+        <button type="button" onClick={onUndo} title={nextUndo ? `Undo: ${nextUndo} (Ctrl+Z)` : 'Nothing of yours to undo in this team'} disabled={!nextUndo}>Undo</button>
+        <button type="button" onClick={onRedo} title={nextRedo ? `Redo: ${nextRedo} (Ctrl+Shift+Z or Ctrl+Y)` : 'Nothing to redo'} disabled={!nextRedo}>Redo</button>
       </div>
     </header>
   );

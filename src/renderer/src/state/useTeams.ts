@@ -1,13 +1,20 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useState, type Dispatch, type SetStateAction } from 'react';
 import type { LockstepApi } from '../../../shared/api';
 import type { TeamSummary } from '../../../shared/domain';
 import { call } from '../api';
 import type { OnMessage } from './messages';
 
-/** The data folder's teams (with their counts) and the selected one; create, rename and delete, each said in words. */
-export function useTeams(api: LockstepApi, onMessage: OnMessage, fail: (err: unknown) => void) {
+/**
+ * The data folder's teams (with their counts) and the selected one; create, rename and delete, each said in words.
+ * The selection is the window's (the undo stack follows it too), handed in as a state pair.
+ */
+export function useTeams(
+  api: LockstepApi,
+  onMessage: OnMessage,
+  fail: (err: unknown) => void,
+  [selected, setSelected]: [string | null, Dispatch<SetStateAction<string | null>>],
+) {
   const [teams, setTeams] = useState<TeamSummary[] | null>(null);
-  const [selected, setSelected] = useState<string | null>(null);
 
   const loadTeams = useCallback(async () => {
     try {
@@ -17,7 +24,7 @@ export function useTeams(api: LockstepApi, onMessage: OnMessage, fail: (err: unk
     } catch (err) {
       fail(err);
     }
-  }, [api, fail]);
+  }, [api, fail, setSelected]);
 
   useEffect(() => {
     void loadTeams();
