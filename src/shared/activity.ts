@@ -153,6 +153,10 @@ function describeTeamEntry(entry: JournalEntryLike): string {
       return `brought back team ${entry.team} after it was deleted`;
     case 'team.sweep':
       return `released stale claims in team ${entry.team}`;
+    case 'team.set-budget': {
+      const cents = Number(d.budgetCents);
+      return Number.isFinite(cents) && cents > 0 ? `set team ${entry.team}'s budget to $${(cents / 100).toFixed(2)}` : `removed team ${entry.team}'s budget`;
+    }
     default:
       return `${prefix}changed team ${entry.team}`;
   }

@@ -70,11 +70,21 @@ function writeDurably(tmp: string, target: string, data: string): void {
   }
 }
 
+let lastNameMs = 0;
+/**
+ * The epoch ms that starts a message or history file name. Names sort oldest first, so two files one process writes
+ * within the same millisecond get successive numbers: a sender's messages keep the order it sent them in.
+ */
+function nameMs(): number {
+  lastNameMs = Math.max(Date.now(), lastNameMs + 1);
+  return lastNameMs;
+}
+
 /** Drops a message into an inbox the way ClawTeam's FileTransport.deliver does. Returns the file name. */
 export function deliverMessageFile(inboxDir: string, data: string): string {
   fs.mkdirSync(inboxDir, { recursive: true });
   const uid = hex8();
-  const name = `msg-${Date.now()}-${uid}.json`;
+  const name = `msg-${nameMs()}-${uid}.json`;
   writeDurably(path.join(inboxDir, `.tmp-${uid}.json`), path.join(inboxDir, name), data);
   return name;
 }
@@ -82,7 +92,7 @@ export function deliverMessageFile(inboxDir: string, data: string): string {
 /** Adds a message to the team's history, as ClawTeam's MailboxManager._log_event does. Returns the file name. */
 export function logEventFile(eventsDir: string, data: string): string {
   fs.mkdirSync(eventsDir, { recursive: true });
-  const base = `evt-${Date.now()}-${hex8()}`;
+  const base = `evt-${nameMs()}-${hex8()}`;
   writeDurably(path.join(eventsDir, `${base}.tmp`), path.join(eventsDir, `${base}.json`), data);
   return `${base}.json`;
 }
