@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import { openLockFile } from './safe-fs';
 
 /**
  * A real BSD `flock` (Linux, macOS) or `LockFileEx` (Windows) from Node, to interlock with ClawTeam's Python
@@ -104,7 +105,7 @@ export function flockUnavailableReason(): string {
 export function tryFlockExclusive(lockPath: string): FlockHandle | null {
   const impl = loadBackend();
   if (!impl) throw new Error(`ClawTeam's file lock is not available here: ${loadError}`);
-  const fd = fs.openSync(lockPath, 'a');
+  const fd = openLockFile(lockPath); // safe-fs: a link there is UNSAFE_PATH, never followed to create a file elsewhere
   let state: 'locked' | 'busy';
   try {
     state = impl.tryLock(fd);

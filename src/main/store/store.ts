@@ -14,7 +14,7 @@ import {
   type TeamSummary,
   type VersionedTask,
 } from '../../shared/domain';
-import { AlreadyExistsError, CorruptFileError, InvalidInputError, NotFoundError } from '../../shared/errors';
+import { AlreadyExistsError, CorruptFileError, InvalidInputError, NotFoundError, UnsafePathError } from '../../shared/errors';
 import { assertName } from '../../shared/names';
 import {
   createTaskInputSchema,
@@ -34,7 +34,9 @@ import type { MemberProfile } from '../../shared/members';
 import { nowMicros, nowTimestamp, parseTimestamp } from '../../shared/time';
 import { diagnose, listTempFiles, type DiagnoseOptions, type Finding } from './doctor';
 import { StorePaths } from './paths';
-import { readTeamConfig, writeTeamConfig, type LoadedTeamConfig } from './team-config';
+import { applyProfiles, readProfiles, readTeamConfig, writeProfiles, writeTeamConfig, type LoadedTeamConfig } from './team-config';
+import { assertNoLinks, fsyncDir, mkdirInside, unlinkInside } from './safe-fs';
+import { hasPendingIntent } from './intent';
 import { DEFAULT_LOCK_OPTIONS, type TeamLockOptions } from './team-lock';
 import { DEFAULT_JOURNAL_OPTIONS, readJournal, readRecent, type JournalEntry, type JournalOptions } from './journal';
 import { TeamWriter, type MutationInfo, type WriterOptions } from './team-writer';
@@ -122,6 +124,7 @@ export class LockstepStore {
     if (!fs.existsSync(this.paths.tasksDir(team)) && !fs.existsSync(this.paths.teamConfig(team))) {
       throw new NotFoundError(`Team ${team} does not exist.`, { team });
     }
+    assertNoLinks(this.paths.root, this.paths.lockstepDir(team), 'dir');
     return readJournal(this.paths.lockstepDir(team), this.writerOptions.journal, taskId);
   }
 
@@ -140,10 +143,11 @@ export class LockstepStore {
       if (assertSafe(name) === null) continue;
       let loaded: LoadedTeamConfig | undefined;
       try {
-        loaded = readTeamConfig(this.paths.teamConfig(name));
+        loaded = readTeamConfig(this.paths.root, this.paths.teamConfig(name));
       } catch (err) {
-        if (err instanceof CorruptFileError) problems.push({ path: String(err.details.path), reason: String(err.details.reason) });
-        else throw err;
+        if (err instanceof CorruptFileError || err instanceof UnsafePathError) {
+          problems.push({ path: String(err.details.path), reason: String(err.details.reason) });
+        } else throw err;
         continue;
       }
       if (!loaded) continue;
@@ -163,9 +167,19 @@ export class LockstepStore {
   }
 
   async getTeam(team: string): Promise<TeamConfig> {
-    const loaded = readTeamConfig(this.paths.teamConfig(assertName(team, 'team')));
+    const loaded = readTeamConfig(this.paths.root, this.paths.teamConfig(assertName(team, 'team')));
     if (!loaded) throw new NotFoundError(`Team ${team} does not exist.`, { team });
-    return loaded.config;
+    return applyProfiles(loaded.config, this.profiles(team));
+  }
+
+  /** Member profiles from Lockstep's own file beside the journal (an unreadable one counts as none). */
+  private profiles(team: string): ReturnType<typeof readProfiles> {
+    try {
+      return readProfiles(this.paths.root, this.paths.lockstepDir(team));
+    } catch (err) {
+      if (err instanceof CorruptFileError || err instanceof UnsafePathError) return {};
+      throw err;
+    }
   }
 
   async createTeam(input: CreateTeamInput): Promise<TeamConfig> {
@@ -186,9 +200,9 @@ export class LockstepStore {
         members,
         budgetCents: 0,
       };
-      fs.mkdirSync(this.paths.teamDir(values.name), { recursive: true });
-      for (const m of members) fs.mkdirSync(this.paths.inboxDir(values.name, inboxName(m)), { recursive: true });
-      writeTeamConfig(configPath, { config, extra: {}, memberExtras: [] });
+      mkdirInside(this.paths.root, this.paths.teamDir(values.name));
+      for (const m of members) mkdirInside(this.paths.root, this.paths.inboxDir(values.name, inboxName(m)));
+      writeTeamConfig(this.paths.root, configPath, { config, extra: {}, memberExtras: [] });
       return config;
     }, true);
   }
@@ -199,28 +213,35 @@ export class LockstepStore {
     if (team === newName) throw new InvalidInputError(`Team ${team} already has that name.`);
     return this.writer(team).mutateDirect(this.info('team.rename', undefined, { details: { name: team, newName } }), () => {
       const loaded = this.requireTeam(team);
+      assertNoLinks(this.paths.root, this.paths.teamDir(newName), 'dir');
+      assertNoLinks(this.paths.root, this.paths.tasksDir(newName), 'dir');
       if (fs.existsSync(this.paths.teamDir(newName)) || fs.existsSync(this.paths.tasksDir(newName))) {
         throw new AlreadyExistsError(`A team named ${newName} already exists.`, { team: newName });
       }
       loaded.config.name = newName;
-      writeTeamConfig(this.paths.teamConfig(team), loaded);
+      writeTeamConfig(this.paths.root, this.paths.teamConfig(team), loaded);
+      fsyncParents(this.paths);
       fs.renameSync(this.paths.teamDir(team), this.paths.teamDir(newName));
       fs.renameSync(this.paths.tasksDir(team), this.paths.tasksDir(newName));
       // Our lock folder moved with the tasks; it is ours, so remove it rather than leave it to go stale.
       fs.rmSync(this.paths.writeLock(newName), { recursive: true, force: true });
+      fsyncParents(this.paths);
       this.writers.delete(team);
-      return loaded.config;
+      return applyProfiles(loaded.config, this.profiles(newName));
     });
   }
 
   async deleteTeam(team: string): Promise<{ team: string; deletedTasks: number }> {
     assertName(team, 'team');
+    const lockstepDir = this.paths.lockstepDir(team);
     const result = await this.writer(team).mutateDirect(this.info('team.delete', undefined, { details: { name: team } }), () => {
+      // The writer checked that neither team folder is a link (UNSAFE_PATH otherwise): nothing outside is listed.
       const tasksDir = this.paths.tasksDir(team);
       const hasConfig = fs.existsSync(this.paths.teamConfig(team));
-      const lockName = path.basename(this.paths.lockstepDir(team));
+      const lockName = path.basename(lockstepDir);
       const entries = fs.existsSync(tasksDir) ? fs.readdirSync(tasksDir) : [];
       if (!hasConfig && entries.every((e) => e === lockName)) throw new NotFoundError(`Team ${team} does not exist.`, { team });
+      // rmSync never follows links: a link inside is removed itself, what it points to stays.
       fs.rmSync(this.paths.teamDir(team), { recursive: true, force: true });
       let deletedTasks = 0;
       for (const entry of entries) {
@@ -228,9 +249,22 @@ export class LockstepStore {
         if (entry.startsWith('task-') && entry.endsWith('.json')) deletedTasks++;
         fs.rmSync(path.join(tasksDir, entry), { recursive: true, force: true });
       }
+      // Lockstep's own files too, all but the lock we hold (and the queue of those waiting for it).
+      for (const entry of fs.existsSync(lockstepDir) ? fs.readdirSync(lockstepDir) : []) {
+        if (entry === 'write.lock' || entry === 'queue') continue;
+        fs.rmSync(path.join(lockstepDir, entry), { recursive: true, force: true });
+      }
+      fsyncParents(this.paths);
       return { team, deletedTasks };
     });
-    fs.rmSync(this.paths.tasksDir(team), { recursive: true, force: true });
+    // After the lock is released only empty folders are removed: a team created again meanwhile keeps its files.
+    for (const dir of [path.join(lockstepDir, 'queue'), lockstepDir, this.paths.tasksDir(team)]) {
+      try {
+        fs.rmdirSync(dir);
+      } catch {
+        // Not empty (somebody is using the name again) or gone.
+      }
+    }
     this.writers.delete(team);
     return result;
   }
@@ -245,9 +279,9 @@ export class LockstepStore {
       const added = newMember(values, nowTimestamp());
       loaded.config.members.push(added);
       if (!loaded.config.leadAgentId) loaded.config.leadAgentId = added.agentId;
-      fs.mkdirSync(this.paths.inboxDir(team, inboxName(added)), { recursive: true });
-      writeTeamConfig(this.paths.teamConfig(team), loaded);
-      return loaded.config;
+      mkdirInside(this.paths.root, this.paths.inboxDir(team, inboxName(added)));
+      writeTeamConfig(this.paths.root, this.paths.teamConfig(team), loaded);
+      return applyProfiles(loaded.config, this.profiles(team));
     });
   }
 
@@ -259,8 +293,13 @@ export class LockstepStore {
       if (index < 0) throw new NotFoundError(`${name} is not a member of team ${team}.`, { team, member: name });
       loaded.config.members.splice(index, 1);
       loaded.memberExtras.splice(index, 1);
-      writeTeamConfig(this.paths.teamConfig(team), loaded);
-      return loaded.config;
+      writeTeamConfig(this.paths.root, this.paths.teamConfig(team), loaded);
+      const profiles = this.profiles(team);
+      if (Object.prototype.hasOwnProperty.call(profiles, name)) {
+        delete profiles[name];
+        writeProfiles(this.paths.root, this.paths.lockstepDir(team), profiles);
+      }
+      return applyProfiles(loaded.config, profiles);
     });
   }
 
@@ -276,7 +315,10 @@ export class LockstepStore {
       const loaded = this.requireTeam(team);
       const index = loaded.config.members.findIndex((m) => m.name === name);
       if (index < 0) throw new NotFoundError(`${name} is not a member of team ${team}.`, { team, member: name });
-      const member = loaded.config.members[index];
+      // Every member's profile (from the file, or migrated from the old place in config.json) goes to
+      // Lockstep's own file; ClawTeam rewrites config.json without fields it does not know.
+      const config = applyProfiles(loaded.config, this.profiles(team));
+      const member = config.members[index];
       const next: MemberProfile = { ...(member.lockstep ?? {}) };
       for (const key of ['role', 'capabilities', 'wipLimit'] as const) {
         const value = values[key];
@@ -285,14 +327,20 @@ export class LockstepStore {
       }
       if (Object.keys(next).length) member.lockstep = next;
       else delete member.lockstep;
-      delete loaded.memberExtras[index]?.lockstep;
-      writeTeamConfig(this.paths.teamConfig(team), loaded);
-      return loaded.config;
+      const profiles: Record<string, MemberProfile> = {};
+      for (const m of config.members) profiles[m.name] = m.lockstep ?? {};
+      writeProfiles(this.paths.root, this.paths.lockstepDir(team), profiles);
+      // Then drop the old copies from config.json (only if there were any: ClawTeam's file is rewritten no more than needed).
+      if (loaded.memberExtras.some((e) => e && 'lockstep' in e)) {
+        for (const e of loaded.memberExtras) if (e) delete e.lockstep;
+        writeTeamConfig(this.paths.root, this.paths.teamConfig(team), loaded);
+      }
+      return config;
     });
   }
 
   private requireTeam(team: string): LoadedTeamConfig {
-    const loaded = readTeamConfig(this.paths.teamConfig(team));
+    const loaded = readTeamConfig(this.paths.root, this.paths.teamConfig(team));
     if (!loaded) throw new NotFoundError(`Team ${team} does not exist.`, { team });
     return loaded;
   }
@@ -306,6 +354,7 @@ export class LockstepStore {
     if (!fs.existsSync(dir) && !fs.existsSync(this.paths.teamConfig(team))) {
       throw new NotFoundError(`Team ${team} does not exist.`, { team });
     }
+    await this.completeInterrupted(team);
     const { loaded, problems } = this.scanner.scan(dir);
     const text = f.text?.toLowerCase();
     const tasks = loaded
@@ -327,7 +376,18 @@ export class LockstepStore {
     return { tasks, problems };
   }
 
+  /** A change a crashed writer left half done is completed first (under the lock), so readers see all of it. */
+  private async completeInterrupted(team: string): Promise<void> {
+    if (!hasPendingIntent(this.paths.lockstepDir(team))) return;
+    try {
+      await this.writer(team).recoverPending();
+    } catch {
+      // Busy or unsafe: the read goes ahead; the next writer completes the change.
+    }
+  }
+
   async getTask(team: string, id: string): Promise<VersionedTask> {
+    await this.completeInterrupted(assertName(team, 'team'));
     const read = readTaskFile(this.paths.taskFile(team, id), assertName(id, 'task id'));
     if (read.kind === 'ok') return withVersion(read.loaded);
     if (read.kind === 'problem') throw new CorruptFileError(read.problem.path, read.problem.reason);
@@ -362,7 +422,8 @@ export class LockstepStore {
   async claimNextTask(team: string, options: ops.ClaimOptions): Promise<VersionedTask | null> {
     const claim = this.claimOptions(options);
     // The claimer's member profile (capabilities, WIP limit), when it is a member of the team.
-    const member = readTeamConfig(this.paths.teamConfig(team))?.config.members.find((m) => m.name === claim.agent);
+    const loadedConfig = readTeamConfig(this.paths.root, this.paths.teamConfig(assertName(team, 'team')));
+    const member = loadedConfig && applyProfiles(loadedConfig.config, this.profiles(team)).members.find((m) => m.name === claim.agent);
     return this.writer(team).mutate(this.info('task.claim-next', claim.agent), (tx) => ops.claimNextTask(tx, claim, member));
   }
 
@@ -472,10 +533,11 @@ export class LockstepStore {
         const { problems } = this.scanner.scan(tasksDir);
         const finding = diagnose([], problems, listTempFiles(tasksDir), this.diagnoseOptions(request)).find((f) => f.id === findingId);
         if (!finding || !finding.path) throw gone();
-        if (finding.fix.action === 'remove-temp-file') fs.rmSync(finding.path, { force: true });
+        if (finding.fix.action === 'remove-temp-file') unlinkInside(this.paths.root, finding.path);
         else {
+          // Moves the entry itself (a rename never follows a link), into a folder checked to be a real one.
           const quarantine = path.join(this.paths.lockstepDir(team), 'quarantine');
-          fs.mkdirSync(quarantine, { recursive: true });
+          mkdirInside(this.paths.root, quarantine);
           fs.renameSync(finding.path, path.join(quarantine, `${path.basename(finding.path)}.${Date.now()}`));
         }
         return { fixed: finding };
@@ -502,6 +564,12 @@ export class LockstepStore {
     }
     return { ...options, host: options.pid !== undefined ? options.host ?? this.host : undefined };
   }
+}
+
+/** Makes renames of team folders durable. */
+function fsyncParents(paths: StorePaths): void {
+  fsyncDir(paths.teamsDir());
+  fsyncDir(paths.tasksRoot());
 }
 
 function findLastIndex<T>(items: T[], predicate: (item: T) => boolean): number {

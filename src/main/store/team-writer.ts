@@ -1,20 +1,17 @@
 import * as fs from 'fs';
+import * as path from 'path';
 import type { FileProblem, Task } from '../../shared/domain';
 import { CorruptFileError, NotFoundError, StoreBusyError } from '../../shared/errors';
 import { flockUnavailableReason, isFlockSupported, tryFlockExclusive, type FlockHandle } from './flock';
 import { nowTimestamp } from '../../shared/time';
 import { delayBeforeSaveMs, sleepSync } from './failpoints';
 import type { StorePaths } from './paths';
-import { appendJournal, lastSeq, readRecent, type JournalEntry, type JournalOptions, type JournalTaskChange } from './journal';
+import { appendJournal, journalPath, lastSeq, readRecent, type JournalEntry, type JournalOptions, type JournalTaskChange } from './journal';
+import { commitChanges, hasPendingIntent, intentPath, recoverIntent, type CommitContext, type FileChange } from './intent';
+import { profilesPath } from './team-config';
+import { assertInside, assertNoLinks, mkdirInside, readBounded } from './safe-fs';
 import { acquireTeamLock, type TeamLockOptions } from './team-lock';
-import {
-  readTaskFile,
-  serializeTask,
-  versionOf,
-  writeFileDurably,
-  type LoadedTask,
-  type TaskFolderScanner,
-} from './task-files';
+import { MAX_FILE_BYTES, readTaskFile, serializeTask, versionOf, type LoadedTask, type TaskFolderScanner } from './task-files';
 
 /** What a mutation sees: the team's tasks as on disk (re-read inside the lock) plus this batch's staged changes. */
 export interface TeamTransaction {
@@ -69,17 +66,13 @@ class BatchState {
     return { loaded: [...byPath.values()], problems: problems.filter((p) => !byPath.has(p.path)) };
   }
 
-  flush(): void {
-    for (const [filePath, change] of this.staged) {
-      if (change.kind === 'write') writeFileDurably(filePath, change.bytes);
-      else {
-        try {
-          fs.unlinkSync(filePath);
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-        }
-      }
-    }
+  /** The staged changes as file changes, each with the version it replaces (for crash roll-forward, intent.ts). */
+  changes(): FileChange[] {
+    return [...this.staged].map(([filePath, change]) => ({
+      path: filePath,
+      bytes: change.kind === 'write' ? change.bytes : null,
+      before: this.fromDisk.get(filePath)?.version ?? null,
+    }));
   }
 }
 
@@ -284,7 +277,7 @@ export class TeamWriter {
     try {
       let seq = lastSeq(dir, this.options.journal);
       for (const e of entries) e.seq = ++seq;
-      appendJournal(dir, entries, this.options.journal);
+      appendJournal(this.paths.root, dir, entries, this.options.journal);
     } catch (err) {
       this.options.onWarning(`The change was saved, but the team journal could not be written: ${(err as Error).message}`);
     }
@@ -295,12 +288,54 @@ export class TeamWriter {
    * exist (or was deleted or renamed while we queued) is NOT_FOUND rather than silently re-created.
    */
   private ensureTaskFolder(create: boolean): void {
+    this.assertBoundary();
     const dir = this.paths.lockstepDir(this.team);
     if (fs.existsSync(dir)) return;
     if (!create && !fs.existsSync(this.paths.tasksDir(this.team)) && !fs.existsSync(this.paths.teamConfig(this.team))) {
       throw new NotFoundError(`Team ${this.team} does not exist.`, { team: this.team });
     }
-    fs.mkdirSync(dir, { recursive: true });
+    mkdirInside(this.paths.root, dir);
+  }
+
+  /**
+   * The data folder is a boundary (safe-fs.ts): before a batch touches anything, none of the team's folders and
+   * none of the files Lockstep writes, appends to or locks may be a symbolic link (or the wrong kind of entry), and
+   * the task folder must resolve inside the data folder. Otherwise UNSAFE_PATH, and nothing is changed.
+   */
+  private assertBoundary(): void {
+    const { root } = this.paths;
+    const lockstepDir = this.paths.lockstepDir(this.team);
+    for (const dir of [this.paths.tasksRoot(), this.paths.tasksDir(this.team), lockstepDir, this.paths.writeLock(this.team), path.join(lockstepDir, 'queue'), this.paths.teamsDir(), this.paths.teamDir(this.team)]) {
+      assertNoLinks(root, dir, 'dir');
+    }
+    const files = [this.paths.clawteamLock(this.team), intentPath(lockstepDir), profilesPath(lockstepDir), this.paths.teamConfig(this.team)];
+    for (let g = 0; g <= this.options.journal.keep; g++) files.push(journalPath(lockstepDir, g));
+    for (const file of files) assertNoLinks(root, file, 'file');
+    assertInside(root, path.join(this.paths.tasksDir(this.team), 'x'));
+  }
+
+  private commitContext(): CommitContext {
+    const lockstepDir = this.paths.lockstepDir(this.team);
+    const journalOn = this.options.journal.enabled;
+    return {
+      root: this.paths.root,
+      tasksDir: this.paths.tasksDir(this.team),
+      lockstepDir,
+      appendJournal: journalOn ? (entries) => appendJournal(this.paths.root, lockstepDir, entries, this.options.journal) : null,
+      lastSeq: () => lastSeq(lockstepDir, this.options.journal),
+      onWarning: this.options.onWarning,
+    };
+  }
+
+  /** A change interrupted by a crash is completed before anything else runs (intent.ts). */
+  private recover(): void {
+    if (hasPendingIntent(this.paths.lockstepDir(this.team))) recoverIntent(this.commitContext());
+  }
+
+  /** For readers: completes an interrupted change now, under the lock, so they see the whole of it. */
+  async recoverPending(): Promise<void> {
+    if (!hasPendingIntent(this.paths.lockstepDir(this.team))) return;
+    await this.mutateDirect({ op: 'store.recover', actor: 'lockstep', via: 'api' }, () => undefined);
   }
 
   private async runBatch(jobs: QueuedJob[]): Promise<void> {
@@ -325,6 +360,12 @@ export class TeamWriter {
       }
     }
     try {
+      try {
+        this.recover();
+      } catch (err) {
+        for (const job of jobs) job.reject(err);
+        return;
+      }
       if (jobs[0].kind === 'direct') {
         try {
           const value = await (jobs[0].run as DirectMutation<unknown>)();
@@ -332,7 +373,7 @@ export class TeamWriter {
           const { info } = jobs[0];
           // A rename moved the journal with the tasks folder; a delete removed it.
           const dir = info.op === 'team.rename' ? this.paths.lockstepDir(String(info.details?.newName)) : this.paths.lockstepDir(this.team);
-          if (info.op !== 'team.delete') this.writeJournal(dir, [this.entry(info, [])]);
+          if (info.op !== 'team.delete' && info.op !== 'store.recover') this.writeJournal(dir, [this.entry(info, [])]);
           jobs[0].resolve(value);
         } catch (err) {
           jobs[0].reject(err);
@@ -357,6 +398,7 @@ export class TeamWriter {
               seen.get(k) ?? null,
               v.kind === 'write' ? v.loaded : null,
             );
+            if (change && v.kind === 'delete') keepDeletedFile(change, k);
             if (change) changes.push(change);
           }
           const { solo: _solo, ...info } = { ...job.info, ...notes };
@@ -371,11 +413,16 @@ export class TeamWriter {
         const delay = delayBeforeSaveMs();
         if (delay) sleepSync(delay);
         lock.assertHeld();
-        batch.flush();
+        const journalOn = this.options.journal.enabled;
+        if (journalOn && batch.entries.length) {
+          let seq = lastSeq(journalDir, this.options.journal);
+          for (const e of batch.entries) e.seq = ++seq;
+        }
+        // Several files: an fsynced intent record first, rolled forward by the next writer after a crash.
+        commitChanges(this.commitContext(), batch.changes(), journalOn ? batch.entries : []);
       } catch (err) {
         flushError = err;
       }
-      if (!flushError) this.writeJournal(journalDir, batch.entries);
       for (const { job, ok, value } of outcomes) {
         if (!ok) job.reject(value);
         else if (flushError) job.reject(flushError);
@@ -418,3 +465,13 @@ export class TeamWriter {
 }
 
 let flockWarned = false;
+
+/** A deleted task's whole file goes into its journal entry, so undo brings it back exactly (unknown fields too). */
+function keepDeletedFile(change: JournalTaskChange, filePath: string): void {
+  try {
+    const read = readBounded(filePath, MAX_FILE_BYTES);
+    if (read.kind === 'ok' && versionOf(read.bytes) === change.versionBefore) change.file = read.bytes.toString('utf8');
+  } catch {
+    // Undo then restores the known fields only.
+  }
+}
