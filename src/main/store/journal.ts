@@ -187,7 +187,7 @@ export function readJournal(lockstepDir: string, options: JournalOptions, taskId
     const read = readBounded(file, MAX_JOURNAL_FILE_BYTES);
     if (read.kind === 'missing') continue;
     if (read.kind === 'problem') {
-      if (/symbolic link|not a regular file/.test(read.reason)) throw new UnsafePathError(file, read.reason);
+      if (read.unsafe) throw new UnsafePathError(file, read.reason);
       throw new CorruptFileError(file, read.reason);
     }
     all.push(...parseLines(read.bytes.toString('utf8')));

@@ -64,14 +64,7 @@ export function assertNoLinks(root: string, target: string, last: 'file' | 'dir'
   }
 }
 
-/** Why `p` (a direct entry) is unsafe to touch, or null: a link or a non-regular file. For listings. */
-export function entryProblem(p: string): string | null {
-  const stat = lstatOrNull(p);
-  if (!stat) return null;
-  if (stat.isSymbolicLink()) return 'it is a symbolic link; Lockstep does not follow links found inside the data folder and left it alone';
-  if (!stat.isFile()) return `it is ${kindOf(stat)}, not a regular file; left alone`;
-  return null;
-}
+const ENTRY_IS_LINK = 'it is a symbolic link; Lockstep does not follow links found inside the data folder and left it alone';
 
 /** The resolved folder a file lands in must be inside the resolved data folder. */
 export function assertInside(root: string, target: string): void {
@@ -112,7 +105,7 @@ export function openNoFollow(p: string): number | null {
 export type BoundedRead =
   | { kind: 'ok'; bytes: Buffer }
   | { kind: 'missing' }
-  | { kind: 'problem'; reason: string };
+  | { kind: 'problem'; reason: string; unsafe: boolean };
 
 /**
  * Reads a regular file, refusing links, special files and files over `maxBytes` (checked on the open descriptor,
@@ -123,15 +116,19 @@ export function readBounded(p: string, maxBytes: number): BoundedRead {
   try {
     fd = openNoFollow(p);
   } catch (err) {
-    if (err instanceof UnsafePathError) return { kind: 'problem', reason: String(err.details.reason) };
+    if (err instanceof UnsafePathError) return { kind: 'problem', reason: ENTRY_IS_LINK, unsafe: true };
     throw err;
   }
   if (fd === null) return { kind: 'missing' };
   try {
     const stat = fs.fstatSync(fd);
-    if (!stat.isFile()) return { kind: 'problem', reason: `it is ${kindOf(stat)}, not a regular file; left alone` };
+    if (!stat.isFile()) return { kind: 'problem', reason: `it is ${kindOf(stat)}, not a regular file; left alone`, unsafe: true };
     if (stat.size > maxBytes) {
-      return { kind: 'problem', reason: `it is ${formatBytes(stat.size)}, more than the ${formatBytes(maxBytes)} Lockstep reads; left alone` };
+      return {
+        kind: 'problem',
+        reason: `it is ${formatBytes(stat.size)}, more than the ${formatBytes(maxBytes)} Lockstep reads; left alone`,
+        unsafe: false,
+      };
     }
     const bytes = Buffer.alloc(stat.size);
     let off = 0;

@@ -388,8 +388,10 @@ export class LockstepStore {
 
   async getTask(team: string, id: string): Promise<VersionedTask> {
     await this.completeInterrupted(assertName(team, 'team'));
+    assertNoLinks(this.paths.root, this.paths.tasksDir(team), 'dir');
     const read = readTaskFile(this.paths.taskFile(team, id), assertName(id, 'task id'));
     if (read.kind === 'ok') return withVersion(read.loaded);
+    if (read.kind === 'problem' && read.unsafe) throw new UnsafePathError(read.problem.path, read.problem.reason);
     if (read.kind === 'problem') throw new CorruptFileError(read.problem.path, read.problem.reason);
     throw new NotFoundError(`Task ${id} does not exist in team ${team}.`, { team, taskId: id });
   }

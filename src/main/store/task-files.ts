@@ -20,7 +20,11 @@ export interface LoadedTask {
   path: string;
 }
 
-export type TaskFileRead = { kind: 'ok'; loaded: LoadedTask } | { kind: 'missing' } | { kind: 'problem'; problem: FileProblem };
+export type TaskFileRead =
+  | { kind: 'ok'; loaded: LoadedTask }
+  | { kind: 'missing' }
+  /** `unsafe`: a link or special file (UNSAFE_PATH when a write needs it), not merely unreadable. */
+  | { kind: 'problem'; problem: FileProblem; unsafe?: boolean };
 
 export function versionOf(bytes: Buffer | string): string {
   return createHash('sha1').update(bytes).digest('hex').slice(0, 16);
@@ -64,7 +68,7 @@ export function parseTaskBytes(bytes: Buffer, filePath: string, expectedId: stri
 export function readTaskFile(filePath: string, expectedId: string): TaskFileRead {
   const read = readBounded(filePath, MAX_FILE_BYTES);
   if (read.kind === 'missing') return read;
-  if (read.kind === 'problem') return { kind: 'problem', problem: { path: filePath, reason: read.reason } };
+  if (read.kind === 'problem') return { kind: 'problem', problem: { path: filePath, reason: read.reason }, unsafe: read.unsafe };
   return parseTaskBytes(read.bytes, filePath, expectedId);
 }
 

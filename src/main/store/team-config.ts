@@ -39,7 +39,7 @@ export function readJsonFile(root: string, filePath: string): unknown {
   const read = readBounded(filePath, MAX_FILE_BYTES);
   if (read.kind === 'missing') return undefined;
   if (read.kind === 'problem') {
-    if (/symbolic link|not a regular file/.test(read.reason)) throw new UnsafePathError(filePath, read.reason);
+    if (read.unsafe) throw new UnsafePathError(filePath, read.reason);
     throw new CorruptFileError(filePath, read.reason);
   }
   try {

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { FileProblem, Task } from '../../shared/domain';
-import { CorruptFileError, NotFoundError, StoreBusyError } from '../../shared/errors';
+import { CorruptFileError, NotFoundError, StoreBusyError, UnsafePathError } from '../../shared/errors';
 import { flockUnavailableReason, isFlockSupported, tryFlockExclusive, type FlockHandle } from './flock';
 import { nowTimestamp } from '../../shared/time';
 import { delayBeforeSaveMs, sleepSync } from './failpoints';
@@ -48,6 +48,7 @@ class BatchState {
     if (staged) return staged.kind === 'write' ? staged.loaded : undefined;
     if (!this.fromDisk.has(filePath)) {
       const read = readTaskFile(filePath, id);
+      if (read.kind === 'problem' && read.unsafe) throw new UnsafePathError(read.problem.path, read.problem.reason);
       if (read.kind === 'problem') throw new CorruptFileError(read.problem.path, read.problem.reason);
       this.fromDisk.set(filePath, read.kind === 'ok' ? read.loaded : null);
     }
