@@ -271,6 +271,22 @@ function print(value: unknown, indent: number, current: string): string | undefi
   return `{${open}${parts.join(sep)}${close}}`;
 }
 
+/**
+ * A deep copy of JSON data that keeps LosslessNumbers (structuredClone would turn them into plain objects). They
+ * are immutable, so the copy shares them.
+ */
+export function cloneJson<T>(value: T): T {
+  if (value === null || typeof value !== 'object' || value instanceof LosslessNumber) return value;
+  if (Array.isArray(value)) return value.map(cloneJson) as unknown as T;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value as object)) {
+    const v = cloneJson((value as Record<string, unknown>)[key]);
+    if (key === '__proto__') Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
+    else out[key] = v;
+  }
+  return out as T;
+}
+
 /** The deepest nesting of a value (iterative: safe for any depth). */
 export function depthOf(value: unknown, limit = Infinity): number {
   let max = 0;

@@ -3,6 +3,7 @@ import * as path from 'path';
 import type { FileProblem, Task } from '../../shared/domain';
 import { CorruptFileError, NotFoundError, StoreBusyError, UnsafePathError } from '../../shared/errors';
 import { flockUnavailableReason, isFlockSupported, tryFlockExclusive, type FlockHandle } from './flock';
+import { cloneJson } from '../../shared/json';
 import { nowTimestamp } from '../../shared/time';
 import { delayBeforeSaveMs, sleepSync } from './failpoints';
 import type { StorePaths } from './paths';
@@ -79,7 +80,7 @@ class BatchState {
 
 /** Copies so a mutation never edits a cached or staged object another mutation may still see. */
 function cloneLoaded(loaded: LoadedTask): LoadedTask {
-  return structuredClone(loaded);
+  return cloneJson(loaded); // keeps numbers exactly as written (LosslessNumber), unlike structuredClone
 }
 
 /** The state of each task a mutation touched, as it first saw it: the "before" of its journal entry. */
