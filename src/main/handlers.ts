@@ -18,8 +18,8 @@ export interface HandlerContext {
   settings(): EffectiveSettings;
   setAgentName(agentName: string): EffectiveSettings;
   setClawteamInterlock(enabled: boolean): EffectiveSettings;
-  /** Switches to `path`, or asks the person for a folder when absent; unchanged settings if they cancel. */
-  openDataFolder(path?: string): Promise<EffectiveSettings>;
+  /** Asks the person for a folder in a native dialog; unchanged settings if they cancel. Never takes a path. */
+  openDataFolder(): Promise<EffectiveSettings>;
   /** Tells the watcher what the window now shows, so later changes can be described (activity). */
   primeTeam?(team: string, tasks: VersionedTask[]): void;
   /** Check outputs against the contract too (tests and development). */
@@ -36,7 +36,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     getSettings: async () => ctx.settings(),
     setAgentName: async ({ agentName }) => ctx.setAgentName(agentName),
     setClawteamInterlock: async ({ enabled }) => ctx.setClawteamInterlock(enabled),
-    openDataFolder: async ({ path }) => ctx.openDataFolder(path),
+    openDataFolder: async () => ctx.openDataFolder(),
 
     listTeams: async () => ctx.store().listTeams(),
     getTeam: async ({ team, filter }) => {

@@ -1,4 +1,4 @@
-import { app, BrowserWindow, dialog, Menu, shell, type MenuItemConstructorOptions } from 'electron';
+import { app, BrowserWindow, dialog, Menu, session, shell, type MenuItemConstructorOptions, type Session } from 'electron';
 import * as fs from 'fs';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
@@ -6,6 +6,7 @@ import { channelOf, type EventName, type EventPayload } from '../shared/api';
 import type { VersionedTask } from '../shared/domain';
 import { InvalidInputError } from '../shared/errors';
 import { createHandlers } from './handlers';
+import { isAllowedExternalUrl } from './security';
 import { bindIpc } from './ipc';
 import { SettingsStore, type EffectiveSettings } from './settings';
 import { LockstepStore } from './store';
@@ -117,7 +118,7 @@ function createWindow(): void {
   mainWindow.once('ready-to-show', () => mainWindow?.show());
   // No new windows, no navigation away from the app.
   mainWindow.webContents.setWindowOpenHandler(({ url }) => {
-    if (/^https?:\/\//.test(url)) void shell.openExternal(url);
+    if (isAllowedExternalUrl(url)) void shell.openExternal(url); // allow-listed pages only (security.ts)
     return { action: 'deny' };
   });
   mainWindow.webContents.on('will-navigate', (event, url) => {
@@ -132,7 +133,14 @@ function createWindow(): void {
 
 app.on('web-contents-created', (_event, contents) => {
   contents.on('will-attach-webview', (event) => event.preventDefault());
+  denyPermissions(contents.session);
 });
+
+/** The board needs no camera, microphone, notifications, geolocation, clipboard reads, …: every request is denied. */
+function denyPermissions(target: Session): void {
+  target.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  target.setPermissionCheckHandler(() => false);
+}
 
 const gotLock = process.env.LOCKSTEP_ALLOW_MULTIPLE === '1' || app.requestSingleInstanceLock();
 if (!gotLock) app.quit();
@@ -144,6 +152,7 @@ app.on('second-instance', () => {
 });
 
 app.whenReady().then(async () => {
+  denyPermissions(session.defaultSession);
   await openStore(settings.effective());
   const handlers = createHandlers({
     store: () => store,
@@ -158,7 +167,8 @@ app.whenReady().then(async () => {
       void openStore(next);
       return next;
     },
-    openDataFolder: (dataDir) => (dataDir ? switchFolder(dataDir) : chooseFolder()),
+    // Only a folder the person picked in the native dialog: the window cannot name one.
+    openDataFolder: () => chooseFolder(),
     primeTeam: (team: string, tasks: VersionedTask[]) => watcher?.prime(team, tasks),
     validateOutputs: !app.isPackaged && process.env.NODE_ENV !== 'production',
   });
