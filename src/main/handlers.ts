@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { API, type ApiInput, type ApiName, type ApiOutput, type ApiResult } from '../shared/api';
 import type { FileProblem, VersionedTask } from '../shared/domain';
 import { InvalidInputError, LockstepError, toSerializedError } from '../shared/errors';
+import { toPlainNumbers } from '../shared/json';
 import { parseInput } from '../shared/schemas';
 import { createSampleTeam } from './sample';
 import type { EffectiveSettings } from './settings';
@@ -108,7 +109,8 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     handlers[name] = async (raw: unknown) => {
       try {
         const input = parseInput(schema.input, raw ?? {}, `${name} request`);
-        const value = await impl(input);
+        // Numbers kept exactly in the files (`1.0`) reach the window as plain numbers (IPC cannot carry the text).
+        const value = toPlainNumbers(await impl(input));
         if (ctx.validateOutputs) {
           const checked = schema.output.safeParse(value);
           if (!checked.success) throw new Error(`${name} answered outside the contract: ${checked.error.message}`);

@@ -287,6 +287,26 @@ export function cloneJson<T>(value: T): T {
   return out as T;
 }
 
+/**
+ * The value with every LosslessNumber replaced by the nearest JS number, copying only the objects on the way to
+ * one (shared objects are never changed). For boundaries that cannot carry the exact text (Electron IPC).
+ */
+export function toPlainNumbers<T>(value: T): T {
+  if (value instanceof LosslessNumber) return Number(value.text) as unknown as T;
+  if (value === null || typeof value !== 'object') return value;
+  let copy: Record<string, unknown> | unknown[] | null = null;
+  const source = value as unknown as Record<string, unknown>;
+  for (const key of Object.keys(source)) {
+    const before = source[key];
+    const after = toPlainNumbers(before);
+    if (after !== before) {
+      if (!copy) copy = Array.isArray(value) ? [...value] : { ...source };
+      (copy as Record<string, unknown>)[key] = after;
+    }
+  }
+  return (copy ?? value) as T;
+}
+
 /** The deepest nesting of a value (iterative: safe for any depth). */
 export function depthOf(value: unknown, limit = Infinity): number {
   let max = 0;
