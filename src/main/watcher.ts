@@ -37,9 +37,10 @@ export class DataFolderWatcher {
     this.watcher = watch([tasksRoot, teamsRoot], {
       ignoreInitial: true,
       depth: 2,
-      // Only task files and team configs matter; our lock, journal and queue live under .lockstep.
+      // Only task files, team configs and member profiles matter; our lock, journal and queue live under .lockstep.
       ignored: (p: string) => {
         const rel = path.relative(root, p).split(path.sep);
+        if (rel[0] === 'tasks' && rel[2] === '.lockstep') return !(rel.length === 3 || (rel.length === 4 && rel[3] === 'members.json'));
         if (rel.includes('.lockstep') || rel.includes('inboxes') || rel.includes('events')) return true;
         if (rel[0] === 'tasks' && rel.length === 3) return taskIdFromFileName(rel[2]) === null;
         if (rel[0] === 'teams' && rel.length === 3) return rel[2] !== 'config.json';
@@ -64,6 +65,7 @@ export class DataFolderWatcher {
   private onFsEvent(event: string, p: string): void {
     const rel = path.relative(this.store.paths.root, p).split(path.sep);
     if (rel[0] === 'teams') this.teamsDirty = true;
+    else if (rel[0] === 'tasks' && rel[3] === 'members.json') this.teamsDirty = true; // member profiles (team config)
     else if (rel[0] === 'tasks' && rel.length === 3) {
       const id = taskIdFromFileName(rel[2]);
       if (id) {
@@ -110,7 +112,7 @@ export class DataFolderWatcher {
       try {
         after = await this.store.getTask(team, id);
       } catch (err) {
-        if (!(err instanceof LockstepError && (err.code === 'NOT_FOUND' || err.code === 'CORRUPT_FILE'))) throw err;
+        if (!(err instanceof LockstepError && ['NOT_FOUND', 'CORRUPT_FILE', 'UNSAFE_PATH'].includes(err.code))) throw err;
       }
       if (after && before && after.version === before.version) continue;
       const changes: Array<{ field: string; from: unknown; to: unknown }> = [];
