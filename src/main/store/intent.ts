@@ -130,8 +130,9 @@ function journal(ctx: CommitContext, entries: JournalEntry[]): void {
 
 function finish(ctx: CommitContext): void {
   try {
+    // No folder fsync: a removal lost in a crash leaves a record whose files are all new already, which the next
+    // writer recognises and removes (its journal lines are there too, so none is appended twice).
     unlinkInside(ctx.root, intentPath(ctx.lockstepDir));
-    fsyncDir(ctx.lockstepDir);
   } catch (err) {
     ctx.onWarning(`The change was saved, but its intent record could not be removed: ${(err as Error).message}`);
   }
