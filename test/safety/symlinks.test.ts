@@ -196,6 +196,14 @@ describe('a symbolic link inside the data folder is never followed', () => {
     const history = await lockstepAsync(journalLink.data, ['history', 'webapp']);
     expect(history.json.error.code).toBe('UNSAFE_PATH');
     expect(history.stdout).not.toContain(SECRET);
+    // A link where Lockstep writes (not a task) is reported too: in task list and as a stall-radar finding.
+    const journalAt = path.join(journalLink.data, PLACEMENTS[2].link);
+    const journalList = await lockstepAsync(journalLink.data, ['task', 'list', 'webapp']);
+    expect(journalList.json.tasks).toHaveLength(5);
+    expect(journalList.json.problems).toEqual([{ path: journalAt, reason: expect.stringContaining('symbolic link') }]);
+    const journalDoctor = await lockstepAsync(journalLink.data, ['doctor', 'webapp']);
+    expect(journalDoctor.json.findings.some((f: { path?: string }) => f.path === journalAt)).toBe(true);
+    expect(journalDoctor.stdout + journalList.stdout).not.toContain(SECRET);
 
     const configLink = setUp(PLACEMENTS[5]);
     const teams = await lockstepAsync(configLink.data, ['team', 'list']);

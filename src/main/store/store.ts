@@ -37,6 +37,7 @@ import { StorePaths } from './paths';
 import { applyProfiles, readProfiles, readTeamConfig, writeProfiles, writeTeamConfig, type LoadedTeamConfig } from './team-config';
 import { assertNoLinks, fsyncDir, mkdirInside, unlinkInside } from './safe-fs';
 import { hasPendingIntent } from './intent';
+import { teamBoundaryProblems } from './boundary';
 import { DEFAULT_LOCK_OPTIONS, type TeamLockOptions } from './team-lock';
 import { DEFAULT_JOURNAL_OPTIONS, readJournal, readRecent, type JournalEntry, type JournalOptions } from './journal';
 import { TeamWriter, type MutationInfo, type WriterOptions } from './team-writer';
@@ -355,7 +356,9 @@ export class LockstepStore {
       throw new NotFoundError(`Team ${team} does not exist.`, { team });
     }
     await this.completeInterrupted(team);
-    const { loaded, problems } = this.scanner.scan(dir);
+    const { loaded, problems: fileProblems } = this.scanner.scan(dir);
+    // Links where Lockstep writes (journal, locks, profiles, the folders): reported here and by doctor.
+    const problems = [...teamBoundaryProblems(this.paths, team, this.writerOptions.journal.keep).filter((p) => p.path !== dir), ...fileProblems];
     const text = f.text?.toLowerCase();
     const tasks = loaded
       .map(withVersion)

@@ -1,5 +1,4 @@
 import * as fs from 'fs';
-import * as path from 'path';
 import type { FileProblem, Task } from '../../shared/domain';
 import { CorruptFileError, NotFoundError, StoreBusyError, UnsafePathError } from '../../shared/errors';
 import { flockUnavailableReason, isFlockSupported, tryFlockExclusive, type FlockHandle } from './flock';
@@ -7,10 +6,10 @@ import { cloneJson } from '../../shared/json';
 import { nowTimestamp } from '../../shared/time';
 import { delayBeforeSaveMs, sleepSync } from './failpoints';
 import type { StorePaths } from './paths';
-import { appendJournal, journalPath, lastSeq, readRecent, type JournalEntry, type JournalOptions, type JournalTaskChange } from './journal';
-import { commitChanges, hasPendingIntent, intentPath, recoverIntent, type CommitContext, type FileChange } from './intent';
-import { profilesPath } from './team-config';
-import { assertInside, assertNoLinks, mkdirInside, readBounded } from './safe-fs';
+import { appendJournal, lastSeq, readRecent, type JournalEntry, type JournalOptions, type JournalTaskChange } from './journal';
+import { commitChanges, hasPendingIntent, recoverIntent, type CommitContext, type FileChange } from './intent';
+import { assertTeamBoundary } from './boundary';
+import { mkdirInside, readBounded } from './safe-fs';
 import { acquireTeamLock, type TeamLockOptions } from './team-lock';
 import { MAX_FILE_BYTES, readTaskFile, serializeTask, versionOf, type LoadedTask, type TaskFolderScanner } from './task-files';
 
@@ -305,15 +304,7 @@ export class TeamWriter {
    * the task folder must resolve inside the data folder. Otherwise UNSAFE_PATH, and nothing is changed.
    */
   private assertBoundary(): void {
-    const { root } = this.paths;
-    const lockstepDir = this.paths.lockstepDir(this.team);
-    for (const dir of [this.paths.tasksRoot(), this.paths.tasksDir(this.team), lockstepDir, this.paths.writeLock(this.team), path.join(lockstepDir, 'queue'), this.paths.teamsDir(), this.paths.teamDir(this.team)]) {
-      assertNoLinks(root, dir, 'dir');
-    }
-    const files = [this.paths.clawteamLock(this.team), intentPath(lockstepDir), profilesPath(lockstepDir), this.paths.teamConfig(this.team)];
-    for (let g = 0; g <= this.options.journal.keep; g++) files.push(journalPath(lockstepDir, g));
-    for (const file of files) assertNoLinks(root, file, 'file');
-    assertInside(root, path.join(this.paths.tasksDir(this.team), 'x'));
+    assertTeamBoundary(this.paths, this.team, this.options.journal.keep);
   }
 
   private commitContext(): CommitContext {
