@@ -64,8 +64,12 @@ export class DataFolderWatcher {
 
   private onFsEvent(event: string, p: string): void {
     const rel = path.relative(this.store.paths.root, p).split(path.sep);
-    if (rel[0] === 'teams') this.teamsDirty = true;
-    else if (rel[0] === 'tasks' && rel[3] === 'members.json') this.teamsDirty = true; // member profiles (team config)
+    if (rel[0] === 'tasks' && rel[2] === '.lockstep') {
+      // Lockstep's own folder is watched only for the member profiles (part of the team config); its lock,
+      // queue and journal change on every write and are nobody's news.
+      if (rel[3] !== 'members.json') return;
+      this.teamsDirty = true;
+    } else if (rel[0] === 'teams') this.teamsDirty = true;
     else if (rel[0] === 'tasks' && rel.length === 3) {
       const id = taskIdFromFileName(rel[2]);
       if (id) {

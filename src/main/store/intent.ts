@@ -4,7 +4,7 @@ import { decodeUtf8, parseJson, stringifyJson } from '../../shared/json';
 import { failpointAfterStep, failpointBeforeStep } from './failpoints';
 import { isJournalEntry, type JournalEntry } from './journal';
 import { taskIdFromFileName } from './paths';
-import { fsyncDir, readBounded, unlinkInside, writeInside } from './safe-fs';
+import { fsyncDir, readBounded, readHead, unlinkInside, writeInside } from './safe-fs';
 import { versionOf } from './task-files';
 
 /**
@@ -38,6 +38,9 @@ export interface FileChange {
 
 interface IntentRecord {
   intent: 1;
+  /** The writer, first in the file so a reader can tell a live commit from an interrupted one cheaply. */
+  pid: number;
+  host: string;
   files: Array<{ name: string; bytes: string | null; before: string | null; after: string | null }>;
   journal: JournalEntry[];
 }
@@ -51,6 +54,7 @@ export interface CommitContext {
   /** Entries whose seq is above this are not in the journal yet (for roll-forward). */
   lastSeq: () => number;
   onWarning: (message: string) => void;
+  host: string;
 }
 
 export function intentPath(lockstepDir: string): string {
@@ -64,6 +68,30 @@ export function hasPendingIntent(lockstepDir: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Whether a pending record was left by a writer that will not finish it (so a reader should complete it now):
+ * its process is gone (this host), it is this process's own leftover, or it is older than `staleMs` (another
+ * host, or a writer stuck after a failure). A record of a live writer in the middle of its commit is not.
+ */
+export function intentAbandoned(lockstepDir: string, host: string, isAlive: (pid: number) => boolean, staleMs = 10_000): boolean {
+  const file = intentPath(lockstepDir);
+  let stat: fs.Stats;
+  try {
+    stat = fs.lstatSync(file);
+  } catch {
+    return false;
+  }
+  if (Date.now() - stat.mtimeMs > staleMs) return true;
+  const head = readHead(file, 512);
+  if (!head) return true;
+  const m = /^\{"intent":1,"pid":(\d+),"host":("(?:[^"\\]|\\.)*")/.exec(head.toString('utf8'));
+  if (!m) return true;
+  const pid = Number(m[1]);
+  const writerHost = JSON.parse(m[2]) as string;
+  if (writerHost !== host) return false; // cannot see its process: wait for the age rule
+  return pid === process.pid || !isAlive(pid);
 }
 
 let step = 0;
@@ -83,18 +111,21 @@ function applyFile(ctx: CommitContext, filePath: string, bytes: string | null): 
 
 /**
  * Writes `changes` and appends `entries` (already numbered). Throws only when nothing was saved (the intent record
- * could not be made durable, or the single file could not be written).
+ * could not be made durable, or the single file could not be written). For a single file, returns the folder
+ * fsync that makes its rename durable, for the caller to run once it has released the lock (and before it reports
+ * success); a multi-file change syncs the folder itself, before its record is removed.
  */
-export function commitChanges(ctx: CommitContext, changes: FileChange[], entries: JournalEntry[]): void {
+export function commitChanges(ctx: CommitContext, changes: FileChange[], entries: JournalEntry[]): (() => void) | null {
   if (changes.length <= 1) {
     for (const change of changes) applyFile(ctx, change.path, change.bytes);
-    if (changes.length) fsyncDir(ctx.tasksDir);
     journal(ctx, entries);
-    return;
+    return changes.length ? () => fsyncDir(ctx.tasksDir) : null;
   }
   step = 0;
   const record: IntentRecord = {
     intent: 1,
+    pid: process.pid,
+    host: ctx.host,
     files: changes.map((c) => ({
       name: path.basename(c.path),
       bytes: c.bytes,
@@ -114,9 +145,10 @@ export function commitChanges(ctx: CommitContext, changes: FileChange[], entries
     ctx.onWarning(
       `The change was saved, but applying it to every file failed (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); the next write to this team completes it.`,
     );
-    return;
+    return null;
   }
   finish(ctx);
+  return null;
 }
 
 function journal(ctx: CommitContext, entries: JournalEntry[]): void {

@@ -144,6 +144,24 @@ export function readBounded(p: string, maxBytes: number): BoundedRead {
   }
 }
 
+/** The first `n` bytes of a regular file (no link followed); null when missing or not readable as such. */
+export function readHead(p: string, n: number): Buffer | null {
+  let fd: number | null;
+  try {
+    fd = openNoFollow(p);
+  } catch {
+    return null;
+  }
+  if (fd === null) return null;
+  try {
+    const buf = Buffer.alloc(n);
+    const got = fs.readSync(fd, buf, 0, n, 0);
+    return buf.subarray(0, got);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 export function formatBytes(n: number): string {
   if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(1)} GB`;
   if (n >= 1024 ** 2) return `${(n / 1024 ** 2).toFixed(1)} MB`;

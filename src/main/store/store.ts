@@ -36,7 +36,7 @@ import { diagnose, listTempFiles, type DiagnoseOptions, type Finding } from './d
 import { StorePaths } from './paths';
 import { applyProfiles, readProfiles, readTeamConfig, writeProfiles, writeTeamConfig, type LoadedTeamConfig } from './team-config';
 import { assertNoLinks, fsyncDir, mkdirInside, unlinkInside } from './safe-fs';
-import { hasPendingIntent } from './intent';
+import { hasPendingIntent, intentAbandoned } from './intent';
 import { teamBoundaryProblems } from './boundary';
 import { DEFAULT_LOCK_OPTIONS, type TeamLockOptions } from './team-lock';
 import { DEFAULT_JOURNAL_OPTIONS, readJournal, readRecent, type JournalEntry, type JournalOptions } from './journal';
@@ -82,6 +82,8 @@ export class LockstepStore {
   private readonly writerOptions: WriterOptions;
   private readonly writers = new Map<string, TeamWriter>();
   private readonly scanner = new TaskFolderScanner();
+  /** One roll-forward at a time per team, however many readers find the record. */
+  private readonly recovering = new Map<string, Promise<void>>();
   private readonly host: string;
   readonly actor: { name: string; via: string };
 
@@ -381,12 +383,20 @@ export class LockstepStore {
 
   /** A change a crashed writer left half done is completed first (under the lock), so readers see all of it. */
   private async completeInterrupted(team: string): Promise<void> {
-    if (!hasPendingIntent(this.paths.lockstepDir(team))) return;
-    try {
-      await this.writer(team).recoverPending();
-    } catch {
-      // Busy or unsafe: the read goes ahead; the next writer completes the change.
+    const lockstepDir = this.paths.lockstepDir(team);
+    if (!hasPendingIntent(lockstepDir)) return; // the common case: one lstat
+    if (!intentAbandoned(lockstepDir, this.host, ops.isProcessAlive, this.writerOptions.lock.staleMs)) return; // a live commit
+    let pending = this.recovering.get(team);
+    if (!pending) {
+      pending = this.writer(team)
+        .recoverPending()
+        .catch(() => {
+          // Busy or unsafe: the read goes ahead; the next writer completes the change.
+        })
+        .finally(() => this.recovering.delete(team));
+      this.recovering.set(team, pending);
     }
+    await pending;
   }
 
   async getTask(team: string, id: string): Promise<VersionedTask> {

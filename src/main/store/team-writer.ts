@@ -317,6 +317,7 @@ export class TeamWriter {
       appendJournal: journalOn ? (entries) => appendJournal(this.paths.root, lockstepDir, entries, this.options.journal) : null,
       lastSeq: () => lastSeq(lockstepDir, this.options.journal),
       onWarning: this.options.onWarning,
+      host: this.options.host,
     };
   }
 
@@ -352,6 +353,8 @@ export class TeamWriter {
         return;
       }
     }
+    let settle: (() => void) | null = null;
+    let syncAfterRelease: (() => void) | null = null;
     try {
       try {
         this.recover();
@@ -412,19 +415,26 @@ export class TeamWriter {
           for (const e of batch.entries) e.seq = ++seq;
         }
         // Several files: an fsynced intent record first, rolled forward by the next writer after a crash.
-        commitChanges(this.commitContext(), batch.changes(), journalOn ? batch.entries : []);
+        syncAfterRelease = commitChanges(this.commitContext(), batch.changes(), journalOn ? batch.entries : []);
       } catch (err) {
         flushError = err;
       }
-      for (const { job, ok, value } of outcomes) {
-        if (!ok) job.reject(value);
-        else if (flushError) job.reject(flushError);
-        else job.resolve(value);
-      }
+      settle = () => {
+        for (const { job, ok, value } of outcomes) {
+          if (!ok) job.reject(value);
+          else if (flushError) job.reject(flushError);
+          else job.resolve(value);
+        }
+      };
     } finally {
       flock?.release();
       await lock.release();
     }
+    // The folder fsync that makes a single rename durable runs after the lock is released (others need not wait for
+    // it), but before the callers hear it was saved. Every task file is in this one folder, so a later writer's
+    // fsync of it, needed for its own success, covers this rename too.
+    syncAfterRelease?.();
+    settle?.();
   }
 
   /**
