@@ -225,3 +225,17 @@ describe('names Windows cannot create', () => {
     expect(ok.code, ok.stdout).toBe(0);
   });
 });
+
+describe('team delete', () => {
+  it('removes every file of the team, Lockstep\'s own included, and leaves no folder behind', async () => {
+    const data = fixture('lockstep-team-delete-');
+    expect((await lockstepAsync(data, ['task', 'create', 'webapp', 'journaled first'])).code).toBe(0);
+    expect(fs.existsSync(path.join(tasksDir(data), '.lockstep', 'journal.jsonl'))).toBe(true);
+    const res = await lockstepAsync(data, ['team', 'delete', 'webapp']);
+    expect(res.code, res.stdout).toBe(0);
+    expect(res.json.deletedTasks).toBe(6);
+    expect(fs.existsSync(path.join(data, 'teams', 'webapp'))).toBe(false);
+    expect(fs.existsSync(tasksDir(data))).toBe(false);
+    expect(fs.readdirSync(path.join(data, 'tasks'))).toEqual(['research']); // the other team is untouched
+  });
+});
