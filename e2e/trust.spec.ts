@@ -42,5 +42,6 @@ test('the page cannot switch main to a folder, is denied every permission, and o
     await expect.poll(() => app.evaluate(() => (globalThis as unknown as { opened: string[] }).opened)).toEqual(['https://github.com/HKUDS/ClawTeam']);
   } finally {
     await app.close();
+    fs.rmSync(path.dirname(elsewhere), { recursive: true, force: true });
   }
 });
