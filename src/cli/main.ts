@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'util';
+import { stringifyJson } from '../shared/json';
 import { TASK_PRIORITIES, TASK_STATUSES, type TaskPriority, type TaskStatus } from '../shared/domain';
 import { InvalidInputError, toSerializedError, type ErrorCode } from '../shared/errors';
 import { parseDuration } from '../shared/time';
@@ -499,13 +500,15 @@ export async function runCli(argv: string[], out: NodeJS.WritableStream = proces
     const who = str(values, 'as') ?? process.env.LOCKSTEP_AGENT_NAME ?? process.env.CLAWTEAM_AGENT_NAME;
     const store = new LockstepStore({
       dataDir: resolveDataDir({ flag: str(values, 'data-dir') }).dir,
-      lock: { app: 'lockstep-cli' },
+      // LOCKSTEP_LOCK_STALE_MS: a shorter team-lock stale time (crash tests), as for the app.
+      lock: { app: 'lockstep-cli', ...(process.env.LOCKSTEP_LOCK_STALE_MS ? { staleMs: Number(process.env.LOCKSTEP_LOCK_STALE_MS) } : {}) },
       actor: who ? { name: who, via: 'cli' } : undefined,
     });
     if (!who) Object.assign(store.actor, { via: 'cli' });
     await waitAtBarrier();
     const result = await command.run(store, parsed.positionals, values);
-    out.write(json ? `${JSON.stringify(result.json)}\n` : `${result.text}\n`);
+    // Numbers exactly as the files hold them (`1.0`, `12345678901234567891`).
+    out.write(json ? `${stringifyJson(result.json, 0)}\n` : `${result.text}\n`);
     return 0;
   } catch (e) {
     const error = toSerializedError(e);

@@ -133,3 +133,30 @@ describe('the handlers act as the person using the app', () => {
     expect(team.ok && team.value.tasks).toHaveLength(5);
   });
 });
+
+describe('the window trusts only main', () => {
+  it('openDataFolder takes no path: a folder named by the window is refused and nothing is opened', async () => {
+    let asked = 0;
+    const plain = { dataDir, dataDirSource: 'test', agentName: 'ana', clawteamInterlock: true, theme: 'system' as const, activityOpen: true, activityHeight: 160 };
+    const { createHandlers } = await import('./handlers');
+    const guarded = createHandlers({
+      store: () => { throw new Error('unused'); },
+      settings: () => ({ ...plain }),
+      setAgentName: () => { throw new Error('unused'); },
+      setClawteamInterlock: () => { throw new Error('unused'); },
+      setAppearance: () => { throw new Error('unused'); },
+      openDataFolder: async () => {
+        asked++;
+        return { ...plain };
+      },
+    });
+    for (const payload of [{ path: '/tmp/elsewhere' }, { path: dataDir }, { dataDir: '/tmp/x' }]) {
+      const result = await guarded.openDataFolder(payload);
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.error.code).toBe('INVALID_INPUT');
+    }
+    expect(asked).toBe(0);
+    expect((await guarded.openDataFolder({})).ok).toBe(true); // the dialog path
+    expect(asked).toBe(1);
+  });
+});

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { API, type ApiInput, type ApiName, type ApiOutput, type ApiResult } from '../shared/api';
 import type { FileProblem, VersionedTask } from '../shared/domain';
 import { InvalidInputError, LockstepError, toSerializedError } from '../shared/errors';
+import { toPlainNumbers } from '../shared/json';
 import { parseInput } from '../shared/schemas';
 import { journaledChange, recentActivity } from './activity';
 import { messageHandlers } from './message-handlers';
@@ -21,8 +22,8 @@ export interface HandlerContext {
   setAgentName(agentName: string): EffectiveSettings;
   setClawteamInterlock(enabled: boolean): EffectiveSettings;
   setAppearance(patch: Partial<Pick<EffectiveSettings, 'theme' | 'activityOpen' | 'activityHeight'>>): EffectiveSettings;
-  /** Switches to `path`, or asks the person for a folder when absent; unchanged settings if they cancel. */
-  openDataFolder(path?: string): Promise<EffectiveSettings>;
+  /** Asks the person for a folder in a native dialog; unchanged settings if they cancel. Never takes a path. */
+  openDataFolder(): Promise<EffectiveSettings>;
   /** Tells the watcher what the window now shows, so later changes can be described (activity). */
   primeTeam?(team: string, tasks: VersionedTask[]): void;
   /** Check outputs against the contract too (tests and development). */
@@ -58,7 +59,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     setAgentName: async ({ agentName }) => ctx.setAgentName(agentName),
     setClawteamInterlock: async ({ enabled }) => ctx.setClawteamInterlock(enabled),
     setAppearance: async (patch) => ctx.setAppearance(patch),
-    openDataFolder: async ({ path }) => ctx.openDataFolder(path),
+    openDataFolder: async () => ctx.openDataFolder(),
 
     listTeams: async () => ctx.store().listTeams(),
     getTeam: async ({ team, filter }) => {
@@ -162,7 +163,10 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       try {
         const input = parseInput(schema.input, raw ?? {}, `${name} request`);
         const store = ctx.store();
-        const { value, journaled } = READS.has(name) ? { value: await impl(input), journaled: [] } : await store.track(() => impl(input));
+        const tracked = READS.has(name) ? { value: await impl(input), journaled: [] } : await store.track(() => impl(input));
+        // Numbers kept exactly in the files (`1.0`) reach the window as plain numbers (IPC cannot carry the text).
+        const value = toPlainNumbers(tracked.value);
+        const { journaled } = tracked;
         if (ctx.validateOutputs) {
           const checked = schema.output.safeParse(value);
           if (!checked.success) throw new Error(`${name} answered outside the contract: ${checked.error.message}`);

@@ -1,4 +1,4 @@
-import { app, BrowserWindow, dialog, nativeTheme, shell } from 'electron';
+import { app, BrowserWindow, dialog, nativeTheme, session, shell, type Session } from 'electron';
 import * as fs from 'fs';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
@@ -6,6 +6,7 @@ import { channelOf, type EventName, type EventPayload } from '../shared/api';
 import type { VersionedTask } from '../shared/domain';
 import { InvalidInputError } from '../shared/errors';
 import { createHandlers } from './handlers';
+import { isAllowedExternalUrl } from './security';
 import { bindIpc } from './ipc';
 import { buildMenu } from './menu';
 import { SettingsStore, type EffectiveSettings } from './settings';
@@ -100,7 +101,7 @@ function createWindow(): void {
   mainWindow.once('ready-to-show', () => mainWindow?.show());
   // No new windows, no navigation away from the app.
   mainWindow.webContents.setWindowOpenHandler(({ url }) => {
-    if (/^https?:\/\//.test(url)) void shell.openExternal(url);
+    if (isAllowedExternalUrl(url)) void shell.openExternal(url); // allow-listed pages only (security.ts)
     return { action: 'deny' };
   });
   mainWindow.webContents.on('will-navigate', (event, url) => {
@@ -115,7 +116,14 @@ function createWindow(): void {
 
 app.on('web-contents-created', (_event, contents) => {
   contents.on('will-attach-webview', (event) => event.preventDefault());
+  denyPermissions(contents.session);
 });
+
+/** The board needs no camera, microphone, notifications, geolocation, clipboard reads, …: every request is denied. */
+function denyPermissions(target: Session): void {
+  target.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  target.setPermissionCheckHandler(() => false);
+}
 
 const gotLock = process.env.LOCKSTEP_ALLOW_MULTIPLE === '1' || app.requestSingleInstanceLock();
 if (!gotLock) app.quit();
@@ -129,6 +137,7 @@ app.on('second-instance', () => {
 app.whenReady().then(async () => {
   // The page's prefers-color-scheme (and native controls) follow the theme chosen in the app, or the system's.
   nativeTheme.themeSource = settings.effective().theme;
+  denyPermissions(session.defaultSession);
   await openStore(settings.effective());
   const handlers = createHandlers({
     store: () => store,
@@ -148,7 +157,8 @@ app.whenReady().then(async () => {
       nativeTheme.themeSource = next.theme;
       return next;
     },
-    openDataFolder: (dataDir) => (dataDir ? switchFolder(dataDir) : chooseFolder()),
+    // Only a folder the person picked in the native dialog: the window cannot name one.
+    openDataFolder: () => chooseFolder(),
     primeTeam: (team: string, tasks: VersionedTask[]) => watcher?.prime(team, tasks),
     validateOutputs: !app.isPackaged && process.env.NODE_ENV !== 'production',
   });

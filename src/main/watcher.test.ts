@@ -64,4 +64,15 @@ describe('the data-folder watcher', () => {
     const deleted = (await waitFor(received, (r) => r.event === 'activity' && (r.payload as { kind: string }).kind === 'deleted')).payload;
     expect(deleted).toMatchObject({ taskId: '087e245f', subject: 'Document the API' });
   });
+
+  it("tells the window when another process changes a member profile (kept in Lockstep's own file)", async () => {
+    const dataDir = copyFixture();
+    const store = new LockstepStore({ dataDir });
+    const received: Received[] = [];
+    watcher = new DataFolderWatcher(store, <E extends EventName>(event: E, payload: EventPayload<E>) => received.push({ event, payload }));
+    await watcher.start();
+    await new LockstepStore({ dataDir }).setMemberProfile('webapp', 'frontend', { wipLimit: 3 });
+    await waitFor(received, (r) => r.event === 'teamsChanged');
+    expect((await store.getTeam('webapp')).members.find((m) => m.name === 'frontend')?.lockstep).toEqual({ wipLimit: 3 });
+  });
 });

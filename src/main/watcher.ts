@@ -50,12 +50,13 @@ export class DataFolderWatcher {
     this.watcher = watch([tasksRoot, teamsRoot], {
       ignoreInitial: true,
       depth: 3,
-      // Only task files, team configs and inbox files matter (message history and cost events: BigFolderWatcher);
-      // our lock, journal and queue live under .lockstep.
+      // Only task files, team configs, member profiles and inbox files matter (message history and cost events:
+      // BigFolderWatcher); our lock, journal and queue live under .lockstep.
       ignored: (p: string) => {
         const rel = path.relative(root, p).split(path.sep);
         const mailbox = mailboxPathKind(rel);
         if (mailbox !== null) return mailbox !== 'dir' && mailbox !== 'inbox' && mailbox !== 'inbox-file';
+        if (rel[0] === 'tasks' && rel[2] === '.lockstep') return !(rel.length === 3 || (rel.length === 4 && rel[3] === 'members.json'));
         if (rel.includes('.lockstep') || rel.includes('inboxes') || rel.includes('events')) return true;
         if (rel[0] === 'tasks' && rel.length === 3) return taskIdFromFileName(rel[2]) === null;
         if (rel[0] === 'teams' && rel.length === 3) return rel[2] !== 'config.json';
@@ -86,7 +87,12 @@ export class DataFolderWatcher {
       if (mailbox === 'inbox' || mailbox === 'inbox-file') this.onMailbox('inbox', rel[1], '');
       return;
     }
-    if (rel[0] === 'teams') this.teamsDirty = true;
+    if (rel[0] === 'tasks' && rel[2] === '.lockstep') {
+      // Lockstep's own folder is watched only for the member profiles (part of the team config); its lock,
+      // queue and journal change on every write and are nobody's news.
+      if (rel[3] !== 'members.json') return;
+      this.teamsDirty = true;
+    } else if (rel[0] === 'teams') this.teamsDirty = true;
     else if (rel[0] === 'tasks' && rel.length === 3) {
       const id = taskIdFromFileName(rel[2]);
       if (id) {
@@ -156,7 +162,7 @@ export class DataFolderWatcher {
       try {
         after = await this.store.getTask(team, id);
       } catch (err) {
-        if (!(err instanceof LockstepError && (err.code === 'NOT_FOUND' || err.code === 'CORRUPT_FILE'))) throw err;
+        if (!(err instanceof LockstepError && ['NOT_FOUND', 'CORRUPT_FILE', 'UNSAFE_PATH'].includes(err.code))) throw err;
       }
       if (after && before && after.version === before.version) continue;
       const changes: Array<{ field: string; from: unknown; to: unknown }> = [];

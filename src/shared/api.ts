@@ -171,8 +171,11 @@ export const API = {
       .strict(),
     output: settingsSchema,
   },
-  /** Opens a folder chooser in main when `path` is absent; returns the settings after the switch (or unchanged if cancelled). */
-  openDataFolder: { input: z.object({ path: z.string().min(1).max(4096).optional() }).strict(), output: settingsSchema },
+  /**
+   * Opens a native folder chooser in main; returns the settings after the switch (or unchanged if cancelled). The
+   * window never names a path: main opens only folders the person picked in the dialog.
+   */
+  openDataFolder: { input: emptyInput, output: settingsSchema },
 
   listTeams: { input: emptyInput, output: z.object({ teams: z.array(teamSummarySchema), problems: z.array(fileProblemSchema) }) },
   getTeam: {

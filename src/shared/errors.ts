@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   'CORRUPT_FILE',
   'STORE_BUSY',
   'LOCK_COMPROMISED',
+  'UNSAFE_PATH',
   'IO_ERROR',
   'INTERNAL',
 ] as const;
@@ -115,6 +116,20 @@ export class LockCompromisedError extends LockstepError {
   constructor(message: string, details: ErrorDetails = {}) {
     super('LOCK_COMPROMISED', message, details);
     this.name = 'LockCompromisedError';
+  }
+}
+
+/**
+ * A path inside the data folder that Lockstep will not follow or rewrite: a symbolic link, or a file where a folder
+ * belongs (or the other way round). It is left alone; only its path is named, never what it points to.
+ */
+export class UnsafePathError extends LockstepError {
+  constructor(path: string, reason: string) {
+    super('UNSAFE_PATH', `${path} was left alone: ${reason}. Lockstep never follows links found inside the data folder; remove or replace it with a real file or folder.`, {
+      path,
+      reason,
+    });
+    this.name = 'UnsafePathError';
   }
 }
 

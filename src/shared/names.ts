@@ -5,6 +5,8 @@ export const NAME_PATTERN = /^[A-Za-z0-9._-]+$/;
 export const MAX_NAME_LENGTH = 64;
 export const TASK_ID_PATTERN = /^[0-9a-f]{8}$/;
 
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
+
 export type NameKind = 'team' | 'member' | 'agent' | 'task id';
 
 /** Why `value` is not a safe name, or null when it is. */
@@ -13,6 +15,9 @@ export function nameProblem(value: unknown, kind: NameKind): string | null {
   if (value.length === 0) return `${kind} must not be empty`;
   if (value.length > MAX_NAME_LENGTH) return `${kind} must be at most ${MAX_NAME_LENGTH} characters (got ${value.length})`;
   if (value === '.' || value === '..') return `${kind} "${value}" would point outside its folder`;
+  // Windows cannot create these (CON, NUL, COM1, LPT1, … with or without an extension) or a name ending in ".".
+  if (WINDOWS_RESERVED.test(value)) return `${kind} "${value}" is a name Windows reserves for a device`;
+  if (value.endsWith('.')) return `${kind} "${printable(value)}" must not end with "." (Windows drops it)`;
   if (!NAME_PATTERN.test(value)) {
     return `${kind} "${printable(value)}" may only use letters, digits, ".", "_" and "-"`;
   }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { TASK_PRIORITIES, TASK_STATUSES } from './domain';
 import { InvalidInputError } from './errors';
+import { depthOf } from './json';
 import { nameProblem, type NameKind } from './names';
 
 /** Schemas shared by the store, the CLI and the IPC bridge. Validation failures become INVALID_INPUT. */
@@ -25,7 +26,14 @@ export const ownerSchema = z.union([z.literal(''), agentNameSchema]);
 export const statusSchema = z.enum(TASK_STATUSES);
 export const prioritySchema = z.enum(TASK_PRIORITIES);
 
+const MAX_METADATA_DEPTH = 32;
+
 const metadataSchema = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
+  // Depth first (iteratively): JSON.stringify of a 200,000-deep value would overflow the stack.
+  if (depthOf(value, MAX_METADATA_DEPTH) > MAX_METADATA_DEPTH) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `metadata is nested more than ${MAX_METADATA_DEPTH} levels deep` });
+    return;
+  }
   const size = JSON.stringify(value).length;
   if (size > MAX_METADATA_BYTES) {
     ctx.addIssue({ code: z.ZodIssueCode.custom, message: `metadata is ${size} bytes; at most ${MAX_METADATA_BYTES}` });
@@ -176,6 +184,7 @@ export const teamFileSchema = z
 export function describeSchemaProblem(error: z.ZodError): string {
   return error.issues
     .slice(0, 3)
-    .map((issue) => `${issue.path.join('.') || 'file'}: ${issue.message}`)
+    // Never quote the file's own values (it may be a secret somebody linked in): drop zod's "received 'x'".
+    .map((issue) => `${issue.path.join('.') || 'file'}: ${issue.message.replace(/,? received '[\s\S]*$/, '')}`)
     .join('; ');
 }

@@ -65,8 +65,8 @@ describe('the stall radar (lockstep doctor)', () => {
     editTask(dir, 'cb4e74bf', (t) => Object.assign(t, { blockedBy: ['797906f1', 'deadbeef'] })); // dangling blocker
     editTask(dir, 'dd0eba2d', (t) => Object.assign(t, { blockedBy: ['797906f1'] })); // cycle: dd0eba2d <-> 797906f1
     fs.writeFileSync(path.join(tasksDir(dir), 'task-0badf11e.json'), '{"id": "0badf11e", "subject": ');
-    fs.writeFileSync(path.join(tasksDir(dir), 'tmpleft.tmp'), 'x');
-    fs.utimesSync(path.join(tasksDir(dir), 'tmpleft.tmp'), new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000));
+    fs.writeFileSync(path.join(tasksDir(dir), 'tmpa1b2_c3d.tmp'), 'x');
+    fs.utimesSync(path.join(tasksDir(dir), 'tmpa1b2_c3d.tmp'), new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000));
     await new Promise((r) => setTimeout(r, 5));
 
     const findings = await store.doctor('webapp', { oldClaimMs: 60_000 });
@@ -79,7 +79,7 @@ describe('the stall radar (lockstep doctor)', () => {
         'blocked-but-free:087e245f',
         'dangling-blocker:cb4e74bf',
         `dependency-cycle:${findings.find((f) => f.kind === 'dependency-cycle')?.taskId}`,
-        'temp-file:tmpleft.tmp',
+        'temp-file:tmpa1b2_c3d.tmp',
         'corrupt-file:task-0badf11e.json',
       ].sort(),
     );
@@ -93,7 +93,7 @@ describe('the stall radar (lockstep doctor)', () => {
     expect((await store.getTask('webapp', lease.id)).lockedBy).toBe('');
     expect((await store.getTask('webapp', '087e245f')).status).toBe('pending');
     expect((await store.getTask('webapp', 'cb4e74bf')).blockedBy).toEqual(['797906f1']);
-    expect(fs.existsSync(path.join(tasksDir(dir), 'tmpleft.tmp'))).toBe(false);
+    expect(fs.existsSync(path.join(tasksDir(dir), 'tmpa1b2_c3d.tmp'))).toBe(false);
     expect(fs.readdirSync(path.join(tasksDir(dir), '.lockstep', 'quarantine'))[0]).toMatch(/^task-0badf11e\.json\./);
     const fixes = (await store.history('webapp')).filter((e) => e.op === 'doctor.fix');
     expect(fixes).toHaveLength(8);
@@ -116,9 +116,13 @@ describe('assignment that knows the member', () => {
     await store.setMemberProfile('webapp', 'frontend', { role: 'UI engineer', capabilities: ['react'], wipLimit: 1 });
     const config = await store.getTeam('webapp');
     expect(config.members.find((m) => m.name === 'frontend')?.lockstep).toEqual({ role: 'UI engineer', capabilities: ['react'], wipLimit: 1 });
-    // The profile is kept in ClawTeam's config.json, and ClawTeam's own fields are untouched.
+    // The profile is kept in Lockstep's own file beside the journal (ClawTeam rewrites config.json wholesale), and
+    // ClawTeam's config is untouched.
     const raw = readJson(path.join(dir, 'teams', 'webapp', 'config.json'));
-    expect((raw.members as Array<Record<string, unknown>>)[1]).toMatchObject({ name: 'frontend', agentId: 'f00000000001', lockstep: { wipLimit: 1 } });
+    expect((raw.members as Array<Record<string, unknown>>)[1]).toEqual(expect.objectContaining({ name: 'frontend', agentId: 'f00000000001' }));
+    expect((raw.members as Array<Record<string, unknown>>)[1]).not.toHaveProperty('lockstep');
+    const own = readJson(path.join(dir, 'tasks', 'webapp', '.lockstep', 'members.json'));
+    expect((own.members as Record<string, unknown>).frontend).toEqual({ role: 'UI engineer', capabilities: ['react'], wipLimit: 1 });
 
     const sql = await store.createTask('webapp', { subject: 'tune SQL', priority: 'urgent', metadata: { requires: ['sql'] } });
     const ui = await store.createTask('webapp', { subject: 'build UI', priority: 'high', metadata: { requires: ['react'] } });

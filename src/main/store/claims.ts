@@ -1,4 +1,5 @@
 import { LOCKSTEP_META_KEY, type ClaimInfo, type LockstepTaskMeta, type Task } from '../../shared/domain';
+import { toSafeInteger } from '../../shared/json';
 import { parseTimestamp } from '../../shared/time';
 
 /** Lockstep's bookkeeping of a task (fencing counter, claim details), kept in `metadata.lockstep`. */
@@ -17,8 +18,11 @@ export function setLockstepMeta(task: Task, meta: LockstepTaskMeta): void {
  */
 export function currentClaim(task: Task): ClaimInfo | null {
   const claim = lockstepMeta(task).claim;
-  if (!claim || !task.lockedBy) return null;
-  return claim.agent === task.lockedBy && claim.at === task.lockedAt ? claim : null;
+  if (!claim || typeof claim !== 'object' || !task.lockedBy) return null;
+  if (claim.agent !== task.lockedBy || claim.at !== task.lockedAt) return null;
+  // A token written as "7" or 7.0 by another writer is the number 7; anything else is no valid token.
+  const token = toSafeInteger(claim.token);
+  return token === claim.token ? claim : { ...claim, token: token ?? Number.NaN };
 }
 
 export function leaseExpired(claim: ClaimInfo | null, nowMicros: number): boolean {

@@ -83,7 +83,7 @@ export class CostStore {
   }
 
   private budgetCents(team: string): number {
-    const loaded = readTeamConfig(this.paths.teamConfig(team));
+    const loaded = readTeamConfig(this.paths.root, this.paths.teamConfig(team));
     return loaded ? Number(loaded.config.budgetCents) || 0 : 0;
   }
 

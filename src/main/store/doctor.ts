@@ -74,7 +74,9 @@ export function listTempFiles(dir: string): TempFile[] {
   for (const name of names) {
     if (!isTempFileName(name)) continue;
     try {
-      out.push({ path: path.join(dir, name), mtimeMs: fs.statSync(path.join(dir, name)).mtimeMs });
+      const stat = fs.lstatSync(path.join(dir, name));
+      if (!stat.isFile()) continue; // a link or folder with a temp-like name is not a writer's leftover
+      out.push({ path: path.join(dir, name), mtimeMs: stat.mtimeMs });
     } catch {
       // Gone meanwhile.
     }

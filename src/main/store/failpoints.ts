@@ -33,3 +33,19 @@ export async function waitAtBarrier(): Promise<void> {
     await new Promise((r) => setTimeout(r, 2));
   }
 }
+
+/**
+ * Crash and disk-full failpoints for multi-file commits (intent.ts), counted per process. Step 1 is the intent
+ * record made durable, steps 2..n+1 the n renames/removals of task files, step n+2 the journal append.
+ * LOCKSTEP_FAILPOINT_KILL_AFTER_STEP=k: SIGKILL this process right after step k (a real kill: nothing runs after).
+ * LOCKSTEP_FAILPOINT_ENOSPC_AT_STEP=k: step k fails with ENOSPC instead of running.
+ */
+export function failpointAfterStep(step: number): void {
+  if (Number(process.env.LOCKSTEP_FAILPOINT_KILL_AFTER_STEP) === step) process.kill(process.pid, 'SIGKILL');
+}
+
+export function failpointBeforeStep(step: number): void {
+  if (Number(process.env.LOCKSTEP_FAILPOINT_ENOSPC_AT_STEP) === step) {
+    throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28, syscall: 'write' });
+  }
+}

@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import { openLockFile as openLockFileInside } from './safe-fs';
 
 /**
  * A real BSD `flock` (Linux, macOS) or `LockFileEx` (Windows) from Node, to interlock with ClawTeam's Python
@@ -155,10 +156,11 @@ export function tryFlockExclusive(lockPath: string): FlockHandle | null {
  * truncated); a folder (`directory`, POSIX only) is opened read-only, so locking it leaves nothing on disk.
  */
 function openLockFile(lockPath: string, directory = false): number {
-  const { O_WRONLY, O_APPEND, O_CREAT, O_RDONLY } = fs.constants;
+  const { O_RDONLY } = fs.constants;
   const O_NOFOLLOW = fs.constants.O_NOFOLLOW ?? 0; // absent on Windows, where symlinks need privileges anyway
   if (directory) return fs.openSync(lockPath, O_RDONLY | (fs.constants.O_DIRECTORY ?? 0) | O_NOFOLLOW);
-  return fs.openSync(lockPath, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW, 0o644);
+  // safe-fs: a link there is UNSAFE_PATH, never followed to create a file elsewhere.
+  return openLockFileInside(lockPath);
 }
 
 /** True when the descriptor still names the file at `lockPath` (not unlinked or replaced while we waited). */

@@ -75,7 +75,7 @@ export class Mailbox {
   }
 
   private config(team: string): TeamConfig {
-    const loaded = readTeamConfig(this.paths.teamConfig(assertName(team, 'team')));
+    const loaded = readTeamConfig(this.paths.root, this.paths.teamConfig(assertName(team, 'team')));
     if (!loaded) throw new NotFoundError(`Team ${team} does not exist.`, { team });
     return loaded.config;
   }

@@ -1,5 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { CorruptFileError, UnsafePathError } from '../../shared/errors';
+import { stringifyJson } from '../../shared/json';
+import { appendInside, assertNoLinks, openNoFollow, readBounded } from './safe-fs';
 
 /**
  * The team journal: one JSON line per successful mutation, appended inside the team's write lock (so file order is
@@ -17,6 +20,8 @@ export interface JournalTaskChange {
   after: Record<string, unknown> | null;
   versionBefore: string | null;
   versionAfter: string | null;
+  /** For a deleted task: the whole file as it was, so undo restores it exactly (unknown fields, numbers as written). */
+  file?: string;
 }
 
 export interface JournalEntry {
@@ -52,27 +57,66 @@ export function journalPath(lockstepDir: string, generation = 0): string {
   return path.join(lockstepDir, generation === 0 ? 'journal.jsonl' : `journal.${generation}.jsonl`);
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+const isStringOrNull = (v: unknown) => v === null || typeof v === 'string';
+
+function isTaskChange(v: unknown): v is JournalTaskChange {
+  return (
+    isObject(v) &&
+    typeof v.id === 'string' &&
+    (v.before === null || isObject(v.before)) &&
+    (v.after === null || isObject(v.after)) &&
+    isStringOrNull(v.versionBefore) &&
+    isStringOrNull(v.versionAfter) &&
+    (v.file === undefined || typeof v.file === 'string')
+  );
+}
+
+/**
+ * Whether a parsed line is a journal entry as Lockstep writes it. Anything else (`{"seq":5}`, a line some other
+ * program appended) is skipped by every reader, so history, undo and conflict messages never trip over it.
+ */
+export function isJournalEntry(v: unknown): v is JournalEntry {
+  return (
+    isObject(v) &&
+    Number.isSafeInteger(v.seq) &&
+    (v.seq as number) > 0 &&
+    typeof v.at === 'string' &&
+    typeof v.actor === 'string' &&
+    typeof v.via === 'string' &&
+    typeof v.op === 'string' &&
+    typeof v.team === 'string' &&
+    (v.taskId === undefined || typeof v.taskId === 'string') &&
+    (v.reason === undefined || typeof v.reason === 'string') &&
+    (v.details === undefined || isObject(v.details)) &&
+    Array.isArray(v.tasks) &&
+    v.tasks.every(isTaskChange)
+  );
+}
+
+function parseLine(line: string): JournalEntry | null {
+  if (!line.trim()) return null;
+  try {
+    const entry: unknown = JSON.parse(line);
+    return isJournalEntry(entry) ? entry : null;
+  } catch {
+    return null; // a torn line from a killed writer
+  }
+}
+
 function parseLines(text: string): JournalEntry[] {
   const entries: JournalEntry[] = [];
   for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      const entry = JSON.parse(line) as JournalEntry;
-      if (typeof entry.seq === 'number') entries.push(entry);
-    } catch {
-      // A torn line from a killed writer.
-    }
+    const entry = parseLine(line);
+    if (entry) entries.push(entry);
   }
   return entries;
 }
 
+/** The last `bytes` of a journal file ('' when missing); a link is UNSAFE_PATH, never followed. */
 function readTail(file: string, bytes: number): string {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, 'r');
-  } catch {
-    return '';
-  }
+  const fd = openNoFollow(file);
+  if (fd === null) return '';
   try {
     const size = fs.fstatSync(fd).size;
     const length = Math.min(size, bytes);
@@ -93,13 +137,8 @@ export function lastSeq(lockstepDir: string, options: JournalOptions): number {
       if (!tail) break;
       const lines = tail.split('\n');
       for (let i = lines.length - 1; i >= (tail.length < bytes ? 0 : 1); i--) {
-        if (!lines[i].trim()) continue;
-        try {
-          const seq = (JSON.parse(lines[i]) as JournalEntry).seq;
-          if (typeof seq === 'number') return seq;
-        } catch {
-          // torn line: look further back
-        }
+        const entry = parseLine(lines[i]); // torn or foreign lines: look further back
+        if (entry) return entry.seq;
       }
       if (tail.length < bytes) break;
     }
@@ -107,13 +146,17 @@ export function lastSeq(lockstepDir: string, options: JournalOptions): number {
   return 0;
 }
 
-/** Appends entries (already numbered); rotates first when the file is past its bound. Called inside the lock. */
-export function appendJournal(lockstepDir: string, entries: JournalEntry[], options: JournalOptions): void {
+/**
+ * Appends entries (already numbered); rotates first when the file is past its bound. Called inside the lock.
+ * `root` is the data folder: no journal file that is a link is appended to, renamed or removed (UNSAFE_PATH).
+ */
+export function appendJournal(root: string, lockstepDir: string, entries: JournalEntry[], options: JournalOptions): void {
   if (entries.length === 0) return;
   const file = journalPath(lockstepDir);
+  for (let g = 0; g <= options.keep; g++) assertNoLinks(root, journalPath(lockstepDir, g), 'file');
   let size = 0;
   try {
-    size = fs.statSync(file).size;
+    size = fs.lstatSync(file).size;
   } catch {
     // No journal yet.
   }
@@ -130,25 +173,36 @@ export function appendJournal(lockstepDir: string, entries: JournalEntry[], opti
   }
   // A writer killed mid-line left no newline at the end: start ours on a fresh line so only that line is torn.
   const lead = size > 0 && readTail(file, 1) !== '\n' ? '\n' : '';
-  fs.appendFileSync(file, lead + entries.map((e) => JSON.stringify(e)).join('\n') + '\n');
+  appendInside(root, file, lead + entries.map((e) => stringifyJson(e, 0)).join('\n') + '\n');
 }
+
+/** What history reads of one journal file at most (Lockstep rotates at 4 MB; a bigger file was not written by it). */
+const MAX_JOURNAL_FILE_BYTES = 64 * 1024 * 1024;
 
 /** Every entry still kept, oldest first; optionally only those touching one task. */
 export function readJournal(lockstepDir: string, options: JournalOptions, taskId?: string): JournalEntry[] {
   const all: JournalEntry[] = [];
   for (let g = options.keep; g >= 0; g--) {
-    try {
-      all.push(...parseLines(fs.readFileSync(journalPath(lockstepDir, g), 'utf8')));
-    } catch {
-      // Missing generation.
+    const file = journalPath(lockstepDir, g);
+    const read = readBounded(file, MAX_JOURNAL_FILE_BYTES);
+    if (read.kind === 'missing') continue;
+    if (read.kind === 'problem') {
+      if (read.unsafe) throw new UnsafePathError(file, read.reason);
+      throw new CorruptFileError(file, read.reason);
     }
+    all.push(...parseLines(read.bytes.toString('utf8')));
   }
   return taskId ? all.filter((e) => e.taskId === taskId || e.tasks.some((t) => t.id === taskId)) : all;
 }
 
 /** Recent entries without reading the whole journal (for conflict messages and activity). */
 export function readRecent(lockstepDir: string, bytes = 256 * 1024): JournalEntry[] {
-  return parseLines(readTail(journalPath(lockstepDir), bytes));
+  try {
+    return parseLines(readTail(journalPath(lockstepDir), bytes));
+  } catch (err) {
+    if (err instanceof UnsafePathError) return []; // a linked journal is not read; writes report it
+    throw err;
+  }
 }
 
 /**

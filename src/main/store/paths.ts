@@ -124,9 +124,14 @@ export function taskIdFromFileName(name: string): string | null {
 }
 
 /**
- * Temp files writers leave behind when killed: write-file-atomic's `task-<id>.json.<hash>`, ClawTeam's
- * `task-<id>-XXXX.tmp` / `tmp*.tmp`, and `.tmp-*.json`.
+ * Temp files writers leave behind when killed, by their exact name patterns only (sweep and doctor remove nothing
+ * else): write-file-atomic's `task-<id>.json.<hash>` (8 hex digits), and Python's tempfile.mkstemp as ClawTeam
+ * calls it, `task-<id>-<8 chars>.tmp` and its default `tmp<8 chars>.tmp`.
  */
 export function isTempFileName(name: string): boolean {
-  return /^task-.+\.json\.[0-9a-f]+$/.test(name) || name.endsWith('.tmp') || /^\.tmp-.*\.json$/.test(name);
+  return (
+    /^task-[A-Za-z0-9._-]{1,64}\.json\.[0-9a-f]{8}$/.test(name) ||
+    /^task-[A-Za-z0-9._-]{1,64}-[a-z0-9_]{8}\.tmp$/.test(name) ||
+    /^tmp[a-z0-9_]{8}\.tmp$/.test(name)
+  );
 }

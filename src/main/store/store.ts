@@ -15,7 +15,7 @@ import {
   type TeamSummary,
   type VersionedTask,
 } from '../../shared/domain';
-import { AlreadyExistsError, ConflictError, CorruptFileError, InvalidInputError, NotFoundError } from '../../shared/errors';
+import { AlreadyExistsError, ConflictError, CorruptFileError, InvalidInputError, NotFoundError, UnsafePathError } from '../../shared/errors';
 import { assertName } from '../../shared/names';
 import {
   createTaskInputSchema,
@@ -35,9 +35,12 @@ import type { MemberProfile } from '../../shared/members';
 import { nowMicros, nowTimestamp, parseTimestamp } from '../../shared/time';
 import { diagnose, listTempFiles, type DiagnoseOptions, type Finding } from './doctor';
 import { StorePaths } from './paths';
-import { memberRecord, readTeamConfig, writeTeamConfig, type LoadedTeamConfig } from './team-config';
+import { applyProfiles, memberRecord, readProfiles, readTeamConfig, writeProfiles, writeTeamConfig, type LoadedTeamConfig } from './team-config';
 import { applyMemberChange, inverseOf, refuseTeamUndo, teamChangeOf, type TeamChange } from './team-undo';
 import { describeEntry } from '../../shared/activity';
+import { assertNoLinks, fsyncDir, mkdirInside, unlinkInside } from './safe-fs';
+import { hasPendingIntent, intentAbandoned } from './intent';
+import { teamBoundaryProblems } from './boundary';
 import { DEFAULT_LOCK_OPTIONS, type TeamLockOptions } from './team-lock';
 import { DEFAULT_JOURNAL_OPTIONS, readJournal, readRecent, readSince, type JournalEntry, type JournalOptions } from './journal';
 import { TeamWriter, type MutationInfo, type WriterOptions } from './team-writer';
@@ -87,6 +90,8 @@ export class LockstepStore {
   private readonly writerOptions: WriterOptions;
   private readonly writers = new Map<string, TeamWriter>();
   private readonly scanner = new TaskFolderScanner();
+  /** One roll-forward at a time per team, however many readers find the record. */
+  private readonly recovering = new Map<string, Promise<void>>();
   private readonly host: string;
   readonly actor: { name: string; via: string };
 
@@ -159,6 +164,7 @@ export class LockstepStore {
     if (!fs.existsSync(this.paths.tasksDir(team)) && !fs.existsSync(this.paths.teamConfig(team))) {
       throw new NotFoundError(`Team ${team} does not exist.`, { team });
     }
+    assertNoLinks(this.paths.root, this.paths.lockstepDir(team), 'dir');
     return readJournal(this.paths.lockstepDir(team), this.writerOptions.journal, taskId);
   }
 
@@ -177,10 +183,11 @@ export class LockstepStore {
       if (assertSafe(name) === null) continue;
       let loaded: LoadedTeamConfig | undefined;
       try {
-        loaded = readTeamConfig(this.paths.teamConfig(name));
+        loaded = readTeamConfig(this.paths.root, this.paths.teamConfig(name));
       } catch (err) {
-        if (err instanceof CorruptFileError) problems.push({ path: String(err.details.path), reason: String(err.details.reason) });
-        else throw err;
+        if (err instanceof CorruptFileError || err instanceof UnsafePathError) {
+          problems.push({ path: String(err.details.path), reason: String(err.details.reason) });
+        } else throw err;
         continue;
       }
       if (!loaded) continue;
@@ -200,9 +207,19 @@ export class LockstepStore {
   }
 
   async getTeam(team: string): Promise<TeamConfig> {
-    const loaded = readTeamConfig(this.paths.teamConfig(assertName(team, 'team')));
+    const loaded = readTeamConfig(this.paths.root, this.paths.teamConfig(assertName(team, 'team')));
     if (!loaded) throw new NotFoundError(`Team ${team} does not exist.`, { team });
-    return loaded.config;
+    return applyProfiles(loaded.config, this.profiles(team));
+  }
+
+  /** Member profiles from Lockstep's own file beside the journal (an unreadable one counts as none). */
+  private profiles(team: string): ReturnType<typeof readProfiles> {
+    try {
+      return readProfiles(this.paths.root, this.paths.lockstepDir(team));
+    } catch (err) {
+      if (err instanceof CorruptFileError || err instanceof UnsafePathError) return {};
+      throw err;
+    }
   }
 
   async createTeam(input: CreateTeamInput): Promise<TeamConfig> {
@@ -223,9 +240,9 @@ export class LockstepStore {
         members,
         budgetCents: 0,
       };
-      fs.mkdirSync(this.paths.teamDir(values.name), { recursive: true });
-      for (const m of members) fs.mkdirSync(this.paths.inboxDir(values.name, inboxName(m)), { recursive: true });
-      writeTeamConfig(configPath, { config, extra: {}, memberExtras: [] });
+      mkdirInside(this.paths.root, this.paths.teamDir(values.name));
+      for (const m of members) mkdirInside(this.paths.root, this.paths.inboxDir(values.name, inboxName(m)));
+      writeTeamConfig(this.paths.root, configPath, { config, extra: {}, memberExtras: [] });
       return config;
     }, true);
   }
@@ -243,18 +260,22 @@ export class LockstepStore {
   /** Renames a team's folders (inside its lock). */
   private moveTeam(team: string, newName: string, assertLockHeld: () => void): TeamConfig {
     const loaded = this.requireTeam(team);
+    assertNoLinks(this.paths.root, this.paths.teamDir(newName), 'dir');
+    assertNoLinks(this.paths.root, this.paths.tasksDir(newName), 'dir');
     if (fs.existsSync(this.paths.teamDir(newName)) || fs.existsSync(this.paths.tasksDir(newName))) {
       throw new AlreadyExistsError(`A team named ${newName} already exists.`, { team: newName });
     }
     assertLockHeld(); // the last moment: the lock folder moves with the tasks
     loaded.config.name = newName;
-    writeTeamConfig(this.paths.teamConfig(team), loaded);
+    writeTeamConfig(this.paths.root, this.paths.teamConfig(team), loaded);
+    fsyncParents(this.paths);
     fs.renameSync(this.paths.teamDir(team), this.paths.teamDir(newName));
     fs.renameSync(this.paths.tasksDir(team), this.paths.tasksDir(newName));
     // Our lock folder moved with the tasks; it is ours, so remove it rather than leave it to go stale.
     fs.rmSync(this.paths.writeLock(newName), { recursive: true, force: true });
+    fsyncParents(this.paths);
     this.writers.delete(team);
-    return loaded.config;
+    return applyProfiles(loaded.config, this.profiles(newName));
   }
 
   /**
@@ -268,7 +289,11 @@ export class LockstepStore {
     return result;
   }
 
-  /** Moves a team into the trash (inside its lock; our lock folder stays until the lock is released). */
+  /**
+   * Moves a team into the trash (inside its lock; our lock folder stays until the lock is released). The writer
+   * checked that neither team folder is a link (UNSAFE_PATH otherwise), and a rename moves a link inside, never
+   * what it points to.
+   */
   private trashTeam(team: string): { team: string; deletedTasks: number; trash: string } {
     const tasksDir = this.paths.tasksDir(team);
     const hasConfig = fs.existsSync(this.paths.teamConfig(team));
@@ -288,16 +313,27 @@ export class LockstepStore {
       if (entry.startsWith('task-') && entry.endsWith('.json')) deletedTasks++;
       fs.renameSync(path.join(tasksDir, entry), path.join(destTasks, entry));
     }
-    // The journal goes with the team (it is its history); the lock, queue and quarantine stay and are removed.
+    // The journal and the member profiles go with the team (its history and its people); Lockstep's other files
+    // (ready index, quarantine) are removed, all but the lock we hold.
     const lockstepDir = this.paths.lockstepDir(team);
     for (const name of fs.existsSync(lockstepDir) ? fs.readdirSync(lockstepDir) : []) {
-      if (/^journal(\.\d+)?\.jsonl$/.test(name)) fs.renameSync(path.join(lockstepDir, name), path.join(destTasks, lockName, name));
+      if (/^journal(\.\d+)?\.jsonl$/.test(name) || name === 'members.json') fs.renameSync(path.join(lockstepDir, name), path.join(destTasks, lockName, name));
+      else if (name !== 'write.lock' && name !== 'queue') fs.rmSync(path.join(lockstepDir, name), { recursive: true, force: true });
     }
+    fsyncParents(this.paths);
     return { team, deletedTasks, trash };
   }
 
+  /** After the lock is released only empty folders are removed: a team created again meanwhile keeps its files. */
   private afterTrash(team: string): void {
-    fs.rmSync(this.paths.tasksDir(team), { recursive: true, force: true });
+    const lockstepDir = this.paths.lockstepDir(team);
+    for (const dir of [path.join(lockstepDir, 'queue'), lockstepDir, this.paths.tasksDir(team)]) {
+      try {
+        fs.rmdirSync(dir);
+      } catch {
+        // Not empty (somebody is using the name again) or gone.
+      }
+    }
     this.writers.delete(team);
     // Bounded: only the newest deleted teams are kept.
     const root = this.trashRoot();
@@ -362,11 +398,11 @@ export class LockstepStore {
       const added = newMember(values, nowTimestamp());
       loaded.config.members.push(added);
       if (!loaded.config.leadAgentId) loaded.config.leadAgentId = added.agentId;
-      fs.mkdirSync(this.paths.inboxDir(team, inboxName(added)), { recursive: true });
+      mkdirInside(this.paths.root, this.paths.inboxDir(team, inboxName(added)));
       const index = loaded.config.members.length - 1;
       details.change = { kind: 'add-member', member: values.name, record: memberRecord(loaded, index), index } satisfies TeamChange;
-      writeTeamConfig(this.paths.teamConfig(team), loaded);
-      return loaded.config;
+      writeTeamConfig(this.paths.root, this.paths.teamConfig(team), loaded);
+      return applyProfiles(loaded.config, this.profiles(team));
     });
   }
 
@@ -375,13 +411,19 @@ export class LockstepStore {
     const details: Record<string, unknown> = { member: name };
     return this.writer(team).mutateDirect(this.info('team.remove-member', undefined, { details }), () => {
       const loaded = this.requireTeam(team);
+      const profiles = this.profiles(team);
+      applyProfiles(loaded.config, profiles); // the record keeps the profile, so undo brings it back too
       const index = loaded.config.members.findIndex((m) => m.name === name);
       if (index < 0) throw new NotFoundError(`${name} is not a member of team ${team}.`, { team, member: name });
       details.change = { kind: 'remove-member', member: name, record: memberRecord(loaded, index), index } satisfies TeamChange;
       loaded.config.members.splice(index, 1);
       loaded.memberExtras.splice(index, 1);
-      writeTeamConfig(this.paths.teamConfig(team), loaded);
-      return loaded.config;
+      writeTeamConfig(this.paths.root, this.paths.teamConfig(team), loaded);
+      if (Object.prototype.hasOwnProperty.call(profiles, name)) {
+        delete profiles[name];
+        writeProfiles(this.paths.root, this.paths.lockstepDir(team), profiles);
+      }
+      return applyProfiles(loaded.config, profiles);
     });
   }
 
@@ -398,7 +440,10 @@ export class LockstepStore {
       const loaded = this.requireTeam(team);
       const index = loaded.config.members.findIndex((m) => m.name === name);
       if (index < 0) throw new NotFoundError(`${name} is not a member of team ${team}.`, { team, member: name });
-      const member = loaded.config.members[index];
+      // Every member's profile (from the file, or migrated from the old place in config.json) goes to
+      // Lockstep's own file; ClawTeam rewrites config.json without fields it does not know.
+      const config = applyProfiles(loaded.config, this.profiles(team));
+      const member = config.members[index];
       const next: MemberProfile = { ...(member.lockstep ?? {}) };
       for (const key of ['role', 'capabilities', 'wipLimit'] as const) {
         const value = values[key];
@@ -409,9 +454,8 @@ export class LockstepStore {
       if (Object.keys(next).length) member.lockstep = next;
       else delete member.lockstep;
       details.change = { kind: 'set-member', member: name, before, after: member.lockstep ? { ...member.lockstep } : null } satisfies TeamChange;
-      delete loaded.memberExtras[index]?.lockstep;
-      writeTeamConfig(this.paths.teamConfig(team), loaded);
-      return loaded.config;
+      this.saveProfiles(team, loaded);
+      return config;
     });
   }
 
@@ -438,13 +482,27 @@ export class LockstepStore {
     return this.writer(team).mutateDirect(this.info('team.set-budget', undefined, { details: { budgetCents } }), () => {
       const loaded = this.requireTeam(team);
       loaded.config.budgetCents = budgetCents;
-      writeTeamConfig(this.paths.teamConfig(team), loaded);
-      return loaded.config;
+      writeTeamConfig(this.paths.root, this.paths.teamConfig(team), loaded);
+      return applyProfiles(loaded.config, this.profiles(team));
     });
   }
 
+  /**
+   * Writes every member's profile (as on `loaded`'s members) to Lockstep's own file, then drops old copies from
+   * config.json (only if there were any: ClawTeam's file is rewritten no more than needed).
+   */
+  private saveProfiles(team: string, loaded: LoadedTeamConfig): void {
+    const profiles: Record<string, MemberProfile> = {};
+    for (const m of loaded.config.members) profiles[m.name] = m.lockstep ?? {};
+    writeProfiles(this.paths.root, this.paths.lockstepDir(team), profiles);
+    if (loaded.memberExtras.some((e) => e && 'lockstep' in e)) {
+      for (const e of loaded.memberExtras) if (e) delete e.lockstep;
+      writeTeamConfig(this.paths.root, this.paths.teamConfig(team), loaded);
+    }
+  }
+
   private requireTeam(team: string): LoadedTeamConfig {
-    const loaded = readTeamConfig(this.paths.teamConfig(team));
+    const loaded = readTeamConfig(this.paths.root, this.paths.teamConfig(team));
     if (!loaded) throw new NotFoundError(`Team ${team} does not exist.`, { team });
     return loaded;
   }
@@ -458,7 +516,10 @@ export class LockstepStore {
     if (!fs.existsSync(dir) && !fs.existsSync(this.paths.teamConfig(team))) {
       throw new NotFoundError(`Team ${team} does not exist.`, { team });
     }
-    const { loaded, problems } = this.scanner.scan(dir);
+    await this.completeInterrupted(team);
+    const { loaded, problems: fileProblems } = this.scanner.scan(dir);
+    // Links where Lockstep writes (journal, locks, profiles, the folders): reported here and by doctor.
+    const problems = [...teamBoundaryProblems(this.paths, team, this.writerOptions.journal.keep).filter((p) => p.path !== dir), ...fileProblems];
     const text = f.text?.toLowerCase();
     const tasks = loaded
       .map(withVersion)
@@ -479,9 +540,30 @@ export class LockstepStore {
     return { tasks, problems };
   }
 
+  /** A change a crashed writer left half done is completed first (under the lock), so readers see all of it. */
+  private async completeInterrupted(team: string): Promise<void> {
+    const lockstepDir = this.paths.lockstepDir(team);
+    if (!hasPendingIntent(lockstepDir)) return; // the common case: one lstat
+    if (!intentAbandoned(lockstepDir, this.host, ops.isProcessAlive, this.writerOptions.lock.staleMs)) return; // a live commit
+    let pending = this.recovering.get(team);
+    if (!pending) {
+      pending = this.writer(team)
+        .recoverPending()
+        .catch(() => {
+          // Busy or unsafe: the read goes ahead; the next writer completes the change.
+        })
+        .finally(() => this.recovering.delete(team));
+      this.recovering.set(team, pending);
+    }
+    await pending;
+  }
+
   async getTask(team: string, id: string): Promise<VersionedTask> {
+    await this.completeInterrupted(assertName(team, 'team'));
+    assertNoLinks(this.paths.root, this.paths.tasksDir(team), 'dir');
     const read = readTaskFile(this.paths.taskFile(team, id), assertName(id, 'task id'));
     if (read.kind === 'ok') return withVersion(read.loaded);
+    if (read.kind === 'problem' && read.unsafe) throw new UnsafePathError(read.problem.path, read.problem.reason);
     if (read.kind === 'problem') throw new CorruptFileError(read.problem.path, read.problem.reason);
     throw new NotFoundError(`Task ${id} does not exist in team ${team}.`, { team, taskId: id });
   }
@@ -514,7 +596,8 @@ export class LockstepStore {
   async claimNextTask(team: string, options: ops.ClaimOptions): Promise<VersionedTask | null> {
     const claim = this.claimOptions(options);
     // The claimer's member profile (capabilities, WIP limit), when it is a member of the team.
-    const member = readTeamConfig(this.paths.teamConfig(team))?.config.members.find((m) => m.name === claim.agent);
+    const loadedConfig = readTeamConfig(this.paths.root, this.paths.teamConfig(assertName(team, 'team')));
+    const member = loadedConfig && applyProfiles(loadedConfig.config, this.profiles(team)).members.find((m) => m.name === claim.agent);
     return this.writer(team).mutate(this.info('task.claim-next', claim.agent), (tx) => ops.claimNextTask(tx, claim, member));
   }
 
@@ -650,12 +733,14 @@ export class LockstepStore {
         return { undone: entry, tasks: [], config: this.moveTeam(team, inverse.to, assertLockHeld), team: inverse.to };
       }
       const loaded = this.requireTeam(team);
+      applyProfiles(loaded.config, this.profiles(team)); // profiles live beside the journal, not in config.json
       applyMemberChange(loaded, inverse, entry, later, trusted);
       if (inverse.kind === 'add-member') {
         const added = loaded.config.members.find((m) => m.name === inverse.member);
-        if (added) fs.mkdirSync(this.paths.inboxDir(team, inboxName(added)), { recursive: true });
+        if (added) mkdirInside(this.paths.root, this.paths.inboxDir(team, inboxName(added)));
       }
-      writeTeamConfig(this.paths.teamConfig(team), loaded);
+      if (inverse.kind !== 'set-member') writeTeamConfig(this.paths.root, this.paths.teamConfig(team), loaded);
+      this.saveProfiles(team, loaded);
       return { undone: entry, tasks: [], config: loaded.config, team };
     });
   }
@@ -676,7 +761,7 @@ export class LockstepStore {
   async doctor(team: string, request: DoctorRequest = {}): Promise<Finding[]> {
     const { tasks, problems } = await this.listTasks(team);
     const findings = diagnose(tasks, problems, listTempFiles(this.paths.tasksDir(team)), this.diagnoseOptions(request));
-    const config = readTeamConfig(this.paths.teamConfig(team))?.config;
+    const config = readTeamConfig(this.paths.root, this.paths.teamConfig(team))?.config;
     return config ? [...findings, ...diagnoseMailbox(this.mailbox, team, config)] : findings;
   }
 
@@ -707,10 +792,11 @@ export class LockstepStore {
         const { problems } = this.scanner.scan(tasksDir);
         const finding = diagnose([], problems, listTempFiles(tasksDir), this.diagnoseOptions(request)).find((f) => f.id === findingId);
         if (!finding || !finding.path) throw gone();
-        if (finding.fix.action === 'remove-temp-file') fs.rmSync(finding.path, { force: true });
+        if (finding.fix.action === 'remove-temp-file') unlinkInside(this.paths.root, finding.path);
         else {
+          // Moves the entry itself (a rename never follows a link), into a folder checked to be a real one.
           const quarantine = path.join(this.paths.lockstepDir(team), 'quarantine');
-          fs.mkdirSync(quarantine, { recursive: true });
+          mkdirInside(this.paths.root, quarantine);
           fs.renameSync(finding.path, path.join(quarantine, `${path.basename(finding.path)}.${Date.now()}`));
         }
         return { fixed: finding };
@@ -751,6 +837,12 @@ const TRASH_ID = /^[a-z0-9]{1,12}-[0-9a-f]{6}$/;
 
 /** How many deleted teams the trash keeps. */
 export const TRASH_KEEP = 20;
+
+/** Makes renames of team folders durable. */
+function fsyncParents(paths: StorePaths): void {
+  fsyncDir(paths.teamsDir());
+  fsyncDir(paths.tasksRoot());
+}
 
 function findLastIndex<T>(items: T[], predicate: (item: T) => boolean): number {
   for (let i = items.length - 1; i >= 0; i--) if (predicate(items[i])) return i;

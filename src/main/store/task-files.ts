@@ -1,10 +1,16 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import writeFileAtomic from 'write-file-atomic';
 import { TASK_FIELDS, type FileProblem, type Task, type VersionedTask } from '../../shared/domain';
+import { decodeUtf8, JsonProblem, parseJson, stringifyJson } from '../../shared/json';
 import { describeSchemaProblem, taskFileSchema } from '../../shared/schemas';
 import { taskIdFromFileName } from './paths';
+import { readBounded, writeInside } from './safe-fs';
+
+/** What Lockstep reads of one file at most: a bigger file (a sparse 2 GB one, a 200 MB task) is a problem entry. */
+export const MAX_FILE_BYTES = 8 * 1024 * 1024;
+/** Deepest nesting read; deeper is a problem entry, never a stack overflow. */
+export const MAX_JSON_DEPTH = 64;
 
 /** A task file as read: the known fields, the unknown ones (kept on rewrite), and the version of its bytes. */
 export interface LoadedTask {
@@ -14,7 +20,11 @@ export interface LoadedTask {
   path: string;
 }
 
-export type TaskFileRead = { kind: 'ok'; loaded: LoadedTask } | { kind: 'missing' } | { kind: 'problem'; problem: FileProblem };
+export type TaskFileRead =
+  | { kind: 'ok'; loaded: LoadedTask }
+  | { kind: 'missing' }
+  /** `unsafe`: a link or special file (UNSAFE_PATH when a write needs it), not merely unreadable. */
+  | { kind: 'problem'; problem: FileProblem; unsafe?: boolean };
 
 export function versionOf(bytes: Buffer | string): string {
   return createHash('sha1').update(bytes).digest('hex').slice(0, 16);
@@ -28,9 +38,10 @@ export function withVersion(loaded: LoadedTask): VersionedTask {
 export function parseTaskBytes(bytes: Buffer, filePath: string, expectedId: string): TaskFileRead {
   let json: unknown;
   try {
-    json = JSON.parse(bytes.toString('utf8'));
+    json = parseJson(decodeUtf8(bytes), MAX_JSON_DEPTH);
   } catch (err) {
-    const reason = bytes.length === 0 ? 'the file is empty' : `not valid JSON (${(err as Error).message})`;
+    if (!(err instanceof JsonProblem)) throw err;
+    const reason = bytes.length === 0 ? 'the file is empty' : err.message;
     return { kind: 'problem', problem: { path: filePath, reason } };
   }
   const parsed = taskFileSchema.safeParse(json);
@@ -53,15 +64,12 @@ export function parseTaskBytes(bytes: Buffer, filePath: string, expectedId: stri
   return { kind: 'ok', loaded: { task: task as unknown as Task, extra, version: versionOf(bytes), path: filePath } };
 }
 
+/** Reads a task file without following a link, within the size and depth caps; anything else is a problem. */
 export function readTaskFile(filePath: string, expectedId: string): TaskFileRead {
-  let bytes: Buffer;
-  try {
-    bytes = fs.readFileSync(filePath);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
-    throw err;
-  }
-  return parseTaskBytes(bytes, filePath, expectedId);
+  const read = readBounded(filePath, MAX_FILE_BYTES);
+  if (read.kind === 'missing') return read;
+  if (read.kind === 'problem') return { kind: 'problem', problem: { path: filePath, reason: read.reason }, unsafe: read.unsafe };
+  return parseTaskBytes(read.bytes, filePath, expectedId);
 }
 
 /** ClawTeam's layout: its fields in its order, pretty-printed with indent 2, no trailing newline; unknown fields after. */
@@ -69,15 +77,16 @@ export function serializeTask(task: Task, extra: Record<string, unknown>): strin
   const ordered: Record<string, unknown> = {};
   for (const key of TASK_FIELDS) ordered[key] = task[key];
   for (const [key, value] of Object.entries(extra)) if (!(key in ordered)) ordered[key] = value;
-  return JSON.stringify(ordered, null, 2);
+  return stringifyJson(ordered, 2);
 }
 
 /**
- * Unique temp file in the same folder + fsync + rename (write-file-atomic): a reader sees the old or the new
- * file, never a torn one. Sync on purpose: it runs inside the team lock, where thread-pool hops only add latency.
+ * Unique temp file in the same folder + fsync + rename (write-file-atomic), after checking that nothing below the
+ * data folder `root` on the way is a link (safe-fs.ts): a reader sees the old or the new file, never a torn one.
+ * Sync on purpose: it runs inside the team lock, where thread-pool hops only add latency.
  */
-export function writeFileDurably(filePath: string, data: string): void {
-  writeFileAtomic.sync(filePath, data, { fsync: true });
+export function writeFileDurably(root: string, filePath: string, data: string, options: { syncDir?: boolean } = {}): void {
+  writeInside(root, filePath, data, options);
 }
 
 interface CacheEntry {
@@ -97,6 +106,11 @@ export class TaskFolderScanner {
     const problems: FileProblem[] = [];
     let names: string[];
     try {
+      const dirStat = fs.lstatSync(dir);
+      if (!dirStat.isDirectory()) {
+        problems.push({ path: dir, reason: dirStat.isSymbolicLink() ? 'the team\'s task folder is a symbolic link; Lockstep does not follow links inside the data folder and left it alone' : 'the team\'s task folder is not a folder' });
+        return { loaded, problems };
+      }
       names = fs.readdirSync(dir);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { loaded, problems };
@@ -119,7 +133,7 @@ export class TaskFolderScanner {
   private readCached(filePath: string, id: string): TaskFileRead {
     let stat: fs.BigIntStats;
     try {
-      stat = fs.statSync(filePath, { bigint: true });
+      stat = fs.lstatSync(filePath, { bigint: true });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
       throw err;

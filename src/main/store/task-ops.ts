@@ -12,6 +12,7 @@ import {
   TaskLockError,
 } from '../../shared/errors';
 import { LOCKSTEP_META_KEY } from '../../shared/domain';
+import { toSafeInteger } from '../../shared/json';
 import type { createTaskInputSchema, updateTaskPatchSchema } from '../../shared/schemas';
 import { describeAge, formatTimestamp, nowMicros, parseTimestamp } from '../../shared/time';
 import type { z } from 'zod';
@@ -20,7 +21,7 @@ import type { Finding } from './doctor';
 import type { JournalEntry } from './journal';
 import { describeEntry } from '../../shared/activity';
 import { isTempFileName } from './paths';
-import { withVersion, type LoadedTask } from './task-files';
+import { parseTaskBytes, withVersion, type LoadedTask } from './task-files';
 import type { TeamTransaction } from './team-writer';
 
 /** Conditions every write may carry. */
@@ -240,7 +241,9 @@ function applyClaim(tx: TeamTransaction, loaded: LoadedTask, options: ClaimOptio
   }
   const meta = lockstepMeta(task);
   const keepClaim = sameHolder && claim !== null;
-  const token = keepClaim ? claim.token : (meta.fence ?? 0) + 1;
+  // Another writer may have stored the counter as "7" or 7.0: read it as the number it names, never concatenate.
+  const fence = Math.max(toSafeInteger(meta.fence) ?? 0, toSafeInteger(claim?.token) ?? 0);
+  const token = keepClaim ? claim.token : fence + 1;
   const at = sameHolder && task.lockedAt ? task.lockedAt : tx.now;
   const next: ClaimInfo = { agent: options.agent, at, token };
   if (options.pid !== undefined) {
@@ -254,7 +257,7 @@ function applyClaim(tx: TeamTransaction, loaded: LoadedTask, options: ClaimOptio
   if (!task.startedAt) task.startedAt = tx.now;
   if (!task.owner) task.owner = options.agent;
   task.updatedAt = tx.now;
-  setLockstepMeta(task, { ...meta, fence: Math.max(meta.fence ?? 0, token), claim: next });
+  setLockstepMeta(task, { ...meta, fence: Math.max(fence, token), claim: next });
 }
 
 export function claimTask(tx: TeamTransaction, id: string, options: ClaimOptions): VersionedTask {
@@ -552,7 +555,8 @@ function removeOldTempFiles(dir: string, ageMs: number): string[] {
     if (!isTempFileName(name)) continue;
     const filePath = path.join(dir, name);
     try {
-      if (fs.statSync(filePath).mtimeMs <= cutoff) {
+      const stat = fs.lstatSync(filePath);
+      if (stat.isFile() && stat.mtimeMs <= cutoff) {
         fs.unlinkSync(filePath);
         removed.push(filePath);
       }
@@ -674,7 +678,14 @@ export function undoEntry(tx: TeamTransaction, entry: JournalEntry, later: Journ
   const restored: VersionedTask[] = [];
   for (const { change, current } of plans) {
     if (change.after === null || !current) {
-      // Deleted: bring it back as it was (a deletion journals every field in "before").
+      // Deleted: bring it back exactly as it was, from the whole file the journal kept (unknown top-level fields
+      // and numbers as written included); older entries without it journal every known field in "before".
+      const kept = change.file !== undefined ? parseTaskBytes(Buffer.from(change.file, 'utf8'), tx.paths.taskFile(tx.team, change.id), change.id) : null;
+      if (kept && kept.kind === 'ok') {
+        kept.loaded.task.updatedAt = tx.now;
+        restored.push(withVersion(tx.putTask(kept.loaded.task, kept.loaded.extra)));
+        continue;
+      }
       const before = change.before as Record<string, unknown>;
       const task = {} as Record<string, unknown>;
       const metadata: Record<string, unknown> = {};

@@ -1,21 +1,18 @@
 import * as fs from 'fs';
 import type { FileProblem, Task } from '../../shared/domain';
-import { CorruptFileError, LockCompromisedError, NotFoundError } from '../../shared/errors';
+import { CorruptFileError, LockCompromisedError, NotFoundError, UnsafePathError } from '../../shared/errors';
 import { flockUnavailableReason, isFlockSupported } from './flock';
+import { cloneJson } from '../../shared/json';
 import { nowTimestamp } from '../../shared/time';
 import { delayBeforeSaveMs, delayInSaveMs, sleepSync } from './failpoints';
 import type { StorePaths } from './paths';
 import { appendJournal, lastSeq, readRecent, type JournalEntry, type JournalOptions, type JournalTaskChange } from './journal';
+import { commitChanges, hasPendingIntent, recoverIntent, type CommitContext, type FileChange } from './intent';
+import { assertTeamBoundary } from './boundary';
 import { ReadyIndex, readyByOwnFields } from './ready-index';
+import { mkdirInside, readBounded } from './safe-fs';
 import { acquireTeamLock, privateKernelLock, type HeldTeamLock, type KernelLock, type TeamLockOptions } from './team-lock';
-import {
-  readTaskFile,
-  serializeTask,
-  versionOf,
-  writeFileDurably,
-  type LoadedTask,
-  type TaskFolderScanner,
-} from './task-files';
+import { MAX_FILE_BYTES, readTaskFile, serializeTask, versionOf, type LoadedTask, type TaskFolderScanner } from './task-files';
 
 /** What a mutation sees: the team's tasks as on disk (re-read inside the lock) plus this batch's staged changes. */
 export interface TeamTransaction {
@@ -93,6 +90,7 @@ class BatchState {
     if (staged) return staged.kind === 'write' ? staged.loaded : undefined;
     if (!this.fromDisk.has(filePath)) {
       const read = readTaskFile(filePath, id);
+      if (read.kind === 'problem' && read.unsafe) throw new UnsafePathError(read.problem.path, read.problem.reason);
       if (read.kind === 'problem') throw new CorruptFileError(read.problem.path, read.problem.reason);
       this.fromDisk.set(filePath, read.kind === 'ok' ? read.loaded : null);
     }
@@ -111,23 +109,19 @@ class BatchState {
     return { loaded: [...byPath.values()], problems: problems.filter((p) => !byPath.has(p.path)) };
   }
 
-  flush(): void {
-    for (const [filePath, change] of this.staged) {
-      if (change.kind === 'write') writeFileDurably(filePath, change.bytes);
-      else {
-        try {
-          fs.unlinkSync(filePath);
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-        }
-      }
-    }
+  /** The staged changes as file changes, each with the version it replaces (for crash roll-forward, intent.ts). */
+  changes(): FileChange[] {
+    return [...this.staged].map(([filePath, change]) => ({
+      path: filePath,
+      bytes: change.kind === 'write' ? change.bytes : null,
+      before: this.fromDisk.get(filePath)?.version ?? null,
+    }));
   }
 }
 
 /** Copies so a mutation never edits a cached or staged object another mutation may still see. */
 function cloneLoaded(loaded: LoadedTask): LoadedTask {
-  return structuredClone(loaded);
+  return cloneJson(loaded); // keeps numbers exactly as written (LosslessNumber), unlike structuredClone
 }
 
 /** The state of each task a mutation touched, as it first saw it: the "before" of its journal entry. */
@@ -336,7 +330,7 @@ export class TeamWriter {
     try {
       let seq = lastSeq(dir, this.options.journal);
       for (const e of entries) e.seq = ++seq;
-      appendJournal(dir, entries, this.options.journal);
+      appendJournal(this.paths.root, dir, entries, this.options.journal);
       return true;
     } catch (err) {
       this.options.onWarning(`The change was saved, but the team journal could not be written: ${(err as Error).message}`);
@@ -349,12 +343,47 @@ export class TeamWriter {
    * exist (or was deleted or renamed while we queued) is NOT_FOUND rather than silently re-created.
    */
   private ensureTaskFolder(create: boolean): void {
+    this.assertBoundary();
     const dir = this.paths.lockstepDir(this.team);
     if (fs.existsSync(dir)) return;
     if (!create && !fs.existsSync(this.paths.tasksDir(this.team)) && !fs.existsSync(this.paths.teamConfig(this.team))) {
       throw new NotFoundError(`Team ${this.team} does not exist.`, { team: this.team });
     }
-    fs.mkdirSync(dir, { recursive: true });
+    mkdirInside(this.paths.root, dir);
+  }
+
+  /**
+   * The data folder is a boundary (safe-fs.ts): before a batch touches anything, none of the team's folders and
+   * none of the files Lockstep writes, appends to or locks may be a symbolic link (or the wrong kind of entry), and
+   * the task folder must resolve inside the data folder. Otherwise UNSAFE_PATH, and nothing is changed.
+   */
+  private assertBoundary(): void {
+    assertTeamBoundary(this.paths, this.team, this.options.journal.keep);
+  }
+
+  private commitContext(): CommitContext {
+    const lockstepDir = this.paths.lockstepDir(this.team);
+    const journalOn = this.options.journal.enabled;
+    return {
+      root: this.paths.root,
+      tasksDir: this.paths.tasksDir(this.team),
+      lockstepDir,
+      appendJournal: journalOn ? (entries) => appendJournal(this.paths.root, lockstepDir, entries, this.options.journal) : null,
+      lastSeq: () => lastSeq(lockstepDir, this.options.journal),
+      onWarning: this.options.onWarning,
+      host: this.options.host,
+    };
+  }
+
+  /** A change interrupted by a crash is completed before anything else runs (intent.ts). */
+  private recover(): void {
+    if (hasPendingIntent(this.paths.lockstepDir(this.team))) recoverIntent(this.commitContext());
+  }
+
+  /** For readers: completes an interrupted change now, under the lock, so they see the whole of it. */
+  async recoverPending(): Promise<void> {
+    if (!hasPendingIntent(this.paths.lockstepDir(this.team))) return;
+    await this.mutateDirect({ op: 'store.recover', actor: 'lockstep', via: 'api' }, () => undefined);
   }
 
   /**
@@ -386,7 +415,15 @@ export class TeamWriter {
       for (const job of jobs) job.reject(reported);
       return;
     }
+    let settle: (() => void) | null = null;
+    let syncAfterRelease: (() => void) | null = null;
     try {
+      try {
+        this.recover();
+      } catch (err) {
+        for (const job of jobs) job.reject(err);
+        return;
+      }
       if (jobs[0].kind === 'direct') {
         try {
           const { info } = jobs[0];
@@ -395,7 +432,7 @@ export class TeamWriter {
           // lock just before moving); a delete removed it.
           const journalTeam = info.journalTeam ?? (info.op === 'team.rename' ? String(info.details?.newName) : this.team);
           if (journalTeam === this.team) lock.assertHeld();
-          if (info.op !== 'team.delete') {
+          if (info.op !== 'team.delete' && info.op !== 'store.recover') {
             const entry = this.entry(info, []);
             if (this.writeJournal(this.paths.lockstepDir(journalTeam), [entry])) info.onJournaled?.(entry, journalTeam);
           }
@@ -424,6 +461,7 @@ export class TeamWriter {
               seen.get(k) ?? null,
               v.kind === 'write' ? v.loaded : null,
             );
+            if (change && v.kind === 'delete') keepDeletedFile(change, k);
             if (change) changes.push(change);
           }
           const { solo: _solo, onJournaled, ...info } = { ...job.info, ...notes };
@@ -444,7 +482,13 @@ export class TeamWriter {
         if (batch.staged.size > 0) batch.readyIndex();
         const stall = delayInSaveMs();
         if (stall) sleepSync(stall);
-        batch.flush();
+        const journalOn = this.options.journal.enabled;
+        if (journalOn && batch.entries.length) {
+          let seq = lastSeq(journalDir, this.options.journal);
+          for (const e of batch.entries) e.seq = ++seq;
+        }
+        // Several files: an fsynced intent record first, rolled forward by the next writer after a crash.
+        syncAfterRelease = commitChanges(this.commitContext(), batch.changes(), journalOn ? batch.entries : []);
       } catch (err) {
         flushError = err;
       }
@@ -462,17 +506,34 @@ export class TeamWriter {
       }
       if (!flushError) {
         batch.saveReadyIndex();
-        if (this.writeJournal(journalDir, batch.entries)) journaled.forEach((tell) => tell());
+        if (this.options.journal.enabled && batch.entries.length) journaled.forEach((tell) => tell());
       }
-      for (const { job, ok, value } of outcomes) {
-        if (!ok) job.reject(value);
-        else if (flushError) job.reject(flushError);
-        else job.resolve(value);
-      }
+      settle = () => {
+        for (const { job, ok, value } of outcomes) {
+          if (!ok) job.reject(value);
+          else if (flushError) job.reject(flushError);
+          else job.resolve(value);
+        }
+      };
     } finally {
       await lock.release();
     }
+    // The folder fsync that makes a single rename durable runs after the lock is released (others need not wait for
+    // it), but before the callers hear it was saved. Every task file is in this one folder, so a later writer's
+    // fsync of it, needed for its own success, covers this rename too.
+    syncAfterRelease?.();
+    settle?.();
   }
 }
 
 let flockWarned = false;
+
+/** A deleted task's whole file goes into its journal entry, so undo brings it back exactly (unknown fields too). */
+function keepDeletedFile(change: JournalTaskChange, filePath: string): void {
+  try {
+    const read = readBounded(filePath, MAX_FILE_BYTES);
+    if (read.kind === 'ok' && versionOf(read.bytes) === change.versionBefore) change.file = read.bytes.toString('utf8');
+  } catch {
+    // Undo then restores the known fields only.
+  }
+}
