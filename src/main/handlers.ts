@@ -34,7 +34,21 @@ type Impl<N extends ApiName> = (input: z.output<(typeof API)[N]['input']>) => Pr
 export type Handlers = { [N in ApiName]: (raw: unknown) => Promise<ApiResult<ApiOutput<N>>> };
 
 /** Calls that only read: they journal nothing, so they are not tracked. */
-const READS = new Set<ApiName>(['getSettings', 'listTeams', 'getTeam', 'getTeamConfig', 'getTasks', 'history', 'doctor', 'activity']);
+/** Calls that write nothing to the store's journal (reads, and the window's own settings): nothing to track. */
+const UNTRACKED = new Set<ApiName>([
+  'getSettings',
+  'setAgentName',
+  'setClawteamInterlock',
+  'setAppearance',
+  'openDataFolder',
+  'listTeams',
+  'getTeam',
+  'getTeamConfig',
+  'getTasks',
+  'history',
+  'doctor',
+  'activity',
+]);
 
 export function createHandlers(ctx: HandlerContext): Handlers {
   const person = () => ctx.settings().agentName;
@@ -162,8 +176,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     handlers[name] = async (raw: unknown) => {
       try {
         const input = parseInput(schema.input, raw ?? {}, `${name} request`);
-        const store = ctx.store();
-        const tracked = READS.has(name) ? { value: await impl(input), journaled: [] } : await store.track(() => impl(input));
+        const tracked = UNTRACKED.has(name) ? { value: await impl(input), journaled: [] } : await ctx.store().track(() => impl(input));
         // Numbers kept exactly in the files (`1.0`) reach the window as plain numbers (IPC cannot carry the text).
         const value = toPlainNumbers(tracked.value);
         const { journaled } = tracked;
@@ -186,7 +199,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
             own(change.from).clear();
           }
         }
-        return { ok: true, value, journaled: await Promise.all(journaled.map(({ team, entry }) => journaledChange(store, team, entry))) };
+        return { ok: true, value, journaled: await Promise.all(journaled.map(({ team, entry }) => journaledChange(ctx.store(), team, entry))) };
       } catch (err) {
         return { ok: false, error: toSerializedError(err) };
       }
