@@ -17,6 +17,8 @@ import { tryFlockExclusive, type FlockHandle } from './flock';
 import { hex8, listDir } from './inbox-files';
 import type { StorePaths } from './paths';
 import { dumpsPy, pyFloat } from './py-json';
+import { assertNoLinks, readBounded } from './safe-fs';
+import { MAX_FILE_BYTES } from './task-files';
 import { readTeamConfig } from './team-config';
 
 /**
@@ -70,8 +72,11 @@ export class CostStore {
     this.lockTimeoutMs = options.lockTimeoutMs ?? 30_000;
   }
 
+  /** The team's cost folder; never through a link (UNSAFE_PATH): the data folder is a boundary (safe-fs.ts). */
   costsDir(team: string): string {
-    return path.join(this.paths.root, 'costs', assertName(team, 'team'));
+    const dir = path.join(this.paths.root, 'costs', assertName(team, 'team'));
+    assertNoLinks(this.paths.root, dir, 'dir');
+    return dir;
   }
 
   summaryPath(team: string): string {
@@ -218,7 +223,9 @@ export class CostStore {
   private loadCache(team: string): SummaryCache | null {
     let text: string;
     try {
-      text = fs.readFileSync(this.summaryPath(team), 'utf8');
+      const read = readBounded(this.summaryPath(team), MAX_FILE_BYTES * 8);
+      if (read.kind !== 'ok') return null; // missing, a link or too big: rebuilt from the event files
+      text = read.bytes.toString('utf8');
     } catch {
       return null;
     }
@@ -294,7 +301,9 @@ export function serializeEvent(event: CostEvent): string {
 
 function readEvent(file: string): CostEvent | null {
   try {
-    const parsed = costEventFileSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
+    const read = readBounded(file, MAX_FILE_BYTES); // no link followed, no file past the cap
+    if (read.kind !== 'ok') return null;
+    const parsed = costEventFileSchema.safeParse(JSON.parse(read.bytes.toString('utf8')));
     return parsed.success ? (parsed.data as CostEvent) : null;
   } catch {
     return null;
@@ -342,7 +351,7 @@ function removeEntry(cache: SummaryCache, name: string): void {
 }
 
 function writeDurably(tmp: string, target: string, data: string): void {
-  const fd = fs.openSync(tmp, 'w');
+  const fd = fs.openSync(tmp, 'wx'); // a fresh name: never opened through something already there
   try {
     fs.writeSync(fd, data);
     fs.fsyncSync(fd);

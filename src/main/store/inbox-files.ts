@@ -52,7 +52,7 @@ export function parseMessage(bytes: Buffer): { message: TeamMessage } | { error:
 }
 
 function writeDurably(tmp: string, target: string, data: string): void {
-  const fd = fs.openSync(tmp, 'w');
+  const fd = fs.openSync(tmp, 'wx'); // a fresh name: never opened through something already there
   try {
     fs.writeSync(fd, data);
     fs.fsyncSync(fd);

@@ -30,6 +30,8 @@ import {
   serializeMessage,
 } from './inbox-files';
 import type { StorePaths } from './paths';
+import { assertNoLinks, readBounded } from './safe-fs';
+import { MAX_FILE_BYTES } from './task-files';
 import { readTeamConfig } from './team-config';
 
 /**
@@ -74,6 +76,14 @@ export class Mailbox {
     return inbox === undefined ? root : path.join(root, assertName(inbox, 'member'));
   }
 
+  /**
+   * The data folder is a boundary (safe-fs.ts): none of the folders a mailbox call reads or writes may be a
+   * symbolic link (or a file where a folder belongs). UNSAFE_PATH otherwise, before anything is touched.
+   */
+  private guard(...dirs: string[]): void {
+    for (const dir of dirs) assertNoLinks(this.paths.root, dir, 'dir');
+  }
+
   private config(team: string): TeamConfig {
     const loaded = readTeamConfig(this.paths.root, this.paths.teamConfig(assertName(team, 'team')));
     if (!loaded) throw new NotFoundError(`Team ${team} does not exist.`, { team });
@@ -112,7 +122,9 @@ export class Mailbox {
       ...extra,
     };
     const data = serializeMessage(message);
-    deliverMessageFile(path.join(this.inboxesDir(team), this.inboxOf(team, values.to, config)), data);
+    const inboxDir = path.join(this.inboxesDir(team), this.inboxOf(team, values.to, config));
+    this.guard(inboxDir, this.eventsDir(team));
+    deliverMessageFile(inboxDir, data);
     logEventFile(this.eventsDir(team), data);
     return JSON.parse(data) as TeamMessage;
   }
@@ -126,6 +138,7 @@ export class Mailbox {
     // Every inbox folder (as ClawTeam) plus every member's inbox, even one whose folder was never created.
     const all = new Set([...this.recipients(team), ...config.members.map((m) => inboxName(m))]);
     const recipients = [...all].filter((r) => !own.has(r)).sort();
+    this.guard(this.eventsDir(team), ...recipients.map((to) => path.join(this.inboxesDir(team), to)));
     const messages: TeamMessage[] = [];
     for (const to of recipients) {
       const message: TeamMessage = { type: values.type, from: values.from, to, content: values.content, timestamp: nowTimestamp(), key: values.key };
@@ -156,6 +169,7 @@ export class Mailbox {
     checkLimit(limit);
     const inbox = this.inboxOf(team, agent);
     const dir = path.join(this.inboxesDir(team), inbox);
+    this.guard(dir, this.deadLettersDir(team, inbox));
     const out: TeamMessage[] = [];
     for (const name of claimableNames(dir)) {
       if (out.length >= limit) break;
@@ -179,9 +193,10 @@ export class Mailbox {
     }
     let fd: number;
     try {
-      fd = fs.openSync(consumed, 'r');
+      // Never through a link: a message file that is a link is left alone, not delivered with another file's bytes.
+      fd = fs.openSync(consumed, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0));
     } catch {
-      return null; // another receiver took and deleted it
+      return null; // another receiver took and deleted it (or it is a link)
     }
     try {
       beforeLockFailpoint(path.basename(consumed));
@@ -222,12 +237,14 @@ export class Mailbox {
   peek(team: string, agent: string, limit = MAX_LIMIT): TeamMessage[] {
     checkLimit(limit);
     const dir = path.join(this.inboxesDir(team), this.inboxOf(team, agent));
+    this.guard(dir);
     const out: TeamMessage[] = [];
     for (const name of pendingNames(dir)) {
       if (out.length >= limit) break;
       try {
-        const parsed = parseMessage(fs.readFileSync(path.join(dir, name)));
-        if ('message' in parsed) out.push(parsed.message);
+        const read = readBounded(path.join(dir, name), MAX_FILE_BYTES);
+        const parsed = read.kind === 'ok' ? parseMessage(read.bytes) : null;
+        if (parsed && 'message' in parsed) out.push(parsed.message);
       } catch {
         // taken meanwhile
       }
@@ -273,16 +290,17 @@ export class Mailbox {
     const names = only ? [...only].filter((n) => EVENT_FILE_RE.test(n) && !n.includes('/') && !n.includes('\\')).sort() : listDir(dir).filter((n) => EVENT_FILE_RE.test(n)).sort();
     const records: MessageRecord[] = [];
     const problems: EventsRead['problems'] = [];
+    this.guard(dir);
     for (const name of names) {
       if (known.has(name)) continue;
-      let bytes: Buffer;
-      try {
-        bytes = fs.readFileSync(path.join(dir, name));
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
-        throw err;
+      // Never through a link, never more than a task file's cap: a bad entry is a problem, not another file's bytes.
+      const read = readBounded(path.join(dir, name), MAX_FILE_BYTES);
+      if (read.kind === 'missing') continue;
+      if (read.kind === 'problem') {
+        problems.push({ path: path.join(dir, name), reason: read.reason });
+        continue;
       }
-      const parsed = parseMessage(bytes);
+      const parsed = parseMessage(read.bytes);
       if ('message' in parsed) records.push({ id: name, message: parsed.message });
       else problems.push({ path: path.join(dir, name), reason: parsed.error });
     }
