@@ -13,9 +13,10 @@ import { insertTask, parseTeamConfigText, taskParams, writeMembers } from './row
 /**
  * `lockstep store copy`: moves a whole store between a data folder and a database, in either direction. What is
  * copied is each team's config.json, every task file and the team journal, as bytes: ids, timestamps, fields
- * Lockstep does not know, metadata and journal lines arrive unchanged. Not copied (Lockstep's own bookkeeping or
- * not part of the store): the write lock, rotated-away journal generations are merged into one, ClawTeam's inbox
- * folders and anything else under teams/<team>/ besides config.json, quarantined files and writers' temp files.
+ * Lockstep does not know, metadata and journal lines arrive unchanged. Not copied (Lockstep's own bookkeeping, or not
+ * part of the task store): the write lock (.lockstep/write.lock), quarantined files, writers' temp files, torn journal
+ * lines; rotated journal generations arrive as one journal; ClawTeam's inbox folders and anything else under
+ * teams/<team>/ besides config.json. A folder written from a database gets an empty .tasks.lock per team (ClawTeam's).
  */
 
 interface TeamSnapshot {
@@ -123,6 +124,8 @@ export function writeFolder(dataDir: string, snapshot: Snapshot, replace: boolea
     fs.mkdirSync(paths.teamDir(team), { recursive: true });
     fs.mkdirSync(paths.tasksDir(team), { recursive: true });
     writeFileDurably(paths.teamConfig(team), t.configRaw);
+    // ClawTeam's own lock file (empty; it creates it too): present so ClawTeam and Lockstep's interlock find it.
+    if (!fs.existsSync(paths.clawteamLock(team))) fs.writeFileSync(paths.clawteamLock(team), '');
     for (const [id, raw] of t.tasks) writeFileDurably(paths.taskFile(team, id), raw);
     if (t.journal.length) {
       fs.mkdirSync(paths.lockstepDir(team), { recursive: true });
