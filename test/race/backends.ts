@@ -20,6 +20,8 @@ export interface Backend {
   stop(): Promise<void>;
   /** A store holding ClawTeam's fixture (teams webapp and research). */
   fixture(): Promise<string>;
+  /** A store holding what this data folder holds (the folder itself, or a database it was copied into). */
+  fromFolder(dir: string): Promise<string>;
   /** An empty store. */
   empty(): Promise<string>;
   /** CLI arguments that select the store. */
@@ -46,6 +48,9 @@ export const folderBackend: Backend = {
   async fixture() {
     const dir = copyFixture();
     made.push(dir);
+    return dir;
+  },
+  async fromFolder(dir) {
     return dir;
   },
   async empty() {
@@ -110,6 +115,11 @@ export const postgresBackend: Backend = {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+    return url;
+  },
+  async fromFolder(dir) {
+    const url = await newDatabase();
+    await copyStore(dir, url);
     return url;
   },
   empty: () => newDatabase(),

@@ -26,7 +26,7 @@ export interface RetryOptions {
 
 export const DEFAULT_RETRY: RetryOptions = { busyAttempts: 12, connectionAttempts: 6 };
 
-export function openPool(url: string, max = 4): Pool {
+export function openPool(url: string, max = 4, lockTimeoutMs = 20_000): Pool {
   try {
     new URL(url);
   } catch {
@@ -38,7 +38,7 @@ export function openPool(url: string, max = 4): Pool {
     connectionTimeoutMillis: 10_000,
     idleTimeoutMillis: 5_000,
     // A row lock waited on longer than this is reported as busy (after retries), never waited on forever.
-    lock_timeout: 20_000,
+    lock_timeout: lockTimeoutMs,
     // A writer that stops mid-transaction (killed, suspended) releases its locks after this.
     idle_in_transaction_session_timeout: 60_000,
     application_name: 'lockstep',

@@ -53,6 +53,8 @@ export interface PostgresStoreOptions {
   retry?: Partial<RetryOptions>;
   /** Connections this process may hold (the app a few, a CLI call one or two). */
   poolSize?: number;
+  /** How long one statement waits for a row lock before the attempt counts as busy (default 20 s). */
+  lockTimeoutMs?: number;
 }
 
 /** A database has no temp files or task folders: the sweep's temp-file step looks at a folder that never exists. */
@@ -175,7 +177,7 @@ export class PostgresStore {
 
   constructor(options: PostgresStoreOptions) {
     this.url = options.url;
-    this.pool = openPool(options.url, options.poolSize ?? 4);
+    this.pool = openPool(options.url, options.poolSize ?? 4, options.lockTimeoutMs);
     this.host = options.host ?? os.hostname();
     this.actor = options.actor ?? { name: `${safeUserName()}@${this.host}`, via: 'api' };
     this.journalEnabled = options.journal?.enabled ?? true;
