@@ -5,7 +5,7 @@ import { PostgresStore } from '../../src/main/store/postgres/pg-store';
 import { copyFixture } from '../race/harness';
 import { backendsHere, sql, type Backend } from '../race/backends';
 import { lockstepAt } from '../features/cli-harness';
-import { freePort } from './cluster';
+import { freePort } from './cluster.mjs';
 
 /**
  * What agents rely on, through the real CLI, on both backends: conflict-checked edits, leased claims with fencing

@@ -4,7 +4,9 @@ import { Client } from 'pg';
 import { openStore, type OpenedStore } from '../../src/main/store';
 import { copyStore } from '../../src/main/store/postgres/copy';
 import { PostgresStore } from '../../src/main/store/postgres/pg-store';
-import { postgresMissingReason, startCluster, type Cluster } from '../pg/cluster';
+import { postgresMissingReason, startCluster } from '../pg/cluster.mjs';
+
+type Cluster = Awaited<ReturnType<typeof startCluster>>;
 import { copyFixture, tempDir } from './harness';
 
 /**

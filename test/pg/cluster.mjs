@@ -1,8 +1,8 @@
-import { execFileSync, spawnSync } from 'child_process';
-import * as fs from 'fs';
-import * as net from 'net';
-import * as os from 'os';
-import * as path from 'path';
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
 
 /**
  * A throwaway PostgreSQL cluster from the Debian `postgresql` package for tests and benches: initdb into a temp
@@ -10,19 +10,17 @@ import * as path from 'path';
  * initdb refuses to run as root: as root the cluster runs as the `postgres` system user (runuser), in a folder it owns.
  */
 
-export interface Cluster {
-  /** postgres://lockstep@127.0.0.1:PORT/postgres (trust authentication: a throwaway, local-only cluster). */
-  adminUrl: string;
-  port: number;
-  dir: string;
-  /** A new empty database on this cluster; returns its URL. */
-  createDatabase(name?: string): string;
-  /** Runs SQL as the cluster's superuser through psql; returns its output. */
-  psql(sql: string, database?: string): string;
-  stop(): void;
-}
+/**
+ * @typedef {object} Cluster
+ * @property {string} adminUrl postgres://lockstep@127.0.0.1:PORT/postgres (trust authentication: throwaway, local only)
+ * @property {number} port
+ * @property {string} dir
+ * @property {(name?: string) => string} createDatabase a new empty database on this cluster; returns its URL
+ * @property {(sql: string, database?: string) => string} psql runs SQL as the superuser through psql
+ * @property {() => void} stop stops the cluster and removes its folder
+ */
 
-function findBin(): string | null {
+function findBin() {
   const base = '/usr/lib/postgresql';
   if (!fs.existsSync(base)) return null;
   const versions = fs
@@ -33,19 +31,20 @@ function findBin(): string | null {
 }
 
 /** Why PostgreSQL tests cannot run here, or null when they can. */
-export function postgresMissingReason(): string | null {
+export function postgresMissingReason() {
   if (process.platform !== 'linux') return 'PostgreSQL tests run on Linux only (the Debian postgresql package)';
   if (!findBin()) return 'PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb); apt-get install postgresql (.ci/run does)';
   if (process.getuid?.() === 0 && spawnSync('id', ['-u', 'postgres']).status !== 0) return 'running as root, but there is no postgres system user to run the cluster as';
   return null;
 }
 
-export function freePort(): Promise<number> {
+/** @returns {Promise<number>} */
+export function freePort() {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as net.AddressInfo).port;
+      const port = server.address().port;
       server.close(() => resolve(port));
     });
   });
@@ -53,13 +52,14 @@ export function freePort(): Promise<number> {
 
 let dbCounter = 0;
 
-export async function startCluster(options: { durable?: boolean } = {}): Promise<Cluster> {
+/** @param {{ durable?: boolean }} options @returns {Promise<Cluster>} */
+export async function startCluster(options = {}) {
   const bin = findBin();
   if (!bin) throw new Error(postgresMissingReason() ?? 'no postgres');
   const asRoot = process.getuid?.() === 0;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lockstep-pg-'));
   fs.chmodSync(dir, 0o700);
-  let owner: { uid: number; gid: number } | null = null;
+  let owner = null;
   if (asRoot) {
     owner = {
       uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim()),
@@ -67,9 +67,9 @@ export async function startCluster(options: { durable?: boolean } = {}): Promise
     };
     fs.chownSync(dir, owner.uid, owner.gid);
   }
-  const run = (file: string, args: string[]): string => {
+  const run = (file, args) => {
     const [cmd, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', path.join(bin, file), ...args]] : [path.join(bin, file), args];
-    const res = spawnSync(cmd as string, argv as string[], { encoding: 'utf8', cwd: dir });
+    const res = spawnSync(cmd, argv, { encoding: 'utf8', cwd: dir });
     if (res.status !== 0) throw new Error(`${file} failed (${res.status}): ${res.stderr || res.stdout}`);
     return res.stdout;
   };
@@ -98,7 +98,7 @@ export async function startCluster(options: { durable?: boolean } = {}): Promise
     fs.rmSync(dir, { recursive: true, force: true });
   };
   process.once('exit', stop);
-  const psql = (sql: string, database = 'postgres'): string => {
+  const psql = (sql, database = 'postgres') => {
     const res = spawnSync(path.join(bin, 'psql'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'lockstep', '-d', database, '-v', 'ON_ERROR_STOP=1', '-At', '-c', sql], {
       encoding: 'utf8',
     });
