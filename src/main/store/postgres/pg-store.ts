@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'crypto';
 import * as os from 'os';
-import type { Pool, PoolClient } from 'pg';
+import { Client, type Pool, type PoolClient } from 'pg';
 import {
   PRIORITY_RANK,
   emptyCounts,
@@ -56,6 +56,9 @@ export interface PostgresStoreOptions {
   /** How long one statement waits for a row lock before the attempt counts as busy (default 20 s). */
   lockTimeoutMs?: number;
 }
+
+/** The NOTIFY channel every mutation signals on (payload: {"team": ..., "seq": ...}). */
+export const CHANGES_CHANNEL = 'lockstep_changes';
 
 /** A database has no temp files or task folders: the sweep's temp-file step looks at a folder that never exists. */
 const NO_FILES = new StorePaths('/nonexistent/lockstep-postgres-store');
@@ -277,8 +280,13 @@ export class PostgresStore {
     return entry;
   }
 
+  /** Tells every listening window (LISTEN lockstep_changes) which team changed; delivered only if this commits. */
+  private async notify(client: PoolClient, team: string, seq: number): Promise<void> {
+    await client.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, JSON.stringify({ team, seq })]);
+  }
+
   private async appendJournal(client: PoolClient, teamId: string, entry: JournalEntry, opId: string): Promise<void> {
-    if (!this.journalEnabled) return;
+    if (!this.journalEnabled) return this.notify(client, entry.team, 0);
     const head = await client.query('UPDATE lockstep_journal_heads SET seq = seq + 1 WHERE team_id = $1 RETURNING seq', [teamId]);
     entry.seq = Number(head.rows[0].seq);
     const taskIds = [...new Set([...(entry.taskId ? [entry.taskId] : []), ...entry.tasks.map((t) => t.id)])];
@@ -286,6 +294,7 @@ export class PostgresStore {
       'INSERT INTO lockstep_journal (team_id, seq, at, actor, via, op, task_ids, line, op_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
       [teamId, entry.seq, entry.at, entry.actor, entry.via, entry.op, taskIds, JSON.stringify(entry), opId],
     );
+    await this.notify(client, entry.team, entry.seq);
   }
 
   /** COMMIT, after the test failpoint's pause (locks held), so a race or a cut connection can be widened on purpose. */
@@ -394,7 +403,8 @@ export class PostgresStore {
         const teamId = String(r.rows[0].id);
         const loaded = parseTeamConfigText(r.rows[0].config_raw, `postgres:${team}/config.json`);
         const value = await run(client, teamId, loaded);
-        if (info.op !== 'team.delete') await this.appendJournal(client, teamId, this.entry(info.op === 'team.rename' ? String(info.details?.newName) : team, info, []), opId);
+        if (info.op === 'team.delete') await this.notify(client, team, 0);
+        else await this.appendJournal(client, teamId, this.entry(info.op === 'team.rename' ? String(info.details?.newName) : team, info, []), opId);
         result = { value };
         await this.commit(client);
         return value;
@@ -406,6 +416,74 @@ export class PostgresStore {
   private async writeConfig(client: PoolClient, teamId: string, loaded: LoadedTeamConfig): Promise<void> {
     await client.query('UPDATE lockstep_teams SET config_raw = $2 WHERE id = $1', [teamId, serializeTeamConfig(loaded)]);
     await writeMembers(client, teamId, loaded.config);
+  }
+
+  // ---------------------------------------------------------------- live updates
+
+  /**
+   * Calls `onChange` with the team (and journal number) of every change committed by anybody, on any machine, through
+   * LISTEN/NOTIFY on a connection of its own. When that connection drops, `onStatus('unavailable', reason)` is
+   * called and it reconnects with back-off; once back, `onStatus('connected')` and `onChange({ team: '*' })`, since
+   * changes made meanwhile were not heard (re-read everything). Returns at once (listening starts in the background:
+   * `onStatus('connected')` says when) a function that stops listening.
+   */
+  async watch(
+    onChange: (change: { team: string; seq: number }) => void,
+    onStatus: (status: 'connected' | 'unavailable', reason?: string) => void = () => undefined,
+  ): Promise<() => Promise<void>> {
+    let stopped = false;
+    let client: Client | null = null;
+    let delay = 100;
+    let wasDown = false;
+    const connect = async (): Promise<void> => {
+      while (!stopped) {
+        const c = new Client({ connectionString: this.url, application_name: 'lockstep-listen', connectionTimeoutMillis: 10_000 });
+        c.on('error', () => undefined);
+        try {
+          await c.connect();
+          await c.query(`LISTEN ${CHANGES_CHANNEL}`);
+        } catch (err) {
+          await c.end().catch(() => undefined);
+          if (!wasDown) onStatus('unavailable', (err as Error).message);
+          wasDown = true;
+          await sleep(delay);
+          delay = Math.min(delay * 2, 5_000);
+          continue;
+        }
+        if (stopped) {
+          await c.end().catch(() => undefined);
+          return;
+        }
+        client = c;
+        delay = 100;
+        c.on('notification', (n) => {
+          try {
+            const payload = JSON.parse(n.payload ?? '{}') as { team?: string; seq?: number };
+            if (typeof payload.team === 'string') onChange({ team: payload.team, seq: Number(payload.seq ?? 0) });
+          } catch {
+            // not ours
+          }
+        });
+        c.on('end', () => {
+          if (stopped) return;
+          client = null;
+          wasDown = true;
+          onStatus('unavailable', 'the connection to the database was lost');
+          void connect();
+        });
+        onStatus('connected');
+        if (wasDown) onChange({ team: '*', seq: 0 });
+        wasDown = false;
+        return;
+      }
+    };
+    void connect();
+    return async () => {
+      stopped = true;
+      const c = client as Client | null;
+      client = null;
+      await c?.end().catch(() => undefined);
+    };
   }
 
   // ---------------------------------------------------------------- journal
