@@ -229,6 +229,22 @@ function databaseOnlySuite(backend: Backend): void {
       expect(completes[0].tasks.map((t: { id: string }) => t.id).sort()).toEqual(['797906f1', 'cb4e74bf', 'dd0eba2d']);
     });
 
+    it('a COMMIT whose reply never arrives is found committed on reconnect, and applied once', async () => {
+      const url = await backend.fixture();
+      // Failpoint: every mutation's first COMMIT succeeds but the writer is told its connection dropped.
+      const env = { ...process.env, LOCKSTEP_FAILPOINT_PG_LOSE_COMMIT_REPLY: '1' };
+      const merged = await runNode([WORKER, 'merge-meta', url, 'webapp', '087e245f', 'lost-', '10'], env).done;
+      expect(merged.code, merged.stdout + merged.stderr).toBe(0);
+      const claimed = await runNode([WORKER, 'claim-next', url, 'webapp', 'solo'], env).done;
+      expect(claimed.code, claimed.stdout + claimed.stderr).toBe(0);
+      expect(JSON.parse(claimed.stdout.trim()).got).toEqual(['087e245f']); // the claim it made, not a second one
+      const metadata = (await backend.readTask(url, 'webapp', '087e245f')).metadata as Record<string, unknown>;
+      for (let i = 0; i < 10; i++) expect(metadata[`lost-${i}`]).toBe(i);
+      const entries = await backend.journal(url, 'webapp');
+      expect(entries.map((e) => e.op)).toEqual([...Array(10).fill('task.update'), 'task.claim-next', 'task.claim-next']);
+      expect(entries.at(-2)?.tasks.map((t: { id: string }) => t.id)).toEqual(['087e245f']);
+    });
+
     it('8 processes merging into one task while the server cuts connections 20 times: every update once, in one chain', async () => {
       const url = await backend.fixture();
       const barrier = new Barrier(backend.scratch(url));

@@ -302,13 +302,22 @@ export class PostgresStore {
     const delay = delayBeforeSaveMs();
     if (delay) await sleep(delay);
     await client.query('COMMIT');
+    // Test failpoint: the COMMIT went through but its reply is "lost" (the connection is dropped as if cut), once
+    // per mutation, so the caller must find out from the database that its change is in, and not apply it twice.
+    if (process.env.LOCKSTEP_FAILPOINT_PG_LOSE_COMMIT_REPLY === '1' && !this.replyLost.has(client)) {
+      this.replyLost.add(client);
+      throw Object.assign(new Error('Connection terminated unexpectedly (failpoint: COMMIT reply lost)'), { code: '08006' });
+    }
   }
 
+  /** Connections whose COMMIT reply the failpoint "lost" (each is dropped after, so each mutation loses one). */
+  private readonly replyLost = new WeakSet<PoolClient>();
+
   /** After a dropped connection: did the attempt with this id commit? */
-  private settle<T>(opId: string, value: () => T | undefined) {
+  private settle<T>(opId: () => string, value: () => T | undefined) {
     return async (client: PoolClient): Promise<{ committed: true; value: T } | null> => {
       if (!this.journalEnabled) return null;
-      const r = await client.query('SELECT 1 FROM lockstep_journal WHERE op_id = $1', [opId]);
+      const r = await client.query('SELECT 1 FROM lockstep_journal WHERE op_id = $1', [opId()]);
       const v = value();
       return r.rowCount && v !== undefined ? { committed: true, value: v } : null;
     };
@@ -362,7 +371,7 @@ export class PostgresStore {
           return value!;
         }
       },
-      this.settle(opId, () => result?.value),
+      this.settle(() => opId, () => result?.value),
     );
   }
 
@@ -409,7 +418,7 @@ export class PostgresStore {
         await this.commit(client);
         return value;
       },
-      this.settle(opId, () => result?.value),
+      this.settle(() => opId, () => result?.value),
     );
   }
 
@@ -590,7 +599,7 @@ export class PostgresStore {
         await this.commit(client);
         return config;
       },
-      this.settle(opId, () => result?.value),
+      this.settle(() => opId, () => result?.value),
     );
   }
 
@@ -794,7 +803,7 @@ export class PostgresStore {
         await this.commit(client);
         return value;
       },
-      this.settle(opId, () => result?.value),
+      this.settle(() => opId, () => result?.value),
     );
   }
 
