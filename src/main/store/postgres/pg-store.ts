@@ -245,6 +245,21 @@ export class PostgresStore {
     for (const row of r.rows) rows.set(row.id, loadTaskRow(team, row));
   }
 
+  /** The team row FOR SHARE, then the rows of `ids` FOR UPDATE (in id order), in one round trip. */
+  private async lockTeamAndRows(client: PoolClient, team: string, ids: string[]): Promise<{ teamId: string; rows: Map<string, LoadedTask | null> }> {
+    const wanted = [...new Set(ids)].sort();
+    const r = await client.query(
+      `SELECT g.id AS team_id, t.id, t.raw
+         FROM (SELECT id FROM lockstep_teams WHERE name = $1 FOR SHARE) g
+         LEFT JOIN LATERAL (SELECT id, raw FROM lockstep_tasks WHERE team_id = g.id AND id = ANY($2::text[]) ORDER BY id FOR UPDATE) t ON true`,
+      [team, wanted],
+    );
+    if (r.rowCount === 0) throw new NotFoundError(`Team ${team} does not exist.`, { team });
+    const rows = new Map<string, LoadedTask | null>(wanted.map((id) => [id, null]));
+    for (const row of r.rows) if (row.id !== null) rows.set(row.id, loadTaskRow(team, row));
+    return { teamId: String(r.rows[0].team_id), rows };
+  }
+
   private async loadAll(client: PoolClient, team: string, teamId: string): Promise<Map<string, LoadedTask | null>> {
     const r = await client.query('SELECT id, raw FROM lockstep_tasks WHERE team_id = $1', [teamId]);
     return new Map(r.rows.map((row) => [row.id as string, loadTaskRow(team, row)]));
@@ -285,16 +300,24 @@ export class PostgresStore {
     await client.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, JSON.stringify({ team, seq })]);
   }
 
+  /**
+   * Numbers the entry (the team's journal head row, taken last in the transaction), stores it and notifies
+   * listeners, in one statement: one round trip. The entry's line is written with its number in place of the 0.
+   */
   private async appendJournal(client: PoolClient, teamId: string, entry: JournalEntry, opId: string): Promise<void> {
     if (!this.journalEnabled) return this.notify(client, entry.team, 0);
-    const head = await client.query('UPDATE lockstep_journal_heads SET seq = seq + 1 WHERE team_id = $1 RETURNING seq', [teamId]);
-    entry.seq = Number(head.rows[0].seq);
+    const line = JSON.stringify(entry);
+    if (!line.startsWith('{"seq":0,')) throw new Error('a journal entry must start with its number');
     const taskIds = [...new Set([...(entry.taskId ? [entry.taskId] : []), ...entry.tasks.map((t) => t.id)])];
-    await client.query(
-      'INSERT INTO lockstep_journal (team_id, seq, at, actor, via, op, task_ids, line, op_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
-      [teamId, entry.seq, entry.at, entry.actor, entry.via, entry.op, taskIds, JSON.stringify(entry), opId],
+    const r = await client.query(
+      `WITH h AS (UPDATE lockstep_journal_heads SET seq = seq + 1 WHERE team_id = $1 RETURNING seq),
+            j AS (INSERT INTO lockstep_journal (team_id, seq, at, actor, via, op, task_ids, line, op_id)
+                  SELECT $1, h.seq, $2, $3, $4, $5, $6, '{"seq":' || h.seq || substr($7, 9), $8 FROM h RETURNING seq)
+       SELECT j.seq, pg_notify($9, json_build_object('team', $10::text, 'seq', j.seq)::text) FROM j`,
+      [teamId, entry.at, entry.actor, entry.via, entry.op, taskIds, line, opId, CHANGES_CHANNEL, entry.team],
     );
-    await this.notify(client, entry.team, entry.seq);
+    if (r.rowCount !== 1) throw new Error(`team ${entry.team} has no journal head`);
+    entry.seq = Number(r.rows[0].seq);
   }
 
   /** COMMIT, after the test failpoint's pause (locks held), so a race or a cut connection can be widened on purpose. */
@@ -335,9 +358,14 @@ export class PostgresStore {
         let mode: Mode = options.mode ?? 'share';
         for (;;) {
           await client.query('BEGIN');
-          const teamId = await this.teamId(client, team, mode);
-          const rows = mode === 'exclusive' ? await this.loadAll(client, team, teamId) : new Map<string, LoadedTask | null>();
-          if (mode === 'share' && options.preload) await this.loadRows(client, team, teamId, options.preload, rows, true);
+          let teamId: string;
+          let rows: Map<string, LoadedTask | null>;
+          if (mode === 'share' && options.preload?.length) {
+            ({ teamId, rows } = await this.lockTeamAndRows(client, team, options.preload));
+          } else {
+            teamId = await this.teamId(client, team, mode);
+            rows = mode === 'exclusive' ? await this.loadAll(client, team, teamId) : new Map<string, LoadedTask | null>();
+          }
           if (options.beforeRun) await options.beforeRun(client, teamId);
           const writers = new Map<string, JournalEntry | null>();
           let tx: PgTransaction;
