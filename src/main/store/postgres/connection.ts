@@ -42,6 +42,11 @@ export function openPool(url: string, max = 4, lockTimeoutMs = 20_000): Pool {
     // A writer that stops mid-transaction (killed, suspended) releases its locks after this.
     idle_in_transaction_session_timeout: 60_000,
     application_name: 'lockstep',
+    // A network that goes silent (no reset) must not hang a call: keepalives notice a dead peer, and a reply that
+    // takes longer than this counts as a lost connection (retried, then STORE_UNAVAILABLE).
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+    query_timeout: 60_000,
   });
   // A connection cut while idle (or while checked out) must not crash the process: the next query reports it.
   pool.on('error', () => undefined);
@@ -60,7 +65,7 @@ export function classify(err: unknown): Kind {
   if (/^08/.test(code) || code === '57P01' || code === '57P02' || code === '57P03' || code === '53300') return 'connection';
   if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN'].includes(code)) return 'connection';
   const msg = String(e?.message ?? '');
-  if (/Connection terminated|connection timeout|Client has encountered a connection error|not queryable|timeout exceeded when trying to connect/i.test(msg)) {
+  if (/Connection terminated|connection timeout|Client has encountered a connection error|not queryable|timeout exceeded when trying to connect|Query read timeout/i.test(msg)) {
     return 'connection';
   }
   return 'other';

@@ -474,7 +474,7 @@ export class PostgresStore {
     let wasDown = false;
     const connect = async (): Promise<void> => {
       while (!stopped) {
-        const c = new Client({ connectionString: this.url, application_name: 'lockstep-listen', connectionTimeoutMillis: 10_000 });
+        const c = new Client({ connectionString: this.url, application_name: 'lockstep-listen', connectionTimeoutMillis: 10_000, keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
         c.on('error', () => undefined);
         try {
           await c.connect();
