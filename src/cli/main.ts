@@ -4,11 +4,11 @@ import { TASK_PRIORITIES, TASK_STATUSES, type TaskPriority, type TaskStatus } fr
 import { InvalidInputError, toSerializedError, type ErrorCode } from '../shared/errors';
 import { parseDuration } from '../shared/time';
 import { waitAtBarrier } from '../main/store/failpoints';
-import { openStore, resolveDataDir, storeLocation, type Store } from '../main/store';
+import { LockstepStore, openStore, resolveDataDir, storeLocation, type Store } from '../main/store';
 import { PostgresStore } from '../main/store/postgres/pg-store';
 import { isDatabaseUrl, redactUrl } from '../main/store/postgres/connection';
 import { copyStore } from '../main/store/postgres/copy';
-import { MESSAGE_COMMANDS } from './inbox-commands';
+import { MESSAGE_COMMANDS, type Command as FolderCommand } from './inbox-commands';
 import { formatHistory, formatTask, formatTaskList, formatTeam, formatTeams } from './format';
 
 type Values = Record<string, string | boolean | string[] | undefined>;
@@ -159,12 +159,13 @@ const COMMANDS: Record<string, Command> = {
   },
   'team delete': {
     usage: 'team delete NAME',
-    summary: 'Delete a team and all its tasks (kept in the data folder\'s .lockstep/trash, the newest 20 deleted teams).',
+    summary: 'Delete a team and all its tasks (a data folder keeps them in .lockstep/trash, the newest 20 deleted teams; a database deletes for good).',
     positionals: ['NAME'],
     options: {},
     async run(store, [name]) {
       const result = await store.deleteTeam(name);
-      return { json: result, text: `Deleted team ${name} and its ${result.deletedTasks} task(s) (kept in .lockstep/trash/${result.trash}).` };
+      const kept = result.trash === null ? 'for good: the database keeps no trash' : `kept in .lockstep/trash/${result.trash}`;
+      return { json: result, text: `Deleted team ${name} and its ${result.deletedTasks} task(s) (${kept}).` };
     },
   },
   'team add-member': {
@@ -482,8 +483,24 @@ const COMMANDS: Record<string, Command> = {
   },
 };
 
-// Messages and costs (`inbox …`, `cost …`) live in their own file.
-Object.assign(COMMANDS, MESSAGE_COMMANDS);
+/**
+ * Messages and costs (`inbox …`, `cost …`) live in their own file. They are ClawTeam's inbox and cost files in a
+ * data folder; a PostgreSQL store does not hold them, so on a database they stop with a plain explanation.
+ */
+function folderOnly(command: FolderCommand): Command {
+  return {
+    ...command,
+    async run(store, args, values) {
+      if (!(store instanceof LockstepStore)) {
+        throw new InvalidInputError(
+          `"lockstep ${command.usage.split(' ').slice(0, 2).join(' ')}" works on a data folder only: messages, costs and budgets are kept in ClawTeam's files there, and the PostgreSQL store does not hold them. Run it with --data-dir DIR.`,
+        );
+      }
+      return command.run(store, args, values);
+    },
+  };
+}
+for (const [key, command] of Object.entries(MESSAGE_COMMANDS)) COMMANDS[key] = folderOnly(command);
 
 function claimToken(task: { metadata: Record<string, unknown> }): string {
   const meta = task.metadata.lockstep as { claim?: { token?: number } } | undefined;

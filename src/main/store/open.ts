@@ -3,9 +3,11 @@ import { PostgresStore, type PostgresStoreOptions } from './postgres/pg-store';
 import { isDatabaseUrl } from './postgres/connection';
 
 /**
- * The public methods both backends have, with the same results and errors. (Issue 13 lifts this into an interface
- * under src/store/; until then it is read off the folder store. `recentJournal` is left out: the folder's is
- * synchronous, the database's cannot be.)
+ * The public methods both backends have, with the same results and errors: the honest common surface. (Issue 13
+ * lifts this into an interface under src/store/; until then it is read off the folder store.) Left out, because only
+ * a data folder has them: `recentJournal` (the folder's is synchronous, the database's cannot be), `track` (the
+ * window's undo stack), `restoreTeam` (the team trash), `setBudget`, `mailbox` and `costs` (ClawTeam's inbox and
+ * cost files). The CLI refuses those commands on a database in plain words (cli/main.ts, folderOnly).
  */
 export type Store = Pick<
   LockstepStore,
@@ -15,7 +17,6 @@ export type Store = Pick<
   | 'getTeam'
   | 'createTeam'
   | 'renameTeam'
-  | 'deleteTeam'
   | 'addMember'
   | 'removeMember'
   | 'setMemberProfile'
@@ -33,11 +34,25 @@ export type Store = Pick<
   | 'undoLast'
   | 'doctor'
   | 'fixFinding'
->;
+> & {
+  /**
+   * A data folder moves the team to its trash (`trash`: the entry `restoreTeam` takes back); a database keeps no
+   * trash and deletes for good (`trash`: null).
+   */
+  deleteTeam(team: string): Promise<DeletedTeam>;
+};
 
-// Compile-time proof that the database store has every method with the folder store's signature.
+export interface DeletedTeam {
+  team: string;
+  deletedTasks: number;
+  trash: string | null;
+}
+
+// Compile-time proof that both stores have every method of the common surface, with its signature.
 const _sameApi: (s: PostgresStore) => Store = (s) => s;
+const _folderApi: (s: LockstepStore) => Store = (s) => s;
 void _sameApi;
+void _folderApi;
 
 export type OpenStoreOptions =
   | ({ dataDir: string } & Omit<StoreOptions, 'dataDir'>)

@@ -5,18 +5,22 @@ import { AlreadyExistsError, CorruptFileError, InvalidInputError } from '../../.
 import { assertName } from '../../../shared/names';
 import { journalPath } from '../journal';
 import { StorePaths, taskIdFromFileName } from '../paths';
+import type { MemberProfile } from '../../../shared/members';
 import { parseTaskBytes, writeFileDurably } from '../task-files';
+import { applyProfiles, readProfiles as readProfilesFile, writeProfiles } from '../team-config';
 import { DEFAULT_RETRY, isDatabaseUrl, openPool, redactUrl, withRetry } from './connection';
 import { migrate } from './migrations';
-import { insertTask, parseTeamConfigText, taskParams, writeMembers } from './rows';
+import { insertTask, parseTeamConfigText, readProfiles as readProfileRows, taskParams, writeMembers } from './rows';
 
 /**
  * `lockstep store copy`: moves a whole store between a data folder and a database, in either direction. What is
  * copied is each team's config.json, every task file and the team journal, as bytes: ids, timestamps, fields
- * Lockstep does not know, metadata and journal lines arrive unchanged. Not copied (Lockstep's own bookkeeping, or not
+ * Lockstep does not know, metadata and journal lines arrive unchanged. Member profiles (role, capability tags, WIP
+ * limit: tasks/<team>/.lockstep/members.json in a folder, the members rows in a database) are copied as profiles:
+ * the same content, members.json written afresh (only when some member has one). Not copied (Lockstep's own bookkeeping, or not
  * part of the task store): the write lock (.lockstep/write.lock), quarantined files, writers' temp files, torn journal
- * lines; rotated journal generations arrive as one journal; ClawTeam's inbox folders and anything else under
- * teams/<team>/ besides config.json. A folder written from a database gets an empty .tasks.lock per team (ClawTeam's).
+ * lines; rotated journal generations arrive as one journal; the team trash (.lockstep/trash, the data folder's
+ * deleted teams); ClawTeam's inbox folders, cost files and anything else under teams/<team>/ besides config.json. A folder written from a database gets an empty .tasks.lock per team (ClawTeam's).
  */
 
 interface TeamSnapshot {
@@ -25,6 +29,28 @@ interface TeamSnapshot {
   tasks: Map<string, string>;
   /** journal lines, oldest first */
   journal: string[];
+  /** member name → its profile, for members that have one beyond what config.json itself says (older Lockstep) */
+  profiles: Map<string, MemberProfile>;
+}
+
+function profileKey(p: MemberProfile | undefined): string {
+  return JSON.stringify([p?.role ?? null, p?.capabilities ?? null, p?.wipLimit ?? null]);
+}
+
+/**
+ * The profiles worth carrying: each current member's profile, unless it is empty or the very one config.json
+ * already holds in a member's `lockstep` key (a config written by an older Lockstep), which travels with its bytes.
+ */
+function carriedProfiles(configRaw: string, where: string, profiles: Record<string, MemberProfile>): Map<string, MemberProfile> {
+  const { config } = parseTeamConfigText(configRaw, where);
+  const out = new Map<string, MemberProfile>();
+  for (const m of config.members) {
+    const p = Object.prototype.hasOwnProperty.call(profiles, m.name) ? profiles[m.name] : undefined;
+    if (!p || profileKey(p) === profileKey(m.lockstep)) continue;
+    if (profileKey(p) === profileKey({}) && !m.lockstep) continue;
+    out.set(m.name, p);
+  }
+  return out;
 }
 
 type Snapshot = Map<string, TeamSnapshot>;
@@ -104,7 +130,8 @@ export function readFolder(dataDir: string): Snapshot {
         }
       }
     }
-    snapshot.set(team, { configRaw, tasks, journal });
+    const profiles = carriedProfiles(configRaw, paths.teamConfig(team), readProfilesFile(paths.root, paths.lockstepDir(team)));
+    snapshot.set(team, { configRaw, tasks, journal, profiles });
   }
   return snapshot;
 }
@@ -123,14 +150,13 @@ export function writeFolder(dataDir: string, snapshot: Snapshot, replace: boolea
   for (const [team, t] of snapshot) {
     fs.mkdirSync(paths.teamDir(team), { recursive: true });
     fs.mkdirSync(paths.tasksDir(team), { recursive: true });
-    writeFileDurably(paths.teamConfig(team), t.configRaw);
+    writeFileDurably(paths.root, paths.teamConfig(team), t.configRaw);
     // ClawTeam's own lock file (empty; it creates it too): present so ClawTeam and Lockstep's interlock find it.
     if (!fs.existsSync(paths.clawteamLock(team))) fs.writeFileSync(paths.clawteamLock(team), '');
-    for (const [id, raw] of t.tasks) writeFileDurably(paths.taskFile(team, id), raw);
-    if (t.journal.length) {
-      fs.mkdirSync(paths.lockstepDir(team), { recursive: true });
-      writeFileDurably(journalPath(paths.lockstepDir(team)), t.journal.map((l) => `${l}\n`).join(''));
-    }
+    for (const [id, raw] of t.tasks) writeFileDurably(paths.root, paths.taskFile(team, id), raw);
+    if (t.journal.length || t.profiles.size) fs.mkdirSync(paths.lockstepDir(team), { recursive: true });
+    if (t.journal.length) writeFileDurably(paths.root, journalPath(paths.lockstepDir(team)), t.journal.map((l) => `${l}\n`).join(''));
+    if (t.profiles.size) writeProfiles(paths.root, paths.lockstepDir(team), Object.fromEntries(t.profiles));
   }
 }
 
@@ -144,6 +170,7 @@ export async function readDatabase(client: PoolClient): Promise<Snapshot> {
       configRaw: row.config_raw,
       tasks: new Map(tasks.rows.map((t) => [t.id as string, t.raw as string])),
       journal: journal.rows.map((j) => j.line as string),
+      profiles: carriedProfiles(row.config_raw, `postgres:${row.name}/config.json`, await readProfileRows(client, String(row.id))),
     });
   }
   return snapshot;
@@ -154,7 +181,8 @@ export async function writeDatabase(client: PoolClient, snapshot: Snapshot): Pro
     const loaded = parseTeamConfigText(t.configRaw, `${team}/config.json`);
     const r = await client.query('INSERT INTO lockstep_teams (name, config_raw) VALUES ($1, $2) RETURNING id', [team, t.configRaw]);
     const teamId = String(r.rows[0].id);
-    await writeMembers(client, teamId, loaded.config);
+    // The members rows hold the profiles (the config bytes stay config.json's).
+    await writeMembers(client, teamId, applyProfiles(loaded.config, Object.fromEntries(t.profiles)));
     for (const [id, raw] of t.tasks) {
       const read = parseTaskBytes(Buffer.from(raw, 'utf8'), `${team}/task-${id}.json`, id);
       if (read.kind !== 'ok') throw new CorruptFileError(`${team}/task-${id}.json`, read.kind === 'problem' ? read.problem.reason : 'missing');
@@ -186,6 +214,8 @@ function sameSnapshot(a: Snapshot, b: Snapshot): boolean {
   for (const [team, x] of a) {
     const y = b.get(team);
     if (!y || x.configRaw !== y.configRaw || x.tasks.size !== y.tasks.size || x.journal.join('\n') !== y.journal.join('\n')) return false;
+    if (x.profiles.size !== y.profiles.size) return false;
+    for (const [name, p] of x.profiles) if (profileKey(y.profiles.get(name)) !== profileKey(p)) return false;
     for (const [id, raw] of x.tasks) if (y.tasks.get(id) !== raw) return false;
   }
   return true;

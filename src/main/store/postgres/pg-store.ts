@@ -37,12 +37,12 @@ import type { JournalEntry, JournalTaskChange } from '../journal';
 import { StorePaths } from '../paths';
 import type { DoctorRequest, SweepRequest } from '../store';
 import { serializeTask, versionOf, withVersion, type LoadedTask } from '../task-files';
-import { serializeTeamConfig, type LoadedTeamConfig } from '../team-config';
+import { applyProfiles, serializeTeamConfig, type LoadedTeamConfig } from '../team-config';
 import { taskChange, type MutationInfo, type TeamTransaction } from '../team-writer';
 import * as ops from '../task-ops';
 import { DEFAULT_RETRY, openPool, redactUrl, sleep, withRetry, type RetryOptions } from './connection';
 import { SCHEMA_VERSION, migrate, schemaVersion } from './migrations';
-import { insertTask, loadTaskRow, parseTeamConfigText, taskParams, taskPath, updateTask, writeMembers } from './rows';
+import { insertTask, loadTaskRow, parseTeamConfigText, readProfiles, taskParams, taskPath, updateTask, writeMembers } from './rows';
 
 export interface PostgresStoreOptions {
   url: string;
@@ -136,6 +136,19 @@ class PgTransaction implements TeamTransaction {
   removeTask(id: string): void {
     this.remember(id);
     this.overlay.set(id, { kind: 'delete' });
+  }
+
+  /**
+   * The ready-set index is the folder store's shortcut for claim --next. The database needs none: claimNextTask
+   * picks the next row with one indexed query (FOR UPDATE SKIP LOCKED) and never runs task-ops' claimNextTask, so
+   * there is no index here, and none to rebuild.
+   */
+  readyIndex(): null {
+    return null;
+  }
+
+  rebuildReadyIndex(): void {
+    // nothing to rebuild: see readyIndex
   }
 
   whoWrote(taskId: string, version: string): JournalEntry | undefined {
@@ -439,6 +452,7 @@ export class PostgresStore {
         if (r.rowCount === 0) throw new NotFoundError(`Team ${team} does not exist.`, { team });
         const teamId = String(r.rows[0].id);
         const loaded = parseTeamConfigText(r.rows[0].config_raw, `postgres:${team}/config.json`);
+        applyProfiles(loaded.config, await readProfiles(client, teamId));
         const value = await run(client, teamId, loaded);
         if (info.op === 'team.delete') await this.notify(client, team, 0);
         else await this.appendJournal(client, teamId, this.entry(info.op === 'team.rename' ? String(info.details?.newName) : team, info, []), opId);
@@ -585,9 +599,10 @@ export class PostgresStore {
   async getTeam(team: string): Promise<TeamConfig> {
     assertName(team, 'team');
     return this.run(async (client) => {
-      const r = await client.query('SELECT config_raw FROM lockstep_teams WHERE name = $1', [team]);
+      const r = await client.query('SELECT id, config_raw FROM lockstep_teams WHERE name = $1', [team]);
       if (r.rowCount === 0) throw new NotFoundError(`Team ${team} does not exist.`, { team });
-      return parseTeamConfigText(r.rows[0].config_raw, `postgres:${team}/config.json`).config;
+      const { config } = parseTeamConfigText(r.rows[0].config_raw, `postgres:${team}/config.json`);
+      return applyProfiles(config, await readProfiles(client, String(r.rows[0].id)));
     });
   }
 
@@ -644,11 +659,12 @@ export class PostgresStore {
     });
   }
 
-  async deleteTeam(team: string): Promise<{ team: string; deletedTasks: number }> {
+  /** Deletes for good: the database keeps no team trash (restoring a deleted team is the data folder's). */
+  async deleteTeam(team: string): Promise<{ team: string; deletedTasks: number; trash: null }> {
     return this.mutateTeam(team, this.info('team.delete', undefined, { details: { name: team } }), async (client, teamId) => {
       const r = await client.query('SELECT count(*)::int AS n FROM lockstep_tasks WHERE team_id = $1', [teamId]);
       await client.query('DELETE FROM lockstep_teams WHERE id = $1', [teamId]);
-      return { team, deletedTasks: r.rows[0].n as number };
+      return { team, deletedTasks: r.rows[0].n as number, trash: null };
     });
   }
 

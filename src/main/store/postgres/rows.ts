@@ -5,6 +5,7 @@ import { describeSchemaProblem, teamFileSchema } from '../../../shared/schemas';
 import { parseTimestamp } from '../../../shared/time';
 import { parseTaskBytes, type LoadedTask } from '../task-files';
 import type { LoadedTeamConfig } from '../team-config';
+import type { MemberProfile } from '../../../shared/members';
 
 /** Row <-> domain conversions of the PostgreSQL store. A task row's `raw` is its file's bytes; the rest derives from it. */
 
@@ -126,4 +127,24 @@ export async function writeMembers(client: ClientBase, teamId: string, config: T
       ],
     );
   }
+}
+
+/** One members row's profile (role, capability tags, WIP limit), as the folder's members.json holds it. */
+export function profileOfRow(row: { role: string | null; capabilities: string[] | null; wip_limit: number | null }): MemberProfile {
+  const profile: MemberProfile = {};
+  if (row.role !== null) profile.role = row.role;
+  if (row.capabilities !== null) profile.capabilities = row.capabilities;
+  if (row.wip_limit !== null) profile.wipLimit = row.wip_limit;
+  return profile;
+}
+
+/**
+ * A team's member profiles. In the database they live in the members rows, not in config_raw (which holds
+ * config.json as ClawTeam writes it), as in a folder they live in .lockstep/members.json beside config.json.
+ */
+export async function readProfiles(client: ClientBase, teamId: string): Promise<Record<string, MemberProfile>> {
+  const r = await client.query('SELECT name, role, capabilities, wip_limit FROM lockstep_members WHERE team_id = $1 ORDER BY position, name', [teamId]);
+  const out: Record<string, MemberProfile> = {};
+  for (const row of r.rows) out[row.name as string] = profileOfRow(row);
+  return out;
 }
