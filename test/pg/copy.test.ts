@@ -54,6 +54,27 @@ describe.skipIf(pg.skipReason !== null)('store copy between a data folder and a 
     expectSameTree(FIXTURE, out);
   });
 
+  it('carries member profiles (.lockstep/members.json) both ways, config.json untouched, and a second copy is a no-op', async () => {
+    const dir = copyFixture();
+    dirs.push(dir);
+    const folderCli = (args: string[]) => lockstepAt(['--data-dir', dir], args);
+    expect(folderCli(['team', 'set-member', 'webapp', 'frontend', '--role', 'UI engineer', '--capability', 'react', '--wip-limit', '2']).code).toBe(0);
+    const profile = { role: 'UI engineer', capabilities: ['react'], wipLimit: 2 };
+    const configBytes = fs.readFileSync(path.join(dir, 'teams', 'webapp', 'config.json'));
+    const url = await pg.empty();
+    expect(cli(['--from', dir, '--to', url]).code).toBe(0);
+    const dbCli = (args: string[]) => lockstepAt(['--store', url], args);
+    const member = (json: { members: Array<{ name: string; lockstep?: unknown }> }) => json.members.find((m) => m.name === 'frontend')?.lockstep;
+    expect(member(dbCli(['team', 'show', 'webapp']).json)).toEqual(profile);
+    expect(cli(['--from', dir, '--to', url]).json.unchanged).toBe(true);
+    const out = path.join(scratch('lockstep-copy-'), 'back');
+    expect(cli(['--from', url, '--to', out]).code).toBe(0);
+    expect(fs.readFileSync(path.join(out, 'teams', 'webapp', 'config.json')).equals(configBytes)).toBe(true);
+    expect(member(lockstepAt(['--data-dir', out], ['team', 'show', 'webapp']).json)).toEqual(profile);
+    expect(JSON.parse(fs.readFileSync(path.join(out, 'tasks', 'webapp', '.lockstep', 'members.json'), 'utf8')).members).toEqual({ frontend: profile });
+    expect(cli(['--from', url, '--to', out]).json.unchanged).toBe(true);
+  });
+
   it('keeps unknown fields, number formats, metadata, timestamps and the journal; versions match across backends', async () => {
     const dir = copyFixture();
     dirs.push(dir);

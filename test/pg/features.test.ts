@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresStore } from '../../src/main/store/postgres/pg-store';
-import { copyFixture } from '../race/harness';
+import { spawnSync } from 'child_process';
+import { CLI, copyFixture } from '../race/harness';
 import { backendsHere, sql, type Backend } from '../race/backends';
 import { lockstepAt } from '../features/cli-harness';
 import { freePort } from './cluster.mjs';
@@ -90,6 +91,8 @@ function featureSuite(backend: Backend): void {
     const loc = await backend.fixture();
     const set = cli(loc, ['team', 'set-member', 'webapp', 'frontend', '--role', 'UI engineer', '--capability', 'react', '--wip-limit', '1']);
     expect(set.code).toBe(0);
+    // A later change of the team (rewriting its config) keeps the profile.
+    expect(cli(loc, ['team', 'add-member', 'webapp', 'newcomer']).code).toBe(0);
     expect(cli(loc, ['team', 'show', 'webapp']).json.members.find((m: { name: string }) => m.name === 'frontend').lockstep).toEqual({
       role: 'UI engineer',
       capabilities: ['react'],
@@ -119,8 +122,33 @@ function featureSuite(backend: Backend): void {
     const teams = cli(loc, ['team', 'list']).json.teams;
     expect(teams).toEqual([{ name: 'beta', description: '', memberCount: 2, leader: 'ann', counts: { pending: 1, in_progress: 0, completed: 0, blocked: 0 } }]);
     expect(cli(loc, ['task', 'list', 'alpha']).json.error.code).toBe('NOT_FOUND');
-    expect(cli(loc, ['team', 'delete', 'beta']).json).toEqual({ team: 'beta', deletedTasks: 1 });
+    // A database keeps no team trash: it says the team is deleted for good.
+    expect(cli(loc, ['team', 'delete', 'beta']).json).toEqual({ team: 'beta', deletedTasks: 1, trash: null });
     expect(cli(loc, ['team', 'list']).json.teams).toEqual([]);
+    expect(cli(loc, ['team', 'create', 'gamma']).code).toBe(0);
+    const text = spawnSync(process.execPath, [CLI, 'team', 'delete', 'gamma', ...backend.storeArgs(loc)], { encoding: 'utf8' });
+    expect(text.status).toBe(0);
+    expect(text.stdout).toContain('Deleted team gamma and its 0 task(s) (for good: the database keeps no trash).');
+  });
+
+  it('messages and costs: work on a data folder; a database refuses them in plain words and writes nothing', async () => {
+    const loc = await backend.fixture();
+    const budgetBefore = cli(loc, ['team', 'show', 'webapp']).json.budgetCents;
+    const send = cli(loc, ['inbox', 'send', 'webapp', 'frontend', 'hello', '--as', 'lead']);
+    const budget = cli(loc, ['cost', 'budget', 'webapp', '5']);
+    if (backend.name === 'folder') {
+      expect(send.code).toBe(0);
+      expect(budget.code).toBe(0);
+      expect(cli(loc, ['inbox', 'receive', 'webapp', '--as', 'frontend']).json.messages.map((m: { content: string }) => m.content)).toEqual(['hello']);
+      return;
+    }
+    for (const refused of [send, budget]) {
+      expect(refused.code).toBe(2);
+      expect(refused.json.error.code).toBe('INVALID_INPUT');
+      expect(refused.json.error.message).toContain('works on a data folder only');
+      expect(refused.json.error.message).toContain('--data-dir');
+    }
+    expect(cli(loc, ['team', 'show', 'webapp']).json.budgetCents).toBe(budgetBefore);
   });
 
   it('the stall radar reports each task stall and --fix-all resolves them through the journal', async () => {
