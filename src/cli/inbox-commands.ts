@@ -10,7 +10,7 @@ import type { LockstepStore } from '../main/store';
 type Values = Record<string, string | boolean | string[] | undefined>;
 type Output = { json: unknown; text: string };
 
-interface Command {
+export interface Command {
   usage: string;
   summary: string;
   positionals: string[];

@@ -4,8 +4,11 @@ import { TASK_PRIORITIES, TASK_STATUSES, type TaskPriority, type TaskStatus } fr
 import { InvalidInputError, toSerializedError, type ErrorCode } from '../shared/errors';
 import { parseDuration } from '../shared/time';
 import { waitAtBarrier } from '../main/store/failpoints';
-import { LockstepStore, resolveDataDir } from '../main/store';
-import { MESSAGE_COMMANDS } from './inbox-commands';
+import { LockstepStore, openStore, resolveDataDir, storeLocation, type Store } from '../main/store';
+import { PostgresStore } from '../main/store/postgres/pg-store';
+import { isDatabaseUrl, redactUrl } from '../main/store/postgres/connection';
+import { copyStore } from '../main/store/postgres/copy';
+import { MESSAGE_COMMANDS, type Command as FolderCommand } from './inbox-commands';
 import { formatHistory, formatTask, formatTaskList, formatTeam, formatTeams } from './format';
 
 type Values = Record<string, string | boolean | string[] | undefined>;
@@ -16,13 +19,16 @@ interface Command {
   summary: string;
   positionals: string[];
   options: NonNullable<ParseArgsConfig['options']>;
-  run(store: LockstepStore, args: string[], values: Values): Promise<Output>;
+  run(store: Store, args: string[], values: Values): Promise<Output>;
+  /** Runs without an opened store (store migrate, store copy). */
+  standalone?: (args: string[], values: Values) => Promise<Output>;
 }
 
 const EXIT_CODES: Partial<Record<ErrorCode, number>> = { INVALID_INPUT: 2, TASK_LOCKED: 3, NOT_FOUND: 4 };
 
 const common = {
   'data-dir': { type: 'string' },
+  store: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -100,7 +106,7 @@ function guards(values: Values) {
   return { expectVersion: str(values, 'expect'), token: integer(str(values, 'token'), '--token'), reason: str(values, 'reason') };
 }
 
-const taskOut = (t: Awaited<ReturnType<LockstepStore['getTask']>>, sentence: string): Output => ({
+const taskOut = (t: Awaited<ReturnType<Store['getTask']>>, sentence: string): Output => ({
   json: t,
   text: `${sentence}\n${formatTask(t)}`,
 });
@@ -153,12 +159,13 @@ const COMMANDS: Record<string, Command> = {
   },
   'team delete': {
     usage: 'team delete NAME',
-    summary: 'Delete a team and all its tasks (kept in the data folder\'s .lockstep/trash, the newest 20 deleted teams).',
+    summary: 'Delete a team and all its tasks (a data folder keeps them in .lockstep/trash, the newest 20 deleted teams; a database deletes for good).',
     positionals: ['NAME'],
     options: {},
     async run(store, [name]) {
       const result = await store.deleteTeam(name);
-      return { json: result, text: `Deleted team ${name} and its ${result.deletedTasks} task(s) (kept in .lockstep/trash/${result.trash}).` };
+      const kept = result.trash === null ? 'for good: the database keeps no trash' : `kept in .lockstep/trash/${result.trash}`;
+      return { json: result, text: `Deleted team ${name} and its ${result.deletedTasks} task(s) (${kept}).` };
     },
   },
   'team add-member': {
@@ -436,10 +443,64 @@ const COMMANDS: Record<string, Command> = {
       return { json: result, text: lines.length ? lines.join('\n') : `Nothing to sweep in team ${team}.` };
     },
   },
+  'store migrate': {
+    usage: 'store migrate URL',
+    summary: "Create or upgrade Lockstep's tables in a PostgreSQL database (each step in one transaction).",
+    positionals: ['URL'],
+    options: {},
+    async run() {
+      throw new Error('unreachable');
+    },
+    async standalone([url]) {
+      if (!isDatabaseUrl(url)) throw new InvalidInputError(`"${url}" is not a database URL; use postgres://user@host:5432/database.`);
+      const store = new PostgresStore({ url });
+      try {
+        const result = await store.migrate();
+        const text = result.applied.length
+          ? `Migrated ${redactUrl(url)} from schema ${result.from} to ${result.to}.`
+          : `${redactUrl(url)} is up to date (schema ${result.to}).`;
+        return { json: result, text };
+      } finally {
+        await store.close();
+      }
+    },
+  },
+  'store copy': {
+    usage: 'store copy --from DIR|URL --to URL|DIR [--replace]',
+    summary: 'Copy every team, task (ids, timestamps, unknown fields, metadata) and journal between a data folder and a database.',
+    positionals: [],
+    options: { from: { type: 'string' }, to: { type: 'string' }, replace: { type: 'boolean' }, force: { type: 'boolean' } },
+    async run() {
+      throw new Error('unreachable');
+    },
+    async standalone(_args, v) {
+      const from = str(v, 'from');
+      const to = str(v, 'to');
+      if (!from || !to) throw new InvalidInputError('Say where from and where to: store copy --from DIR --to postgres://... (or the other way).');
+      const result = await copyStore(from, to, { replace: v.replace === true || v.force === true });
+      return { json: result, text: result.summary };
+    },
+  },
 };
 
-// Messages and costs (`inbox …`, `cost …`) live in their own file.
-Object.assign(COMMANDS, MESSAGE_COMMANDS);
+/**
+ * Messages and costs (`inbox …`, `cost …`) live in their own file. They are ClawTeam's inbox and cost files in a
+ * data folder; a PostgreSQL store does not hold them, so on a database they stop with a plain explanation.
+ */
+function folderOnly(command: FolderCommand): Command {
+  return {
+    ...command,
+    async run(store, args, values) {
+      if (!(store instanceof LockstepStore)) {
+        throw new InvalidInputError(
+          `"lockstep ${command.usage.split(' ').slice(0, 2).join(' ')}" works on a data folder only: messages, costs and budgets are kept in ClawTeam's files there, and the PostgreSQL store does not hold them. Run it with --data-dir DIR.`,
+        );
+      }
+      return command.run(store, args, values);
+    },
+  };
+}
+for (const [key, command] of Object.entries(MESSAGE_COMMANDS)) COMMANDS[key] = folderOnly(command);
 
 function claimToken(task: { metadata: Record<string, unknown> }): string {
   const meta = task.metadata.lockstep as { claim?: { token?: number } } | undefined;
@@ -454,7 +515,8 @@ function helpText(): string {
     'Usage:',
     ...lines,
     '',
-    'Every command takes --data-dir DIR (else LOCKSTEP_DATA_DIR, CLAWTEAM_DATA_DIR, ~/.clawteam/config.json, ~/.clawteam)',
+    'Every command takes --data-dir DIR (else LOCKSTEP_DATA_DIR, CLAWTEAM_DATA_DIR, ~/.clawteam/config.json, ~/.clawteam),',
+    'or --store postgres://user@host:5432/db (else LOCKSTEP_STORE) for a team whose agents run on several machines,',
     'and --json (exactly one JSON document on stdout). Exit codes: 0 ok, 2 invalid input, 3 task locked, 4 not found, 1 other.',
   ].join('\n');
 }
@@ -466,7 +528,7 @@ export async function runCli(argv: string[], out: NodeJS.WritableStream = proces
     const leading: string[] = [];
     let rest = argv;
     while (rest.length && rest[0].startsWith('--')) {
-      const takesValue = rest[0] === '--data-dir';
+      const takesValue = rest[0] === '--data-dir' || rest[0] === '--store';
       leading.push(...rest.slice(0, takesValue ? 2 : 1));
       rest = rest.slice(takesValue ? 2 : 1);
     }
@@ -497,16 +559,33 @@ export async function runCli(argv: string[], out: NodeJS.WritableStream = proces
     if (parsed.positionals.length < required || parsed.positionals.length > command.positionals.length) {
       throw new InvalidInputError(`Expected ${command.positionals.join(' ')}. Usage: lockstep ${command.usage}`);
     }
+    if (command.standalone) {
+      const result = await command.standalone(parsed.positionals, values);
+      out.write(json ? `${JSON.stringify(result.json)}\n` : `${result.text}\n`);
+      return 0;
+    }
     const who = str(values, 'as') ?? process.env.LOCKSTEP_AGENT_NAME ?? process.env.CLAWTEAM_AGENT_NAME;
-    const store = new LockstepStore({
-      dataDir: resolveDataDir({ flag: str(values, 'data-dir') }).dir,
-      // LOCKSTEP_LOCK_STALE_MS: a shorter team-lock stale time (crash tests), as for the app.
-      lock: { app: 'lockstep-cli', ...(process.env.LOCKSTEP_LOCK_STALE_MS ? { staleMs: Number(process.env.LOCKSTEP_LOCK_STALE_MS) } : {}) },
-      actor: who ? { name: who, via: 'cli' } : undefined,
-    });
+    const actor = { name: who ?? '', via: 'cli' };
+    // --store (or LOCKSTEP_STORE) names a database URL or a folder; --data-dir names a folder and wins over LOCKSTEP_STORE.
+    const dataDirFlag = str(values, 'data-dir');
+    const location = storeLocation(str(values, 'store'), dataDirFlag ? {} : process.env) ?? {
+      dataDir: resolveDataDir({ flag: dataDirFlag }).dir,
+    };
+    // LOCKSTEP_LOCK_STALE_MS: a shorter team-lock stale time (crash tests), as for the app.
+    const staleMs = process.env.LOCKSTEP_LOCK_STALE_MS ? { staleMs: Number(process.env.LOCKSTEP_LOCK_STALE_MS) } : {};
+    const opened =
+      'url' in location
+        ? openStore({ url: location.url, actor: who ? actor : undefined, poolSize: 2 })
+        : openStore({ dataDir: location.dataDir, lock: { app: 'lockstep-cli', ...staleMs }, actor: who ? actor : undefined });
+    const store = opened.store;
     if (!who) Object.assign(store.actor, { via: 'cli' });
-    await waitAtBarrier();
-    const result = await command.run(store, parsed.positionals, values);
+    let result: Output;
+    try {
+      await waitAtBarrier();
+      result = await command.run(store, parsed.positionals, values);
+    } finally {
+      await opened.close();
+    }
     // Numbers exactly as the files hold them (`1.0`, `12345678901234567891`).
     out.write(json ? `${stringifyJson(result.json, 0)}\n` : `${result.text}\n`);
     return 0;

@@ -11,6 +11,7 @@ export const ERROR_CODES = [
   'CLAIM_LOST',
   'CORRUPT_FILE',
   'STORE_BUSY',
+  'STORE_UNAVAILABLE',
   'LOCK_COMPROMISED',
   'UNSAFE_PATH',
   'IO_ERROR',
@@ -109,6 +110,14 @@ export class StoreBusyError extends LockstepError {
   constructor(message: string, details: ErrorDetails = {}) {
     super('STORE_BUSY', message, details);
     this.name = 'StoreBusyError';
+  }
+}
+
+/** The database behind the store cannot be reached (down, network gone, connection cut), after bounded retries. */
+export class StoreUnavailableError extends LockstepError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super('STORE_UNAVAILABLE', message, details);
+    this.name = 'StoreUnavailableError';
   }
 }
 

@@ -1,15 +1,28 @@
 'use strict';
 // A racing writer process for the process-level tests. It uses the compiled store, exactly as the CLI does.
-// Usage: node worker.cjs MODE DATA_DIR TEAM ...   (see the cases below). Prints one JSON line when done.
+// Usage: node worker.cjs MODE STORE TEAM ...   (see the cases below). STORE is a data folder or a postgres:// URL.
+// Prints one JSON line when done.
 const path = require('path');
-const { LockstepStore } = require(path.join(__dirname, '..', '..', 'dist', 'main', 'store', 'index.js'));
+const { openStore, isDatabaseUrl } = require(path.join(__dirname, '..', '..', 'dist', 'main', 'store', 'index.js'));
 const { waitAtBarrier } = require(path.join(__dirname, '..', '..', 'dist', 'main', 'store', 'failpoints.js'));
 
 async function main() {
-  const [mode, dataDir, team, ...rest] = process.argv.slice(2);
+  const [mode, location, team, ...rest] = process.argv.slice(2);
   const staleMs = Number(process.env.LOCKSTEP_TEST_STALE_MS || 10000);
   const acquireTimeoutMs = Number(process.env.LOCKSTEP_TEST_ACQUIRE_MS || 60000);
-  const store = new LockstepStore({ dataDir, lock: { staleMs, acquireTimeoutMs, app: `race-${mode}` } });
+  // Each process holds its own connection, as a machine of its own would.
+  const opened = isDatabaseUrl(location)
+    ? openStore({ url: location, poolSize: 1 })
+    : openStore({ dataDir: location, lock: { staleMs, acquireTimeoutMs, app: `race-${mode}` } });
+  const store = opened.store;
+  try {
+    await run(store, mode, team, rest);
+  } finally {
+    await opened.close();
+  }
+}
+
+async function run(store, mode, team, rest) {
   await waitAtBarrier();
   if (mode === 'merge-meta') {
     // Sequential read-modify-writes of one task, each adding a distinct metadata key.
@@ -60,6 +73,11 @@ async function main() {
       await store.completeTask(team, task.id, { agent });
     }
     console.log(JSON.stringify({ ok: true, got }));
+  } else if (mode === 'complete') {
+    // Completes one task (its dependents are resolved in the same transaction).
+    const [taskId, agent] = rest;
+    const task = await store.completeTask(team, taskId, { agent, force: true, reason: 'test' });
+    console.log(JSON.stringify({ ok: true, status: task.status }));
   } else {
     throw new Error(`unknown mode ${mode}`);
   }

@@ -182,7 +182,7 @@ function openTransaction(
 }
 
 /** The fields a mutation changed on one task (metadata compared key by key), for the journal. */
-function taskChange(id: string, before: LoadedTask | null, after: LoadedTask | null): JournalTaskChange | null {
+export function taskChange(id: string, before: LoadedTask | null, after: LoadedTask | null): JournalTaskChange | null {
   const flat = (l: LoadedTask | null): Record<string, unknown> => {
     if (!l) return {};
     const out: Record<string, unknown> = {};

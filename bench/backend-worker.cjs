@@ -1,0 +1,47 @@
+'use strict';
+// One process of bench/backends.mjs: runs MODE against a store (data folder or postgres:// URL) for DURATION ms after
+// the barrier, one call in flight, and prints one JSON line: calls made, claims refused, each call's latency in ms.
+const path = require('path');
+const { openStore, isDatabaseUrl } = require(path.join(__dirname, '..', 'dist', 'main', 'store', 'index.js'));
+const { waitAtBarrier } = require(path.join(__dirname, '..', 'dist', 'main', 'store', 'failpoints.js'));
+
+async function main() {
+  const [mode, location, team, durationMs, ...ids] = process.argv.slice(2);
+  const opened = isDatabaseUrl(location) ? openStore({ url: location, poolSize: 1 }) : openStore({ dataDir: location, lock: { app: 'bench' } });
+  const store = opened.store;
+  const me = `bench-${process.pid}`;
+  const latencies = [];
+  let calls = 0;
+  let refused = 0;
+  // Connect (and check the schema) before the start, as a long-running agent would have.
+  await store.getTask(team, ids[0]);
+  await waitAtBarrier();
+  const end = Date.now() + Number(durationMs);
+  for (let i = 0; Date.now() < end; i++) {
+    const t0 = process.hrtime.bigint();
+    if (mode === 'update') {
+      await store.updateTask(team, ids[0], { metadata: { [me]: i } });
+    } else {
+      const id = ids[Math.floor(Math.random() * ids.length)];
+      try {
+        await store.claimTask(team, id, { agent: me });
+        latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+        calls++;
+        await store.releaseTask(team, id, { agent: me });
+        continue;
+      } catch (err) {
+        if (err.code !== 'TASK_LOCKED') throw err;
+        refused++;
+      }
+    }
+    latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    calls++;
+  }
+  await opened.close();
+  console.log(JSON.stringify({ calls, refused, latencies }));
+}
+
+main().catch((err) => {
+  console.log(JSON.stringify({ error: `${err.code ?? ''} ${err.message}` }));
+  process.exit(1);
+});

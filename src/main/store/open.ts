@@ -1,0 +1,87 @@
+import { LockstepStore, type StoreOptions } from './store';
+import { PostgresStore, type PostgresStoreOptions } from './postgres/pg-store';
+import { isDatabaseUrl } from './postgres/connection';
+
+/**
+ * The public methods both backends have, with the same results and errors: the honest common surface. (Issue 13
+ * lifts this into an interface under src/store/; until then it is read off the folder store.) Left out, because only
+ * a data folder has them: `recentJournal` (the folder's is synchronous, the database's cannot be), `track` (the
+ * window's undo stack), `restoreTeam` (the team trash), `setBudget`, `mailbox` and `costs` (ClawTeam's inbox and
+ * cost files). The CLI refuses those commands on a database in plain words (cli/main.ts, folderOnly).
+ */
+export type Store = Pick<
+  LockstepStore,
+  | 'actor'
+  | 'history'
+  | 'listTeams'
+  | 'getTeam'
+  | 'createTeam'
+  | 'renameTeam'
+  | 'addMember'
+  | 'removeMember'
+  | 'setMemberProfile'
+  | 'listTasks'
+  | 'getTask'
+  | 'createTask'
+  | 'updateTask'
+  | 'claimTask'
+  | 'claimNextTask'
+  | 'releaseTask'
+  | 'completeTask'
+  | 'deleteTask'
+  | 'heartbeatTask'
+  | 'sweepTeam'
+  | 'undoLast'
+  | 'doctor'
+  | 'fixFinding'
+> & {
+  /**
+   * A data folder moves the team to its trash (`trash`: the entry `restoreTeam` takes back); a database keeps no
+   * trash and deletes for good (`trash`: null).
+   */
+  deleteTeam(team: string): Promise<DeletedTeam>;
+};
+
+export interface DeletedTeam {
+  team: string;
+  deletedTasks: number;
+  trash: string | null;
+}
+
+// Compile-time proof that both stores have every method of the common surface, with its signature.
+const _sameApi: (s: PostgresStore) => Store = (s) => s;
+const _folderApi: (s: LockstepStore) => Store = (s) => s;
+void _sameApi;
+void _folderApi;
+
+export type OpenStoreOptions =
+  | ({ dataDir: string } & Omit<StoreOptions, 'dataDir'>)
+  | ({ url: string } & Omit<PostgresStoreOptions, 'url'>);
+
+export interface OpenedStore {
+  store: Store;
+  backend: 'folder' | 'postgres';
+  /** Where: the data folder, or the database URL. */
+  location: string;
+  /** Releases connections (database); nothing to do for a folder. */
+  close(): Promise<void>;
+}
+
+/** The backend chooser: a data folder (the embedded default) or a PostgreSQL database named by a URL. */
+export function openStore(options: OpenStoreOptions): OpenedStore {
+  if ('url' in options) {
+    const store = new PostgresStore(options);
+    return { store, backend: 'postgres', location: options.url, close: () => store.close() };
+  }
+  const store = new LockstepStore(options);
+  return { store, backend: 'folder', location: store.paths.root, close: async () => undefined };
+}
+
+/** `--store` or LOCKSTEP_STORE: a postgres:// URL selects the database; anything else is a data folder. */
+export function storeLocation(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): { url: string } | { dataDir: string } | null {
+  const value = (flag ?? env.LOCKSTEP_STORE ?? '').trim();
+  if (!value) return null;
+  return isDatabaseUrl(value) ? { url: value } : { dataDir: value };
+}
+
+export { isDatabaseUrl };

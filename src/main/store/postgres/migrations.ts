@@ -1,0 +1,140 @@
+import type { ClientBase } from 'pg';
+
+/**
+ * The database schema, as versioned migrations. Each runs in one transaction with its version row, under an
+ * advisory lock, so two processes migrating at once apply each step exactly once. Never edit a released migration:
+ * add a new one.
+ *
+ * Source of truth for a task is `raw`: the exact bytes its file has (or would have) in a data folder, so versions
+ * (hashes of those bytes), unknown fields and number formats are the same on both backends and a copy back to a
+ * folder is byte-for-byte. The other task columns are derived from it in the same statement, for queries and locks.
+ */
+export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
+  {
+    version: 1,
+    name: 'teams, members, tasks, journal',
+    sql: `
+CREATE TABLE lockstep_teams (
+  id          bigserial PRIMARY KEY,
+  name        text NOT NULL UNIQUE,
+  -- config.json as a data folder holds it (ClawTeam's fields, member profiles, unknown fields).
+  config_raw  text NOT NULL
+);
+
+CREATE TABLE lockstep_members (
+  team_id      bigint NOT NULL REFERENCES lockstep_teams(id) ON DELETE CASCADE,
+  name         text NOT NULL,
+  position     int NOT NULL,
+  user_name    text NOT NULL,
+  agent_id     text NOT NULL,
+  agent_type   text NOT NULL,
+  joined_at    text NOT NULL,
+  role         text,
+  capabilities text[],
+  wip_limit    int CHECK (wip_limit >= 0),
+  PRIMARY KEY (team_id, name)
+);
+
+CREATE TABLE lockstep_tasks (
+  team_id       bigint NOT NULL REFERENCES lockstep_teams(id) ON DELETE CASCADE,
+  id            text NOT NULL,
+  subject       text NOT NULL,
+  description   text NOT NULL,
+  status        text NOT NULL CHECK (status IN ('pending', 'in_progress', 'completed', 'blocked')),
+  priority      text NOT NULL CHECK (priority IN ('low', 'medium', 'high', 'urgent')),
+  priority_rank smallint NOT NULL,
+  owner         text NOT NULL,
+  locked_by     text NOT NULL,
+  locked_at     text NOT NULL,
+  blocks        text[] NOT NULL,
+  blocked_by    text[] NOT NULL,
+  started_at    text NOT NULL,
+  created_at    text NOT NULL,
+  updated_at    text NOT NULL,
+  created_us    bigint NOT NULL,
+  metadata      jsonb NOT NULL,
+  extra         jsonb NOT NULL,
+  raw           text NOT NULL,
+  version       text NOT NULL,
+  PRIMARY KEY (team_id, id)
+);
+CREATE INDEX lockstep_tasks_claimable ON lockstep_tasks (team_id, priority_rank DESC, created_us, id)
+  WHERE status = 'pending' AND locked_by = '';
+CREATE INDEX lockstep_tasks_held ON lockstep_tasks (team_id, locked_by) WHERE status = 'in_progress';
+
+-- One row per team: the journal's last sequence number, taken last in every mutation (so journal order is commit order).
+CREATE TABLE lockstep_journal_heads (
+  team_id bigint PRIMARY KEY REFERENCES lockstep_teams(id) ON DELETE CASCADE,
+  seq     bigint NOT NULL DEFAULT 0
+);
+
+CREATE TABLE lockstep_journal (
+  team_id  bigint NOT NULL REFERENCES lockstep_teams(id) ON DELETE CASCADE,
+  seq      bigint NOT NULL,
+  at       text NOT NULL,
+  actor    text NOT NULL,
+  via      text NOT NULL,
+  op       text NOT NULL,
+  task_ids text[] NOT NULL,
+  -- The entry exactly as a data folder's journal.jsonl line holds it.
+  line     text NOT NULL,
+  -- Which mutation wrote it: lets a writer whose connection dropped during COMMIT learn whether it committed.
+  op_id    text UNIQUE,
+  PRIMARY KEY (team_id, seq)
+);
+CREATE INDEX lockstep_journal_tasks ON lockstep_journal USING gin (task_ids);
+
+-- The capability tags a task asks for (metadata.requires: a list, or a comma-separated string), as shared/members.ts reads them.
+CREATE FUNCTION lockstep_required_tags(meta jsonb) RETURNS text[] LANGUAGE sql IMMUTABLE AS $f$
+  SELECT CASE jsonb_typeof(meta->'requires')
+    WHEN 'array' THEN ARRAY(SELECT e #>> '{}' FROM jsonb_array_elements(meta->'requires') e
+                            WHERE jsonb_typeof(e) = 'string' AND e #>> '{}' <> '')
+    WHEN 'string' THEN ARRAY(SELECT btrim(x) FROM regexp_split_to_table(meta->>'requires', ',') x WHERE btrim(x) <> '')
+    ELSE ARRAY[]::text[]
+  END
+$f$;
+`,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+const MIGRATE_LOCK = 7_406_117; // pg_advisory_xact_lock key: "lockstep migrate"
+
+async function currentVersion(client: ClientBase): Promise<number> {
+  const exists = await client.query(`SELECT to_regclass('lockstep_schema_migrations') IS NOT NULL AS ok`);
+  if (!exists.rows[0].ok) return 0;
+  const r = await client.query('SELECT coalesce(max(version), 0) AS v FROM lockstep_schema_migrations');
+  return Number(r.rows[0].v);
+}
+
+export async function schemaVersion(client: ClientBase): Promise<number> {
+  return currentVersion(client);
+}
+
+/** Applies every migration not applied yet, each in its own transaction. Returns the versions applied now. */
+export async function migrate(client: ClientBase): Promise<{ from: number; to: number; applied: number[] }> {
+  const from = await currentVersion(client);
+  const applied: number[] = [];
+  for (const m of MIGRATIONS) {
+    await client.query('BEGIN');
+    try {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATE_LOCK]);
+      await client.query(
+        `CREATE TABLE IF NOT EXISTS lockstep_schema_migrations (
+           version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+      );
+      const done = await client.query('SELECT 1 FROM lockstep_schema_migrations WHERE version = $1', [m.version]);
+      if (done.rowCount === 0) {
+        await client.query(m.sql);
+        await client.query('INSERT INTO lockstep_schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+        applied.push(m.version);
+      }
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+  }
+  return { from, to: SCHEMA_VERSION, applied };
+}
