@@ -72,7 +72,7 @@ describe('appearance', () => {
   it('sets the theme and the activity region, and refuses values outside their bounds', async () => {
     const set = await call('setAppearance', { theme: 'dark', activityHeight: 300 });
     expect(set.ok && set.value).toMatchObject({ theme: 'dark', activityHeight: 300 });
-    for (const bad of [{ theme: 'purple' }, { activityHeight: 10 }, { activityHeight: 5000 }, { activityHeight: 120.5 }, { activityOpen: 'no' }]) {
+    for (const bad of [{ theme: 'purple' }, { activityHeight: 10 }, { activityHeight: 5000 }, { activityHeight: 120.5 }, { activityOpen: 'no' }, { messagesOpen: 'yes' }]) {
       const r = await call('setAppearance', bad);
       expect(r.ok === false && r.error.code, JSON.stringify(bad)).toBe('INVALID_INPUT');
     }

@@ -20,7 +20,7 @@ export interface HandlerContext {
   settings(): EffectiveSettings;
   setAgentName(agentName: string): EffectiveSettings;
   setClawteamInterlock(enabled: boolean): EffectiveSettings;
-  setAppearance(patch: Partial<Pick<EffectiveSettings, 'theme' | 'activityOpen' | 'activityHeight'>>): EffectiveSettings;
+  setAppearance(patch: Partial<Pick<EffectiveSettings, 'theme' | 'activityOpen' | 'activityHeight'> & { messagesOpen?: boolean }>): EffectiveSettings;
   /** Switches to `path`, or asks the person for a folder when absent; unchanged settings if they cancel. */
   openDataFolder(path?: string): Promise<EffectiveSettings>;
   /** Tells the watcher what the window now shows, so later changes can be described (activity). */
