@@ -259,6 +259,9 @@ test('the shell follows the real window at 1024x700, 1280x800 and 1920x1080; the
     if (process.env.LOCKSTEP_UPDATE_SCREENSHOT === '1') {
       await setWindowSize(app, page, 1280, 800);
       await expect(panel).toBeHidden();
+      // The board in full, the messages folded to their rail (docs/screenshot-messages.png shows them open).
+      await page.getByTestId('message-panel').getByRole('button', { name: 'Fold the messages panel' }).click();
+      await expect(page.getByTestId('message-rail')).toBeVisible();
       const message = page.getByTestId('status-message');
       if (await message.count()) await message.getByRole('button', { name: 'Dismiss' }).click();
       await page.mouse.move(0, 0);
