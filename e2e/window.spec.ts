@@ -343,6 +343,14 @@ test('the messages column folds to a rail with its unread count, the board takes
     await setWindowSize(app, page, 1024, 700);
     await expect(messages).toBeVisible();
     expectSideBySide(await shellGeometry(page), 700, '1024x700 messages chosen');
+
+    // Folded, a click on a member card (their messages) shows the column with that member's messages.
+    await messages.getByRole('button', { name: 'Fold the messages panel' }).click();
+    await expect(messages).toBeHidden();
+    await page.getByTestId('member-backend').click({ position: { x: 60, y: 12 } });
+    await expect(messages).toBeVisible();
+    await expect(page.getByTestId('message-filter')).toContainText("backend's messages");
+    await expect.poll(saved).toBe(true);
   } finally {
     await app.close();
   }

@@ -14,7 +14,7 @@ import { Dialog } from './Dialog';
 import { NewTaskDialog } from './NewTaskDialog';
 import { RadarPanel } from './RadarPanel';
 import { TeamToolbar } from './TeamToolbar';
-import { MessagePanel } from '../messages/MessagePanel';
+import { MESSAGES_WIDE_ENOUGH, MessagePanel } from '../messages/MessagePanel';
 import { MessagesProvider } from '../messages/MessagesContext';
 
 interface Props {
@@ -57,6 +57,10 @@ export function TeamView({ api, team, agentName, focusRequest, onMessage, onChan
     if (focusRequest) setSelectedId(focusRequest.id);
   }, [focusRequest]);
 
+  // Choosing a member's messages (their card or ✉ badge) shows a folded messages column, so the filter is seen.
+  const showFoldedMessages = () => {
+    if (messagesOpen === false || (messagesOpen === null && window.innerWidth < MESSAGES_WIDE_ENOUGH)) onMessagesOpen(true);
+  };
   const focusSearch = () => {
     searchRef.current?.focus();
     searchRef.current?.select();
@@ -109,7 +113,7 @@ export function TeamView({ api, team, agentName, focusRequest, onMessage, onChan
   const selected = selectedId ? data.tasks.get(selectedId) ?? null : null;
 
   return (
-    <MessagesProvider api={api} team={team} agentName={agentName} onMessage={onMessage}>
+    <MessagesProvider api={api} team={team} agentName={agentName} onMessage={onMessage} onSelectMember={showFoldedMessages}>
     <div className="team-view">
       <TeamToolbar
         config={config}
