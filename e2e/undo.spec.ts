@@ -170,6 +170,8 @@ test('removing a member asks first, naming them; it can be undone from the toast
     await expect(page.getByTestId('member-backend')).toBeHidden();
     const toast = page.getByTestId('undo-toast');
     await expect(toast).toContainText('Removed backend from team webapp');
+    // The toast is the one announcement: no message line says the same again.
+    expect(await page.locator('.message-region').textContent()).not.toMatch(/removed backend/i); // (lines fade: read it now)
     await page.screenshot({ path: path.join(SHOTS, 'undo-toast-1280x800.png') });
 
     await page.keyboard.press('Control+z');
@@ -232,6 +234,7 @@ test('deleting a team asks first and offers Undo, which brings the team and its 
     await expect(page.getByTestId('team-item-webapp')).toBeHidden();
     const toast = page.getByTestId('undo-toast');
     await expect(toast).toContainText('Deleted team webapp');
+    expect(await page.locator('.message-region').textContent()).not.toMatch(/deleted team/i); // (lines fade: read it now)
     await toast.getByRole('button', { name: 'Undo' }).click();
     await expect(page.getByTestId('task-card-dd0eba2d')).toBeVisible();
     expect(readTask(run.dataDir, 'webapp', 'dd0eba2d')).toMatchObject({ lockedBy: 'backend' });

@@ -36,10 +36,10 @@ async function edgeOwners(page: Page): Promise<string[]> {
   }, REGIONS);
 }
 
-/** Every visible control of the open task panel that is not the topmost element at its own centre (after scrolling it into view). */
-async function coveredPanelControls(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const panel = document.querySelector('[data-testid="detail-panel"]') as HTMLElement;
+/** Every visible control of the open task panel (or another column) that is not the topmost element at its own centre (after scrolling it into view). */
+async function coveredPanelControls(page: Page, testId = 'detail-panel'): Promise<string[]> {
+  return page.evaluate((testId) => {
+    const panel = document.querySelector(`[data-testid="${testId}"]`) as HTMLElement;
     const controls = [...panel.querySelectorAll<HTMLElement>('button, input, select, textarea, a[href], [tabindex]:not([tabindex="-1"])')];
     const covered: string[] = [];
     let checked = 0;
@@ -56,7 +56,47 @@ async function coveredPanelControls(page: Page): Promise<string[]> {
     }
     panel.scrollTop = 0;
     return checked === 0 ? ['no control was checked'] : covered;
+  }, testId);
+}
+
+/** Below this width an open task takes the messages' column (MESSAGES_WIDE_FOR_BOTH in MessagePanel.tsx). */
+const WIDE_FOR_BOTH = 1760;
+
+/** The page does not scroll; the activity region is whole at the bottom; the board ends before the messages column starts. */
+async function shellGeometry(page: Page) {
+  return page.evaluate(() => {
+    const se = document.scrollingElement as HTMLElement;
+    const rect = (sel: string) => document.querySelector(sel)?.getBoundingClientRect();
+    const activity = rect('[data-testid="activity-region"]');
+    const board = rect('.board-area');
+    const messages = rect('[data-testid="message-panel"]') ?? rect('[data-testid="message-rail"]');
+    const detail = rect('[data-testid="detail-panel"]');
+    return {
+      sideways: se.scrollWidth - se.clientWidth,
+      down: se.scrollHeight - se.clientHeight,
+      activityBottom: activity?.bottom,
+      activityTop: activity?.top ?? 0,
+      boardRight: board?.right ?? 0,
+      detailLeft: detail?.left ?? null,
+      detailRight: detail?.right ?? null,
+      messagesLeft: messages?.left ?? 0,
+      messagesRight: messages?.right ?? Infinity,
+      messagesBottom: messages?.bottom ?? Infinity,
+      width: window.innerWidth,
+    };
   });
+}
+
+function expectSideBySide(g: Awaited<ReturnType<typeof shellGeometry>>, h: number, what: string) {
+  expect(g.sideways, `${what}: page scrolls sideways`).toBeLessThanOrEqual(0);
+  expect(g.down, `${what}: page scrolls down`).toBeLessThanOrEqual(0);
+  expect(g.activityBottom, `${what}: activity region at the bottom`).toBe(h);
+  expect(g.activityTop, `${what}: activity region whole`).toBeLessThan(h - 60);
+  // Board, then the task panel (if open), then the messages column: one after the other, none over another.
+  expect(g.boardRight, `${what}: board ends before what is beside it`).toBeLessThanOrEqual(g.detailLeft ?? g.messagesLeft);
+  if (g.detailRight !== null) expect(g.detailRight, `${what}: task panel ends before the messages`).toBeLessThanOrEqual(g.messagesLeft);
+  expect(g.messagesRight, `${what}: messages inside the window`).toBeLessThanOrEqual(g.width);
+  expect(g.messagesBottom, `${what}: messages above the activity region`).toBeLessThanOrEqual(g.activityTop);
 }
 
 test('the shell follows the real window at 1024x700, 1280x800 and 1920x1080; the task panel is never covered; Save saves', async () => {
@@ -134,6 +174,55 @@ test('the shell follows the real window at 1024x700, 1280x800 and 1920x1080; the
       await page.getByTestId('board').click({ position: { x: 5, y: 5 } });
       await page.keyboard.press('Escape');
       await expect(panel).toBeHidden();
+
+      // The messages column: shown (from its rail where it starts folded) at the right of the board, which yields
+      // room to it; the page does not scroll, the activity region stays whole, and every control is on top.
+      const messages = page.getByTestId('message-panel');
+      const rail = page.getByTestId('show-messages');
+      if (await rail.isVisible()) await rail.click();
+      await expect(messages).toBeVisible();
+      expect(await edgeOwners(page), `${w}x${h} edges with messages`).toEqual(Array(9).fill('region'));
+      expectSideBySide(await shellGeometry(page), h, `${w}x${h} with messages`);
+      expect(await coveredPanelControls(page, 'message-panel'), `${w}x${h} covered message controls`).toEqual([]);
+      // The compose box and its Send button are reachable and work: what is typed is sent, and shows in the list.
+      const compose = messages.getByTestId('compose-text');
+      await compose.scrollIntoViewIfNeeded();
+      await compose.fill(`Layout check at ${w}x${h}`);
+      const send = messages.getByTestId('compose-send');
+      await expect(send).toBeEnabled();
+      await send.scrollIntoViewIfNeeded(); // a short window scrolls the column (its list keeps at least 80 px)
+      expect(await send.evaluate((b) => {
+        const r = b.getBoundingClientRect();
+        return document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2) === b;
+      }), `${w}x${h}: Send is on top`).toBe(true);
+      await send.click();
+      await expect(compose).toHaveValue('');
+      await expect(messages.getByTestId('message-row').first()).toContainText(`Layout check at ${w}x${h}`);
+      await page.screenshot({ path: path.join(SHOTS, `messages-${w}x${h}.png`) });
+
+      // A task opened beside the messages: all three side by side where the window is wide enough; otherwise the
+      // task takes the column and the messages wait on their rail (with the unread count), which gives it back.
+      await page.getByTestId('task-card-cb4e74bf').click();
+      await expect(panel).toBeVisible();
+      if (w >= WIDE_FOR_BOTH) {
+        await expect(messages).toBeVisible();
+        expect(await coveredPanelControls(page, 'message-panel'), `${w}x${h} covered message controls beside a task`).toEqual([]);
+      } else {
+        await expect(messages).toBeHidden();
+        await expect(page.getByTestId('rail-unread')).toHaveText(/^\d+$/);
+      }
+      expectSideBySide(await shellGeometry(page), h, `${w}x${h} with messages and a task`);
+      expect(await coveredPanelControls(page), `${w}x${h} covered task controls beside messages`).toEqual([]);
+      expect(await edgeOwners(page), `${w}x${h} edges with messages and a task`).toEqual(Array(9).fill('region'));
+      await page.screenshot({ path: path.join(SHOTS, `messages-task-${w}x${h}.png`) });
+      if (w >= WIDE_FOR_BOTH) {
+        await page.getByTestId('board').click({ position: { x: 5, y: 5 } });
+        await page.keyboard.press('Escape');
+      } else {
+        await rail.click();
+        await expect(messages).toBeVisible();
+      }
+      await expect(panel).toBeHidden();
     }
 
     // Dark mode: the switch in the top bar; remembered in the settings; same geometry.
@@ -152,6 +241,9 @@ test('the shell follows the real window at 1024x700, 1280x800 and 1920x1080; the
       expect(await coveredPanelControls(page), `${w}x${h} covered controls (dark)`).toEqual([]);
       await page.screenshot({ path: path.join(SHOTS, `panel-${w}x${h}-dark.png`) });
       await page.getByTestId('detail-panel').getByRole('button', { name: 'Close the task panel' }).click();
+      await expect(page.getByTestId('message-panel')).toBeVisible();
+      expect(await coveredPanelControls(page, 'message-panel'), `${w}x${h} covered message controls (dark)`).toEqual([]);
+      await page.screenshot({ path: path.join(SHOTS, `messages-${w}x${h}-dark.png`) });
     }
     // "System" follows the system's setting (prefers-color-scheme) while the app runs. (Playwright pins the page's
     // prefers-color-scheme to light by default, so the system's change is played through its media emulation.)
@@ -167,6 +259,9 @@ test('the shell follows the real window at 1024x700, 1280x800 and 1920x1080; the
     if (process.env.LOCKSTEP_UPDATE_SCREENSHOT === '1') {
       await setWindowSize(app, page, 1280, 800);
       await expect(panel).toBeHidden();
+      // The board in full, the messages folded to their rail (docs/screenshot-messages.png shows them open).
+      await page.getByTestId('message-panel').getByRole('button', { name: 'Fold the messages panel' }).click();
+      await expect(page.getByTestId('message-rail')).toBeVisible();
       const message = page.getByTestId('status-message');
       if (await message.count()) await message.getByRole('button', { name: 'Dismiss' }).click();
       await page.mouse.move(0, 0);
@@ -213,6 +308,49 @@ test('the activity region collapses and resizes, the board takes the room, and b
     await expect.poll(() => JSON.parse(fs.readFileSync(path.join(userData, 'settings.json'), 'utf8')).activityHeight).toBeGreaterThan(openRegion);
     await page.keyboard.press('Control+j');
     await expect.poll(() => JSON.parse(fs.readFileSync(path.join(userData, 'settings.json'), 'utf8')).activityOpen).toBe(false);
+  } finally {
+    await app.close();
+  }
+});
+
+test('the messages column folds to a rail with its unread count, the board takes the room, and the choice is remembered', async () => {
+  const { app, page } = await launchApp(copyFixture());
+  try {
+    await openTeam(page, 'webapp');
+    await setWindowSize(app, page, 1280, 800);
+    const messages = page.getByTestId('message-panel');
+    await expect(messages).toBeVisible(); // wide enough: shown until the person folds it
+    const boardWidth = async () => (await page.getByTestId('board').boundingBox())?.width ?? 0;
+    const beside = await boardWidth();
+
+    await messages.getByRole('button', { name: 'Fold the messages panel' }).click();
+    await expect(messages).toBeHidden();
+    await expect(page.getByTestId('message-rail')).toBeVisible();
+    await expect(page.getByTestId('rail-unread')).toHaveText('0');
+    await expect.poll(boardWidth).toBeGreaterThan(beside + 200);
+    const userData = await app.evaluate(({ app: electronApp }) => electronApp.getPath('userData'));
+    const saved = () => JSON.parse(fs.readFileSync(path.join(userData, 'settings.json'), 'utf8')).messagesOpen;
+    await expect.poll(saved).toBe(false);
+    // The person's choice wins over the window's width.
+    await setWindowSize(app, page, 1920, 1080);
+    await expect(messages).toBeHidden();
+    await page.screenshot({ path: path.join(SHOTS, 'messages-folded-1920x1080.png') });
+
+    await page.getByTestId('show-messages').click();
+    await expect(messages).toBeVisible();
+    await expect.poll(saved).toBe(true);
+    // Shown by choice in a narrow window too, beside the board, with nothing scrolling at page level.
+    await setWindowSize(app, page, 1024, 700);
+    await expect(messages).toBeVisible();
+    expectSideBySide(await shellGeometry(page), 700, '1024x700 messages chosen');
+
+    // Folded, a click on a member card (their messages) shows the column with that member's messages.
+    await messages.getByRole('button', { name: 'Fold the messages panel' }).click();
+    await expect(messages).toBeHidden();
+    await page.getByTestId('member-backend').click({ position: { x: 60, y: 12 } });
+    await expect(messages).toBeVisible();
+    await expect(page.getByTestId('message-filter')).toContainText("backend's messages");
+    await expect.poll(saved).toBe(true);
   } finally {
     await app.close();
   }

@@ -4,7 +4,7 @@ import { LockstepStore } from '../src/main/store';
 
 /** The app's main-process handlers on `dataDir`, acting as `person`, without Electron (outputs checked too). */
 export function createTestHandlers(dataDir: string, person = 'ana'): { handlers: Handlers; store: LockstepStore } {
-  let settings: EffectiveSettings = { dataDir, dataDirSource: 'test', agentName: person, clawteamInterlock: true, theme: 'system', activityOpen: true, activityHeight: 160 };
+  let settings: EffectiveSettings = { dataDir, dataDirSource: 'test', agentName: person, clawteamInterlock: true, theme: 'system', activityOpen: true, activityHeight: 160, messagesOpen: null };
   const store = new LockstepStore({ dataDir, actor: { name: person, via: 'app' } });
   const handlers = createHandlers({
     store: () => store,

@@ -21,7 +21,7 @@ export interface HandlerContext {
   settings(): EffectiveSettings;
   setAgentName(agentName: string): EffectiveSettings;
   setClawteamInterlock(enabled: boolean): EffectiveSettings;
-  setAppearance(patch: Partial<Pick<EffectiveSettings, 'theme' | 'activityOpen' | 'activityHeight'>>): EffectiveSettings;
+  setAppearance(patch: Partial<Pick<EffectiveSettings, 'theme' | 'activityOpen' | 'activityHeight'> & { messagesOpen?: boolean }>): EffectiveSettings;
   /** Asks the person for a folder in a native dialog; unchanged settings if they cancel. Never takes a path. */
   openDataFolder(): Promise<EffectiveSettings>;
   /** Tells the watcher what the window now shows, so later changes can be described (activity). */

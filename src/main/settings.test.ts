@@ -28,11 +28,11 @@ describe('settings', () => {
   it('remembers the theme and the activity region, and a hand-edited file with bad values falls back to the defaults', () => {
     const userData = tmp();
     const first = new SettingsStore(userData, { env: {} });
-    expect(first.effective()).toMatchObject({ theme: 'system', activityOpen: true, activityHeight: 160 });
-    first.update({ theme: 'dark', activityOpen: false, activityHeight: 240 });
-    expect(new SettingsStore(userData, { env: {} }).effective()).toMatchObject({ theme: 'dark', activityOpen: false, activityHeight: 240 });
-    fs.writeFileSync(path.join(userData, 'settings.json'), JSON.stringify({ theme: 'purple', activityOpen: 'yes', activityHeight: 99999 }));
-    expect(new SettingsStore(userData, { env: {} }).effective()).toMatchObject({ theme: 'system', activityOpen: true, activityHeight: 160 });
+    expect(first.effective()).toMatchObject({ theme: 'system', activityOpen: true, activityHeight: 160, messagesOpen: null });
+    first.update({ theme: 'dark', activityOpen: false, activityHeight: 240, messagesOpen: false });
+    expect(new SettingsStore(userData, { env: {} }).effective()).toMatchObject({ theme: 'dark', activityOpen: false, activityHeight: 240, messagesOpen: false });
+    fs.writeFileSync(path.join(userData, 'settings.json'), JSON.stringify({ theme: 'purple', activityOpen: 'yes', activityHeight: 99999, messagesOpen: 'yes' }));
+    expect(new SettingsStore(userData, { env: {} }).effective()).toMatchObject({ theme: 'system', activityOpen: true, activityHeight: 160, messagesOpen: null });
   });
 
   it('never names the person "agent" (ClawTeam’s default)', () => {

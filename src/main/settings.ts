@@ -15,6 +15,7 @@ export interface SavedSettings {
   theme?: Theme;
   activityOpen?: boolean;
   activityHeight?: number;
+  messagesOpen?: boolean;
 }
 
 export interface EffectiveSettings {
@@ -25,6 +26,8 @@ export interface EffectiveSettings {
   theme: Theme;
   activityOpen: boolean;
   activityHeight: number;
+  /** null until the person shows or folds the messages column: then it follows the window's width. */
+  messagesOpen: boolean | null;
 }
 
 /** A name for the person at this computer: the OS user name, made safe; never ClawTeam's default "agent". */
@@ -98,6 +101,7 @@ export class SettingsStore {
         typeof this.saved.activityHeight === 'number' && this.saved.activityHeight >= ACTIVITY_HEIGHT.min && this.saved.activityHeight <= ACTIVITY_HEIGHT.max
           ? Math.round(this.saved.activityHeight)
           : ACTIVITY_HEIGHT.initial,
+      messagesOpen: typeof this.saved.messagesOpen === 'boolean' ? this.saved.messagesOpen : null,
     };
   }
 

@@ -149,6 +149,8 @@ export const settingsSchema = z.object({
   /** The activity region at the bottom of the window: shown or collapsed, and its height in pixels. */
   activityOpen: z.boolean(),
   activityHeight: z.number(),
+  /** The messages column at the right of the board: shown, folded to a rail, or null (follow the window's width). */
+  messagesOpen: z.boolean().nullable(),
 });
 
 const emptyInput = z.object({}).strict();
@@ -160,13 +162,14 @@ export const API = {
   getSettings: { input: emptyInput, output: settingsSchema },
   setAgentName: { input: z.object({ agentName: agentNameSchema }).strict(), output: settingsSchema },
   setClawteamInterlock: { input: z.object({ enabled: z.boolean() }).strict(), output: settingsSchema },
-  /** How the window looks: theme, and the activity region shown/collapsed and its height; remembered between runs. */
+  /** How the window looks: theme, the activity region shown/collapsed and its height, the messages column shown/folded; remembered between runs. */
   setAppearance: {
     input: z
       .object({
         theme: themeSchema.optional(),
         activityOpen: z.boolean().optional(),
         activityHeight: z.number().int().min(ACTIVITY_HEIGHT.min).max(ACTIVITY_HEIGHT.max).optional(),
+        messagesOpen: z.boolean().optional(),
       })
       .strict(),
     output: settingsSchema,

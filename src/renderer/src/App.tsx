@@ -44,7 +44,7 @@ export function App({ api: bridge }: { api: LockstepApi }) {
   useTheme(settings?.theme ?? 'system');
 
   const setAppearance = useCallback(
-    (patch: { activityOpen?: boolean; activityHeight?: number; theme?: Settings['theme'] }) =>
+    (patch: { activityOpen?: boolean; activityHeight?: number; messagesOpen?: boolean; theme?: Settings['theme'] }) =>
       void call(api, 'setAppearance', patch).then(setSettings).catch(fail),
     [api, fail],
   );
@@ -122,7 +122,7 @@ export function App({ api: bridge }: { api: LockstepApi }) {
           {teams === null ? (
             <p className="muted loading">Loading…</p>
           ) : selected && settings ? (
-            <TeamView api={api} team={selected} agentName={settings.agentName} focusRequest={focusRequest} onMessage={onMessage} onChanged={() => void loadTeams()} />
+            <TeamView api={api} team={selected} agentName={settings.agentName} focusRequest={focusRequest} onMessage={onMessage} onChanged={() => void loadTeams()} messagesOpen={settings.messagesOpen} onMessagesOpen={(open) => setAppearance({ messagesOpen: open })} />
           ) : (
             <Welcome
               api={api}

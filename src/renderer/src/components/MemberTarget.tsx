@@ -39,11 +39,11 @@ export function MemberTarget({ member, leader, stats, dragging, allTasks, onRemo
       <div className="member-stats">
         <span>owns {stats.owned}</span>
         <span>holds {stats.held}{profile.wipLimit !== undefined ? ` / ${profile.wipLimit}` : ''}</span>
+        {mail.badge}
       </div>
       {profile.capabilities && profile.capabilities.length > 0 && (
         <div className="tags">{profile.capabilities.map((c) => <span key={c} className="tag">{c}</span>)}</div>
       )}
-      {mail.badge}
       {!availability.available && <div className="unavailable-reason">{availability.reason}</div>}
       <button type="button" className="icon-button remove-member" aria-label={`Remove ${member.name} from the team`} onClick={() => onRemove(member.name)}>
         ×

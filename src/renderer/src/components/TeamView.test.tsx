@@ -36,6 +36,8 @@ function renderTeam(api: LockstepApi = bridge.api, team = 'webapp') {
       focusRequest={null}
       onMessage={(text, error = false) => messages.push({ text, error })}
       onChanged={() => undefined}
+      messagesOpen={null}
+      onMessagesOpen={() => undefined}
     />,
   );
 }

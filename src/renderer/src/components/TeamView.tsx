@@ -14,7 +14,7 @@ import { Dialog } from './Dialog';
 import { NewTaskDialog } from './NewTaskDialog';
 import { RadarPanel } from './RadarPanel';
 import { TeamToolbar } from './TeamToolbar';
-import { MessagePanel } from '../messages/MessagePanel';
+import { MESSAGES_WIDE_ENOUGH, MessagePanel } from '../messages/MessagePanel';
 import { MessagesProvider } from '../messages/MessagesContext';
 
 interface Props {
@@ -24,10 +24,17 @@ interface Props {
   focusRequest: { id: string; seq: number } | null;
   onMessage: OnMessage;
   onChanged(): void;
+  /** The messages column: shown or folded as the person chose (null: by the window's width), and the way to choose. */
+  messagesOpen: boolean | null;
+  onMessagesOpen(open: boolean): void;
 }
 
-/** One team: its toolbar (new task, search, filters, members, stall radar), the board, and the task panel beside it. */
-export function TeamView({ api, team, agentName, focusRequest, onMessage, onChanged }: Props) {
+/**
+ * One team: its toolbar (new task, search, filters, members, stall radar), then the workspace: the board, the task
+ * panel beside it, and the messages column at the right (folded to a rail when folded, or when the window is too
+ * narrow for all three while a task is open). The board yields room to both; nothing is drawn over anything.
+ */
+export function TeamView({ api, team, agentName, focusRequest, onMessage, onChanged, messagesOpen, onMessagesOpen }: Props) {
   const data = useTeam(api, team);
   const [filter, setFilter] = useState<BoardFilter>(EMPTY_FILTER);
   const [selectedId, setSelectedId] = useState<string | null>(null);
@@ -50,6 +57,10 @@ export function TeamView({ api, team, agentName, focusRequest, onMessage, onChan
     if (focusRequest) setSelectedId(focusRequest.id);
   }, [focusRequest]);
 
+  // Choosing a member's messages (their card or ✉ badge) shows a folded messages column, so the filter is seen.
+  const showFoldedMessages = () => {
+    if (messagesOpen === false || (messagesOpen === null && window.innerWidth < MESSAGES_WIDE_ENOUGH)) onMessagesOpen(true);
+  };
   const focusSearch = () => {
     searchRef.current?.focus();
     searchRef.current?.select();
@@ -102,7 +113,7 @@ export function TeamView({ api, team, agentName, focusRequest, onMessage, onChan
   const selected = selectedId ? data.tasks.get(selectedId) ?? null : null;
 
   return (
-    <MessagesProvider api={api} team={team} agentName={agentName} onMessage={onMessage}>
+    <MessagesProvider api={api} team={team} agentName={agentName} onMessage={onMessage} onSelectMember={showFoldedMessages}>
     <div className="team-view">
       <TeamToolbar
         config={config}
@@ -160,7 +171,7 @@ export function TeamView({ api, team, agentName, focusRequest, onMessage, onChan
             actions={{ ...writes.actions, close: () => setSelectedId(null) }}
           />
         )}
-        <MessagePanel members={config.members} taskOpen={Boolean(selected)} />
+        <MessagePanel members={config.members} taskOpen={Boolean(selected)} open={messagesOpen} onOpen={onMessagesOpen} onCloseTask={closePanel} />
       </div>
 
       {creatingTask && (
@@ -213,7 +224,7 @@ export function TeamView({ api, team, agentName, focusRequest, onMessage, onChan
             try {
               await call(api, 'removeMember', { team, name });
               await data.reload();
-              onMessage(`Removed ${name} from ${team}.`);
+              // The undo toast announces it (with its Undo); no second line says the same.
               onChanged();
             } catch (err) {
               fail(err);

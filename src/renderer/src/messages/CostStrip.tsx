@@ -9,7 +9,8 @@ export function CostStrip() {
   const { api, team, data } = ctx;
   const [editing, setEditing] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [showAgents, setShowAgents] = useState(true);
+  // A short window keeps the spend per agent folded, leaving the room to the messages.
+  const [showAgents, setShowAgents] = useState(() => typeof window === 'undefined' || window.innerHeight >= 760);
   const costs = data.costs;
   if (!costs) return <section className="cost-strip muted" aria-label="Costs">Loading costs…</section>;
   const { summary, agents } = costs;

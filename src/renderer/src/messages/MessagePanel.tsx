@@ -15,34 +15,53 @@ const BROADCAST = '*';
 
 interface Props {
   members: Member[];
-  /** A task's detail panel is open beside it: in a narrow window the panel folds to a rail to leave the board room. */
+  /** A task's panel is open beside the board: in a window too narrow for both, the messages fold to a rail. */
   taskOpen?: boolean;
+  /** The person's choice, remembered in the settings; null: follow the window's width. */
+  open: boolean | null;
+  onOpen(open: boolean): void;
+  /** Closes the task panel (it asks first when it holds unsaved text): the rail's way back to the messages. */
+  onCloseTask(): void;
 }
 
-const WIDE_ENOUGH = 1200; // below this the panel starts folded
-const WIDE_FOR_BOTH = 1700; // below this an open task folds the panel
+/** Below this window width the messages start folded (until the person shows them; that is remembered). */
+export const MESSAGES_WIDE_ENOUGH = 1200;
+/** Below this width the board, the task panel and the messages do not fit side by side: an open task folds them. */
+export const MESSAGES_WIDE_FOR_BOTH = 1760;
 
-/** The team's messages (newest first), the member filter, a compose box and the cost strip. */
-export function MessagePanel({ members, taskOpen = false }: Props) {
+/** The team's messages (newest first), the member filter, a compose box and the cost strip: the workspace's right-hand column. */
+export function MessagePanel({ members, taskOpen = false, open: chosen, onOpen, onCloseTask }: Props) {
   const ctx = useMessagesContext();
-  // null: follow the window width; true/false: what the person chose.
-  const [chosen, setOpen] = useState<boolean | null>(null);
-  const [width, setWidth] = useState(() => (typeof window === 'undefined' ? WIDE_FOR_BOTH : window.innerWidth));
+  const [width, setWidth] = useState(() => (typeof window === 'undefined' ? MESSAGES_WIDE_FOR_BOTH : window.innerWidth));
   useEffect(() => {
     const onResize = () => setWidth(window.innerWidth);
     window.addEventListener('resize', onResize);
     return () => window.removeEventListener('resize', onResize);
   }, []);
   if (!ctx) return null;
-  const open = chosen ?? width >= WIDE_ENOUGH;
+  const open = chosen ?? width >= MESSAGES_WIDE_ENOUGH;
   const { data, selected, select } = ctx;
   const unread = Object.values(data.unread).reduce((a, b) => a + b, 0);
-  if (!open || (taskOpen && width < WIDE_FOR_BOTH)) {
+  // In a window too narrow for both, the task panel takes the column; the rail's click closes the task to give it back.
+  const yieldsToTask = taskOpen && width < MESSAGES_WIDE_FOR_BOTH;
+  if (!open || yieldsToTask) {
+    const show = () => {
+      if (!open) onOpen(true);
+      if (yieldsToTask) onCloseTask();
+    };
+    const what = `${unread} unread, ${data.records.length} in history`;
     return (
       <aside className="message-rail" data-testid="message-rail" aria-label="Team messages and costs (folded)">
-        <button type="button" className="rail-button" onClick={() => setOpen(true)} disabled={open} title={open ? 'Close the task to see messages' : 'Show messages and costs'} aria-label={`Show messages and costs: ${unread} unread, ${data.records.length} in history`}>
+        <button
+          type="button"
+          className="rail-button"
+          data-testid="show-messages"
+          onClick={show}
+          title={yieldsToTask ? 'Show messages and costs (closes the task panel)' : 'Show messages and costs'}
+          aria-label={`Show messages and costs${yieldsToTask ? ' (closes the task panel)' : ''}: ${what}`}
+        >
           <span aria-hidden="true">✉</span>
-          <span className="rail-count">{unread}</span>
+          <span className={`rail-count${unread > 0 ? ' has-unread' : ''}`} data-testid="rail-unread">{unread}</span>
           <span className="rail-label">Messages</span>
         </button>
       </aside>
@@ -50,7 +69,7 @@ export function MessagePanel({ members, taskOpen = false }: Props) {
   }
   return (
     <aside className="message-panel" data-testid="message-panel" aria-label="Team messages and costs">
-      <button type="button" className="icon-button mp-fold" onClick={() => setOpen(false)} aria-label="Fold the messages panel" title="Fold the messages panel">⟩</button>
+      <button type="button" className="icon-button mp-fold" onClick={() => onOpen(false)} aria-label="Fold the messages panel" title="Fold the messages panel (remembered)">⟩</button>
       <CostStrip />
       <div className="mp-head">
         <h2>Messages</h2>

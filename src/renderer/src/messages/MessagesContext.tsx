@@ -1,4 +1,4 @@
-import { createContext, useCallback, useContext, useMemo, useState, type MouseEvent, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useMemo, useRef, useState, type MouseEvent, type ReactNode } from 'react';
 import type { LockstepApi } from '../../../shared/api';
 import { inboxName, type Member } from '../../../shared/domain';
 import type { SelectedMember } from './logic';
@@ -22,12 +22,15 @@ export function MessagesProvider({
   team,
   agentName,
   onMessage,
+  onSelectMember,
   children,
 }: {
   api: LockstepApi;
   team: string;
   agentName: string;
   onMessage(text: string, error?: boolean): void;
+  /** A member was chosen as the filter (so a folded messages column can show itself). */
+  onSelectMember?(): void;
   children: ReactNode;
 }) {
   const data = useMessages(api, team);
@@ -37,7 +40,13 @@ export function MessagesProvider({
     setSelectedTeam(team);
     setSelected(null);
   }
-  const value = useMemo(() => ({ api, team, agentName, data, selected, select: setSelected, onMessage }), [api, team, agentName, data, selected, onMessage]);
+  const onSelectRef = useRef(onSelectMember);
+  onSelectRef.current = onSelectMember;
+  const select = useCallback((member: SelectedMember | null) => {
+    setSelected(member);
+    if (member) onSelectRef.current?.();
+  }, []);
+  const value = useMemo(() => ({ api, team, agentName, data, selected, select, onMessage }), [api, team, agentName, data, selected, select, onMessage]);
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }
 

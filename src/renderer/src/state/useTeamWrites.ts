@@ -42,15 +42,21 @@ export function useTeamWrites({ api, team, agentName, data, onMessage, onChanged
     });
 
   const write = useCallback(
-    async (task: VersionedTask, optimistic: Partial<Task> | null, run: (expectVersion: string | undefined) => Promise<VersionedTask>, done: string): Promise<void> => {
+    async (task: VersionedTask, optimistic: Partial<Task> | null, run: (expectVersion: string | undefined) => Promise<VersionedTask>, done: string | null): Promise<void> => {
       markPending(task.id, true);
       if (optimistic) applyTask({ ...task, ...optimistic });
       // A write that waits for the team lock (another writer holds it, or one that crashed until its lock goes
       // stale) says so instead of looking frozen.
-      const slow = setTimeout(() => onMessage(`Saving "${task.subject}": the store is busy (another writer holds the team lock); waiting…`), 800);
+      let busy = false;
+      const slow = setTimeout(() => {
+        busy = true;
+        onMessage(`Saving "${task.subject}": the store is busy (another writer holds the team lock); waiting…`);
+      }, 800);
       try {
         applyTask(await run(task.version));
-        onMessage(done);
+        // A step the undo toast announces has no line of its own, unless the "busy" line must be replaced.
+        const said = done ?? (busy ? `Saved "${task.subject}".` : null);
+        if (said) onMessage(said);
         onChanged();
       } catch (err) {
         await refreshIds([task.id]);
@@ -98,14 +104,14 @@ export function useTeamWrites({ api, team, agentName, data, onMessage, onChanged
       claim: (task) => void write(task, null, (expectVersion) => call(api, 'claimTask', { team, id: task.id, expectVersion }), `You hold "${task.subject}".`),
       release: (task) => void write(task, null, (expectVersion) => call(api, 'releaseTask', { team, id: task.id, expectVersion }), 'Released.'),
       forceRelease: (task, reason) =>
-        void write(task, null, (expectVersion) => call(api, 'forceReleaseTask', { team, id: task.id, reason, expectVersion }), `Broke ${task.lockedBy}'s claim.`),
+        void write(task, null, (expectVersion) => call(api, 'forceReleaseTask', { team, id: task.id, reason, expectVersion }), null), // the undo toast announces it
       complete: (task) => void write(task, null, (expectVersion) => call(api, 'completeTask', { team, id: task.id, expectVersion }), `Completed "${task.subject}".`),
       remove: async (task) => {
         try {
           await call(api, 'deleteTask', { team, id: task.id, expectVersion: task.version });
           removeTask(task.id);
           onDeleted(task.id);
-          onMessage(`Deleted "${task.subject}".`);
+          // The undo toast announces it (with its Undo); no second line says the same.
           onChanged();
         } catch (err) {
           fail(err);
