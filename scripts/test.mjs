@@ -1,6 +1,7 @@
-// `npm test`: every suite — unit and process-level tests (Vitest), then the real app end to end (Playwright under
+// `npm test`: lint first (ESLint: the layering zones of eslint.config.mjs; one passed or failed entry), then every
+// suite — unit and process-level tests (Vitest), then the real app end to end (Playwright under
 // Xvfb), then the installed package (test/installed) — and one closing summary line, "N passed, N failed", that CI
-// reads. `--unit`: Vitest only; `--installed`: the installed-package test only.
+// reads. `--unit`: lint and Vitest only; `--installed`: the installed-package test only.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -16,6 +17,13 @@ const onlyUnit = process.argv.includes('--unit');
 function run(label, command, args, env = {}) {
   console.log(`\n=== ${label} ===`);
   return spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } }).status;
+}
+
+/** ESLint over src/ (eslint.config.mjs): counts as one passed or one failed entry. */
+function lint() {
+  const status = run('lint: layering and code rules (ESLint)', process.execPath, [bin('eslint', 'bin/eslint.js'), 'src']);
+  if (status === 0) totals.passed++;
+  else totals.failed++;
 }
 
 function vitest() {
@@ -65,6 +73,7 @@ function installedPackage() {
 
 if (process.argv.includes('--installed')) installedPackage();
 else {
+  lint();
   vitest();
   if (!onlyUnit) {
     playwright();

@@ -6,7 +6,7 @@ export async function createSampleTeam(store: LockstepStore): Promise<TeamConfig
   const existing = new Set((await store.listTeams()).teams.map((t) => t.name));
   let name = 'sample-launch';
   for (let i = 2; existing.has(name); i++) name = `sample-launch-${i}`;
-  const team = await store.createTeam({
+  await store.createTeam({
     name,
     description: 'A sample team: ship the signup flow of a web app',
     members: [

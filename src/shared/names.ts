@@ -32,6 +32,5 @@ export function assertName(value: unknown, kind: NameKind): string {
 
 function printable(value: string): string {
   const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
-  // eslint-disable-next-line no-control-regex
   return shown.replace(/[\u0000-\u001f\\]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

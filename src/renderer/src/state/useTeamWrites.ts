@@ -119,7 +119,7 @@ export function useTeamWrites({ api, team, agentName, data, onMessage, onChanged
         }
       },
     }),
-    [api, team, write, removeTask, refreshIds, onDeleted, onMessage, onChanged, fail],
+    [api, team, write, removeTask, refreshIds, onDeleted, onChanged, fail],
   );
 
   return { pendingIds, conflict, setConflict, assign, move, actions, fail };
