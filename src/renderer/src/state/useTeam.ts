@@ -19,14 +19,24 @@ export function useTeam(api: LockstepApi, team: string | null) {
   const [state, setState] = useState<TeamState>({ config: null, tasks: new Map(), problems: [], loading: false, error: null });
   const teamRef = useRef(team);
   teamRef.current = team;
+  // Config reads can overlap (a write's own reload, then the watcher's echo of the next write): only the latest
+  // one started may land, so an older answer never puts back a member that was just added back (or removed).
+  const configRead = useRef(0);
 
   const reload = useCallback(async () => {
     if (!team) return;
     setState((s) => ({ ...s, loading: true }));
+    const read = ++configRead.current;
     try {
       const value = await call(api, 'getTeam', { team });
       if (teamRef.current !== team) return;
-      setState({ config: value.config, tasks: new Map(value.tasks.map((t) => [t.id, t])), problems: value.problems, loading: false, error: null });
+      setState((s) => ({
+        config: read === configRead.current ? value.config : s.config,
+        tasks: new Map(value.tasks.map((t) => [t.id, t])),
+        problems: value.problems,
+        loading: false,
+        error: null,
+      }));
     } catch (err) {
       if (teamRef.current !== team) return;
       setState({ config: null, tasks: new Map(), problems: [], loading: false, error: err instanceof CallError ? err.message : String(err) });
@@ -89,8 +99,11 @@ export function useTeam(api: LockstepApi, team: string | null) {
     });
     const offTeams = api.on('teamsChanged', () => {
       if (!teamRef.current) return;
+      const read = ++configRead.current;
       void call(api, 'getTeamConfig', { team: teamRef.current })
-        .then((config) => setState((s) => ({ ...s, config })))
+        .then((config) => {
+          if (read === configRead.current) setState((s) => ({ ...s, config }));
+        })
         .catch(() => undefined);
     });
     return () => {
