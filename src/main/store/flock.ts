@@ -108,6 +108,25 @@ function loadBackend(): typeof backend {
   return backend;
 }
 
+function requireBackend(): NonNullable<typeof backend> {
+  const impl = loadBackend();
+  if (!impl) throw new Error(`ClawTeam's file lock is not available here: ${loadError}`);
+  return impl;
+}
+
+/**
+ * Tries an exclusive flock once on a descriptor the caller already holds open (a claimed `.consumed` message is
+ * locked through the very descriptor it is read and checked through): true when taken, false when another open
+ * file holds it. Never waits.
+ */
+export function tryLockFd(fd: number): boolean {
+  return requireBackend().tryLock(fd) === 'locked';
+}
+
+export function unlockFd(fd: number): void {
+  requireBackend().unlock(fd);
+}
+
 /** False when the native lock cannot be loaded here (then the reason is in flockUnavailableReason()). Never throws. */
 export function isFlockSupported(): boolean {
   return loadBackend() !== null;

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { MESSAGE_FIELDS, messageFileSchema, type TeamMessage } from '../../shared/messages';
 import { describeSchemaProblem } from '../../shared/schemas';
-import { tryLockFd, unlockFd } from './fd-lock';
+import { tryLockFd, unlockFd } from './flock';
 
 /**
  * ClawTeam 0.3's mailbox files, one job each: name, write, list, probe and parse message files. The protocol that

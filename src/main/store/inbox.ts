@@ -15,7 +15,7 @@ import {
 import { assertName } from '../../shared/names';
 import { parseInput } from '../../shared/schemas';
 import { nowTimestamp } from '../../shared/time';
-import { tryLockFd, unlockFd } from './fd-lock';
+import { tryLockFd, unlockFd } from './flock';
 import { sleepSync } from './failpoints';
 import {
   claimableNames,

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { inboxName, type TeamConfig } from '../../shared/domain';
 import { nameProblem } from '../../shared/names';
 import type { Finding } from './doctor';
-import { tryLockFd, unlockFd } from './fd-lock';
+import { tryLockFd, unlockFd } from './flock';
 import { CLAIMED_FILE_RE, claimState, listDir, MESSAGE_FILE_RE, pendingNames } from './inbox-files';
 import { isStaleClaim, type Mailbox } from './inbox';
 
