@@ -14,7 +14,7 @@ import { assertName } from '../../shared/names';
 import { parseInput } from '../../shared/schemas';
 import { nowTimestamp } from '../../shared/time';
 import { tryFlockExclusive, type FlockHandle } from './flock';
-import { hex8, listDir } from './inbox-files';
+import { hex8, listDir, writeDurably } from './inbox-files';
 import type { StorePaths } from './paths';
 import { dumpsPy, pyFloat } from './py-json';
 import { assertNoLinks, readBounded } from './safe-fs';
@@ -350,18 +350,3 @@ function removeEntry(cache: SummaryCache, name: string): void {
   cache.eventCount = Object.keys(cache.files).length;
 }
 
-function writeDurably(tmp: string, target: string, data: string): void {
-  const fd = fs.openSync(tmp, 'wx'); // a fresh name: never opened through something already there
-  try {
-    fs.writeSync(fd, data);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  try {
-    fs.renameSync(tmp, target);
-  } catch (err) {
-    fs.rmSync(tmp, { force: true });
-    throw err;
-  }
-}

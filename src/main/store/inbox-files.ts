@@ -51,7 +51,8 @@ export function parseMessage(bytes: Buffer): { message: TeamMessage } | { error:
   return { message: message as TeamMessage };
 }
 
-function writeDurably(tmp: string, target: string, data: string): void {
+/** Writes `data` to a fresh temp file, fsyncs it and renames it over `target` (ClawTeam's temp-then-rename); no temp file is left on failure. */
+export function writeDurably(tmp: string, target: string, data: string): void {
   const fd = fs.openSync(tmp, 'wx'); // a fresh name: never opened through something already there
   try {
     fs.writeSync(fd, data);
