@@ -222,7 +222,14 @@ export class Mailbox {
         return null;
       }
       afterClaimFailpoint(path.basename(consumed));
-      fs.unlinkSync(consumed); // deleted while the lock is still ours
+      try {
+        fs.unlinkSync(consumed); // deleted while the lock is still ours
+      } catch (err) {
+        // Gone meanwhile: only a ClawTeam receiver deletes without the lock (its ack unlocks, then deletes), and it
+        // deletes only what it has read. It delivered this message, so delivering it here too would be a duplicate.
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+        throw err;
+      }
       return parsed.message;
     } finally {
       try {
