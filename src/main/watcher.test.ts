@@ -76,3 +76,44 @@ describe('the data-folder watcher', () => {
     expect((await store.getTeam('webapp')).members.find((m) => m.name === 'frontend')?.lockstep).toEqual({ wipLimit: 3 });
   });
 });
+
+describe('the watcher under quick successive writes', () => {
+  // chokidar drops a second 'change' of the same path within 50 ms of the first; a writer that changes a task (or
+  // a team config) again right after the window re-read it must still reach the window.
+  it('a task changed again right after the window re-read it still reaches the window', async () => {
+    const dataDir = copyFixture();
+    const store = new LockstepStore({ dataDir });
+    const received: Received[] = [];
+    watcher = new DataFolderWatcher(store, <E extends EventName>(event: E, payload: EventPayload<E>) => received.push({ event, payload }));
+    await watcher.start();
+    watcher.prime('webapp', (await store.listTasks('webapp')).tasks);
+    const agent = new LockstepStore({ dataDir });
+    for (let round = 0; round < 5; round++) {
+      const subject = `Document the API, take ${round}`;
+      received.length = 0;
+      await agent.updateTask('webapp', '087e245f', { subject: `${subject} (draft)` });
+      await waitFor(received, (r) => r.event === 'activity');
+      received.length = 0;
+      await agent.updateTask('webapp', '087e245f', { subject });
+      const activity = (await waitFor(received, (r) => r.event === 'activity')).payload as EventPayload<'activity'>;
+      expect(activity.changes).toEqual([{ field: 'subject', from: `${subject} (draft)`, to: subject }]);
+    }
+  });
+
+  it('a team config changed again right after the window re-read it still reaches the window', async () => {
+    const dataDir = copyFixture();
+    const store = new LockstepStore({ dataDir });
+    const received: Received[] = [];
+    watcher = new DataFolderWatcher(store, <E extends EventName>(event: E, payload: EventPayload<E>) => received.push({ event, payload }));
+    await watcher.start();
+    const agent = new LockstepStore({ dataDir });
+    for (let round = 0; round < 5; round++) {
+      await agent.removeMember('webapp', 'tester');
+      await waitFor(received, (r) => r.event === 'teamsChanged');
+      received.length = 0;
+      await agent.addMember('webapp', { name: 'tester' });
+      await waitFor(received, (r) => r.event === 'teamsChanged');
+      received.length = 0;
+    }
+  });
+});

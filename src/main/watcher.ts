@@ -17,6 +17,18 @@ import { BigFolderWatcher, mailboxPathKind } from './watch-mailbox';
 export type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
 
 const COALESCE_MS = 25;
+/** chokidar drops a second 'change' of one path within 50 ms of the first; a look after that window catches it. */
+const RECHECK_MS = 60;
+
+/** What a path looks like now (an atomic rename changes the inode; an in-place write the time or size). */
+function fingerprint(p: string): string {
+  try {
+    const st = fs.statSync(p, { bigint: true });
+    return `${st.ino}:${st.mtimeNs}:${st.ctimeNs}:${st.size}`;
+  } catch {
+    return 'gone';
+  }
+}
 const IGNORED_FIELDS = new Set(['updatedAt', 'version']);
 
 export class DataFolderWatcher {
@@ -29,6 +41,8 @@ export class DataFolderWatcher {
   private costsDirty = new Set<string>();
   private bigFolders: BigFolderWatcher | null = null;
   private timer: NodeJS.Timeout | null = null;
+  /** Paths just reported, with how they looked then: looked at again once chokidar's own throttle has passed. */
+  private rechecks = new Map<string, { seen: string; timer: NodeJS.Timeout }>();
   /** What the window last saw of each team it opened: the "before" of activity lines. */
   private known = new Map<string, Map<string, VersionedTask>>();
 
@@ -70,6 +84,8 @@ export class DataFolderWatcher {
 
   async stop(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
+    for (const { timer } of this.rechecks.values()) clearTimeout(timer);
+    this.rechecks.clear();
     this.bigFolders?.close();
     this.bigFolders = null;
     await this.watcher?.close();
@@ -80,7 +96,26 @@ export class DataFolderWatcher {
     this.known.set(team, new Map(tasks.map((t) => [t.id, t])));
   }
 
+  /**
+   * chokidar reports one change of a path per 50 ms and drops the rest (no trailing event), so a writer that
+   * changes a task or config again right after the window re-read it would never reach the window. Each reported
+   * path is looked at again after that window; if it changed since, it counts as a new change.
+   */
+  private recheckLater(event: string, p: string): void {
+    if (event !== 'change' && event !== 'add') return;
+    const previous = this.rechecks.get(p);
+    if (previous) clearTimeout(previous.timer);
+    const seen = fingerprint(p);
+    const timer = setTimeout(() => {
+      this.rechecks.delete(p);
+      if (this.watcher && fingerprint(p) !== seen) this.onFsEvent('change', p);
+    }, RECHECK_MS);
+    timer.unref?.();
+    this.rechecks.set(p, { seen, timer });
+  }
+
   private onFsEvent(event: string, p: string): void {
+    this.recheckLater(event, p);
     const rel = path.relative(this.store.paths.root, p).split(path.sep);
     const mailbox = mailboxPathKind(rel);
     if (mailbox !== null) {
