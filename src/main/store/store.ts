@@ -517,7 +517,7 @@ export class LockstepStore {
       throw new NotFoundError(`Team ${team} does not exist.`, { team });
     }
     await this.completeInterrupted(team);
-    const { loaded, problems: fileProblems } = this.scanner.scan(dir);
+    const { loaded, problems: fileProblems } = await this.scanner.scanInSlices(dir);
     // Links where Lockstep writes (journal, locks, profiles, the folders): reported here and by doctor.
     const problems = [...teamBoundaryProblems(this.paths, team, this.writerOptions.journal.keep).filter((p) => p.path !== dir), ...fileProblems];
     const text = f.text?.toLowerCase();
