@@ -24,7 +24,8 @@ export function teamBoundary(paths: StorePaths, team: string, journalKeep: numbe
 
 /** Throws UNSAFE_PATH for the first entry that is a link (or the wrong kind), or a task folder resolving outside. */
 export function assertTeamBoundary(paths: StorePaths, team: string, journalKeep: number): void {
-  for (const entry of teamBoundary(paths, team, journalKeep)) assertNoLinks(paths.root, entry.path, entry.kind);
+  const folders = new Set<string>();
+  for (const entry of teamBoundary(paths, team, journalKeep)) assertNoLinks(paths.root, entry.path, entry.kind, folders);
   assertInside(paths.root, path.join(paths.tasksDir(team), 'x'));
 }
 

@@ -153,7 +153,8 @@ export function lastSeq(lockstepDir: string, options: JournalOptions): number {
 export function appendJournal(root: string, lockstepDir: string, entries: JournalEntry[], options: JournalOptions): void {
   if (entries.length === 0) return;
   const file = journalPath(lockstepDir);
-  for (let g = 0; g <= options.keep; g++) assertNoLinks(root, journalPath(lockstepDir, g), 'file');
+  const folders = new Set<string>();
+  for (let g = 0; g <= options.keep; g++) assertNoLinks(root, journalPath(lockstepDir, g), 'file', folders);
   let size = 0;
   try {
     size = fs.lstatSync(file).size;

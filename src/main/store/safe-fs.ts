@@ -44,9 +44,11 @@ function unsafe(p: string, what: string): UnsafePathError {
 /**
  * Checks every component of `target` below `root` (root itself may be a link): folders must be real folders; the
  * last component, when it exists, must be `last` ('file' or 'dir'). Missing components are fine (they will be
- * created). Throws UNSAFE_PATH otherwise.
+ * created). Throws UNSAFE_PATH otherwise. `folders`, shared by the checks of one moment (the paths of one
+ * team before a write), holds the folders already found to be real folders, so each is looked at once, not once per
+ * path below it.
  */
-export function assertNoLinks(root: string, target: string, last: 'file' | 'dir' | 'any' = 'file'): void {
+export function assertNoLinks(root: string, target: string, last: 'file' | 'dir' | 'any' = 'file', folders?: Set<string>): void {
   const rel = path.relative(root, target);
   if (rel === '') return;
   if (rel.startsWith('..') || path.isAbsolute(rel)) throw unsafe(target, 'it is outside the data folder');
@@ -54,9 +56,11 @@ export function assertNoLinks(root: string, target: string, last: 'file' | 'dir'
   let current = root;
   for (let i = 0; i < parts.length; i++) {
     current = path.join(current, parts[i]);
+    const isLast = i === parts.length - 1;
+    if (folders?.has(current) && (!isLast || last !== 'file')) continue;
     const stat = lstatOrNull(current);
     if (!stat) return;
-    const isLast = i === parts.length - 1;
+    if (folders && stat.isDirectory()) folders.add(current);
     if (stat.isSymbolicLink()) throw unsafe(current, 'it is a symbolic link');
     if (!isLast && !stat.isDirectory()) throw unsafe(current, `it is ${kindOf(stat)} where a folder belongs`);
     if (isLast && last === 'file' && !stat.isFile()) throw unsafe(current, `it is ${kindOf(stat)} where a file belongs`);
