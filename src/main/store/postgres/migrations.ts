@@ -151,6 +151,7 @@ CREATE TABLE lockstep_cost_events (
 -- have ('trash:<id>'), so restoring it is renaming it back. The newest 20 are kept.
 CREATE TABLE lockstep_trash (
   id         text PRIMARY KEY,
+  n          bigserial NOT NULL,  -- deletion order
   team_id    bigint NOT NULL UNIQUE REFERENCES lockstep_teams(id) ON DELETE CASCADE,
   team       text NOT NULL,
   deleted_at text NOT NULL,

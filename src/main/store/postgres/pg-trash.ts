@@ -24,8 +24,8 @@ export async function trashTeam(client: PoolClient, teamId: string, team: string
   const r = await client.query('SELECT count(*)::int AS n FROM lockstep_tasks WHERE team_id = $1', [teamId]);
   await client.query('UPDATE lockstep_teams SET name = $2 WHERE id = $1', [teamId, `${TRASHED_NAME_PREFIX}${trash}`]);
   await client.query('INSERT INTO lockstep_trash (id, team_id, team, deleted_at, deleted_by) VALUES ($1, $2, $3, $4, $5)', [trash, teamId, team, nowTimestamp(), by]);
-  // Bounded: older deleted teams go for good (their rows cascade). Ids start with the time, so they sort by age.
-  await client.query(`DELETE FROM lockstep_teams WHERE id IN (SELECT team_id FROM lockstep_trash ORDER BY id DESC OFFSET ${TRASH_KEEP})`);
+  // Bounded: older deleted teams go for good (their rows cascade).
+  await client.query(`DELETE FROM lockstep_teams WHERE id IN (SELECT team_id FROM lockstep_trash ORDER BY n DESC OFFSET ${TRASH_KEEP})`);
   return { trash, deletedTasks: r.rows[0].n as number };
 }
 
