@@ -247,6 +247,29 @@ function databaseOnly(): void {
     }
   });
 
+  it('a COMMIT whose reply is lost (connection dropped) neither sends twice, nor loses what a receive took, nor counts a cost twice', async () => {
+    const url = await postgresBackend.fixture();
+    const store = new PostgresStore({ url });
+    try {
+      await store.messages.send('webapp', { from: 'lead', to: 'tester', content: 'before' });
+      process.env.LOCKSTEP_FAILPOINT_PG_LOSE_COMMIT_REPLY = '1';
+      try {
+        await store.messages.send('webapp', { from: 'lead', to: 'tester', content: 'once' });
+        await store.messages.broadcast('webapp', { from: 'lead', content: 'all' });
+        await store.costs.report('webapp', { agentName: 'lead', costCents: 3 });
+        // The receive's COMMIT went through; its retry learns what it took instead of taking nothing (or more).
+        expect(contents(await store.messages.receive('webapp', 'tester', 2))).toEqual(['before', 'once']);
+      } finally {
+        delete process.env.LOCKSTEP_FAILPOINT_PG_LOSE_COMMIT_REPLY;
+      }
+      expect(contents(await store.messages.receive('webapp', 'tester'))).toEqual(['all']);
+      expect(recContents(await store.messages.log('webapp'))).toEqual(['before', 'once', 'all', 'all', 'all']);
+      expect((await store.costs.summary('webapp')).eventCount).toBe(1);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('a deleted team waits in the database, under a name no team can have, and leaves with the newest 20 kept', async () => {
     const url = await postgresBackend.empty();
     const store = new PostgresStore({ url });

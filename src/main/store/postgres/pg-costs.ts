@@ -13,7 +13,7 @@ import { nowTimestamp } from '../../../shared/time';
 import { serializeEvent } from '../costs';
 import { hex8 } from '../inbox-files';
 import type { CostService } from '../message-service';
-import { notifyKind, requireTeam, type Runner } from './pg-messages';
+import { commitOnce, notifyKind, requireTeam, type Runner } from './pg-messages';
 
 /** A cost event's name, as the folder names its file (costs.ts): it orders events oldest first. */
 export function costEventName(event: CostEvent): string {
@@ -33,6 +33,7 @@ export class PgCosts implements CostService {
     const values = parseInput(costReportInputSchema, input, 'cost report');
     const event: CostEvent = { id: hex8(), ...values, reportedAt: nowTimestamp() };
     const name = costEventName(event);
+    const lost = { done: false };
     return this.run(
       async (client) => {
         await client.query('BEGIN');
@@ -43,7 +44,7 @@ export class PgCosts implements CostService {
           [id, name, event.agentName, event.inputTokens, event.outputTokens, event.costCents, serializeEvent(event)],
         );
         await notifyKind(client, team, id, 'costs');
-        await client.query('COMMIT');
+        await commitOnce(client, lost);
         return event;
       },
       async (client) => {

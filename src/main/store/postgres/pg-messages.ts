@@ -41,6 +41,19 @@ export async function notifyKind(client: PoolClient, team: string, teamId: strin
   );
 }
 
+/**
+ * COMMIT. Test failpoint (as PostgresStore's): with LOCKSTEP_FAILPOINT_PG_LOSE_COMMIT_REPLY=1 the COMMIT goes through
+ * but its reply is "lost" (the connection dropped), once per call (`lost`), so the caller has to find out from the
+ * database whether its change is in, without sending a message twice or losing one it received.
+ */
+export async function commitOnce(client: PoolClient, lost: { done: boolean }): Promise<void> {
+  await client.query('COMMIT');
+  if (process.env.LOCKSTEP_FAILPOINT_PG_LOSE_COMMIT_REPLY === '1' && !lost.done) {
+    lost.done = true;
+    throw Object.assign(new Error('Connection terminated unexpectedly (failpoint: COMMIT reply lost)'), { code: '08006' });
+  }
+}
+
 /** ClawTeam's resolve_inbox: a member's inbox is `<user>_<name>` when it has a user; any other name is its own inbox. */
 function inboxOf(config: TeamConfig, name: string): string {
   assertName(name, 'member');
@@ -102,13 +115,14 @@ export class PgMessages implements MessageService {
     const raw = serializeMessage(message);
     const value = JSON.parse(raw) as TeamMessage;
     const event = newEventName();
+    const lost = { done: false };
     return this.run(
       async (client) => {
         await client.query('BEGIN');
         const { id, config } = await requireTeam(client, team, true);
         await this.deliver(client, id, [{ inbox: inboxOf(config, message.to as string), name: newMessageName(), event, from: message.from, raw }]);
         await notifyKind(client, team, id, 'messages');
-        await client.query('COMMIT');
+        await commitOnce(client, lost);
         return value;
       },
       this.sent(() => event, () => value),
@@ -120,6 +134,7 @@ export class PgMessages implements MessageService {
     assertName(team, 'team');
     const values = broadcastValues(input);
     let last: { event: string; value: BroadcastResult } | undefined;
+    const lost = { done: false };
     return this.run(
       async (client) => {
         last = undefined;
@@ -138,8 +153,8 @@ export class PgMessages implements MessageService {
           await this.deliver(client, id, items);
           await notifyKind(client, team, id, 'messages');
         }
-        await client.query('COMMIT');
         if (items.length) last = { event: items[0].event, value };
+        await commitOnce(client, lost);
         return value;
       },
       this.sent(() => last?.event, () => last?.value),
@@ -158,6 +173,7 @@ export class PgMessages implements MessageService {
     assertName(team, 'team');
     checkLimit(limit);
     let opId = randomUUID();
+    const lost = { done: false };
     return this.run(
       async (client) => {
         opId = randomUUID();
@@ -176,7 +192,7 @@ export class PgMessages implements MessageService {
           if (Math.random() < 0.02) await client.query("DELETE FROM lockstep_message_receipts WHERE at < now() - interval '1 day'");
           await notifyKind(client, team, id, 'messages');
         }
-        await client.query('COMMIT');
+        await commitOnce(client, lost);
         return records(rows).map((r) => r.message);
       },
       async (client) => {
