@@ -45,6 +45,7 @@ import { CHANGES_CHANNEL, DEFAULT_RETRY, openPool, redactUrl, sleep, withRetry, 
 import { watchChanges, type ChangeNotice } from './watch';
 import { PgCosts } from './pg-costs';
 import { PgMessages } from './pg-messages';
+import { journalOf, journalTail } from './pg-journal';
 import { checkTrashId, notTrashed, trashTeam, untrashTeam } from './pg-trash';
 import { SCHEMA_VERSION, migrate, schemaVersion } from './migrations';
 import { insertTask, loadTaskRow, parseTeamConfigText, readProfiles, taskParams, taskPath, updateTask, writeMembers } from './rows';
@@ -511,42 +512,20 @@ export class PostgresStore {
 
   async recentJournal(team: string, limit = 200): Promise<JournalEntry[]> {
     assertName(team, 'team');
-    return this.run(async (client) => {
-      const r = await client.query(
-        `SELECT line FROM (SELECT j.seq, j.line FROM lockstep_journal j JOIN lockstep_teams t ON t.id = j.team_id
-           WHERE t.name = $1 ORDER BY j.seq DESC LIMIT $2) x ORDER BY seq`,
-        [team, limit],
-      );
-      return r.rows.map((row) => JSON.parse(row.line) as JournalEntry);
-    });
+    return this.run((client) => journalTail(client, team, 0, limit));
   }
 
   /** The journal's entries after `afterSeq` (at most the newest 5000 of them), oldest first. */
   async journalSince(team: string, afterSeq: number): Promise<JournalEntry[]> {
     assertName(team, 'team');
     if (!Number.isFinite(afterSeq)) throw new InvalidInputError('Give the journal number to read after.');
-    return this.run(async (client) => {
-      const r = await client.query(
-        `SELECT line FROM (SELECT j.seq, j.line FROM lockstep_journal j JOIN lockstep_teams t ON t.id = j.team_id
-           WHERE t.name = $1 AND j.seq > $2 ORDER BY j.seq DESC LIMIT 5000) x ORDER BY seq`,
-        [team, Math.floor(afterSeq)],
-      );
-      return r.rows.map((row) => JSON.parse(row.line) as JournalEntry);
-    });
+    return this.run((client) => journalTail(client, team, Math.floor(afterSeq), 5000));
   }
 
   async history(team: string, taskId?: string): Promise<JournalEntry[]> {
     assertName(team, 'team');
     if (taskId !== undefined) assertName(taskId, 'task id');
-    return this.run(async (client) => {
-      const teamId = await this.teamId(client, team, null);
-      const r =
-        taskId === undefined
-          ? await client.query('SELECT line FROM lockstep_journal WHERE team_id = $1 ORDER BY seq', [teamId])
-          : await client.query('SELECT line FROM lockstep_journal WHERE team_id = $1 AND task_ids @> ARRAY[$2::text] ORDER BY seq', [teamId, taskId]);
-      const entries = r.rows.map((row) => JSON.parse(row.line) as JournalEntry);
-      return taskId ? entries.filter((e) => e.taskId === taskId || e.tasks.some((t) => t.id === taskId)) : entries;
-    });
+    return this.run((client) => journalOf(client, team, taskId));
   }
 
   // ---------------------------------------------------------------- teams
