@@ -1,8 +1,7 @@
-import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { inboxName, type TeamConfig } from '../../shared/domain';
-import { InvalidInputError, NotFoundError } from '../../shared/errors';
+import { NotFoundError } from '../../shared/errors';
 import {
   type BroadcastInput,
   type MessageRecord,
