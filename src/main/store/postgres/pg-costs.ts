@@ -13,7 +13,8 @@ import { nowTimestamp } from '../../../shared/time';
 import { serializeEvent } from '../costs';
 import { hex8 } from '../inbox-files';
 import type { CostService } from '../message-service';
-import { commitOnce, notifyKind, requireTeam, type Runner } from './pg-messages';
+import { CHANGES_CHANNEL } from './connection';
+import { commitOnce, notifySql, requireTeam, type Runner } from './pg-messages';
 
 /** A cost event's name, as the folder names its file (costs.ts): it orders events oldest first. */
 export function costEventName(event: CostEvent): string {
@@ -39,11 +40,11 @@ export class PgCosts implements CostService {
         await client.query('BEGIN');
         const { id } = await requireTeam(client, team, true);
         await client.query(
-          `INSERT INTO lockstep_cost_events (team_id, name, agent_name, input_tokens, output_tokens, cost_cents, raw)
-           VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-          [id, name, event.agentName, event.inputTokens, event.outputTokens, event.costCents, serializeEvent(event)],
+          `WITH c AS (INSERT INTO lockstep_cost_events (team_id, name, agent_name, input_tokens, output_tokens, cost_cents, raw)
+                      VALUES ($1, $2, $3, $4, $5, $6, $7))
+           SELECT ${notifySql(8)}`,
+          [id, name, event.agentName, event.inputTokens, event.outputTokens, event.costCents, serializeEvent(event), CHANGES_CHANNEL, team, 'costs'],
         );
-        await notifyKind(client, team, id, 'costs');
         await commitOnce(client, lost);
         return event;
       },

@@ -33,12 +33,12 @@ export async function requireTeam(client: PoolClient, team: string, lock = false
   return found;
 }
 
-/** Signals listeners, delivered only if the transaction commits; `seq` is the team's journal head (unchanged). */
-export async function notifyKind(client: PoolClient, team: string, teamId: string, kind: 'messages' | 'costs'): Promise<void> {
-  await client.query(
-    `SELECT pg_notify($1, json_build_object('team', $2::text, 'seq', coalesce((SELECT seq FROM lockstep_journal_heads WHERE team_id = $3), 0), 'kind', $4::text)::text)`,
-    [CHANGES_CHANNEL, team, teamId, kind],
-  );
+/**
+ * SQL signalling listeners (delivered only if the transaction commits): channel, team and kind are parameters $n,
+ * $n+1 and $n+2, the team id is $1; `seq` is the team's journal head (a message or cost does not change it).
+ */
+export function notifySql(n: number): string {
+  return `pg_notify($${n}, json_build_object('team', $${n + 1}::text, 'seq', coalesce((SELECT seq FROM lockstep_journal_heads WHERE team_id = $1), 0), 'kind', $${n + 2}::text)::text)`;
 }
 
 /**
@@ -80,22 +80,24 @@ const records = (rows: Array<{ name: string; raw: string }>): MessageRecord[] =>
 export class PgMessages implements MessageService {
   constructor(private readonly run: Runner) {}
 
-  /** Inserts messages (inbox, name, raw) and their history rows in one statement each. */
-  private async deliver(client: PoolClient, teamId: string, items: Array<{ inbox: string; name: string; event: string; from: string; raw: string }>): Promise<void> {
+  /**
+   * Inserts the messages (inbox, name, raw), their inboxes and history rows, and signals listeners, in one statement
+   * (one round trip; the foreign keys are checked at its end, when the inboxes are in).
+   */
+  private async deliver(
+    client: PoolClient,
+    team: string,
+    teamId: string,
+    items: Array<{ inbox: string; name: string; event: string; from: string; raw: string }>,
+  ): Promise<void> {
     const col = <K extends keyof (typeof items)[number]>(k: K) => items.map((i) => i[k]);
-    await client.query('INSERT INTO lockstep_inboxes (team_id, inbox) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING', [teamId, [...new Set(col('inbox'))]]);
-    await client.query('INSERT INTO lockstep_messages (team_id, inbox, name, raw) SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[])', [
-      teamId,
-      col('inbox'),
-      col('name'),
-      col('raw'),
-    ]);
-    await client.query('INSERT INTO lockstep_message_events (team_id, name, sender, raw) SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[])', [
-      teamId,
-      col('event'),
-      col('from'),
-      col('raw'),
-    ]);
+    await client.query(
+      `WITH i AS (INSERT INTO lockstep_inboxes (team_id, inbox) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING),
+            m AS (INSERT INTO lockstep_messages (team_id, inbox, name, raw) SELECT $1, * FROM unnest($3::text[], $4::text[], $5::text[])),
+            e AS (INSERT INTO lockstep_message_events (team_id, name, sender, raw) SELECT $1, * FROM unnest($6::text[], $7::text[], $5::text[]))
+       SELECT ${notifySql(8)}`,
+      [teamId, [...new Set(col('inbox'))], col('inbox'), col('name'), col('raw'), col('event'), col('from'), CHANGES_CHANNEL, team, 'messages'],
+    );
   }
 
   /** After a dropped connection: did the attempt that wrote this history entry commit? */
@@ -120,8 +122,7 @@ export class PgMessages implements MessageService {
       async (client) => {
         await client.query('BEGIN');
         const { id, config } = await requireTeam(client, team, true);
-        await this.deliver(client, id, [{ inbox: inboxOf(config, message.to as string), name: newMessageName(), event, from: message.from, raw }]);
-        await notifyKind(client, team, id, 'messages');
+        await this.deliver(client, team, id, [{ inbox: inboxOf(config, message.to as string), name: newMessageName(), event, from: message.from, raw }]);
         await commitOnce(client, lost);
         return value;
       },
@@ -150,8 +151,7 @@ export class PgMessages implements MessageService {
         });
         const value = { count: items.length, recipients, messages: items.map((i) => JSON.parse(i.raw) as TeamMessage) };
         if (items.length) {
-          await this.deliver(client, id, items);
-          await notifyKind(client, team, id, 'messages');
+          await this.deliver(client, team, id, items);
         }
         if (items.length) last = { event: items[0].event, value };
         await commitOnce(client, lost);
@@ -179,19 +179,19 @@ export class PgMessages implements MessageService {
         opId = randomUUID();
         await client.query('BEGIN');
         const { id, config } = await requireTeam(client, team, true);
+        // Takes the oldest free rows, keeps a receipt of them (a receiver whose COMMIT reply was lost learns from it
+        // what it took: see settle below) and signals listeners if it took any, in one statement.
         const taken = await client.query(
-          `WITH picked AS (SELECT name FROM lockstep_messages WHERE team_id = $1 AND inbox = $2 ORDER BY name LIMIT $3 FOR UPDATE SKIP LOCKED)
-           DELETE FROM lockstep_messages m USING picked WHERE m.team_id = $1 AND m.inbox = $2 AND m.name = picked.name
-           RETURNING m.name, m.raw`,
-          [id, inboxOf(config, agent), limit],
+          `WITH picked AS (SELECT name FROM lockstep_messages WHERE team_id = $1 AND inbox = $2 ORDER BY name LIMIT $3 FOR UPDATE SKIP LOCKED),
+                d AS (DELETE FROM lockstep_messages m USING picked WHERE m.team_id = $1 AND m.inbox = $2 AND m.name = picked.name
+                      RETURNING m.name, m.raw),
+                r AS (INSERT INTO lockstep_message_receipts (op_id, team_id, raws)
+                      SELECT $4, $1, array_agg(raw ORDER BY name) FROM d HAVING count(*) > 0)
+           SELECT d.name, d.raw, (SELECT ${notifySql(5)}) AS notified FROM d`,
+          [id, inboxOf(config, agent), limit, opId, CHANGES_CHANNEL, team, 'messages'],
         );
         const rows = (taken.rows as Array<{ name: string; raw: string }>).sort((a, b) => (a.name < b.name ? -1 : 1));
-        if (rows.length) {
-          // The receipt lets a receiver whose COMMIT reply was lost find out what it took (see settle below).
-          await client.query('INSERT INTO lockstep_message_receipts (op_id, team_id, raws) VALUES ($1, $2, $3)', [opId, id, rows.map((r) => r.raw)]);
-          if (Math.random() < 0.02) await client.query("DELETE FROM lockstep_message_receipts WHERE at < now() - interval '1 day'");
-          await notifyKind(client, team, id, 'messages');
-        }
+        if (rows.length && Math.random() < 0.02) await client.query("DELETE FROM lockstep_message_receipts WHERE at < now() - interval '1 day'");
         await commitOnce(client, lost);
         return records(rows).map((r) => r.message);
       },
