@@ -476,7 +476,7 @@ const COMMANDS: Record<string, Command> = {
   },
   'store copy': {
     usage: 'store copy --from DIR|URL --to URL|DIR [--replace]',
-    summary: 'Copy every team, task (ids, timestamps, unknown fields, metadata) and journal between a data folder and a database.',
+    summary: 'Copy every team, task (ids, timestamps, unknown fields, metadata), journal, message and cost event between a data folder and a database.',
     positionals: [],
     options: { from: { type: 'string' }, to: { type: 'string' }, replace: { type: 'boolean' }, force: { type: 'boolean' } },
     async run() {
