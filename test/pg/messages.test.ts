@@ -270,6 +270,38 @@ function databaseOnly(): void {
     }
   });
 
+  it('8 receivers while the server cuts their connections: every message received exactly once, none lost', async () => {
+    const url = await postgresBackend.fixture();
+    const store = new PostgresStore({ url });
+    try {
+      for (let i = 0; i < 400; i++) await store.messages.send('webapp', { from: 'lead', to: 'tester', content: `m${i}` });
+      const barrier = new Barrier(postgresBackend.scratch(url));
+      const racers = Array.from({ length: 8 }, () => runNode([RECEIVER, url, 'webapp', 'tester', '3'], barrier.env()));
+      await barrier.release(8);
+      let finished = false;
+      const running = Promise.all(racers.map((r) => r.done)).finally(() => (finished = true));
+      let cut = 0;
+      while (!finished && cut < 20) {
+        const rows = await sql(url, "SELECT pid FROM pg_stat_activity WHERE application_name = 'lockstep' AND state <> 'idle' ORDER BY random() LIMIT 1");
+        if (rows.length && (await sql(url, 'SELECT pg_terminate_backend($1) AS ok', [rows[0].pid]))[0].ok) cut++;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      const results = await running;
+      console.log(`connection cuts during the receive race: ${cut}`);
+      expect(cut).toBeGreaterThan(0);
+      const seen = new Map<string, number>();
+      for (const r of results) {
+        expect(r.code, r.stderr).toBe(0);
+        for (const msg of JSON.parse(r.stdout).messages) seen.set(msg.content, (seen.get(msg.content) ?? 0) + 1);
+      }
+      expect(seen.size).toBe(400);
+      expect([...seen.values()].filter((n) => n !== 1)).toEqual([]);
+      expect(await store.messages.peek('webapp', 'tester')).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  }, 120_000);
+
   it('a deleted team waits in the database, under a name no team can have, and leaves with the newest 20 kept', async () => {
     const url = await postgresBackend.empty();
     const store = new PostgresStore({ url });
