@@ -3,9 +3,13 @@ import type { ParseArgsConfig } from 'util';
 import { InvalidInputError } from '../shared/errors';
 import { MESSAGE_TYPES, type CostSummary, type MessageType, type TeamMessage } from '../shared/messages';
 import { describeAge, parseTimestamp } from '../shared/time';
-import type { LockstepStore } from '../main/store';
+import type { Store } from '../main/store';
 
-/** `lockstep inbox …` and `lockstep cost …`: ClawTeam's verbs on ClawTeam's files (see store/inbox.ts, costs.ts). */
+/**
+ * `lockstep inbox …` and `lockstep cost …`: ClawTeam's verbs, on either backend (`Store.messages`, `Store.costs`):
+ * ClawTeam's files in a data folder (store/inbox.ts, costs.ts), or the database's tables (store/postgres/pg-messages.ts,
+ * pg-costs.ts).
+ */
 
 type Values = Record<string, string | boolean | string[] | undefined>;
 type Output = { json: unknown; text: string };
@@ -15,7 +19,7 @@ export interface Command {
   summary: string;
   positionals: string[];
   options: NonNullable<ParseArgsConfig['options']>;
-  run(store: LockstepStore, args: string[], values: Values): Promise<Output>;
+  run(store: Store, args: string[], values: Values): Promise<Output>;
 }
 
 function str(values: Values, key: string): string | undefined {
@@ -48,7 +52,7 @@ function amount(value: string | undefined, what: string): number {
   return n;
 }
 
-async function team(store: LockstepStore, name: string): Promise<void> {
+async function team(store: Store, name: string): Promise<void> {
   await store.getTeam(name); // NOT_FOUND, in plain words, when there is no such team
 }
 
@@ -101,7 +105,7 @@ export const MESSAGE_COMMANDS: Record<string, Command> = {
     async run(store, [teamName, to, content], v) {
       const type = str(v, 'type') ?? 'message';
       if (!(MESSAGE_TYPES as readonly string[]).includes(type)) throw new InvalidInputError(`Unknown message type "${type}"; use one of: ${MESSAGE_TYPES.join(', ')}.`);
-      const message = store.mailbox.send(teamName, {
+      const message = await store.messages.send(teamName, {
         from: who(v, 'sending'),
         to,
         content: content ?? readStdin(),
@@ -118,7 +122,7 @@ export const MESSAGE_COMMANDS: Record<string, Command> = {
     positionals: ['TEAM', 'CONTENT'],
     options: { as: { type: 'string' }, key: { type: 'string' } },
     async run(store, [teamName, content], v) {
-      const result = store.mailbox.broadcast(teamName, { from: who(v, 'broadcasting'), content, key: str(v, 'key') });
+      const result = await store.messages.broadcast(teamName, { from: who(v, 'broadcasting'), content, key: str(v, 'key') });
       return {
         json: { count: result.count, recipients: result.recipients },
         text: result.count ? `Broadcast to ${result.count} inbox(es): ${result.recipients.join(', ')}.` : 'Nobody else has an inbox in this team.',
@@ -131,7 +135,7 @@ export const MESSAGE_COMMANDS: Record<string, Command> = {
     positionals: ['TEAM'],
     options: { as: { type: 'string' }, limit: { type: 'string' } },
     async run(store, [teamName], v) {
-      const messages = store.mailbox.receive(teamName, who(v, 'receiving'), count(str(v, 'limit'), '--limit', 10));
+      const messages = await store.messages.receive(teamName, who(v, 'receiving'), count(str(v, 'limit'), '--limit', 10));
       return { json: { count: messages.length, messages }, text: formatMessages(messages, 'No new messages.') };
     },
   },
@@ -141,7 +145,7 @@ export const MESSAGE_COMMANDS: Record<string, Command> = {
     positionals: ['TEAM'],
     options: { as: { type: 'string' } },
     async run(store, [teamName], v) {
-      const messages = store.mailbox.peek(teamName, who(v, 'peeking'));
+      const messages = await store.messages.peek(teamName, who(v, 'peeking'));
       return { json: { count: messages.length, messages }, text: formatMessages(messages, 'No messages waiting.') };
     },
   },
@@ -151,7 +155,7 @@ export const MESSAGE_COMMANDS: Record<string, Command> = {
     positionals: ['TEAM'],
     options: { limit: { type: 'string' }, from: { type: 'string' } },
     async run(store, [teamName], v) {
-      const records = store.mailbox.log(teamName, { limit: count(str(v, 'limit'), '--limit', 50), from: str(v, 'from') });
+      const records = await store.messages.log(teamName, { limit: count(str(v, 'limit'), '--limit', 50), from: str(v, 'from') });
       const messages = records.map((r) => r.message);
       return { json: { count: messages.length, messages }, text: formatMessages(messages, 'No messages yet.') };
     },
@@ -191,7 +195,7 @@ export const MESSAGE_COMMANDS: Record<string, Command> = {
       let summary = await store.costs.summary(teamName);
       const agent = str(v, 'agent');
       if (agent !== undefined) {
-        const events = store.costs.events(teamName, agent);
+        const events = await store.costs.events(teamName, agent);
         summary = {
           ...summary,
           totalCostCents: events.reduce((s, e) => s + e.costCents, 0),

@@ -4,11 +4,11 @@ import { TASK_PRIORITIES, TASK_STATUSES, type TaskPriority, type TaskStatus } fr
 import { InvalidInputError, toSerializedError, type ErrorCode } from '../shared/errors';
 import { parseDuration } from '../shared/time';
 import { waitAtBarrier } from '../main/store/failpoints';
-import { LockstepStore, openStore, resolveDataDir, storeLocation, type Store } from '../main/store';
+import { openStore, resolveDataDir, storeLocation, type Store } from '../main/store';
 import { PostgresStore } from '../main/store/postgres/pg-store';
 import { isDatabaseUrl, redactUrl } from '../main/store/postgres/connection';
 import { copyStore } from '../main/store/postgres/copy';
-import { MESSAGE_COMMANDS, type Command as FolderCommand } from './inbox-commands';
+import { MESSAGE_COMMANDS } from './inbox-commands';
 import { formatHistory, formatTask, formatTaskList, formatTeam, formatTeams } from './format';
 
 type Values = Record<string, string | boolean | string[] | undefined>;
@@ -159,13 +159,22 @@ const COMMANDS: Record<string, Command> = {
   },
   'team delete': {
     usage: 'team delete NAME',
-    summary: 'Delete a team and all its tasks (a data folder keeps them in .lockstep/trash, the newest 20 deleted teams; a database deletes for good).',
+    summary: 'Delete a team and all its tasks, into the trash (the newest 20 deleted teams are kept; team restore brings one back).',
     positionals: ['NAME'],
     options: {},
     async run(store, [name]) {
       const result = await store.deleteTeam(name);
-      const kept = result.trash === null ? 'for good: the database keeps no trash' : `kept in .lockstep/trash/${result.trash}`;
-      return { json: result, text: `Deleted team ${name} and its ${result.deletedTasks} task(s) (${kept}).` };
+      return { json: result, text: `Deleted team ${name} and its ${result.deletedTasks} task(s); bring it back with: lockstep team restore ${result.trash}` };
+    },
+  },
+  'team restore': {
+    usage: 'team restore TRASH_ID',
+    summary: 'Bring a deleted team back (with its tasks, members, journal, messages and costs) by the id its deletion printed.',
+    positionals: ['TRASH_ID'],
+    options: {},
+    async run(store, [trash]) {
+      const config = await store.restoreTeam(trash);
+      return { json: config, text: `Restored team ${config.name}.` };
     },
   },
   'team add-member': {
@@ -467,7 +476,7 @@ const COMMANDS: Record<string, Command> = {
   },
   'store copy': {
     usage: 'store copy --from DIR|URL --to URL|DIR [--replace]',
-    summary: 'Copy every team, task (ids, timestamps, unknown fields, metadata) and journal between a data folder and a database.',
+    summary: 'Copy every team, task (ids, timestamps, unknown fields, metadata), journal, message and cost event between a data folder and a database.',
     positionals: [],
     options: { from: { type: 'string' }, to: { type: 'string' }, replace: { type: 'boolean' }, force: { type: 'boolean' } },
     async run() {
@@ -483,24 +492,8 @@ const COMMANDS: Record<string, Command> = {
   },
 };
 
-/**
- * Messages and costs (`inbox …`, `cost …`) live in their own file. They are ClawTeam's inbox and cost files in a
- * data folder; a PostgreSQL store does not hold them, so on a database they stop with a plain explanation.
- */
-function folderOnly(command: FolderCommand): Command {
-  return {
-    ...command,
-    async run(store, args, values) {
-      if (!(store instanceof LockstepStore)) {
-        throw new InvalidInputError(
-          `"lockstep ${command.usage.split(' ').slice(0, 2).join(' ')}" works on a data folder only: messages, costs and budgets are kept in ClawTeam's files there, and the PostgreSQL store does not hold them. Run it with --data-dir DIR.`,
-        );
-      }
-      return command.run(store, args, values);
-    },
-  };
-}
-for (const [key, command] of Object.entries(MESSAGE_COMMANDS)) COMMANDS[key] = folderOnly(command);
+/** Messages and costs (`inbox …`, `cost …`) live in their own file; they work on both backends. */
+for (const [key, command] of Object.entries(MESSAGE_COMMANDS)) COMMANDS[key] = command;
 
 function claimToken(task: { metadata: Record<string, unknown> }): string {
   const meta = task.metadata.lockstep as { claim?: { token?: number } } | undefined;

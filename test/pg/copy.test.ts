@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { spawnSync } from 'child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE, copyFixture, tempDir } from '../race/harness';
 import { postgresBackend as pg } from '../race/backends';
@@ -108,6 +109,48 @@ describe.skipIf(pg.skipReason !== null)('store copy between a data folder and a 
     const after = fs.readFileSync(path.join(out, 'tasks', 'webapp', '.lockstep', 'journal.jsonl'), 'utf8');
     expect(after.startsWith(before)).toBe(true);
     expect(after.slice(before.length).trim().split('\n')).toHaveLength(1);
+  });
+
+  it('carries ClawTeam’s messages, history and cost events both ways: the database serves them, and they come back byte for byte', async () => {
+    const dir = copyFixture();
+    dirs.push(dir);
+    const py = (args: string[]) => {
+      const res = spawnSync('python3', [path.join(__dirname, '..', 'clawteam', 'clawteam_inbox.py'), ...args, '--data-dir', dir, '--team', 'webapp'], { encoding: 'utf8' });
+      expect(res.status, res.stderr).toBe(0);
+    };
+    // Written by ClawTeam's own protocol (standard-library Python), not by Lockstep.
+    py(['send', '--to', 'tester', '--from', 'lead', '--content', 'from python', '--count', '3', '--field', 'reason=because']);
+    py(['send', '--to', 'frontend', '--from', 'tester', '--content', 'to frontend']);
+    py(['cost', '--agent', 'tester', '--cents', '12.5', '--count', '2']);
+    const folderCost = lockstepAt(['--data-dir', dir], ['cost', 'show', 'webapp']).json;
+    const url = await pg.empty();
+    const there = cli(['--from', dir, '--to', url]);
+    expect(there.code, there.stderr).toBe(0);
+    expect(there.json).toMatchObject({ teams: 2, messages: 4, historyEntries: 4, costEvents: 2 });
+    const db = (args: string[]) => lockstepAt(['--store', url], args).json;
+    expect(db(['cost', 'show', 'webapp'])).toEqual(folderCost);
+    expect(db(['inbox', 'peek', 'webapp', '--as', 'frontend']).messages.map((m: { content: string }) => m.content)).toEqual(['to frontend']);
+    const out = path.join(scratch('lockstep-copy-'), 'back');
+    expect(cli(['--from', url, '--to', out]).code).toBe(0);
+    // Every message, history and cost event file comes back with its name and bytes; the cost summary is a cache
+    // (rebuilt from the events when missing) and ClawTeam's lock sidecars are not carried.
+    const mail = (rel: string) => /(^|\/)(inboxes|events)\//.test(rel) || rel.startsWith('costs/');
+    const notCarried = (rel: string) => /summary\.json(\.lock)?$/.test(rel);
+    expectSameTree(dir, out, (rel) => !mail(rel) || notCarried(rel));
+    expect(lockstepAt(['--data-dir', out], ['cost', 'show', 'webapp']).json).toEqual(folderCost);
+    // Received on the database: gone from the next copy out, still in the history.
+    const received = db(['inbox', 'receive', 'webapp', '--as', 'tester']);
+    // (Sent within one millisecond, ClawTeam's names order them by their random part: the order is not asserted.)
+    expect(received.messages.map((m: { content: string; reason?: string }) => `${m.content}:${m.reason}`).sort()).toEqual([
+      'from python0:because',
+      'from python1:because',
+      'from python2:because',
+    ]);
+    expect(db(['inbox', 'peek', 'webapp', '--as', 'tester']).count).toBe(0);
+    const out2 = path.join(scratch('lockstep-copy-'), 'back2');
+    expect(cli(['--from', url, '--to', out2]).code).toBe(0);
+    expect(fs.readdirSync(path.join(out2, 'teams', 'webapp', 'inboxes', 'tester'))).toEqual([]);
+    expect(fs.readdirSync(path.join(out2, 'teams', 'webapp', 'events'))).toHaveLength(4);
   });
 
   it('is idempotent, refuses a target that holds something else, and replaces it only when asked', async () => {

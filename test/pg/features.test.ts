@@ -119,41 +119,26 @@ function featureSuite(backend: Backend): void {
     const teams = cli(loc, ['team', 'list']).json.teams;
     expect(teams).toEqual([{ name: 'beta', description: '', memberCount: 2, leader: 'ann', counts: { pending: 1, in_progress: 0, completed: 0, blocked: 0 } }]);
     expect(cli(loc, ['task', 'list', 'alpha']).json.error.code).toBe('NOT_FOUND');
-    // A data folder moves a deleted team into its trash (undo brings it back); a database keeps no trash and says
-    // the team is deleted for good.
+    // Both backends move a deleted team into their trash and say how to bring it back (test/pg/messages.test.ts
+    // restores it).
     const deleted = cli(loc, ['team', 'delete', 'beta']).json;
-    if (backend.name === 'folder') {
-      expect(deleted).toMatchObject({ team: 'beta', deletedTasks: 1 });
-      expect(typeof deleted.trash).toBe('string');
-      expect(cli(loc, ['team', 'list']).json.teams).toEqual([]);
-      return;
-    }
-    expect(deleted).toEqual({ team: 'beta', deletedTasks: 1, trash: null });
+    expect(deleted).toMatchObject({ team: 'beta', deletedTasks: 1 });
+    expect(typeof deleted.trash).toBe('string');
     expect(cli(loc, ['team', 'list']).json.teams).toEqual([]);
     expect(cli(loc, ['team', 'create', 'gamma']).code).toBe(0);
     const text = spawnSync(process.execPath, [CLI, 'team', 'delete', 'gamma', ...backend.storeArgs(loc)], { encoding: 'utf8' });
     expect(text.status).toBe(0);
-    expect(text.stdout).toContain('Deleted team gamma and its 0 task(s) (for good: the database keeps no trash).');
+    expect(text.stdout).toMatch(/^Deleted team gamma and its 0 task\(s\); bring it back with: lockstep team restore [a-z0-9]+-[0-9a-f]{6}\n$/);
   });
 
-  it('messages and costs: work on a data folder; a database refuses them in plain words and writes nothing', async () => {
+  it('messages and costs work on both backends (the database no longer refuses them)', async () => {
     const loc = await backend.fixture();
-    const budgetBefore = cli(loc, ['team', 'show', 'webapp']).json.budgetCents;
     const send = cli(loc, ['inbox', 'send', 'webapp', 'frontend', 'hello', '--as', 'lead']);
     const budget = cli(loc, ['cost', 'budget', 'webapp', '5']);
-    if (backend.name === 'folder') {
-      expect(send.code).toBe(0);
-      expect(budget.code).toBe(0);
-      expect(cli(loc, ['inbox', 'receive', 'webapp', '--as', 'frontend']).json.messages.map((m: { content: string }) => m.content)).toEqual(['hello']);
-      return;
-    }
-    for (const refused of [send, budget]) {
-      expect(refused.code).toBe(2);
-      expect(refused.json.error.code).toBe('INVALID_INPUT');
-      expect(refused.json.error.message).toContain('works on a data folder only');
-      expect(refused.json.error.message).toContain('--data-dir');
-    }
-    expect(cli(loc, ['team', 'show', 'webapp']).json.budgetCents).toBe(budgetBefore);
+    expect(send.code).toBe(0);
+    expect(budget.code).toBe(0);
+    expect(cli(loc, ['inbox', 'receive', 'webapp', '--as', 'frontend']).json.messages.map((m: { content: string }) => m.content)).toEqual(['hello']);
+    expect(cli(loc, ['team', 'show', 'webapp']).json.budgetCents).toBe(500);
   });
 
   it('the stall radar reports each task stall and --fix-all resolves them through the journal', async () => {

@@ -15,6 +15,7 @@ import { parseInput } from '../../shared/schemas';
 import { nowTimestamp } from '../../shared/time';
 import { tryFlockExclusive, type FlockHandle } from './flock';
 import { hex8, listDir, writeDurably } from './inbox-files';
+import type { CostService } from './message-service';
 import type { StorePaths } from './paths';
 import { dumpsPy, pyFloat } from './py-json';
 import { assertNoLinks, readBounded } from './safe-fs';
@@ -62,7 +63,7 @@ export interface CostStoreOptions {
   lockTimeoutMs?: number;
 }
 
-export class CostStore {
+export class CostStore implements CostService {
   private readonly lockTimeoutMs: number;
 
   constructor(
@@ -113,7 +114,7 @@ export class CostStore {
   }
 
   /** Every readable event, oldest first (file name order), optionally one agent's. */
-  events(team: string, agent?: string): CostEvent[] {
+  async events(team: string, agent?: string): Promise<CostEvent[]> {
     if (agent !== undefined) assertName(agent, 'agent');
     const dir = this.costsDir(team);
     const out: CostEvent[] = [];

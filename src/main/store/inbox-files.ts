@@ -81,6 +81,15 @@ function nameMs(): number {
   return lastNameMs;
 }
 
+/** A message file name and a history file name as a folder would give them (a database keeps them as row keys). */
+export function newMessageName(): string {
+  return `msg-${nameMs()}-${hex8()}.json`;
+}
+
+export function newEventName(): string {
+  return `evt-${nameMs()}-${hex8()}.json`;
+}
+
 /** Drops a message into an inbox the way ClawTeam's FileTransport.deliver does. Returns the file name. */
 export function deliverMessageFile(inboxDir: string, data: string): string {
   fs.mkdirSync(inboxDir, { recursive: true });

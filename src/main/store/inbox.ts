@@ -1,21 +1,17 @@
-import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { inboxName, type TeamConfig } from '../../shared/domain';
-import { InvalidInputError, NotFoundError } from '../../shared/errors';
+import { NotFoundError } from '../../shared/errors';
 import {
-  broadcastInputSchema,
-  OPTIONAL_MESSAGE_FIELDS,
-  sendMessageInputSchema,
   type BroadcastInput,
   type MessageRecord,
   type SendMessageInput,
   type TeamMessage,
 } from '../../shared/messages';
 import { assertName } from '../../shared/names';
-import { parseInput } from '../../shared/schemas';
 import { nowTimestamp } from '../../shared/time';
 import { tryLockFd, unlockFd } from './flock';
+import { broadcastValues, buildMessage, checkLimit, historyPage, MAX_MESSAGE_LIMIT } from './message-service';
 import { sleepSync } from './failpoints';
 import {
   claimableNames,
@@ -54,7 +50,7 @@ export interface EventsRead {
   problems: Array<{ path: string; reason: string }>;
 }
 
-const MAX_LIMIT = 10_000;
+const MAX_LIMIT = MAX_MESSAGE_LIMIT;
 
 export class Mailbox {
   constructor(private readonly paths: StorePaths) {}
@@ -98,31 +94,10 @@ export class Mailbox {
   }
 
   send(team: string, input: SendMessageInput): TeamMessage {
-    checkNames(input, 'to');
-    const values = parseInput(sendMessageInputSchema, input, 'message');
+    const message = buildMessage(input);
     const config = this.config(team);
-    const extra: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(values.fields ?? {})) {
-      if (['type', 'from', 'to', 'content', 'timestamp'].includes(k)) {
-        throw new InvalidInputError(`Field ${k} is set by the message itself; give it with its own option.`, { field: k });
-      }
-      if ((OPTIONAL_MESSAGE_FIELDS as readonly string[]).includes(k) && v !== null && typeof v !== 'string') {
-        throw new InvalidInputError(`Field ${k} must be text.`, { field: k });
-      }
-      extra[k] = v;
-    }
-    const message: TeamMessage = {
-      type: values.type,
-      from: values.from,
-      to: values.to,
-      content: values.content,
-      requestId: typeof extra.requestId === 'string' ? extra.requestId : randomBytes(6).toString('hex'),
-      timestamp: nowTimestamp(),
-      key: values.key,
-      ...extra,
-    };
     const data = serializeMessage(message);
-    const inboxDir = path.join(this.inboxesDir(team), this.inboxOf(team, values.to, config));
+    const inboxDir = path.join(this.inboxesDir(team), this.inboxOf(team, message.to as string, config));
     this.guard(inboxDir, this.eventsDir(team));
     deliverMessageFile(inboxDir, data);
     logEventFile(this.eventsDir(team), data);
@@ -131,8 +106,7 @@ export class Mailbox {
 
   /** One message per inbox but the sender's, as ClawTeam's broadcast (which only sees existing inbox folders). */
   broadcast(team: string, input: BroadcastInput): { count: number; recipients: string[]; messages: TeamMessage[] } {
-    checkNames(input);
-    const values = parseInput(broadcastInputSchema, input, 'broadcast');
+    const values = broadcastValues(input);
     const config = this.config(team);
     const own = new Set([values.from, this.inboxOf(team, values.from, config)]);
     // Every inbox folder (as ClawTeam) plus every member's inbox, even one whose folder was never created.
@@ -315,21 +289,6 @@ export class Mailbox {
   }
 }
 
-/** Names first, so a bad one is reported in plain words (which name, what is wrong with it). */
-/** One page of history: the newest `limit` entries before `before` (a history file name), oldest first. */
-export function historyPage(names: string[], before: string | undefined, limit: number): { page: string[]; more: boolean } {
-  const eligible = before === undefined ? names : names.filter((n) => n < before);
-  const page = eligible.slice(Math.max(0, eligible.length - limit));
-  return { page, more: eligible.length > page.length };
-}
-
-function checkNames(input: unknown, to?: 'to'): void {
-  if (!input || typeof input !== 'object') throw new InvalidInputError('Give the message to send.');
-  const values = input as Record<string, unknown>;
-  assertName(values.from, 'agent');
-  if (to) assertName(values.to, 'member');
-}
-
 /**
  * A `.consumed` file another receiver made is taken over only once its claim is CLAIM_GRACE_MS old (the rename sets
  * its change time). A live ClawTeam receiver renames, then locks, and acks by unlocking before it deletes: a fresh
@@ -349,12 +308,6 @@ export function isStaleClaim(filePath: string, now = Date.now()): boolean {
     return now - fs.lstatSync(filePath).ctimeMs >= claimGraceMs();
   } catch {
     return false;
-  }
-}
-
-function checkLimit(limit: number): void {
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
-    throw new InvalidInputError(`The limit must be a whole number from 1 to ${MAX_LIMIT} (got ${limit}).`);
   }
 }
 
@@ -395,3 +348,5 @@ function afterClaimFailpoint(name: string): void {
 function beforeLockFailpoint(name: string): void {
   pauseAt('LOCKSTEP_FAILPOINT_BEFORE_LOCK', 'opened', name);
 }
+
+export { historyPage };

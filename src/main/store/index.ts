@@ -6,3 +6,5 @@ export { DEFAULT_LOCK_OPTIONS, readLockHolder, type TeamLockOptions } from './te
 export type { ActorOptions, ClaimOptions, SweepResult, SweptClaim } from './task-ops';
 export { openStore, storeLocation, isDatabaseUrl, type DeletedTeam, type OpenedStore, type OpenStoreOptions, type Store } from './open';
 export { PostgresStore, type PostgresStoreOptions } from './postgres/pg-store';
+export type { ChangeNotice } from './postgres/watch';
+export type { BroadcastResult, CostService, MessageService } from './message-service';

@@ -1,13 +1,15 @@
 import { LockstepStore, type StoreOptions } from './store';
 import { PostgresStore, type PostgresStoreOptions } from './postgres/pg-store';
 import { isDatabaseUrl } from './postgres/connection';
+import type { JournalEntry } from './journal';
+import type { CostService, MessageService } from './message-service';
 
 /**
  * The public methods both backends have, with the same results and errors: the honest common surface. (Issue 13
- * lifts this into an interface under src/store/; until then it is read off the folder store.) Left out, because only
- * a data folder has them: `recentJournal` (the folder's is synchronous, the database's cannot be), `track` (the
- * window's undo stack), `restoreTeam` (the team trash), `setBudget`, `mailbox` and `costs` (ClawTeam's inbox and
- * cost files). The CLI refuses those commands on a database in plain words (cli/main.ts, folderOnly).
+ * lifts this into an interface under src/store/; until then it is read off the folder store.) Both have the team
+ * trash (`deleteTeam` returns its id, `restoreTeam` takes it back), `setBudget`, `track` (the window's undo stack),
+ * team messages (`messages`: the folder's Mailbox as Promises, or the database's tables) and costs (`costs`).
+ * Still folder-only: the synchronous `mailbox` (ClawTeam's files as they are) and dead letters.
  */
 export type Store = Pick<
   LockstepStore,
@@ -34,18 +36,27 @@ export type Store = Pick<
   | 'undoLast'
   | 'doctor'
   | 'fixFinding'
+  | 'track'
+  | 'restoreTeam'
+  | 'setBudget'
 > & {
-  /**
-   * A data folder moves the team to its trash (`trash`: the entry `restoreTeam` takes back); a database keeps no
-   * trash and deletes for good (`trash`: null).
-   */
+  /** Moves the team to the trash (a data folder's .lockstep/trash, or the database's); `trash` is what restoreTeam takes. */
   deleteTeam(team: string): Promise<DeletedTeam>;
+  messages: MessageService;
+  costs: CostService;
+  /**
+   * The journal's entries after `afterSeq`, oldest first. A data folder answers at once (an array: other code uses
+   * it synchronously), a database with a Promise: `await` it either way.
+   */
+  journalSince(team: string, afterSeq: number): JournalEntry[] | Promise<JournalEntry[]>;
+  /** The journal's most recent entries (its tail), oldest first; as journalSince, `await` it. */
+  recentJournal(team: string): JournalEntry[] | Promise<JournalEntry[]>;
 };
 
 export interface DeletedTeam {
   team: string;
   deletedTasks: number;
-  trash: string | null;
+  trash: string;
 }
 
 // Compile-time proof that both stores have every method of the common surface, with its signature.
@@ -85,3 +96,4 @@ export function storeLocation(flag: string | undefined, env: NodeJS.ProcessEnv =
 }
 
 export { isDatabaseUrl };
+export type { CostService, MessageService };

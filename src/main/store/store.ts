@@ -48,6 +48,7 @@ import { readTaskFile, TaskFolderScanner, withVersion } from './task-files';
 import * as ops from './task-ops';
 import { Mailbox } from './inbox';
 import { CostStore } from './costs';
+import { FolderMessages } from './message-service';
 import { diagnoseMailbox, fixMailboxFinding, MAILBOX_FINDING_KINDS } from './mailbox-doctor';
 
 export interface StoreOptions {
@@ -469,7 +470,14 @@ export class LockstepStore {
     return (this.mailboxInstance ??= new Mailbox(this.paths));
   }
 
-  /** Cost events and summary on ClawTeam's cost files. */
+  private folderMessages?: FolderMessages;
+
+  /** The mailbox's calls as Promises: the `MessageService` both backends have (`Store.messages`). */
+  get messages(): FolderMessages {
+    return (this.folderMessages ??= new FolderMessages(this.mailbox));
+  }
+
+  /** Cost events and summary on ClawTeam's cost files (the `CostService` both backends have). */
   get costs(): CostStore {
     return (this.costStore ??= new CostStore(this.paths));
   }
@@ -833,7 +841,8 @@ export interface TrackedEntry {
 
 const journalTracker = new AsyncLocalStorage<TrackedEntry[]>();
 
-const TRASH_ID = /^[a-z0-9]{1,12}-[0-9a-f]{6}$/;
+/** A trash id: the time (base 36) and 6 hex digits; the database's trash uses the same ids. */
+export const TRASH_ID = /^[a-z0-9]{1,12}-[0-9a-f]{6}$/;
 
 /** How many deleted teams the trash keeps. */
 export const TRASH_KEEP = 20;

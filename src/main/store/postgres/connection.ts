@@ -1,6 +1,12 @@
 import { Pool, type PoolClient } from 'pg';
 import { InvalidInputError, LockstepError, StoreBusyError, StoreUnavailableError } from '../../../shared/errors';
 
+/**
+ * The NOTIFY channel every committed change signals on. Payload: {"team": ..., "seq": ...} for a journaled task or
+ * team change; {"team", "seq", "kind": "messages" | "costs"} for a message sent or received, a cost reported.
+ */
+export const CHANGES_CHANNEL = 'lockstep_changes';
+
 /** A postgres:// or postgresql:// URL (the store chooser's test). */
 export function isDatabaseUrl(location: string | undefined): boolean {
   return typeof location === 'string' && /^postgres(ql)?:\/\//i.test(location);

@@ -10,6 +10,8 @@ import { parseTaskBytes, writeFileDurably } from '../task-files';
 import { applyProfiles, readProfiles as readProfilesFile, writeProfiles } from '../team-config';
 import { DEFAULT_RETRY, isDatabaseUrl, openPool, redactUrl, withRetry } from './connection';
 import { migrate } from './migrations';
+import { notTrashed } from './pg-trash';
+import { mailCounts, readFolderMail, readDatabaseMail, sameMail, writeDatabaseMail, writeFolderMail, type TeamMail } from './copy-messages';
 import { insertTask, parseTeamConfigText, readProfiles as readProfileRows, taskParams, writeMembers } from './rows';
 
 /**
@@ -19,8 +21,10 @@ import { insertTask, parseTeamConfigText, readProfiles as readProfileRows, taskP
  * limit: tasks/<team>/.lockstep/members.json in a folder, the members rows in a database) are copied as profiles:
  * the same content, members.json written afresh (only when some member has one). Not copied (Lockstep's own bookkeeping, or not
  * part of the task store): the write lock (.lockstep/write.lock), quarantined files, writers' temp files, torn journal
- * lines; rotated journal generations arrive as one journal; the team trash (.lockstep/trash, the data folder's
- * deleted teams); ClawTeam's inbox folders, cost files and anything else under teams/<team>/ besides config.json. A folder written from a database gets an empty .tasks.lock per team (ClawTeam's).
+ * lines; rotated journal generations arrive as one journal; the team trash (a folder's .lockstep/trash, the
+ * database's deleted teams); anything else under teams/<team>/ besides config.json, inboxes/ and events/. ClawTeam's
+ * messages and costs are copied as files (copy-messages.ts says which). A folder written from a database gets an
+ * empty .tasks.lock per team (ClawTeam's).
  */
 
 interface TeamSnapshot {
@@ -31,6 +35,8 @@ interface TeamSnapshot {
   journal: string[];
   /** member name → its profile, for members that have one beyond what config.json itself says (older Lockstep) */
   profiles: Map<string, MemberProfile>;
+  /** ClawTeam's messages and costs (copy-messages.ts): waiting messages per inbox, history, cost events */
+  mail: TeamMail;
 }
 
 function profileKey(p: MemberProfile | undefined): string {
@@ -61,6 +67,10 @@ export interface CopyResult {
   teams: number;
   tasks: number;
   journalEntries: number;
+  /** Waiting messages, message history entries and cost events copied. */
+  messages: number;
+  historyEntries: number;
+  costEvents: number;
   /** true when the target already held exactly this content (nothing was written). */
   unchanged: boolean;
   summary: string;
@@ -131,7 +141,7 @@ export function readFolder(dataDir: string): Snapshot {
       }
     }
     const profiles = carriedProfiles(configRaw, paths.teamConfig(team), readProfilesFile(paths.root, paths.lockstepDir(team)));
-    snapshot.set(team, { configRaw, tasks, journal, profiles });
+    snapshot.set(team, { configRaw, tasks, journal, profiles, mail: readFolderMail(paths, team) });
   }
   return snapshot;
 }
@@ -143,7 +153,7 @@ function folderIsEmpty(dataDir: string): boolean {
 export function writeFolder(dataDir: string, snapshot: Snapshot, replace: boolean): void {
   const paths = new StorePaths(path.resolve(dataDir));
   if (replace) {
-    for (const sub of ['teams', 'tasks']) {
+    for (const sub of ['teams', 'tasks', 'costs']) {
       for (const name of readDir(path.join(paths.root, sub))) fs.rmSync(path.join(paths.root, sub, name), { recursive: true, force: true });
     }
   }
@@ -157,12 +167,14 @@ export function writeFolder(dataDir: string, snapshot: Snapshot, replace: boolea
     if (t.journal.length || t.profiles.size) fs.mkdirSync(paths.lockstepDir(team), { recursive: true });
     if (t.journal.length) writeFileDurably(paths.root, journalPath(paths.lockstepDir(team)), t.journal.map((l) => `${l}\n`).join(''));
     if (t.profiles.size) writeProfiles(paths.root, paths.lockstepDir(team), Object.fromEntries(t.profiles));
+    writeFolderMail(paths, team, t.mail);
   }
 }
 
 export async function readDatabase(client: PoolClient): Promise<Snapshot> {
   const snapshot: Snapshot = new Map();
-  const teams = await client.query('SELECT id, name, config_raw FROM lockstep_teams ORDER BY name');
+  // Deleted teams (the database's trash) stay behind, as a folder's .lockstep/trash does.
+  const teams = await client.query(`SELECT id, name, config_raw FROM lockstep_teams t WHERE ${notTrashed('t')} ORDER BY name`);
   for (const row of teams.rows) {
     const tasks = await client.query('SELECT id, raw FROM lockstep_tasks WHERE team_id = $1 ORDER BY id', [row.id]);
     const journal = await client.query('SELECT line FROM lockstep_journal WHERE team_id = $1 ORDER BY seq', [row.id]);
@@ -171,6 +183,7 @@ export async function readDatabase(client: PoolClient): Promise<Snapshot> {
       tasks: new Map(tasks.rows.map((t) => [t.id as string, t.raw as string])),
       journal: journal.rows.map((j) => j.line as string),
       profiles: carriedProfiles(row.config_raw, `postgres:${row.name}/config.json`, await readProfileRows(client, String(row.id))),
+      mail: await readDatabaseMail(client, String(row.id)),
     });
   }
   return snapshot;
@@ -206,6 +219,7 @@ export async function writeDatabase(client: PoolClient, snapshot: Snapshot): Pro
       ]);
     }
     await client.query('INSERT INTO lockstep_journal_heads (team_id, seq) VALUES ($1, $2)', [teamId, seq]);
+    await writeDatabaseMail(client, teamId, t.mail);
   }
 }
 
@@ -214,7 +228,7 @@ function sameSnapshot(a: Snapshot, b: Snapshot): boolean {
   for (const [team, x] of a) {
     const y = b.get(team);
     if (!y || x.configRaw !== y.configRaw || x.tasks.size !== y.tasks.size || x.journal.join('\n') !== y.journal.join('\n')) return false;
-    if (x.profiles.size !== y.profiles.size) return false;
+    if (x.profiles.size !== y.profiles.size || !sameMail(x.mail, y.mail)) return false;
     for (const [name, p] of x.profiles) if (profileKey(y.profiles.get(name)) !== profileKey(p)) return false;
     for (const [id, raw] of x.tasks) if (y.tasks.get(id) !== raw) return false;
   }
@@ -224,11 +238,16 @@ function sameSnapshot(a: Snapshot, b: Snapshot): boolean {
 function counts(s: Snapshot) {
   let tasks = 0;
   let journalEntries = 0;
+  const mail = { messages: 0, historyEntries: 0, costEvents: 0 };
   for (const t of s.values()) {
     tasks += t.tasks.size;
     journalEntries += t.journal.length;
+    const m = mailCounts(t.mail);
+    mail.messages += m.messages;
+    mail.historyEntries += m.historyEntries;
+    mail.costEvents += m.costEvents;
   }
-  return { teams: s.size, tasks, journalEntries };
+  return { teams: s.size, tasks, journalEntries, ...mail };
 }
 
 /**
@@ -279,7 +298,7 @@ export async function copyStore(from: string, to: string, options: { replace?: b
         unchanged,
         summary: unchanged
           ? `Nothing to do: ${label} already holds these ${c.teams} team(s) and ${c.tasks} task(s).`
-          : `Copied ${c.teams} team(s), ${c.tasks} task(s) and ${c.journalEntries} journal entries: ${label}.`,
+          : `Copied ${c.teams} team(s), ${c.tasks} task(s), ${c.journalEntries} journal entries, ${c.messages} waiting message(s), ${c.historyEntries} message history entries and ${c.costEvents} cost event(s): ${label}.`,
       };
     }
     const source = await withRetry(pool, url, DEFAULT_RETRY, async (client) => {
@@ -304,7 +323,7 @@ export async function copyStore(from: string, to: string, options: { replace?: b
       to: target,
       ...c,
       unchanged: false,
-      summary: `Copied ${c.teams} team(s), ${c.tasks} task(s) and ${c.journalEntries} journal entries: ${label}.`,
+      summary: `Copied ${c.teams} team(s), ${c.tasks} task(s), ${c.journalEntries} journal entries, ${c.messages} waiting message(s), ${c.historyEntries} message history entries and ${c.costEvents} cost event(s): ${label}.`,
     };
   } finally {
     await pool.end();

@@ -95,6 +95,70 @@ CREATE FUNCTION lockstep_required_tags(meta jsonb) RETURNS text[] LANGUAGE sql I
 $f$;
 `,
   },
+  {
+    version: 2,
+    name: 'messages, costs, team trash',
+    sql: `
+-- Inboxes that exist (a folder's inbox folders): broadcast and unread counts see an inbox even once it is empty.
+CREATE TABLE lockstep_inboxes (
+  team_id bigint NOT NULL REFERENCES lockstep_teams(id) ON DELETE CASCADE,
+  inbox   text COLLATE "C" NOT NULL,
+  PRIMARY KEY (team_id, inbox)
+);
+
+-- Waiting messages: one row per message file a folder would hold (its name orders them, oldest first; raw is its
+-- bytes; names and inboxes sort bytewise, as file names do). Receiving deletes the row (picked FOR UPDATE SKIP LOCKED): each message reaches exactly one receiver.
+CREATE TABLE lockstep_messages (
+  team_id bigint NOT NULL,
+  inbox   text COLLATE "C" NOT NULL,
+  name    text COLLATE "C" NOT NULL,
+  raw     text NOT NULL,
+  PRIMARY KEY (team_id, inbox, name),
+  FOREIGN KEY (team_id, inbox) REFERENCES lockstep_inboxes(team_id, inbox) ON DELETE CASCADE
+);
+
+-- What a receive took, by the id of the receive: a receiver whose connection dropped during COMMIT learns from it
+-- whether its receive went through (and gets those messages) instead of losing them. Kept for a day.
+CREATE TABLE lockstep_message_receipts (
+  op_id   text PRIMARY KEY,
+  team_id bigint NOT NULL REFERENCES lockstep_teams(id) ON DELETE CASCADE,
+  raws    text[] NOT NULL,
+  at      timestamptz NOT NULL DEFAULT now()
+);
+
+-- The team's message history (a folder's events/evt-*.json), never consumed.
+CREATE TABLE lockstep_message_events (
+  team_id bigint NOT NULL REFERENCES lockstep_teams(id) ON DELETE CASCADE,
+  name    text COLLATE "C" NOT NULL,
+  sender  text NOT NULL,
+  raw     text NOT NULL,
+  PRIMARY KEY (team_id, name)
+);
+
+-- Cost events (a folder's costs/<team>/cost-*.json); the totals are sums over them (budget: the team's config).
+CREATE TABLE lockstep_cost_events (
+  team_id       bigint NOT NULL REFERENCES lockstep_teams(id) ON DELETE CASCADE,
+  name          text COLLATE "C" NOT NULL,
+  agent_name    text NOT NULL,
+  input_tokens  bigint NOT NULL,
+  output_tokens bigint NOT NULL,
+  cost_cents    double precision NOT NULL,
+  raw           text NOT NULL,
+  PRIMARY KEY (team_id, name)
+);
+
+-- Deleted teams: the team row stays (with its tasks, members, journal, messages, costs) under a name no team can
+-- have ('trash:<id>'), so restoring it is renaming it back. The newest 20 are kept.
+CREATE TABLE lockstep_trash (
+  id         text PRIMARY KEY,
+  n          bigserial NOT NULL,  -- deletion order
+  team_id    bigint NOT NULL UNIQUE REFERENCES lockstep_teams(id) ON DELETE CASCADE,
+  team       text NOT NULL,
+  deleted_at text NOT NULL,
+  deleted_by text NOT NULL
+);
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

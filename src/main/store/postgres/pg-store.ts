@@ -1,6 +1,7 @@
+import { AsyncLocalStorage } from 'async_hooks';
 import { randomBytes, randomUUID } from 'crypto';
 import * as os from 'os';
-import { Client, type Pool, type PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import {
   PRIORITY_RANK,
   emptyCounts,
@@ -35,12 +36,17 @@ import { diagnose, type DiagnoseOptions, type Finding } from '../doctor';
 import { delayBeforeSaveMs } from '../failpoints';
 import type { JournalEntry, JournalTaskChange } from '../journal';
 import { StorePaths } from '../paths';
-import type { DoctorRequest, SweepRequest } from '../store';
+import type { DoctorRequest, SweepRequest, TrackedEntry } from '../store';
 import { serializeTask, versionOf, withVersion, type LoadedTask } from '../task-files';
 import { applyProfiles, serializeTeamConfig, type LoadedTeamConfig } from '../team-config';
 import { taskChange, type MutationInfo, type TeamTransaction } from '../team-writer';
 import * as ops from '../task-ops';
-import { DEFAULT_RETRY, openPool, redactUrl, sleep, withRetry, type RetryOptions } from './connection';
+import { CHANGES_CHANNEL, DEFAULT_RETRY, openPool, redactUrl, sleep, withRetry, type RetryOptions } from './connection';
+import { watchChanges, type ChangeNotice } from './watch';
+import { PgCosts } from './pg-costs';
+import { PgMessages } from './pg-messages';
+import { journalOf, journalTail } from './pg-journal';
+import { checkTrashId, notTrashed, trashTeam, untrashTeam } from './pg-trash';
 import { SCHEMA_VERSION, migrate, schemaVersion } from './migrations';
 import { insertTask, loadTaskRow, parseTeamConfigText, readProfiles, taskParams, taskPath, updateTask, writeMembers } from './rows';
 
@@ -57,8 +63,10 @@ export interface PostgresStoreOptions {
   lockTimeoutMs?: number;
 }
 
-/** The NOTIFY channel every mutation signals on (payload: {"team": ..., "seq": ...}). */
-export const CHANGES_CHANNEL = 'lockstep_changes';
+export { CHANGES_CHANNEL };
+
+/** Inside track(): the journal entries committed by the work's mutations. */
+const journalTracker = new AsyncLocalStorage<TrackedEntry[]>();
 
 /** A database has no temp files or task folders: the sweep's temp-file step looks at a folder that never exists. */
 const NO_FILES = new StorePaths('/nonexistent/lockstep-postgres-store');
@@ -190,6 +198,9 @@ export class PostgresStore {
   private readonly journalEnabled: boolean;
   private readonly retry: RetryOptions;
   private schemaChecked = false;
+  /** Team messages (pg-messages.ts) and costs (pg-costs.ts), in the same database, with the same retries. */
+  readonly messages: PgMessages;
+  readonly costs: PgCosts;
 
   constructor(options: PostgresStoreOptions) {
     this.url = options.url;
@@ -198,6 +209,17 @@ export class PostgresStore {
     this.actor = options.actor ?? { name: `${safeUserName()}@${this.host}`, via: 'api' };
     this.journalEnabled = options.journal?.enabled ?? true;
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    const runner = <T>(attempt: (client: PoolClient) => Promise<T>, settle?: (client: PoolClient) => Promise<{ committed: true; value: T } | null>) =>
+      this.run(attempt, settle);
+    this.messages = new PgMessages(runner);
+    this.costs = new PgCosts(runner);
+  }
+
+  /** Runs `work` and reports every journal entry its mutations committed, with the team whose journal holds it. */
+  async track<T>(work: () => Promise<T>): Promise<{ value: T; journaled: TrackedEntry[] }> {
+    const journaled: TrackedEntry[] = [];
+    const value = await journalTracker.run(journaled, work);
+    return { value, journaled };
   }
 
   /** Closes the connections (a CLI call must, or its process waits for idle connections to time out). */
@@ -318,6 +340,7 @@ export class PostgresStore {
    * listeners, in one statement: one round trip. The entry's line is written with its number in place of the 0.
    */
   private async appendJournal(client: PoolClient, teamId: string, entry: JournalEntry, opId: string): Promise<void> {
+    this.uncommitted.delete(client);
     if (!this.journalEnabled) return this.notify(client, entry.team, 0);
     const line = JSON.stringify(entry);
     if (!line.startsWith('{"seq":0,')) throw new Error('a journal entry must start with its number');
@@ -331,7 +354,11 @@ export class PostgresStore {
     );
     if (r.rowCount !== 1) throw new Error(`team ${entry.team} has no journal head`);
     entry.seq = Number(r.rows[0].seq);
+    this.uncommitted.set(client, { team: entry.team, entry });
   }
+
+  /** The entry each connection's open transaction journaled: reported to track() once its COMMIT went through. */
+  private readonly uncommitted = new WeakMap<PoolClient, TrackedEntry>();
 
   /** COMMIT, after the test failpoint's pause (locks held), so a race or a cut connection can be widened on purpose. */
   private async commit(client: PoolClient): Promise<void> {
@@ -344,6 +371,9 @@ export class PostgresStore {
       this.replyLost.add(client);
       throw Object.assign(new Error('Connection terminated unexpectedly (failpoint: COMMIT reply lost)'), { code: '08006' });
     }
+    const tracked = this.uncommitted.get(client);
+    this.uncommitted.delete(client);
+    if (tracked) journalTracker.getStore()?.push(tracked);
   }
 
   /** Connections whose COMMIT reply the failpoint "lost" (each is dropped after, so each mutation loses one). */
@@ -454,8 +484,7 @@ export class PostgresStore {
         const loaded = parseTeamConfigText(r.rows[0].config_raw, `postgres:${team}/config.json`);
         applyProfiles(loaded.config, await readProfiles(client, teamId));
         const value = await run(client, teamId, loaded);
-        if (info.op === 'team.delete') await this.notify(client, team, 0);
-        else await this.appendJournal(client, teamId, this.entry(info.op === 'team.rename' ? String(info.details?.newName) : team, info, []), opId);
+        await this.appendJournal(client, teamId, this.entry(info.op === 'team.rename' ? String(info.details?.newName) : team, info, []), opId);
         result = { value };
         await this.commit(client);
         return value;
@@ -473,103 +502,37 @@ export class PostgresStore {
 
   /**
    * Calls `onChange` with the team (and journal number) of every change committed by anybody, on any machine, through
-   * LISTEN/NOTIFY on a connection of its own. When that connection drops, `onStatus('unavailable', reason)` is
-   * called and it reconnects with back-off; once back, `onStatus('connected')` and `onChange({ team: '*' })`, since
-   * changes made meanwhile were not heard (re-read everything). Returns at once (listening starts in the background:
-   * `onStatus('connected')` says when) a function that stops listening.
+   * LISTEN/NOTIFY (see watch.ts); `kind` says a message or cost changed (absent: a journaled task or team change).
    */
-  async watch(
-    onChange: (change: { team: string; seq: number }) => void,
-    onStatus: (status: 'connected' | 'unavailable', reason?: string) => void = () => undefined,
-  ): Promise<() => Promise<void>> {
-    let stopped = false;
-    let client: Client | null = null;
-    let delay = 100;
-    let wasDown = false;
-    const connect = async (): Promise<void> => {
-      while (!stopped) {
-        const c = new Client({ connectionString: this.url, application_name: 'lockstep-listen', connectionTimeoutMillis: 10_000, keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
-        c.on('error', () => undefined);
-        try {
-          await c.connect();
-          await c.query(`LISTEN ${CHANGES_CHANNEL}`);
-        } catch (err) {
-          await c.end().catch(() => undefined);
-          if (!wasDown) onStatus('unavailable', (err as Error).message);
-          wasDown = true;
-          await sleep(delay);
-          delay = Math.min(delay * 2, 5_000);
-          continue;
-        }
-        if (stopped) {
-          await c.end().catch(() => undefined);
-          return;
-        }
-        client = c;
-        delay = 100;
-        c.on('notification', (n) => {
-          try {
-            const payload = JSON.parse(n.payload ?? '{}') as { team?: string; seq?: number };
-            if (typeof payload.team === 'string') onChange({ team: payload.team, seq: Number(payload.seq ?? 0) });
-          } catch {
-            // not ours
-          }
-        });
-        c.on('end', () => {
-          if (stopped) return;
-          client = null;
-          wasDown = true;
-          onStatus('unavailable', 'the connection to the database was lost');
-          void connect();
-        });
-        onStatus('connected');
-        if (wasDown) onChange({ team: '*', seq: 0 });
-        wasDown = false;
-        return;
-      }
-    };
-    void connect();
-    return async () => {
-      stopped = true;
-      const c = client as Client | null;
-      client = null;
-      await c?.end().catch(() => undefined);
-    };
+  async watch(onChange: (change: ChangeNotice) => void, onStatus: (status: 'connected' | 'unavailable', reason?: string) => void = () => undefined): Promise<() => Promise<void>> {
+    return watchChanges(this.url, onChange, onStatus);
   }
 
   // ---------------------------------------------------------------- journal
 
   async recentJournal(team: string, limit = 200): Promise<JournalEntry[]> {
     assertName(team, 'team');
-    return this.run(async (client) => {
-      const r = await client.query(
-        `SELECT line FROM (SELECT j.seq, j.line FROM lockstep_journal j JOIN lockstep_teams t ON t.id = j.team_id
-           WHERE t.name = $1 ORDER BY j.seq DESC LIMIT $2) x ORDER BY seq`,
-        [team, limit],
-      );
-      return r.rows.map((row) => JSON.parse(row.line) as JournalEntry);
-    });
+    return this.run((client) => journalTail(client, team, 0, limit));
+  }
+
+  /** The journal's entries after `afterSeq` (at most the newest 5000 of them), oldest first. */
+  async journalSince(team: string, afterSeq: number): Promise<JournalEntry[]> {
+    assertName(team, 'team');
+    if (!Number.isFinite(afterSeq)) throw new InvalidInputError('Give the journal number to read after.');
+    return this.run((client) => journalTail(client, team, Math.floor(afterSeq), 5000));
   }
 
   async history(team: string, taskId?: string): Promise<JournalEntry[]> {
     assertName(team, 'team');
     if (taskId !== undefined) assertName(taskId, 'task id');
-    return this.run(async (client) => {
-      const teamId = await this.teamId(client, team, null);
-      const r =
-        taskId === undefined
-          ? await client.query('SELECT line FROM lockstep_journal WHERE team_id = $1 ORDER BY seq', [teamId])
-          : await client.query('SELECT line FROM lockstep_journal WHERE team_id = $1 AND task_ids @> ARRAY[$2::text] ORDER BY seq', [teamId, taskId]);
-      const entries = r.rows.map((row) => JSON.parse(row.line) as JournalEntry);
-      return taskId ? entries.filter((e) => e.taskId === taskId || e.tasks.some((t) => t.id === taskId)) : entries;
-    });
+    return this.run((client) => journalOf(client, team, taskId));
   }
 
   // ---------------------------------------------------------------- teams
 
   async listTeams(): Promise<{ teams: TeamSummary[]; problems: FileProblem[] }> {
     return this.run(async (client) => {
-      const teams = await client.query('SELECT id, name, config_raw FROM lockstep_teams ORDER BY name');
+      const teams = await client.query(`SELECT id, name, config_raw FROM lockstep_teams t WHERE ${notTrashed('t')} ORDER BY name`);
       const counts = await client.query('SELECT team_id, status, count(*)::int AS n FROM lockstep_tasks GROUP BY team_id, status');
       const problems: FileProblem[] = [];
       const out: TeamSummary[] = [];
@@ -659,12 +622,48 @@ export class PostgresStore {
     });
   }
 
-  /** Deletes for good: the database keeps no team trash (restoring a deleted team is the data folder's). */
-  async deleteTeam(team: string): Promise<{ team: string; deletedTasks: number; trash: null }> {
-    return this.mutateTeam(team, this.info('team.delete', undefined, { details: { name: team } }), async (client, teamId) => {
-      const r = await client.query('SELECT count(*)::int AS n FROM lockstep_tasks WHERE team_id = $1', [teamId]);
-      await client.query('DELETE FROM lockstep_teams WHERE id = $1', [teamId]);
-      return { team, deletedTasks: r.rows[0].n as number, trash: null };
+  /**
+   * Moves the team into the database's trash (pg-trash.ts) with its tasks, members, journal, messages and costs;
+   * `trash` names it for restoreTeam. Journaled (team.delete) in the deleted team's journal, as in a data folder.
+   */
+  async deleteTeam(team: string): Promise<{ team: string; deletedTasks: number; trash: string }> {
+    return this.mutateTeam(team, this.info('team.delete', undefined, { details: { name: team } }), async (client, teamId) => ({
+      team,
+      ...(await trashTeam(client, teamId, team, this.actor.name)),
+    }));
+  }
+
+  /** Brings a deleted team back from the trash, unless a team of that name exists again (ALREADY_EXISTS). */
+  async restoreTeam(trash: string): Promise<TeamConfig> {
+    checkTrashId(trash);
+    let result: { value: TeamConfig } | undefined;
+    let opId = randomUUID();
+    return this.run(
+      async (client) => {
+        opId = randomUUID();
+        result = undefined;
+        await client.query('BEGIN');
+        const { teamId, team } = await untrashTeam(client, trash);
+        const r = await client.query('SELECT config_raw FROM lockstep_teams WHERE id = $1', [teamId]);
+        const config = applyProfiles(parseTeamConfigText(r.rows[0].config_raw, `postgres:${team}/config.json`).config, await readProfiles(client, teamId));
+        await this.appendJournal(client, teamId, this.entry(team, this.info('team.restore', undefined, { details: { name: team, trash } }), []), opId);
+        result = { value: config };
+        await this.commit(client);
+        return config;
+      },
+      this.settle(() => opId, () => result?.value),
+    );
+  }
+
+  /** Sets the team budget (ClawTeam's `budgetCents`, a float; 0 = none) in its config, one transaction. */
+  async setBudget(team: string, budgetCents: number): Promise<TeamConfig> {
+    if (typeof budgetCents !== 'number' || !Number.isFinite(budgetCents) || budgetCents < 0 || budgetCents > 1e12) {
+      throw new InvalidInputError('A budget must be an amount of zero or more dollars (0 removes it).');
+    }
+    return this.mutateTeam(team, this.info('team.set-budget', undefined, { details: { budgetCents } }), async (client, teamId, loaded) => {
+      loaded.config.budgetCents = budgetCents;
+      await this.writeConfig(client, teamId, loaded);
+      return loaded.config;
     });
   }
 
