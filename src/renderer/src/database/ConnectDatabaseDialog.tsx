@@ -11,13 +11,11 @@ export function databaseUrlProblem(value: string): string | null {
   const v = value.trim();
   if (!v) return 'Give the database URL, like postgres://user@host:5432/dbname.';
   if (!/^postgres(ql)?:\/\//i.test(v)) return 'A database URL starts with postgres://, like postgres://user@host:5432/dbname.';
-  try {
-    const u = new URL(v);
-    if (!u.hostname) return 'Name the server in the URL: postgres://user@HOST:5432/dbname.';
-    if (!u.pathname.replace(/^\//, '')) return 'Name the database at the end of the URL: postgres://user@host:5432/DBNAME.';
-  } catch {
-    return 'That is not a database URL; write it like postgres://user@host:5432/dbname.';
-  }
+  // Read by hand: this Chromium's URL parser leaves a postgres:// URL's host empty (not a "special" scheme).
+  const m = /^postgres(?:ql)?:\/\/(?:[^@/?#]*@)?(\[[^\]]*\]|[^/:?#]*)(?::([^/?#]*))?(?:\/([^?#]*))?/i.exec(v);
+  if (!m || !m[1]) return 'Name the server in the URL: postgres://user@HOST:5432/dbname.';
+  if (m[2] !== undefined && !/^\d{1,5}$/.test(m[2])) return `"${m[2]}" is not a port number.`;
+  if (!m[3]) return 'Name the database at the end of the URL: postgres://user@host:5432/DBNAME.';
   return null;
 }
 
