@@ -134,7 +134,7 @@ export function App({ api: bridge }: { api: LockstepApi }) {
           {teams === null ? (
             <p className="muted loading">Loading…</p>
           ) : selected && settings ? (
-            <TeamView api={api} team={selected} agentName={settings.agentName} focusRequest={focusRequest} onMessage={onMessage} onChanged={() => void loadTeams()} messagesOpen={settings.messagesOpen} onMessagesOpen={(open) => setAppearance({ messagesOpen: open })} />
+            <TeamView api={api} team={selected} agentName={settings.agentName} focusRequest={focusRequest} onMessage={onMessage} onChanged={() => void loadTeams()} messagesOpen={settings.messagesOpen} onMessagesOpen={(open) => setAppearance({ messagesOpen: open })} messagesAvailable={!settings.database} />
           ) : (
             <Welcome
               api={api}

@@ -31,7 +31,7 @@ export function TopBar({ api, settings, onSettings, onMessage, fail, nextUndo, n
     <header className="topbar">
       <div className="brand">Lockstep</div>
       {settings?.database ? (
-        <div className="folder" data-testid="store-location" title={`PostgreSQL database ${settings.database.url}`}>
+        <div className="folder db-location" data-testid="store-location" title={`PostgreSQL database ${settings.database.url}`}>
           <span className="db-badge">db</span> <code>{settings.database.label}</code>
         </div>
       ) : (
@@ -45,8 +45,7 @@ export function TopBar({ api, settings, onSettings, onMessage, fail, nextUndo, n
       <button type="button" className="link" title="Connect to a PostgreSQL database (File › Connect to Database…)" onClick={onConnectDatabase}>
         Database…
       </button>
-      <label
-        hidden={Boolean(settings?.database)}
+      {!settings?.database && <label
         className="topbar-toggle"
         title="Also hold ClawTeam's own lock (flock on tasks/<team>/.tasks.lock) on every write, so ClawTeam's Python agents and Lockstep never lose each other's updates. Turn off only for a folder no ClawTeam process writes to."
       >
@@ -64,7 +63,7 @@ export function TopBar({ api, settings, onSettings, onMessage, fail, nextUndo, n
           }
         />
         ClawTeam interlock
-      </label>
+      </label>}
       <select
         className="theme-select"
         aria-label="Theme"

@@ -51,6 +51,7 @@ export function ConnectDatabaseDialog({ api, current, onClose, onConnected }: { 
   return (
     <Dialog
       title="Connect to a database"
+      wide
       onClose={onClose}
       actions={
         <>
