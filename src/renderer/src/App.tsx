@@ -127,6 +127,7 @@ export function App({ api: bridge }: { api: LockstepApi }) {
           onCreate={createTeam}
           onRename={renameTeam}
           onDelete={(team) => void deleteTeam(team)}
+          onDatabase={Boolean(settings?.database)}
         />
         <main className="main">
           <ConnectionBanner connection={settings?.database ? connection : null} />
@@ -140,6 +141,7 @@ export function App({ api: bridge }: { api: LockstepApi }) {
               api={api}
               fail={fail}
               onOpenFolder={openFolder}
+              onDatabase={Boolean(settings?.database)}
               onCreated={(team) => {
                 void loadTeams().then(() => setSelected(team));
               }}
