@@ -181,4 +181,31 @@ describe.skipIf(skip !== null)('the app on a PostgreSQL database', () => {
       .toEqual(new Set(['797906f1', '087e245f']));
     await watcher.stop();
   });
+
+  it('after its listening connection was cut, says so, reconnects, and has the window re-read every task of the teams it shows', async () => {
+    const url = await fixtureDatabase();
+    const dbName = new URL(url).pathname.slice(1);
+    const store = new PostgresStore({ url, actor: { name: 'ana', via: 'app' } });
+    opened.push(store);
+    const events: Array<{ event: EventName; payload: unknown }> = [];
+    const statuses: string[] = [];
+    const watcher = new DatabaseWatcher(
+      store,
+      <E extends EventName>(event: E, payload: EventPayload<E>) => events.push({ event, payload }),
+      (state) => statuses.push(state),
+    );
+    watcher.prime('webapp', (await store.listTasks('webapp')).tasks);
+    await watcher.start();
+    await expect.poll(() => statuses).toEqual(['connected']);
+    // A change nobody announces (as if made while the window was not listening), then the listener cut.
+    cluster.psql(`UPDATE lockstep_tasks SET raw = replace(raw, 'Document the API', 'Document the API, v2') WHERE id = '087e245f'`, dbName);
+    cluster.psql(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'lockstep-listen' AND datname = '${dbName}'`);
+    await expect.poll(() => statuses).toEqual(['connected', 'unavailable', 'connected']);
+    await expect.poll(() => events.find((e) => e.event === 'tasksChanged')?.payload).toMatchObject({ team: 'webapp' });
+    const ids = (events.find((e) => e.event === 'tasksChanged')?.payload as { ids: string[] }).ids;
+    expect(new Set(ids)).toEqual(new Set(['087e245f', '797906f1', 'cb4e74bf', 'dd0eba2d', 'fdbd3860']));
+    expect(events.some((e) => e.event === 'teamsChanged')).toBe(true);
+    expect((await store.getTask('webapp', '087e245f')).subject).toBe('Document the API, v2');
+    await watcher.stop();
+  });
 });
