@@ -6,7 +6,7 @@ import { Client } from 'pg';
 import { parseTimestamp } from '../src/shared/time';
 import { copyStore } from '../src/main/store/postgres/copy';
 import { freePort, postgresMissingReason, startCluster } from '../test/pg/cluster.mjs';
-import { copyFixture, dragTo, openTeam, PERSON, ROOT, setWindowSize, spawnCli, tempDir } from './app';
+import { copyFixture, dragTo, openTeam, PERSON, ROOT, setWindowSize, spawnCli, tempDir as newTempDir } from './app';
 
 /**
  * The app on a PostgreSQL database (issue 12), against a real throwaway cluster (test/pg/cluster.mjs): connecting
@@ -25,7 +25,17 @@ const SHOTS = path.join(ROOT, 'test-results', 'e2e', 'db-shots');
 test.beforeAll(async () => {
   cluster = await startCluster();
 });
-test.afterAll(() => cluster?.stop());
+const made: string[] = [];
+/** A temp folder removed after the tests. */
+function tempDir(prefix: string): string {
+  const dir = newTempDir(prefix);
+  made.push(dir);
+  return dir;
+}
+test.afterAll(() => {
+  cluster?.stop();
+  for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
 
 /** A new database holding a copy of the ClawTeam fixture (teams webapp and research), with Lockstep's tables. */
 async function fixtureDatabase(): Promise<string> {

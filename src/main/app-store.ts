@@ -41,10 +41,23 @@ export function folderOnly(store: AppStore, cannot: string): LockstepStore {
   });
 }
 
-/** Runs one call, collecting the journal entries it wrote when the store can tell (the window's undo stack). */
+/**
+ * The store's own `name` method if it has one (a data folder always; a database once pg-data's side is merged),
+ * else a refusal in words (`cannot`, as for folderOnly).
+ */
+export function feature<K extends 'undoChange' | 'restoreTeam'>(store: AppStore, name: K, cannot: string): LockstepStore[K] {
+  const method = (store as unknown as Partial<LockstepStore>)[name];
+  if (typeof method === 'function') return (method as (...args: unknown[]) => unknown).bind(store) as LockstepStore[K];
+  return folderOnly(store, cannot)[name];
+}
+
+/**
+ * Runs one call, collecting the journal entries it wrote when the store can tell and can undo them by number (the
+ * window's undo stack): an entry the window could not undo is not offered.
+ */
 export async function trackWork<T>(store: AppStore, work: () => Promise<T>): Promise<{ value: T; journaled: TrackedEntry[] }> {
-  const tracking = store as AppStore & MaybeTracking;
-  if (typeof tracking.track === 'function') return tracking.track(work);
+  const tracking = store as AppStore & MaybeTracking & { undoChange?: unknown };
+  if (typeof tracking.track === 'function' && typeof tracking.undoChange === 'function') return tracking.track(work);
   return { value: await work(), journaled: [] };
 }
 

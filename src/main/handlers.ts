@@ -5,7 +5,7 @@ import { InvalidInputError, LockstepError, StoreUnavailableError, toSerializedEr
 import { toPlainNumbers } from '../shared/json';
 import { parseInput } from '../shared/schemas';
 import { journaledChange, recentActivity } from './activity';
-import { folderOnly, storeKey, trackWork, type AppStore } from './app-store';
+import { feature, storeKey, trackWork, type AppStore } from './app-store';
 import { messageHandlers } from './message-handlers';
 import { createSampleTeam } from './sample';
 import type { EffectiveSettings } from './settings';
@@ -127,9 +127,9 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       return result;
     },
     restoreTeam: async ({ trash }) => {
-      folderOnly(ctx.store(), 'Deleted teams cannot be brought back');
+      const restore = feature(ctx.store(), 'restoreTeam', 'Deleted teams cannot be brought back');
       if (!ownTrash.has(trash)) throw new InvalidInputError('That team was not deleted in this window, so this window cannot bring it back.', { trash });
-      const config = await folderOnly(ctx.store(), 'Deleted teams cannot be brought back').restoreTeam(trash);
+      const config = await restore(trash);
       for (const seq of ownTrash.get(trash) ?? []) own(config.name).add(seq);
       ownTrash.delete(trash);
       return config;
@@ -158,11 +158,11 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     },
     undo: async ({ team, seq, redo }) => {
       if (seq === undefined) return ctx.store().undoLast(team, { name: person(), via: 'app' });
-      const folder = folderOnly(ctx.store(), 'Single changes of this window cannot be undone or redone');
+      const undoChange = feature(ctx.store(), 'undoChange', 'Single changes of this window cannot be undone or redone');
       if (!own(team).has(seq)) {
         throw new InvalidInputError(`Change #${seq} in team ${team} was not made in this window, so this window cannot ${redo ? 'redo' : 'undo'} it.`, { team, seq });
       }
-      const undone = await folder.undoChange(team, seq, { actor: { name: person(), via: 'app' }, trusted: own(team), redo });
+      const undone = await undoChange(team, seq, { actor: { name: person(), via: 'app' }, trusted: own(team), redo });
       if (undone.trash) {
         ownTrash.set(undone.trash, new Set(own(team)));
         own(team).clear();

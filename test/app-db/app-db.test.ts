@@ -143,6 +143,10 @@ describe.skipIf(skip !== null)('the app on a PostgreSQL database', () => {
     const deleted = await h.deleteTeam({ team: 'research' });
     expect(deleted).toMatchObject({ ok: true, value: { team: 'research', trash: null } });
     expect((deleted as { journaled?: unknown }).journaled).toBeUndefined();
+    expect(await h.restoreTeam({ trash: 'research-abcdef' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT', message: expect.stringContaining('Deleted teams cannot be brought back on a database yet') },
+    });
     // While the database is away, a write is refused at once in words; settings still answer.
     connection = { state: 'unavailable', label: '127.0.0.1/db' };
     expect(await h.moveTask({ team: 'webapp', id: '087e245f', status: 'pending' })).toMatchObject({
