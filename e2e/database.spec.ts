@@ -177,6 +177,57 @@ test('File › Connect to Database…: refusals in words beside the field, then 
   }
 });
 
+test('a server that asks for a password: a wrong one is said beside the password field; the right one is kept only encrypted, and used again at the next start', async () => {
+  const url = await fixtureDatabase();
+  const dbName = new URL(url).pathname.slice(1);
+  cluster.psql(`DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'pwuser') THEN CREATE ROLE pwuser LOGIN PASSWORD 'right-one'; END IF; END $$`);
+  cluster.psql(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO pwuser; GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO pwuser`, dbName);
+  const hba = path.join(cluster.dir, 'data', 'pg_hba.conf');
+  if (!fs.readFileSync(hba, 'utf8').startsWith('host all pwuser')) fs.writeFileSync(hba, `host all pwuser 127.0.0.1/32 scram-sha-256\n${fs.readFileSync(hba, 'utf8')}`);
+  cluster.psql('SELECT pg_reload_conf()');
+  const userUrl = `postgres://pwuser@127.0.0.1:${cluster.port}/${dbName}`;
+  const { app, page, userData } = await launch({ PGPASSWORD: '' });
+  try {
+    await page.getByRole('button', { name: 'Database…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Connect to a database' });
+    await dialog.getByLabel('Database URL').fill(userUrl);
+    const passwordField = dialog.locator('.field').filter({ has: page.getByLabel('Password (optional)') });
+    await dialog.getByRole('button', { name: 'Connect' }).click();
+    await expect(passwordField.getByRole('alert')).toHaveText(`The server at 127.0.0.1:${cluster.port} wants a password for user pwuser: enter it (or set PGPASSWORD or ~/.pgpass).`);
+    await dialog.getByLabel('Password (optional)').fill('wrong');
+    await dialog.getByRole('button', { name: 'Connect' }).click();
+    await expect(passwordField.getByRole('alert')).toHaveText(`Wrong password for user pwuser on 127.0.0.1:${cluster.port}.`);
+    await dialog.getByLabel('Password (optional)').fill('right-one');
+    await dialog.getByRole('button', { name: 'Connect' }).click();
+    await expect(dialog).toBeHidden();
+    await openTeam(page, 'webapp');
+    await expect(page.getByTestId('task-card-087e245f')).toBeVisible();
+    const text = fs.readFileSync(path.join(userData, 'settings.json'), 'utf8');
+    expect(text).not.toContain('right-one');
+    const saved = JSON.parse(text);
+    expect(saved.database.url).toBe(userUrl);
+    const encrypted = await app.evaluate(({ safeStorage }) => safeStorage.isEncryptionAvailable());
+    console.log(`safeStorage here: ${encrypted ? 'available (the password is saved encrypted)' : 'not available (the password is kept for the run only)'}`);
+    if (!encrypted) {
+      expect(saved.database.encryptedPassword).toBeUndefined();
+      await expect(page.getByTestId('error-message')).toContainText('The password is kept for this run only');
+      return;
+    }
+    expect(typeof saved.database.encryptedPassword).toBe('string');
+    await app.close();
+    const again = await launch({ PGPASSWORD: '' }, userData, false);
+    try {
+      await openTeam(again.page, 'webapp');
+      await expect(again.page.getByTestId('task-card-087e245f')).toBeVisible();
+      await expect(again.page.getByTestId('connection-banner')).toHaveCount(0);
+    } finally {
+      await again.app.close();
+    }
+  } finally {
+    await app.close().catch(() => undefined);
+  }
+});
+
 test('a CLI process’s claim on the database reaches the card (delay printed), and a drag racing two CLI agents has exactly one winner', async () => {
   const url = await fixtureDatabase();
   const { app, page } = await launch({ LOCKSTEP_STORE: url });

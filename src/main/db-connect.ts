@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import { InvalidInputError, LockstepError, StoreUnavailableError } from '../shared/errors';
 import { PostgresStore } from './store';
 import { isDatabaseUrl } from './store/postgres/connection';
+import { SCHEMA_VERSION, schemaVersion } from './store/postgres/migrations';
 import { databaseLabel, withoutPassword } from './settings';
 
 /**
@@ -98,17 +99,27 @@ export async function connectDatabase(request: ConnectRequest, options: { actor:
   const where = { host: parsed.host, port: parsed.port, database: parsed.database, user: parsed.user, passwordGiven: Boolean(parsed.password) };
   const probe = new Client({ connectionString: parsed.connectUrl, connectionTimeoutMillis: options.timeoutMs ?? 8_000, application_name: 'lockstep-app' });
   probe.on('error', () => undefined);
+  let version: number;
   try {
     await probe.connect();
-    await probe.query('SELECT 1');
+    version = await schemaVersion(probe);
   } catch (err) {
     throw explainConnectError(err, where);
   } finally {
     await probe.end().catch(() => undefined);
   }
+  if (version > SCHEMA_VERSION) {
+    throw new StoreUnavailableError(
+      `The database ${where.database} on ${where.host}:${where.port} was upgraded by a newer Lockstep (schema ${version}; this one knows ${SCHEMA_VERSION}). Update Lockstep to use it.`,
+      { field: 'url' },
+    );
+  }
   const store = new PostgresStore({ url: parsed.connectUrl, actor: options.actor, poolSize: 4, retry: { connectionAttempts: 3 } });
   try {
-    const migrated = await store.migrate();
+    // Tables created or upgraded only when needed: a user with everyday rights (no CREATE) connects to an
+    // up-to-date database.
+    const migrated = version < SCHEMA_VERSION ? await store.migrate() : { from: version, to: version, applied: [] };
+    if (version === SCHEMA_VERSION) await store.listTeams(); // the store's own first read: rights and schema check
     return { store, url: parsed.url, ...(parsed.password ? { password: parsed.password } : {}), label: databaseLabel(parsed.url), migrated };
   } catch (err) {
     await store.close().catch(() => undefined);
