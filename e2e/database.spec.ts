@@ -249,6 +249,9 @@ test('a CLI process’s claim on the database reaches the card (delay printed), 
     const entry = (await sql<{ line: string }>(url, "SELECT line FROM lockstep_journal ORDER BY seq DESC LIMIT 1")).map((r) => JSON.parse(r.line))[0];
     const committedAt = (parseTimestamp(entry.at) ?? 0) / 1000;
     console.log(`database → window: the CLI's claim was on the card ${Math.round(seenAt - committedAt)} ms after its commit (issue target: under 300 ms)`);
+    // The activity view says who did it, from the database's journal.
+    await expect(page.getByTestId('activity-strip')).toContainText('cli-bot');
+    await expect(page.getByTestId('activity-strip')).toContainText('Document the API');
 
     // Two CLI agents and the person race for one pending task: released together as the drag drops.
     await expect(page.getByTestId('column-pending').getByTestId('task-card-cb4e74bf').or(page.getByTestId('task-card-cb4e74bf'))).toBeVisible();
