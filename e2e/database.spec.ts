@@ -328,3 +328,27 @@ test('the database goes away: a banner says so and writes are refused in words; 
     await app.close();
   }
 });
+
+test('a database that is away when the app starts: the banner says so; once it is up, the teams appear by themselves', async () => {
+  const url = await fixtureDatabase();
+  stopServer();
+  let stopped = true;
+  try {
+    const { app, page } = await launch({ LOCKSTEP_STORE: url });
+    try {
+      const label = `127.0.0.1:${cluster.port}/${new URL(url).pathname.slice(1)}`;
+      await expect(page.getByTestId('connection-banner')).toContainText(`Lost the connection to the database at ${label} — retrying…`);
+      await expect(page.getByTestId('team-item-webapp')).toHaveCount(0);
+      await expect(page.getByText('Waiting for the database to come back…')).toBeVisible();
+      startServer();
+      stopped = false;
+      await expect(page.getByTestId('connection-banner')).toBeHidden({ timeout: 30_000 });
+      await openTeam(page, 'webapp');
+      await expect(page.getByTestId('task-card-087e245f')).toBeVisible();
+    } finally {
+      await app.close();
+    }
+  } finally {
+    if (stopped) startServer();
+  }
+});
