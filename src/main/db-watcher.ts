@@ -103,7 +103,9 @@ export class DatabaseWatcher {
 
   /** Journaled changes of one team: which tasks, and an activity line each. */
   private async journaled(team: string, p: Pending): Promise<void> {
-    const after = this.lastSeq.get(team) ?? p.minSeq - 1;
+    // From the first entry announced, or earlier if one was missed; a journal number not above the last one read
+    // means a team of that name started its journal again (deleted and made anew): read from the announced one.
+    const after = Math.min(this.lastSeq.get(team) ?? Number.POSITIVE_INFINITY, p.minSeq - 1);
     let entries: JournalEntry[];
     try {
       entries = await journalAfter(this.store, team, after);

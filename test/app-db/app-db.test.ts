@@ -183,6 +183,18 @@ describe.skipIf(skip !== null)('the app on a PostgreSQL database', () => {
     await expect
       .poll(() => new Set(events.filter((e) => e.event === 'tasksChanged').flatMap((e) => (e.payload as { ids: string[] }).ids)))
       .toEqual(new Set(['797906f1', '087e245f']));
+    // A team deleted and made again under the same name starts its journal at 1 again: its changes still arrive.
+    watcher.prime('research', (await store.listTasks('research')).tasks);
+    for (let i = 0; i < 3; i++) expect(lockstepAt(['--store', url], ['task', 'create', 'research', `note ${i}`]).code).toBe(0);
+    await expect.poll(() => events.filter((e) => e.event === 'tasksChanged' && (e.payload as { team: string }).team === 'research').length).toBeGreaterThan(0);
+    expect(lockstepAt(['--store', url], ['team', 'delete', 'research']).code).toBe(0);
+    expect(lockstepAt(['--store', url], ['team', 'create', 'research']).code).toBe(0);
+    events.length = 0;
+    const created = lockstepAt(['--store', url, '--json'], ['task', 'create', 'research', 'fresh start']);
+    expect(created.code).toBe(0);
+    await expect
+      .poll(() => events.filter((e) => e.event === 'tasksChanged').flatMap((e) => (e.payload as { ids: string[] }).ids))
+      .toContain(created.json.id);
     await watcher.stop();
   });
 
