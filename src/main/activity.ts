@@ -2,7 +2,8 @@ import type { ActivityItem, JournaledChange } from '../shared/api';
 import { describeEntry, primaryTaskId, verbOf } from '../shared/activity';
 import { LockstepError } from '../shared/errors';
 import { parseTimestamp } from '../shared/time';
-import type { JournalEntry, LockstepStore } from './store';
+import { journalAfter, type AppStore } from './app-store';
+import type { JournalEntry } from './store';
 
 /**
  * The journal in a person's words, for the window: the activity view's history (loaded at launch and per team) and
@@ -16,7 +17,7 @@ function subjectFromEntry(entry: JournalEntry, taskId: string | undefined): stri
 }
 
 /** Subjects of the tasks these entries are about: as on disk now, else as the entry recorded them. */
-async function subjects(store: LockstepStore, team: string, entries: JournalEntry[]): Promise<Map<string, string>> {
+async function subjects(store: AppStore, team: string, entries: JournalEntry[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const entry of entries) {
     const id = primaryTaskId(entry);
@@ -52,13 +53,13 @@ export function activityItem(entry: JournalEntry, team: string, subject: string 
 
 /** The team's recent history, oldest first (only entries after `afterSeq` when given), at most `limit`. */
 export async function recentActivity(
-  store: LockstepStore,
+  store: AppStore,
   team: string,
   afterSeq: number | undefined,
   limit: number,
 ): Promise<{ items: ActivityItem[]; lastSeq: number }> {
   await store.getTeam(team); // NOT_FOUND for a team that does not exist
-  const all = afterSeq === undefined ? store.recentJournal(team) : store.journalSince(team, afterSeq);
+  const all = afterSeq === undefined ? await store.recentJournal(team) : await journalAfter(store, team, afterSeq);
   const lastSeq = all.length ? all[all.length - 1].seq : afterSeq ?? 0;
   // Heartbeats only renew a lease: they would flood the view.
   const entries = all.filter((e) => e.op !== 'task.heartbeat').slice(-limit);
@@ -67,7 +68,7 @@ export async function recentActivity(
 }
 
 /** What the undo stack keeps of an entry a call wrote. */
-export async function journaledChange(store: LockstepStore, team: string, entry: JournalEntry): Promise<JournaledChange> {
+export async function journaledChange(store: AppStore, team: string, entry: JournalEntry): Promise<JournaledChange> {
   const taskId = primaryTaskId(entry);
   // The change is made already: a task that cannot be read now only costs its name in the label.
   const names = await subjects(store, team, [entry]).catch(() => new Map<string, string>());

@@ -1,14 +1,14 @@
 import type { z } from 'zod';
 import { API, type ApiInput, type ApiName, type ApiOutput, type ApiResult } from '../shared/api';
 import type { FileProblem, VersionedTask } from '../shared/domain';
-import { InvalidInputError, LockstepError, toSerializedError } from '../shared/errors';
+import { InvalidInputError, LockstepError, StoreUnavailableError, toSerializedError } from '../shared/errors';
 import { toPlainNumbers } from '../shared/json';
 import { parseInput } from '../shared/schemas';
 import { journaledChange, recentActivity } from './activity';
+import { feature, storeKey, trackWork, type AppStore } from './app-store';
 import { messageHandlers } from './message-handlers';
 import { createSampleTeam } from './sample';
 import type { EffectiveSettings } from './settings';
-import type { LockstepStore } from './store';
 
 /**
  * One handler per contract entry, plain Node (no Electron): validate the input with the contract's schema, act on
@@ -17,13 +17,18 @@ import type { LockstepStore } from './store';
  */
 
 export interface HandlerContext {
-  store(): LockstepStore;
+  /** The store the app works on: a data folder or a database (app-store.ts). */
+  store(): AppStore;
   settings(): EffectiveSettings;
   setAgentName(agentName: string): EffectiveSettings;
   setClawteamInterlock(enabled: boolean): EffectiveSettings;
   setAppearance(patch: Partial<Pick<EffectiveSettings, 'theme' | 'activityOpen' | 'activityHeight'> & { messagesOpen?: boolean }>): EffectiveSettings;
   /** Asks the person for a folder in a native dialog; unchanged settings if they cancel. Never takes a path. */
   openDataFolder(): Promise<EffectiveSettings>;
+  /** Connects to a PostgreSQL database (validated, migrated) and works on it from now on. */
+  connectDatabase?(request: { url: string; password?: string }): Promise<EffectiveSettings>;
+  /** Whether the store is reachable now; calls that use the store are refused in plain words while it is not. */
+  connection?(): ApiOutput<'getConnection'>;
   /** Tells the watcher what the window now shows, so later changes can be described (activity). */
   primeTeam?(team: string, tasks: VersionedTask[]): void;
   /** Check outputs against the contract too (tests and development). */
@@ -41,6 +46,8 @@ const UNTRACKED = new Set<ApiName>([
   'setClawteamInterlock',
   'setAppearance',
   'openDataFolder',
+  'connectDatabase',
+  'getConnection',
   'listTeams',
   'getTeam',
   'getTeamConfig',
@@ -49,6 +56,9 @@ const UNTRACKED = new Set<ApiName>([
   'doctor',
   'activity',
 ]);
+
+/** Calls that do not need the store: they answer while a database is away. */
+const WITHOUT_STORE = new Set<ApiName>(['getSettings', 'setAgentName', 'setClawteamInterlock', 'setAppearance', 'openDataFolder', 'connectDatabase', 'getConnection']);
 
 export function createHandlers(ctx: HandlerContext): Handlers {
   const person = () => ctx.settings().agentName;
@@ -60,7 +70,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
   // journal again at 1, so those numbers stay with the deleted team until it is brought back.
   const ownTrash = new Map<string, Set<number>>();
   const own = (team: string): Set<number> => {
-    const root = ctx.store().paths.root;
+    const root = storeKey(ctx.store());
     let teams = ownByFolder.get(root);
     if (!teams) ownByFolder.set(root, (teams = new Map()));
     let seqs = teams.get(team);
@@ -74,6 +84,11 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     setClawteamInterlock: async ({ enabled }) => ctx.setClawteamInterlock(enabled),
     setAppearance: async (patch) => ctx.setAppearance(patch),
     openDataFolder: async () => ctx.openDataFolder(),
+    connectDatabase: async (request) => {
+      if (!ctx.connectDatabase) throw new InvalidInputError('This window cannot connect to a database.');
+      return ctx.connectDatabase(request);
+    },
+    getConnection: async () => ctx.connection?.() ?? { state: 'connected', label: ctx.settings().dataDir },
 
     listTeams: async () => ctx.store().listTeams(),
     getTeam: async ({ team, filter }) => {
@@ -107,13 +122,14 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     renameTeam: async ({ team, newName }) => ctx.store().renameTeam(team, newName),
     deleteTeam: async ({ team }) => {
       const result = await ctx.store().deleteTeam(team);
-      ownTrash.set(result.trash, new Set(own(team)));
+      if (result.trash) ownTrash.set(result.trash, new Set(own(team)));
       own(team).clear();
       return result;
     },
     restoreTeam: async ({ trash }) => {
+      const restore = feature(ctx.store(), 'restoreTeam', 'Deleted teams cannot be brought back');
       if (!ownTrash.has(trash)) throw new InvalidInputError('That team was not deleted in this window, so this window cannot bring it back.', { trash });
-      const config = await ctx.store().restoreTeam(trash);
+      const config = await restore(trash);
       for (const seq of ownTrash.get(trash) ?? []) own(config.name).add(seq);
       ownTrash.delete(trash);
       return config;
@@ -142,10 +158,11 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     },
     undo: async ({ team, seq, redo }) => {
       if (seq === undefined) return ctx.store().undoLast(team, { name: person(), via: 'app' });
+      const undoChange = feature(ctx.store(), 'undoChange', 'Single changes of this window cannot be undone or redone');
       if (!own(team).has(seq)) {
         throw new InvalidInputError(`Change #${seq} in team ${team} was not made in this window, so this window cannot ${redo ? 'redo' : 'undo'} it.`, { team, seq });
       }
-      const undone = await ctx.store().undoChange(team, seq, { actor: { name: person(), via: 'app' }, trusted: own(team), redo });
+      const undone = await undoChange(team, seq, { actor: { name: person(), via: 'app' }, trusted: own(team), redo });
       if (undone.trash) {
         ownTrash.set(undone.trash, new Set(own(team)));
         own(team).clear();
@@ -176,7 +193,15 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     handlers[name] = async (raw: unknown) => {
       try {
         const input = parseInput(schema.input, raw ?? {}, `${name} request`);
-        const tracked = UNTRACKED.has(name) ? { value: await impl(input), journaled: [] } : await ctx.store().track(() => impl(input));
+        // While the database is away, calls that need it are refused at once, in words (the banner says the rest).
+        const connection = ctx.connection?.();
+        if (connection?.state === 'unavailable' && !WITHOUT_STORE.has(name)) {
+          throw new StoreUnavailableError(
+            `Lost the connection to the database at ${connection.label}, so ${UNTRACKED.has(name) ? 'this could not be read' : 'the change was not made'}. Lockstep keeps trying to reconnect; try again once it is back.`,
+            { database: connection.label },
+          );
+        }
+        const tracked = UNTRACKED.has(name) ? { value: await impl(input), journaled: [] } : await trackWork(ctx.store(), () => impl(input));
         // Numbers kept exactly in the files (`1.0`) reach the window as plain numbers (IPC cannot carry the text).
         const value = toPlainNumbers(tracked.value);
         const { journaled } = tracked;
@@ -187,6 +212,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
         if (name === 'deleteTeam') {
           // A deletion leaves no journal behind (the journal went with the team): the trash id is its undo.
           const { team, trash } = value as ApiOutput<'deleteTeam'>;
+          if (!trash) return { ok: true, value }; // a database without a trash: nothing to undo with
           return { ok: true, value, journaled: [{ team, seq: 0, op: 'team.delete', text: `deleted team ${team}`, undoable: true, trash }] };
         }
         if (journaled.length === 0) return { ok: true, value };

@@ -1,16 +1,19 @@
-import { app, BrowserWindow, dialog, nativeTheme, session, shell, type Session } from 'electron';
+import { app, BrowserWindow, dialog, nativeTheme, safeStorage, session, shell, type Session } from 'electron';
 import * as fs from 'fs';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
-import { channelOf, type EventName, type EventPayload } from '../shared/api';
+import { channelOf, type ApiOutput, type EventName, type EventPayload } from '../shared/api';
 import type { VersionedTask } from '../shared/domain';
 import { InvalidInputError } from '../shared/errors';
+import type { AppStore } from './app-store';
+import { connectDatabase, type ConnectedDatabase } from './db-connect';
+import { DatabaseWatcher } from './db-watcher';
 import { createHandlers } from './handlers';
 import { isAllowedExternalUrl } from './security';
 import { bindIpc } from './ipc';
 import { buildMenu } from './menu';
 import { SettingsStore, type EffectiveSettings } from './settings';
-import { LockstepStore } from './store';
+import { LockstepStore, PostgresStore } from './store';
 import { DataFolderWatcher } from './watcher';
 
 // Tests and several side-by-side instances set their own user-data folder.
@@ -23,8 +26,14 @@ const settings = new SettingsStore(app.getPath('userData'), {
 });
 
 let mainWindow: BrowserWindow | null = null;
-let store: LockstepStore;
-let watcher: DataFolderWatcher | null = null;
+let store: AppStore;
+/** Releases the open store's connections (a database); nothing for a folder. */
+let closeStore: () => Promise<void> = async () => undefined;
+let watcher: { stop(): Promise<void>; prime(team: string, tasks: VersionedTask[]): void } | null = null;
+/** Whether the store is reachable (a database can go away): the window's banner, and calls refused meanwhile. */
+let connection: ApiOutput<'getConnection'> = { state: 'connected', label: '' };
+/** Passwords given in this run (also when the system has no safe storage to remember them in). */
+const sessionPasswords = new Map<string, string>();
 
 const rendererIndex = path.join(__dirname, '..', 'renderer', 'index.html');
 // The dev server (electron-vite dev) and DevTools are for development; an installed app (app.isPackaged) has neither.
@@ -36,9 +45,59 @@ function send<E extends EventName>(event: E, payload: EventPayload<E>): void {
   if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(channelOf(event), payload);
 }
 
-/** Opens the store (and its watcher) on the effective data folder. */
-async function openStore(current: EffectiveSettings): Promise<void> {
+function setConnection(next: ApiOutput<'getConnection'>): void {
+  connection = next;
+  send('connectionChanged', next);
+}
+
+/** The database URL to connect with: the saved URL plus the password given in the app, if any (safeStorage). */
+function connectUrl(url: string): string {
+  let password = sessionPasswords.get(url);
+  const encrypted = settings.encryptedDatabasePassword(url);
+  if (!password && encrypted && safeStorage.isEncryptionAvailable()) {
+    try {
+      password = safeStorage.decryptString(Buffer.from(encrypted, 'base64'));
+    } catch {
+      // Encrypted by another user or machine: fall back on PGPASSWORD / ~/.pgpass.
+    }
+  }
+  if (!password) return url;
+  const u = new URL(url);
+  u.password = password;
+  return u.toString();
+}
+
+/** Opens the store (and its watcher): the database when one is set, else the effective data folder. */
+async function openStore(current: EffectiveSettings, connected?: ConnectedDatabase): Promise<void> {
   await watcher?.stop();
+  watcher = null;
+  const closePrevious = closeStore;
+  closeStore = async () => undefined;
+  try {
+    const next = current.database ? openDatabase(current, current.database, connected) : openFolder(current);
+    watcher = next;
+    await next.start();
+  } finally {
+    await closePrevious().catch(() => undefined);
+  }
+}
+
+function openDatabase(current: EffectiveSettings, database: NonNullable<EffectiveSettings['database']>, connected?: ConnectedDatabase): DatabaseWatcher {
+  const label = database.label;
+  const actor = { name: current.agentName, via: 'app' };
+  const pg = connected?.store ?? new PostgresStore({ url: connectUrl(database.url), actor, poolSize: 4, retry: { connectionAttempts: 3 } });
+  // Opened at launch (or after a name change): tables created or upgraded if need be, in the background, so a
+  // server that is away does not hold the window up (its banner says so).
+  if (!connected) void pg.migrate().catch(() => undefined);
+  store = pg;
+  closeStore = () => pg.close();
+  setConnection({ state: 'connected', label });
+  return new DatabaseWatcher(pg, send, (state, reason) =>
+    setConnection(state === 'connected' ? { state, label } : { state, label, reason: reason ?? 'the connection was lost' }),
+  );
+}
+
+function openFolder(current: EffectiveSettings): DataFolderWatcher {
   fs.mkdirSync(current.dataDir, { recursive: true });
   store = new LockstepStore({
     dataDir: current.dataDir,
@@ -48,8 +107,30 @@ async function openStore(current: EffectiveSettings): Promise<void> {
     clawteamInterlock: current.clawteamInterlock,
     onWarning: (message) => send('storeError', { code: 'IO_ERROR', message, details: {} }),
   });
-  watcher = new DataFolderWatcher(store, send);
-  await watcher.start();
+  setConnection({ state: 'connected', label: current.dataDir });
+  return new DataFolderWatcher(store as LockstepStore, send);
+}
+
+/** File › Connect to Database…: validated, test-connected, migrated, then the app works on it and remembers it. */
+async function switchDatabase(request: { url: string; password?: string }): Promise<EffectiveSettings> {
+  const connected = await connectDatabase(request, { actor: { name: settings.effective().agentName, via: 'app' } });
+  let encryptedPassword: string | undefined;
+  if (connected.password) {
+    sessionPasswords.set(connected.url, connected.password);
+    // Never in plain text: only encrypted by the system's safe storage, else kept for this run only.
+    if (safeStorage.isEncryptionAvailable()) encryptedPassword = safeStorage.encryptString(connected.password).toString('base64');
+  }
+  const next = settings.update({ database: { url: connected.url, ...(encryptedPassword ? { encryptedPassword } : {}) } });
+  await openStore(next, connected);
+  send('folderChanged', next);
+  if (connected.password && !encryptedPassword) {
+    send('storeError', {
+      code: 'INVALID_INPUT',
+      message: 'Connected. The password is kept for this run only (this system offers no safe storage for it); next time set PGPASSWORD or ~/.pgpass, or enter it again.',
+      details: {},
+    });
+  }
+  return next;
 }
 
 async function switchFolder(dataDir: string): Promise<EffectiveSettings> {
@@ -159,6 +240,8 @@ app.whenReady().then(async () => {
     },
     // Only a folder the person picked in the native dialog: the window cannot name one.
     openDataFolder: () => chooseFolder(),
+    connectDatabase: (request) => switchDatabase(request),
+    connection: () => connection,
     primeTeam: (team: string, tasks: VersionedTask[]) => watcher?.prime(team, tasks),
     validateOutputs: !app.isPackaged && process.env.NODE_ENV !== 'production',
   });
@@ -176,5 +259,6 @@ app.whenReady().then(async () => {
 
 app.on('window-all-closed', () => {
   void watcher?.stop();
+  void closeStore();
   if (process.platform !== 'darwin') app.quit();
 });

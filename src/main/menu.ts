@@ -29,6 +29,8 @@ export function buildMenu(actions: MenuActions): void {
         windowCommand('New Task…', 'newTask', 'N'),
         { type: 'separator' },
         { label: 'Open Data Folder…', accelerator: 'CmdOrCtrl+O', click: () => actions.chooseFolder() },
+        // The window asks for the URL (and an optional password) in a dialog of its own; main connects.
+        { id: 'connectDatabase', label: 'Connect to Database…', click: () => actions.command('connectDatabase') },
         { label: 'Show Data Folder', click: () => actions.showFolder() },
         { type: 'separator' },
         isMac ? { role: 'close' } : { role: 'quit' },

@@ -1,8 +1,8 @@
 import type { TeamConfig } from '../shared/domain';
-import type { LockstepStore } from './store';
+import type { Store } from './store';
 
 /** A small, realistic team so a newcomer sees a working board at once. */
-export async function createSampleTeam(store: LockstepStore): Promise<TeamConfig> {
+export async function createSampleTeam(store: Store): Promise<TeamConfig> {
   const existing = new Set((await store.listTeams()).teams.map((t) => t.name));
   let name = 'sample-launch';
   for (let i = 2; existing.has(name); i++) name = `sample-launch-${i}`;
@@ -19,7 +19,7 @@ export async function createSampleTeam(store: LockstepStore): Promise<TeamConfig
   await store.setMemberProfile(name, 'frontend', { role: 'UI engineer', capabilities: ['react', 'css'], wipLimit: 2 });
   await store.setMemberProfile(name, 'backend', { role: 'API engineer', capabilities: ['node', 'sql'], wipLimit: 2 });
   await store.setMemberProfile(name, 'tester', { role: 'QA', capabilities: ['playwright'] });
-  const create = (subject: string, extra: Parameters<LockstepStore['createTask']>[1] extends infer T ? Partial<T> : never) =>
+  const create = (subject: string, extra: Parameters<Store['createTask']>[1] extends infer T ? Partial<T> : never) =>
     store.createTask(name, { subject, ...extra });
   const repo = await create('Set up the repository', { priority: 'urgent', owner: 'lead' });
   await store.claimTask(name, repo.id, { agent: 'lead' });

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { describe, expect, it } from 'vitest';
-import { defaultAgentName, SettingsStore } from './settings';
+import { defaultAgentName, SettingsStore, withoutPassword } from './settings';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'lockstep-settings-'));
 
@@ -33,6 +33,26 @@ describe('settings', () => {
     expect(new SettingsStore(userData, { env: {} }).effective()).toMatchObject({ theme: 'dark', activityOpen: false, activityHeight: 240, messagesOpen: false });
     fs.writeFileSync(path.join(userData, 'settings.json'), JSON.stringify({ theme: 'purple', activityOpen: 'yes', activityHeight: 99999, messagesOpen: 'yes' }));
     expect(new SettingsStore(userData, { env: {} }).effective()).toMatchObject({ theme: 'system', activityOpen: true, activityHeight: 160, messagesOpen: null });
+  });
+
+  it('remembers a database connected to in the app without its password, and opening a folder goes back to folders', () => {
+    const userData = tmp();
+    const first = new SettingsStore(userData, { env: { LOCKSTEP_DATA_DIR: '/from-env' } });
+    expect(first.effective().database).toBeUndefined();
+    const url = withoutPassword('postgres://ana:s3cret@db.example:6543/board');
+    expect(url).not.toContain('s3cret');
+    first.update({ database: { url, encryptedPassword: 'ZW5j' } });
+    const again = new SettingsStore(userData, { env: {} });
+    expect(again.effective().database).toEqual({ url: 'postgres://ana@db.example:6543/board', label: 'db.example:6543/board' });
+    expect(again.encryptedDatabasePassword(url)).toBe('ZW5j');
+    expect(fs.readFileSync(path.join(userData, 'settings.json'), 'utf8')).not.toContain('s3cret');
+    // A launch naming a folder wins over the remembered database; LOCKSTEP_STORE names one at launch.
+    expect(new SettingsStore(userData, { env: { LOCKSTEP_DATA_DIR: '/f' } }).effective().database).toBeUndefined();
+    expect(new SettingsStore(userData, { env: { LOCKSTEP_STORE: 'postgres://bo@h/other' } }).effective().database?.label).toBe('h:5432/other');
+    // Opening a folder in the app is the way back: the database is forgotten.
+    again.update({ dataDir: '/srv/clawteam' });
+    expect(new SettingsStore(userData, { env: {} }).effective()).toMatchObject({ dataDir: '/srv/clawteam' });
+    expect(new SettingsStore(userData, { env: {} }).effective().database).toBeUndefined();
   });
 
   it('never names the person "agent" (ClawTeam’s default)', () => {

@@ -5,6 +5,7 @@ import writeFileAtomic from 'write-file-atomic';
 import { ACTIVITY_HEIGHT, THEMES, type Theme } from '../shared/api';
 import { nameProblem } from '../shared/names';
 import { resolveDataDir } from './store/paths';
+import { isDatabaseUrl } from './store/postgres/connection';
 
 /** What the app remembers between runs, in its user-data folder. Plain Node: tested without Electron. */
 export interface SavedSettings {
@@ -16,6 +17,35 @@ export interface SavedSettings {
   activityOpen?: boolean;
   activityHeight?: number;
   messagesOpen?: boolean;
+  /**
+   * The database last connected to from the app (it wins over `dataDir` until a folder is opened again): its URL
+   * without a password, and the password (if one was given) as Electron's safeStorage encrypted it, base64.
+   */
+  database?: { url: string; encryptedPassword?: string };
+}
+
+/** The database the app works on: the URL without password, a short label, and where it came from. */
+export interface DatabaseSetting {
+  url: string;
+  label: string;
+}
+
+/** "host:port/dbname" of a database URL, for the window (never the user or password). */
+export function databaseLabel(url: string): string {
+  try {
+    const u = new URL(url);
+    const db = decodeURIComponent(u.pathname.replace(/^\//, '')) || u.username || 'postgres';
+    return `${u.hostname || 'localhost'}:${u.port || '5432'}/${db}`;
+  } catch {
+    return 'the database';
+  }
+}
+
+/** The URL without its password (what settings keep). */
+export function withoutPassword(url: string): string {
+  const u = new URL(url);
+  u.password = '';
+  return u.toString();
 }
 
 export interface EffectiveSettings {
@@ -28,6 +58,8 @@ export interface EffectiveSettings {
   activityHeight: number;
   /** null until the person shows or folds the messages column: then it follows the window's width. */
   messagesOpen: boolean | null;
+  /** Present when the app works on a PostgreSQL database instead of `dataDir`. */
+  database?: DatabaseSetting;
 }
 
 /** A name for the person at this computer: the OS user name, made safe; never ClawTeam's default "agent". */
@@ -78,6 +110,13 @@ export class SettingsStore {
     const resolved = resolveDataDir({ flag: this.sources.flag, env });
     let dataDir: string;
     let dataDirSource: string;
+    // LOCKSTEP_STORE=postgres://… at launch names a database (as for the CLI); a folder named at launch wins over
+    // the database last connected to in the app, which wins over the folder last opened.
+    const launchStore = (env.LOCKSTEP_STORE ?? '').trim();
+    let database: DatabaseSetting | undefined;
+    const launchFolder = resolved.source === 'flag' || resolved.source === 'LOCKSTEP_DATA_DIR' || resolved.source === 'CLAWTEAM_DATA_DIR';
+    if (isDatabaseUrl(launchStore) && resolved.source !== 'flag') database = { url: launchStore, label: databaseLabel(launchStore) };
+    else if (!launchFolder && this.saved.database?.url) database = { url: this.saved.database.url, label: databaseLabel(this.saved.database.url) };
     if (resolved.source === 'flag' || resolved.source === 'LOCKSTEP_DATA_DIR' || resolved.source === 'CLAWTEAM_DATA_DIR') {
       ({ dir: dataDir, source: dataDirSource } = resolved);
     } else if (this.saved.dataDir) {
@@ -102,13 +141,24 @@ export class SettingsStore {
           ? Math.round(this.saved.activityHeight)
           : ACTIVITY_HEIGHT.initial,
       messagesOpen: typeof this.saved.messagesOpen === 'boolean' ? this.saved.messagesOpen : null,
+      ...(database ? { database } : {}),
     };
+  }
+
+  /** The saved password of the database in use (encrypted, base64), if it was given in the app. */
+  encryptedDatabasePassword(url: string): string | undefined {
+    return this.saved.database?.url === url ? this.saved.database.encryptedPassword : undefined;
   }
 
   update(patch: SavedSettings): EffectiveSettings {
     this.saved = { ...this.saved, ...patch };
-    // A folder opened in the app replaces whatever the launch named.
-    if (patch.dataDir) this.sources = { env: {} };
+    // A folder opened in the app replaces whatever the launch named, and the database (the way back to a folder);
+    // a database connected to in the app replaces what the launch named too.
+    if (patch.dataDir) {
+      this.sources = { env: {} };
+      if (!('database' in patch)) delete this.saved.database;
+    }
+    if (patch.database) this.sources = { env: {} };
     fs.mkdirSync(this.userDataDir, { recursive: true });
     writeFileAtomic.sync(this.file, JSON.stringify(this.saved, null, 2));
     return this.effective();

@@ -151,6 +151,20 @@ export const settingsSchema = z.object({
   activityHeight: z.number(),
   /** The messages column at the right of the board: shown, folded to a rail, or null (follow the window's width). */
   messagesOpen: z.boolean().nullable(),
+  /**
+   * The PostgreSQL database the app works on instead of the data folder (File › Connect to Database…), absent on a
+   * data folder. `url` never holds a password; `label` is the short "host:port/dbname" the window shows.
+   */
+  database: z.object({ url: z.string(), label: z.string() }).optional(),
+});
+
+/** Whether the store is reachable: a database can go away (the window shows a banner until it is back). */
+export const connectionSchema = z.object({
+  state: z.enum(['connected', 'unavailable']),
+  /** "host:port/dbname", or the data folder. */
+  label: z.string(),
+  /** Why, in plain words, when unavailable. */
+  reason: z.string().optional(),
 });
 
 const emptyInput = z.object({}).strict();
@@ -179,6 +193,17 @@ export const API = {
    * window never names a path: main opens only folders the person picked in the dialog.
    */
   openDataFolder: { input: emptyInput, output: settingsSchema },
+  /**
+   * Connects the app to a PostgreSQL database (creating or upgrading Lockstep's tables), remembered like the last
+   * folder: the URL without its password; the password (optional: PGPASSWORD or ~/.pgpass also work) only through the
+   * system's secure storage. Refused in plain words naming the field at fault (`details.field`: url or password).
+   */
+  connectDatabase: {
+    input: z.object({ url: z.string().trim().min(1, 'Give the database URL, like postgres://user@host:5432/dbname.').max(2000), password: z.string().max(1000).optional() }).strict(),
+    output: settingsSchema,
+  },
+  /** Whether the database is reachable now (a data folder always is). */
+  getConnection: { input: emptyInput, output: connectionSchema },
 
   listTeams: { input: emptyInput, output: z.object({ teams: z.array(teamSummarySchema), problems: z.array(fileProblemSchema) }) },
   getTeam: {
@@ -201,7 +226,7 @@ export const API = {
   createSampleTeam: { input: emptyInput, output: teamConfigSchema },
   renameTeam: { input: z.object({ team: teamNameSchema, newName: teamNameSchema }).strict(), output: teamConfigSchema },
   /** Moves the team into the data folder's trash; `trash` names it for restoreTeam (undo). */
-  deleteTeam: { input: teamInput, output: z.object({ team: z.string(), deletedTasks: z.number(), trash: z.string() }) },
+  deleteTeam: { input: teamInput, output: z.object({ team: z.string(), deletedTasks: z.number(), trash: z.string().nullable() }) },
   /** Brings back a team this window deleted (undo of a deletion, redo of undoing a creation). */
   restoreTeam: { input: z.object({ trash: z.string().regex(/^[a-z0-9]{1,12}-[0-9a-f]{6}$/, 'name a deleted team by its id') }).strict(), output: teamConfigSchema },
   addMember: {
@@ -306,7 +331,7 @@ export type ActivityItem = z.output<typeof activityItemSchema>;
 export type ApiResult<T> = { ok: true; value: T; journaled?: JournaledChange[] } | { ok: false; error: SerializedError };
 
 /** Menu items whose work happens in the window. */
-export const MENU_COMMANDS = ['newTask', 'find', 'shortcuts', 'toggleActivity', 'toggleTheme', 'undo', 'redo'] as const;
+export const MENU_COMMANDS = ['newTask', 'find', 'shortcuts', 'toggleActivity', 'toggleTheme', 'undo', 'redo', 'connectDatabase'] as const;
 
 /** Events main pushes to the window. */
 export const EVENTS = {
@@ -329,8 +354,10 @@ export const EVENTS = {
   teamsChanged: z.object({ at: z.number() }),
   /** Something went wrong outside a call (the watcher failed, the folder vanished). */
   storeError: serializedErrorSchema,
-  /** Another data folder was opened. */
+  /** Another data folder (or a database) was opened. */
   folderChanged: settingsSchema,
+  /** The database went away or came back (the window's banner). */
+  connectionChanged: connectionSchema,
   /** A command chosen in the application menu that the window carries out (shortcuts shown there, handled here). */
   menuCommand: z.object({ command: z.enum(MENU_COMMANDS) }),
   // Messages and costs (messages-api.ts).

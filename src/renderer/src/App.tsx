@@ -10,6 +10,8 @@ import { TeamView } from './components/TeamView';
 import { TopBar } from './components/TopBar';
 import { UndoToast } from './components/UndoToast';
 import { Welcome } from './components/Welcome';
+import { ConnectDatabaseDialog } from './database/ConnectDatabaseDialog';
+import { ConnectionBanner, useConnection } from './database/ConnectionBanner';
 import { MessageContext, MessageLine, useMessages } from './state/messages';
 import { useShortcuts } from './state/shortcuts';
 import { useTeams } from './state/useTeams';
@@ -28,6 +30,8 @@ export function App({ api: bridge }: { api: LockstepApi }) {
   const [focusRequest, setFocusRequest] = useState<{ id: string; seq: number } | null>(null);
   const [activityHeight, setActivityHeight] = useState<number | null>(null);
   const [helpOpen, setHelpOpen] = useState(false);
+  const [connectOpen, setConnectOpen] = useState(false);
+  const connection = useConnection(bridge);
   const { message, onMessage, fail, dismiss } = useMessages();
   // Undo/redo (issue 10): every write goes through `api`, which records the window's own changes on the stack
   // (Ctrl+Z, Ctrl+Shift+Z / Ctrl+Y and Edit › Undo / Redo are handled there).
@@ -75,6 +79,7 @@ export function App({ api: bridge }: { api: LockstepApi }) {
     () =>
       api.on('menuCommand', ({ command }) => {
         if (command === 'shortcuts') setHelpOpen(true);
+        else if (command === 'connectDatabase') setConnectOpen(true);
         else if (command === 'toggleActivity') menu.current.toggleActivity();
         else if (command === 'toggleTheme') menu.current.toggleTheme();
       }),
@@ -92,6 +97,11 @@ export function App({ api: bridge }: { api: LockstepApi }) {
     },
   });
 
+  // The title says where the app works: a database ("db: host:port/name") or the data folder.
+  useEffect(() => {
+    if (settings) document.title = settings.database ? `Lockstep — db: ${settings.database.label}` : `Lockstep — ${settings.dataDir}`;
+  }, [settings]);
+
   const openFolder = () => void call(api, 'openDataFolder', {}).then(setSettings).catch(fail);
   const activityOpen = settings?.activityOpen ?? true;
 
@@ -108,6 +118,7 @@ export function App({ api: bridge }: { api: LockstepApi }) {
           nextRedo={undoStack.nextRedo?.label ?? null}
           onUndo={() => void undoStack.undo()}
           onRedo={() => void undoStack.redo()}
+          onConnectDatabase={() => setConnectOpen(true)}
         />
         <Sidebar
           teams={teams ?? []}
@@ -116,18 +127,21 @@ export function App({ api: bridge }: { api: LockstepApi }) {
           onCreate={createTeam}
           onRename={renameTeam}
           onDelete={(team) => void deleteTeam(team)}
+          onDatabase={Boolean(settings?.database)}
         />
         <main className="main">
+          <ConnectionBanner connection={settings?.database ? connection : null} />
           <MessageLine message={message} onDismiss={dismiss} />
           {teams === null ? (
-            <p className="muted loading">Loading…</p>
+            <p className="muted loading">{settings?.database && connection?.state === 'unavailable' ? 'Waiting for the database to come back…' : 'Loading…'}</p>
           ) : selected && settings ? (
-            <TeamView api={api} team={selected} agentName={settings.agentName} focusRequest={focusRequest} onMessage={onMessage} onChanged={() => void loadTeams()} messagesOpen={settings.messagesOpen} onMessagesOpen={(open) => setAppearance({ messagesOpen: open })} />
+            <TeamView api={api} team={selected} agentName={settings.agentName} focusRequest={focusRequest} onMessage={onMessage} onChanged={() => void loadTeams()} messagesOpen={settings.messagesOpen} onMessagesOpen={(open) => setAppearance({ messagesOpen: open })} messagesAvailable={!settings.database} />
           ) : (
             <Welcome
               api={api}
               fail={fail}
               onOpenFolder={openFolder}
+              onDatabase={Boolean(settings?.database)}
               onCreated={(team) => {
                 void loadTeams().then(() => setSelected(team));
               }}
@@ -153,6 +167,18 @@ export function App({ api: bridge }: { api: LockstepApi }) {
           />
         </ActivityRegion>
         {helpOpen && <ShortcutsHelp onClose={() => setHelpOpen(false)} />}
+        {connectOpen && (
+          <ConnectDatabaseDialog
+            api={api}
+            current={settings?.database?.url ?? null}
+            onClose={() => setConnectOpen(false)}
+            onConnected={(s) => {
+              setSettings(s);
+              setSelected(null);
+              void loadTeams();
+            }}
+          />
+        )}
       </div>
     </MessageContext.Provider>
   );

@@ -8,12 +8,14 @@ interface Props {
   teams: TeamSummary[];
   selected: string | null;
   onSelect(name: string): void;
+  /** On a database (until it keeps a trash, TODO(merge with pg-data)): a deleted team cannot be brought back. */
+  onDatabase?: boolean;
   onCreate(name: string, description: string): Promise<boolean>;
   onRename(name: string, newName: string): Promise<boolean>;
   onDelete(name: string): void;
 }
 
-export function Sidebar({ teams, selected, onSelect, onCreate, onRename, onDelete }: Props) {
+export function Sidebar({ teams, selected, onSelect, onCreate, onRename, onDelete, onDatabase = false }: Props) {
   const [creating, setCreating] = useState(false);
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
@@ -130,7 +132,11 @@ export function Sidebar({ teams, selected, onSelect, onCreate, onRename, onDelet
           <p>
             Team <strong>{deleting.name}</strong> and all its{' '}
             {deleting.counts.pending + deleting.counts.in_progress + deleting.counts.blocked + deleting.counts.completed} tasks will be deleted from
-            the data folder (into its trash). Agents working on them will lose their tasks. You can undo this right after (Ctrl+Z).
+            {onDatabase ? (
+              <> the database, for good: it keeps no trash, so this cannot be undone. Agents working on them will lose their tasks.</>
+            ) : (
+              <> the data folder (into its trash). Agents working on them will lose their tasks. You can undo this right after (Ctrl+Z).</>
+            )}
           </p>
         </ConfirmDialog>
       )}

@@ -17,24 +17,35 @@ interface Props {
   nextRedo: string | null;
   onUndo(): void;
   onRedo(): void;
+  /** File › Connect to Database… */
+  onConnectDatabase(): void;
 }
 
 const THEME_LABEL: Record<Theme, string> = { system: 'Theme: system', light: 'Theme: light', dark: 'Theme: dark' };
 
 /** The window's top bar: the data folder, the ClawTeam interlock, the theme, who you act as, Undo and Redo. */
-export function TopBar({ api, settings, onSettings, onMessage, fail, nextUndo, nextRedo, onUndo, onRedo }: Props) {
+export function TopBar({ api, settings, onSettings, onMessage, fail, nextUndo, nextRedo, onUndo, onRedo, onConnectDatabase }: Props) {
   const [editingName, setEditingName] = useState<string | null>(null);
   const nameProblem = editingName === null ? null : nameInputProblem(editingName, 'agent');
   return (
     <header className="topbar">
       <div className="brand">Lockstep</div>
-      <div className="folder" title={settings ? `${settings.dataDir} (${settings.dataDirSource})` : undefined}>
-        <span className="muted folder-label">Data folder</span> <code>{settings?.dataDir ?? '…'}</code>
-      </div>
-      <button type="button" className="link" onClick={() => void call(api, 'openDataFolder', {}).then(onSettings).catch(fail)}>
-        Open…
+      {settings?.database ? (
+        <div className="folder db-location" data-testid="store-location" title={`PostgreSQL database ${settings.database.url}`}>
+          <span className="db-badge">db</span> <code>{settings.database.label}</code>
+        </div>
+      ) : (
+        <div className="folder" data-testid="store-location" title={settings ? `${settings.dataDir} (${settings.dataDirSource})` : undefined}>
+          <span className="muted folder-label">Data folder</span> <code>{settings?.dataDir ?? '…'}</code>
+        </div>
+      )}
+      <button type="button" className="link" title="Open a data folder (File › Open Data Folder…)" onClick={() => void call(api, 'openDataFolder', {}).then(onSettings).catch(fail)}>
+        {settings?.database ? 'Open folder…' : 'Open…'}
       </button>
-      <label
+      <button type="button" className="link" title="Connect to a PostgreSQL database (File › Connect to Database…)" onClick={onConnectDatabase}>
+        Database…
+      </button>
+      {!settings?.database && <label
         className="topbar-toggle"
         title="Also hold ClawTeam's own lock (flock on tasks/<team>/.tasks.lock) on every write, so ClawTeam's Python agents and Lockstep never lose each other's updates. Turn off only for a folder no ClawTeam process writes to."
       >
@@ -52,7 +63,7 @@ export function TopBar({ api, settings, onSettings, onMessage, fail, nextUndo, n
           }
         />
         ClawTeam interlock
-      </label>
+      </label>}
       <select
         className="theme-select"
         aria-label="Theme"

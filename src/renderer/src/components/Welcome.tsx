@@ -2,11 +2,14 @@ import type { LockstepApi } from '../../../shared/api';
 import { call } from '../api';
 
 /** What a data folder without teams shows: start with a sample team, or open another folder. */
-export function Welcome({ api, onCreated, onOpenFolder, fail }: { api: LockstepApi; onCreated(team: string): void; onOpenFolder(): void; fail(err: unknown): void }) {
+export function Welcome({ api, onCreated, onOpenFolder, fail, onDatabase = false }: { api: LockstepApi; onCreated(team: string): void; onOpenFolder(): void; fail(err: unknown): void; onDatabase?: boolean }) {
   return (
     <section className="welcome">
       <h1>Welcome to Lockstep</h1>
-      <p>This data folder has no teams yet. Start with a sample team to see how a board works, or open a ClawTeam data folder.</p>
+      <p>
+        {onDatabase ? 'This database has no teams yet.' : 'This data folder has no teams yet.'} Start with a sample team to see how a board works, or open a
+        ClawTeam data folder.
+      </p>
       <div className="button-row">
         <button
           type="button"

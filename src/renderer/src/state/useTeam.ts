@@ -39,7 +39,14 @@ export function useTeam(api: LockstepApi, team: string | null) {
       }));
     } catch (err) {
       if (teamRef.current !== team) return;
-      setState({ config: null, tasks: new Map(), problems: [], loading: false, error: err instanceof CallError ? err.message : String(err) });
+      // A database that went away (the window's banner says so): the board keeps what it last read, and is read
+      // again in full once the connection is back.
+      const away = err instanceof CallError && err.code === 'STORE_UNAVAILABLE';
+      setState((s) =>
+        away && s.config
+          ? { ...s, loading: false }
+          : { config: null, tasks: new Map(), problems: [], loading: false, error: err instanceof CallError ? err.message : String(err) },
+      );
     }
   }, [api, team]);
 

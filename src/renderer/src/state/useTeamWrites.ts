@@ -59,7 +59,10 @@ export function useTeamWrites({ api, team, agentName, data, onMessage, onChanged
         if (said) onMessage(said);
         onChanged();
       } catch (err) {
-        await refreshIds([task.id]);
+        // The database is away: nothing can be re-read, so the card goes back to what it was (the full re-read
+        // after reconnecting shows whatever did happen).
+        if (err instanceof CallError && err.code === 'STORE_UNAVAILABLE') applyTask(task);
+        else await refreshIds([task.id]);
         if (err instanceof CallError && err.code === 'CONFLICT') {
           const current = err.error.details.current as VersionedTask | undefined;
           setConflict({

@@ -39,7 +39,7 @@ async function take(api: LockstepApi, item: UndoItem, kind: 'undo' | 'redo'): Pr
   }
   if (item.action === 'delete') {
     const result = unwrap(await api.deleteTeam({ team: item.team }));
-    return nextStep(item, { trash: result.value.trash });
+    return nextStep(item, { trash: result.value.trash ?? undefined });
   }
   const result = unwrap(await api.undo({ team: item.team, seq: item.seq, redo: kind === 'redo' }));
   return nextStep(item, { seq: result.journaled?.[0]?.seq, trash: result.value.trash, team: result.value.team });

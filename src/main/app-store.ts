@@ -1,0 +1,76 @@
+import { InvalidInputError } from '../shared/errors';
+import { LockstepStore, type JournalEntry, type Store } from './store';
+import type { TrackedEntry } from './store/store';
+
+/**
+ * The store the app works on: a data folder (LockstepStore) or a PostgreSQL database (PostgresStore), through the
+ * surface both have (`Store`, store/open.ts), plus the journal reads the window needs (synchronous on a folder,
+ * asynchronous on a database). Plain Node.
+ *
+ * Features only a data folder has today (ClawTeam's inboxes and cost files, the team trash, the window's own undo
+ * stack by journal number) are reached through `folderOnly`, which refuses them on a database in plain words.
+ * TODO(merge with pg-data): `messages`, `costs`, `setBudget`, `restoreTeam`, `track` and `journalSince` come to both
+ * backends (PG-CONTRACT.md); `trackWork` and `journalAfter` already use `track`/`journalSince` wherever a store has them.
+ */
+export type AppStore = Store & {
+  recentJournal(team: string): JournalEntry[] | Promise<JournalEntry[]>;
+};
+
+interface MaybeTracking {
+  track?<T>(work: () => Promise<T>): Promise<{ value: T; journaled: TrackedEntry[] }>;
+  journalSince?(team: string, afterSeq: number): JournalEntry[] | Promise<JournalEntry[]>;
+}
+
+export function isFolderStore(store: AppStore): store is LockstepStore {
+  return store instanceof LockstepStore;
+}
+
+/** What keys the window's own changes: the data folder, or the database. */
+export function storeKey(store: AppStore): string {
+  return isFolderStore(store) ? store.paths.root : `db:${(store as unknown as { url?: string }).url ?? ''}`;
+}
+
+/**
+ * The folder store for a feature only a data folder has; on a database, a refusal in words: `cannot` says what
+ * cannot be done ("Messages cannot be read or sent").
+ */
+export function folderOnly(store: AppStore, cannot: string): LockstepStore {
+  if (isFolderStore(store)) return store;
+  throw new InvalidInputError(`${cannot} on a database yet; that works on a data folder for now (File › Open Data Folder… goes back to one).`, {
+    feature: cannot,
+  });
+}
+
+/**
+ * The store's own `name` method if it has one (a data folder always; a database once pg-data's side is merged),
+ * else a refusal in words (`cannot`, as for folderOnly).
+ */
+export function feature<K extends 'undoChange' | 'restoreTeam'>(store: AppStore, name: K, cannot: string): LockstepStore[K] {
+  const method = (store as unknown as Partial<LockstepStore>)[name];
+  if (typeof method === 'function') return (method as (...args: unknown[]) => unknown).bind(store) as LockstepStore[K];
+  return folderOnly(store, cannot)[name];
+}
+
+/**
+ * Runs one call, collecting the journal entries it wrote when the store can tell and can undo them by number (the
+ * window's undo stack): an entry the window could not undo is not offered.
+ */
+export async function trackWork<T>(store: AppStore, work: () => Promise<T>): Promise<{ value: T; journaled: TrackedEntry[] }> {
+  const tracking = store as AppStore & MaybeTracking & { undoChange?: unknown };
+  if (typeof tracking.track === 'function' && typeof tracking.undoChange === 'function') return tracking.track(work);
+  return { value: await work(), journaled: [] };
+}
+
+/** The team's journal entries after `afterSeq`, oldest first (NOT_FOUND for a team that does not exist). */
+export async function journalAfter(store: AppStore, team: string, afterSeq: number): Promise<JournalEntry[]> {
+  const tracking = store as AppStore & MaybeTracking;
+  if (typeof tracking.journalSince === 'function') return tracking.journalSince(team, afterSeq);
+  // A database without journalSince: the recent journal answers the usual case (a few new entries) in one query;
+  // a longer gap reads the whole history.
+  const recent = await store.recentJournal(team);
+  if (recent.length === 0) await store.getTeam(team); // NOT_FOUND for a team that is gone
+  if (recent.length > 0 && recent[0].seq > afterSeq + 1) {
+    return (await store.history(team)).filter((e) => e.seq > afterSeq);
+  }
+  return recent.filter((e) => e.seq > afterSeq);
+}
