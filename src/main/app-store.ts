@@ -7,10 +7,8 @@ import type { TrackedEntry } from './store/store';
  * surface both have (`Store`, store/open.ts), plus the journal reads the window needs (synchronous on a folder,
  * asynchronous on a database). Plain Node.
  *
- * Features only a data folder has today (ClawTeam's inboxes and cost files, the team trash, the window's own undo
- * stack by journal number) are reached through `folderOnly`, which refuses them on a database in plain words.
- * TODO(merge with pg-data): `messages`, `costs`, `setBudget`, `restoreTeam`, `track` and `journalSince` come to both
- * backends (PG-CONTRACT.md); `trackWork` and `journalAfter` already use `track`/`journalSince` wherever a store has them.
+ * Messages, costs, budgets, the team trash, `track` and `journalSince` are on both backends. What only a data folder
+ * has is reached through `feature`/`folderOnly`, which refuse it on a database in plain words.
  */
 export type AppStore = Store & {
   recentJournal(team: string): JournalEntry[] | Promise<JournalEntry[]>;

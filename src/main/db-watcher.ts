@@ -13,6 +13,9 @@ import type { Emit } from './watcher';
  */
 
 const COALESCE_MS = 10;
+/** How many of the newest history entries a message notice looks at (a burst larger than this between two looks
+ * shows in full when the team is opened again). */
+const MESSAGE_PAGE = 500;
 const IGNORED_FIELDS = new Set(['updatedAt', 'version']);
 
 export type ConnectionState = 'connected' | 'unavailable';
@@ -32,6 +35,8 @@ export class DatabaseWatcher {
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
   private stopped = false;
+  /** The newest message history entry announced per team. */
+  private lastMessage = new Map<string, string>();
   /** The last journal number read per team. */
   private lastSeq = new Map<string, number>();
   /** What the window last saw of each team it opened: the "before" of activity lines, and what a full re-read covers. */
@@ -94,11 +99,31 @@ export class DatabaseWatcher {
         teamsDirty = true;
         if (!full) await this.journaled(team, p);
       }
-      // TODO(merge with pg-data): message and cost changes on a database (kind "messages" / "costs").
-      if (p.kinds.has('messages')) this.emit('inboxesChanged', { team, at: Date.now() });
+      if (p.kinds.has('messages')) {
+        this.emit('inboxesChanged', { team, at: Date.now() });
+        await this.newMessages(team);
+      }
       if (p.kinds.has('costs')) this.emit('costsChanged', { team, at: Date.now() });
     }
     if (teamsDirty) this.emit('teamsChanged', { at: Date.now() });
+  }
+
+  /**
+   * A message was sent or received: the history entries newer than the newest one announced before (the window
+   * reads only those, as it does for the folder's new history files).
+   */
+  private async newMessages(team: string): Promise<void> {
+    let names: string[];
+    try {
+      names = (await this.store.messages.readHistory(team, { limit: MESSAGE_PAGE })).records.map((r) => r.id);
+    } catch (err) {
+      if (err instanceof LockstepError && err.code === 'NOT_FOUND') return; // the team went away: teamsChanged says so
+      throw err;
+    }
+    const newest = this.lastMessage.get(team);
+    const fresh = newest === undefined ? names : names.filter((n) => n > newest);
+    if (names.length) this.lastMessage.set(team, names.reduce((a, b) => (a > b ? a : b)));
+    if (fresh.length) this.emit('messagesChanged', { team, ids: fresh.sort(), at: Date.now() });
   }
 
   /** Journaled changes of one team: which tasks, and an activity line each. */

@@ -116,7 +116,7 @@ describe.skipIf(skip !== null)('the app on a PostgreSQL database', () => {
     }
   });
 
-  it('answers the window on a database, and refuses the folder-only calls in words', async () => {
+  it('answers the window on a database, and messages, costs and the team trash included', async () => {
     const url = await fixtureDatabase();
     const store = new PostgresStore({ url, actor: { name: 'ana', via: 'app' } });
     opened.push(store);
@@ -138,15 +138,24 @@ describe.skipIf(skip !== null)('the app on a PostgreSQL database', () => {
     expect(moved.ok && moved.value).toMatchObject({ status: 'in_progress', lockedBy: 'ana' });
     const activity = await h.activity({ team: 'webapp' });
     expect(activity.ok && activity.value.items.at(-1)).toMatchObject({ actor: 'ana', taskId: '087e245f' });
+    // Messages and costs: the database's own tables, through the same calls as a folder's files.
+    const sent = await h.sendMessage({ team: 'webapp', to: 'backend', content: 'Schema is ready' });
+    expect(sent).toMatchObject({ ok: true, value: { from: 'ana', to: 'backend', content: 'Schema is ready' } });
     const messages = await h.getMessages({ team: 'webapp' });
-    expect(messages).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringContaining('Messages cannot be read or sent on a database yet') } });
+    expect(messages.ok && messages.value.records.at(-1)?.message).toMatchObject({ from: 'ana', to: 'backend', content: 'Schema is ready' });
+    expect(messages.ok && messages.value.unread.backend).toBe(1);
+    expect(await h.setBudget({ team: 'webapp', dollars: 12.5 })).toMatchObject({ ok: true, value: { budgetCents: 1250 } });
+    expect(await h.getCosts({ team: 'webapp' })).toMatchObject({ ok: true, value: { summary: { teamName: 'webapp', budgetCents: 1250 } } });
+    // A team deleted in this window goes to the database's trash and comes back from it; nobody else's can.
     const deleted = await h.deleteTeam({ team: 'research' });
-    expect(deleted).toMatchObject({ ok: true, value: { team: 'research', trash: null } });
-    expect((deleted as { journaled?: unknown }).journaled).toBeUndefined();
+    expect(deleted).toMatchObject({ ok: true, value: { team: 'research', trash: expect.any(String) } });
     expect(await h.restoreTeam({ trash: 'research-abcdef' })).toMatchObject({
       ok: false,
-      error: { code: 'INVALID_INPUT', message: expect.stringContaining('Deleted teams cannot be brought back on a database yet') },
+      error: { code: 'INVALID_INPUT', message: expect.stringContaining('was not deleted in this window') },
     });
+    const trash = (deleted as { value: { trash: string } }).value.trash;
+    expect(await h.restoreTeam({ trash })).toMatchObject({ ok: true, value: { name: 'research' } });
+    expect((await store.listTasks('research')).tasks.length).toBeGreaterThan(0);
     // While the database is away, a write is refused at once in words; settings still answer.
     connection = { state: 'unavailable', label: '127.0.0.1/db' };
     expect(await h.moveTask({ team: 'webapp', id: '087e245f', status: 'pending' })).toMatchObject({
@@ -195,6 +204,21 @@ describe.skipIf(skip !== null)('the app on a PostgreSQL database', () => {
     await expect
       .poll(() => events.filter((e) => e.event === 'tasksChanged').flatMap((e) => (e.payload as { ids: string[] }).ids))
       .toContain(created.json.id);
+    // A message another process sends reaches the window as its new history entry (and the unread counts).
+    events.length = 0;
+    expect(lockstepAt(['--store', url], ['inbox', 'send', 'webapp', 'backend', 'Deploy at noon', '--as', 'bo']).code).toBe(0);
+    await expect.poll(() => events.find((e) => e.event === 'messagesChanged')).toBeTruthy();
+    expect(events.some((e) => e.event === 'inboxesChanged' && (e.payload as { team: string }).team === 'webapp')).toBe(true);
+    const announced = (events.find((e) => e.event === 'messagesChanged')?.payload as { team: string; ids: string[] });
+    expect(announced.team).toBe('webapp');
+    const { records } = await store.messages.readEvents('webapp', undefined, new Set(announced.ids));
+    expect(records.map((r) => r.message.content)).toEqual(['Deploy at noon']);
+    // The next one announces only itself.
+    events.length = 0;
+    expect(lockstepAt(['--store', url], ['inbox', 'send', 'webapp', 'lead', 'Done', '--as', 'bo']).code).toBe(0);
+    await expect.poll(() => events.find((e) => e.event === 'messagesChanged')).toBeTruthy();
+    const next = (events.find((e) => e.event === 'messagesChanged')?.payload as { ids: string[] }).ids;
+    expect((await store.messages.readEvents('webapp', undefined, new Set(next))).records.map((r) => r.message.content)).toEqual(['Done']);
     await watcher.stop();
   });
 

@@ -135,7 +135,7 @@ export function App({ api: bridge }: { api: LockstepApi }) {
           {teams === null ? (
             <p className="muted loading">{settings?.database && connection?.state === 'unavailable' ? 'Waiting for the database to come back…' : 'Loading…'}</p>
           ) : selected && settings ? (
-            <TeamView api={api} team={selected} agentName={settings.agentName} focusRequest={focusRequest} onMessage={onMessage} onChanged={() => void loadTeams()} messagesOpen={settings.messagesOpen} onMessagesOpen={(open) => setAppearance({ messagesOpen: open })} messagesAvailable={!settings.database} />
+            <TeamView api={api} team={selected} agentName={settings.agentName} focusRequest={focusRequest} onMessage={onMessage} onChanged={() => void loadTeams()} messagesOpen={settings.messagesOpen} onMessagesOpen={(open) => setAppearance({ messagesOpen: open })} />
           ) : (
             <Welcome
               api={api}

@@ -27,8 +27,6 @@ interface Props {
   /** The messages column: shown or folded as the person chose (null: by the window's width), and the way to choose. */
   messagesOpen: boolean | null;
   onMessagesOpen(open: boolean): void;
-  /** False on a database until messages and costs work there (TODO(merge with pg-data)): no messages column. */
-  messagesAvailable?: boolean;
 }
 
 /**
@@ -36,7 +34,7 @@ interface Props {
  * panel beside it, and the messages column at the right (folded to a rail when folded, or when the window is too
  * narrow for all three while a task is open). The board yields room to both; nothing is drawn over anything.
  */
-export function TeamView({ api, team, agentName, focusRequest, onMessage, onChanged, messagesOpen, onMessagesOpen, messagesAvailable = true }: Props) {
+export function TeamView({ api, team, agentName, focusRequest, onMessage, onChanged, messagesOpen, onMessagesOpen }: Props) {
   const data = useTeam(api, team);
   const [filter, setFilter] = useState<BoardFilter>(EMPTY_FILTER);
   const [selectedId, setSelectedId] = useState<string | null>(null);
@@ -173,7 +171,7 @@ export function TeamView({ api, team, agentName, focusRequest, onMessage, onChan
             actions={{ ...writes.actions, close: () => setSelectedId(null) }}
           />
         )}
-        {messagesAvailable && <MessagePanel members={config.members} taskOpen={Boolean(selected)} open={messagesOpen} onOpen={onMessagesOpen} onCloseTask={closePanel} />}
+        <MessagePanel members={config.members} taskOpen={Boolean(selected)} open={messagesOpen} onOpen={onMessagesOpen} onCloseTask={closePanel} />
       </div>
 
       {creatingTask && (
