@@ -77,6 +77,50 @@ describe('the data-folder watcher', () => {
   });
 });
 
+describe('the team list is re-read only when it really changed', () => {
+  it('a task edit that leaves the counts alone says nothing of the team list; a move sends the new counts, not a re-read', async () => {
+    const dataDir = copyFixture();
+    const store = new LockstepStore({ dataDir });
+    const received: Received[] = [];
+    watcher = new DataFolderWatcher(store, <E extends EventName>(event: E, payload: EventPayload<E>) => received.push({ event, payload }));
+    await watcher.start();
+    watcher.prime('webapp', (await store.listTasks('webapp')).tasks);
+    const agent = new LockstepStore({ dataDir });
+    const listed = async () => (await store.listTeams()).teams.find((t) => t.name === 'webapp')?.counts;
+
+    await agent.updateTask('webapp', '087e245f', { subject: 'Document the API again' });
+    await waitFor(received, (r) => r.event === 'activity');
+    await new Promise((r) => setTimeout(r, 200)); // past the coalescing and the re-check
+    expect(received.filter((r) => r.event === 'teamsChanged' || r.event === 'countsChanged')).toEqual([]);
+
+    received.length = 0;
+    await agent.claimTask('webapp', '087e245f', { agent: 'agent-7' });
+    const counts = (await waitFor(received, (r) => r.event === 'countsChanged')).payload as EventPayload<'countsChanged'>;
+    expect(counts).toMatchObject({ team: 'webapp', counts: await listed() });
+    received.length = 0;
+    await agent.deleteTask('webapp', '087e245f', { agent: 'agent-7' });
+    const after = (await waitFor(received, (r) => r.event === 'countsChanged')).payload as EventPayload<'countsChanged'>;
+    expect(after.counts).toEqual(await listed());
+    await new Promise((r) => setTimeout(r, 200));
+    expect(received.filter((r) => r.event === 'teamsChanged')).toEqual([]);
+  });
+
+  it('a team the window never opened: the first change re-reads the list, later ones send counts', async () => {
+    const dataDir = copyFixture();
+    const store = new LockstepStore({ dataDir });
+    const received: Received[] = [];
+    watcher = new DataFolderWatcher(store, <E extends EventName>(event: E, payload: EventPayload<E>) => received.push({ event, payload }));
+    await watcher.start();
+    const agent = new LockstepStore({ dataDir });
+    await agent.updateTask('webapp', '087e245f', { subject: 'First change' });
+    await waitFor(received, (r) => r.event === 'teamsChanged');
+    received.length = 0;
+    await agent.claimTask('webapp', '087e245f', { agent: 'agent-7' });
+    const counts = (await waitFor(received, (r) => r.event === 'countsChanged')).payload as EventPayload<'countsChanged'>;
+    expect(counts.counts).toEqual((await store.listTeams()).teams.find((t) => t.name === 'webapp')?.counts);
+  });
+});
+
 describe('the watcher under quick successive writes', () => {
   // chokidar drops a second 'change' of the same path within 50 ms of the first; a writer that changes a task (or
   // a team config) again right after the window re-read it must still reach the window.

@@ -325,8 +325,10 @@ export const EVENTS = {
     changes: z.array(z.object({ field: z.string(), from: z.unknown(), to: z.unknown() })),
     at: z.number(),
   }),
-  /** A team was created, renamed, deleted, or its config changed. */
+  /** A team was created, renamed, deleted, or its config changed: the team list is worth reading again. */
   teamsChanged: z.object({ at: z.number() }),
+  /** A team's task counts by status changed (a task created, deleted or moved), and nothing else of the team list. */
+  countsChanged: z.object({ team: z.string(), counts: countsSchema, at: z.number() }),
   /** Something went wrong outside a call (the watcher failed, the folder vanished). */
   storeError: serializedErrorSchema,
   /** Another data folder was opened. */
