@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import writeFileAtomic from 'write-file-atomic';
 import { ACTIVITY_HEIGHT, THEMES, type Theme } from '../shared/api';
-import { nameProblem } from '../shared/names';
+import { cleanUserName, nameProblem } from '../shared/names';
 import { resolveDataDir } from './store/paths';
 
 /** What the app remembers between runs, in its user-data folder. Plain Node: tested without Electron. */
@@ -34,7 +34,7 @@ export interface EffectiveSettings {
 export function defaultAgentName(): string {
   let name = 'person';
   try {
-    name = os.userInfo().username.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 64) || 'person';
+    name = cleanUserName(os.userInfo().username);
   } catch {
     // No user database entry (containers): keep "person".
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_LEASE_MS } from './claims';
 import { ERROR_CODES, type SerializedError } from './errors';
 import {
   agentNameSchema,
@@ -220,7 +221,7 @@ export const API = {
   /** Drag across columns: pending/in_progress/blocked/completed with ClawTeam's claim semantics, as this person. */
   moveTask: { input: z.object({ ...taskRef, status: statusSchema, expectVersion: versionSchema.optional() }).strict(), output: taskSchema },
   claimTask: {
-    input: z.object({ ...taskRef, leaseMs: z.number().int().positive().max(7 * 86_400_000).optional(), expectVersion: versionSchema.optional() }).strict(),
+    input: z.object({ ...taskRef, leaseMs: z.number().int().positive().max(MAX_LEASE_MS).optional(), expectVersion: versionSchema.optional() }).strict(),
     output: taskSchema,
   },
   releaseTask: { input: z.object({ ...taskRef, expectVersion: versionSchema.optional() }).strict(), output: taskSchema },

@@ -57,6 +57,16 @@ export class NotFoundError extends LockstepError {
   }
 }
 
+/** "Team X does not exist.": the one wording for a team that is not there, wherever the store finds it missing. */
+export function teamNotFound(team: string): NotFoundError {
+  return new NotFoundError(`Team ${team} does not exist.`, { team });
+}
+
+/** "Task T does not exist in team X." */
+export function taskNotFound(team: string, taskId: string): NotFoundError {
+  return new NotFoundError(`Task ${taskId} does not exist in team ${team}.`, { team, taskId });
+}
+
 export class AlreadyExistsError extends LockstepError {
   constructor(message: string, details: ErrorDetails = {}) {
     super('ALREADY_EXISTS', message, details);

@@ -1,9 +1,8 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import type { FileProblem, Task } from '../../shared/domain';
 import { describeAge, parseTimestamp } from '../../shared/time';
 import { currentClaim, leaseExpired } from './claims';
-import { isTempFileName } from './paths';
+import type { TempFile } from './temp-files';
 
 /**
  * The stall radar: what keeps a team's work from moving, each finding with the one fix that resolves it. Findings
@@ -56,32 +55,6 @@ export interface DiagnoseOptions {
   oldClaimMs: number;
   /** Temp files older than this are orphans of a killed writer (default 60 s). */
   tempFileAgeMs: number;
-}
-
-export interface TempFile {
-  path: string;
-  mtimeMs: number;
-}
-
-export function listTempFiles(dir: string): TempFile[] {
-  let names: string[] = [];
-  try {
-    names = fs.readdirSync(dir);
-  } catch {
-    return [];
-  }
-  const out: TempFile[] = [];
-  for (const name of names) {
-    if (!isTempFileName(name)) continue;
-    try {
-      const stat = fs.lstatSync(path.join(dir, name));
-      if (!stat.isFile()) continue; // a link or folder with a temp-like name is not a writer's leftover
-      out.push({ path: path.join(dir, name), mtimeMs: stat.mtimeMs });
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  return out;
 }
 
 /** Cycles in the blocked-by graph, each once, as the list of ids along it. */

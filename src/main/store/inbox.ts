@@ -2,7 +2,7 @@ import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { inboxName, type TeamConfig } from '../../shared/domain';
-import { InvalidInputError, NotFoundError } from '../../shared/errors';
+import { InvalidInputError, teamNotFound } from '../../shared/errors';
 import {
   broadcastInputSchema,
   OPTIONAL_MESSAGE_FIELDS,
@@ -86,7 +86,7 @@ export class Mailbox {
 
   private config(team: string): TeamConfig {
     const loaded = readTeamConfig(this.paths.root, this.paths.teamConfig(assertName(team, 'team')));
-    if (!loaded) throw new NotFoundError(`Team ${team} does not exist.`, { team });
+    if (!loaded) throw teamNotFound(team);
     return loaded.config;
   }
 

@@ -1,5 +1,6 @@
 import { useCallback, useMemo, useState } from 'react';
 import type { LockstepApi } from '../../../shared/api';
+import { claimOnMove } from '../../../shared/claims';
 import type { Task, TaskStatus, VersionedTask } from '../../../shared/domain';
 import { call, CallError } from '../api';
 import { STATUS_LABEL } from '../board/logic';
@@ -86,7 +87,7 @@ export function useTeamWrites({ api, team, agentName, data, onMessage, onDeleted
     (task: VersionedTask, status: TaskStatus) =>
       void write(
         task,
-        { status, ...(status === 'in_progress' ? { lockedBy: agentName } : status !== 'blocked' ? { lockedBy: '', lockedAt: '' } : {}) },
+        { status, ...(claimOnMove(status) === 'claim' ? { lockedBy: agentName } : { lockedBy: '', lockedAt: '' }) },
         (expectVersion) => call(api, 'moveTask', { team, id: task.id, status, expectVersion }),
         `Moved "${task.subject}" to ${STATUS_LABEL[status].toLowerCase()}.`,
       ),
