@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import writeFileAtomic from 'write-file-atomic';
 import { ACTIVITY_HEIGHT, THEMES, type Theme } from '../shared/api';
+import type { Settings } from '../shared/model';
 import { cleanUserName, nameProblem } from '../shared/names';
 import { resolveDataDir } from './store/paths';
 
@@ -18,17 +19,8 @@ export interface SavedSettings {
   messagesOpen?: boolean;
 }
 
-export interface EffectiveSettings {
-  dataDir: string;
-  dataDirSource: string;
-  agentName: string;
-  clawteamInterlock: boolean;
-  theme: Theme;
-  activityOpen: boolean;
-  activityHeight: number;
-  /** null until the person shows or folds the messages column: then it follows the window's width. */
-  messagesOpen: boolean | null;
-}
+/** The settings in effect (what the window is told): shared/model.ts. */
+export type EffectiveSettings = Settings;
 
 /** A name for the person at this computer: the OS user name, made safe; never ClawTeam's default "agent". */
 export function defaultAgentName(): string {

@@ -1,5 +1,6 @@
 import * as path from 'path';
 import type { FileProblem, Task } from '../../shared/domain';
+import type { Finding, FindingKind, FixAction } from '../../shared/model';
 import { describeAge, parseTimestamp } from '../../shared/time';
 import { currentClaim, leaseExpired } from './claims';
 import type { TempFile } from './temp-files';
@@ -9,43 +10,8 @@ import type { TempFile } from './temp-files';
  * are computed from a snapshot; a fix re-diagnoses inside the team lock and applies only if the finding still holds.
  */
 
-export type FindingKind =
-  | 'holder-gone'
-  | 'lease-expired'
-  | 'old-claim'
-  | 'blocked-but-free'
-  | 'dependency-cycle'
-  | 'dangling-blocker'
-  | 'temp-file'
-  | 'corrupt-file'
-  // Mailbox findings (mailbox-doctor.ts)
-  | 'orphan-claim'
-  | 'stranger-inbox'
-  | 'dead-letter';
-
-export type FixAction =
-  | 'release'
-  | 'unblock'
-  | 'remove-dangling'
-  | 'break-cycle'
-  | 'remove-temp-file'
-  | 'quarantine'
-  // Mailbox fixes (mailbox-doctor.ts)
-  | 'return-to-inbox'
-  | 'archive-dead-letter'
-  | 'add-member';
-
-export interface Finding {
-  /** Stable while the problem lasts: pass it to fixFinding. */
-  id: string;
-  kind: FindingKind;
-  taskId?: string;
-  path?: string;
-  message: string;
-  fix: { action: FixAction; label: string };
-  /** For break-cycle: the link to remove (task `from` stops waiting for `to`). */
-  link?: { from: string; to: string };
-}
+/** What a finding says and the fix it offers (Finding, FindingKind, FixAction) are in shared/model.ts. */
+export type { Finding, FindingKind, FixAction };
 
 export interface DiagnoseOptions {
   nowMicros: number;

@@ -2,7 +2,7 @@ import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { MESSAGE_FIELDS, messageFileSchema, type TeamMessage } from '../../shared/messages';
-import { describeSchemaProblem } from '../../shared/schemas';
+import { describeSchemaProblem } from './clawteam-format';
 import { tryLockFd, unlockFd } from './flock';
 
 /**
