@@ -8,16 +8,10 @@ import { cleanUserName, nameProblem } from '../shared/names';
 import { resolveDataDir } from './store/paths';
 
 /** What the app remembers between runs, in its user-data folder. Plain Node: tested without Electron. */
-export interface SavedSettings {
-  /** The data folder last opened from the app. */
-  dataDir?: string;
-  agentName?: string;
-  clawteamInterlock?: boolean;
-  theme?: Theme;
-  activityOpen?: boolean;
-  activityHeight?: number;
+export type SavedSettings = Partial<Pick<Settings, 'dataDir' | 'agentName' | 'clawteamInterlock' | 'theme' | 'activityOpen' | 'activityHeight'>> & {
+  /** Absent until the person shows or folds the messages column (then the window follows its width). */
   messagesOpen?: boolean;
-}
+};
 
 /** The settings in effect (what the window is told): shared/model.ts. */
 export type EffectiveSettings = Settings;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MAX_LEASE_MS } from './claims';
-import { ERROR_CODES, type SerializedError } from './errors';
+import { serializedErrorSchema, type SerializedError } from './errors';
 import {
   agentNameSchema,
   createTaskInputSchema,
@@ -18,10 +18,12 @@ import {
 import { MESSAGE_API, MESSAGE_EVENTS } from './messages-api';
 import {
   countsSchema,
+  deletedTeamSchema,
   fileProblemSchema,
   findingSchema,
   journalEntrySchema,
   settingsSchema,
+  sweepResultSchema,
   teamConfigSchema,
   teamSummarySchema,
   themeSchema,
@@ -107,7 +109,7 @@ export const API = {
   createSampleTeam: { input: emptyInput, output: teamConfigSchema },
   renameTeam: { input: z.object({ team: teamNameSchema, newName: teamNameSchema }).strict(), output: teamConfigSchema },
   /** Moves the team into the data folder's trash; `trash` names it for restoreTeam (undo). */
-  deleteTeam: { input: teamInput, output: z.object({ team: z.string(), deletedTasks: z.number(), trash: z.string() }) },
+  deleteTeam: { input: teamInput, output: deletedTeamSchema.extend({ trash: z.string() }) },
   /** Brings back a team this window deleted (undo of a deletion, redo of undoing a creation). */
   restoreTeam: { input: z.object({ trash: z.string().regex(/^[a-z0-9]{1,12}-[0-9a-f]{6}$/, 'name a deleted team by its id') }).strict(), output: teamConfigSchema },
   addMember: {
@@ -169,10 +171,7 @@ export const API = {
   },
   sweepTeam: {
     input: z.object({ team: teamNameSchema, olderThanMs: z.number().int().positive().optional() }).strict(),
-    output: z.object({
-      released: z.array(z.object({ taskId: z.string(), holder: z.string(), lockedAt: z.string(), reason: z.string() })),
-      removedTempFiles: z.array(z.string()),
-    }),
+    output: sweepResultSchema,
   },
   // Messages and costs (messages-api.ts).
   ...MESSAGE_API,
@@ -182,12 +181,6 @@ export type ApiName = keyof typeof API;
 export type ApiInput<N extends ApiName> = z.input<(typeof API)[N]['input']>;
 export type ApiOutput<N extends ApiName> = z.output<(typeof API)[N]['output']>;
 export const API_NAMES = Object.keys(API) as ApiName[];
-
-export const serializedErrorSchema = z.object({
-  code: z.enum(ERROR_CODES),
-  message: z.string(),
-  details: z.record(z.string(), z.unknown()),
-});
 
 /** A journal entry a call wrote: what the window's undo stack keeps (the window's own changes, by number). */
 export const journaledChangeSchema = z.object({

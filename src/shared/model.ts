@@ -119,6 +119,10 @@ export const teamSummarySchema = z.object({
 });
 export type TeamSummary = z.infer<typeof teamSummarySchema>;
 
+/** A team deleted: how many tasks went with it, and its place in the trash (null: a backend that keeps none). */
+export const deletedTeamSchema = z.object({ team: z.string(), deletedTasks: z.number(), trash: z.string().nullable() });
+export type DeletedTeam = z.infer<typeof deletedTeamSchema>;
+
 // ---- the journal ---------------------------------------------------------------------------------------------
 
 export const journalTaskChangeSchema = z.object({
@@ -153,6 +157,20 @@ export const journalEntrySchema = z.object({
   tasks: z.array(journalTaskChangeSchema),
 });
 export type JournalEntry = z.infer<typeof journalEntrySchema>;
+
+// ---- the sweep -----------------------------------------------------------------------------------------------
+
+/** A claim the sweep released, and why: its lease ran out, its process is gone, or it was older than asked. */
+export const sweptClaimSchema = z.object({
+  taskId: z.string(),
+  holder: z.string(),
+  lockedAt: z.string(),
+  reason: z.enum(['lease-expired', 'holder-gone', 'too-old']),
+});
+export type SweptClaim = z.infer<typeof sweptClaimSchema>;
+
+export const sweepResultSchema = z.object({ released: z.array(sweptClaimSchema), removedTempFiles: z.array(z.string()) });
+export type SweepResult = z.infer<typeof sweepResultSchema>;
 
 // ---- the stall radar (doctor) --------------------------------------------------------------------------------
 

@@ -2,7 +2,7 @@ import * as path from 'path';
 import type { FileProblem, Task } from '../../shared/domain';
 import type { Finding, FindingKind, FixAction } from '../../shared/model';
 import { describeAge, parseTimestamp } from '../../shared/time';
-import { currentClaim, leaseExpired } from './claims';
+import { claimGoneBecause, currentClaim } from './claims';
 import type { TempFile } from './temp-files';
 
 /**
@@ -60,10 +60,11 @@ export function diagnose(tasks: Task[], problems: FileProblem[], tempFiles: Temp
       const since = parseTimestamp(task.lockedAt);
       const age = since === null ? '' : ` (claimed ${describeAge(since, options.nowMicros)})`;
       const release = { action: 'release' as const, label: `Release ${task.lockedBy}'s claim` };
-      if (leaseExpired(claim, options.nowMicros)) {
+      const gone = claimGoneBecause(task, options.nowMicros, options.host, options.isProcessAlive);
+      if (gone === 'lease-expired') {
         findings.push({ id: `lease-expired:${task.id}`, kind: 'lease-expired', taskId: task.id, fix: release,
           message: `${task.lockedBy}'s lease on "${task.subject}" expired ${describeAge(parseTimestamp(claim?.leaseUntil) ?? options.nowMicros, options.nowMicros)}${age}.` });
-      } else if (claim?.pid !== undefined && claim.host === options.host && !options.isProcessAlive(claim.pid)) {
+      } else if (gone === 'holder-gone' && claim?.pid !== undefined) {
         findings.push({ id: `holder-gone:${task.id}`, kind: 'holder-gone', taskId: task.id, fix: release,
           message: `${task.lockedBy} holds "${task.subject}", but its process ${claim.pid} on ${claim.host} is gone${age}.` });
       } else if (since !== null && options.nowMicros - since > options.oldClaimMs * 1000) {

@@ -1,3 +1,4 @@
+import type { DeletedTeam } from '../../shared/model';
 import { LockstepStore, type StoreOptions } from './store';
 import { PostgresStore, type PostgresStoreOptions } from './postgres/pg-store';
 import { isDatabaseUrl } from './postgres/connection';
@@ -42,11 +43,7 @@ export type Store = Pick<
   deleteTeam(team: string): Promise<DeletedTeam>;
 };
 
-export interface DeletedTeam {
-  team: string;
-  deletedTasks: number;
-  trash: string | null;
-}
+export type { DeletedTeam };
 
 // Compile-time proof that both stores have every method of the common surface, with its signature.
 const _sameApi: (s: PostgresStore) => Store = (s) => s;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'crypto';
 import { PRIORITY_RANK, type ClaimInfo, type Member, type Task, type TaskStatus, type VersionedTask } from '../../shared/domain';
+import type { SweepResult, SweptClaim } from '../../shared/model';
 import { memberAvailability } from '../../shared/members';
 import { describeWaiting, unfinishedBlockers } from '../../shared/rules';
 import {
@@ -15,7 +16,7 @@ import type { createTaskInputSchema, updateTaskPatchSchema } from '../../shared/
 import { describeAge, formatTimestamp, nowMicros, parseTimestamp } from '../../shared/time';
 import type { z } from 'zod';
 import { claimOnMove } from '../../shared/claims';
-import { clearClaim, currentClaim, leaseExpired, lockstepMeta, setLockstepMeta } from './claims';
+import { claimGoneBecause, clearClaim, currentClaim, leaseExpired, lockstepMeta, setLockstepMeta } from './claims';
 import type { Finding } from './doctor';
 import type { JournalEntry } from './journal';
 import { describeEntry } from '../../shared/activity';
@@ -498,17 +499,8 @@ export interface SweepOptions {
   tempFileAgeMs: number;
 }
 
-export interface SweptClaim {
-  taskId: string;
-  holder: string;
-  lockedAt: string;
-  reason: 'lease-expired' | 'holder-gone' | 'too-old';
-}
-
-export interface SweepResult {
-  released: SweptClaim[];
-  removedTempFiles: string[];
-}
+/** What a sweep released (SweptClaim, SweepResult): shared/model.ts. */
+export type { SweepResult, SweptClaim };
 
 /**
  * Releases claims whose holder is gone. The rule (see README): a claim is released when its lease expired, or when
@@ -523,11 +515,8 @@ export function sweepTeam(tx: TeamTransaction, options: SweepOptions): SweepResu
     const loaded = tx.getTask(candidate.task.id);
     if (!loaded || !loaded.task.lockedBy) continue;
     const { task } = loaded;
-    const claim = currentClaim(task);
-    let reason: SweptClaim['reason'] | null = null;
-    if (leaseExpired(claim, nowMicros)) reason = 'lease-expired';
-    else if (claim?.pid !== undefined && claim.host === options.host && !options.isProcessAlive(claim.pid)) reason = 'holder-gone';
-    else if (options.olderThanMs !== undefined && micros(task.lockedAt) + options.olderThanMs * 1000 <= nowMicros) reason = 'too-old';
+    let reason: SweptClaim['reason'] | null = claimGoneBecause(task, nowMicros, options.host, options.isProcessAlive);
+    if (!reason && options.olderThanMs !== undefined && micros(task.lockedAt) + options.olderThanMs * 1000 <= nowMicros) reason = 'too-old';
     if (!reason) continue;
     released.push({ taskId: task.id, holder: task.lockedBy, lockedAt: task.lockedAt, reason });
     clearClaim(task);
