@@ -3,7 +3,8 @@
 // on the team to the board on screen; the time from another process's write to the event reaching the renderer and
 // to the card showing it; frame times while a card is dragged over the 10,000-task board; the longest time main's
 // event loop was blocked while a 10,000-task team loads (a 1 ms interval timer in main; a late tick = a block); and
-// what one drop of a card costs: IPC round trips from the window, events main pushes back, team-list rescans.
+// what one drop of a card costs: IPC round trips from the window, events main pushes back, team-list rescans, and
+// the longest main-thread block from the pick-up until things are quiet again.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -280,12 +281,14 @@ async function main() {
     // for from the pick-up until things are quiet again, and every event main pushes back.
     await installIpcCounter(app);
     const drops = [];
+    const dropBlocks = [];
     for (let i = 0; i < 5; i++) {
       const card = page.locator('[data-testid="column-pending"] [data-testid^="task-card-"]').first();
       const id = (await card.getAttribute('data-testid')).slice('task-card-'.length);
       const from = await card.boundingBox();
       const to = await page.getByTestId('column-in_progress').boundingBox();
       await takeIpc(app);
+      await startBlockProbe(app);
       await page.mouse.move(from.x + from.width / 2, from.y + 20);
       await page.mouse.down();
       await page.mouse.move(from.x + from.width / 2 + 10, from.y + 30, { steps: 3 });
@@ -294,6 +297,7 @@ async function main() {
       await page.locator(`[data-testid="column-in_progress"] [data-testid="task-card-${id}"]`).waitFor({ timeout: 20_000 });
       // Quiet: the watcher's coalescing (25 ms), its re-check (60 ms) and any reload have long finished by then.
       await new Promise((r) => setTimeout(r, 1500));
+      dropBlocks.push(await stopBlockProbe(app));
       drops.push(await takeIpc(app));
     }
     const perDrop = drops.map((d) => d.calls.length);
@@ -301,6 +305,7 @@ async function main() {
     console.log(`  IPC round trips per drop: ${perDrop.join(' / ')} (median ${median(perDrop)}); calls: ${tally(drops.flatMap((d) => d.calls))}`);
     console.log(`  team-list rescans (listTeams, every team's tasks) per drop: ${drops.map((d) => d.calls.filter((c) => c === 'listTeams').length).join(' / ')}`);
     console.log(`  events main pushed: ${tally(drops.flatMap((d) => d.events))}`);
+    console.log(`  longest main-thread block per drop: ${dropBlocks.map(f).join(' / ')} ms (median ${f(median(dropBlocks))} ms)`);
   } finally {
     await app.close();
     rmSync(dataDir, { recursive: true, force: true });
