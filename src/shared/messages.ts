@@ -97,32 +97,6 @@ export type CostOverview = z.infer<typeof costOverviewSchema>;
 const name = z.string().min(1).max(MAX_NAME_LENGTH).regex(NAME_PATTERN);
 export const MAX_CONTENT_LENGTH = 1_000_000;
 
-/** Loose schema of a message file: `from` and `timestamp` are what ClawTeam itself requires. */
-export const messageFileSchema = z
-  .object({
-    type: z.string().default('message'),
-    from: z.string(),
-    to: z.string().nullish(),
-    content: z.string().nullish(),
-    requestId: z.string().nullish(),
-    timestamp: z.string(),
-    key: z.string().nullish(),
-  })
-  .passthrough();
-
-export const costEventFileSchema = z
-  .object({
-    id: z.string(),
-    agentName: z.string(),
-    provider: z.string().default(''),
-    model: z.string().default(''),
-    inputTokens: z.number().int().default(0),
-    outputTokens: z.number().int().default(0),
-    costCents: z.number().default(0),
-    reportedAt: z.string(),
-  })
-  .passthrough();
-
 export const sendMessageInputSchema = z
   .object({
     from: name,

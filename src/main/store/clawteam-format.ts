@@ -4,7 +4,8 @@ import { prioritySchema, statusSchema } from '../../shared/model';
 /**
  * ClawTeam's files as they lie on disk, read as leniently as ClawTeam's own pydantic models: a missing or null
  * field gets its default. The shapes they become (Task, TeamConfig, Member) are in shared/model.ts; these schemas
- * differ from those only in what they forgive, and belong to the backends that read the folder format.
+ * differ from those only in what they forgive, and belong to the backends that read the folder format. Team
+ * messages and cost events likewise (their shapes: shared/messages.ts).
  */
 
 
@@ -68,3 +69,31 @@ export function describeSchemaProblem(error: z.ZodError): string {
     .map((issue) => `${issue.path.join('.') || 'file'}: ${issue.message.replace(/,? received '[\s\S]*$/, '')}`)
     .join('; ');
 }
+
+// ---- messages and cost events (teams/<team>/events, costs/<team>) ----
+
+/** Loose schema of a message file: `from` and `timestamp` are what ClawTeam itself requires. */
+export const messageFileSchema = z
+  .object({
+    type: z.string().default('message'),
+    from: z.string(),
+    to: z.string().nullish(),
+    content: z.string().nullish(),
+    requestId: z.string().nullish(),
+    timestamp: z.string(),
+    key: z.string().nullish(),
+  })
+  .passthrough();
+
+export const costEventFileSchema = z
+  .object({
+    id: z.string(),
+    agentName: z.string(),
+    provider: z.string().default(''),
+    model: z.string().default(''),
+    inputTokens: z.number().int().default(0),
+    outputTokens: z.number().int().default(0),
+    costCents: z.number().default(0),
+    reportedAt: z.string(),
+  })
+  .passthrough();
