@@ -96,7 +96,7 @@ export function claimView(task: VersionedTask, nowMs: number): ClaimView | null 
   if (since !== null) view.sinceMs = since / 1000;
   const claim = currentClaim(task);
   if (claim) {
-    view.token = claim.token;
+    if (Number.isSafeInteger(claim.token)) view.token = claim.token; // a token no writer could have meant is not shown
     const until = parseTimestamp(claim.leaseUntil);
     if (until !== null) view.leaseUntilMs = until / 1000;
   }
