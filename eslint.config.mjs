@@ -5,6 +5,8 @@
 //   src/renderer     only its own files and src/shared; never electron nor a Node built-in (so no fs, sync or not:
 //                    the renderer never touches disk, it asks the main process through window.lockstep).
 // Test files (*.test.ts[x]) run under Node in Vitest and may reach test/ fixtures and fs; the zones skip them.
+// No import cycles anywhere in src (import-x/no-cycle): src/shared in particular is a tree with model.ts at its root,
+// so a type or rule can always be moved down without dragging a loop along.
 // Zones use ESLint's core `no-restricted-imports` (regex patterns generated per folder below) so they need no
 // import resolver: a relative import is judged by the folder it climbs to.
 import { readdirSync } from 'node:fs';
@@ -13,6 +15,7 @@ import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const tests = ['**/*.test.ts', '**/*.test.tsx'];
@@ -87,6 +90,16 @@ export default tseslint.config(
       // `_name` marks a value left out on purpose (`const { claim: _dropped, ...rest } = meta`).
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
     },
+  },
+  {
+    files: ['src/**/*.ts', 'src/**/*.tsx'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.tsx', '.js', '.mjs', '.cjs', '.json', '.node'] })],
+      'import-x/extensions': ['.ts', '.tsx', '.js', '.mjs', '.cjs'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
+    },
+    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
   },
   // Tests call handlers by name from a table of bad payloads: an `any` cast is the point there.
   { files: tests, rules: { '@typescript-eslint/no-explicit-any': 'off' } },

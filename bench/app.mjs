@@ -1,7 +1,10 @@
 // `npm run bench` (second part): the desktop app with big teams. Prints, for teams of 1,000 and 10,000 tasks, how
 // long the store takes to load the team (what main does for getTeam) and how long the real window takes from a click
 // on the team to the board on screen; the time from another process's write to the event reaching the renderer and
-// to the card showing it; and frame times while a card is dragged over the 10,000-task board.
+// to the card showing it; frame times while a card is dragged over the 10,000-task board; the longest time main's
+// event loop was blocked while a 10,000-task team loads (a 1 ms interval timer in main; a late tick = a block); and
+// what one drop of a card costs: IPC round trips from the window, events main pushes back, team-list rescans, and
+// the longest main-thread block from the pick-up until things are quiet again.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -72,6 +75,52 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 const f = (n) => n.toFixed(n < 10 ? 1 : 0);
 
+/** In main: a 1 ms interval; the longest gap between ticks (less the 1 ms) is the longest main-thread block. */
+const startBlockProbe = (app) =>
+  app.evaluate(() => {
+    const probe = { max: 0, last: performance.now() };
+    probe.timer = setInterval(() => {
+      const now = performance.now();
+      probe.max = Math.max(probe.max, now - probe.last - 1);
+      probe.last = now;
+    }, 1);
+    globalThis.__benchBlock = probe;
+  });
+const stopBlockProbe = (app) =>
+  app.evaluate(() => {
+    const probe = globalThis.__benchBlock;
+    clearInterval(probe.timer);
+    return Math.max(probe.max, performance.now() - probe.last - 1);
+  });
+
+/** In main: counts every IPC call the window makes (ipcMain's invoke handlers) and every event main sends it. */
+const installIpcCounter = (app) =>
+  app.evaluate(({ ipcMain, BrowserWindow }) => {
+    const log = { calls: [], events: [] };
+    globalThis.__benchIpc = log;
+    for (const [channel, fn] of ipcMain._invokeHandlers) {
+      ipcMain._invokeHandlers.set(channel, (...args) => {
+        log.calls.push(channel.replace(/^lockstep:/, ''));
+        return fn(...args);
+      });
+    }
+    for (const win of BrowserWindow.getAllWindows()) {
+      const send = win.webContents.send.bind(win.webContents);
+      win.webContents.send = (channel, ...args) => {
+        log.events.push(String(channel).replace(/^lockstep:/, ''));
+        return send(channel, ...args);
+      };
+    }
+  });
+const takeIpc = (app) =>
+  app.evaluate(() => {
+    const { calls, events } = globalThis.__benchIpc;
+    globalThis.__benchIpc.calls = [];
+    globalThis.__benchIpc.events = [];
+    return { calls, events };
+  });
+const tally = (names) => Object.entries(names.reduce((m, n) => ((m[n] = (m[n] ?? 0) + 1), m), {})).map(([n, c]) => `${n}×${c}`).join(', ') || 'none';
+
 async function main() {
   console.log('building the app (electron-vite)…');
   const build = spawnSync(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: root, stdio: 'ignore' });
@@ -131,13 +180,21 @@ async function main() {
       );
 
     console.log('\nOpening a team in the window (click → full board painted; the 1st open includes main\'s first read):');
+    const blocks = {};
     for (const n of SIZES) {
       const times = [];
+      blocks[n] = [];
       for (let i = 0; i < 4; i++) {
         await openTeam('a-small', 10);
+        await startBlockProbe(app);
         times.push(await openTeam(`t${n}`, n));
+        blocks[n].push(await stopBlockProbe(app));
       }
       console.log(`  ${String(n).padStart(6)} tasks: first ${f(times[0])} ms, then ${times.slice(1).map(f).join(' / ')} ms (median ${f(median(times.slice(1)))} ms)`);
+    }
+    console.log('\nLongest main-thread block while the team loads (main\'s event loop; 1st open includes the first read):');
+    for (const n of SIZES) {
+      console.log(`  ${String(n).padStart(6)} tasks: first open ${f(blocks[n][0])} ms, then ${blocks[n].slice(1).map(f).join(' / ')} ms (median ${f(median(blocks[n].slice(1)))} ms)`);
     }
 
     // Another process writes; when does the window hear of it, and when does the card show it?
@@ -148,7 +205,12 @@ async function main() {
     });
     const agent = new LockstepStore({ dataDir, actor: { name: 'bench-agent', via: 'cli' } });
     const pending = (await agent.listTasks('t10000', { status: ['pending'] })).tasks;
-    const visible = await page.evaluate(() => [...document.querySelectorAll('[data-testid="column-pending"] [data-testid^="task-card-"]')].map((e) => e.dataset.testid.slice(10)));
+    // Cards really on screen (not the virtualizer's overscan below the fold, which it may drop when the layout moves).
+    const visible = await page.evaluate(() =>
+      [...document.querySelectorAll('[data-testid="column-pending"] [data-testid^="task-card-"]')]
+        .filter((e) => e.getBoundingClientRect().bottom <= Math.min(window.innerHeight, document.querySelector('[data-testid="column-pending"]').getBoundingClientRect().bottom) - 40)
+        .map((e) => e.dataset.testid.slice(10)),
+    );
     const toEvent = [];
     const toCard = [];
     for (let i = 0; i < 30; i++) {
@@ -173,7 +235,11 @@ async function main() {
       await agent.updateTask('t10000', id, { subject }, { agent: 'bench-agent' });
       const written = Date.now();
       const cardAt = await watchCard;
-      if (cardAt === null) throw new Error(`the window never showed the change to ${id}`);
+      if (cardAt === null) {
+        await page.screenshot({ path: '/tmp/arch-bench-fail.png' });
+        const dbg = await page.evaluate((id) => ({ seen: window.__seen, card: document.querySelector(`[data-testid="task-card-${id}"]`)?.textContent ?? 'no card', cards: [...document.querySelectorAll('[data-testid="column-pending"] [data-testid^="task-card-"]')].slice(0, 5).map((e) => e.textContent), body: document.body.innerText.slice(0, 300) }), id);
+        throw new Error(`the window never showed the change to ${id}: ${JSON.stringify(dbg).slice(0, 600)}`);
+      }
       const seen = await page.evaluate((id) => window.__seen.find((s) => s.ids.includes(id))?.at, id);
       toCard.push(cardAt - written);
       if (seen !== undefined) toEvent.push(seen - written);
@@ -210,6 +276,36 @@ async function main() {
       return window.__frames.slice(2);
     });
     console.log(`\nDragging a card over the 10,000-task board (${frames.length} frames): frame time p50 ${f(median(frames))} ms, p95 ${f(pct(frames, 95))} ms, max ${f(Math.max(...frames))} ms`);
+
+    // One real drop: a pending card onto "In progress" (a claim as this person). Everything the window asks main
+    // for from the pick-up until things are quiet again, and every event main pushes back.
+    await installIpcCounter(app);
+    const drops = [];
+    const dropBlocks = [];
+    for (let i = 0; i < 5; i++) {
+      const card = page.locator('[data-testid="column-pending"] [data-testid^="task-card-"]').first();
+      const id = (await card.getAttribute('data-testid')).slice('task-card-'.length);
+      const from = await card.boundingBox();
+      const to = await page.getByTestId('column-in_progress').boundingBox();
+      await takeIpc(app);
+      await startBlockProbe(app);
+      await page.mouse.move(from.x + from.width / 2, from.y + 20);
+      await page.mouse.down();
+      await page.mouse.move(from.x + from.width / 2 + 10, from.y + 30, { steps: 3 });
+      await page.mouse.move(to.x + to.width / 2, to.y + 40, { steps: 12 });
+      await page.mouse.up();
+      await page.locator(`[data-testid="column-in_progress"] [data-testid="task-card-${id}"]`).waitFor({ timeout: 20_000 });
+      // Quiet: the watcher's coalescing (25 ms), its re-check (60 ms) and any reload have long finished by then.
+      await new Promise((r) => setTimeout(r, 1500));
+      dropBlocks.push(await stopBlockProbe(app));
+      drops.push(await takeIpc(app));
+    }
+    const perDrop = drops.map((d) => d.calls.length);
+    console.log(`\nOne drop of a card (pending → in progress) on the 10,000-task board, ${drops.length} drops:`);
+    console.log(`  IPC round trips per drop: ${perDrop.join(' / ')} (median ${median(perDrop)}); calls: ${tally(drops.flatMap((d) => d.calls))}`);
+    console.log(`  team-list rescans (listTeams, every team's tasks) per drop: ${drops.map((d) => d.calls.filter((c) => c === 'listTeams').length).join(' / ')}`);
+    console.log(`  events main pushed: ${tally(drops.flatMap((d) => d.events))}`);
+    console.log(`  longest main-thread block per drop: ${dropBlocks.map(f).join(' / ')} ms (median ${f(median(dropBlocks))} ms)`);
   } finally {
     await app.close();
     rmSync(dataDir, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'util';
 import { stringifyJson } from '../shared/json';
-import { TASK_PRIORITIES, TASK_STATUSES, type TaskPriority, type TaskStatus } from '../shared/domain';
+import { currentClaim } from '../shared/claims';
+import { TASK_PRIORITIES, TASK_STATUSES, type TaskPriority, type TaskStatus, type VersionedTask } from '../shared/domain';
 import { InvalidInputError, toSerializedError, type ErrorCode } from '../shared/errors';
 import { parseDuration } from '../shared/time';
 import { waitAtBarrier } from '../main/store/failpoints';
@@ -495,9 +496,8 @@ const COMMANDS: Record<string, Command> = {
 /** Messages and costs (`inbox …`, `cost …`) live in their own file; they work on both backends. */
 for (const [key, command] of Object.entries(MESSAGE_COMMANDS)) COMMANDS[key] = command;
 
-function claimToken(task: { metadata: Record<string, unknown> }): string {
-  const meta = task.metadata.lockstep as { claim?: { token?: number } } | undefined;
-  return String(meta?.claim?.token ?? '?');
+function claimToken(task: VersionedTask): string {
+  return String(currentClaim(task)?.token ?? '?');
 }
 
 function helpText(): string {

@@ -3,32 +3,24 @@ import * as os from 'os';
 import * as path from 'path';
 import writeFileAtomic from 'write-file-atomic';
 import { ACTIVITY_HEIGHT, THEMES, type Theme } from '../shared/api';
-import { nameProblem } from '../shared/names';
+import type { Settings } from '../shared/model';
+import { cleanUserName, nameProblem } from '../shared/names';
 import { resolveDataDir } from './store/paths';
 import { isDatabaseUrl } from './store/postgres/connection';
 
 /** What the app remembers between runs, in its user-data folder. Plain Node: tested without Electron. */
-export interface SavedSettings {
-  /** The data folder last opened from the app. */
-  dataDir?: string;
-  agentName?: string;
-  clawteamInterlock?: boolean;
-  theme?: Theme;
-  activityOpen?: boolean;
-  activityHeight?: number;
+export type SavedSettings = Partial<Pick<Settings, 'dataDir' | 'agentName' | 'clawteamInterlock' | 'theme' | 'activityOpen' | 'activityHeight'>> & {
+  /** Absent until the person shows or folds the messages column (then the window follows its width). */
   messagesOpen?: boolean;
   /**
    * The database last connected to from the app (it wins over `dataDir` until a folder is opened again): its URL
    * without a password, and the password (if one was given) as Electron's safeStorage encrypted it, base64.
    */
   database?: { url: string; encryptedPassword?: string };
-}
+};
 
-/** The database the app works on: the URL without password, a short label, and where it came from. */
-export interface DatabaseSetting {
-  url: string;
-  label: string;
-}
+/** The database the app works on: the URL without password and a short label (shared/model.ts). */
+export type DatabaseSetting = NonNullable<Settings['database']>;
 
 /** "host:port/dbname" of a database URL, for the window (never the user or password). */
 export function databaseLabel(url: string): string {
@@ -48,25 +40,14 @@ export function withoutPassword(url: string): string {
   return u.toString();
 }
 
-export interface EffectiveSettings {
-  dataDir: string;
-  dataDirSource: string;
-  agentName: string;
-  clawteamInterlock: boolean;
-  theme: Theme;
-  activityOpen: boolean;
-  activityHeight: number;
-  /** null until the person shows or folds the messages column: then it follows the window's width. */
-  messagesOpen: boolean | null;
-  /** Present when the app works on a PostgreSQL database instead of `dataDir`. */
-  database?: DatabaseSetting;
-}
+/** The settings in effect (what the window is told): shared/model.ts. */
+export type EffectiveSettings = Settings;
 
 /** A name for the person at this computer: the OS user name, made safe; never ClawTeam's default "agent". */
 export function defaultAgentName(): string {
   let name = 'person';
   try {
-    name = os.userInfo().username.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 64) || 'person';
+    name = cleanUserName(os.userInfo().username);
   } catch {
     // No user database entry (containers): keep "person".
   }

@@ -2,7 +2,7 @@ import { watch, type FSWatcher } from 'chokidar';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { EventName, EventPayload } from '../shared/api';
-import type { VersionedTask } from '../shared/domain';
+import { emptyCounts, type TaskStatus, type VersionedTask } from '../shared/domain';
 import { LockstepError, toSerializedError } from '../shared/errors';
 import type { LockstepStore } from './store';
 import { taskIdFromFileName } from './store/paths';
@@ -12,6 +12,11 @@ import { BigFolderWatcher, mailboxPathKind } from './watch-mailbox';
  * Watches the open data folder for other writers (CLI agents, ClawTeam, another window) and tells the window what
  * changed: which tasks of which team (the window re-reads only those), team configs, and an activity line per task
  * change (who, what, when). Plain Node (chokidar on inotify/FSEvents/ReadDirectoryChangesW, no polling of files).
+ *
+ * The team list (names, members, counts by status) is re-read by the window only when it really changed: a team
+ * folder or config came or went or changed (`teamsChanged`). A task change that moves a team's counts sends the new
+ * counts (`countsChanged`, from a per-team index of task statuses kept here), and one that leaves them alone (a
+ * subject, an owner, a claim renewed) sends nothing about the team list at all.
  */
 
 export type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
@@ -45,6 +50,8 @@ export class DataFolderWatcher {
   private rechecks = new Map<string, { seen: string; timer: NodeJS.Timeout }>();
   /** What the window last saw of each team it opened: the "before" of activity lines. */
   private known = new Map<string, Map<string, VersionedTask>>();
+  /** Each task's status per team, as last read: the team list's counts, kept up to date change by change. */
+  private statuses = new Map<string, Map<string, TaskStatus>>();
 
   constructor(
     private readonly store: LockstepStore,
@@ -92,8 +99,10 @@ export class DataFolderWatcher {
     this.watcher = null;
   }
 
+  /** What the window just read of a team: every one of its tasks (the window never asks for a filtered list). */
   prime(team: string, tasks: VersionedTask[]): void {
     this.known.set(team, new Map(tasks.map((t) => [t.id, t])));
+    this.statuses.set(team, new Map(tasks.map((t) => [t.id, t.status])));
   }
 
   /**
@@ -135,8 +144,10 @@ export class DataFolderWatcher {
         ids.add(id);
         this.pendingTasks.set(rel[1], ids);
       }
-      this.teamsDirty = true; // counts by status in the sidebar
-    } else if (rel[0] === 'tasks' && rel.length === 2 && (event === 'addDir' || event === 'unlinkDir')) this.teamsDirty = true;
+    } else if (rel[0] === 'tasks' && rel.length === 2 && (event === 'addDir' || event === 'unlinkDir')) {
+      this.statuses.delete(rel[1]);
+      this.teamsDirty = true;
+    }
     if (!this.timer) this.timer = setTimeout(() => void this.flush(), COALESCE_MS);
   }
 
@@ -155,15 +166,23 @@ export class DataFolderWatcher {
     this.timer = null;
     const batches = this.pendingTasks;
     this.pendingTasks = new Map();
-    const teamsDirty = this.teamsDirty;
+    let teamsDirty = this.teamsDirty;
     this.teamsDirty = false;
     for (const [team, ids] of batches) {
       const at = Date.now();
       this.emit('tasksChanged', { team, ids: [...ids], at });
+      let read = new Map<string, VersionedTask | null>();
       try {
-        await this.describe(team, [...ids], at);
+        read = await this.describe(team, [...ids], at);
       } catch (err) {
         this.emit('storeError', toSerializedError(err));
+      }
+      try {
+        const counts = await this.recount(team, [...ids], read);
+        if (counts === 'unknown') teamsDirty = true;
+        else if (counts) this.emit('countsChanged', { team, counts, at });
+      } catch {
+        teamsDirty = true; // the window re-reads the whole list, which reports what is wrong
       }
     }
     if (teamsDirty) this.emit('teamsChanged', { at: Date.now() });
@@ -176,14 +195,57 @@ export class DataFolderWatcher {
     this.costsDirty.clear();
   }
 
-  /** Activity lines: what changed in each task since the window last saw it, and who did it (from the journal). */
-  private async describe(team: string, ids: string[], at: number): Promise<void> {
+  /**
+   * The team's counts by status after these tasks changed: null when they stayed the same, 'unknown' when the team
+   * has no index yet (the index is built now, from one read of the team; the window re-reads the list this time) or
+   * a task could not be read as a task (the list reports it). `read` holds tasks describe() already read.
+   */
+  private async recount(team: string, ids: string[], read: Map<string, VersionedTask | null>): Promise<Record<TaskStatus, number> | null | 'unknown'> {
+    const index = this.statuses.get(team);
+    if (!index) {
+      if (fs.existsSync(this.store.paths.tasksDir(team))) {
+        const { tasks } = await this.store.listTasks(team);
+        this.statuses.set(team, new Map(tasks.map((t) => [t.id, t.status])));
+      }
+      return 'unknown';
+    }
+    let changed = false;
+    let unreadable = false;
+    for (const id of ids) {
+      let after = read.get(id);
+      if (after === undefined) {
+        try {
+          after = await this.store.getTask(team, id);
+        } catch (err) {
+          if (!(err instanceof LockstepError && err.code === 'NOT_FOUND')) unreadable = true;
+          after = null;
+        }
+      }
+      const before = index.get(id);
+      if (after) index.set(id, after.status);
+      else index.delete(id);
+      if (before !== after?.status) changed = true;
+    }
+    if (unreadable) return 'unknown';
+    if (!changed) return null;
+    const counts = emptyCounts();
+    for (const status of index.values()) counts[status]++;
+    return counts;
+  }
+
+  /**
+   * Activity lines: what changed in each task since the window last saw it, and who did it (from the journal).
+   * Returns the tasks it read (null: gone), so the counts need not read them again.
+   */
+  private async describe(team: string, ids: string[], at: number): Promise<Map<string, VersionedTask | null>> {
+    const read = new Map<string, VersionedTask | null>();
     const known = this.known.get(team);
-    if (!known) return;
+    if (!known) return read;
     // A team deleted (or renamed) as a whole: its tasks did not go one by one; the window learns it from teamsChanged.
     if (!fs.existsSync(this.store.paths.tasksDir(team))) {
       this.known.delete(team);
-      return;
+      this.statuses.delete(team);
+      return read;
     }
     let journal: Awaited<ReturnType<LockstepStore['recentJournal']>> = [];
     try {
@@ -191,6 +253,7 @@ export class DataFolderWatcher {
     } catch {
       // No journal (a folder only ClawTeam wrote to): fall back on the claim holder or owner.
     }
+    const unreadableIds = new Set<string>();
     for (const id of ids) {
       const before = known.get(id);
       let after: VersionedTask | undefined;
@@ -198,7 +261,10 @@ export class DataFolderWatcher {
         after = await this.store.getTask(team, id);
       } catch (err) {
         if (!(err instanceof LockstepError && ['NOT_FOUND', 'CORRUPT_FILE', 'UNSAFE_PATH'].includes(err.code))) throw err;
+        // A task that cannot be read as one is left out of `read`: the counts look at it again and say so.
+        if (err.code !== 'NOT_FOUND') unreadableIds.add(id);
       }
+      if (!unreadableIds.has(id)) read.set(id, after ?? null);
       if (after && before && after.version === before.version) continue;
       const changes: Array<{ field: string; from: unknown; to: unknown }> = [];
       if (before && after) {
@@ -223,5 +289,6 @@ export class DataFolderWatcher {
         ...(entry ? { seq: entry.seq } : {}),
       });
     }
+    return read;
   }
 }

@@ -1,27 +1,13 @@
+import type { JournalEntry, JournalTaskChange } from './model';
+
 /**
  * Journal entries in a person's words: "claimed", "released", "completed", "assigned … to tester", "deleted".
  * Used by the activity view, the undo stack's labels and undo refusals, so one change reads the same everywhere.
- * Structural types only: the store's JournalEntry and the contract's journal entry both fit.
+ * It reads only these parts of a journal entry (model.ts), so an entry without its pid/host or deleted files fits.
  */
 
-export interface JournalChangeLike {
-  id: string;
-  before: Record<string, unknown> | null;
-  after: Record<string, unknown> | null;
-}
-
-export interface JournalEntryLike {
-  seq: number;
-  at: string;
-  actor: string;
-  via: string;
-  op: string;
-  team: string;
-  taskId?: string;
-  reason?: string;
-  details?: Record<string, unknown>;
-  tasks: JournalChangeLike[];
-}
+export type JournalChangeLike = Pick<JournalTaskChange, 'id' | 'before' | 'after'>;
+export type JournalEntryLike = Omit<JournalEntry, 'pid' | 'host' | 'tasks'> & { tasks: JournalChangeLike[] };
 
 /** What kind of change, one word a person reads (and the activity view groups by). */
 export type ChangeVerb =

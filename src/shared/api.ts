@@ -1,12 +1,14 @@
 import { z } from 'zod';
-import { ERROR_CODES, type SerializedError } from './errors';
+import { MAX_LEASE_MS } from './claims';
+import { serializedErrorSchema, type SerializedError } from './errors';
 import {
   agentNameSchema,
   createTaskInputSchema,
+  createTeamInputSchema,
   memberNameSchema,
   memberProfilePatchSchema,
+  newMemberSchema,
   ownerSchema,
-  prioritySchema,
   statusSchema,
   taskFilterSchema,
   taskIdSchema,
@@ -14,78 +16,34 @@ import {
   updateTaskPatchSchema,
 } from './schemas';
 import { MESSAGE_API, MESSAGE_EVENTS } from './messages-api';
+import {
+  countsSchema,
+  deletedTeamSchema,
+  fileProblemSchema,
+  findingSchema,
+  journalEntrySchema,
+  settingsSchema,
+  sweepResultSchema,
+  teamConfigSchema,
+  teamSummarySchema,
+  themeSchema,
+  versionedTaskSchema as taskSchema,
+} from './model';
 
 /**
  * The one contract between the renderer and the main process: every call the page can make (input and output
  * schemas) and every event main pushes. Main validates each input with these schemas before touching disk; the
- * preload exposes exactly these names as `window.lockstep`; types flow from here to all three processes.
+ * preload exposes exactly these names as `window.lockstep`; types flow from here (and model.ts) to all three processes.
  */
 
 const versionSchema = z.string().min(1).max(64);
-export const THEMES = ['system', 'light', 'dark'] as const;
-export const themeSchema = z.enum(THEMES);
-export type Theme = z.output<typeof themeSchema>;
+// The shapes the calls answer with (tasks, teams, journal entries, findings, settings) come from model.ts.
+export { THEMES, themeSchema, type Theme } from './model';
 /** Bounds of the activity region's height (px); the window keeps room for the board. */
 export const ACTIVITY_HEIGHT = { min: 80, max: 600, initial: 160 } as const;
 const reasonSchema = z.string().trim().min(1, 'give a reason').max(500);
 
 // ---- outputs -------------------------------------------------------------------------------------------
-
-export const taskSchema = z.object({
-  id: z.string(),
-  subject: z.string(),
-  description: z.string(),
-  status: statusSchema,
-  priority: prioritySchema,
-  owner: z.string(),
-  lockedBy: z.string(),
-  lockedAt: z.string(),
-  blocks: z.array(z.string()),
-  blockedBy: z.array(z.string()),
-  startedAt: z.string(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  metadata: z.record(z.string(), z.unknown()),
-  version: z.string(),
-});
-
-export const memberProfileSchema = z.object({
-  role: z.string().optional(),
-  capabilities: z.array(z.string()).optional(),
-  wipLimit: z.number().optional(),
-});
-
-export const memberSchema = z.object({
-  name: z.string(),
-  user: z.string(),
-  agentId: z.string(),
-  agentType: z.string(),
-  joinedAt: z.string(),
-  lockstep: memberProfileSchema.optional(),
-});
-
-const journalEntrySchema = z.object({
-  seq: z.number(),
-  at: z.string(),
-  actor: z.string(),
-  via: z.string(),
-  pid: z.number(),
-  host: z.string(),
-  op: z.string(),
-  team: z.string(),
-  taskId: z.string().optional(),
-  reason: z.string().optional(),
-  details: z.record(z.string(), z.unknown()).optional(),
-  tasks: z.array(
-    z.object({
-      id: z.string(),
-      before: z.record(z.string(), z.unknown()).nullable(),
-      after: z.record(z.string(), z.unknown()).nullable(),
-      versionBefore: z.string().nullable(),
-      versionAfter: z.string().nullable(),
-    }),
-  ),
-});
 
 export const activityItemSchema = z.object({
   team: z.string(),
@@ -102,60 +60,6 @@ export const activityItemSchema = z.object({
   taskId: z.string().optional(),
   subject: z.string().optional(),
   reason: z.string().optional(),
-});
-
-const findingSchema = z.object({
-  id: z.string(),
-  kind: z.string(),
-  taskId: z.string().optional(),
-  path: z.string().optional(),
-  message: z.string(),
-  fix: z.object({ action: z.string(), label: z.string() }),
-  link: z.object({ from: z.string(), to: z.string() }).optional(),
-});
-
-export const teamConfigSchema = z.object({
-  name: z.string(),
-  description: z.string(),
-  leadAgentId: z.string(),
-  createdAt: z.string(),
-  members: z.array(memberSchema),
-  budgetCents: z.number(),
-});
-
-export const fileProblemSchema = z.object({ path: z.string(), reason: z.string() });
-
-const countsSchema = z.object({ pending: z.number(), in_progress: z.number(), completed: z.number(), blocked: z.number() });
-
-export const teamSummarySchema = z.object({
-  name: z.string(),
-  description: z.string(),
-  memberCount: z.number(),
-  leader: z.string(),
-  counts: countsSchema,
-});
-
-export const settingsSchema = z.object({
-  /** The open data folder. */
-  dataDir: z.string(),
-  /** Where it came from: chosen in the app, a flag, an environment variable, ClawTeam's config, or the default. */
-  dataDirSource: z.string(),
-  /** Whether every write also holds ClawTeam's flock (on unless turned off for folders no ClawTeam writes to). */
-  clawteamInterlock: z.boolean(),
-  /** The name this person acts under when claiming (remembered between runs; never ClawTeam's default "agent"). */
-  agentName: z.string(),
-  /** Light, dark, or following the system (prefers-color-scheme). */
-  theme: themeSchema,
-  /** The activity region at the bottom of the window: shown or collapsed, and its height in pixels. */
-  activityOpen: z.boolean(),
-  activityHeight: z.number(),
-  /** The messages column at the right of the board: shown, folded to a rail, or null (follow the window's width). */
-  messagesOpen: z.boolean().nullable(),
-  /**
-   * The PostgreSQL database the app works on instead of the data folder (File › Connect to Database…), absent on a
-   * data folder. `url` never holds a password; `label` is the short "host:port/dbname" the window shows.
-   */
-  database: z.object({ url: z.string(), label: z.string() }).optional(),
 });
 
 /** Whether the store is reachable: a database can go away (the window shows a banner until it is back). */
@@ -218,19 +122,18 @@ export const API = {
     output: z.object({ tasks: z.array(taskSchema), problems: z.array(fileProblemSchema), missing: z.array(z.string()) }),
   },
   createTeam: {
-    input: z
-      .object({ name: teamNameSchema, description: z.string().max(10_000).default(''), members: z.array(memberNameSchema).max(500).default([]) })
-      .strict(),
+    // The window names members only; the store's input takes them as new members (name, user, type).
+    input: createTeamInputSchema.extend({ members: z.array(memberNameSchema).max(500).default([]) }).strict(),
     output: teamConfigSchema,
   },
   createSampleTeam: { input: emptyInput, output: teamConfigSchema },
   renameTeam: { input: z.object({ team: teamNameSchema, newName: teamNameSchema }).strict(), output: teamConfigSchema },
   /** Moves the team into the data folder's trash; `trash` names it for restoreTeam (undo). */
-  deleteTeam: { input: teamInput, output: z.object({ team: z.string(), deletedTasks: z.number(), trash: z.string().nullable() }) },
+  deleteTeam: { input: teamInput, output: deletedTeamSchema },
   /** Brings back a team this window deleted (undo of a deletion, redo of undoing a creation). */
   restoreTeam: { input: z.object({ trash: z.string().regex(/^[a-z0-9]{1,12}-[0-9a-f]{6}$/, 'name a deleted team by its id') }).strict(), output: teamConfigSchema },
   addMember: {
-    input: z.object({ team: teamNameSchema, name: memberNameSchema, user: z.union([z.literal(''), memberNameSchema]).default(''), agentType: z.string().max(64).default('general-purpose') }).strict(),
+    input: newMemberSchema.extend({ team: teamNameSchema }).strict(),
     output: teamConfigSchema,
   },
   removeMember: { input: z.object({ team: teamNameSchema, name: memberNameSchema }).strict(), output: teamConfigSchema },
@@ -245,7 +148,7 @@ export const API = {
   /** Drag across columns: pending/in_progress/blocked/completed with ClawTeam's claim semantics, as this person. */
   moveTask: { input: z.object({ ...taskRef, status: statusSchema, expectVersion: versionSchema.optional() }).strict(), output: taskSchema },
   claimTask: {
-    input: z.object({ ...taskRef, leaseMs: z.number().int().positive().max(7 * 86_400_000).optional(), expectVersion: versionSchema.optional() }).strict(),
+    input: z.object({ ...taskRef, leaseMs: z.number().int().positive().max(MAX_LEASE_MS).optional(), expectVersion: versionSchema.optional() }).strict(),
     output: taskSchema,
   },
   releaseTask: { input: z.object({ ...taskRef, expectVersion: versionSchema.optional() }).strict(), output: taskSchema },
@@ -288,10 +191,7 @@ export const API = {
   },
   sweepTeam: {
     input: z.object({ team: teamNameSchema, olderThanMs: z.number().int().positive().optional() }).strict(),
-    output: z.object({
-      released: z.array(z.object({ taskId: z.string(), holder: z.string(), lockedAt: z.string(), reason: z.string() })),
-      removedTempFiles: z.array(z.string()),
-    }),
+    output: sweepResultSchema,
   },
   // Messages and costs (messages-api.ts).
   ...MESSAGE_API,
@@ -301,12 +201,6 @@ export type ApiName = keyof typeof API;
 export type ApiInput<N extends ApiName> = z.input<(typeof API)[N]['input']>;
 export type ApiOutput<N extends ApiName> = z.output<(typeof API)[N]['output']>;
 export const API_NAMES = Object.keys(API) as ApiName[];
-
-export const serializedErrorSchema = z.object({
-  code: z.enum(ERROR_CODES),
-  message: z.string(),
-  details: z.record(z.string(), z.unknown()),
-});
 
 /** A journal entry a call wrote: what the window's undo stack keeps (the window's own changes, by number). */
 export const journaledChangeSchema = z.object({
@@ -350,8 +244,10 @@ export const EVENTS = {
     changes: z.array(z.object({ field: z.string(), from: z.unknown(), to: z.unknown() })),
     at: z.number(),
   }),
-  /** A team was created, renamed, deleted, or its config changed. */
+  /** A team was created, renamed, deleted, or its config changed: the team list is worth reading again. */
   teamsChanged: z.object({ at: z.number() }),
+  /** A team's task counts by status changed (a task created, deleted or moved), and nothing else of the team list. */
+  countsChanged: z.object({ team: z.string(), counts: countsSchema, at: z.number() }),
   /** Something went wrong outside a call (the watcher failed, the folder vanished). */
   storeError: serializedErrorSchema,
   /** Another data folder (or a database) was opened. */

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * Errors are values: every failure a caller can act on carries a stable `code`, a sentence a person can act on,
  * and structured `details`. They cross process boundaries (IPC, CLI --json) as {code, message, details}.
@@ -21,11 +23,13 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export type ErrorDetails = Record<string, unknown>;
 
-export interface SerializedError {
-  code: ErrorCode;
-  message: string;
-  details: ErrorDetails;
-}
+/** An error as it crosses a process boundary (IPC, CLI --json). */
+export const serializedErrorSchema = z.object({
+  code: z.enum(ERROR_CODES),
+  message: z.string(),
+  details: z.record(z.string(), z.unknown()),
+});
+export type SerializedError = z.infer<typeof serializedErrorSchema>;
 
 export class LockstepError extends Error {
   readonly code: ErrorCode;
@@ -55,6 +59,16 @@ export class NotFoundError extends LockstepError {
     super('NOT_FOUND', message, details);
     this.name = 'NotFoundError';
   }
+}
+
+/** "Team X does not exist.": the one wording for a team that is not there, wherever the store finds it missing. */
+export function teamNotFound(team: string): NotFoundError {
+  return new NotFoundError(`Team ${team} does not exist.`, { team });
+}
+
+/** "Task T does not exist in team X." */
+export function taskNotFound(team: string, taskId: string): NotFoundError {
+  return new NotFoundError(`Task ${taskId} does not exist in team ${team}.`, { team, taskId });
 }
 
 export class AlreadyExistsError extends LockstepError {

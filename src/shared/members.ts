@@ -1,15 +1,10 @@
-import type { Member, Task } from './domain';
+import type { Member, MemberProfile, Task } from './model';
 
 /**
- * What Lockstep knows about a member beyond ClawTeam's fields: a role, capability tags and a work-in-progress
- * limit. Kept under `lockstep` in the member's entry of the team's config.json: ClawTeam reads past unknown member
- * fields (it ignores them), though it drops them if it rewrites the config itself.
+ * What Lockstep knows about a member beyond ClawTeam's fields (a role, capability tags and a work-in-progress limit:
+ * MemberProfile, model.ts), and what follows from it.
  */
-export interface MemberProfile {
-  role?: string;
-  capabilities?: string[];
-  wipLimit?: number;
-}
+export type { MemberProfile } from './model';
 
 export const REQUIRES_META_KEY = 'requires';
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { MAX_CONTENT_LENGTH } from './messages';
+import { costOverviewSchema, MAX_CONTENT_LENGTH, messageRecordSchema as recordSchema, teamMessageSchema } from './messages';
+import { fileProblemSchema as problemSchema } from './model';
 import { memberNameSchema, teamNameSchema } from './schemas';
 
 /**
@@ -7,35 +8,9 @@ import { memberNameSchema, teamNameSchema } from './schemas';
  * validates before touching disk, outputs it answers with.
  */
 
-/** A message as on disk: ClawTeam's fields plus any others, kept. */
-export const teamMessageSchema = z
-  .object({
-    type: z.string(),
-    from: z.string(),
-    to: z.string().optional(),
-    content: z.string().optional(),
-    requestId: z.string().optional(),
-    timestamp: z.string(),
-    key: z.string().optional(),
-  })
-  .passthrough();
-
 export const EVENT_FILE_NAME = /^evt-[A-Za-z0-9._-]{1,120}\.json$/;
 const eventIdSchema = z.string().regex(EVENT_FILE_NAME, 'not a message history file name');
-const recordSchema = z.object({ id: z.string(), message: teamMessageSchema });
 const unreadSchema = z.record(z.string(), z.number());
-const problemSchema = z.object({ path: z.string(), reason: z.string() });
-
-const costSummarySchema = z.object({
-  teamName: z.string(),
-  totalCostCents: z.number(),
-  totalInputTokens: z.number(),
-  totalOutputTokens: z.number(),
-  byAgent: z.record(z.string(), z.number()),
-  eventCount: z.number(),
-  budgetCents: z.number(),
-});
-const agentCostSchema = z.object({ agentName: z.string(), costCents: z.number(), inputTokens: z.number(), outputTokens: z.number(), events: z.number() });
 
 const content = z.string().max(MAX_CONTENT_LENGTH).refine((s) => s.trim().length > 0, 'write something to send');
 
@@ -64,7 +39,7 @@ export const MESSAGE_API = {
   },
   getCosts: {
     input: z.object({ team: teamNameSchema }).strict(),
-    output: z.object({ summary: costSummarySchema, agents: z.array(agentCostSchema) }),
+    output: costOverviewSchema,
   },
   /** Sets the team budget in dollars (0 removes it). */
   setBudget: {

@@ -45,88 +45,57 @@ export const MESSAGE_FIELDS = [
 /** The optional string fields a sender may set beside type/from/to/content/key. */
 export const OPTIONAL_MESSAGE_FIELDS = MESSAGE_FIELDS.slice(7);
 
-export interface TeamMessage {
-  type: string;
-  from: string;
-  to?: string;
-  content?: string;
-  requestId?: string;
-  timestamp: string;
-  key?: string;
-  /** Every other field, known to ClawTeam or not, is kept as read. */
-  [field: string]: unknown;
-}
+/** A message as on disk: ClawTeam's fields plus any others, known to ClawTeam or not, kept as read. */
+export const teamMessageSchema = z
+  .object({
+    type: z.string(),
+    from: z.string(),
+    to: z.string().optional(),
+    content: z.string().optional(),
+    requestId: z.string().optional(),
+    timestamp: z.string(),
+    key: z.string().optional(),
+  })
+  .passthrough();
+export type TeamMessage = z.infer<typeof teamMessageSchema>;
 
 /** One entry of a team's history (`teams/<team>/events/evt-*.json`); `id` is its file name. */
-export interface MessageRecord {
-  id: string;
-  message: TeamMessage;
-}
+export const messageRecordSchema = z.object({ id: z.string(), message: teamMessageSchema });
+export type MessageRecord = z.infer<typeof messageRecordSchema>;
 
-export interface CostEvent {
-  id: string;
-  agentName: string;
-  provider: string;
-  model: string;
-  inputTokens: number;
-  outputTokens: number;
-  costCents: number;
-  reportedAt: string;
-}
+export const costEventSchema = z.object({
+  id: z.string(),
+  agentName: z.string(),
+  provider: z.string(),
+  model: z.string(),
+  inputTokens: z.number(),
+  outputTokens: z.number(),
+  costCents: z.number(),
+  reportedAt: z.string(),
+});
+export type CostEvent = z.infer<typeof costEventSchema>;
 
-export interface CostSummary {
-  teamName: string;
-  totalCostCents: number;
-  totalInputTokens: number;
-  totalOutputTokens: number;
-  byAgent: Record<string, number>;
-  eventCount: number;
+export const costSummarySchema = z.object({
+  teamName: z.string(),
+  totalCostCents: z.number(),
+  totalInputTokens: z.number(),
+  totalOutputTokens: z.number(),
+  byAgent: z.record(z.string(), z.number()),
+  eventCount: z.number(),
   /** From the team config; 0 means no budget. */
-  budgetCents: number;
-}
+  budgetCents: z.number(),
+});
+export type CostSummary = z.infer<typeof costSummarySchema>;
 
 /** Spend and tokens per agent, for the cost strip (ClawTeam's summary keeps only cents per agent). */
-export interface AgentCost {
-  agentName: string;
-  costCents: number;
-  inputTokens: number;
-  outputTokens: number;
-  events: number;
-}
+export const agentCostSchema = z.object({ agentName: z.string(), costCents: z.number(), inputTokens: z.number(), outputTokens: z.number(), events: z.number() });
+export type AgentCost = z.infer<typeof agentCostSchema>;
 
-export interface CostOverview {
-  summary: CostSummary;
-  agents: AgentCost[];
-}
+export const costOverviewSchema = z.object({ summary: costSummarySchema, agents: z.array(agentCostSchema) });
+export type CostOverview = z.infer<typeof costOverviewSchema>;
 
 const name = z.string().min(1).max(MAX_NAME_LENGTH).regex(NAME_PATTERN);
 export const MAX_CONTENT_LENGTH = 1_000_000;
-
-/** Loose schema of a message file: `from` and `timestamp` are what ClawTeam itself requires. */
-export const messageFileSchema = z
-  .object({
-    type: z.string().default('message'),
-    from: z.string(),
-    to: z.string().nullish(),
-    content: z.string().nullish(),
-    requestId: z.string().nullish(),
-    timestamp: z.string(),
-    key: z.string().nullish(),
-  })
-  .passthrough();
-
-export const costEventFileSchema = z
-  .object({
-    id: z.string(),
-    agentName: z.string(),
-    provider: z.string().default(''),
-    model: z.string().default(''),
-    inputTokens: z.number().int().default(0),
-    outputTokens: z.number().int().default(0),
-    costCents: z.number().default(0),
-    reportedAt: z.string(),
-  })
-  .passthrough();
 
 export const sendMessageInputSchema = z
   .object({

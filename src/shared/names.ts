@@ -24,6 +24,14 @@ export function nameProblem(value: unknown, kind: NameKind): string | null {
   return null;
 }
 
+/**
+ * An OS user name made into a safe name (ClawTeam's characters; anything else becomes "_", at most 64 long), or
+ * "person" when nothing is left. The default actor of the store and the app's default name for the person.
+ */
+export function cleanUserName(raw: string): string {
+  return raw.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, MAX_NAME_LENGTH) || 'person';
+}
+
 export function assertName(value: unknown, kind: NameKind): string {
   const problem = nameProblem(value, kind);
   if (problem) throw new InvalidInputError(`Invalid ${kind}: ${problem}.`, { field: kind, value: String(value).slice(0, 80) });

@@ -1,5 +1,5 @@
+import { currentClaim, leaseExpired } from './claims';
 import type { Task, TaskStatus } from './domain';
-import { parseTimestamp } from './time';
 
 /**
  * The rules for moving a task, in one place: the board uses them to show, while a card is dragged, which columns
@@ -30,13 +30,7 @@ export function describeWaiting(blockers: Array<Pick<Task, 'id' | 'status' | 'su
 /** Who holds a claim that still counts (a claim whose lease ran out does not), or null. */
 export function liveHolder(task: Pick<Task, 'lockedBy' | 'lockedAt' | 'metadata'>, nowMicros: number): string | null {
   if (!task.lockedBy) return null;
-  const meta = task.metadata.lockstep as { claim?: { agent?: string; at?: string; leaseUntil?: string } } | undefined;
-  const claim = meta?.claim;
-  if (claim && claim.agent === task.lockedBy && claim.at === task.lockedAt) {
-    const until = parseTimestamp(claim.leaseUntil);
-    if (until !== null && until <= nowMicros) return null;
-  }
-  return task.lockedBy;
+  return leaseExpired(currentClaim(task), nowMicros) ? null : task.lockedBy;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { TASK_PRIORITIES, TASK_STATUSES } from './domain';
 import { InvalidInputError } from './errors';
 import { depthOf } from './json';
+import { prioritySchema, statusSchema } from './model';
 import { nameProblem, type NameKind } from './names';
 
 /** Schemas shared by the store, the CLI and the IPC bridge. Validation failures become INVALID_INPUT. */
@@ -23,8 +23,7 @@ export const taskIdSchema = safeName('task id');
 /** An owner is a member/agent name, or "" for nobody (ClawTeam's convention). */
 export const ownerSchema = z.union([z.literal(''), agentNameSchema]);
 
-export const statusSchema = z.enum(TASK_STATUSES);
-export const prioritySchema = z.enum(TASK_PRIORITIES);
+export { prioritySchema, statusSchema };
 
 const MAX_METADATA_DEPTH = 32;
 
@@ -124,67 +123,4 @@ export function parseInput<S extends z.ZodTypeAny>(schema: S, value: unknown, wh
     return `${where}: ${issue.message}`;
   });
   throw new InvalidInputError(`Invalid ${what}: ${problems.join('; ')}.`, { problems });
-}
-
-// ---- Files on disk (lenient like ClawTeam's pydantic models: missing fields get defaults) ----
-
-const looseString = z
-  .union([z.string(), z.null()])
-  .optional()
-  .transform((v) => v ?? '');
-const idList = z
-  .union([z.array(z.string()), z.null()])
-  .optional()
-  .transform((v) => v ?? []);
-
-export const taskFileSchema = z
-  .object({
-    id: z.string().min(1),
-    subject: z.string(),
-    description: looseString,
-    status: statusSchema,
-    priority: prioritySchema.optional().default('medium'),
-    owner: looseString,
-    lockedBy: looseString,
-    lockedAt: looseString,
-    blocks: idList,
-    blockedBy: idList,
-    startedAt: looseString,
-    createdAt: looseString,
-    updatedAt: looseString,
-    metadata: z
-      .union([z.record(z.string(), z.unknown()), z.null()])
-      .optional()
-      .transform((v) => v ?? {}),
-  })
-  .passthrough();
-
-const memberFileSchema = z
-  .object({
-    name: z.string().min(1),
-    user: looseString,
-    agentId: looseString,
-    agentType: looseString,
-    joinedAt: looseString,
-  })
-  .passthrough();
-
-export const teamFileSchema = z
-  .object({
-    name: z.string().min(1),
-    description: looseString,
-    leadAgentId: looseString,
-    createdAt: looseString,
-    members: z.array(memberFileSchema).default([]),
-    budgetCents: z.number().default(0),
-  })
-  .passthrough();
-
-/** A short reason for a file that parsed as JSON but is not what it should be. */
-export function describeSchemaProblem(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 3)
-    // Never quote the file's own values (it may be a secret somebody linked in): drop zod's "received 'x'".
-    .map((issue) => `${issue.path.join('.') || 'file'}: ${issue.message.replace(/,? received '[\s\S]*$/, '')}`)
-    .join('; ');
 }

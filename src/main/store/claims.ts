@@ -1,34 +1,27 @@
-import { LOCKSTEP_META_KEY, type ClaimInfo, type LockstepTaskMeta, type Task } from '../../shared/domain';
-import { toSafeInteger } from '../../shared/json';
-import { parseTimestamp } from '../../shared/time';
+import { currentClaim, leaseExpired, lockstepMeta } from '../../shared/claims';
+import { LOCKSTEP_META_KEY, type LockstepTaskMeta, type Task } from '../../shared/domain';
 
-/** Lockstep's bookkeeping of a task (fencing counter, claim details), kept in `metadata.lockstep`. */
-export function lockstepMeta(task: Task): LockstepTaskMeta {
-  const raw = task.metadata[LOCKSTEP_META_KEY];
-  return raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as LockstepTaskMeta) : {};
-}
+/** The store's changes to a task's claim record. What a record means (shared with the CLI and board): shared/claims.ts. */
+export { currentClaim, leaseExpired, lockstepMeta } from '../../shared/claims';
 
 export function setLockstepMeta(task: Task, meta: LockstepTaskMeta): void {
   task.metadata[LOCKSTEP_META_KEY] = meta;
 }
 
 /**
- * The claim record, only while it still describes the task's claim: ClawTeam (or an older Lockstep) may have
- * released or re-claimed the task without knowing about the record, which then no longer applies.
+ * Why a task's claim no longer holds, by the rule sweep and doctor share (README): its lease expired, or it names
+ * a process on this host that no longer runs. null while it holds (a claim with neither lease nor pid always does).
  */
-export function currentClaim(task: Task): ClaimInfo | null {
-  const claim = lockstepMeta(task).claim;
-  if (!claim || typeof claim !== 'object' || !task.lockedBy) return null;
-  if (claim.agent !== task.lockedBy || claim.at !== task.lockedAt) return null;
-  // A token written as "7" or 7.0 by another writer is the number 7; anything else is no valid token.
-  const token = toSafeInteger(claim.token);
-  return token === claim.token ? claim : { ...claim, token: token ?? Number.NaN };
-}
-
-export function leaseExpired(claim: ClaimInfo | null, nowMicros: number): boolean {
-  if (!claim?.leaseUntil) return false;
-  const until = parseTimestamp(claim.leaseUntil);
-  return until !== null && until <= nowMicros;
+export function claimGoneBecause(
+  task: Task,
+  nowMicros: number,
+  host: string,
+  isProcessAlive: (pid: number) => boolean,
+): 'lease-expired' | 'holder-gone' | null {
+  const claim = currentClaim(task);
+  if (leaseExpired(claim, nowMicros)) return 'lease-expired';
+  if (claim?.pid !== undefined && claim.host === host && !isProcessAlive(claim.pid)) return 'holder-gone';
+  return null;
 }
 
 /** Clears the claim fields and record (keeps the fencing counter, so later claims still get higher numbers). */

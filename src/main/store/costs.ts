@@ -2,7 +2,6 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { StoreBusyError } from '../../shared/errors';
 import {
-  costEventFileSchema,
   costReportInputSchema,
   type AgentCost,
   type CostEvent,
@@ -10,6 +9,7 @@ import {
   type CostReportInput,
   type CostSummary,
 } from '../../shared/messages';
+import { costEventFileSchema } from './clawteam-format';
 import { assertName } from '../../shared/names';
 import { parseInput } from '../../shared/schemas';
 import { nowTimestamp } from '../../shared/time';

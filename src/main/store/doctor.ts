@@ -1,52 +1,17 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import type { FileProblem, Task } from '../../shared/domain';
+import type { Finding, FindingKind, FixAction } from '../../shared/model';
 import { describeAge, parseTimestamp } from '../../shared/time';
-import { currentClaim, leaseExpired } from './claims';
-import { isTempFileName } from './paths';
+import { claimGoneBecause, currentClaim } from './claims';
+import type { TempFile } from './temp-files';
 
 /**
  * The stall radar: what keeps a team's work from moving, each finding with the one fix that resolves it. Findings
  * are computed from a snapshot; a fix re-diagnoses inside the team lock and applies only if the finding still holds.
  */
 
-export type FindingKind =
-  | 'holder-gone'
-  | 'lease-expired'
-  | 'old-claim'
-  | 'blocked-but-free'
-  | 'dependency-cycle'
-  | 'dangling-blocker'
-  | 'temp-file'
-  | 'corrupt-file'
-  // Mailbox findings (mailbox-doctor.ts)
-  | 'orphan-claim'
-  | 'stranger-inbox'
-  | 'dead-letter';
-
-export type FixAction =
-  | 'release'
-  | 'unblock'
-  | 'remove-dangling'
-  | 'break-cycle'
-  | 'remove-temp-file'
-  | 'quarantine'
-  // Mailbox fixes (mailbox-doctor.ts)
-  | 'return-to-inbox'
-  | 'archive-dead-letter'
-  | 'add-member';
-
-export interface Finding {
-  /** Stable while the problem lasts: pass it to fixFinding. */
-  id: string;
-  kind: FindingKind;
-  taskId?: string;
-  path?: string;
-  message: string;
-  fix: { action: FixAction; label: string };
-  /** For break-cycle: the link to remove (task `from` stops waiting for `to`). */
-  link?: { from: string; to: string };
-}
+/** What a finding says and the fix it offers (Finding, FindingKind, FixAction) are in shared/model.ts. */
+export type { Finding, FindingKind, FixAction };
 
 export interface DiagnoseOptions {
   nowMicros: number;
@@ -56,32 +21,6 @@ export interface DiagnoseOptions {
   oldClaimMs: number;
   /** Temp files older than this are orphans of a killed writer (default 60 s). */
   tempFileAgeMs: number;
-}
-
-export interface TempFile {
-  path: string;
-  mtimeMs: number;
-}
-
-export function listTempFiles(dir: string): TempFile[] {
-  let names: string[] = [];
-  try {
-    names = fs.readdirSync(dir);
-  } catch {
-    return [];
-  }
-  const out: TempFile[] = [];
-  for (const name of names) {
-    if (!isTempFileName(name)) continue;
-    try {
-      const stat = fs.lstatSync(path.join(dir, name));
-      if (!stat.isFile()) continue; // a link or folder with a temp-like name is not a writer's leftover
-      out.push({ path: path.join(dir, name), mtimeMs: stat.mtimeMs });
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  return out;
 }
 
 /** Cycles in the blocked-by graph, each once, as the list of ids along it. */
@@ -121,10 +60,11 @@ export function diagnose(tasks: Task[], problems: FileProblem[], tempFiles: Temp
       const since = parseTimestamp(task.lockedAt);
       const age = since === null ? '' : ` (claimed ${describeAge(since, options.nowMicros)})`;
       const release = { action: 'release' as const, label: `Release ${task.lockedBy}'s claim` };
-      if (leaseExpired(claim, options.nowMicros)) {
+      const gone = claimGoneBecause(task, options.nowMicros, options.host, options.isProcessAlive);
+      if (gone === 'lease-expired') {
         findings.push({ id: `lease-expired:${task.id}`, kind: 'lease-expired', taskId: task.id, fix: release,
           message: `${task.lockedBy}'s lease on "${task.subject}" expired ${describeAge(parseTimestamp(claim?.leaseUntil) ?? options.nowMicros, options.nowMicros)}${age}.` });
-      } else if (claim?.pid !== undefined && claim.host === options.host && !options.isProcessAlive(claim.pid)) {
+      } else if (gone === 'holder-gone' && claim?.pid !== undefined) {
         findings.push({ id: `holder-gone:${task.id}`, kind: 'holder-gone', taskId: task.id, fix: release,
           message: `${task.lockedBy} holds "${task.subject}", but its process ${claim.pid} on ${claim.host} is gone${age}.` });
       } else if (since !== null && options.nowMicros - since > options.oldClaimMs * 1000) {

@@ -1,8 +1,8 @@
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { MESSAGE_FIELDS, messageFileSchema, type TeamMessage } from '../../shared/messages';
-import { describeSchemaProblem } from '../../shared/schemas';
+import { MESSAGE_FIELDS, type TeamMessage } from '../../shared/messages';
+import { describeSchemaProblem, messageFileSchema } from './clawteam-format';
 import { tryLockFd, unlockFd } from './flock';
 
 /**

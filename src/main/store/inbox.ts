@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { inboxName, type TeamConfig } from '../../shared/domain';
-import { NotFoundError } from '../../shared/errors';
+import { teamNotFound } from '../../shared/errors';
 import {
   type BroadcastInput,
   type MessageRecord,
@@ -82,7 +82,7 @@ export class Mailbox {
 
   private config(team: string): TeamConfig {
     const loaded = readTeamConfig(this.paths.root, this.paths.teamConfig(assertName(team, 'team')));
-    if (!loaded) throw new NotFoundError(`Team ${team} does not exist.`, { team });
+    if (!loaded) throw teamNotFound(team);
     return loaded.config;
   }
 

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CorruptFileError, UnsafePathError } from '../../shared/errors';
 import { stringifyJson } from '../../shared/json';
+import type { JournalEntry, JournalTaskChange } from '../../shared/model';
 import { appendInside, assertNoLinks, openNoFollow, readBounded } from './safe-fs';
 
 /**
@@ -13,36 +14,8 @@ import { appendInside, assertNoLinks, openNoFollow, readBounded } from './safe-f
  * `journal.1.jsonl` … `journal.<keep>.jsonl`.
  */
 
-export interface JournalTaskChange {
-  id: string;
-  /** The changed fields only, before and after. A created task has no `before`, a deleted one no `after`. */
-  before: Record<string, unknown> | null;
-  after: Record<string, unknown> | null;
-  versionBefore: string | null;
-  versionAfter: string | null;
-  /** For a deleted task: the whole file as it was, so undo restores it exactly (unknown fields, numbers as written). */
-  file?: string;
-}
-
-export interface JournalEntry {
-  seq: number;
-  at: string;
-  /** Agent name, or "person@host" for a person. */
-  actor: string;
-  /** How the change came: cli, app, api. */
-  via: string;
-  pid: number;
-  host: string;
-  /** What was done: task.create, task.claim, team.rename, ... */
-  op: string;
-  team: string;
-  /** The task the operation was about, when there is one. */
-  taskId?: string;
-  reason?: string;
-  /** For team operations (no task changes) and undo (`undoes`): what was done. */
-  details?: Record<string, unknown>;
-  tasks: JournalTaskChange[];
-}
+/** The shapes of an entry (JournalEntry, JournalTaskChange) are in shared/model.ts, with the contract's. */
+export type { JournalEntry, JournalTaskChange };
 
 export interface JournalOptions {
   /** Off only to measure what the journal costs (npm run bench). */

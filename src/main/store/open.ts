@@ -1,3 +1,4 @@
+import type { DeletedTeam } from '../../shared/model';
 import { LockstepStore, type StoreOptions } from './store';
 import { PostgresStore, type PostgresStoreOptions } from './postgres/pg-store';
 import { isDatabaseUrl } from './postgres/connection';
@@ -53,11 +54,7 @@ export type Store = Pick<
   recentJournal(team: string): JournalEntry[] | Promise<JournalEntry[]>;
 };
 
-export interface DeletedTeam {
-  team: string;
-  deletedTasks: number;
-  trash: string;
-}
+export type { DeletedTeam };
 
 // Compile-time proof that both stores have every method of the common surface, with its signature.
 const _sameApi: (s: PostgresStore) => Store = (s) => s;

@@ -15,8 +15,9 @@ import {
   type TeamSummary,
   type VersionedTask,
 } from '../../shared/domain';
-import { AlreadyExistsError, ConflictError, CorruptFileError, InvalidInputError, NotFoundError, UnsafePathError } from '../../shared/errors';
-import { assertName } from '../../shared/names';
+import { AlreadyExistsError, ConflictError, CorruptFileError, InvalidInputError, NotFoundError, taskNotFound, teamNotFound, UnsafePathError } from '../../shared/errors';
+import { MAX_LEASE_DAYS, MAX_LEASE_MS } from '../../shared/claims';
+import { assertName, cleanUserName } from '../../shared/names';
 import {
   createTaskInputSchema,
   createTeamInputSchema,
@@ -33,7 +34,8 @@ import {
 } from '../../shared/schemas';
 import type { MemberProfile } from '../../shared/members';
 import { nowMicros, nowTimestamp, parseTimestamp } from '../../shared/time';
-import { diagnose, listTempFiles, type DiagnoseOptions, type Finding } from './doctor';
+import { diagnose, type DiagnoseOptions, type Finding } from './doctor';
+import { listTempFiles } from './temp-files';
 import { StorePaths } from './paths';
 import { applyProfiles, memberRecord, readProfiles, readTeamConfig, writeProfiles, writeTeamConfig, type LoadedTeamConfig } from './team-config';
 import { applyMemberChange, inverseOf, refuseTeamUndo, teamChangeOf, type TeamChange } from './team-undo';
@@ -163,7 +165,7 @@ export class LockstepStore {
     assertName(team, 'team');
     if (taskId !== undefined) assertName(taskId, 'task id');
     if (!fs.existsSync(this.paths.tasksDir(team)) && !fs.existsSync(this.paths.teamConfig(team))) {
-      throw new NotFoundError(`Team ${team} does not exist.`, { team });
+      throw teamNotFound(team);
     }
     assertNoLinks(this.paths.root, this.paths.lockstepDir(team), 'dir');
     return readJournal(this.paths.lockstepDir(team), this.writerOptions.journal, taskId);
@@ -209,7 +211,7 @@ export class LockstepStore {
 
   async getTeam(team: string): Promise<TeamConfig> {
     const loaded = readTeamConfig(this.paths.root, this.paths.teamConfig(assertName(team, 'team')));
-    if (!loaded) throw new NotFoundError(`Team ${team} does not exist.`, { team });
+    if (!loaded) throw teamNotFound(team);
     return applyProfiles(loaded.config, this.profiles(team));
   }
 
@@ -300,7 +302,7 @@ export class LockstepStore {
     const hasConfig = fs.existsSync(this.paths.teamConfig(team));
     const lockName = path.basename(this.paths.lockstepDir(team));
     const entries = fs.existsSync(tasksDir) ? fs.readdirSync(tasksDir) : [];
-    if (!hasConfig && entries.every((e) => e === lockName)) throw new NotFoundError(`Team ${team} does not exist.`, { team });
+    if (!hasConfig && entries.every((e) => e === lockName)) throw teamNotFound(team);
     const trash = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
     const dest = path.join(this.trashRoot(), trash);
     const destTasks = path.join(dest, 'tasks', team);
@@ -511,7 +513,7 @@ export class LockstepStore {
 
   private requireTeam(team: string): LoadedTeamConfig {
     const loaded = readTeamConfig(this.paths.root, this.paths.teamConfig(team));
-    if (!loaded) throw new NotFoundError(`Team ${team} does not exist.`, { team });
+    if (!loaded) throw teamNotFound(team);
     return loaded;
   }
 
@@ -522,7 +524,7 @@ export class LockstepStore {
     const f = parseInput(taskFilterSchema, filter, 'filter');
     const dir = this.paths.tasksDir(team);
     if (!fs.existsSync(dir) && !fs.existsSync(this.paths.teamConfig(team))) {
-      throw new NotFoundError(`Team ${team} does not exist.`, { team });
+      throw teamNotFound(team);
     }
     await this.completeInterrupted(team);
     const { loaded, problems: fileProblems } = await this.scanner.scanInSlices(dir);
@@ -573,7 +575,7 @@ export class LockstepStore {
     if (read.kind === 'ok') return withVersion(read.loaded);
     if (read.kind === 'problem' && read.unsafe) throw new UnsafePathError(read.problem.path, read.problem.reason);
     if (read.kind === 'problem') throw new CorruptFileError(read.problem.path, read.problem.reason);
-    throw new NotFoundError(`Task ${id} does not exist in team ${team}.`, { team, taskId: id });
+    throw taskNotFound(team, id);
   }
 
   // ---------------------------------------------------------------- task mutations
@@ -820,8 +822,8 @@ export class LockstepStore {
 
   private claimOptions(options: ops.ClaimOptions): ops.ClaimOptions {
     assertName(options.agent, 'agent');
-    if (options.leaseMs !== undefined && !(options.leaseMs > 0 && options.leaseMs <= 7 * 86_400_000)) {
-      throw new InvalidInputError('A lease must be longer than 0 and at most 7 days.');
+    if (options.leaseMs !== undefined && !(options.leaseMs > 0 && options.leaseMs <= MAX_LEASE_MS)) {
+      throw new InvalidInputError(`A lease must be longer than 0 and at most ${MAX_LEASE_DAYS} days.`);
     }
     if (options.pid !== undefined && !(Number.isInteger(options.pid) && options.pid > 0)) {
       throw new InvalidInputError(`A holder pid must be a positive whole number (got ${options.pid}).`);
@@ -860,10 +862,9 @@ function findLastIndex<T>(items: T[], predicate: (item: T) => boolean): number {
 
 function safeUserName(): string {
   try {
-    const name = os.userInfo().username.replace(/[^A-Za-z0-9._-]/g, '_');
-    return name || 'person';
+    return cleanUserName(os.userInfo().username);
   } catch {
-    return 'person';
+    return 'person'; // no user database entry (containers)
   }
 }
 

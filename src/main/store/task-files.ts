@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { TASK_FIELDS, type FileProblem, type Task, type VersionedTask } from '../../shared/domain';
 import { decodeUtf8, JsonProblem, parseJson, stringifyJson } from '../../shared/json';
-import { describeSchemaProblem, taskFileSchema } from '../../shared/schemas';
+import { describeSchemaProblem, taskFileSchema } from './clawteam-format';
 import { taskIdFromFileName } from './paths';
 import { readBounded, writeInside } from './safe-fs';
 

@@ -1,14 +1,13 @@
 import { randomBytes } from 'crypto';
-import * as fs from 'fs';
-import * as path from 'path';
 import { PRIORITY_RANK, type ClaimInfo, type Member, type Task, type TaskStatus, type VersionedTask } from '../../shared/domain';
+import type { SweepResult, SweptClaim } from '../../shared/model';
 import { memberAvailability } from '../../shared/members';
 import { describeWaiting, unfinishedBlockers } from '../../shared/rules';
 import {
   ClaimLostError,
   ConflictError,
   InvalidInputError,
-  NotFoundError,
+  taskNotFound,
   TaskLockError,
 } from '../../shared/errors';
 import { LOCKSTEP_META_KEY } from '../../shared/domain';
@@ -16,11 +15,12 @@ import { toSafeInteger } from '../../shared/json';
 import type { createTaskInputSchema, updateTaskPatchSchema } from '../../shared/schemas';
 import { describeAge, formatTimestamp, nowMicros, parseTimestamp } from '../../shared/time';
 import type { z } from 'zod';
-import { clearClaim, currentClaim, leaseExpired, lockstepMeta, setLockstepMeta } from './claims';
+import { claimOnMove } from '../../shared/claims';
+import { claimGoneBecause, clearClaim, currentClaim, leaseExpired, lockstepMeta, setLockstepMeta } from './claims';
 import type { Finding } from './doctor';
 import type { JournalEntry } from './journal';
 import { describeEntry } from '../../shared/activity';
-import { isTempFileName } from './paths';
+import { removeOldTempFiles } from './temp-files';
 import { parseTaskBytes, withVersion, type LoadedTask } from './task-files';
 import type { TeamTransaction } from './team-writer';
 
@@ -61,7 +61,7 @@ function micros(ts: string): number {
 
 function requireTask(tx: TeamTransaction, id: string): LoadedTask {
   const loaded = tx.getTask(id);
-  if (!loaded) throw new NotFoundError(`Task ${id} does not exist in team ${tx.team}.`, { team: tx.team, taskId: id });
+  if (!loaded) throw taskNotFound(tx.team, id);
   return loaded;
 }
 
@@ -446,25 +446,22 @@ export function updateTask(tx: TeamTransaction, id: string, patch: UpdateTaskVal
 /** Status changes follow ClawTeam: in_progress claims, completed/pending clear the claim and keep the owner. */
 function applyStatus(tx: TeamTransaction, loaded: LoadedTask, status: TaskStatus, options: ActorOptions): void {
   const { task } = loaded;
-  switch (status) {
-    case 'in_progress':
-      if (!options.agent) {
-        throw new InvalidInputError(`Say who is starting task ${task.id}: moving it to in_progress claims it for an agent.`);
-      }
-      applyClaim(tx, loaded, { agent: options.agent, force: options.force, reason: options.reason });
-      return;
-    case 'completed':
-      checkHolder(tx, task, options.agent, options.force, options.reason);
-      checkNotWaiting(tx, task, options.force);
-      applyComplete(tx, task);
-      return;
-    case 'pending':
-    case 'blocked':
-      checkHolder(tx, task, options.agent, options.force, options.reason);
-      clearClaim(task);
-      task.status = status;
-      return;
+  if (claimOnMove(status) === 'claim') {
+    if (!options.agent) {
+      throw new InvalidInputError(`Say who is starting task ${task.id}: moving it to in_progress claims it for an agent.`);
+    }
+    applyClaim(tx, loaded, { agent: options.agent, force: options.force, reason: options.reason });
+    return;
   }
+  // Every other move releases the claim: only its holder may make it (or somebody forcing it, with a reason).
+  checkHolder(tx, task, options.agent, options.force, options.reason);
+  if (status === 'completed') {
+    checkNotWaiting(tx, task, options.force);
+    applyComplete(tx, task);
+    return;
+  }
+  clearClaim(task);
+  task.status = status;
 }
 
 export function deleteTask(tx: TeamTransaction, id: string, options: ActorOptions): VersionedTask {
@@ -502,17 +499,8 @@ export interface SweepOptions {
   tempFileAgeMs: number;
 }
 
-export interface SweptClaim {
-  taskId: string;
-  holder: string;
-  lockedAt: string;
-  reason: 'lease-expired' | 'holder-gone' | 'too-old';
-}
-
-export interface SweepResult {
-  released: SweptClaim[];
-  removedTempFiles: string[];
-}
+/** What a sweep released (SweptClaim, SweepResult): shared/model.ts. */
+export type { SweepResult, SweptClaim };
 
 /**
  * Releases claims whose holder is gone. The rule (see README): a claim is released when its lease expired, or when
@@ -527,11 +515,8 @@ export function sweepTeam(tx: TeamTransaction, options: SweepOptions): SweepResu
     const loaded = tx.getTask(candidate.task.id);
     if (!loaded || !loaded.task.lockedBy) continue;
     const { task } = loaded;
-    const claim = currentClaim(task);
-    let reason: SweptClaim['reason'] | null = null;
-    if (leaseExpired(claim, nowMicros)) reason = 'lease-expired';
-    else if (claim?.pid !== undefined && claim.host === options.host && !options.isProcessAlive(claim.pid)) reason = 'holder-gone';
-    else if (options.olderThanMs !== undefined && micros(task.lockedAt) + options.olderThanMs * 1000 <= nowMicros) reason = 'too-old';
+    let reason: SweptClaim['reason'] | null = claimGoneBecause(task, nowMicros, options.host, options.isProcessAlive);
+    if (!reason && options.olderThanMs !== undefined && micros(task.lockedAt) + options.olderThanMs * 1000 <= nowMicros) reason = 'too-old';
     if (!reason) continue;
     released.push({ taskId: task.id, holder: task.lockedBy, lockedAt: task.lockedAt, reason });
     clearClaim(task);
@@ -542,39 +527,8 @@ export function sweepTeam(tx: TeamTransaction, options: SweepOptions): SweepResu
   return { released, removedTempFiles: removeOldTempFiles(tx.paths.tasksDir(tx.team), options.tempFileAgeMs) };
 }
 
-function removeOldTempFiles(dir: string, ageMs: number): string[] {
-  const removed: string[] = [];
-  let names: string[] = [];
-  try {
-    names = fs.readdirSync(dir);
-  } catch {
-    return removed;
-  }
-  const cutoff = Date.now() - ageMs;
-  for (const name of names) {
-    if (!isTempFileName(name)) continue;
-    const filePath = path.join(dir, name);
-    try {
-      const stat = fs.lstatSync(filePath);
-      if (stat.isFile() && stat.mtimeMs <= cutoff) {
-        fs.unlinkSync(filePath);
-        removed.push(filePath);
-      }
-    } catch {
-      // Gone already, or not ours to remove.
-    }
-  }
-  return removed;
-}
-
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+/** One process probe for the store (the team lock's stale-holder check uses the same). */
+export { processAlive as isProcessAlive } from './team-lock';
 
 /** Applies a stall-radar fix to tasks, after re-diagnosing inside the lock (the finding must still hold). */
 export function fixTaskFinding(tx: TeamTransaction, finding: Finding): VersionedTask {

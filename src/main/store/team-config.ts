@@ -3,7 +3,7 @@ import type { Member, TeamConfig } from '../../shared/domain';
 import { CorruptFileError, UnsafePathError } from '../../shared/errors';
 import { decodeUtf8, JsonProblem, LosslessNumber, parseJson, stringifyJson } from '../../shared/json';
 import type { MemberProfile } from '../../shared/members';
-import { describeSchemaProblem, teamFileSchema } from '../../shared/schemas';
+import { describeSchemaProblem, teamFileSchema } from './clawteam-format';
 import { assertNoLinks, readBounded } from './safe-fs';
 import { MAX_FILE_BYTES, MAX_JSON_DEPTH, writeFileDurably } from './task-files';
 

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import type { FileProblem, Task } from '../../shared/domain';
-import { CorruptFileError, LockCompromisedError, NotFoundError, UnsafePathError } from '../../shared/errors';
+import { CorruptFileError, LockCompromisedError, teamNotFound, UnsafePathError } from '../../shared/errors';
 import { flockUnavailableReason, isFlockSupported } from './flock';
 import { cloneJson } from '../../shared/json';
 import { nowTimestamp } from '../../shared/time';
@@ -347,7 +347,7 @@ export class TeamWriter {
     const dir = this.paths.lockstepDir(this.team);
     if (fs.existsSync(dir)) return;
     if (!create && !fs.existsSync(this.paths.tasksDir(this.team)) && !fs.existsSync(this.paths.teamConfig(this.team))) {
-      throw new NotFoundError(`Team ${this.team} does not exist.`, { team: this.team });
+      throw teamNotFound(this.team);
     }
     mkdirInside(this.paths.root, dir);
   }
@@ -411,7 +411,7 @@ export class TeamWriter {
     } catch (err) {
       // The team was deleted or renamed while we waited for its lock: its lock files went with it.
       const gone = (err as NodeJS.ErrnoException).code === 'ENOENT' && !fs.existsSync(this.paths.lockstepDir(this.team));
-      const reported = gone ? new NotFoundError(`Team ${this.team} does not exist.`, { team: this.team }) : err;
+      const reported = gone ? teamNotFound(this.team) : err;
       for (const job of jobs) job.reject(reported);
       return;
     }

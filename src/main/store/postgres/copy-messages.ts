@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { PoolClient } from 'pg';
-import { costEventFileSchema } from '../../../shared/messages';
+import { costEventFileSchema } from '../clawteam-format';
 import { nameProblem } from '../../../shared/names';
 import { COST_FILE_RE } from '../costs';
 import { EVENT_FILE_RE, MESSAGE_FILE_RE, parseMessage } from '../inbox-files';

@@ -1,5 +1,5 @@
+import { costEventFileSchema } from '../clawteam-format';
 import {
-  costEventFileSchema,
   costReportInputSchema,
   type AgentCost,
   type CostEvent,

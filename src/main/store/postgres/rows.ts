@@ -1,7 +1,7 @@
 import type { ClientBase } from 'pg';
 import { PRIORITY_RANK, type Member, type Task, type TeamConfig } from '../../../shared/domain';
 import { CorruptFileError } from '../../../shared/errors';
-import { describeSchemaProblem, teamFileSchema } from '../../../shared/schemas';
+import { describeSchemaProblem, teamFileSchema } from '../clawteam-format';
 import { parseTimestamp } from '../../../shared/time';
 import { parseTaskBytes, type LoadedTask } from '../task-files';
 import type { LoadedTeamConfig } from '../team-config';

@@ -1,4 +1,5 @@
 import { PRIORITY_RANK, TASK_STATUSES, type TaskPriority, type TaskStatus, type VersionedTask } from '../../../shared/domain';
+import { currentClaim } from '../../../shared/claims';
 import { describeAge, parseTimestamp } from '../../../shared/time';
 
 /** Pure board logic: grouping, filtering, ordering, claim details. Tested without a DOM. */
@@ -93,10 +94,9 @@ export function claimView(task: VersionedTask, nowMs: number): ClaimView | null 
     age: since === null ? '' : describeAge(since, nowMs * 1000),
   };
   if (since !== null) view.sinceMs = since / 1000;
-  const meta = task.metadata.lockstep as { claim?: { agent?: string; at?: string; token?: number; leaseUntil?: string } } | undefined;
-  const claim = meta?.claim;
-  if (claim && claim.agent === task.lockedBy && claim.at === task.lockedAt) {
-    view.token = claim.token;
+  const claim = currentClaim(task);
+  if (claim) {
+    if (Number.isSafeInteger(claim.token)) view.token = claim.token; // a token no writer could have meant is not shown
     const until = parseTimestamp(claim.leaseUntil);
     if (until !== null) view.leaseUntilMs = until / 1000;
   }

@@ -23,7 +23,11 @@ interface Props {
   agentName: string;
   focusRequest: { id: string; seq: number } | null;
   onMessage: OnMessage;
-  onChanged(): void;
+  /**
+   * Not called any more: every change the team view makes reaches the team list through the watcher (countsChanged,
+   * teamsChanged) instead of a re-read of every team after each write. Optional until App.tsx stops passing it.
+   */
+  onChanged?(): void;
   /** The messages column: shown or folded as the person chose (null: by the window's width), and the way to choose. */
   messagesOpen: boolean | null;
   onMessagesOpen(open: boolean): void;
@@ -34,7 +38,7 @@ interface Props {
  * panel beside it, and the messages column at the right (folded to a rail when folded, or when the window is too
  * narrow for all three while a task is open). The board yields room to both; nothing is drawn over anything.
  */
-export function TeamView({ api, team, agentName, focusRequest, onMessage, onChanged, messagesOpen, onMessagesOpen }: Props) {
+export function TeamView({ api, team, agentName, focusRequest, onMessage, messagesOpen, onMessagesOpen }: Props) {
   const data = useTeam(api, team);
   const [filter, setFilter] = useState<BoardFilter>(EMPTY_FILTER);
   const [selectedId, setSelectedId] = useState<string | null>(null);
@@ -48,7 +52,7 @@ export function TeamView({ api, team, agentName, focusRequest, onMessage, onChan
   const [panelSeq, setPanelSeq] = useState(0);
   const searchRef = useRef<HTMLInputElement | null>(null);
   const onDeleted = useCallback(() => setSelectedId(null), []);
-  const writes = useTeamWrites({ api, team, agentName, data, onMessage, onChanged, onDeleted });
+  const writes = useTeamWrites({ api, team, agentName, data, onMessage, onDeleted });
   const { fail } = writes;
 
   // A new team closes the panel first; then a focus request (an activity link into that team) opens its task.
@@ -185,7 +189,6 @@ export function TeamView({ api, team, agentName, focusRequest, onMessage, onChan
               data.applyTask(task);
               if (input.blockedBy?.length) void data.refreshIds(input.blockedBy);
               onMessage(`Created "${task.subject}".`);
-              onChanged();
               return true;
             } catch (err) {
               fail(err);
@@ -203,7 +206,6 @@ export function TeamView({ api, team, agentName, focusRequest, onMessage, onChan
               await call(api, 'addMember', { team, name });
               await data.reload();
               onMessage(`Added ${name} to ${team}.`);
-              onChanged();
               return true;
             } catch (err) {
               fail(err);
@@ -225,7 +227,6 @@ export function TeamView({ api, team, agentName, focusRequest, onMessage, onChan
               await call(api, 'removeMember', { team, name });
               await data.reload();
               // The undo toast announces it (with its Undo); no second line says the same.
-              onChanged();
             } catch (err) {
               fail(err);
             }

@@ -1,5 +1,6 @@
 import { useCallback, useMemo, useState } from 'react';
 import type { LockstepApi } from '../../../shared/api';
+import { claimOnMove } from '../../../shared/claims';
 import type { Task, TaskStatus, VersionedTask } from '../../../shared/domain';
 import { call, CallError } from '../api';
 import { STATUS_LABEL } from '../board/logic';
@@ -19,15 +20,15 @@ interface Options {
   agentName: string;
   data: ReturnType<typeof useTeam>;
   onMessage: OnMessage;
-  onChanged(): void;
   onDeleted(id: string): void;
 }
 
 /**
  * Every write the team view makes. A write is shown at once, then confirmed by the store or rolled back to what is
- * on disk with one clear sentence; a stale view becomes a conflict prompt, never a silent overwrite.
+ * on disk with one clear sentence; a stale view becomes a conflict prompt, never a silent overwrite. A write costs
+ * one call: the team list's counts follow from the watcher's countsChanged, not from re-reading every team.
  */
-export function useTeamWrites({ api, team, agentName, data, onMessage, onChanged, onDeleted }: Options) {
+export function useTeamWrites({ api, team, agentName, data, onMessage, onDeleted }: Options) {
   const [pendingIds, setPendingIds] = useState<Set<string>>(new Set());
   const [conflict, setConflict] = useState<ConflictPrompt | null>(null);
   const fail = useFail(onMessage);
@@ -57,7 +58,6 @@ export function useTeamWrites({ api, team, agentName, data, onMessage, onChanged
         // A step the undo toast announces has no line of its own, unless the "busy" line must be replaced.
         const said = done ?? (busy ? `Saved "${task.subject}".` : null);
         if (said) onMessage(said);
-        onChanged();
       } catch (err) {
         // The database is away: nothing can be re-read, so the card goes back to what it was (the full re-read
         // after reconnecting shows whatever did happen).
@@ -78,7 +78,7 @@ export function useTeamWrites({ api, team, agentName, data, onMessage, onChanged
         markPending(task.id, false);
       }
     },
-    [applyTask, refreshIds, onMessage, onChanged, fail],
+    [applyTask, refreshIds, onMessage, fail],
   );
 
   const assign = useCallback(
@@ -90,7 +90,7 @@ export function useTeamWrites({ api, team, agentName, data, onMessage, onChanged
     (task: VersionedTask, status: TaskStatus) =>
       void write(
         task,
-        { status, ...(status === 'in_progress' ? { lockedBy: agentName } : status !== 'blocked' ? { lockedBy: '', lockedAt: '' } : {}) },
+        { status, ...(claimOnMove(status) === 'claim' ? { lockedBy: agentName } : { lockedBy: '', lockedAt: '' }) },
         (expectVersion) => call(api, 'moveTask', { team, id: task.id, status, expectVersion }),
         `Moved "${task.subject}" to ${STATUS_LABEL[status].toLowerCase()}.`,
       ),
@@ -115,14 +115,13 @@ export function useTeamWrites({ api, team, agentName, data, onMessage, onChanged
           removeTask(task.id);
           onDeleted(task.id);
           // The undo toast announces it (with its Undo); no second line says the same.
-          onChanged();
         } catch (err) {
           fail(err);
           await refreshIds([task.id]);
         }
       },
     }),
-    [api, team, write, removeTask, refreshIds, onDeleted, onChanged, fail],
+    [api, team, write, removeTask, refreshIds, onDeleted, fail],
   );
 
   return { pendingIds, conflict, setConflict, assign, move, actions, fail };

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type Dispatch, type SetStateAction } from 'react';
+import { useCallback, useEffect, useRef, useState, type Dispatch, type SetStateAction } from 'react';
 import type { LockstepApi } from '../../../shared/api';
 import type { TeamSummary } from '../../../shared/domain';
 import { call } from '../api';
@@ -15,11 +15,15 @@ export function useTeams(
   [selected, setSelected]: [string | null, Dispatch<SetStateAction<string | null>>],
 ) {
   const [teams, setTeams] = useState<TeamSummary[] | null>(null);
+  /** Counts the watcher sent while a list read was under way: newer than what that read may have found. */
+  const countsSince = useRef(new Map<string, TeamSummary['counts']>());
 
   const loadTeams = useCallback(async () => {
     try {
+      const since = new Map<string, TeamSummary['counts']>();
+      countsSince.current = since;
       const value = await call(api, 'listTeams', {});
-      setTeams(value.teams);
+      setTeams(value.teams.map((t) => (since.has(t.name) ? { ...t, counts: since.get(t.name) as TeamSummary['counts'] } : t)));
       setSelected((current) => (current && value.teams.some((t) => t.name === current) ? current : value.teams[0]?.name ?? null));
     } catch (err) {
       fail(err);
@@ -28,7 +32,16 @@ export function useTeams(
 
   useEffect(() => {
     void loadTeams();
-    return api.on('teamsChanged', () => void loadTeams());
+    const offTeams = api.on('teamsChanged', () => void loadTeams());
+    // A task moved, came or went: only that team's counts change, sent with the event (no re-read of every team).
+    const offCounts = api.on('countsChanged', ({ team, counts }) => {
+      countsSince.current.set(team, counts);
+      setTeams((list) => list?.map((t) => (t.name === team ? { ...t, counts } : t)) ?? list);
+    });
+    return () => {
+      offTeams();
+      offCounts();
+    };
   }, [api, loadTeams]);
 
   /** Runs a team change; true when it was applied (dialogs stay open on a refusal, showing it). */
