@@ -210,7 +210,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
         if (name === 'deleteTeam') {
           // A deletion leaves no journal behind (the journal went with the team): the trash id is its undo.
           const { team, trash } = value as ApiOutput<'deleteTeam'>;
-          if (!trash) return { ok: true, value }; // a database without a trash: nothing to undo with
+          if (!trash) return { ok: true, value }; // no trash id: nothing to undo with
           return { ok: true, value, journaled: [{ team, seq: 0, op: 'team.delete', text: `deleted team ${team}`, undoable: true, trash }] };
         }
         if (journaled.length === 0) return { ok: true, value };
