@@ -13,6 +13,7 @@ import { lockstepAt } from './cli-harness';
  */
 
 function undoSuite(backend: Backend): void {
+  /** The data folder, or the database URL. */
   let dataDir: string;
   let handlers: ReturnType<typeof createTestHandlers>['handlers'];
   const opened: Array<{ close(): Promise<void> }> = [];
