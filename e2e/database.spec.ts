@@ -403,7 +403,7 @@ test('undo on a database: Ctrl+Z undoes a task edit and a member removal, and Un
     await expect(dialog).toContainText("the database (into its trash, with their history, messages and costs)");
     await expect(dialog).toContainText('You can undo this right after (Ctrl+Z).');
     await expect(dialog).not.toContainText('for good');
-    await page.screenshot({ path: path.join(SHOTS, 'delete-team-on-database-1400x900.png') });
+    await shots(app, page, 'delete-team-on-database');
     await dialog.getByRole('button', { name: 'Delete the team' }).click();
     await expect.poll(() => (dbCli(url, ['team', 'list']).teams as Array<{ name: string }>).map((t) => t.name)).toEqual(['research']);
     await expect(page.getByTestId('team-item-webapp')).toBeHidden();
