@@ -6,7 +6,7 @@ import { Client } from 'pg';
 import { parseTimestamp } from '../src/shared/time';
 import { copyStore } from '../src/main/store/postgres/copy';
 import { freePort, postgresMissingReason, startCluster } from '../test/pg/cluster.mjs';
-import { copyFixture, dragTo, openTeam, PERSON, ROOT, setWindowSize, spawnCli, tempDir as newTempDir } from './app';
+import { CLI, copyFixture, dragTo, openTeam, PERSON, ROOT, setWindowSize, spawnCli, tempDir as newTempDir } from './app';
 
 /**
  * The app on a PostgreSQL database (issue 12), against a real throwaway cluster (test/pg/cluster.mjs): connecting
@@ -350,5 +350,110 @@ test('a database that is away when the app starts: the banner says so; once it i
     }
   } finally {
     if (stopped) startServer();
+  }
+});
+
+/** `lockstep --store URL ...` in its own process, as an agent runs it; its JSON answer. */
+function dbCli(url: string, args: string[]): any {
+  const res = spawnSync(process.execPath, [CLI, ...args, '--json', '--store', url], { encoding: 'utf8' });
+  if (res.status !== 0) throw new Error(`lockstep ${args.join(' ')} failed (${res.status}): ${res.stdout}${res.stderr}`);
+  return JSON.parse(res.stdout);
+}
+const dbMembers = (url: string) => (dbCli(url, ['team', 'show', 'webapp']).members as Array<{ name: string }>).map((m) => m.name);
+const dbTask = (url: string, id: string) => dbCli(url, ['task', 'show', 'webapp', id]) as Record<string, unknown>;
+
+test('undo on a database: Ctrl+Z undoes a task edit and a member removal, and Undo on the toast brings a deleted team back, each checked in the database', async () => {
+  const url = await fixtureDatabase();
+  const { app, page } = await launch({ LOCKSTEP_STORE: url });
+  try {
+    await openTeam(page, 'webapp');
+    // A task edit in the panel, then Ctrl+Z.
+    await page.getByTestId('task-card-087e245f').click();
+    const panel = page.getByTestId('detail-panel');
+    await expect(panel).toBeVisible();
+    await panel.getByLabel('Priority').selectOption('urgent');
+    await expect.poll(() => dbTask(url, '087e245f').priority).toBe('urgent');
+    await panel.getByRole('button', { name: 'Close the task panel' }).click();
+    await expect(panel).toBeHidden();
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => dbTask(url, '087e245f').priority).toBe('medium');
+    await expect(page.getByTestId('status-message')).toContainText('Undid your last change: changed the priority of "Document the API" to urgent');
+
+    // A member removal (asked first), then Ctrl+Z: the member is back in the database, in place.
+    await page.getByRole('button', { name: 'Remove backend from the team' }).click();
+    await page.getByRole('dialog', { name: 'Remove backend from webapp?' }).getByRole('button', { name: 'Remove backend' }).click();
+    await expect.poll(() => dbMembers(url)).not.toContain('backend');
+    await expect(page.getByTestId('undo-toast')).toContainText('Removed backend from team webapp');
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => dbMembers(url)).toEqual(['lead', 'frontend', 'backend', 'tester']);
+    await expect(page.getByTestId('member-backend')).toBeVisible();
+
+    // An agent's change in between: undoing the edit it touched is refused in words naming the agent.
+    await panelEdit(page, '797906f1', (p) => p.getByLabel('Priority').selectOption('low'));
+    await expect.poll(() => dbTask(url, '797906f1').priority).toBe('low');
+    dbCli(url, ['task', 'update', 'webapp', '797906f1', '--subject', 'Build the signup form (v2)', '--as', 'agent-7']);
+    await expect(page.getByTestId('task-card-797906f1')).toContainText('(v2)');
+    await page.keyboard.press('Control+z');
+    await expect(page.getByTestId('error-message')).toContainText(/agent-7 .*nothing was undone/);
+    expect(dbTask(url, '797906f1')).toMatchObject({ priority: 'low', subject: 'Build the signup form (v2)' });
+
+    // Deleting the team says where it goes; Undo on the toast brings it back with its tasks and members.
+    await page.getByTestId('team-list').getByRole('button', { name: 'Delete' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete team webapp?' });
+    await expect(dialog).toContainText("the database (into its trash, with their history, messages and costs)");
+    await expect(dialog).toContainText('You can undo this right after (Ctrl+Z).');
+    await expect(dialog).not.toContainText('for good');
+    await shots(app, page, 'delete-team-on-database');
+    await dialog.getByRole('button', { name: 'Delete the team' }).click();
+    await expect.poll(() => (dbCli(url, ['team', 'list']).teams as Array<{ name: string }>).map((t) => t.name)).toEqual(['research']);
+    await expect(page.getByTestId('team-item-webapp')).toBeHidden();
+    const toast = page.getByTestId('undo-toast');
+    await expect(toast).toContainText('Deleted team webapp');
+    await toast.getByRole('button', { name: 'Undo' }).click();
+    await expect(page.getByTestId('task-card-dd0eba2d')).toBeVisible();
+    expect(dbTask(url, 'dd0eba2d')).toMatchObject({ lockedBy: 'backend' });
+    expect(dbMembers(url)).toEqual(['lead', 'frontend', 'backend', 'tester']);
+    expect(dbCli(url, ['task', 'list', 'webapp']).tasks).toHaveLength(5);
+  } finally {
+    await app.close();
+  }
+});
+
+async function panelEdit(page: Page, id: string, edit: (panel: ReturnType<Page['getByTestId']>) => Promise<void>): Promise<void> {
+  await page.getByTestId(`task-card-${id}`).click();
+  const panel = page.getByTestId('detail-panel');
+  await expect(panel).toBeVisible();
+  await edit(panel);
+  await panel.getByRole('button', { name: 'Close the task panel' }).click();
+  await expect(panel).toBeHidden();
+}
+
+test('messages on a database: the person’s message reaches an agent’s `inbox receive`, and an agent’s `inbox send` shows in the messages column; screenshots', async () => {
+  const url = await fixtureDatabase();
+  const { app, page } = await launch({ LOCKSTEP_STORE: url });
+  try {
+    await openTeam(page, 'webapp');
+    await expect(page.getByTestId('message-panel')).toBeVisible();
+    const rows = page.getByTestId('message-row');
+    // The person writes to tester from the messages column; the agent receives it once, from the database.
+    await page.getByTestId('compose-to').selectOption('tester');
+    await page.getByTestId('compose-text').fill('Please re-run the smoke tests on staging.');
+    await page.getByTestId('compose-text').press('Control+Enter');
+    await expect(page.getByTestId('compose-text')).toHaveValue('');
+    await expect(rows.first()).toContainText(`${PERSON} → tester`);
+    const got = dbCli(url, ['inbox', 'receive', 'webapp', '--as', 'tester']);
+    expect(got.count).toBe(1);
+    expect(got.messages[0]).toMatchObject({ from: PERSON, to: 'tester', content: 'Please re-run the smoke tests on staging.' });
+    expect(dbCli(url, ['inbox', 'receive', 'webapp', '--as', 'tester']).count).toBe(0);
+    // An agent's message, sent from another process, shows up in the column.
+    dbCli(url, ['inbox', 'send', 'webapp', 'frontend', 'The login API is deployed to staging.', '--as', 'backend']);
+    await expect(rows.first()).toContainText('backend → frontend');
+    await expect(rows.first()).toContainText('The login API is deployed to staging.');
+    await expect(rows).toHaveCount(2);
+    dbCli(url, ['inbox', 'broadcast', 'webapp', 'Deploy freeze at 17:00', '--as', 'lead']);
+    await expect(rows.first()).toContainText('lead → everyone');
+    await shots(app, page, 'board-messages-on-database');
+  } finally {
+    await app.close();
   }
 });

@@ -7,15 +7,15 @@ import type { TrackedEntry } from './store/store';
  * surface both have (`Store`, store/open.ts), plus the journal reads the window needs (synchronous on a folder,
  * asynchronous on a database). Plain Node.
  *
- * Messages, costs, budgets, the team trash, `track` and `journalSince` are on both backends. What only a data folder
- * has is reached through `feature`/`folderOnly`, which refuse it on a database in plain words.
+ * Messages, costs, budgets, the team trash, `track`, `undoChange` (the window's undo stack) and `journalSince` are on
+ * both backends. What only a data folder has is reached through `folderOnly`, which refuses it on a database in
+ * plain words.
  */
 export type AppStore = Store & {
   recentJournal(team: string): JournalEntry[] | Promise<JournalEntry[]>;
 };
 
 interface MaybeTracking {
-  track?<T>(work: () => Promise<T>): Promise<{ value: T; journaled: TrackedEntry[] }>;
   journalSince?(team: string, afterSeq: number): JournalEntry[] | Promise<JournalEntry[]>;
 }
 
@@ -30,7 +30,7 @@ export function storeKey(store: AppStore): string {
 
 /**
  * The folder store for a feature only a data folder has; on a database, a refusal in words: `cannot` says what
- * cannot be done ("Messages cannot be read or sent").
+ * cannot be done ("Dead letters cannot be read").
  */
 export function folderOnly(store: AppStore, cannot: string): LockstepStore {
   if (isFolderStore(store)) return store;
@@ -40,23 +40,11 @@ export function folderOnly(store: AppStore, cannot: string): LockstepStore {
 }
 
 /**
- * The store's own `name` method if it has one (a data folder always; a database once pg-data's side is merged),
- * else a refusal in words (`cannot`, as for folderOnly).
- */
-export function feature<K extends 'undoChange' | 'restoreTeam'>(store: AppStore, name: K, cannot: string): LockstepStore[K] {
-  const method = (store as unknown as Partial<LockstepStore>)[name];
-  if (typeof method === 'function') return (method as (...args: unknown[]) => unknown).bind(store) as LockstepStore[K];
-  return folderOnly(store, cannot)[name];
-}
-
-/**
- * Runs one call, collecting the journal entries it wrote when the store can tell and can undo them by number (the
- * window's undo stack): an entry the window could not undo is not offered.
+ * Runs one call, collecting the journal entries it wrote (the window's undo stack): both backends can tell, and
+ * both undo any of them by number (`undoChange`).
  */
 export async function trackWork<T>(store: AppStore, work: () => Promise<T>): Promise<{ value: T; journaled: TrackedEntry[] }> {
-  const tracking = store as AppStore & MaybeTracking & { undoChange?: unknown };
-  if (typeof tracking.track === 'function' && typeof tracking.undoChange === 'function') return tracking.track(work);
-  return { value: await work(), journaled: [] };
+  return store.track(work);
 }
 
 /** The team's journal entries after `afterSeq`, oldest first (NOT_FOUND for a team that does not exist). */

@@ -5,7 +5,7 @@ import { InvalidInputError, LockstepError, StoreUnavailableError, toSerializedEr
 import { toPlainNumbers } from '../shared/json';
 import { parseInput } from '../shared/schemas';
 import { journaledChange, recentActivity } from './activity';
-import { feature, storeKey, trackWork, type AppStore } from './app-store';
+import { storeKey, trackWork, type AppStore } from './app-store';
 import { messageHandlers } from './message-handlers';
 import { createSampleTeam } from './sample';
 import type { EffectiveSettings } from './settings';
@@ -127,9 +127,8 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       return result;
     },
     restoreTeam: async ({ trash }) => {
-      const restore = feature(ctx.store(), 'restoreTeam', 'Deleted teams cannot be brought back');
       if (!ownTrash.has(trash)) throw new InvalidInputError('That team was not deleted in this window, so this window cannot bring it back.', { trash });
-      const config = await restore(trash);
+      const config = await ctx.store().restoreTeam(trash);
       for (const seq of ownTrash.get(trash) ?? []) own(config.name).add(seq);
       ownTrash.delete(trash);
       return config;
@@ -158,11 +157,10 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     },
     undo: async ({ team, seq, redo }) => {
       if (seq === undefined) return ctx.store().undoLast(team, { name: person(), via: 'app' });
-      const undoChange = feature(ctx.store(), 'undoChange', 'Single changes of this window cannot be undone or redone');
       if (!own(team).has(seq)) {
         throw new InvalidInputError(`Change #${seq} in team ${team} was not made in this window, so this window cannot ${redo ? 'redo' : 'undo'} it.`, { team, seq });
       }
-      const undone = await undoChange(team, seq, { actor: { name: person(), via: 'app' }, trusted: own(team), redo });
+      const undone = await ctx.store().undoChange(team, seq, { actor: { name: person(), via: 'app' }, trusted: own(team), redo });
       if (undone.trash) {
         ownTrash.set(undone.trash, new Set(own(team)));
         own(team).clear();
@@ -212,11 +210,13 @@ export function createHandlers(ctx: HandlerContext): Handlers {
         if (name === 'deleteTeam') {
           // A deletion leaves no journal behind (the journal went with the team): the trash id is its undo.
           const { team, trash } = value as ApiOutput<'deleteTeam'>;
-          if (!trash) return { ok: true, value }; // a database without a trash: nothing to undo with
+          if (!trash) return { ok: true, value }; // no trash id: nothing to undo with
           return { ok: true, value, journaled: [{ team, seq: 0, op: 'team.delete', text: `deleted team ${team}`, undoable: true, trash }] };
         }
         if (journaled.length === 0) return { ok: true, value };
         for (const { team, entry } of journaled) {
+          // A team deleted by undoing its creation: its journal went to the trash with it (ownTrash keeps its numbers).
+          if (entry.op === 'team.delete') continue;
           own(team).add(entry.seq);
           // A rename moves the journal: the window's own entries move with it.
           const change = entry.details?.change as { kind?: string; from?: string; to?: string } | undefined;

@@ -128,7 +128,7 @@ export const API = {
   },
   createSampleTeam: { input: emptyInput, output: teamConfigSchema },
   renameTeam: { input: z.object({ team: teamNameSchema, newName: teamNameSchema }).strict(), output: teamConfigSchema },
-  /** Moves the team into the data folder's trash; `trash` names it for restoreTeam (undo). */
+  /** Moves the team into the trash (the data folder's, or the database's); `trash` names it for restoreTeam (undo). */
   deleteTeam: { input: teamInput, output: deletedTeamSchema },
   /** Brings back a team this window deleted (undo of a deletion, redo of undoing a creation). */
   restoreTeam: { input: z.object({ trash: z.string().regex(/^[a-z0-9]{1,12}-[0-9a-f]{6}$/, 'name a deleted team by its id') }).strict(), output: teamConfigSchema },

@@ -166,6 +166,70 @@ describe.skipIf(skip !== null)('the app on a PostgreSQL database', () => {
     expect(await store.getTask('webapp', '087e245f')).toMatchObject({ status: 'in_progress' });
   });
 
+  it('the window’s undo stack on a database: its changes undo by number in one transaction each, another window hears each, an agent’s change in between is named', async () => {
+    const url = await fixtureDatabase();
+    const store = new PostgresStore({ url, actor: { name: 'ana', via: 'app' } });
+    const other = new PostgresStore({ url, actor: { name: 'bo', via: 'app' } });
+    opened.push(store, other);
+    const settings: EffectiveSettings = { dataDir: '/unused', dataDirSource: 'test', agentName: 'ana', clawteamInterlock: true, theme: 'system', activityOpen: true, activityHeight: 160, messagesOpen: null, database: { url, label: 'db' } };
+    const h = createHandlers({
+      store: () => store,
+      settings: () => settings,
+      setAgentName: () => settings,
+      setClawteamInterlock: () => settings,
+      setAppearance: () => settings,
+      openDataFolder: async () => settings,
+      validateOutputs: true,
+    });
+    // Another window on the same database, listening.
+    const events: Array<{ event: EventName; payload: unknown }> = [];
+    const statuses: string[] = [];
+    const watcher = new DatabaseWatcher(other, <E extends EventName>(event: E, payload: EventPayload<E>) => events.push({ event, payload }), (state) => statuses.push(state));
+    watcher.prime('webapp', (await other.listTasks('webapp')).tasks);
+    await watcher.start();
+    await expect.poll(() => statuses).toContain('connected');
+
+    const edited = await h.updateTask({ team: 'webapp', id: '087e245f', patch: { priority: 'urgent' } });
+    const removed = await h.removeMember({ team: 'webapp', name: 'backend' });
+    const assigned = await h.assignTask({ team: 'webapp', id: '797906f1', owner: 'tester' });
+    expect(edited.ok && removed.ok && assigned.ok).toBe(true);
+    const seqOf = (r: typeof edited | typeof removed) => (r.ok ? (r.journaled?.[0].seq as number) : -1);
+    expect([edited, removed, assigned].map((r) => r.ok && r.journaled?.length)).toEqual([1, 1, 1]);
+    await expect.poll(() => events.some((e) => e.event === 'tasksChanged' && (e.payload as { ids: string[] }).ids.includes('797906f1'))).toBe(true);
+
+    // An agent claims the assigned task: undoing the assignment is refused, naming the agent; nothing changes.
+    expect(lockstepAt(['--store', url], ['task', 'claim', 'webapp', '797906f1', '--as', 'agent-3', '--force']).code).toBe(0);
+    const refused = await h.undo({ team: 'webapp', seq: seqOf(assigned) });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'CONFLICT', message: expect.stringMatching(/^agent-3 claimed ".+" (\d+ s ago|just now).*nothing was undone/) } });
+    expect(await store.getTask('webapp', '797906f1')).toMatchObject({ owner: 'tester', lockedBy: 'agent-3' });
+
+    // The member comes back (same place, same agent id), and the edit is undone; the other window hears both.
+    const before = (await other.getTeam('webapp')).members;
+    expect(before.map((m) => m.name)).not.toContain('backend');
+    events.length = 0;
+    const back = await h.undo({ team: 'webapp', seq: seqOf(removed) });
+    expect(back).toMatchObject({ ok: true, value: { undone: { op: 'team.remove-member' } } });
+    expect((await other.getTeam('webapp')).members.map((m) => m.name)).toEqual(['lead', 'frontend', 'backend', 'tester']);
+    await expect.poll(() => events.some((e) => e.event === 'teamsChanged')).toBe(true);
+    events.length = 0;
+    const undone = await h.undo({ team: 'webapp', seq: seqOf(edited) });
+    expect(undone.ok).toBe(true);
+    expect((await other.getTask('webapp', '087e245f')).priority).toBe('medium');
+    await expect.poll(() => events.find((e) => e.event === 'tasksChanged')?.payload).toMatchObject({ team: 'webapp', ids: ['087e245f'] });
+    await expect.poll(() => events.find((e) => e.event === 'activity')?.payload).toMatchObject({ team: 'webapp', taskId: '087e245f', actor: 'ana' });
+    // Each undo is one journal entry naming what it undoes.
+    const journal = await other.history('webapp');
+    expect(journal.slice(-2).map((e) => [e.op, e.details?.undoes])).toEqual([
+      ['team.undo', seqOf(removed)],
+      ['task.undo', seqOf(edited)],
+    ]);
+    // Redo of the undone edit, by the number the undo journaled.
+    const redo = await h.undo({ team: 'webapp', seq: (undone.ok && undone.journaled?.[0].seq) as number, redo: true });
+    expect(redo).toMatchObject({ ok: true, value: { undone: { op: 'task.undo' } } });
+    expect((await other.getTask('webapp', '087e245f')).priority).toBe('urgent');
+    await watcher.stop();
+  });
+
   it('turns another process’s change into the window’s events: the changed task, the teams, and who did it', async () => {
     const url = await fixtureDatabase();
     const store = new PostgresStore({ url, actor: { name: 'ana', via: 'app' } });

@@ -8,7 +8,7 @@ import type { CostService, MessageService } from './message-service';
 /**
  * The public methods both backends have, with the same results and errors: the honest common surface. (Issue 13
  * lifts this into an interface under src/store/; until then it is read off the folder store.) Both have the team
- * trash (`deleteTeam` returns its id, `restoreTeam` takes it back), `setBudget`, `track` (the window's undo stack),
+ * trash (`deleteTeam` returns its id, `restoreTeam` takes it back), `setBudget`, `track` and `undoChange` (the window's undo stack),
  * team messages (`messages`: the folder's Mailbox as Promises, or the database's tables) and costs (`costs`).
  * Still folder-only: the synchronous `mailbox` (ClawTeam's files as they are) and dead letters.
  */
@@ -35,6 +35,7 @@ export type Store = Pick<
   | 'heartbeatTask'
   | 'sweepTeam'
   | 'undoLast'
+  | 'undoChange'
   | 'doctor'
   | 'fixFinding'
   | 'track'

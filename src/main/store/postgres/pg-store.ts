@@ -8,7 +8,6 @@ import {
   leaderOf,
   type FileProblem,
   type Member,
-  type Task,
   type TaskList,
   type TeamConfig,
   type TeamSummary,
@@ -35,11 +34,11 @@ import { nowMicros, nowTimestamp, parseTimestamp } from '../../../shared/time';
 import { diagnose, type DiagnoseOptions, type Finding } from '../doctor';
 import { delayBeforeSaveMs } from '../failpoints';
 import type { JournalEntry, JournalTaskChange } from '../journal';
-import { StorePaths } from '../paths';
 import type { DoctorRequest, SweepRequest, TrackedEntry } from '../store';
-import { serializeTask, versionOf, withVersion, type LoadedTask } from '../task-files';
-import { applyProfiles, serializeTeamConfig, type LoadedTeamConfig } from '../team-config';
-import { taskChange, type MutationInfo, type TeamTransaction } from '../team-writer';
+import { withVersion, type LoadedTask } from '../task-files';
+import { applyProfiles, memberRecord, serializeTeamConfig, type LoadedTeamConfig } from '../team-config';
+import type { TeamChange } from '../team-undo';
+import { taskChange, type MutationInfo } from '../team-writer';
 import * as ops from '../task-ops';
 import { CHANGES_CHANNEL, DEFAULT_RETRY, openPool, redactUrl, sleep, withRetry, type RetryOptions } from './connection';
 import { watchChanges, type ChangeNotice } from './watch';
@@ -47,8 +46,10 @@ import { PgCosts } from './pg-costs';
 import { PgMessages } from './pg-messages';
 import { journalOf, journalTail } from './pg-journal';
 import { checkTrashId, notTrashed, trashTeam, untrashTeam } from './pg-trash';
+import { undoChange, undoLast, type UndoAccess, type UndoOptions, type UndoneChange } from './pg-undo';
 import { SCHEMA_VERSION, migrate, schemaVersion } from './migrations';
-import { insertTask, loadTaskRow, parseTeamConfigText, readProfiles, taskParams, taskPath, updateTask, writeMembers } from './rows';
+import { Need, PgTransaction, type Mode, type TaskMutationOptions } from './pg-transaction';
+import { insertTask, loadTaskRow, parseTeamConfigText, readProfiles, taskParams, updateTask, writeMembers } from './rows';
 
 export interface PostgresStoreOptions {
   url: string;
@@ -67,118 +68,6 @@ export { CHANGES_CHANNEL };
 
 /** Inside track(): the journal entries committed by the work's mutations. */
 const journalTracker = new AsyncLocalStorage<TrackedEntry[]>();
-
-/** A database has no temp files or task folders: the sweep's temp-file step looks at a folder that never exists. */
-const NO_FILES = new StorePaths('/nonexistent/lockstep-postgres-store');
-
-/** Thrown by the in-memory transaction when an operation needs rows it has not loaded: they are loaded and it re-runs. */
-class Need {
-  constructor(readonly what: { ids?: string[]; all?: true; who?: { taskId: string; version: string } }) {}
-}
-
-type Staged = { kind: 'write'; loaded: LoadedTask; raw: string } | { kind: 'delete' };
-
-/**
- * What task-ops sees: rows loaded (and locked) in this database transaction, plus this mutation's staged changes.
- * The operations in task-ops are synchronous, so a read of a row not loaded yet throws `Need`; the driver loads it
- * (locking it) and runs the operation again from the start, on fresh copies. Operations are deterministic given
- * their rows, except new task ids, which the primary key keeps unique.
- */
-class PgTransaction implements TeamTransaction {
-  readonly paths = NO_FILES;
-  readonly overlay = new Map<string, Staged>();
-  readonly seen = new Map<string, LoadedTask | null>();
-  readonly notes: Partial<MutationInfo> = {};
-
-  constructor(
-    readonly team: string,
-    readonly now: string,
-    private readonly rows: Map<string, LoadedTask | null>,
-    private readonly all: boolean,
-    /** Rows not loaded are taken as missing (creating a task: a clash of random ids fails the insert and retries). */
-    private readonly assumeMissing: boolean,
-    private readonly writers: Map<string, JournalEntry | null>,
-  ) {}
-
-  private base(id: string): LoadedTask | undefined {
-    if (this.rows.has(id)) return this.rows.get(id) ?? undefined;
-    if (this.all || this.assumeMissing) return undefined;
-    throw new Need({ ids: [id] });
-  }
-
-  private read(id: string): LoadedTask | undefined {
-    const staged = this.overlay.get(id);
-    if (staged) return staged.kind === 'write' ? staged.loaded : undefined;
-    return this.base(id);
-  }
-
-  private remember(id: string): void {
-    if (!this.seen.has(id) && !this.overlay.has(id)) this.seen.set(id, this.base(id) ?? null);
-  }
-
-  getTask(id: string): LoadedTask | undefined {
-    const loaded = this.read(id);
-    this.remember(id);
-    return loaded && structuredClone(loaded);
-  }
-
-  allTasks(): { loaded: LoadedTask[]; problems: FileProblem[] } {
-    if (!this.all) throw new Need({ all: true });
-    const byId = new Map<string, LoadedTask>();
-    for (const [id, l] of this.rows) if (l) byId.set(id, l);
-    for (const [id, s] of this.overlay) {
-      if (s.kind === 'write') byId.set(id, s.loaded);
-      else byId.delete(id);
-    }
-    return { loaded: [...byId.values()].map((l) => structuredClone(l)), problems: [] };
-  }
-
-  putTask(task: Task, extra: Record<string, unknown>): LoadedTask {
-    this.remember(task.id);
-    const raw = serializeTask(task, extra);
-    const loaded: LoadedTask = { task, extra, version: versionOf(raw), path: taskPath(this.team, task.id) };
-    this.overlay.set(task.id, { kind: 'write', loaded, raw });
-    return structuredClone(loaded);
-  }
-
-  removeTask(id: string): void {
-    this.remember(id);
-    this.overlay.set(id, { kind: 'delete' });
-  }
-
-  /**
-   * The ready-set index is the folder store's shortcut for claim --next. The database needs none: claimNextTask
-   * picks the next row with one indexed query (FOR UPDATE SKIP LOCKED) and never runs task-ops' claimNextTask, so
-   * there is no index here, and none to rebuild.
-   */
-  readyIndex(): null {
-    return null;
-  }
-
-  rebuildReadyIndex(): void {
-    // nothing to rebuild: see readyIndex
-  }
-
-  whoWrote(taskId: string, version: string): JournalEntry | undefined {
-    const key = `${taskId}@${version}`;
-    if (!this.writers.has(key)) throw new Need({ who: { taskId, version } });
-    return this.writers.get(key) ?? undefined;
-  }
-
-  annotate(extra: Pick<MutationInfo, 'details' | 'taskId' | 'reason'>): void {
-    Object.assign(this.notes, extra);
-  }
-}
-
-type Mode = 'share' | 'exclusive';
-
-interface TaskMutationOptions {
-  mode?: Mode;
-  preload?: string[];
-  assumeMissing?: boolean;
-  /** Reads what the operation needs besides rows (undo: the journal), inside the transaction, after the locks. */
-  beforeRun?: (client: PoolClient, teamId: string) => Promise<void>;
-}
 
 /**
  * The task store on PostgreSQL: the same public methods, results and errors as LockstepStore (the data folder).
@@ -484,7 +373,8 @@ export class PostgresStore {
         const loaded = parseTeamConfigText(r.rows[0].config_raw, `postgres:${team}/config.json`);
         applyProfiles(loaded.config, await readProfiles(client, teamId));
         const value = await run(client, teamId, loaded);
-        await this.appendJournal(client, teamId, this.entry(info.op === 'team.rename' ? String(info.details?.newName) : team, info, []), opId);
+        const journalTeam = info.journalTeam ?? (info.op === 'team.rename' ? String(info.details?.newName) : team);
+        await this.appendJournal(client, teamId, this.entry(journalTeam, info, []), opId);
         result = { value };
         await this.commit(client);
         return value;
@@ -613,7 +503,7 @@ export class PostgresStore {
     assertName(team, 'team');
     assertName(newName, 'team');
     if (team === newName) throw new InvalidInputError(`Team ${team} already has that name.`);
-    return this.mutateTeam(team, this.info('team.rename', undefined, { details: { name: team, newName } }), async (client, teamId, loaded) => {
+    return this.mutateTeam(team, this.info('team.rename', undefined, { details: { name: team, newName, change: { kind: 'rename', from: team, to: newName } satisfies TeamChange } }), async (client, teamId, loaded) => {
       const taken = await client.query('SELECT 1 FROM lockstep_teams WHERE name = $1', [newName]);
       if (taken.rowCount) throw new AlreadyExistsError(`A team named ${newName} already exists.`, { team: newName });
       loaded.config.name = newName;
@@ -669,13 +559,16 @@ export class PostgresStore {
 
   async addMember(team: string, member: NewMember): Promise<TeamConfig> {
     const values = parseInput(newMemberSchema, member, 'member');
-    return this.mutateTeam(team, this.info('team.add-member', undefined, { details: { member: values.name } }), async (client, teamId, loaded) => {
+    const details: Record<string, unknown> = { member: values.name };
+    return this.mutateTeam(team, this.info('team.add-member', undefined, { details }), async (client, teamId, loaded) => {
       if (loaded.config.members.some((m) => m.name === values.name)) {
         throw new AlreadyExistsError(`${values.name} is already a member of team ${team}.`, { team, member: values.name });
       }
       const added = newMember(values, nowTimestamp());
       loaded.config.members.push(added);
       if (!loaded.config.leadAgentId) loaded.config.leadAgentId = added.agentId;
+      const index = loaded.config.members.length - 1;
+      details.change = { kind: 'add-member', member: values.name, record: memberRecord(loaded, index), index } satisfies TeamChange;
       await this.writeConfig(client, teamId, loaded);
       return loaded.config;
     });
@@ -683,9 +576,12 @@ export class PostgresStore {
 
   async removeMember(team: string, name: string): Promise<TeamConfig> {
     assertName(name, 'member');
-    return this.mutateTeam(team, this.info('team.remove-member', undefined, { details: { member: name } }), async (client, teamId, loaded) => {
+    const details: Record<string, unknown> = { member: name };
+    return this.mutateTeam(team, this.info('team.remove-member', undefined, { details }), async (client, teamId, loaded) => {
       const index = loaded.config.members.findIndex((m) => m.name === name);
       if (index < 0) throw new NotFoundError(`${name} is not a member of team ${team}.`, { team, member: name });
+      // The record keeps the profile (mutateTeam applied it), so undo brings it back too.
+      details.change = { kind: 'remove-member', member: name, record: memberRecord(loaded, index), index } satisfies TeamChange;
       loaded.config.members.splice(index, 1);
       loaded.memberExtras.splice(index, 1);
       await this.writeConfig(client, teamId, loaded);
@@ -700,7 +596,8 @@ export class PostgresStore {
   ): Promise<TeamConfig> {
     assertName(name, 'member');
     const values = parseInput(memberProfilePatchSchema, profile, 'member profile');
-    return this.mutateTeam(team, this.info('team.set-member', undefined, { details: { member: name, ...values } }), async (client, teamId, loaded) => {
+    const details: Record<string, unknown> = { member: name, ...values };
+    return this.mutateTeam(team, this.info('team.set-member', undefined, { details }), async (client, teamId, loaded) => {
       const index = loaded.config.members.findIndex((m) => m.name === name);
       if (index < 0) throw new NotFoundError(`${name} is not a member of team ${team}.`, { team, member: name });
       const member = loaded.config.members[index];
@@ -710,8 +607,10 @@ export class PostgresStore {
         if (value === null) delete next[key];
         else if (value !== undefined) (next as Record<string, unknown>)[key] = value;
       }
+      const before = member.lockstep ? { ...member.lockstep } : null;
       if (Object.keys(next).length) member.lockstep = next;
       else delete member.lockstep;
+      details.change = { kind: 'set-member', member: name, before, after: member.lockstep ? { ...member.lockstep } : null } satisfies TeamChange;
       delete loaded.memberExtras[index]?.lockstep;
       await this.writeConfig(client, teamId, loaded);
       return loaded.config;
@@ -896,34 +795,23 @@ export class PostgresStore {
 
   // ---------------------------------------------------------------- undo
 
+  /** Undoes the actor's last change that is not undone yet (pg-undo.ts). */
   async undoLast(team: string, actor: { name: string; via: string } = this.actor): Promise<{ undone: JournalEntry; tasks: VersionedTask[] }> {
-    assertName(team, 'team');
-    // The journal is read inside the transaction that holds the team exclusively (the entry and what came after).
-    let journal: JournalEntry[] = [];
-    const info: MutationInfo = { op: 'task.undo', actor: actor.name, via: actor.via };
-    return this.mutate(
-      team,
-      info,
-      (tx) => {
-        const undone = new Set(journal.filter((e) => e.op === 'task.undo').map((e) => Number(e.details?.undoes)));
-        const index = findLastIndex(
-          journal,
-          (e) => e.actor === actor.name && e.via === actor.via && e.op !== 'task.undo' && e.tasks.length > 0 && !undone.has(e.seq),
-        );
-        if (index < 0) throw new NotFoundError(`There is no change by ${actor.name} to undo in team ${team}.`, { team });
-        const entry = journal[index];
-        const tasks = ops.undoEntry(tx, entry, journal.slice(index + 1));
-        tx.annotate({ details: { undoes: entry.seq }, taskId: entry.taskId });
-        return { undone: entry, tasks };
-      },
-      {
-        mode: 'exclusive',
-        beforeRun: async (client, teamId) => {
-          const r = await client.query('SELECT line FROM lockstep_journal WHERE team_id = $1 ORDER BY seq', [teamId]);
-          journal = r.rows.map((row) => JSON.parse(row.line) as JournalEntry);
-        },
-      },
-    );
+    return undoLast(this.undoAccess(), team, actor);
+  }
+
+  /** Undoes or redoes one journaled change by its number, exactly as the folder store does (pg-undo.ts). */
+  async undoChange(team: string, seq: number, options: UndoOptions = {}): Promise<UndoneChange> {
+    return undoChange(this.undoAccess(), team, seq, options);
+  }
+
+  private undoAccess(): UndoAccess {
+    return {
+      actor: this.actor,
+      mutate: (team, info, run, options) => this.mutate(team, info, run, options),
+      mutateTeam: (team, info, run) => this.mutateTeam(team, info, run),
+      read: (work) => this.run(work),
+    };
   }
 
   // ---------------------------------------------------------------- stall radar
@@ -982,11 +870,6 @@ export class PostgresStore {
 function busyRace(team: string, id: string): Error {
   // Cannot happen while the locks hold; reported as a serialization failure so the mutation is retried.
   return Object.assign(new Error(`task ${id} in team ${team} changed under a lock`), { code: '40001' });
-}
-
-function findLastIndex<T>(items: T[], predicate: (item: T) => boolean): number {
-  for (let i = items.length - 1; i >= 0; i--) if (predicate(items[i])) return i;
-  return -1;
 }
 
 function safeUserName(): string {

@@ -8,7 +8,7 @@ interface Props {
   teams: TeamSummary[];
   selected: string | null;
   onSelect(name: string): void;
-  /** On a database (until it keeps a trash, TODO(merge with pg-data)): a deleted team cannot be brought back. */
+  /** On a database: a deleted team goes to the database's trash (the confirmation says so). */
   onDatabase?: boolean;
   onCreate(name: string, description: string): Promise<boolean>;
   onRename(name: string, newName: string): Promise<boolean>;
@@ -133,7 +133,11 @@ export function Sidebar({ teams, selected, onSelect, onCreate, onRename, onDelet
             Team <strong>{deleting.name}</strong> and all its{' '}
             {deleting.counts.pending + deleting.counts.in_progress + deleting.counts.blocked + deleting.counts.completed} tasks will be deleted from
             {onDatabase ? (
-              <> the database, for good: it keeps no trash, so this cannot be undone. Agents working on them will lose their tasks.</>
+              <>
+                {' '}
+                the database (into its trash, with their history, messages and costs). Agents working on them will lose their tasks. You can undo this right
+                after (Ctrl+Z).
+              </>
             ) : (
               <> the data folder (into its trash). Agents working on them will lose their tasks. You can undo this right after (Ctrl+Z).</>
             )}
