@@ -1,6 +1,6 @@
 import { createHandlers, type Handlers } from '../src/main/handlers';
 import type { EffectiveSettings } from '../src/main/settings';
-import { LockstepStore } from '../src/main/store';
+import { LockstepStore } from '../src/store';
 
 /** The app's main-process handlers on `dataDir`, acting as `person`, without Electron (outputs checked too). */
 export function createTestHandlers(dataDir: string, person = 'ana'): { handlers: Handlers; store: LockstepStore } {

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiName, ApiOutput, ApiResult } from '../../src/shared/api';
-import { LockstepStore } from '../../src/main/store';
+import { LockstepStore } from '../../src/store';
 import { copyFixture, readTask } from '../fixture';
 import { createTestHandlers } from '../handlers';
 import { lockstep } from './cli-harness';
