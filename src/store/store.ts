@@ -51,6 +51,9 @@ import * as ops from './task-ops';
 import { Mailbox } from './inbox';
 import { CostStore } from './costs';
 import { FolderMessages } from './message-service';
+import type { DoctorRequest, Store, SweepRequest, TrackedEntry } from './store-api';
+
+export type { DoctorRequest, SweepRequest, TrackedEntry };
 import { diagnoseMailbox, fixMailboxFinding, MAILBOX_FINDING_KINDS } from './mailbox-doctor';
 
 export interface StoreOptions {
@@ -72,23 +75,11 @@ export interface StoreOptions {
   clawteamInterlock?: boolean;
 }
 
-export interface DoctorRequest {
-  oldClaimMs?: number;
-  /** Why a fix is applied (journaled): required by the app for releasing a claim that is still held. */
-  reason?: string;
-  tempFileAgeMs?: number;
-}
-
-export interface SweepRequest {
-  olderThanMs?: number;
-  tempFileAgeMs?: number;
-}
-
 /**
  * The task store: one data folder in ClawTeam's layout. Reads take no lock (every writer replaces files atomically);
  * every mutation runs inside the team's write lock via its TeamWriter and re-reads what it changes there.
  */
-export class LockstepStore {
+export class LockstepStore implements Store {
   readonly paths: StorePaths;
   private readonly writerOptions: WriterOptions;
   private readonly writers = new Map<string, TeamWriter>();
@@ -833,12 +824,6 @@ export class LockstepStore {
     }
     return { ...options, host: options.pid !== undefined ? options.host ?? this.host : undefined };
   }
-}
-
-/** A journal entry a tracked call wrote, and the team whose journal holds it. */
-export interface TrackedEntry {
-  team: string;
-  entry: JournalEntry;
 }
 
 const journalTracker = new AsyncLocalStorage<TrackedEntry[]>();
