@@ -1,15 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { StoreBusyError } from '../shared/errors';
-import {
-  costReportInputSchema,
-  type AgentCost,
-  type CostEvent,
-  type CostOverview,
-  type CostReportInput,
-  type CostSummary,
-} from '../shared/messages';
-import { costEventFileSchema } from './clawteam-format';
+import { costReportInputSchema, type AgentCost, type CostEvent, type CostOverview, type CostReportInput, type CostSummary } from '../shared/messages';
 import { assertName } from '../shared/names';
 import { parseInput } from '../shared/schemas';
 import { nowTimestamp } from '../shared/time';
@@ -21,6 +13,7 @@ import { dumpsPy, pyFloat } from './py-json';
 import { assertNoLinks, readBounded } from './safe-fs';
 import { MAX_FILE_BYTES } from './task-files';
 import { readTeamConfig } from './team-config';
+import { COST_FILE_RE, addEntry, emptyCache, entryFor, readEvent, removeEntry, serializeEvent, type CacheEntry, type SummaryCache } from './cost-summary';
 
 /**
  * Cost events and the rolling summary, on ClawTeam 0.3's files:
@@ -35,28 +28,6 @@ import { readTeamConfig } from './team-config';
  * serialize and no event's contribution is lost. The event files stay the truth: a summary that disagrees with
  * them (an event added or removed behind its back) is brought up to date on the next read.
  */
-
-interface CacheEntry {
-  agentName: string;
-  inputTokens: number;
-  outputTokens: number;
-  costCents: number;
-  size: number;
-  /** Nanoseconds: above 2^53, kept as a bigint. */
-  mtimeNs: bigint;
-}
-
-interface SummaryCache {
-  teamName: string;
-  totalCostCents: number;
-  totalInputTokens: number;
-  totalOutputTokens: number;
-  byAgent: Record<string, number>;
-  eventCount: number;
-  files: Record<string, CacheEntry>;
-}
-
-export const COST_FILE_RE = /^cost-.+\.json$/;
 
 export interface CostStoreOptions {
   /** How long to wait for ClawTeam's summary lock before giving up with STORE_BUSY. */
@@ -287,67 +258,4 @@ export class CostStore implements CostService {
   }
 }
 
-export function serializeEvent(event: CostEvent): string {
-  return dumpsPy({
-    id: event.id,
-    agentName: event.agentName,
-    provider: event.provider,
-    model: event.model,
-    inputTokens: event.inputTokens,
-    outputTokens: event.outputTokens,
-    costCents: pyFloat(event.costCents),
-    reportedAt: event.reportedAt,
-  });
-}
-
-function readEvent(file: string): CostEvent | null {
-  try {
-    const read = readBounded(file, MAX_FILE_BYTES); // no link followed, no file past the cap
-    if (read.kind !== 'ok') return null;
-    const parsed = costEventFileSchema.safeParse(JSON.parse(read.bytes.toString('utf8')));
-    return parsed.success ? (parsed.data as CostEvent) : null;
-  } catch {
-    return null;
-  }
-}
-
-function entryFor(file: string, event: CostEvent): CacheEntry {
-  const st = fs.statSync(file, { bigint: true });
-  return {
-    agentName: event.agentName,
-    inputTokens: event.inputTokens,
-    outputTokens: event.outputTokens,
-    costCents: event.costCents,
-    size: Number(st.size),
-    mtimeNs: st.mtimeNs,
-  };
-}
-
-function emptyCache(team: string): SummaryCache {
-  return { teamName: team, totalCostCents: 0, totalInputTokens: 0, totalOutputTokens: 0, byAgent: {}, eventCount: 0, files: {} };
-}
-
-const normalize = (v: number): number => (Math.abs(v) < 1e-12 ? 0 : v);
-
-function addEntry(cache: SummaryCache, name: string, entry: CacheEntry): void {
-  cache.totalCostCents += entry.costCents;
-  cache.totalInputTokens += entry.inputTokens;
-  cache.totalOutputTokens += entry.outputTokens;
-  cache.byAgent[entry.agentName] = (cache.byAgent[entry.agentName] ?? 0) + entry.costCents;
-  cache.files[name] = entry;
-  cache.eventCount = Object.keys(cache.files).length;
-}
-
-function removeEntry(cache: SummaryCache, name: string): void {
-  const entry = cache.files[name];
-  if (!entry) return;
-  delete cache.files[name];
-  cache.totalCostCents = normalize(cache.totalCostCents - entry.costCents);
-  cache.totalInputTokens -= entry.inputTokens;
-  cache.totalOutputTokens -= entry.outputTokens;
-  const remaining = normalize((cache.byAgent[entry.agentName] ?? 0) - entry.costCents);
-  if (remaining === 0) delete cache.byAgent[entry.agentName];
-  else cache.byAgent[entry.agentName] = remaining;
-  cache.eventCount = Object.keys(cache.files).length;
-}
-
+export { COST_FILE_RE, serializeEvent } from './cost-summary';
