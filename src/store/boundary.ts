@@ -9,7 +9,7 @@ import { profilesPath } from './team-config';
 
 /**
  * Every place a team's writes go (folders, and the files Lockstep writes, appends to or locks), for the one
- * boundary check before a batch (team-writer.ts) and for reporting such entries to readers (task list, doctor).
+ * boundary check before a batch (team-commit.ts) and for reporting such entries to readers (task list, doctor).
  */
 export function teamBoundary(paths: StorePaths, team: string, journalKeep: number): Array<{ path: string; kind: 'dir' | 'file' }> {
   const lockstepDir = paths.lockstepDir(team);

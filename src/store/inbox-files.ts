@@ -7,7 +7,7 @@ import { tryLockFd, unlockFd } from './flock';
 
 /**
  * ClawTeam 0.3's mailbox files, one job each: name, write, list, probe and parse message files. The protocol that
- * strings them together (claim, check, read, delete) is in inbox.ts.
+ * strings them together (claim, check, read, delete) is in inbox.ts and inbox-claim.ts.
  *
  *   teams/<team>/inboxes/<inbox>/msg-<epoch ms>-<8 hex>.json   written as .tmp-<8 hex>.json + rename
  *   teams/<team>/inboxes/<inbox>/msg-…​.consumed               claimed by a receiver (held under flock)
