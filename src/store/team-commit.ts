@@ -138,8 +138,12 @@ export class TeamCommitter {
     return locks;
   }
 
-  /** A direct mutation runs alone: it does its own I/O; only its journal entry is written here. */
-  protected async runDirect(job: QueuedJob, lock: HeldTeamLock): Promise<void> {
+  /**
+   * A direct mutation runs alone: it does its own I/O; only its journal entry is written here. Returns how to tell
+   * the caller: the batch tells it right before releasing the lock, in the same tick (as a caller may look at the
+   * folders as soon as it hears, the release must start before its code runs).
+   */
+  protected async runDirect(job: QueuedJob, lock: HeldTeamLock): Promise<() => void> {
     try {
       const { info } = job;
       const value = await (job.run as DirectMutation<unknown>)(() => lock.assertHeld());
@@ -151,9 +155,9 @@ export class TeamCommitter {
         const entry = this.entry(info, []);
         if (this.writeJournal(this.paths.lockstepDir(journalTeam), [entry])) info.onJournaled?.(entry, journalTeam);
       }
-      job.resolve(value);
+      return () => job.resolve(value);
     } catch (err) {
-      job.reject(err);
+      return () => job.reject(err);
     }
   }
 

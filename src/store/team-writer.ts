@@ -85,7 +85,8 @@ export class TeamWriter extends TeamCommitter {
         return;
       }
       if (jobs[0].kind === 'direct') {
-        await this.runDirect(jobs[0], lock);
+        const settleDirect = await this.runDirect(jobs[0], lock);
+        settleDirect();
         return;
       }
       ({ settle, syncAfterRelease } = this.runTasks(jobs, lock));
