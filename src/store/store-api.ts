@@ -30,6 +30,12 @@ export interface SweepRequest {
   tempFileAgeMs?: number;
 }
 
+/** A trash id: the time (base 36) and 6 hex digits; the database's trash uses the same ids. */
+export const TRASH_ID = /^[a-z0-9]{1,12}-[0-9a-f]{6}$/;
+
+/** How many deleted teams the trash keeps. */
+export const TRASH_KEEP = 20;
+
 /**
  * The store: what every backend implements (the data folder, `LockstepStore`, and PostgreSQL, `PostgresStore`),
  * with the same results and the same errors (src/shared/errors.ts). The app, the CLI, the tests and the benchmarks

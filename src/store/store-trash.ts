@@ -6,6 +6,7 @@ import { AlreadyExistsError, InvalidInputError, NotFoundError, teamNotFound } fr
 import { assertName } from '../shared/names';
 import { nowTimestamp } from '../shared/time';
 import type { FolderContext } from './store-context';
+import { TRASH_ID, TRASH_KEEP } from './store-api';
 
 // The folder store's team trash: a deleted team's folders move into .lockstep/trash/<id>/ and come back from there.
 
@@ -117,9 +118,3 @@ export async function restoreTeam(ctx: FolderContext, trash: string): Promise<Te
     true,
   );
 }
-
-/** A trash id: the time (base 36) and 6 hex digits; the database's trash uses the same ids. */
-export const TRASH_ID = /^[a-z0-9]{1,12}-[0-9a-f]{6}$/;
-
-/** How many deleted teams the trash keeps. */
-export const TRASH_KEEP = 20;

@@ -20,7 +20,7 @@ import { teamNotFound } from '../shared/errors';
 import * as fs from 'fs';
 
 export type { DoctorRequest, StoreOptions, SweepRequest, TrackedEntry };
-export { TRASH_ID, TRASH_KEEP } from './store-trash';
+export { TRASH_ID, TRASH_KEEP } from './store-api';
 
 /**
  * The task store: one data folder in ClawTeam's layout. Reads take no lock (every writer replaces files atomically);
