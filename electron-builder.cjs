@@ -17,7 +17,7 @@ module.exports = {
     'out/**/*',
     'bin/lockstep.js',
     'dist/cli/**/*.js',
-    'dist/main/store/**/*.js',
+    'dist/store/**/*.js',
     'dist/shared/**/*.js',
     '!node_modules/koffi/{src,doc,vendor}/**',
     // koffi ships its native library for every platform; a Linux x64 build needs only that one.

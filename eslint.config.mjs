@@ -1,7 +1,8 @@
 // `npm run lint` (and the first step of `npm test`): a small rule set (typescript-eslint's recommended rules,
 // React's rules of hooks) plus the LAYERING of the source tree, checked rather than kept by convention:
 //   src/shared       imports nothing of ours but itself, and no Node built-in or electron (the renderer uses it too);
-//   src/main/store   plain Node: never electron, never the rest of src/main, src/preload or src/renderer;
+//   src/store        plain Node: never electron, never src/main, src/preload or src/renderer; files of one job
+//                    each, none over 300 lines (max-lines below);
 //   src/renderer     only its own files and src/shared; never electron nor a Node built-in (so no fs, sync or not:
 //                    the renderer never touches disk, it asks the main process through window.lockstep).
 // Test files (*.test.ts[x]) run under Node in Vitest and may reach test/ fixtures and fs; the zones skip them.
@@ -105,8 +106,15 @@ export default tseslint.config(
   { files: tests, rules: { '@typescript-eslint/no-explicit-any': 'off' } },
   ...zone('shared', 'src/shared', ['src/shared'], [builtinRegex, '^electron(/.*)?$'],
     'src/shared imports nothing of ours but itself, and nothing of Node or electron (the renderer uses it too).'),
-  ...zone('store', 'src/main/store', ['src/main/store', 'src/shared'], ['^electron(/.*)?$'],
-    'The store (src/main/store) is plain Node: it never imports electron, the rest of src/main, preload or renderer.'),
+  ...zone('store', 'src/store', ['src/store', 'src/shared'], ['^electron(/.*)?$'],
+    'The store (src/store) is plain Node: it never imports electron, the rest of src/main, preload or renderer.'),
+  // The store in files of one job each: none over 300 lines. The one known exception, postgres/pg-store.ts, is being
+  // changed in parallel (the database's undo by number); it is split by concern once that work has landed.
+  {
+    files: ['src/store/**/*.ts'],
+    ignores: [...tests, 'src/store/postgres/pg-store.ts'],
+    rules: { 'max-lines': ['error', { max: 300 }] },
+  },
   ...zone('renderer', 'src/renderer', ['src/renderer', 'src/shared'], [builtinRegex, '^electron(/.*)?$'],
     'The renderer imports only its own files and src/shared, never electron or Node (it never touches disk).'),
   ...foldersUnder('src/renderer').map((folder) => ({

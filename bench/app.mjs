@@ -26,7 +26,7 @@ if (!process.env.DISPLAY && process.platform === 'linux' && !process.env.LOCKSTE
 }
 
 const { _electron } = require('@playwright/test');
-const { LockstepStore } = require(join(root, 'dist', 'main', 'store', 'index.js'));
+const { LockstepStore } = require(join(root, 'dist', 'store', 'index.js'));
 
 const SIZES = [1_000, 10_000];
 const STATUSES = ['pending', 'pending', 'in_progress', 'blocked', 'completed', 'completed'];

@@ -2,8 +2,8 @@
 // One process of bench/backends.mjs: runs MODE against a store (data folder or postgres:// URL) for DURATION ms after
 // the barrier, one call in flight, and prints one JSON line: calls made, claims refused, each call's latency in ms.
 const path = require('path');
-const { openStore, isDatabaseUrl } = require(path.join(__dirname, '..', 'dist', 'main', 'store', 'index.js'));
-const { waitAtBarrier } = require(path.join(__dirname, '..', 'dist', 'main', 'store', 'failpoints.js'));
+const { openStore, isDatabaseUrl } = require(path.join(__dirname, '..', 'dist', 'store', 'index.js'));
+const { waitAtBarrier } = require(path.join(__dirname, '..', 'dist', 'store', 'failpoints.js'));
 
 async function main() {
   const [mode, location, team, durationMs, ...ids] = process.argv.slice(2);

@@ -11,7 +11,7 @@ import { postgresMissingReason, startCluster } from '../test/pg/cluster.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
-const { openStore, PostgresStore } = require(join(here, '..', 'dist', 'main', 'store', 'index.js'));
+const { openStore, PostgresStore } = require(join(here, '..', 'dist', 'store', 'index.js'));
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 3000);
 const K = 50;
 

@@ -21,7 +21,7 @@ if (!process.env.DISPLAY && process.platform === 'linux' && !process.env.LOCKSTE
 }
 
 const { _electron } = require('@playwright/test');
-const { LockstepStore } = require(join(root, 'dist', 'main', 'store', 'index.js'));
+const { LockstepStore } = require(join(root, 'dist', 'store', 'index.js'));
 const CLI = join(root, 'bin', 'lockstep.js');
 const MEMBERS = ['lead', 'frontend', 'backend', 'tester'];
 const stamp = (ms) => new Date(ms).toISOString().replace('Z', '000+00:00');

@@ -5,7 +5,7 @@
 //   drain AGENT UNTIL_FILE           receive (10 at a time) until UNTIL_FILE exists and the inbox is empty
 // Prints {"count": N, "ids": [...]}.
 const path = require('path');
-const dist = path.join(__dirname, '..', 'dist', 'main', 'store');
+const dist = path.join(__dirname, '..', 'dist', 'store');
 const { LockstepStore, openStore } = require(path.join(dist, 'index.js'));
 const { waitAtBarrier } = require(path.join(dist, 'failpoints.js'));
 const { claimableNames } = require(path.join(dist, 'inbox-files.js'));

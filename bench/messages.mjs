@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
-const { LockstepStore, PostgresStore } = require(join(here, '..', 'dist', 'main', 'store', 'index.js'));
+const { LockstepStore, PostgresStore } = require(join(here, '..', 'dist', 'store', 'index.js'));
 const { postgresMissingReason, startCluster } = await import('../test/pg/cluster.mjs');
 const SECONDS = Number(process.env.BENCH_DURATION_MS ?? 4000) / 1000;
 const PY = join(here, '..', 'test', 'clawteam', 'clawteam_inbox.py');

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
-const { LockstepStore } = require(join(here, '..', 'dist', 'main', 'store', 'index.js'));
+const { LockstepStore } = require(join(here, '..', 'dist', 'store', 'index.js'));
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 4000);
 const REP_MS = Number(process.env.BENCH_REP_MS ?? 2000);
 const FAIR_MS = 5000;
@@ -126,7 +126,7 @@ async function versusReference(label, lsMode, pyMode, procs, dataDir, lsTeam, py
 }
 
 async function main() {
-  if (!existsSync(join(here, '..', 'dist', 'main', 'store', 'index.js'))) throw new Error('build first: npm run build:node');
+  if (!existsSync(join(here, '..', 'dist', 'store', 'index.js'))) throw new Error('build first: npm run build:node');
   const dataDir = mkdtempSync(join(tmpdir(), 'lockstep-bench-'));
   try {
     const store = new LockstepStore({ dataDir });

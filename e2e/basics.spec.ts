@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import * as fs from 'fs';
 import * as path from 'path';
-import { LockstepStore } from '../src/main/store';
+import { LockstepStore } from '../src/store';
 import { copyFixture, launchApp, openTeam, readTask, ROOT } from './app';
 
 /** The basics a Trello/Linear user expects, drag rules shown before the drop, and words a person understands. */

@@ -2,8 +2,8 @@ import { expect, test, type Page } from '@playwright/test';
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { DEFAULT_LOCK_OPTIONS, LockstepStore } from '../src/main/store';
-import { acquireTeamLock } from '../src/main/store/team-lock';
+import { DEFAULT_LOCK_OPTIONS, LockstepStore } from '../src/store';
+import { acquireTeamLock } from '../src/store/team-lock';
 import { copyFixture, dragTo, launchApp, openTeam, PERSON, readTask, releaseBarrier, ROOT, spawnCli, tempDir } from './app';
 
 /** The desktop app and agents sharing one task store: racing processes against the real window. */

@@ -6,7 +6,7 @@
 //                                               a desktop entry and icons (electron-installer-debian, dpkg-deb, fakeroot)
 //
 // electron-builder (configured in electron-builder.cjs) lays out the app: our production build (out/, from
-// electron-vite) and the compiled CLI and store (dist/cli, dist/main/store, dist/shared) in resources/app.asar with
+// electron-vite) and the compiled CLI and store (dist/cli, dist/store, dist/shared) in resources/app.asar with
 // the production node_modules (koffi's native library unpacked beside it), on the Electron runtime from
 // node_modules/electron/dist (scripts/ensure-electron.mjs). Its own tar.gz, deb and AppImage targets download helper tools (fpm, appimagetool) from GitHub, which machines
 // here cannot reach, so the archive is GNU tar's and the .deb is electron-installer-debian's; no AppImage.

@@ -16,7 +16,7 @@ function newestSource(dir: string): number {
 export default function setup(): void {
   const root = path.resolve(__dirname, '..');
   const built = path.join(root, 'dist', 'cli', 'main.js');
-  const sources = ['shared', 'main/store', 'cli'].map((d) => newestSource(path.join(root, 'src', d)));
+  const sources = ['shared', 'store', 'cli'].map((d) => newestSource(path.join(root, 'src', d)));
   if (fs.existsSync(built) && fs.statSync(built).mtimeMs >= Math.max(...sources)) return;
   execFileSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.node.json'], {
     cwd: root,

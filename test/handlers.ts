@@ -1,7 +1,7 @@
 import { createHandlers, type Handlers } from '../src/main/handlers';
 import type { EffectiveSettings } from '../src/main/settings';
 import type { AppStore } from '../src/main/app-store';
-import { LockstepStore } from '../src/main/store';
+import { LockstepStore } from '../src/store';
 
 /**
  * The app's main-process handlers on `dataDir`, acting as `person`, without Electron (outputs checked too); on

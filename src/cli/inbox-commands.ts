@@ -3,7 +3,7 @@ import type { ParseArgsConfig } from 'util';
 import { InvalidInputError } from '../shared/errors';
 import { MESSAGE_TYPES, type CostSummary, type MessageType, type TeamMessage } from '../shared/messages';
 import { describeAge, parseTimestamp } from '../shared/time';
-import type { Store } from '../main/store';
+import type { Store } from '../store';
 
 /**
  * `lockstep inbox …` and `lockstep cost …`: ClawTeam's verbs, on either backend (`Store.messages`, `Store.costs`):

@@ -4,11 +4,11 @@ import { currentClaim } from '../shared/claims';
 import { TASK_PRIORITIES, TASK_STATUSES, type TaskPriority, type TaskStatus, type VersionedTask } from '../shared/domain';
 import { InvalidInputError, toSerializedError, type ErrorCode } from '../shared/errors';
 import { parseDuration } from '../shared/time';
-import { waitAtBarrier } from '../main/store/failpoints';
-import { openStore, resolveDataDir, storeLocation, type Store } from '../main/store';
-import { PostgresStore } from '../main/store/postgres/pg-store';
-import { isDatabaseUrl, redactUrl } from '../main/store/postgres/connection';
-import { copyStore } from '../main/store/postgres/copy';
+import { waitAtBarrier } from '../store/failpoints';
+import { openStore, resolveDataDir, storeLocation, type Store } from '../store';
+import { PostgresStore } from '../store/postgres/pg-store';
+import { isDatabaseUrl, redactUrl } from '../store/postgres/connection';
+import { copyStore } from '../store/postgres/copy';
 import { MESSAGE_COMMANDS } from './inbox-commands';
 import { formatHistory, formatTask, formatTaskList, formatTeam, formatTeams } from './format';
 

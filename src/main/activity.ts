@@ -3,7 +3,7 @@ import { describeEntry, primaryTaskId, verbOf } from '../shared/activity';
 import { LockstepError } from '../shared/errors';
 import { parseTimestamp } from '../shared/time';
 import { journalAfter, type AppStore } from './app-store';
-import type { JournalEntry } from './store';
+import type { JournalEntry } from '../store';
 
 /**
  * The journal in a person's words, for the window: the activity view's history (loaded at launch and per team) and

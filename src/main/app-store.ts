@@ -1,6 +1,6 @@
 import { InvalidInputError } from '../shared/errors';
-import { LockstepStore, type JournalEntry, type Store } from './store';
-import type { TrackedEntry } from './store/store';
+import { LockstepStore, type JournalEntry, type Store } from '../store';
+import type { TrackedEntry } from '../store/store';
 
 /**
  * The store the app works on: a data folder (LockstepStore) or a PostgreSQL database (PostgresStore), through the

@@ -1,7 +1,7 @@
 import type { VersionedTask } from '../shared/domain';
 import { LockstepError, toSerializedError } from '../shared/errors';
 import { journalAfter } from './app-store';
-import type { JournalEntry, PostgresStore } from './store';
+import type { JournalEntry, PostgresStore } from '../store';
 import type { Emit } from './watcher';
 
 /**

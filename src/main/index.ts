@@ -13,7 +13,7 @@ import { isAllowedExternalUrl } from './security';
 import { bindIpc } from './ipc';
 import { buildMenu } from './menu';
 import { SettingsStore, type EffectiveSettings } from './settings';
-import { LockstepStore, PostgresStore } from './store';
+import { LockstepStore, PostgresStore } from '../store';
 import { DataFolderWatcher } from './watcher';
 
 // Tests and several side-by-side instances set their own user-data folder.

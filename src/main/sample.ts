@@ -1,5 +1,5 @@
 import type { TeamConfig } from '../shared/domain';
-import type { Store } from './store';
+import type { Store } from '../store';
 
 /** A small, realistic team so a newcomer sees a working board at once. */
 export async function createSampleTeam(store: Store): Promise<TeamConfig> {

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventName, EventPayload } from '../shared/api';
-import { LockstepStore } from './store';
+import { LockstepStore } from '../store';
 import { DataFolderWatcher } from './watcher';
 import { mailboxPathKind } from './watch-mailbox';
 import { copyFixture, ROOT } from '../../test/fixture';

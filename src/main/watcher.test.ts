@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventName, EventPayload } from '../shared/api';
-import { LockstepStore } from './store';
+import { LockstepStore } from '../store';
 import { DataFolderWatcher } from './watcher';
 import { copyFixture as copyFixtureTo, ROOT } from '../../test/fixture';
 

@@ -4,8 +4,8 @@ import * as path from 'path';
 import type { EventName, EventPayload } from '../shared/api';
 import { emptyCounts, type TaskStatus, type VersionedTask } from '../shared/domain';
 import { LockstepError, toSerializedError } from '../shared/errors';
-import type { LockstepStore } from './store';
-import { taskIdFromFileName } from './store/paths';
+import type { LockstepStore } from '../store';
+import { taskIdFromFileName } from '../store/paths';
 import { BigFolderWatcher, mailboxPathKind } from './watch-mailbox';
 
 /**

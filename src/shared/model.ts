@@ -5,7 +5,7 @@ import { z } from 'zod';
  * around, and its TypeScript type derived from it (`z.infer`), never written a second time by hand. The IPC
  * contract (api.ts) answers with these schemas; input schemas with limits and name rules are in schemas.ts; the
  * lenient reading of ClawTeam's files (missing fields get defaults) lives next to the folder backend
- * (src/main/store/clawteam-format.ts). This file imports nothing of ours, so nothing in src/shared can loop through it.
+ * (src/store/clawteam-format.ts). This file imports nothing of ours, so nothing in src/shared can loop through it.
  */
 
 // ---- tasks ---------------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@
 //   send FROM TO COUNT PREFIX      COUNT messages "PREFIX<i>"
 //   cost AGENT COUNT CENTS         COUNT cost events of CENTS each
 const path = require('path');
-const dist = path.join(__dirname, '..', '..', 'dist', 'main', 'store');
+const dist = path.join(__dirname, '..', '..', 'dist', 'store');
 const { LockstepStore } = require(path.join(dist, 'index.js'));
 const { waitAtBarrier } = require(path.join(dist, 'failpoints.js'));
 const { claimableNames } = require(path.join(dist, 'inbox-files.js'));

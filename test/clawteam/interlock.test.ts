@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { describe, expect, it } from 'vitest';
-import { LockstepStore } from '../../src/main/store';
+import { LockstepStore } from '../../src/store';
 import { Barrier, CLI, WORKER, copyFixture, readJson, runNode } from '../race/harness';
 import { spawn } from 'child_process';
 import { collect } from '../race/harness';

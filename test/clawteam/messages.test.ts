@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LockstepStore } from '../../src/main/store';
+import { LockstepStore } from '../../src/store';
 import { lockstep } from '../features/cli-harness';
 import { Barrier, CLI, collect, runNode, tempDir } from '../race/harness';
 

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { describe, expect, it } from 'vitest';
-import { LockstepStore } from '../../src/main/store';
+import { LockstepStore } from '../../src/store';
 import { copyFixture, readJson } from '../race/harness';
 import { lockstep } from './cli-harness';
 

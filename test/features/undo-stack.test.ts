@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiName, ApiOutput, ApiResult } from '../../src/shared/api';
-import { LockstepStore, PostgresStore, type Store } from '../../src/main/store';
+import { LockstepStore, PostgresStore, type Store } from '../../src/store';
 import { createTestHandlers } from '../handlers';
 import { backendsHere, sql, type Backend } from '../race/backends';
 import { lockstepAt } from './cli-harness';

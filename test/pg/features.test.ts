@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PostgresStore } from '../../src/main/store/postgres/pg-store';
+import { PostgresStore } from '../../src/store/postgres/pg-store';
 import { spawnSync } from 'child_process';
 import { CLI, copyFixture } from '../race/harness';
 import { backendsHere, sql, type Backend } from '../race/backends';

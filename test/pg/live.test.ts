@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PostgresStore } from '../../src/main/store/postgres/pg-store';
+import { PostgresStore } from '../../src/store/postgres/pg-store';
 import { postgresBackend as pg, sql } from '../race/backends';
 import { lockstepAt } from '../features/cli-harness';
 

@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OpenedStore } from '../../src/main/store';
-import { PostgresStore } from '../../src/main/store/postgres/pg-store';
+import type { OpenedStore } from '../../src/store';
+import { PostgresStore } from '../../src/store/postgres/pg-store';
 import { lockstepAt } from '../features/cli-harness';
 import { backendsHere, postgresBackend, sql, type Backend } from '../race/backends';
 import { Barrier, runNode } from '../race/harness';

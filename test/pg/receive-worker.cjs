@@ -3,7 +3,7 @@
 // Usage: node receive-worker.cjs LOCATION TEAM AGENT LIMIT   (LOCATION: a data folder or a postgres:// URL)
 // Receives until nothing is waiting any more; prints {"count": N, "messages": [...]} once done.
 const path = require('path');
-const dist = path.join(__dirname, '..', '..', 'dist', 'main', 'store');
+const dist = path.join(__dirname, '..', '..', 'dist', 'store');
 const { openStore, storeLocation } = require(path.join(dist, 'index.js'));
 const { waitAtBarrier } = require(path.join(dist, 'failpoints.js'));
 

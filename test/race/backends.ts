@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Client } from 'pg';
-import { openStore, type OpenedStore } from '../../src/main/store';
-import { copyStore } from '../../src/main/store/postgres/copy';
-import { PostgresStore } from '../../src/main/store/postgres/pg-store';
+import { openStore, type OpenedStore } from '../../src/store';
+import { copyStore } from '../../src/store/postgres/copy';
+import { PostgresStore } from '../../src/store/postgres/pg-store';
 import { postgresMissingReason, startCluster } from '../pg/cluster.mjs';
 
 type Cluster = Awaited<ReturnType<typeof startCluster>>;

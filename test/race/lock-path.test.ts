@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LockstepStore } from '../../src/main/store';
+import { LockstepStore } from '../../src/store';
 import { Barrier, WORKER, copyFixture, readJson, runNode } from './harness';
 
 /**

@@ -3,8 +3,8 @@
 // Usage: node worker.cjs MODE STORE TEAM ...   (see the cases below). STORE is a data folder or a postgres:// URL.
 // Prints one JSON line when done.
 const path = require('path');
-const { openStore, isDatabaseUrl } = require(path.join(__dirname, '..', '..', 'dist', 'main', 'store', 'index.js'));
-const { waitAtBarrier } = require(path.join(__dirname, '..', '..', 'dist', 'main', 'store', 'failpoints.js'));
+const { openStore, isDatabaseUrl } = require(path.join(__dirname, '..', '..', 'dist', 'store', 'index.js'));
+const { waitAtBarrier } = require(path.join(__dirname, '..', '..', 'dist', 'store', 'failpoints.js'));
 
 async function main() {
   const [mode, location, team, ...rest] = process.argv.slice(2);

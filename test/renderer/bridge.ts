@@ -1,6 +1,6 @@
 import type { VersionedTask } from '../../src/shared/domain';
 import type { ApiName, EventName, EventPayload, LockstepApi } from '../../src/shared/api';
-import { LockstepStore } from '../../src/main/store';
+import { LockstepStore } from '../../src/store';
 import { copyFixture, readTask } from '../fixture';
 import { createTestHandlers } from '../handlers';
 

@@ -1,0 +1,36 @@
+import { currentClaim, leaseExpired, lockstepMeta } from '../shared/claims';
+import { LOCKSTEP_META_KEY, type LockstepTaskMeta, type Task } from '../shared/domain';
+
+/** The store's changes to a task's claim record. What a record means (shared with the CLI and board): shared/claims.ts. */
+export { currentClaim, leaseExpired, lockstepMeta } from '../shared/claims';
+
+export function setLockstepMeta(task: Task, meta: LockstepTaskMeta): void {
+  task.metadata[LOCKSTEP_META_KEY] = meta;
+}
+
+/**
+ * Why a task's claim no longer holds, by the rule sweep and doctor share (README): its lease expired, or it names
+ * a process on this host that no longer runs. null while it holds (a claim with neither lease nor pid always does).
+ */
+export function claimGoneBecause(
+  task: Task,
+  nowMicros: number,
+  host: string,
+  isProcessAlive: (pid: number) => boolean,
+): 'lease-expired' | 'holder-gone' | null {
+  const claim = currentClaim(task);
+  if (leaseExpired(claim, nowMicros)) return 'lease-expired';
+  if (claim?.pid !== undefined && claim.host === host && !isProcessAlive(claim.pid)) return 'holder-gone';
+  return null;
+}
+
+/** Clears the claim fields and record (keeps the fencing counter, so later claims still get higher numbers). */
+export function clearClaim(task: Task): void {
+  task.lockedBy = '';
+  task.lockedAt = '';
+  const meta = lockstepMeta(task);
+  if (meta.claim) {
+    const { claim: _dropped, ...rest } = meta;
+    setLockstepMeta(task, rest);
+  }
+}

@@ -1,0 +1,172 @@
+import { randomBytes } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import { MESSAGE_FIELDS, type TeamMessage } from '../shared/messages';
+import { describeSchemaProblem, messageFileSchema } from './clawteam-format';
+import { tryLockFd, unlockFd } from './flock';
+
+/**
+ * ClawTeam 0.3's mailbox files, one job each: name, write, list, probe and parse message files. The protocol that
+ * strings them together (claim, check, read, delete) is in inbox.ts and inbox-claim.ts.
+ *
+ *   teams/<team>/inboxes/<inbox>/msg-<epoch ms>-<8 hex>.json   written as .tmp-<8 hex>.json + rename
+ *   teams/<team>/inboxes/<inbox>/msg-…​.consumed               claimed by a receiver (held under flock)
+ *   teams/<team>/events/evt-<epoch ms>-<8 hex>.json            history, written as evt-….tmp + rename
+ *   teams/<team>/dead_letters/<inbox>/<name> + <name>.meta.json  messages that do not parse
+ */
+
+export const MESSAGE_FILE_RE = /^msg-.+\.json$/;
+export const CLAIMED_FILE_RE = /^msg-.+\.consumed$/;
+export const EVENT_FILE_RE = /^evt-.+\.json$/;
+
+export function hex8(): string {
+  return randomBytes(4).toString('hex');
+}
+
+/** Pretty JSON in ClawTeam's field order, null and absent fields left out, unknown fields after the known ones. */
+export function serializeMessage(message: TeamMessage): string {
+  const out: Record<string, unknown> = {};
+  for (const field of MESSAGE_FIELDS) {
+    const v = message[field];
+    if (v !== undefined && v !== null) out[field] = v;
+  }
+  for (const [k, v] of Object.entries(message)) {
+    if (!(k in out) && v !== undefined && v !== null && !(MESSAGE_FIELDS as readonly string[]).includes(k)) out[k] = v;
+  }
+  return JSON.stringify(out, null, 2);
+}
+
+/** Reads a message file's bytes: the message (nulls dropped, every other field kept) or why it is not one. */
+export function parseMessage(bytes: Buffer): { message: TeamMessage } | { error: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(bytes.toString('utf8'));
+  } catch (err) {
+    return { error: bytes.length === 0 ? 'the file is empty' : `not valid JSON (${(err as Error).message})` };
+  }
+  const parsed = messageFileSchema.safeParse(json);
+  if (!parsed.success) return { error: `not a message (${describeSchemaProblem(parsed.error)})` };
+  const message: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(parsed.data)) if (v !== null && v !== undefined) message[k] = v;
+  return { message: message as TeamMessage };
+}
+
+/** Writes `data` to a fresh temp file, fsyncs it and renames it over `target` (ClawTeam's temp-then-rename); no temp file is left on failure. */
+export function writeDurably(tmp: string, target: string, data: string): void {
+  const fd = fs.openSync(tmp, 'wx'); // a fresh name: never opened through something already there
+  try {
+    fs.writeSync(fd, data);
+    fs.fsyncSync(fd);
+  } catch (err) {
+    fs.closeSync(fd);
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
+  fs.closeSync(fd);
+  try {
+    fs.renameSync(tmp, target);
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
+}
+
+let lastNameMs = 0;
+/**
+ * The epoch ms that starts a message or history file name. Names sort oldest first, so two files one process writes
+ * within the same millisecond get successive numbers: a sender's messages keep the order it sent them in.
+ */
+function nameMs(): number {
+  lastNameMs = Math.max(Date.now(), lastNameMs + 1);
+  return lastNameMs;
+}
+
+/** A message file name and a history file name as a folder would give them (a database keeps them as row keys). */
+export function newMessageName(): string {
+  return `msg-${nameMs()}-${hex8()}.json`;
+}
+
+export function newEventName(): string {
+  return `evt-${nameMs()}-${hex8()}.json`;
+}
+
+/** Drops a message into an inbox the way ClawTeam's FileTransport.deliver does. Returns the file name. */
+export function deliverMessageFile(inboxDir: string, data: string): string {
+  fs.mkdirSync(inboxDir, { recursive: true });
+  const uid = hex8();
+  const name = `msg-${nameMs()}-${uid}.json`;
+  writeDurably(path.join(inboxDir, `.tmp-${uid}.json`), path.join(inboxDir, name), data);
+  return name;
+}
+
+/** Adds a message to the team's history, as ClawTeam's MailboxManager._log_event does. Returns the file name. */
+export function logEventFile(eventsDir: string, data: string): string {
+  fs.mkdirSync(eventsDir, { recursive: true });
+  const base = `evt-${nameMs()}-${hex8()}`;
+  writeDurably(path.join(eventsDir, `${base}.tmp`), path.join(eventsDir, `${base}.json`), data);
+  return `${base}.json`;
+}
+
+export function listDir(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return [];
+    throw err;
+  }
+}
+
+/** `msg-*.json` and `msg-*.consumed` in name order (oldest first: the names start with the epoch ms), as ClawTeam lists them. */
+export function claimableNames(inboxDir: string): string[] {
+  return listDir(inboxDir)
+    .filter((n) => MESSAGE_FILE_RE.test(n) || CLAIMED_FILE_RE.test(n))
+    .sort();
+}
+
+/**
+ * Whether a claimed (`.consumed`) file is held by a live receiver right now: its flock is taken. A file nobody
+ * holds belongs to a receiver that died after claiming it. 'gone' when the file no longer exists.
+ */
+export function claimState(filePath: string): 'held' | 'free' | 'gone' {
+  let fd: number;
+  try {
+    fd = fs.openSync(filePath, 'r');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
+    throw err;
+  }
+  try {
+    if (!tryLockFd(fd)) return 'held';
+    unlockFd(fd);
+    return 'free';
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Messages waiting in an inbox: `msg-*.json` plus `.consumed` files nobody holds (ClawTeam's `count`). */
+export function pendingNames(inboxDir: string): string[] {
+  return claimableNames(inboxDir).filter((n) => MESSAGE_FILE_RE.test(n) || claimState(path.join(inboxDir, n)) === 'free');
+}
+
+/** Moves a message that does not parse to dead_letters/<inbox>/ with a .meta.json beside it, as ClawTeam does. */
+export function quarantineMessage(
+  deadDir: string,
+  fromPath: string,
+  sourceName: string,
+  meta: { team: string; agent: string; error: string },
+): string {
+  fs.mkdirSync(deadDir, { recursive: true });
+  let target = path.join(deadDir, sourceName);
+  if (fs.existsSync(target)) {
+    const ext = path.extname(sourceName);
+    target = path.join(deadDir, `${path.basename(sourceName, ext)}-${hex8()}${ext}`);
+  }
+  fs.renameSync(fromPath, target);
+  fs.writeFileSync(
+    `${target}.meta.json`,
+    JSON.stringify({ team: meta.team, agent: meta.agent, sourceName, error: meta.error, quarantinedAtMs: Date.now() }, null, 2),
+  );
+  return target;
+}

@@ -1,0 +1,11 @@
+export { LockstepStore, type StoreOptions } from './store';
+export type { Actor, DoctorRequest, Store, SweepRequest, TrackedEntry } from './store-api';
+export type { Finding, FindingKind, FixAction } from './doctor';
+export type { JournalEntry, JournalTaskChange } from './journal';
+export { resolveDataDir, StorePaths, type ResolvedDataDir } from './paths';
+export { DEFAULT_LOCK_OPTIONS, readLockHolder, type TeamLockOptions } from './team-lock';
+export type { ActorOptions, ClaimOptions, SweepResult, SweptClaim } from './task-ops';
+export { openStore, storeLocation, isDatabaseUrl, type DeletedTeam, type OpenedStore, type OpenStoreOptions } from './open';
+export { PostgresStore, type PostgresStoreOptions } from './postgres/pg-store';
+export type { ChangeNotice } from './postgres/watch';
+export type { BroadcastResult, CostService, MessageService } from './message-service';

@@ -1,0 +1,193 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { CorruptFileError, UnsafePathError } from '../shared/errors';
+import { stringifyJson } from '../shared/json';
+import type { JournalEntry, JournalTaskChange } from '../shared/model';
+import { appendInside, assertNoLinks, openNoFollow, readBounded } from './safe-fs';
+
+/**
+ * The team journal: one JSON line per successful mutation, appended inside the team's write lock (so file order is
+ * lock order), in `tasks/<team>/.lockstep/journal.jsonl`, where ClawTeam never looks. It is history, not the source
+ * of truth: lines are appended after the task files were saved, without an fsync of their own (the next task
+ * save commits them with it on journaling file systems). A torn last line from a killed writer is skipped by
+ * readers and the next writer starts a fresh line. Bounded: past `maxBytes` the file rotates to
+ * `journal.1.jsonl` … `journal.<keep>.jsonl`.
+ */
+
+/** The shapes of an entry (JournalEntry, JournalTaskChange) are in shared/model.ts, with the contract's. */
+export type { JournalEntry, JournalTaskChange };
+
+export interface JournalOptions {
+  /** Off only to measure what the journal costs (npm run bench). */
+  enabled: boolean;
+  maxBytes: number;
+  keep: number;
+}
+
+export const DEFAULT_JOURNAL_OPTIONS: JournalOptions = { enabled: true, maxBytes: 4 * 1024 * 1024, keep: 3 };
+
+export function journalPath(lockstepDir: string, generation = 0): string {
+  return path.join(lockstepDir, generation === 0 ? 'journal.jsonl' : `journal.${generation}.jsonl`);
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+const isStringOrNull = (v: unknown) => v === null || typeof v === 'string';
+
+function isTaskChange(v: unknown): v is JournalTaskChange {
+  return (
+    isObject(v) &&
+    typeof v.id === 'string' &&
+    (v.before === null || isObject(v.before)) &&
+    (v.after === null || isObject(v.after)) &&
+    isStringOrNull(v.versionBefore) &&
+    isStringOrNull(v.versionAfter) &&
+    (v.file === undefined || typeof v.file === 'string')
+  );
+}
+
+/**
+ * Whether a parsed line is a journal entry as Lockstep writes it. Anything else (`{"seq":5}`, a line some other
+ * program appended) is skipped by every reader, so history, undo and conflict messages never trip over it.
+ */
+export function isJournalEntry(v: unknown): v is JournalEntry {
+  return (
+    isObject(v) &&
+    Number.isSafeInteger(v.seq) &&
+    (v.seq as number) > 0 &&
+    typeof v.at === 'string' &&
+    typeof v.actor === 'string' &&
+    typeof v.via === 'string' &&
+    typeof v.op === 'string' &&
+    typeof v.team === 'string' &&
+    (v.taskId === undefined || typeof v.taskId === 'string') &&
+    (v.reason === undefined || typeof v.reason === 'string') &&
+    (v.details === undefined || isObject(v.details)) &&
+    Array.isArray(v.tasks) &&
+    v.tasks.every(isTaskChange)
+  );
+}
+
+function parseLine(line: string): JournalEntry | null {
+  if (!line.trim()) return null;
+  try {
+    const entry: unknown = JSON.parse(line);
+    return isJournalEntry(entry) ? entry : null;
+  } catch {
+    return null; // a torn line from a killed writer
+  }
+}
+
+function parseLines(text: string): JournalEntry[] {
+  const entries: JournalEntry[] = [];
+  for (const line of text.split('\n')) {
+    const entry = parseLine(line);
+    if (entry) entries.push(entry);
+  }
+  return entries;
+}
+
+/** The last `bytes` of a journal file ('' when missing); a link is UNSAFE_PATH, never followed. */
+function readTail(file: string, bytes: number): string {
+  const fd = openNoFollow(file);
+  if (fd === null) return '';
+  try {
+    const size = fs.fstatSync(fd).size;
+    const length = Math.min(size, bytes);
+    const buffer = Buffer.alloc(length);
+    fs.readSync(fd, buffer, 0, length, size - length);
+    return buffer.toString('utf8');
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** The last sequence number written (0 for an empty journal). Called inside the lock. */
+export function lastSeq(lockstepDir: string, options: JournalOptions): number {
+  for (let g = 0; g <= options.keep; g++) {
+    // Only the last whole line matters; read a small tail and widen it only for very long lines.
+    for (let bytes = 8 * 1024; bytes <= 8 * 1024 * 1024; bytes *= 8) {
+      const tail = readTail(journalPath(lockstepDir, g), bytes);
+      if (!tail) break;
+      const lines = tail.split('\n');
+      for (let i = lines.length - 1; i >= (tail.length < bytes ? 0 : 1); i--) {
+        const entry = parseLine(lines[i]); // torn or foreign lines: look further back
+        if (entry) return entry.seq;
+      }
+      if (tail.length < bytes) break;
+    }
+  }
+  return 0;
+}
+
+/**
+ * Appends entries (already numbered); rotates first when the file is past its bound. Called inside the lock.
+ * `root` is the data folder: no journal file that is a link is appended to, renamed or removed (UNSAFE_PATH).
+ */
+export function appendJournal(root: string, lockstepDir: string, entries: JournalEntry[], options: JournalOptions): void {
+  if (entries.length === 0) return;
+  const file = journalPath(lockstepDir);
+  const folders = new Set<string>();
+  for (let g = 0; g <= options.keep; g++) assertNoLinks(root, journalPath(lockstepDir, g), 'file', folders);
+  let size = 0;
+  try {
+    size = fs.lstatSync(file).size;
+  } catch {
+    // No journal yet.
+  }
+  if (size >= options.maxBytes) {
+    fs.rmSync(journalPath(lockstepDir, options.keep), { force: true });
+    for (let g = options.keep - 1; g >= 0; g--) {
+      try {
+        fs.renameSync(journalPath(lockstepDir, g), journalPath(lockstepDir, g + 1));
+      } catch {
+        // That generation does not exist.
+      }
+    }
+    size = 0;
+  }
+  // A writer killed mid-line left no newline at the end: start ours on a fresh line so only that line is torn.
+  const lead = size > 0 && readTail(file, 1) !== '\n' ? '\n' : '';
+  appendInside(root, file, lead + entries.map((e) => stringifyJson(e, 0)).join('\n') + '\n');
+}
+
+/** What history reads of one journal file at most (Lockstep rotates at 4 MB; a bigger file was not written by it). */
+const MAX_JOURNAL_FILE_BYTES = 64 * 1024 * 1024;
+
+/** Every entry still kept, oldest first; optionally only those touching one task. */
+export function readJournal(lockstepDir: string, options: JournalOptions, taskId?: string): JournalEntry[] {
+  const all: JournalEntry[] = [];
+  for (let g = options.keep; g >= 0; g--) {
+    const file = journalPath(lockstepDir, g);
+    const read = readBounded(file, MAX_JOURNAL_FILE_BYTES);
+    if (read.kind === 'missing') continue;
+    if (read.kind === 'problem') {
+      if (read.unsafe) throw new UnsafePathError(file, read.reason);
+      throw new CorruptFileError(file, read.reason);
+    }
+    all.push(...parseLines(read.bytes.toString('utf8')));
+  }
+  return taskId ? all.filter((e) => e.taskId === taskId || e.tasks.some((t) => t.id === taskId)) : all;
+}
+
+/** Recent entries without reading the whole journal (for conflict messages and activity). */
+export function readRecent(lockstepDir: string, bytes = 256 * 1024): JournalEntry[] {
+  try {
+    return parseLines(readTail(journalPath(lockstepDir), bytes));
+  } catch (err) {
+    if (err instanceof UnsafePathError) return []; // a linked journal is not read; writes report it
+    throw err;
+  }
+}
+
+/**
+ * The entries after `afterSeq` (for a view that has seen up to there): reads only as much of the file's end as it
+ * takes to reach that entry, so following a busy journal costs what was added, not the whole tail each time.
+ */
+export function readSince(lockstepDir: string, afterSeq: number, maxBytes = 1024 * 1024): JournalEntry[] {
+  for (let bytes = 16 * 1024; ; bytes *= 4) {
+    const tail = readTail(journalPath(lockstepDir), Math.min(bytes, maxBytes));
+    const entries = parseLines(tail);
+    const complete = tail.length < Math.min(bytes, maxBytes) || bytes >= maxBytes;
+    if (complete || (entries.length > 0 && entries[0].seq <= afterSeq + 1)) return entries.filter((e) => e.seq > afterSeq);
+  }
+}

@@ -1,0 +1,50 @@
+import type { DeletedTeam } from '../shared/model';
+import { LockstepStore, type StoreOptions } from './store';
+import { PostgresStore, type PostgresStoreOptions } from './postgres/pg-store';
+import { isDatabaseUrl } from './postgres/connection';
+import type { CostService, MessageService } from './message-service';
+import type { Store } from './store-api';
+
+/** The interface both backends implement: store-api.ts. */
+export type { Store };
+
+export type { DeletedTeam };
+
+// Compile-time proof that both stores have every method of the common surface, with its signature.
+const _sameApi: (s: PostgresStore) => Store = (s) => s;
+const _folderApi: (s: LockstepStore) => Store = (s) => s;
+void _sameApi;
+void _folderApi;
+
+export type OpenStoreOptions =
+  | ({ dataDir: string } & Omit<StoreOptions, 'dataDir'>)
+  | ({ url: string } & Omit<PostgresStoreOptions, 'url'>);
+
+export interface OpenedStore {
+  store: Store;
+  backend: 'folder' | 'postgres';
+  /** Where: the data folder, or the database URL. */
+  location: string;
+  /** Releases connections (database); nothing to do for a folder. */
+  close(): Promise<void>;
+}
+
+/** The backend chooser: a data folder (the embedded default) or a PostgreSQL database named by a URL. */
+export function openStore(options: OpenStoreOptions): OpenedStore {
+  if ('url' in options) {
+    const store = new PostgresStore(options);
+    return { store, backend: 'postgres', location: options.url, close: () => store.close() };
+  }
+  const store = new LockstepStore(options);
+  return { store, backend: 'folder', location: store.paths.root, close: async () => undefined };
+}
+
+/** `--store` or LOCKSTEP_STORE: a postgres:// URL selects the database; anything else is a data folder. */
+export function storeLocation(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): { url: string } | { dataDir: string } | null {
+  const value = (flag ?? env.LOCKSTEP_STORE ?? '').trim();
+  if (!value) return null;
+  return isDatabaseUrl(value) ? { url: value } : { dataDir: value };
+}
+
+export { isDatabaseUrl };
+export type { CostService, MessageService };

@@ -1,0 +1,264 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import writeFileAtomic from 'write-file-atomic';
+import { UnsafePathError } from '../shared/errors';
+
+/**
+ * The data folder is a boundary. Agents that may write only inside it can plant symbolic links there; nothing
+ * Lockstep writes, renames, deletes, appends to, locks or reads in order to rewrite may follow such a link out.
+ *
+ * - Every path is checked component by component below the data folder with lstat: a symbolic link (or anything
+ *   that is not a folder where a folder belongs, or not a regular file where a file belongs) is UNSAFE_PATH. The
+ *   data folder itself may be a link; only what is below it is checked.
+ * - Files are opened with O_NOFOLLOW where the platform has it, so a link swapped in after the check still fails.
+ * - The resolved path of the folder written into must stay inside the resolved data folder.
+ * Errors name the path only, never the bytes of whatever a link points to.
+ */
+
+const O_NOFOLLOW = fs.constants.O_NOFOLLOW ?? 0;
+
+function errno(err: unknown): string | undefined {
+  return (err as NodeJS.ErrnoException)?.code;
+}
+
+function lstatOrNull(p: string): fs.Stats | null {
+  try {
+    return fs.lstatSync(p);
+  } catch (err) {
+    if (errno(err) === 'ENOENT' || errno(err) === 'ENOTDIR') return null;
+    throw err;
+  }
+}
+
+function kindOf(stat: fs.Stats): string {
+  if (stat.isSymbolicLink()) return 'a symbolic link';
+  if (stat.isDirectory()) return 'a folder';
+  if (stat.isFile()) return 'a file';
+  return 'a special file';
+}
+
+function unsafe(p: string, what: string): UnsafePathError {
+  return new UnsafePathError(p, what);
+}
+
+/**
+ * Checks every component of `target` below `root` (root itself may be a link): folders must be real folders; the
+ * last component, when it exists, must be `last` ('file' or 'dir'). Missing components are fine (they will be
+ * created). Throws UNSAFE_PATH otherwise. `folders`, shared by the checks of one moment (the paths of one
+ * team before a write), holds the folders already found to be real folders, so each is looked at once, not once per
+ * path below it.
+ */
+export function assertNoLinks(root: string, target: string, last: 'file' | 'dir' | 'any' = 'file', folders?: Set<string>): void {
+  const rel = path.relative(root, target);
+  if (rel === '') return;
+  if (rel.startsWith('..') || path.isAbsolute(rel)) throw unsafe(target, 'it is outside the data folder');
+  const parts = rel.split(path.sep);
+  let current = root;
+  for (let i = 0; i < parts.length; i++) {
+    current = path.join(current, parts[i]);
+    const isLast = i === parts.length - 1;
+    if (folders?.has(current) && (!isLast || last !== 'file')) continue;
+    const stat = lstatOrNull(current);
+    if (!stat) return;
+    if (folders && stat.isDirectory()) folders.add(current);
+    if (stat.isSymbolicLink()) throw unsafe(current, 'it is a symbolic link');
+    if (!isLast && !stat.isDirectory()) throw unsafe(current, `it is ${kindOf(stat)} where a folder belongs`);
+    if (isLast && last === 'file' && !stat.isFile()) throw unsafe(current, `it is ${kindOf(stat)} where a file belongs`);
+    if (isLast && last === 'dir' && !stat.isDirectory()) throw unsafe(current, `it is ${kindOf(stat)} where a folder belongs`);
+  }
+}
+
+const ENTRY_IS_LINK = 'it is a symbolic link; Lockstep does not follow links found inside the data folder and left it alone';
+
+/** The resolved folder a file lands in must be inside the resolved data folder. */
+export function assertInside(root: string, target: string): void {
+  let realRoot: string;
+  let realDir: string;
+  try {
+    realRoot = fs.realpathSync(root);
+    realDir = fs.realpathSync(path.dirname(target));
+  } catch (err) {
+    if (errno(err) === 'ENOENT') return; // not created yet: assertNoLinks already vouched for what exists
+    throw err;
+  }
+  const rel = path.relative(realRoot, realDir);
+  if (rel.startsWith('..') || path.isAbsolute(rel)) throw unsafe(target, 'it resolves to a place outside the data folder');
+}
+
+/** Opens a file for reading without following a link in its last component; null when missing. */
+export function openNoFollow(p: string): number | null {
+  try {
+    const fd = fs.openSync(p, fs.constants.O_RDONLY | O_NOFOLLOW);
+    if (!O_NOFOLLOW) {
+      // No O_NOFOLLOW (Windows): check the opened file is the one lstat sees, a regular file.
+      const l = fs.lstatSync(p);
+      const f = fs.fstatSync(fd);
+      if (l.isSymbolicLink() || l.ino !== f.ino || l.dev !== f.dev) {
+        fs.closeSync(fd);
+        throw unsafe(p, 'it is a symbolic link');
+      }
+    }
+    return fd;
+  } catch (err) {
+    if (errno(err) === 'ENOENT') return null;
+    if (errno(err) === 'ELOOP' || errno(err) === 'EMLINK') throw unsafe(p, 'it is a symbolic link');
+    throw err;
+  }
+}
+
+export type BoundedRead =
+  | { kind: 'ok'; bytes: Buffer }
+  | { kind: 'missing' }
+  | { kind: 'problem'; reason: string; unsafe: boolean };
+
+/**
+ * Reads a regular file, refusing links, special files and files over `maxBytes` (checked on the open descriptor,
+ * before reading a byte: a sparse 2 GB file costs nothing).
+ */
+export function readBounded(p: string, maxBytes: number): BoundedRead {
+  let fd: number | null;
+  try {
+    fd = openNoFollow(p);
+  } catch (err) {
+    if (err instanceof UnsafePathError) return { kind: 'problem', reason: ENTRY_IS_LINK, unsafe: true };
+    throw err;
+  }
+  if (fd === null) return { kind: 'missing' };
+  try {
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) return { kind: 'problem', reason: `it is ${kindOf(stat)}, not a regular file; left alone`, unsafe: true };
+    if (stat.size > maxBytes) {
+      return {
+        kind: 'problem',
+        reason: `it is ${formatBytes(stat.size)}, more than the ${formatBytes(maxBytes)} Lockstep reads; left alone`,
+        unsafe: false,
+      };
+    }
+    const bytes = Buffer.alloc(stat.size);
+    let off = 0;
+    while (off < bytes.length) {
+      const n = fs.readSync(fd, bytes, off, bytes.length - off, off);
+      if (n === 0) break;
+      off += n;
+    }
+    // Grew while we read: read no more than the cap either way.
+    return { kind: 'ok', bytes: off === bytes.length ? bytes : bytes.subarray(0, off) };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** The first `n` bytes of a regular file (no link followed); null when missing or not readable as such. */
+export function readHead(p: string, n: number): Buffer | null {
+  let fd: number | null;
+  try {
+    fd = openNoFollow(p);
+  } catch {
+    return null;
+  }
+  if (fd === null) return null;
+  try {
+    const buf = Buffer.alloc(n);
+    const got = fs.readSync(fd, buf, 0, n, 0);
+    return buf.subarray(0, got);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+export function formatBytes(n: number): string {
+  if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(1)} GB`;
+  if (n >= 1024 ** 2) return `${(n / 1024 ** 2).toFixed(1)} MB`;
+  if (n >= 1024) return `${Math.round(n / 1024)} KB`;
+  return `${n} bytes`;
+}
+
+/** Failpoint hook for tests (see failpoints.ts): called before each durable write's rename. */
+let beforeRename: ((target: string) => void) | null = null;
+export function setBeforeRenameHook(hook: ((target: string) => void) | null): void {
+  beforeRename = hook;
+}
+
+/**
+ * write-file-atomic (unique temp file in the same folder, fsync, rename) for a path checked first: no component
+ * below `root` is a link, and the folder resolves inside `root`. write-file-atomic resolves the target with
+ * realpath (and copies the mode of the file it replaces); after these checks that is the path itself.
+ * The folder is fsynced after the rename (skip with `syncDir: false` when the caller syncs it once for many).
+ */
+export function writeInside(root: string, target: string, data: string | Buffer, options: { syncDir?: boolean } = {}): void {
+  assertNoLinks(root, target, 'file');
+  assertInside(root, target);
+  beforeRename?.(target);
+  writeFileAtomic.sync(target, data, { fsync: true });
+  if (options.syncDir !== false) fsyncDir(path.dirname(target));
+}
+
+/** Makes renames and unlinks in `dir` durable. A no-op where folders cannot be opened (Windows). */
+export function fsyncDir(dir: string): void {
+  if (process.platform === 'win32') return;
+  let fd: number;
+  try {
+    fd = fs.openSync(dir, fs.constants.O_RDONLY | O_NOFOLLOW | (fs.constants.O_DIRECTORY ?? 0));
+  } catch {
+    return;
+  }
+  try {
+    fs.fsyncSync(fd);
+  } catch {
+    // Some file systems refuse fsync on folders; the rename is still atomic.
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Removes a regular file (never follows: unlink removes a link itself, but links are refused here too). */
+export function unlinkInside(root: string, target: string): boolean {
+  assertNoLinks(root, target, 'file');
+  try {
+    fs.unlinkSync(target);
+    return true;
+  } catch (err) {
+    if (errno(err) === 'ENOENT') return false;
+    throw err;
+  }
+}
+
+/** Creates folders below root after checking nothing on the way is a link. */
+export function mkdirInside(root: string, dir: string): void {
+  assertNoLinks(root, dir, 'dir');
+  fs.mkdirSync(dir, { recursive: true });
+  assertNoLinks(root, dir, 'dir');
+}
+
+/** Appends to a file without following a link (O_NOFOLLOW | O_APPEND | O_CREAT). */
+export function appendInside(root: string, target: string, data: string): void {
+  assertNoLinks(root, target, 'file');
+  let fd: number;
+  try {
+    fd = fs.openSync(target, fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT | O_NOFOLLOW, 0o644);
+  } catch (err) {
+    if (errno(err) === 'ELOOP' || errno(err) === 'EMLINK') throw unsafe(target, 'it is a symbolic link');
+    throw err;
+  }
+  try {
+    fs.writeSync(fd, data);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Opens a lock file for flock: created if missing, append mode, never truncated; a link or a non-regular file is
+ * refused (UNSAFE_PATH) rather than followed to create or lock a file elsewhere. For flock.ts.
+ */
+export function openLockFile(lockPath: string): number {
+  const stat = lstatOrNull(lockPath);
+  if (stat && stat.isSymbolicLink()) throw unsafe(lockPath, 'it is a symbolic link');
+  if (stat && !stat.isFile()) throw unsafe(lockPath, `it is ${kindOf(stat)} where a file belongs`);
+  try {
+    return fs.openSync(lockPath, fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT | O_NOFOLLOW, 0o644);
+  } catch (err) {
+    if (errno(err) === 'ELOOP' || errno(err) === 'EMLINK') throw unsafe(lockPath, 'it is a symbolic link');
+    throw err;
+  }
+}

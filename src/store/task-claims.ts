@@ -1,0 +1,147 @@
+import { PRIORITY_RANK, type ClaimInfo, type Member, type Task, type VersionedTask } from '../shared/domain';
+import { memberAvailability } from '../shared/members';
+import { unfinishedBlockers } from '../shared/rules';
+import { ClaimLostError, InvalidInputError, TaskLockError } from '../shared/errors';
+import { toSafeInteger } from '../shared/json';
+import { formatTimestamp } from '../shared/time';
+import { clearClaim, currentClaim, leaseExpired, lockstepMeta, setLockstepMeta } from './claims';
+import { withVersion, type LoadedTask } from './task-files';
+import type { TeamTransaction } from './team-writer';
+import { checkGuards, checkHolder, micros, requireForceReason, requireTask, type ActorOptions, type ClaimOptions } from './task-guards';
+
+// Claims: taking a task (by id or the next ready one), releasing it, renewing its lease.
+
+/** Claims: in_progress, lockedBy/lockedAt, startedAt once, owner defaults to the claimer, a new fencing number. */
+export function applyClaim(tx: TeamTransaction, loaded: LoadedTask, options: ClaimOptions): void {
+  const { task } = loaded;
+  const nowMicros = micros(tx.now);
+  if (task.status === 'completed') {
+    throw new InvalidInputError(`Task ${task.id} is already completed; set it back to pending before claiming it.`, {
+      taskId: task.id,
+    });
+  }
+  const waitingFor = unfinishedBlockers(task, (b) => tx.getTask(b)?.task).map((b) => b.id);
+  if (waitingFor.length > 0 && !options.force) {
+    throw new InvalidInputError(`Task ${task.id} is blocked by ${waitingFor.join(', ')}; finish those first or force the claim.`, {
+      taskId: task.id,
+      blockedBy: waitingFor,
+    });
+  }
+  const claim = currentClaim(task);
+  const sameHolder = task.lockedBy === options.agent;
+  if (task.lockedBy && !sameHolder && !leaseExpired(claim, nowMicros)) {
+    if (!options.force) throw new TaskLockError(tx.team, task.id, task.lockedBy, task.lockedAt);
+    requireForceReason(tx, task, options.reason);
+  }
+  const meta = lockstepMeta(task);
+  const keepClaim = sameHolder && claim !== null;
+  // Another writer may have stored the counter as "7" or 7.0: read it as the number it names, never concatenate.
+  const fence = Math.max(toSafeInteger(meta.fence) ?? 0, toSafeInteger(claim?.token) ?? 0);
+  const token = keepClaim ? claim.token : fence + 1;
+  const at = sameHolder && task.lockedAt ? task.lockedAt : tx.now;
+  const next: ClaimInfo = { agent: options.agent, at, token };
+  if (options.pid !== undefined) {
+    next.pid = options.pid;
+    next.host = options.host;
+  }
+  if (options.leaseMs !== undefined) next.leaseUntil = formatTimestamp(nowMicros + options.leaseMs * 1000);
+  task.status = 'in_progress';
+  task.lockedBy = options.agent;
+  task.lockedAt = at;
+  if (!task.startedAt) task.startedAt = tx.now;
+  if (!task.owner) task.owner = options.agent;
+  task.updatedAt = tx.now;
+  setLockstepMeta(task, { ...meta, fence: Math.max(fence, token), claim: next });
+}
+
+export function claimTask(tx: TeamTransaction, id: string, options: ClaimOptions): VersionedTask {
+  const loaded = requireTask(tx, id);
+  checkGuards(tx, loaded, { expectVersion: options.expectVersion });
+  applyClaim(tx, loaded, options);
+  return withVersion(tx.putTask(loaded.task, loaded.extra));
+}
+
+/** The next task to work on: pending, unclaimed, nothing unfinished to wait for; most urgent, then oldest. */
+export function claimNextTask(tx: TeamTransaction, options: ClaimOptions, member?: Member): VersionedTask | null {
+  // A member with a profile (capabilities, WIP limit) is matched against the whole team; anybody else takes the
+  // first candidate of the ready-set index that is still ready on disk.
+  const index = member ? null : tx.readyIndex();
+  if (index) {
+    for (const id of index.candidates()) {
+      const fresh = tx.getTask(id);
+      if (fresh && stillReady(tx, fresh.task)) {
+        applyClaim(tx, fresh, { ...options, force: false });
+        return withVersion(tx.putTask(fresh.task, fresh.extra));
+      }
+      index.remove(id); // changed behind our back: never handed out
+    }
+    if (!index.incomplete()) return null;
+  }
+  const { loaded } = tx.allTasks();
+  const all = loaded.map((l) => l.task);
+  const status = new Map(loaded.map((l) => [l.task.id, l.task.status]));
+  const blockersDone = (task: Task) => task.blockedBy.every((b) => status.get(b) === undefined || status.get(b) === 'completed');
+  if (!member) tx.rebuildReadyIndex(all, blockersDone);
+  const candidates = loaded
+    .filter(
+      ({ task }) =>
+        task.status === 'pending' &&
+        !task.lockedBy &&
+        blockersDone(task) &&
+        // A member with a profile only gets work it is able to do, and none past its WIP limit.
+        (!member || memberAvailability(member, task, all).available),
+    )
+    .sort(
+      (a, b) =>
+        PRIORITY_RANK[b.task.priority] - PRIORITY_RANK[a.task.priority] ||
+        micros(a.task.createdAt) - micros(b.task.createdAt) ||
+        a.task.id.localeCompare(b.task.id),
+    );
+  for (const candidate of candidates) {
+    const fresh = tx.getTask(candidate.task.id); // read in full, not from the scan's cache
+    if (!fresh || !stillReady(tx, fresh.task)) continue;
+    applyClaim(tx, fresh, { ...options, force: false });
+    return withVersion(tx.putTask(fresh.task, fresh.extra));
+  }
+  return null;
+}
+
+/** Pending, unclaimed, and every blocker (read from disk in this batch) completed or gone. */
+function stillReady(tx: TeamTransaction, task: Task): boolean {
+  if (task.status !== 'pending' || task.lockedBy) return false;
+  return task.blockedBy.every((id) => {
+    const blocker = tx.getTask(id);
+    return !blocker || blocker.task.status === 'completed';
+  });
+}
+
+export function releaseTask(tx: TeamTransaction, id: string, options: ActorOptions): VersionedTask {
+  const loaded = requireTask(tx, id);
+  const { task } = loaded;
+  checkGuards(tx, loaded, options);
+  if (!task.lockedBy) {
+    throw new InvalidInputError(`Task ${id} is not claimed by anybody, so there is nothing to release.`, { taskId: id });
+  }
+  checkHolder(tx, task, options.agent, options.force, options.reason);
+  clearClaim(task);
+  if (task.status === 'in_progress') task.status = 'pending';
+  task.updatedAt = tx.now;
+  return withVersion(tx.putTask(task, loaded.extra));
+}
+
+export function heartbeatTask(tx: TeamTransaction, id: string, options: ClaimOptions & { leaseMs: number }): VersionedTask {
+  const loaded = requireTask(tx, id);
+  const { task } = loaded;
+  checkGuards(tx, loaded, options);
+  const claim = currentClaim(task);
+  if (task.lockedBy !== options.agent || !claim) {
+    throw new ClaimLostError(
+      `${options.agent} does not hold task ${id}${task.lockedBy ? `: ${task.lockedBy} does` : ''}; claim it again before renewing.`,
+      { team: tx.team, taskId: id, holder: task.lockedBy },
+    );
+  }
+  claim.leaseUntil = formatTimestamp(micros(tx.now) + options.leaseMs * 1000);
+  setLockstepMeta(task, { ...lockstepMeta(task), claim });
+  task.updatedAt = tx.now;
+  return withVersion(tx.putTask(task, loaded.extra));
+}

@@ -1,0 +1,237 @@
+import type { FileProblem, Task } from '../shared/domain';
+import { CorruptFileError, UnsafePathError } from '../shared/errors';
+import { cloneJson } from '../shared/json';
+import { nowTimestamp } from '../shared/time';
+import type { StorePaths } from './paths';
+import { readRecent, type JournalEntry, type JournalTaskChange } from './journal';
+import type { FileChange } from './intent';
+import { ReadyIndex, readyByOwnFields } from './ready-index';
+import { readBounded } from './safe-fs';
+import { MAX_FILE_BYTES, readTaskFile, serializeTask, versionOf, type LoadedTask, type TaskFolderScanner } from './task-files';
+
+// One locked batch of task mutations: what each mutation sees (TeamTransaction), the changes staged, and what
+// each changed on a task for the journal.
+
+/** What a mutation sees: the team's tasks as on disk (re-read inside the lock) plus this batch's staged changes. */
+export interface TeamTransaction {
+  readonly team: string;
+  readonly paths: StorePaths;
+  /** One timestamp per mutation, in ClawTeam's format. */
+  readonly now: string;
+  getTask(id: string): LoadedTask | undefined;
+  /** Every readable task plus the files that could not be read. */
+  allTasks(): { loaded: LoadedTask[]; problems: FileProblem[] };
+  putTask(task: Task, extra: Record<string, unknown>): LoadedTask;
+  removeTask(id: string): void;
+  /** The journal's latest entry that left this task at `version` (who made it so), if any. */
+  whoWrote(taskId: string, version: string): JournalEntry | undefined;
+  /** Adds to this mutation's journal entry what is only known while it runs. */
+  annotate(extra: Pick<MutationInfo, 'details' | 'taskId' | 'reason'>): void;
+  /** The ready-set index for claim --next if it matches the folder as it is (a hint: re-read every candidate). */
+  readyIndex(): ReadyIndex | null;
+  /** Replaces the ready-set index with one built from a full read of the team (`isReady`: blockers done). */
+  rebuildReadyIndex(tasks: Task[], isReady: (task: Task) => boolean): void;
+}
+
+export type Staged = { kind: 'write'; loaded: LoadedTask; bytes: string } | { kind: 'delete'; id: string };
+
+/** Changes staged by the mutations of one locked batch, written once at the end. */
+export class BatchState {
+  readonly staged = new Map<string, Staged>();
+  /** Journal entries of this batch's successful mutations, numbered when written. */
+  readonly entries: JournalEntry[] = [];
+  private readonly fromDisk = new Map<string, LoadedTask | null>();
+  private index: ReadyIndex | null | undefined;
+
+  constructor(readonly team: string, readonly paths: StorePaths, private readonly scanner: TaskFolderScanner) {}
+
+  /** The ready-set index, loaded once per batch, before anything is saved (its stamp is checked against the folder). */
+  readyIndex(): ReadyIndex | null {
+    if (this.index === undefined) this.index = ReadyIndex.load(this.paths.tasksDir(this.team), this.paths.lockstepDir(this.team));
+    return this.index;
+  }
+
+  rebuildReadyIndex(index: ReadyIndex): void {
+    this.index = index;
+  }
+
+  /** After saving: records what this batch changed in the index and stamps the folder. */
+  saveReadyIndex(): void {
+    const index = this.index;
+    if (!index) return;
+    for (const change of this.staged.values()) {
+      if (change.kind === 'delete') {
+        index.remove(change.id);
+        continue;
+      }
+      const { task } = change.loaded;
+      const ready =
+        readyByOwnFields(task) &&
+        task.blockedBy.every((id) => {
+          let blocker: LoadedTask | undefined;
+          try {
+            blocker = this.read(id, new Map());
+          } catch {
+            return false; // an unreadable blocker: not ready until it is fixed
+          }
+          return !blocker || blocker.task.status === 'completed';
+        });
+      index.update(task, ready);
+    }
+    index.save(this.paths.tasksDir(this.team), this.paths.lockstepDir(this.team));
+  }
+
+  /** The task as this batch sees it: staged, else read in full from disk (once per batch), else undefined. */
+  read(id: string, overlay: Map<string, Staged>): LoadedTask | undefined {
+    const filePath = this.paths.taskFile(this.team, id);
+    const staged = overlay.get(filePath) ?? this.staged.get(filePath);
+    if (staged) return staged.kind === 'write' ? staged.loaded : undefined;
+    if (!this.fromDisk.has(filePath)) {
+      const read = readTaskFile(filePath, id);
+      if (read.kind === 'problem' && read.unsafe) throw new UnsafePathError(read.problem.path, read.problem.reason);
+      if (read.kind === 'problem') throw new CorruptFileError(read.problem.path, read.problem.reason);
+      this.fromDisk.set(filePath, read.kind === 'ok' ? read.loaded : null);
+    }
+    return this.fromDisk.get(filePath) ?? undefined;
+  }
+
+  scan(overlay: Map<string, Staged>): { loaded: LoadedTask[]; problems: FileProblem[] } {
+    const { loaded, problems } = this.scanner.scan(this.paths.tasksDir(this.team));
+    const byPath = new Map(loaded.map((l) => [l.path, l]));
+    for (const layer of [this.staged, overlay]) {
+      for (const [filePath, change] of layer) {
+        if (change.kind === 'write') byPath.set(filePath, change.loaded);
+        else byPath.delete(filePath);
+      }
+    }
+    return { loaded: [...byPath.values()], problems: problems.filter((p) => !byPath.has(p.path)) };
+  }
+
+  /** The staged changes as file changes, each with the version it replaces (for crash roll-forward, intent.ts). */
+  changes(): FileChange[] {
+    return [...this.staged].map(([filePath, change]) => ({
+      path: filePath,
+      bytes: change.kind === 'write' ? change.bytes : null,
+      before: this.fromDisk.get(filePath)?.version ?? null,
+    }));
+  }
+}
+
+/** Copies so a mutation never edits a cached or staged object another mutation may still see. */
+function cloneLoaded(loaded: LoadedTask): LoadedTask {
+  return cloneJson(loaded); // keeps numbers exactly as written (LosslessNumber), unlike structuredClone
+}
+
+/** The state of each task a mutation touched, as it first saw it: the "before" of its journal entry. */
+export type SeenBefore = Map<string, LoadedTask | null>;
+
+export function openTransaction(
+  batch: BatchState,
+  overlay: Map<string, Staged>,
+  seen: SeenBefore,
+  journalDir: string,
+  notes: Partial<MutationInfo>,
+): TeamTransaction {
+  const remember = (filePath: string, id: string) => {
+    if (!seen.has(filePath) && !overlay.has(filePath)) seen.set(filePath, batch.read(id, overlay) ?? null);
+  };
+  return {
+    team: batch.team,
+    paths: batch.paths,
+    now: nowTimestamp(),
+    getTask(id) {
+      const filePath = batch.paths.taskFile(batch.team, id);
+      const loaded = batch.read(id, overlay);
+      if (!seen.has(filePath) && !overlay.has(filePath)) seen.set(filePath, loaded ?? null);
+      return loaded && cloneLoaded(loaded);
+    },
+    allTasks() {
+      const { loaded, problems } = batch.scan(overlay);
+      return { loaded: loaded.map(cloneLoaded), problems };
+    },
+    putTask(task, extra) {
+      const filePath = batch.paths.taskFile(batch.team, task.id);
+      remember(filePath, task.id);
+      const bytes = serializeTask(task, extra);
+      const loaded: LoadedTask = { task, extra, version: versionOf(bytes), path: filePath };
+      overlay.set(filePath, { kind: 'write', loaded, bytes });
+      return cloneLoaded(loaded);
+    },
+    removeTask(id) {
+      const filePath = batch.paths.taskFile(batch.team, id);
+      remember(filePath, id);
+      overlay.set(filePath, { kind: 'delete', id });
+    },
+    annotate(extra) {
+      Object.assign(notes, extra);
+    },
+    readyIndex() {
+      return batch.readyIndex();
+    },
+    rebuildReadyIndex(tasks, isReady) {
+      batch.rebuildReadyIndex(ReadyIndex.build(tasks, isReady));
+    },
+    whoWrote(taskId, version) {
+      const staged = batch.entries.filter((e) => e.tasks.some((t) => t.id === taskId && t.versionAfter === version));
+      const recent = staged.length ? staged : readRecent(journalDir).filter((e) => e.tasks.some((t) => t.id === taskId && t.versionAfter === version));
+      return recent[recent.length - 1];
+    },
+  };
+}
+
+/** The fields a mutation changed on one task (metadata compared key by key), for the journal. */
+export function taskChange(id: string, before: LoadedTask | null, after: LoadedTask | null): JournalTaskChange | null {
+  const flat = (l: LoadedTask | null): Record<string, unknown> => {
+    if (!l) return {};
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(l.task)) {
+      if (k === 'metadata') for (const [mk, mv] of Object.entries(v as Record<string, unknown>)) out[`metadata.${mk}`] = mv;
+      else out[k] = v;
+    }
+    return out;
+  };
+  const b = flat(before);
+  const a = flat(after);
+  const changedBefore: Record<string, unknown> = {};
+  const changedAfter: Record<string, unknown> = {};
+  for (const key of new Set([...Object.keys(b), ...Object.keys(a)])) {
+    if (JSON.stringify(b[key]) === JSON.stringify(a[key])) continue;
+    if (key in b) changedBefore[key] = b[key];
+    if (key in a) changedAfter[key] = a[key];
+  }
+  if (before && after && Object.keys(changedBefore).length + Object.keys(changedAfter).length === 0) return null;
+  return {
+    id,
+    before: before ? changedBefore : null,
+    after: after ? changedAfter : null,
+    versionBefore: before?.version ?? null,
+    versionAfter: after?.version ?? null,
+  };
+}
+
+/** Who does what, for the journal. */
+export interface MutationInfo {
+  op: string;
+  actor: string;
+  via: string;
+  taskId?: string;
+  reason?: string;
+  /** For team operations, which have no task changes: what changed. */
+  details?: Record<string, unknown>;
+  /** Run in a batch of its own (it reads the journal, which holds earlier batches only). */
+  solo?: boolean;
+  /** The team whose journal gets the entry, when not this writer's (a rename, or undoing one). */
+  journalTeam?: string;
+  /** Told the entry once it is numbered and written (the app's undo stack keeps the window's own changes). */
+  onJournaled?: (entry: JournalEntry, journalTeam: string) => void;
+}
+
+/** A deleted task's whole file goes into its journal entry, so undo brings it back exactly (unknown fields too). */
+export function keepDeletedFile(change: JournalTaskChange, filePath: string): void {
+  try {
+    const read = readBounded(filePath, MAX_FILE_BYTES);
+    if (read.kind === 'ok' && versionOf(read.bytes) === change.versionBefore) change.file = read.bytes.toString('utf8');
+  } catch {
+    // Undo then restores the known fields only.
+  }
+}
