@@ -1,7 +1,6 @@
 import * as fs from 'fs';
 import { PRIORITY_RANK, type TaskList, type VersionedTask } from '../shared/domain';
 import { CorruptFileError, InvalidInputError, taskNotFound, teamNotFound, UnsafePathError } from '../shared/errors';
-import { MAX_LEASE_DAYS, MAX_LEASE_MS } from '../shared/claims';
 import { assertName } from '../shared/names';
 import { createTaskInputSchema, parseInput, taskFilterSchema, updateTaskPatchSchema, type CreateTaskInput, type TaskFilter, type UpdateTaskPatch } from '../shared/schemas';
 import { parseTimestamp } from '../shared/time';
@@ -135,17 +134,7 @@ export async function sweepTeam(ctx: FolderContext, team: string, request: Sweep
 }
 
 export function claimOptions(ctx: FolderContext, options: ops.ClaimOptions): ops.ClaimOptions {
-  assertName(options.agent, 'agent');
-  if (options.leaseMs !== undefined && !(options.leaseMs > 0 && options.leaseMs <= MAX_LEASE_MS)) {
-    throw new InvalidInputError(`A lease must be longer than 0 and at most ${MAX_LEASE_DAYS} days.`);
-  }
-  if (options.pid !== undefined && !(Number.isInteger(options.pid) && options.pid > 0)) {
-    throw new InvalidInputError(`A holder pid must be a positive whole number (got ${options.pid}).`);
-  }
-  if (options.token !== undefined && !Number.isInteger(options.token)) {
-    throw new InvalidInputError('A claim token must be a whole number.');
-  }
-  return { ...options, host: options.pid !== undefined ? options.host ?? ctx.host : undefined };
+  return ops.checkClaimOptions(options, ctx.host);
 }
 
 function checkActor(agent: string | undefined): void {

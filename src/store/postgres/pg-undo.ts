@@ -1,7 +1,7 @@
 import type { PoolClient } from 'pg';
 import type { TeamConfig, VersionedTask } from '../../shared/domain';
 import { describeEntry } from '../../shared/activity';
-import { AlreadyExistsError, ConflictError, InvalidInputError, NotFoundError } from '../../shared/errors';
+import { AlreadyExistsError, ConflictError, InvalidInputError, NotFoundError, teamNotFound } from '../../shared/errors';
 import { assertName } from '../../shared/names';
 import type { JournalEntry } from '../journal';
 import { serializeTeamConfig, type LoadedTeamConfig } from '../team-config';
@@ -100,7 +100,7 @@ export async function undoChange(access: UndoAccess, team: string, seq: number, 
   // Which kind of change it is decides the transaction; it is looked up again inside it.
   const first = await access.read(async (client) => {
     const t = await client.query('SELECT id FROM lockstep_teams WHERE name = $1', [team]);
-    if (t.rowCount === 0) throw new NotFoundError(`Team ${team} does not exist.`, { team });
+    if (t.rowCount === 0) throw teamNotFound(team);
     return (await entryAndLater(client, team, String(t.rows[0].id), seq)).entry;
   });
 
