@@ -2,7 +2,7 @@ import type { PoolClient } from 'pg';
 import { teamNotFound } from '../../shared/errors';
 import type { JournalEntry } from '../journal';
 
-/** Journal reads on the database (the writes are PostgresStore.appendJournal's: numbered last, in the mutation). */
+/** Journal reads on the database (the writes are PgContext.appendJournal's, pg-context.ts: numbered last, in the mutation). */
 
 const parse = (rows: Array<{ line: string }>): JournalEntry[] => rows.map((row) => JSON.parse(row.line) as JournalEntry);
 

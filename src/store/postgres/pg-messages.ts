@@ -11,7 +11,7 @@ import { nowTimestamp } from '../../shared/time';
 import { CHANGES_CHANNEL } from './connection';
 import { parseTeamConfigText } from './rows';
 
-/** Runs one attempt (its own BEGIN/COMMIT) with the store's schema check and bounded retries (PostgresStore.run). */
+/** Runs one attempt (its own BEGIN/COMMIT) with the store's schema check and bounded retries (PgContext.run, pg-context.ts). */
 export type Runner = <T>(
   attempt: (client: PoolClient) => Promise<T>,
   settle?: (client: PoolClient) => Promise<{ committed: true; value: T } | null>,

@@ -16,10 +16,10 @@ import { writeMembers } from './rows';
  * Undo on the database: the folder store's undoLast and undoChange (store.ts), with the same results, refusals and
  * journal entries. The journal is read inside the transaction that holds the team row FOR UPDATE, so nobody can
  * change the team between the check ("nobody else changed it since") and the change; the change, its journal entry
- * and the NOTIFY commit together (PostgresStore.mutate / mutateTeam).
+ * and the NOTIFY commit together (mutate / mutateTeam, pg-mutate.ts).
  */
 
-/** What undo needs of PostgresStore (its transaction drivers). */
+/** What undo needs of PostgresStore (its transaction drivers, pg-mutate.ts). */
 export interface UndoAccess {
   actor: { name: string; via: string };
   mutate<T>(team: string, info: MutationInfo, run: (tx: PgTransaction) => T, options?: TaskMutationOptions): Promise<T>;
