@@ -1,12 +1,12 @@
 import { AsyncLocalStorage } from 'async_hooks';
+import { randomUUID } from 'crypto';
 import * as os from 'os';
 import type { Pool, PoolClient } from 'pg';
 import { StoreUnavailableError } from '../../shared/errors';
-import { nowTimestamp } from '../../shared/time';
 import { delayBeforeSaveMs } from '../failpoints';
 import type { JournalEntry, JournalTaskChange } from '../journal';
 import { defaultActor, type Actor, type TrackedEntry } from '../store-api';
-import type { MutationInfo } from '../team-writer';
+import { journalEntry, type MutationInfo } from '../team-batch';
 import { CHANGES_CHANNEL, DEFAULT_RETRY, openPool, redactUrl, sleep, withRetry, type RetryOptions } from './connection';
 import { SCHEMA_VERSION, migrate, schemaVersion } from './migrations';
 
@@ -94,21 +94,7 @@ export class PgContext {
   }
 
   entry(team: string, info: MutationInfo, tasks: JournalTaskChange[]): JournalEntry {
-    const entry: JournalEntry = {
-      seq: 0,
-      at: nowTimestamp(),
-      actor: info.actor,
-      via: info.via,
-      pid: process.pid,
-      host: this.host,
-      op: info.op,
-      team,
-      tasks,
-    };
-    if (info.taskId) entry.taskId = info.taskId;
-    if (info.reason) entry.reason = info.reason;
-    if (info.details) Object.assign(entry, { details: info.details });
-    return entry;
+    return journalEntry(team, this.host, info, tasks);
   }
 
   /** Tells every listening window (LISTEN lockstep_changes) which team changed; delivered only if this commits. */
@@ -160,8 +146,29 @@ export class PgContext {
   /** Connections whose COMMIT reply the failpoint "lost" (each is dropped after, so each mutation loses one). */
   private readonly replyLost = new WeakSet<PoolClient>();
 
+  /**
+   * One journaled change, retried as a whole by `run`: `work` begins the transaction and journals the change with
+   * the attempt's operation id; COMMIT is here. When the connection is lost around the COMMIT, the journal tells
+   * whether that attempt went in, and then its value is the result (never applied twice).
+   */
+  transact<T>(work: (client: PoolClient, opId: string) => Promise<T>): Promise<T> {
+    let result: { value: T } | undefined;
+    let opId = randomUUID();
+    return this.run(
+      async (client) => {
+        opId = randomUUID();
+        result = undefined;
+        const value = await work(client, opId);
+        result = { value };
+        await this.commit(client);
+        return value;
+      },
+      this.settle(() => opId, () => result?.value),
+    );
+  }
+
   /** After a dropped connection: did the attempt with this id commit? */
-  settle<T>(opId: () => string, value: () => T | undefined): Settle<T> {
+  private settle<T>(opId: () => string, value: () => T | undefined): Settle<T> {
     return async (client: PoolClient): Promise<{ committed: true; value: T } | null> => {
       if (!this.journalEnabled) return null;
       const r = await client.query('SELECT 1 FROM lockstep_journal WHERE op_id = $1', [opId()]);

@@ -1,4 +1,3 @@
-import { randomUUID } from 'crypto';
 import type { PoolClient } from 'pg';
 import { teamNotFound } from '../../shared/errors';
 import { assertName } from '../../shared/names';
@@ -71,58 +70,49 @@ async function findWriter(client: PoolClient, teamId: string, taskId: string, ve
 /** One task mutation: one transaction, run through task-ops exactly as the folder store runs it. */
 export async function mutate<T>(ctx: PgContext, team: string, info: MutationInfo, run: (tx: PgTransaction) => T, options: TaskMutationOptions = {}): Promise<T> {
   assertName(team, 'team');
-  let result: { value: T } | undefined;
-  let opId = randomUUID();
-  return ctx.run(
-    async (client) => {
-      opId = randomUUID();
-      result = undefined;
-      let mode: Mode = options.mode ?? 'share';
-      for (;;) {
-        await client.query('BEGIN');
-        let teamId: string;
-        let rows: Map<string, LoadedTask | null>;
-        if (mode === 'share' && options.preload?.length) {
-          ({ teamId, rows } = await lockTeamAndRows(client, team, options.preload));
-        } else {
-          teamId = await teamIdOf(client, team, mode);
-          rows = mode === 'exclusive' ? await loadAll(client, team, teamId) : new Map<string, LoadedTask | null>();
-        }
-        if (options.beforeRun) await options.beforeRun(client, teamId);
-        const writers = new Map<string, JournalEntry | null>();
-        let tx: PgTransaction;
-        let value: T;
-        let upgrade = false;
-        for (;;) {
-          tx = new PgTransaction(team, nowTimestamp(), rows, mode === 'exclusive', options.assumeMissing === true, writers);
-          try {
-            value = run(tx);
-            break;
-          } catch (err) {
-            if (!(err instanceof Need)) throw err;
-            const { ids, all, who } = err.what;
-            if (all) {
-              upgrade = true;
-              break;
-            }
-            if (ids) await loadRows(client, team, teamId, ids, rows, true);
-            if (who) writers.set(`${who.taskId}@${who.version}`, await findWriter(client, teamId, who.taskId, who.version));
-          }
-        }
-        if (upgrade) {
-          // Needs the whole team: start again holding the team row exclusively.
-          await client.query('ROLLBACK');
-          mode = 'exclusive';
-          continue;
-        }
-        await save(ctx, client, team, teamId, tx!, info, opId);
-        result = { value: value! };
-        await ctx.commit(client);
-        return value!;
+  return ctx.transact(async (client, opId) => {
+    let mode: Mode = options.mode ?? 'share';
+    for (;;) {
+      await client.query('BEGIN');
+      let teamId: string;
+      let rows: Map<string, LoadedTask | null>;
+      if (mode === 'share' && options.preload?.length) {
+        ({ teamId, rows } = await lockTeamAndRows(client, team, options.preload));
+      } else {
+        teamId = await teamIdOf(client, team, mode);
+        rows = mode === 'exclusive' ? await loadAll(client, team, teamId) : new Map<string, LoadedTask | null>();
       }
-    },
-    ctx.settle(() => opId, () => result?.value),
-  );
+      if (options.beforeRun) await options.beforeRun(client, teamId);
+      const writers = new Map<string, JournalEntry | null>();
+      let tx: PgTransaction;
+      let value: T;
+      let upgrade = false;
+      for (;;) {
+        tx = new PgTransaction(team, nowTimestamp(), rows, mode === 'exclusive', options.assumeMissing === true, writers);
+        try {
+          value = run(tx);
+          break;
+        } catch (err) {
+          if (!(err instanceof Need)) throw err;
+          const { ids, all, who } = err.what;
+          if (all) {
+            upgrade = true;
+            break;
+          }
+          if (ids) await loadRows(client, team, teamId, ids, rows, true);
+          if (who) writers.set(`${who.taskId}@${who.version}`, await findWriter(client, teamId, who.taskId, who.version));
+        }
+      }
+      if (upgrade) {
+        // Needs the whole team: start again holding the team row exclusively.
+        await client.query('ROLLBACK');
+        mode = 'exclusive';
+        continue;
+      }
+      await save(ctx, client, team, teamId, tx!, info, opId);
+      return value!;
+    }
+  });
 }
 
 /** Writes the transaction's staged rows (each checked against the version it was read at) and its journal entry. */
@@ -156,27 +146,18 @@ export async function mutateTeam<T>(
   run: (client: PoolClient, teamId: string, loaded: LoadedTeamConfig) => Promise<T>,
 ): Promise<T> {
   assertName(team, 'team');
-  let result: { value: T } | undefined;
-  let opId = randomUUID();
-  return ctx.run(
-    async (client) => {
-      opId = randomUUID();
-      result = undefined;
-      await client.query('BEGIN');
-      const r = await client.query('SELECT id, config_raw FROM lockstep_teams WHERE name = $1 FOR UPDATE', [team]);
-      if (r.rowCount === 0) throw teamNotFound(team);
-      const teamId = String(r.rows[0].id);
-      const loaded = parseTeamConfigText(r.rows[0].config_raw, `postgres:${team}/config.json`);
-      applyProfiles(loaded.config, await readProfiles(client, teamId));
-      const value = await run(client, teamId, loaded);
-      const journalTeam = info.journalTeam ?? (info.op === 'team.rename' ? String(info.details?.newName) : team);
-      await ctx.appendJournal(client, teamId, ctx.entry(journalTeam, info, []), opId);
-      result = { value };
-      await ctx.commit(client);
-      return value;
-    },
-    ctx.settle(() => opId, () => result?.value),
-  );
+  return ctx.transact(async (client, opId) => {
+    await client.query('BEGIN');
+    const r = await client.query('SELECT id, config_raw FROM lockstep_teams WHERE name = $1 FOR UPDATE', [team]);
+    if (r.rowCount === 0) throw teamNotFound(team);
+    const teamId = String(r.rows[0].id);
+    const loaded = parseTeamConfigText(r.rows[0].config_raw, `postgres:${team}/config.json`);
+    applyProfiles(loaded.config, await readProfiles(client, teamId));
+    const value = await run(client, teamId, loaded);
+    const journalTeam = info.journalTeam ?? (info.op === 'team.rename' ? String(info.details?.newName) : team);
+    await ctx.appendJournal(client, teamId, ctx.entry(journalTeam, info, []), opId);
+    return value;
+  });
 }
 
 export async function writeConfig(client: PoolClient, teamId: string, loaded: LoadedTeamConfig): Promise<void> {

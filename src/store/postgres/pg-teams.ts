@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'crypto';
+import { randomBytes } from 'crypto';
 import { emptyCounts, leaderOf, type FileProblem, type Member, type TeamConfig, type TeamSummary } from '../../shared/domain';
 import { AlreadyExistsError, InvalidInputError, NotFoundError, teamNotFound } from '../../shared/errors';
 import type { MemberProfile } from '../../shared/members';
@@ -61,38 +61,29 @@ export async function createTeam(ctx: PgContext, input: CreateTeamInput): Promis
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup) throw new InvalidInputError(`Member ${dup} is listed twice.`, { member: dup });
   const info = ctx.info('team.create', undefined, { details: { name: values.name } });
-  let result: { value: TeamConfig } | undefined;
-  let opId = randomUUID();
-  return ctx.run(
-    async (client) => {
-      opId = randomUUID();
-      result = undefined;
-      await client.query('BEGIN');
-      const now = nowTimestamp();
-      const members = values.members.map((m) => newMember(m, now));
-      const config: TeamConfig = {
-        name: values.name,
-        description: values.description,
-        leadAgentId: members[0]?.agentId ?? '',
-        createdAt: now,
-        members,
-        budgetCents: 0,
-      };
-      const inserted = await client.query(
-        'INSERT INTO lockstep_teams (name, config_raw) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING RETURNING id',
-        [values.name, serializeTeamConfig({ config, extra: {}, memberExtras: [] })],
-      );
-      if (inserted.rowCount === 0) throw new AlreadyExistsError(`Team ${values.name} already exists.`, { team: values.name });
-      const teamId = String(inserted.rows[0].id);
-      await client.query('INSERT INTO lockstep_journal_heads (team_id) VALUES ($1)', [teamId]);
-      await writeMembers(client, teamId, config);
-      await ctx.appendJournal(client, teamId, ctx.entry(values.name, info, []), opId);
-      result = { value: config };
-      await ctx.commit(client);
-      return config;
-    },
-    ctx.settle(() => opId, () => result?.value),
-  );
+  return ctx.transact(async (client, opId) => {
+    await client.query('BEGIN');
+    const now = nowTimestamp();
+    const members = values.members.map((m) => newMember(m, now));
+    const config: TeamConfig = {
+      name: values.name,
+      description: values.description,
+      leadAgentId: members[0]?.agentId ?? '',
+      createdAt: now,
+      members,
+      budgetCents: 0,
+    };
+    const inserted = await client.query(
+      'INSERT INTO lockstep_teams (name, config_raw) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING RETURNING id',
+      [values.name, serializeTeamConfig({ config, extra: {}, memberExtras: [] })],
+    );
+    if (inserted.rowCount === 0) throw new AlreadyExistsError(`Team ${values.name} already exists.`, { team: values.name });
+    const teamId = String(inserted.rows[0].id);
+    await client.query('INSERT INTO lockstep_journal_heads (team_id) VALUES ($1)', [teamId]);
+    await writeMembers(client, teamId, config);
+    await ctx.appendJournal(client, teamId, ctx.entry(values.name, info, []), opId);
+    return config;
+  });
 }
 
 export async function renameTeam(ctx: PgContext, team: string, newName: string): Promise<TeamConfig> {
@@ -122,23 +113,14 @@ export async function deleteTeam(ctx: PgContext, team: string): Promise<{ team: 
 /** Brings a deleted team back from the trash, unless a team of that name exists again (ALREADY_EXISTS). */
 export async function restoreTeam(ctx: PgContext, trash: string): Promise<TeamConfig> {
   checkTrashId(trash);
-  let result: { value: TeamConfig } | undefined;
-  let opId = randomUUID();
-  return ctx.run(
-    async (client) => {
-      opId = randomUUID();
-      result = undefined;
-      await client.query('BEGIN');
-      const { teamId, team } = await untrashTeam(client, trash);
-      const r = await client.query('SELECT config_raw FROM lockstep_teams WHERE id = $1', [teamId]);
-      const config = applyProfiles(parseTeamConfigText(r.rows[0].config_raw, `postgres:${team}/config.json`).config, await readProfiles(client, teamId));
-      await ctx.appendJournal(client, teamId, ctx.entry(team, ctx.info('team.restore', undefined, { details: { name: team, trash } }), []), opId);
-      result = { value: config };
-      await ctx.commit(client);
-      return config;
-    },
-    ctx.settle(() => opId, () => result?.value),
-  );
+  return ctx.transact(async (client, opId) => {
+    await client.query('BEGIN');
+    const { teamId, team } = await untrashTeam(client, trash);
+    const r = await client.query('SELECT config_raw FROM lockstep_teams WHERE id = $1', [teamId]);
+    const config = applyProfiles(parseTeamConfigText(r.rows[0].config_raw, `postgres:${team}/config.json`).config, await readProfiles(client, teamId));
+    await ctx.appendJournal(client, teamId, ctx.entry(team, ctx.info('team.restore', undefined, { details: { name: team, trash } }), []), opId);
+    return config;
+  });
 }
 
 /** Sets the team budget (ClawTeam's `budgetCents`, a float; 0 = none) in its config, one transaction. */
