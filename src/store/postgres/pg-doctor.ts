@@ -1,8 +1,7 @@
 import type { VersionedTask } from '../../shared/domain';
 import { InvalidInputError, NotFoundError } from '../../shared/errors';
 import { assertName } from '../../shared/names';
-import { nowMicros } from '../../shared/time';
-import { diagnose, type DiagnoseOptions, type Finding } from '../doctor';
+import { diagnose, diagnoseOptions, type Finding } from '../doctor';
 import type { DoctorRequest, SweepRequest } from '../store-api';
 import * as ops from '../task-ops';
 import type { PgContext } from './pg-context';
@@ -25,19 +24,9 @@ export async function sweepTeam(ctx: PgContext, team: string, request: SweepRequ
   );
 }
 
-function diagnoseOptions(ctx: PgContext, request: DoctorRequest): DiagnoseOptions {
-  return {
-    nowMicros: nowMicros(),
-    host: ctx.host,
-    isProcessAlive: ops.isProcessAlive,
-    oldClaimMs: request.oldClaimMs ?? 2 * 3_600_000,
-    tempFileAgeMs: request.tempFileAgeMs ?? 60_000,
-  };
-}
-
 export async function doctor(ctx: PgContext, team: string, request: DoctorRequest = {}): Promise<Finding[]> {
   const { tasks } = await listTasks(ctx, team);
-  return diagnose(tasks, [], [], diagnoseOptions(ctx, request));
+  return diagnose(tasks, [], [], diagnoseOptions(ctx.host, request));
 }
 
 export async function fixFinding(ctx: PgContext, team: string, findingId: string, request: DoctorRequest = {}): Promise<{ fixed: Finding; task?: VersionedTask }> {
@@ -48,7 +37,7 @@ export async function fixFinding(ctx: PgContext, team: string, findingId: string
     ctx.info('doctor.fix', undefined, { details: { findingId } }),
     (tx) => {
       const { loaded } = tx.allTasks();
-      const finding = diagnose(loaded.map((l) => l.task), [], [], diagnoseOptions(ctx, request)).find((f) => f.id === findingId);
+      const finding = diagnose(loaded.map((l) => l.task), [], [], diagnoseOptions(ctx.host, request)).find((f) => f.id === findingId);
       if (!finding) {
         throw new NotFoundError(`Finding ${findingId} no longer applies in team ${team}: it was fixed or the task moved on. Run doctor again.`, {
           team,

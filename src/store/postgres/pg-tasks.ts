@@ -1,9 +1,9 @@
-import { PRIORITY_RANK, type TaskList, type VersionedTask } from '../../shared/domain';
+import type { TaskList, VersionedTask } from '../../shared/domain';
 import { InvalidInputError, taskNotFound } from '../../shared/errors';
 import { assertName } from '../../shared/names';
 import { createTaskInputSchema, parseInput, taskFilterSchema, updateTaskPatchSchema, type CreateTaskInput, type TaskFilter, type UpdateTaskPatch } from '../../shared/schemas';
-import { parseTimestamp } from '../../shared/time';
 import { withVersion, type LoadedTask } from '../task-files';
+import { selectTasks } from '../task-filter';
 import * as ops from '../task-ops';
 import type { PgContext } from './pg-context';
 import { loadAll, mutate, teamIdOf } from './pg-mutate';
@@ -20,23 +20,7 @@ export async function listTasks(ctx: PgContext, team: string, filter: TaskFilter
     const teamId = await teamIdOf(client, team, null);
     return [...(await loadAll(client, team, teamId)).values()] as LoadedTask[];
   });
-  const text = f.text?.toLowerCase();
-  const tasks = loaded
-    .map(withVersion)
-    .filter(
-      (t) =>
-        (!f.status || f.status.includes(t.status)) &&
-        (!f.priority || f.priority.includes(t.priority)) &&
-        (f.owner === undefined || t.owner === f.owner) &&
-        (f.lockedBy === undefined || t.lockedBy === f.lockedBy) &&
-        (!text || `${t.id} ${t.subject} ${t.description}`.toLowerCase().includes(text)),
-    )
-    .sort(
-      (a, b) =>
-        PRIORITY_RANK[b.priority] - PRIORITY_RANK[a.priority] ||
-        (parseTimestamp(a.createdAt) ?? 0) - (parseTimestamp(b.createdAt) ?? 0) ||
-        a.id.localeCompare(b.id),
-    );
+  const tasks = selectTasks(loaded, f);
   return { tasks, problems: [] };
 }
 

@@ -1,12 +1,10 @@
-import { randomBytes } from 'crypto';
-import { emptyCounts, leaderOf, type FileProblem, type Member, type TeamConfig, type TeamSummary } from '../../shared/domain';
+import { emptyCounts, leaderOf, type FileProblem, type TeamConfig, type TeamSummary } from '../../shared/domain';
 import { AlreadyExistsError, InvalidInputError, NotFoundError, teamNotFound } from '../../shared/errors';
-import type { MemberProfile } from '../../shared/members';
 import { assertName } from '../../shared/names';
 import { createTeamInputSchema, memberProfilePatchSchema, newMemberSchema, parseInput, type CreateTeamInput, type NewMember } from '../../shared/schemas';
 import { nowTimestamp } from '../../shared/time';
-import { applyProfiles, memberRecord, serializeTeamConfig, type LoadedTeamConfig } from '../team-config';
-import type { TeamChange } from '../team-undo';
+import { applyProfiles, memberRecord, newMember, serializeTeamConfig, type LoadedTeamConfig } from '../team-config';
+import { patchProfile, type TeamChange } from '../team-undo';
 import type { PgContext } from './pg-context';
 import { mutateTeam, writeConfig } from './pg-mutate';
 import { checkTrashId, notTrashed, trashTeam, untrashTeam } from './pg-trash';
@@ -180,22 +178,9 @@ export async function setMemberProfile(
     const index = loaded.config.members.findIndex((m) => m.name === name);
     if (index < 0) throw new NotFoundError(`${name} is not a member of team ${team}.`, { team, member: name });
     const member = loaded.config.members[index];
-    const next: MemberProfile = { ...(member.lockstep ?? {}) };
-    for (const key of ['role', 'capabilities', 'wipLimit'] as const) {
-      const value = values[key];
-      if (value === null) delete next[key];
-      else if (value !== undefined) (next as Record<string, unknown>)[key] = value;
-    }
-    const before = member.lockstep ? { ...member.lockstep } : null;
-    if (Object.keys(next).length) member.lockstep = next;
-    else delete member.lockstep;
-    details.change = { kind: 'set-member', member: name, before, after: member.lockstep ? { ...member.lockstep } : null } satisfies TeamChange;
+    details.change = patchProfile(member, values);
     delete loaded.memberExtras[index]?.lockstep;
     await writeConfig(client, teamId, loaded);
     return loaded.config;
   });
-}
-
-function newMember(m: { name: string; user: string; agentType: string }, now: string): Member {
-  return { name: m.name, user: m.user, agentId: randomBytes(6).toString('hex'), agentType: m.agentType, joinedAt: now };
 }
