@@ -1,8 +1,9 @@
 import * as path from 'path';
 import type { FileProblem, Task } from '../shared/domain';
 import type { Finding, FindingKind, FixAction } from '../shared/model';
-import { describeAge, parseTimestamp } from '../shared/time';
+import { describeAge, nowMicros, parseTimestamp } from '../shared/time';
 import { claimGoneBecause, currentClaim } from './claims';
+import { processAlive } from './lock-folder';
 import type { TempFile } from './temp-files';
 
 /**
@@ -21,6 +22,17 @@ export interface DiagnoseOptions {
   oldClaimMs: number;
   /** Temp files older than this are orphans of a killed writer (default 60 s). */
   tempFileAgeMs: number;
+}
+
+/** The radar's options as both stores set them: now, this host, the process probe, 2 h and 60 s unless asked. */
+export function diagnoseOptions(host: string, request: { oldClaimMs?: number; tempFileAgeMs?: number }): DiagnoseOptions {
+  return {
+    nowMicros: nowMicros(),
+    host,
+    isProcessAlive: processAlive,
+    oldClaimMs: request.oldClaimMs ?? 2 * 3_600_000,
+    tempFileAgeMs: request.tempFileAgeMs ?? 60_000,
+  };
 }
 
 /** Cycles in the blocked-by graph, each once, as the list of ids along it. */

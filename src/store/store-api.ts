@@ -1,6 +1,8 @@
+import * as os from 'os';
 import type { FileProblem, TaskList, TeamConfig, TeamSummary, VersionedTask } from '../shared/domain';
 import type { DeletedTeam, SweepResult } from '../shared/model';
 import type { CreateTaskInput, CreateTeamInput, NewMember, TaskFilter, UpdateTaskPatch } from '../shared/schemas';
+import { cleanUserName } from '../shared/names';
 import type { Finding } from './doctor';
 import type { JournalEntry } from './journal';
 import type { CostService, MessageService } from './message-service';
@@ -10,6 +12,17 @@ import type { ActorOptions, ClaimOptions } from './task-ops';
 export interface Actor {
   name: string;
   via: string;
+}
+
+/** Who acts when nobody says: the OS user (cleaned to a safe name) at this host, through the API. Both backends use it. */
+export function defaultActor(host: string): Actor {
+  let name: string;
+  try {
+    name = cleanUserName(os.userInfo().username);
+  } catch {
+    name = 'person'; // no user database entry (containers)
+  }
+  return { name: `${name}@${host}`, via: 'api' };
 }
 
 /** A journal entry a tracked call wrote, and the team whose journal holds it. */

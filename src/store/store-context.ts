@@ -3,12 +3,12 @@ import * as os from 'os';
 import * as path from 'path';
 import { CorruptFileError, teamNotFound, UnsafePathError } from '../shared/errors';
 import type { MemberProfile } from '../shared/members';
-import { assertName, cleanUserName } from '../shared/names';
+import { assertName } from '../shared/names';
 import { hasPendingIntent, intentAbandoned } from './intent';
 import { DEFAULT_JOURNAL_OPTIONS, type JournalOptions } from './journal';
 import { Mailbox } from './inbox';
 import { StorePaths } from './paths';
-import type { Actor, TrackedEntry } from './store-api';
+import { defaultActor, type Actor, type TrackedEntry } from './store-api';
 import { fsyncDir } from './safe-fs';
 import { readProfiles, readTeamConfig, writeProfiles, writeTeamConfig, type LoadedTeamConfig } from './team-config';
 import { DEFAULT_LOCK_OPTIONS, type TeamLockOptions } from './team-lock';
@@ -53,7 +53,7 @@ export class FolderContext {
   constructor(options: StoreOptions) {
     this.paths = new StorePaths(path.resolve(options.dataDir));
     this.host = options.host ?? os.hostname();
-    this.actor = options.actor ?? { name: `${safeUserName()}@${this.host}`, via: 'api' };
+    this.actor = options.actor ?? defaultActor(this.host);
     this.writerOptions = {
       lock: { ...DEFAULT_LOCK_OPTIONS, ...options.lock },
       clawteamInterlock: options.clawteamInterlock ?? process.env.LOCKSTEP_CLAWTEAM_INTERLOCK !== 'off',
@@ -165,11 +165,3 @@ export class FolderContext {
 }
 
 const journalTracker = new AsyncLocalStorage<TrackedEntry[]>();
-
-function safeUserName(): string {
-  try {
-    return cleanUserName(os.userInfo().username);
-  } catch {
-    return 'person'; // no user database entry (containers)
-  }
-}

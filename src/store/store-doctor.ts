@@ -3,8 +3,7 @@ import * as path from 'path';
 import { type VersionedTask } from '../shared/domain';
 import { InvalidInputError, NotFoundError } from '../shared/errors';
 import { assertName } from '../shared/names';
-import { nowMicros } from '../shared/time';
-import { diagnose, type DiagnoseOptions, type Finding } from './doctor';
+import { diagnose, diagnoseOptions, type Finding } from './doctor';
 import { listTempFiles } from './temp-files';
 import { readTeamConfig } from './team-config';
 import { mkdirInside, unlinkInside } from './safe-fs';
@@ -17,20 +16,10 @@ import { addMember } from './store-teams';
 
 // The folder store's doctor: what keeps a team's work from moving (doctor.ts, mailbox-doctor.ts) and applying a fix.
 
-export function diagnoseOptions(ctx: FolderContext, request: DoctorRequest): DiagnoseOptions {
-  return {
-    nowMicros: nowMicros(),
-    host: ctx.host,
-    isProcessAlive: ops.isProcessAlive,
-    oldClaimMs: request.oldClaimMs ?? 2 * 3_600_000,
-    tempFileAgeMs: request.tempFileAgeMs ?? 60_000,
-  };
-}
-
 /** What keeps the team's work from moving, each with its fix (see doctor.ts). Reads only. */
 export async function doctor(ctx: FolderContext, team: string, request: DoctorRequest = {}): Promise<Finding[]> {
   const { tasks, problems } = await listTasks(ctx, team);
-  const findings = diagnose(tasks, problems, listTempFiles(ctx.paths.tasksDir(team)), diagnoseOptions(ctx, request));
+  const findings = diagnose(tasks, problems, listTempFiles(ctx.paths.tasksDir(team)), diagnoseOptions(ctx.host, request));
   const config = readTeamConfig(ctx.paths.root, ctx.paths.teamConfig(team))?.config;
   return config ? [...findings, ...diagnoseMailbox(ctx.mailbox, team, config)] : findings;
 }
@@ -60,7 +49,7 @@ export async function fixFinding(ctx: FolderContext, team: string, findingId: st
     return ctx.writer(team).mutateDirect(ctx.info('doctor.fix', undefined, { details: { findingId } }), () => {
       const tasksDir = ctx.paths.tasksDir(team);
       const { problems } = ctx.scanner.scan(tasksDir);
-      const finding = diagnose([], problems, listTempFiles(tasksDir), diagnoseOptions(ctx, request)).find((f) => f.id === findingId);
+      const finding = diagnose([], problems, listTempFiles(tasksDir), diagnoseOptions(ctx.host, request)).find((f) => f.id === findingId);
       if (!finding || !finding.path) throw gone();
       if (finding.fix.action === 'remove-temp-file') unlinkInside(ctx.paths.root, finding.path);
       else {
@@ -74,7 +63,7 @@ export async function fixFinding(ctx: FolderContext, team: string, findingId: st
   }
   return ctx.writer(team).mutate(ctx.info('doctor.fix', undefined, { details: { findingId }, reason: request.reason }), (tx) => {
     const { loaded, problems } = tx.allTasks();
-    const finding = diagnose(loaded.map((l) => l.task), problems, [], diagnoseOptions(ctx, request)).find((f) => f.id === findingId);
+    const finding = diagnose(loaded.map((l) => l.task), problems, [], diagnoseOptions(ctx.host, request)).find((f) => f.id === findingId);
     if (!finding) throw gone();
     return { fixed: finding, task: ops.fixTaskFinding(tx, finding) };
   });

@@ -1,14 +1,13 @@
 import * as fs from 'fs';
-import { PRIORITY_RANK, type TaskList, type VersionedTask } from '../shared/domain';
+import type { TaskList, VersionedTask } from '../shared/domain';
 import { CorruptFileError, InvalidInputError, taskNotFound, teamNotFound, UnsafePathError } from '../shared/errors';
-import { MAX_LEASE_DAYS, MAX_LEASE_MS } from '../shared/claims';
 import { assertName } from '../shared/names';
 import { createTaskInputSchema, parseInput, taskFilterSchema, updateTaskPatchSchema, type CreateTaskInput, type TaskFilter, type UpdateTaskPatch } from '../shared/schemas';
-import { parseTimestamp } from '../shared/time';
 import { applyProfiles, readTeamConfig } from './team-config';
 import { assertNoLinks } from './safe-fs';
 import { teamBoundaryProblems } from './boundary';
 import { readTaskFile, withVersion } from './task-files';
+import { selectTasks } from './task-filter';
 import * as ops from './task-ops';
 import type { SweepRequest } from './store-api';
 import type { FolderContext } from './store-context';
@@ -27,23 +26,7 @@ export async function listTasks(ctx: FolderContext, team: string, filter: TaskFi
   const { loaded, problems: fileProblems } = await ctx.scanner.scanInSlices(dir);
   // Links where Lockstep writes (journal, locks, profiles, the folders): reported here and by doctor.
   const problems = [...teamBoundaryProblems(ctx.paths, team, ctx.writerOptions.journal.keep).filter((p) => p.path !== dir), ...fileProblems];
-  const text = f.text?.toLowerCase();
-  const tasks = loaded
-    .map(withVersion)
-    .filter(
-      (t) =>
-        (!f.status || f.status.includes(t.status)) &&
-        (!f.priority || f.priority.includes(t.priority)) &&
-        (f.owner === undefined || t.owner === f.owner) &&
-        (f.lockedBy === undefined || t.lockedBy === f.lockedBy) &&
-        (!text || `${t.id} ${t.subject} ${t.description}`.toLowerCase().includes(text)),
-    )
-    .sort(
-      (a, b) =>
-        PRIORITY_RANK[b.priority] - PRIORITY_RANK[a.priority] ||
-        (parseTimestamp(a.createdAt) ?? 0) - (parseTimestamp(b.createdAt) ?? 0) ||
-        a.id.localeCompare(b.id),
-    );
+  const tasks = selectTasks(loaded, f);
   return { tasks, problems };
 }
 
@@ -135,17 +118,7 @@ export async function sweepTeam(ctx: FolderContext, team: string, request: Sweep
 }
 
 export function claimOptions(ctx: FolderContext, options: ops.ClaimOptions): ops.ClaimOptions {
-  assertName(options.agent, 'agent');
-  if (options.leaseMs !== undefined && !(options.leaseMs > 0 && options.leaseMs <= MAX_LEASE_MS)) {
-    throw new InvalidInputError(`A lease must be longer than 0 and at most ${MAX_LEASE_DAYS} days.`);
-  }
-  if (options.pid !== undefined && !(Number.isInteger(options.pid) && options.pid > 0)) {
-    throw new InvalidInputError(`A holder pid must be a positive whole number (got ${options.pid}).`);
-  }
-  if (options.token !== undefined && !Number.isInteger(options.token)) {
-    throw new InvalidInputError('A claim token must be a whole number.');
-  }
-  return { ...options, host: options.pid !== undefined ? options.host ?? ctx.host : undefined };
+  return ops.checkClaimOptions(options, ctx.host);
 }
 
 function checkActor(agent: string | undefined): void {

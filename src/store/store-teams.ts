@@ -1,13 +1,11 @@
-import { randomBytes } from 'crypto';
 import * as fs from 'fs';
-import { emptyCounts, inboxName, leaderOf, type FileProblem, type Member, type TeamConfig, type TeamSummary } from '../shared/domain';
+import { emptyCounts, inboxName, leaderOf, type FileProblem, type TeamConfig, type TeamSummary } from '../shared/domain';
 import { AlreadyExistsError, CorruptFileError, InvalidInputError, NotFoundError, teamNotFound, UnsafePathError } from '../shared/errors';
 import { assertName } from '../shared/names';
 import { createTeamInputSchema, memberProfilePatchSchema, newMemberSchema, parseInput, type CreateTeamInput, type NewMember } from '../shared/schemas';
-import type { MemberProfile } from '../shared/members';
 import { nowTimestamp } from '../shared/time';
-import { applyProfiles, memberRecord, readTeamConfig, writeProfiles, writeTeamConfig, type LoadedTeamConfig } from './team-config';
-import type { TeamChange } from './team-undo';
+import { applyProfiles, memberRecord, newMember, readTeamConfig, writeProfiles, writeTeamConfig, type LoadedTeamConfig } from './team-config';
+import { patchProfile, type TeamChange } from './team-undo';
 import { assertNoLinks, mkdirInside } from './safe-fs';
 import type { FolderContext } from './store-context';
 import { listTasks } from './store-tasks';
@@ -171,16 +169,7 @@ export async function setMemberProfile(
     // Lockstep's own file; ClawTeam rewrites config.json without fields it does not know.
     const config = applyProfiles(loaded.config, ctx.profiles(team));
     const member = config.members[index];
-    const next: MemberProfile = { ...(member.lockstep ?? {}) };
-    for (const key of ['role', 'capabilities', 'wipLimit'] as const) {
-      const value = values[key];
-      if (value === null) delete next[key];
-      else if (value !== undefined) (next as Record<string, unknown>)[key] = value;
-    }
-    const before = member.lockstep ? { ...member.lockstep } : null;
-    if (Object.keys(next).length) member.lockstep = next;
-    else delete member.lockstep;
-    details.change = { kind: 'set-member', member: name, before, after: member.lockstep ? { ...member.lockstep } : null } satisfies TeamChange;
+    details.change = patchProfile(member, values);
     ctx.saveProfiles(team, loaded);
     return config;
   });
@@ -205,8 +194,4 @@ function assertSafe(name: string): string | null {
   } catch {
     return null;
   }
-}
-
-function newMember(m: { name: string; user: string; agentType: string }, now: string): Member {
-  return { name: m.name, user: m.user, agentId: randomBytes(6).toString('hex'), agentType: m.agentType, joinedAt: now };
 }

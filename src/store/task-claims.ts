@@ -4,12 +4,32 @@ import { unfinishedBlockers } from '../shared/rules';
 import { ClaimLostError, InvalidInputError, TaskLockError } from '../shared/errors';
 import { toSafeInteger } from '../shared/json';
 import { formatTimestamp } from '../shared/time';
+import { MAX_LEASE_DAYS, MAX_LEASE_MS } from '../shared/claims';
+import { assertName } from '../shared/names';
 import { clearClaim, currentClaim, leaseExpired, lockstepMeta, setLockstepMeta } from './claims';
 import { withVersion, type LoadedTask } from './task-files';
 import type { TeamTransaction } from './team-writer';
 import { checkGuards, checkHolder, micros, requireForceReason, requireTask, type ActorOptions, type ClaimOptions } from './task-guards';
 
 // Claims: taking a task (by id or the next ready one), releasing it, renewing its lease.
+
+/**
+ * A claim's options as both stores take them: a safe agent name, a lease of at most MAX_LEASE_DAYS, a positive
+ * holder pid (recorded with `host`, this machine unless given), a whole-number token.
+ */
+export function checkClaimOptions(options: ClaimOptions, host: string): ClaimOptions {
+  assertName(options.agent, 'agent');
+  if (options.leaseMs !== undefined && !(options.leaseMs > 0 && options.leaseMs <= MAX_LEASE_MS)) {
+    throw new InvalidInputError(`A lease must be longer than 0 and at most ${MAX_LEASE_DAYS} days.`);
+  }
+  if (options.pid !== undefined && !(Number.isInteger(options.pid) && options.pid > 0)) {
+    throw new InvalidInputError(`A holder pid must be a positive whole number (got ${options.pid}).`);
+  }
+  if (options.token !== undefined && !Number.isInteger(options.token)) {
+    throw new InvalidInputError('A claim token must be a whole number.');
+  }
+  return { ...options, host: options.pid !== undefined ? options.host ?? host : undefined };
+}
 
 /** Claims: in_progress, lockedBy/lockedAt, startedAt once, owner defaults to the claimer, a new fencing number. */
 export function applyClaim(tx: TeamTransaction, loaded: LoadedTask, options: ClaimOptions): void {

@@ -9,6 +9,6 @@ export { processAlive as isProcessAlive } from './team-lock';
 // The task rules, one job per file; this module is their one entry point (`import * as ops from './task-ops'`).
 export type { WriteGuards, ActorOptions, ClaimOptions, CreateTaskValues, UpdateTaskValues } from './task-guards';
 export { createTask, completeTask, updateTask, deleteTask } from './task-status';
-export { claimTask, claimNextTask, releaseTask, heartbeatTask } from './task-claims';
+export { claimTask, claimNextTask, releaseTask, heartbeatTask, checkClaimOptions } from './task-claims';
 export { sweepTeam, fixTaskFinding, type SweepOptions } from './task-sweep';
 export { undoEntry, type UndoOptions } from './task-undo';

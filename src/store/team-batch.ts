@@ -226,6 +226,25 @@ export interface MutationInfo {
   onJournaled?: (entry: JournalEntry, journalTeam: string) => void;
 }
 
+/** The journal entry of one mutation (numbered 0 until it is written), as both backends write it. */
+export function journalEntry(team: string, host: string, info: MutationInfo, tasks: JournalTaskChange[]): JournalEntry {
+  const entry: JournalEntry = {
+    seq: 0,
+    at: nowTimestamp(),
+    actor: info.actor,
+    via: info.via,
+    pid: process.pid,
+    host,
+    op: info.op,
+    team,
+    tasks,
+  };
+  if (info.taskId) entry.taskId = info.taskId;
+  if (info.reason) entry.reason = info.reason;
+  if (info.details) Object.assign(entry, { details: info.details });
+  return entry;
+}
+
 /** A deleted task's whole file goes into its journal entry, so undo brings it back exactly (unknown fields too). */
 export function keepDeletedFile(change: JournalTaskChange, filePath: string): void {
   try {

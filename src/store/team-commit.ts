@@ -1,7 +1,6 @@
 import * as fs from 'fs';
 import { LockCompromisedError, teamNotFound } from '../shared/errors';
 import { flockUnavailableReason, isFlockSupported } from './flock';
-import { nowTimestamp } from '../shared/time';
 import { delayBeforeSaveMs, delayInSaveMs, sleepSync } from './failpoints';
 import type { StorePaths } from './paths';
 import { appendJournal, lastSeq, type JournalEntry, type JournalOptions, type JournalTaskChange } from './journal';
@@ -10,7 +9,7 @@ import { assertTeamBoundary } from './boundary';
 import { mkdirInside } from './safe-fs';
 import { privateKernelLock, type HeldTeamLock, type KernelLock, type TeamLockOptions } from './team-lock';
 import type { TaskFolderScanner } from './task-files';
-import { BatchState, keepDeletedFile, openTransaction, taskChange, type MutationInfo, type SeenBefore, type Staged, type TeamTransaction } from './team-batch';
+import { BatchState, journalEntry, keepDeletedFile, openTransaction, taskChange, type MutationInfo, type SeenBefore, type Staged, type TeamTransaction } from './team-batch';
 
 // How a team's writer commits, inside its lock: the journal entries, the task folder and its boundary, the kernel
 // locks, a direct mutation, and a batch of task mutations saved at once. TeamWriter (team-writer.ts) queues the calls.
@@ -48,21 +47,7 @@ export class TeamCommitter {
   ) {}
 
   protected entry(info: MutationInfo, tasks: JournalTaskChange[]): JournalEntry {
-    const entry: JournalEntry = {
-      seq: 0,
-      at: nowTimestamp(),
-      actor: info.actor,
-      via: info.via,
-      pid: process.pid,
-      host: this.options.host,
-      op: info.op,
-      team: this.team,
-      tasks,
-    };
-    if (info.taskId) entry.taskId = info.taskId;
-    if (info.reason) entry.reason = info.reason;
-    if (info.details) Object.assign(entry, { details: info.details });
-    return entry;
+    return journalEntry(this.team, this.options.host, info, tasks);
   }
 
   /** Numbers and appends entries inside the lock. The changes are saved already, so a failure here only warns. */

@@ -1,3 +1,4 @@
+import { randomBytes } from 'crypto';
 import * as path from 'path';
 import type { Member, TeamConfig } from '../shared/domain';
 import { CorruptFileError, UnsafePathError } from '../shared/errors';
@@ -164,4 +165,9 @@ export function insertMemberRecord(loaded: LoadedTeamConfig, record: Record<stri
   const at = Math.max(0, Math.min(index, loaded.config.members.length));
   loaded.config.members.splice(at, 0, member);
   loaded.memberExtras.splice(at, 0, extra);
+}
+
+/** A new member's record (a fresh agent id), as both stores add one. */
+export function newMember(m: { name: string; user: string; agentType: string }, now: string): Member {
+  return { name: m.name, user: m.user, agentId: randomBytes(6).toString('hex'), agentType: m.agentType, joinedAt: now };
 }

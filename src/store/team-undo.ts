@@ -1,6 +1,8 @@
 import { ConflictError, InvalidInputError } from '../shared/errors';
 import { describeEntry } from '../shared/activity';
 import { describeAge, nowMicros, parseTimestamp } from '../shared/time';
+import type { Member } from '../shared/domain';
+import type { MemberProfile } from '../shared/members';
 import type { JournalEntry } from './journal';
 import { insertMemberRecord, memberRecord, type LoadedTeamConfig } from './team-config';
 
@@ -14,6 +16,20 @@ export type TeamChange =
   | { kind: 'remove-member'; member: string; record: Record<string, unknown>; index: number }
   | { kind: 'set-member'; member: string; before: Record<string, unknown> | null; after: Record<string, unknown> | null }
   | { kind: 'rename'; from: string; to: string };
+
+/** Applies a profile patch (null clears a field) to the member; returns the change, for the journal and its undo. */
+export function patchProfile(member: Member, values: { role?: string | null; capabilities?: string[] | null; wipLimit?: number | null }): TeamChange {
+  const next: MemberProfile = { ...(member.lockstep ?? {}) };
+  for (const key of ['role', 'capabilities', 'wipLimit'] as const) {
+    const value = values[key];
+    if (value === null) delete next[key];
+    else if (value !== undefined) (next as Record<string, unknown>)[key] = value;
+  }
+  const before = member.lockstep ? { ...member.lockstep } : null;
+  if (Object.keys(next).length) member.lockstep = next;
+  else delete member.lockstep;
+  return { kind: 'set-member', member: member.name, before, after: member.lockstep ? { ...member.lockstep } : null };
+}
 
 export function teamChangeOf(entry: JournalEntry): TeamChange | null {
   const change = entry.details?.change as TeamChange | undefined;

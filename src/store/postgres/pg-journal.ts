@@ -1,8 +1,8 @@
 import type { PoolClient } from 'pg';
-import { NotFoundError } from '../../shared/errors';
+import { teamNotFound } from '../../shared/errors';
 import type { JournalEntry } from '../journal';
 
-/** Journal reads on the database (the writes are PostgresStore.appendJournal's: numbered last, in the mutation). */
+/** Journal reads on the database (the writes are PgContext.appendJournal's, pg-context.ts: numbered last, in the mutation). */
 
 const parse = (rows: Array<{ line: string }>): JournalEntry[] => rows.map((row) => JSON.parse(row.line) as JournalEntry);
 
@@ -19,7 +19,7 @@ export async function journalTail(client: PoolClient, team: string, afterSeq: nu
 /** The team's whole journal, oldest first, or the entries touching one task. */
 export async function journalOf(client: PoolClient, team: string, taskId?: string): Promise<JournalEntry[]> {
   const t = await client.query('SELECT id FROM lockstep_teams WHERE name = $1', [team]);
-  if (t.rowCount === 0) throw new NotFoundError(`Team ${team} does not exist.`, { team });
+  if (t.rowCount === 0) throw teamNotFound(team);
   const teamId = String(t.rows[0].id);
   const r =
     taskId === undefined

@@ -1,7 +1,7 @@
 import { randomUUID } from 'crypto';
 import type { PoolClient } from 'pg';
 import { inboxName, type TeamConfig } from '../../shared/domain';
-import { NotFoundError } from '../../shared/errors';
+import { teamNotFound } from '../../shared/errors';
 import type { BroadcastInput, MessageRecord, SendMessageInput, TeamMessage } from '../../shared/messages';
 import { assertName } from '../../shared/names';
 import type { EventsRead } from '../inbox';
@@ -11,7 +11,7 @@ import { nowTimestamp } from '../../shared/time';
 import { CHANGES_CHANNEL } from './connection';
 import { parseTeamConfigText } from './rows';
 
-/** Runs one attempt (its own BEGIN/COMMIT) with the store's schema check and bounded retries (PostgresStore.run). */
+/** Runs one attempt (its own BEGIN/COMMIT) with the store's schema check and bounded retries (PgContext.run, pg-context.ts). */
 export type Runner = <T>(
   attempt: (client: PoolClient) => Promise<T>,
   settle?: (client: PoolClient) => Promise<{ committed: true; value: T } | null>,
@@ -29,7 +29,7 @@ export async function findTeam(client: PoolClient, team: string, lock = false): 
 
 export async function requireTeam(client: PoolClient, team: string, lock = false): Promise<{ id: string; config: TeamConfig }> {
   const found = await findTeam(client, team, lock);
-  if (!found) throw new NotFoundError(`Team ${team} does not exist.`, { team });
+  if (!found) throw teamNotFound(team);
   return found;
 }
 

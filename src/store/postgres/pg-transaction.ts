@@ -6,7 +6,7 @@ import { serializeTask, versionOf, type LoadedTask } from '../task-files';
 import type { MutationInfo, TeamTransaction } from '../team-writer';
 import { taskPath } from './rows';
 
-/** The in-memory transaction task-ops runs in on the database (PostgresStore.mutate drives it). */
+/** The in-memory transaction task-ops runs in on the database (mutate in pg-mutate.ts drives it). */
 
 /** A database has no temp files or task folders: the sweep's temp-file step looks at a folder that never exists. */
 export const NO_FILES = new StorePaths('/nonexistent/lockstep-postgres-store');

@@ -1,7 +1,7 @@
 import type { PoolClient } from 'pg';
 import type { TeamConfig, VersionedTask } from '../../shared/domain';
 import { describeEntry } from '../../shared/activity';
-import { AlreadyExistsError, ConflictError, InvalidInputError, NotFoundError } from '../../shared/errors';
+import { AlreadyExistsError, ConflictError, InvalidInputError, NotFoundError, teamNotFound } from '../../shared/errors';
 import { assertName } from '../../shared/names';
 import type { JournalEntry } from '../journal';
 import { serializeTeamConfig, type LoadedTeamConfig } from '../team-config';
@@ -16,10 +16,10 @@ import { writeMembers } from './rows';
  * Undo on the database: the folder store's undoLast and undoChange (store.ts), with the same results, refusals and
  * journal entries. The journal is read inside the transaction that holds the team row FOR UPDATE, so nobody can
  * change the team between the check ("nobody else changed it since") and the change; the change, its journal entry
- * and the NOTIFY commit together (PostgresStore.mutate / mutateTeam).
+ * and the NOTIFY commit together (mutate / mutateTeam, pg-mutate.ts).
  */
 
-/** What undo needs of PostgresStore (its transaction drivers). */
+/** What undo needs of PostgresStore (its transaction drivers, pg-mutate.ts). */
 export interface UndoAccess {
   actor: { name: string; via: string };
   mutate<T>(team: string, info: MutationInfo, run: (tx: PgTransaction) => T, options?: TaskMutationOptions): Promise<T>;
@@ -100,7 +100,7 @@ export async function undoChange(access: UndoAccess, team: string, seq: number, 
   // Which kind of change it is decides the transaction; it is looked up again inside it.
   const first = await access.read(async (client) => {
     const t = await client.query('SELECT id FROM lockstep_teams WHERE name = $1', [team]);
-    if (t.rowCount === 0) throw new NotFoundError(`Team ${team} does not exist.`, { team });
+    if (t.rowCount === 0) throw teamNotFound(team);
     return (await entryAndLater(client, team, String(t.rows[0].id), seq)).entry;
   });
 

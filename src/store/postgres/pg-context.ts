@@ -1,0 +1,179 @@
+import { AsyncLocalStorage } from 'async_hooks';
+import { randomUUID } from 'crypto';
+import * as os from 'os';
+import type { Pool, PoolClient } from 'pg';
+import { StoreUnavailableError } from '../../shared/errors';
+import { delayBeforeSaveMs } from '../failpoints';
+import type { JournalEntry, JournalTaskChange } from '../journal';
+import { defaultActor, type Actor, type TrackedEntry } from '../store-api';
+import { journalEntry, type MutationInfo } from '../team-batch';
+import { CHANGES_CHANNEL, DEFAULT_RETRY, openPool, redactUrl, sleep, withRetry, type RetryOptions } from './connection';
+import { SCHEMA_VERSION, migrate, schemaVersion } from './migrations';
+
+export interface PostgresStoreOptions {
+  url: string;
+  host?: string;
+  actor?: { name: string; via: string };
+  /** Journal off only to measure what it costs. */
+  journal?: { enabled?: boolean };
+  retry?: Partial<RetryOptions>;
+  /** Connections this process may hold (the app a few, a CLI call one or two). */
+  poolSize?: number;
+  /** How long one statement waits for a row lock before the attempt counts as busy (default 20 s). */
+  lockTimeoutMs?: number;
+}
+
+/** After a dropped connection: did the attempt commit (and with what result)? */
+export type Settle<T> = (client: PoolClient) => Promise<{ committed: true; value: T } | null>;
+
+/** Inside track(): the journal entries committed by the work's mutations. */
+const journalTracker = new AsyncLocalStorage<TrackedEntry[]>();
+
+/**
+ * What every part of the database store shares (PostgresStore is the facade over pg-teams, pg-tasks, pg-claims,
+ * pg-doctor, pg-undo, driven by pg-mutate): the connections, the schema check, bounded retries (`run`), the journal
+ * info of a call, numbering and committing journal entries, and finding out after a lost connection whether an
+ * attempt committed (`settle`).
+ */
+export class PgContext {
+  readonly url: string;
+  readonly actor: Actor;
+  readonly pool: Pool;
+  readonly host: string;
+  private readonly journalEnabled: boolean;
+  private readonly retry: RetryOptions;
+  private schemaChecked = false;
+
+  constructor(options: PostgresStoreOptions) {
+    this.url = options.url;
+    this.pool = openPool(options.url, options.poolSize ?? 4, options.lockTimeoutMs);
+    this.host = options.host ?? os.hostname();
+    this.actor = options.actor ?? defaultActor(this.host);
+    this.journalEnabled = options.journal?.enabled ?? true;
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+  }
+
+  /** Runs `work` and reports every journal entry its mutations committed, with the team whose journal holds it. */
+  async track<T>(work: () => Promise<T>): Promise<{ value: T; journaled: TrackedEntry[] }> {
+    const journaled: TrackedEntry[] = [];
+    const value = await journalTracker.run(journaled, work);
+    return { value, journaled };
+  }
+
+  /** Creates or upgrades the schema (lockstep store migrate). */
+  async migrate(): Promise<{ from: number; to: number; applied: number[] }> {
+    const result = await withRetry(this.pool, this.url, this.retry, (client) => migrate(client));
+    this.schemaChecked = true;
+    return result;
+  }
+
+  async run<T>(attempt: (client: PoolClient) => Promise<T>, settle?: Settle<T>): Promise<T> {
+    if (!this.schemaChecked) {
+      const version = await withRetry(this.pool, this.url, this.retry, (client) => schemaVersion(client));
+      if (version < SCHEMA_VERSION) {
+        throw new StoreUnavailableError(
+          version === 0
+            ? `The database at ${redactUrl(this.url)} has no Lockstep tables yet; create them with: lockstep store migrate ${redactUrl(this.url)}`
+            : `The database at ${redactUrl(this.url)} has Lockstep's schema version ${version}; this Lockstep needs ${SCHEMA_VERSION}: run lockstep store migrate ${redactUrl(this.url)}`,
+          { url: redactUrl(this.url), schemaVersion: version },
+        );
+      }
+      if (version > SCHEMA_VERSION) {
+        throw new StoreUnavailableError(
+          `The database at ${redactUrl(this.url)} was upgraded by a newer Lockstep (schema ${version}, this one knows ${SCHEMA_VERSION}); update Lockstep.`,
+          { url: redactUrl(this.url), schemaVersion: version },
+        );
+      }
+      this.schemaChecked = true;
+    }
+    return withRetry(this.pool, this.url, this.retry, attempt, settle);
+  }
+
+  info(op: string, agent?: string, extra: Partial<MutationInfo> = {}): MutationInfo {
+    return { op, actor: agent ?? this.actor.name, via: this.actor.via, ...extra };
+  }
+
+  entry(team: string, info: MutationInfo, tasks: JournalTaskChange[]): JournalEntry {
+    return journalEntry(team, this.host, info, tasks);
+  }
+
+  /** Tells every listening window (LISTEN lockstep_changes) which team changed; delivered only if this commits. */
+  private async notify(client: PoolClient, team: string, seq: number): Promise<void> {
+    await client.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, JSON.stringify({ team, seq })]);
+  }
+
+  /**
+   * Numbers the entry (the team's journal head row, taken last in the transaction), stores it and notifies
+   * listeners, in one statement: one round trip. The entry's line is written with its number in place of the 0.
+   */
+  async appendJournal(client: PoolClient, teamId: string, entry: JournalEntry, opId: string): Promise<void> {
+    this.uncommitted.delete(client);
+    if (!this.journalEnabled) return this.notify(client, entry.team, 0);
+    const line = JSON.stringify(entry);
+    if (!line.startsWith('{"seq":0,')) throw new Error('a journal entry must start with its number');
+    const taskIds = [...new Set([...(entry.taskId ? [entry.taskId] : []), ...entry.tasks.map((t) => t.id)])];
+    const r = await client.query(
+      `WITH h AS (UPDATE lockstep_journal_heads SET seq = seq + 1 WHERE team_id = $1 RETURNING seq),
+            j AS (INSERT INTO lockstep_journal (team_id, seq, at, actor, via, op, task_ids, line, op_id)
+                  SELECT $1, h.seq, $2, $3, $4, $5, $6, '{"seq":' || h.seq || substr($7, 9), $8 FROM h RETURNING seq)
+       SELECT j.seq, pg_notify($9, json_build_object('team', $10::text, 'seq', j.seq)::text) FROM j`,
+      [teamId, entry.at, entry.actor, entry.via, entry.op, taskIds, line, opId, CHANGES_CHANNEL, entry.team],
+    );
+    if (r.rowCount !== 1) throw new Error(`team ${entry.team} has no journal head`);
+    entry.seq = Number(r.rows[0].seq);
+    this.uncommitted.set(client, { team: entry.team, entry });
+  }
+
+  /** The entry each connection's open transaction journaled: reported to track() once its COMMIT went through. */
+  private readonly uncommitted = new WeakMap<PoolClient, TrackedEntry>();
+
+  /** COMMIT, after the test failpoint's pause (locks held), so a race or a cut connection can be widened on purpose. */
+  async commit(client: PoolClient): Promise<void> {
+    const delay = delayBeforeSaveMs();
+    if (delay) await sleep(delay);
+    await client.query('COMMIT');
+    // Test failpoint: the COMMIT went through but its reply is "lost" (the connection is dropped as if cut), once
+    // per mutation, so the caller must find out from the database that its change is in, and not apply it twice.
+    if (process.env.LOCKSTEP_FAILPOINT_PG_LOSE_COMMIT_REPLY === '1' && !this.replyLost.has(client)) {
+      this.replyLost.add(client);
+      throw Object.assign(new Error('Connection terminated unexpectedly (failpoint: COMMIT reply lost)'), { code: '08006' });
+    }
+    const tracked = this.uncommitted.get(client);
+    this.uncommitted.delete(client);
+    if (tracked) journalTracker.getStore()?.push(tracked);
+  }
+
+  /** Connections whose COMMIT reply the failpoint "lost" (each is dropped after, so each mutation loses one). */
+  private readonly replyLost = new WeakSet<PoolClient>();
+
+  /**
+   * One journaled change, retried as a whole by `run`: `work` begins the transaction and journals the change with
+   * the attempt's operation id; COMMIT is here. When the connection is lost around the COMMIT, the journal tells
+   * whether that attempt went in, and then its value is the result (never applied twice).
+   */
+  transact<T>(work: (client: PoolClient, opId: string) => Promise<T>): Promise<T> {
+    let result: { value: T } | undefined;
+    let opId = randomUUID();
+    return this.run(
+      async (client) => {
+        opId = randomUUID();
+        result = undefined;
+        const value = await work(client, opId);
+        result = { value };
+        await this.commit(client);
+        return value;
+      },
+      this.settle(() => opId, () => result?.value),
+    );
+  }
+
+  /** After a dropped connection: did the attempt with this id commit? */
+  private settle<T>(opId: () => string, value: () => T | undefined): Settle<T> {
+    return async (client: PoolClient): Promise<{ committed: true; value: T } | null> => {
+      if (!this.journalEnabled) return null;
+      const r = await client.query('SELECT 1 FROM lockstep_journal WHERE op_id = $1', [opId()]);
+      const v = value();
+      return r.rowCount && v !== undefined ? { committed: true, value: v } : null;
+    };
+  }
+}
