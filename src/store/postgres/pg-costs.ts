@@ -14,7 +14,7 @@ import { serializeEvent } from '../costs';
 import { hex8 } from '../inbox-files';
 import type { CostService } from '../message-service';
 import { CHANGES_CHANNEL } from './connection';
-import { commitOnce, notifySql, requireTeam, type Runner } from './pg-messages';
+import { commitOnce, notifySql, requireTeam, type Runner } from './pg-mail-common';
 
 /** A cost event's name, as the folder names its file (costs.ts): it orders events oldest first. */
 export function costEventName(event: CostEvent): string {
@@ -43,7 +43,18 @@ export class PgCosts implements CostService {
           `WITH c AS (INSERT INTO lockstep_cost_events (team_id, name, agent_name, input_tokens, output_tokens, cost_cents, raw)
                       VALUES ($1, $2, $3, $4, $5, $6, $7))
            SELECT ${notifySql(8)}`,
-          [id, name, event.agentName, event.inputTokens, event.outputTokens, event.costCents, serializeEvent(event), CHANGES_CHANNEL, team, 'costs'],
+          [
+            id,
+            name,
+            event.agentName,
+            event.inputTokens,
+            event.outputTokens,
+            event.costCents,
+            serializeEvent(event),
+            CHANGES_CHANNEL,
+            team,
+            'costs',
+          ],
         );
         await commitOnce(client, lost);
         return event;
@@ -61,10 +72,10 @@ export class PgCosts implements CostService {
     if (agent !== undefined) assertName(agent, 'agent');
     return this.run(async (client) => {
       const { id } = await requireTeam(client, team);
-      const r = await client.query('SELECT raw FROM lockstep_cost_events WHERE team_id = $1 AND ($2::text IS NULL OR agent_name = $2) ORDER BY name', [
-        id,
-        agent ?? null,
-      ]);
+      const r = await client.query(
+        'SELECT raw FROM lockstep_cost_events WHERE team_id = $1 AND ($2::text IS NULL OR agent_name = $2) ORDER BY name',
+        [id, agent ?? null],
+      );
       return r.rows.flatMap((row) => {
         const parsed = costEventFileSchema.safeParse(JSON.parse(row.raw));
         return parsed.success ? [parsed.data as CostEvent] : [];

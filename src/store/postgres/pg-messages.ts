@@ -1,58 +1,22 @@
 import { randomUUID } from 'crypto';
 import type { PoolClient } from 'pg';
 import { inboxName, type TeamConfig } from '../../shared/domain';
-import { teamNotFound } from '../../shared/errors';
 import type { BroadcastInput, MessageRecord, SendMessageInput, TeamMessage } from '../../shared/messages';
 import { assertName } from '../../shared/names';
 import type { EventsRead } from '../inbox';
 import { EVENT_FILE_RE, newEventName, newMessageName, parseMessage, serializeMessage } from '../inbox-files';
-import { broadcastValues, buildMessage, checkLimit, historyPage, MAX_MESSAGE_LIMIT, type BroadcastResult, type MessageService } from '../message-service';
+import {
+  broadcastValues,
+  buildMessage,
+  checkLimit,
+  historyPage,
+  MAX_MESSAGE_LIMIT,
+  type BroadcastResult,
+  type MessageService,
+} from '../message-service';
 import { nowTimestamp } from '../../shared/time';
 import { CHANGES_CHANNEL } from './connection';
-import { parseTeamConfigText } from './rows';
-
-/** Runs one attempt (its own BEGIN/COMMIT) with the store's schema check and bounded retries (PgContext.run, pg-context.ts). */
-export type Runner = <T>(
-  attempt: (client: PoolClient) => Promise<T>,
-  settle?: (client: PoolClient) => Promise<{ committed: true; value: T } | null>,
-) => Promise<T>;
-
-/**
- * The team row, FOR KEY SHARE when writing: messages and costs of one team go in side by side, while a team delete,
- * rename or restore (which change the row's name) waits for them and they for it. null when there is no such team.
- */
-export async function findTeam(client: PoolClient, team: string, lock = false): Promise<{ id: string; config: TeamConfig } | null> {
-  const r = await client.query(`SELECT id, config_raw FROM lockstep_teams WHERE name = $1${lock ? ' FOR KEY SHARE' : ''}`, [team]);
-  if (r.rowCount === 0) return null;
-  return { id: String(r.rows[0].id), config: parseTeamConfigText(r.rows[0].config_raw, `postgres:${team}/config.json`).config };
-}
-
-export async function requireTeam(client: PoolClient, team: string, lock = false): Promise<{ id: string; config: TeamConfig }> {
-  const found = await findTeam(client, team, lock);
-  if (!found) throw teamNotFound(team);
-  return found;
-}
-
-/**
- * SQL signalling listeners (delivered only if the transaction commits): channel, team and kind are parameters $n,
- * $n+1 and $n+2, the team id is $1; `seq` is the team's journal head (a message or cost does not change it).
- */
-export function notifySql(n: number): string {
-  return `pg_notify($${n}, json_build_object('team', $${n + 1}::text, 'seq', coalesce((SELECT seq FROM lockstep_journal_heads WHERE team_id = $1), 0), 'kind', $${n + 2}::text)::text)`;
-}
-
-/**
- * COMMIT. Test failpoint (as PostgresStore's): with LOCKSTEP_FAILPOINT_PG_LOSE_COMMIT_REPLY=1 the COMMIT goes through
- * but its reply is "lost" (the connection dropped), once per call (`lost`), so the caller has to find out from the
- * database whether its change is in, without sending a message twice or losing one it received.
- */
-export async function commitOnce(client: PoolClient, lost: { done: boolean }): Promise<void> {
-  await client.query('COMMIT');
-  if (process.env.LOCKSTEP_FAILPOINT_PG_LOSE_COMMIT_REPLY === '1' && !lost.done) {
-    lost.done = true;
-    throw Object.assign(new Error('Connection terminated unexpectedly (failpoint: COMMIT reply lost)'), { code: '08006' });
-  }
-}
+import { commitOnce, notifySql, requireTeam, type Runner } from './pg-mail-common';
 
 /** ClawTeam's resolve_inbox: a member's inbox is `<user>_<name>` when it has a user; any other name is its own inbox. */
 function inboxOf(config: TeamConfig, name: string): string {
@@ -96,7 +60,18 @@ export class PgMessages implements MessageService {
             m AS (INSERT INTO lockstep_messages (team_id, inbox, name, raw) SELECT $1, * FROM unnest($3::text[], $4::text[], $5::text[])),
             e AS (INSERT INTO lockstep_message_events (team_id, name, sender, raw) SELECT $1, * FROM unnest($6::text[], $7::text[], $5::text[]))
        SELECT ${notifySql(8)}`,
-      [teamId, [...new Set(col('inbox'))], col('inbox'), col('name'), col('raw'), col('event'), col('from'), CHANGES_CHANNEL, team, 'messages'],
+      [
+        teamId,
+        [...new Set(col('inbox'))],
+        col('inbox'),
+        col('name'),
+        col('raw'),
+        col('event'),
+        col('from'),
+        CHANGES_CHANNEL,
+        team,
+        'messages',
+      ],
     );
   }
 
@@ -122,11 +97,16 @@ export class PgMessages implements MessageService {
       async (client) => {
         await client.query('BEGIN');
         const { id, config } = await requireTeam(client, team, true);
-        await this.deliver(client, team, id, [{ inbox: inboxOf(config, message.to as string), name: newMessageName(), event, from: message.from, raw }]);
+        await this.deliver(client, team, id, [
+          { inbox: inboxOf(config, message.to as string), name: newMessageName(), event, from: message.from, raw },
+        ]);
         await commitOnce(client, lost);
         return value;
       },
-      this.sent(() => event, () => value),
+      this.sent(
+        () => event,
+        () => value,
+      ),
     );
   }
 
@@ -146,7 +126,14 @@ export class PgMessages implements MessageService {
         const all = new Set([...existing.rows.map((r) => r.inbox as string), ...config.members.map((m) => inboxName(m))]);
         const recipients = [...all].filter((r) => !own.has(r)).sort();
         const items = recipients.map((to) => {
-          const raw = serializeMessage({ type: values.type, from: values.from, to, content: values.content, timestamp: nowTimestamp(), key: values.key });
+          const raw = serializeMessage({
+            type: values.type,
+            from: values.from,
+            to,
+            content: values.content,
+            timestamp: nowTimestamp(),
+            key: values.key,
+          });
           return { inbox: to, name: newMessageName(), event: newEventName(), from: values.from, raw };
         });
         const value = { count: items.length, recipients, messages: items.map((i) => JSON.parse(i.raw) as TeamMessage) };
@@ -157,14 +144,19 @@ export class PgMessages implements MessageService {
         await commitOnce(client, lost);
         return value;
       },
-      this.sent(() => last?.event, () => last?.value),
+      this.sent(
+        () => last?.event,
+        () => last?.value,
+      ),
     );
   }
 
   async recipients(team: string): Promise<string[]> {
     assertName(team, 'team');
     return this.run(async (client) => {
-      const r = await client.query('SELECT i.inbox FROM lockstep_inboxes i JOIN lockstep_teams t ON t.id = i.team_id WHERE t.name = $1', [team]);
+      const r = await client.query('SELECT i.inbox FROM lockstep_inboxes i JOIN lockstep_teams t ON t.id = i.team_id WHERE t.name = $1', [
+        team,
+      ]);
       return r.rows.map((row) => row.inbox as string).sort();
     });
   }
@@ -191,7 +183,8 @@ export class PgMessages implements MessageService {
           [id, inboxOf(config, agent), limit, opId, CHANGES_CHANNEL, team, 'messages'],
         );
         const rows = (taken.rows as Array<{ name: string; raw: string }>).sort((a, b) => (a.name < b.name ? -1 : 1));
-        if (rows.length && Math.random() < 0.02) await client.query("DELETE FROM lockstep_message_receipts WHERE at < now() - interval '1 day'");
+        if (rows.length && Math.random() < 0.02)
+          await client.query("DELETE FROM lockstep_message_receipts WHERE at < now() - interval '1 day'");
         await commitOnce(client, lost);
         return records(rows).map((r) => r.message);
       },
@@ -209,7 +202,11 @@ export class PgMessages implements MessageService {
     checkLimit(limit);
     return this.run(async (client) => {
       const { id, config } = await requireTeam(client, team);
-      const r = await client.query('SELECT name, raw FROM lockstep_messages WHERE team_id = $1 AND inbox = $2 ORDER BY name LIMIT $3', [id, inboxOf(config, agent), limit]);
+      const r = await client.query('SELECT name, raw FROM lockstep_messages WHERE team_id = $1 AND inbox = $2 ORDER BY name LIMIT $3', [
+        id,
+        inboxOf(config, agent),
+        limit,
+      ]);
       return records(r.rows).map((x) => x.message);
     });
   }
@@ -263,11 +260,20 @@ export class PgMessages implements MessageService {
   }
 
   private async eventNames(client: PoolClient, team: string): Promise<string[]> {
-    const r = await client.query('SELECT e.name FROM lockstep_message_events e JOIN lockstep_teams t ON t.id = e.team_id WHERE t.name = $1 ORDER BY e.name', [team]);
+    const r = await client.query(
+      'SELECT e.name FROM lockstep_message_events e JOIN lockstep_teams t ON t.id = e.team_id WHERE t.name = $1 ORDER BY e.name',
+      [team],
+    );
     return r.rows.map((row) => row.name as string);
   }
 
-  private async readNamed(client: PoolClient, team: string, names: string[], known: ReadonlySet<string>, only?: ReadonlySet<string>): Promise<EventsRead> {
+  private async readNamed(
+    client: PoolClient,
+    team: string,
+    names: string[],
+    known: ReadonlySet<string>,
+    only?: ReadonlySet<string>,
+  ): Promise<EventsRead> {
     const wanted = (only ? [...only].filter((n) => EVENT_FILE_RE.test(n)).sort() : names).filter((n) => !known.has(n));
     if (wanted.length === 0) return { records: [], names, problems: [] };
     const r = await client.query(
