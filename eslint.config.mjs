@@ -6,6 +6,7 @@
 //   src/renderer     only its own files and src/shared; never electron nor a Node built-in (so no fs, sync or not:
 //                    the renderer never touches disk, it asks the main process through window.lockstep).
 // Test files (*.test.ts[x]) run under Node in Vitest and may reach test/ fixtures and fs; the zones skip them.
+// Formatting: Prettier (.prettierrc.json), checked by `npm run lint` and the lint step of `npm test`.
 // No import cycles anywhere in src (import-x/no-cycle): src/shared in particular is a tree with model.ts at its root,
 // so a type or rule can always be moved down without dragging a loop along.
 // Zones use ESLint's core `no-restricted-imports` (regex patterns generated per folder below) so they need no
@@ -17,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import { createNodeResolver, importX } from 'eslint-plugin-import-x';
+import prettier from 'eslint-config-prettier';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const tests = ['**/*.test.ts', '**/*.test.tsx'];
@@ -121,4 +123,7 @@ export default tseslint.config(
     ignores: tests,
     rules: noDynamicBuiltins,
   })),
+  // Layout is Prettier's (.prettierrc.json; `npm run lint` checks it, `npm run format` applies it): no ESLint rule
+  // argues with it.
+  prettier,
 );

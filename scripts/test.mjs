@@ -19,10 +19,11 @@ function run(label, command, args, env = {}) {
   return spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } }).status;
 }
 
-/** ESLint over src/ (eslint.config.mjs): counts as one passed or one failed entry. */
+/** ESLint over src/ (eslint.config.mjs), then Prettier's check of its layout: one passed or one failed entry. */
 function lint() {
-  const status = run('lint: layering and code rules (ESLint)', process.execPath, [bin('eslint', 'bin/eslint.js'), 'src']);
-  if (status === 0) totals.passed++;
+  const rules = run('lint: layering and code rules (ESLint)', process.execPath, [bin('eslint', 'bin/eslint.js'), 'src']);
+  const layout = run('lint: layout (Prettier; `npm run format` applies it)', process.execPath, [bin('prettier', 'bin/prettier.cjs'), '--check', 'src']);
+  if (rules === 0 && layout === 0) totals.passed++;
   else totals.failed++;
 }
 

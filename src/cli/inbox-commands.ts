@@ -35,7 +35,8 @@ function who(values: Values, doing: string): string {
 
 function count(value: string | undefined, what: string, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidInputError(`${what} must be a whole number of 1 or more (got "${value}").`);
+  if (!/^\d+$/.test(value) || Number(value) < 1)
+    throw new InvalidInputError(`${what} must be a whole number of 1 or more (got "${value}").`);
   return Number(value);
 }
 
@@ -48,7 +49,8 @@ function tokens(value: string | undefined, what: string): number {
 function amount(value: string | undefined, what: string): number {
   if (value === undefined) return 0;
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidInputError(`${what} must be an amount of 0 or more (got "${value}").`);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0)
+    throw new InvalidInputError(`${what} must be an amount of 0 or more (got "${value}").`);
   return n;
 }
 
@@ -88,7 +90,8 @@ function formatMessages(messages: TeamMessage[], empty: string): string {
 }
 
 function formatSummary(s: CostSummary): string {
-  const budget = s.budgetCents > 0 ? ` of ${cents(s.budgetCents)} budget (${Math.round((s.totalCostCents / s.budgetCents) * 100)} %)` : ' (no budget)';
+  const budget =
+    s.budgetCents > 0 ? ` of ${cents(s.budgetCents)} budget (${Math.round((s.totalCostCents / s.budgetCents) * 100)} %)` : ' (no budget)';
   const lines = [
     `${s.teamName}: ${cents(s.totalCostCents)}${budget}, ${s.totalInputTokens} input + ${s.totalOutputTokens} output tokens, ${s.eventCount} event(s)`,
   ];
@@ -104,7 +107,8 @@ export const MESSAGE_COMMANDS: Record<string, Command> = {
     options: { as: { type: 'string' }, type: { type: 'string' }, key: { type: 'string' }, field: { type: 'string', multiple: true } },
     async run(store, [teamName, to, content], v) {
       const type = str(v, 'type') ?? 'message';
-      if (!(MESSAGE_TYPES as readonly string[]).includes(type)) throw new InvalidInputError(`Unknown message type "${type}"; use one of: ${MESSAGE_TYPES.join(', ')}.`);
+      if (!(MESSAGE_TYPES as readonly string[]).includes(type))
+        throw new InvalidInputError(`Unknown message type "${type}"; use one of: ${MESSAGE_TYPES.join(', ')}.`);
       const message = await store.messages.send(teamName, {
         from: who(v, 'sending'),
         to,
@@ -125,7 +129,9 @@ export const MESSAGE_COMMANDS: Record<string, Command> = {
       const result = await store.messages.broadcast(teamName, { from: who(v, 'broadcasting'), content, key: str(v, 'key') });
       return {
         json: { count: result.count, recipients: result.recipients },
-        text: result.count ? `Broadcast to ${result.count} inbox(es): ${result.recipients.join(', ')}.` : 'Nobody else has an inbox in this team.',
+        text: result.count
+          ? `Broadcast to ${result.count} inbox(es): ${result.recipients.join(', ')}.`
+          : 'Nobody else has an inbox in this team.',
       };
     },
   },
@@ -182,7 +188,10 @@ export const MESSAGE_COMMANDS: Record<string, Command> = {
         provider: str(v, 'provider') ?? '',
         model: str(v, 'model') ?? '',
       });
-      return { json: event, text: `Recorded ${cents(event.costCents)} (${event.inputTokens} in, ${event.outputTokens} out) for ${event.agentName}.` };
+      return {
+        json: event,
+        text: `Recorded ${cents(event.costCents)} (${event.inputTokens} in, ${event.outputTokens} out) for ${event.agentName}.`,
+      };
     },
   },
   'cost show': {
@@ -218,7 +227,10 @@ export const MESSAGE_COMMANDS: Record<string, Command> = {
       const config = await store.setBudget(teamName, Math.round(n * 100 * 1e6) / 1e6);
       return {
         json: { teamName: config.name, budgetCents: config.budgetCents },
-        text: config.budgetCents > 0 ? `Budget of team ${config.name} is now ${cents(config.budgetCents)}.` : `Team ${config.name} has no budget now.`,
+        text:
+          config.budgetCents > 0
+            ? `Budget of team ${config.name} is now ${cents(config.budgetCents)}.`
+            : `Team ${config.name} has no budget now.`,
       };
     },
   },

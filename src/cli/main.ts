@@ -165,7 +165,10 @@ const COMMANDS: Record<string, Command> = {
     options: {},
     async run(store, [name]) {
       const result = await store.deleteTeam(name);
-      return { json: result, text: `Deleted team ${name} and its ${result.deletedTasks} task(s); bring it back with: lockstep team restore ${result.trash}` };
+      return {
+        json: result,
+        text: `Deleted team ${name} and its ${result.deletedTasks} task(s); bring it back with: lockstep team restore ${result.trash}`,
+      };
     },
   },
   'team restore': {
@@ -201,7 +204,8 @@ const COMMANDS: Record<string, Command> = {
     async run(store, [team, name], v) {
       const clear = new Set(list(v, 'clear'));
       for (const c of clear) {
-        if (!['role', 'capabilities', 'wip-limit'].includes(c)) throw new InvalidInputError(`--clear takes role, capabilities or wip-limit (got "${c}").`);
+        if (!['role', 'capabilities', 'wip-limit'].includes(c))
+          throw new InvalidInputError(`--clear takes role, capabilities or wip-limit (got "${c}").`);
       }
       const config = await store.setMemberProfile(team, name, {
         role: clear.has('role') ? null : str(v, 'role'),
@@ -389,7 +393,7 @@ const COMMANDS: Record<string, Command> = {
       return taskOut(task, `Renewed the claim on task ${task.id}.`);
     },
   },
-  'history': {
+  history: {
     usage: 'history TEAM [ID] [--limit N]',
     summary: 'The team journal: who changed what, when (newest last).',
     positionals: ['TEAM', 'ID?'],
@@ -408,12 +412,16 @@ const COMMANDS: Record<string, Command> = {
     async run(store, [team], v) {
       const who = agent(v, 'undoing') as string;
       const result = await store.undoLast(team, { name: who, via: 'cli' });
-      return { json: result, text: `Undid #${result.undone.seq} (${result.undone.op}${result.undone.taskId ? ` ${result.undone.taskId}` : ''}).` };
+      return {
+        json: result,
+        text: `Undid #${result.undone.seq} (${result.undone.op}${result.undone.taskId ? ` ${result.undone.taskId}` : ''}).`,
+      };
     },
   },
   doctor: {
     usage: 'doctor TEAM [--older-than DURATION] [--fix FINDING_ID]... [--fix-all]',
-    summary: 'The stall radar: gone or expired claims, old claims, tasks blocked for nothing, cycles, dangling links, temp and corrupt files — and their fixes.',
+    summary:
+      'The stall radar: gone or expired claims, old claims, tasks blocked for nothing, cycles, dangling links, temp and corrupt files — and their fixes.',
     positionals: ['TEAM'],
     options: { 'older-than': { type: 'string' }, fix: { type: 'string', multiple: true }, 'fix-all': { type: 'boolean' } },
     async run(store, [team], v) {
@@ -433,7 +441,9 @@ const COMMANDS: Record<string, Command> = {
       const remaining = fixed.length ? await store.doctor(team, request) : findings;
       const lines = fixed.map((id) => `fixed ${id}`);
       lines.push(
-        ...remaining.map((f) => `${f.kind.padEnd(17)} ${f.message}\n${' '.repeat(18)}fix: ${f.fix.label}  (lockstep doctor ${team} --fix '${f.id}')`),
+        ...remaining.map(
+          (f) => `${f.kind.padEnd(17)} ${f.message}\n${' '.repeat(18)}fix: ${f.fix.label}  (lockstep doctor ${team} --fix '${f.id}')`,
+        ),
       );
       return {
         json: { findings: remaining, fixed },
@@ -477,7 +487,8 @@ const COMMANDS: Record<string, Command> = {
   },
   'store copy': {
     usage: 'store copy --from DIR|URL --to URL|DIR [--replace]',
-    summary: 'Copy every team, task (ids, timestamps, unknown fields, metadata), journal, message and cost event between a data folder and a database.',
+    summary:
+      'Copy every team, task (ids, timestamps, unknown fields, metadata), journal, message and cost event between a data folder and a database.',
     positionals: [],
     options: { from: { type: 'string' }, to: { type: 'string' }, replace: { type: 'boolean' }, force: { type: 'boolean' } },
     async run() {
@@ -486,7 +497,8 @@ const COMMANDS: Record<string, Command> = {
     async standalone(_args, v) {
       const from = str(v, 'from');
       const to = str(v, 'to');
-      if (!from || !to) throw new InvalidInputError('Say where from and where to: store copy --from DIR --to postgres://... (or the other way).');
+      if (!from || !to)
+        throw new InvalidInputError('Say where from and where to: store copy --from DIR --to postgres://... (or the other way).');
       const result = await copyStore(from, to, { replace: v.replace === true || v.force === true });
       return { json: result, text: result.summary };
     },
@@ -514,7 +526,11 @@ function helpText(): string {
   ].join('\n');
 }
 
-export async function runCli(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+export async function runCli(
+  argv: string[],
+  out: NodeJS.WritableStream = process.stdout,
+  err: NodeJS.WritableStream = process.stderr,
+): Promise<number> {
   const json = argv.includes('--json');
   try {
     // Global options may come before the command words: move them after.
@@ -539,7 +555,12 @@ export async function runCli(argv: string[], out: NodeJS.WritableStream = proces
     }
     let parsed;
     try {
-      parsed = parseArgs({ args: argv.slice(single ? 1 : 2), options: { ...common, ...command.options }, allowPositionals: true, strict: true });
+      parsed = parseArgs({
+        args: argv.slice(single ? 1 : 2),
+        options: { ...common, ...command.options },
+        allowPositionals: true,
+        strict: true,
+      });
     } catch (e) {
       throw new InvalidInputError(`${(e as Error).message.replace(/\. To specify.*$/s, '')}. Usage: lockstep ${command.usage}`);
     }

@@ -60,7 +60,7 @@ export async function recentActivity(
 ): Promise<{ items: ActivityItem[]; lastSeq: number }> {
   await store.getTeam(team); // NOT_FOUND for a team that does not exist
   const all = afterSeq === undefined ? await store.recentJournal(team) : await journalAfter(store, team, afterSeq);
-  const lastSeq = all.length ? all[all.length - 1].seq : afterSeq ?? 0;
+  const lastSeq = all.length ? all[all.length - 1].seq : (afterSeq ?? 0);
   // Heartbeats only renew a lease: they would flood the view.
   const entries = all.filter((e) => e.op !== 'task.heartbeat').slice(-limit);
   const names = await subjects(store, team, entries);
@@ -72,8 +72,15 @@ export async function journaledChange(store: AppStore, team: string, entry: Jour
   const taskId = primaryTaskId(entry);
   // The change is made already: a task that cannot be read now only costs its name in the label.
   const names = await subjects(store, team, [entry]).catch(() => new Map<string, string>());
-  const undoable = entry.tasks.length > 0 || entry.op === 'team.create' || Boolean((entry.details?.change as { kind?: unknown } | undefined)?.kind);
-  const change: JournaledChange = { team, seq: entry.seq, op: entry.op, text: describeEntry(entry, names.get(taskId ?? ''), taskId), undoable };
+  const undoable =
+    entry.tasks.length > 0 || entry.op === 'team.create' || Boolean((entry.details?.change as { kind?: unknown } | undefined)?.kind);
+  const change: JournaledChange = {
+    team,
+    seq: entry.seq,
+    op: entry.op,
+    text: describeEntry(entry, names.get(taskId ?? ''), taskId),
+    undoable,
+  };
   if (taskId) change.taskId = taskId;
   return change;
 }

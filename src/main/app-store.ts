@@ -34,9 +34,12 @@ export function storeKey(store: AppStore): string {
  */
 export function folderOnly(store: AppStore, cannot: string): LockstepStore {
   if (isFolderStore(store)) return store;
-  throw new InvalidInputError(`${cannot} on a database yet; that works on a data folder for now (File › Open Data Folder… goes back to one).`, {
-    feature: cannot,
-  });
+  throw new InvalidInputError(
+    `${cannot} on a database yet; that works on a data folder for now (File › Open Data Folder… goes back to one).`,
+    {
+      feature: cannot,
+    },
+  );
 }
 
 /**

@@ -31,7 +31,10 @@ export interface ConnectedDatabase {
 const problem = (field: 'url' | 'password', message: string) => new InvalidInputError(message, { field });
 
 /** Checks the URL's form and splits off its password; throws a sentence about the URL field. */
-export function parseDatabaseUrl(raw: string, password?: string): { url: string; connectUrl: string; password?: string; host: string; port: string; database: string; user: string } {
+export function parseDatabaseUrl(
+  raw: string,
+  password?: string,
+): { url: string; connectUrl: string; password?: string; host: string; port: string; database: string; user: string } {
   const text = raw.trim();
   if (!isDatabaseUrl(text)) throw problem('url', 'A database URL starts with postgres://, like postgres://user@host:5432/dbname.');
   let u: URL;
@@ -61,7 +64,10 @@ export function parseDatabaseUrl(raw: string, password?: string): { url: string;
 }
 
 /** A driver's connection error in plain words, naming the field at fault. */
-export function explainConnectError(err: unknown, where: { host: string; port: string; database: string; user: string; passwordGiven: boolean }): LockstepError {
+export function explainConnectError(
+  err: unknown,
+  where: { host: string; port: string; database: string; user: string; passwordGiven: boolean },
+): LockstepError {
   if (err instanceof LockstepError) return err;
   const e = err as { code?: string; message?: string; errors?: Array<{ code?: string }> };
   const code = e?.code ?? e?.errors?.[0]?.code ?? '';
@@ -76,28 +82,60 @@ export function explainConnectError(err: unknown, where: { host: string; port: s
     return problem('password', `The server at ${at} wants a password for user ${where.user}: enter it (or set PGPASSWORD or ~/.pgpass).`);
   }
   if (code === '3D000' || /database ".*" does not exist/i.test(msg)) {
-    return problem('url', `There is no database named ${where.database} on ${at}. Create it (createdb ${where.database}) or check the name.`);
+    return problem(
+      'url',
+      `There is no database named ${where.database} on ${at}. Create it (createdb ${where.database}) or check the name.`,
+    );
   }
   if (/role ".*" does not exist/i.test(msg)) return problem('url', `There is no user named ${where.user} on the server at ${at}.`);
-  if (/pg_hba\.conf/i.test(msg)) return problem('url', `The server at ${at} does not let user ${where.user} connect from this computer to ${where.database} (its pg_hba.conf).`);
-  if (code === 'ECONNREFUSED') return problem('url', `No PostgreSQL server answers at ${at}. Check the host and port, and that the server runs.`);
+  if (/pg_hba\.conf/i.test(msg))
+    return problem(
+      'url',
+      `The server at ${at} does not let user ${where.user} connect from this computer to ${where.database} (its pg_hba.conf).`,
+    );
+  if (code === 'ECONNREFUSED')
+    return problem('url', `No PostgreSQL server answers at ${at}. Check the host and port, and that the server runs.`);
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return problem('url', `The server name ${where.host} is unknown (no such host).`);
   if (code === 'ETIMEDOUT' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || /timeout/i.test(msg)) {
     return problem('url', `No answer from ${at} in time. Check the host and port, and the network between here and there.`);
   }
   if (code === '42501' || /permission denied/i.test(msg)) {
-    return problem('url', `User ${where.user} may not create Lockstep's tables in ${where.database} (it needs CREATE on the database, or ask its owner to run lockstep store migrate once).`);
+    return problem(
+      'url',
+      `User ${where.user} may not create Lockstep's tables in ${where.database} (it needs CREATE on the database, or ask its owner to run lockstep store migrate once).`,
+    );
   }
-  if (/^53/.test(code)) return new StoreUnavailableError(`The server at ${at} cannot take another connection now (too many connections). Try again in a moment.`, { field: 'url' });
-  if (code === '57P03') return new StoreUnavailableError(`The server at ${at} is starting up or shutting down. Try again in a moment.`, { field: 'url' });
-  return new StoreUnavailableError(`Could not connect to the database at ${at}/${where.database}: ${msg.split('\n')[0] || 'unknown reason'}.`, { field: 'url' });
+  if (/^53/.test(code))
+    return new StoreUnavailableError(
+      `The server at ${at} cannot take another connection now (too many connections). Try again in a moment.`,
+      { field: 'url' },
+    );
+  if (code === '57P03')
+    return new StoreUnavailableError(`The server at ${at} is starting up or shutting down. Try again in a moment.`, { field: 'url' });
+  return new StoreUnavailableError(
+    `Could not connect to the database at ${at}/${where.database}: ${msg.split('\n')[0] || 'unknown reason'}.`,
+    { field: 'url' },
+  );
 }
 
 /** Validates, test-connects, migrates and opens the database; refused in plain words otherwise. */
-export async function connectDatabase(request: ConnectRequest, options: { actor: { name: string; via: string }; timeoutMs?: number }): Promise<ConnectedDatabase> {
+export async function connectDatabase(
+  request: ConnectRequest,
+  options: { actor: { name: string; via: string }; timeoutMs?: number },
+): Promise<ConnectedDatabase> {
   const parsed = parseDatabaseUrl(request.url, request.password);
-  const where = { host: parsed.host, port: parsed.port, database: parsed.database, user: parsed.user, passwordGiven: Boolean(parsed.password) };
-  const probe = new Client({ connectionString: parsed.connectUrl, connectionTimeoutMillis: options.timeoutMs ?? 8_000, application_name: 'lockstep-app' });
+  const where = {
+    host: parsed.host,
+    port: parsed.port,
+    database: parsed.database,
+    user: parsed.user,
+    passwordGiven: Boolean(parsed.password),
+  };
+  const probe = new Client({
+    connectionString: parsed.connectUrl,
+    connectionTimeoutMillis: options.timeoutMs ?? 8_000,
+    application_name: 'lockstep-app',
+  });
   probe.on('error', () => undefined);
   let version: number;
   try {
@@ -120,7 +158,13 @@ export async function connectDatabase(request: ConnectRequest, options: { actor:
     // up-to-date database.
     const migrated = version < SCHEMA_VERSION ? await store.migrate() : { from: version, to: version, applied: [] };
     if (version === SCHEMA_VERSION) await store.listTeams(); // the store's own first read: rights and schema check
-    return { store, url: parsed.url, ...(parsed.password ? { password: parsed.password } : {}), label: databaseLabel(parsed.url), migrated };
+    return {
+      store,
+      url: parsed.url,
+      ...(parsed.password ? { password: parsed.password } : {}),
+      label: databaseLabel(parsed.url),
+      migrated,
+    };
   } catch (err) {
     await store.close().catch(() => undefined);
     throw explainConnectError(err, where);

@@ -122,7 +122,11 @@ export class DatabaseWatcher {
     }
     const newest = this.lastMessage.get(team);
     const fresh = newest === undefined ? names : names.filter((n) => n > newest);
-    if (names.length) this.lastMessage.set(team, names.reduce((a, b) => (a > b ? a : b)));
+    if (names.length)
+      this.lastMessage.set(
+        team,
+        names.reduce((a, b) => (a > b ? a : b)),
+      );
     if (fresh.length) this.emit('messagesChanged', { team, ids: fresh.sort(), at: Date.now() });
   }
 
@@ -199,7 +203,8 @@ export class DatabaseWatcher {
       if (before && after) {
         for (const field of Object.keys(after) as Array<keyof VersionedTask>) {
           if (IGNORED_FIELDS.has(field)) continue;
-          if (JSON.stringify(before[field]) !== JSON.stringify(after[field])) changes.push({ field, from: before[field], to: after[field] });
+          if (JSON.stringify(before[field]) !== JSON.stringify(after[field]))
+            changes.push({ field, from: before[field], to: after[field] });
         }
       }
       const entry = entries.filter((e) => e.tasks.some((t) => t.id === id)).pop();

@@ -72,7 +72,14 @@ describe('appearance', () => {
   it('sets the theme and the activity region, and refuses values outside their bounds', async () => {
     const set = await call('setAppearance', { theme: 'dark', activityHeight: 300 });
     expect(set.ok && set.value).toMatchObject({ theme: 'dark', activityHeight: 300 });
-    for (const bad of [{ theme: 'purple' }, { activityHeight: 10 }, { activityHeight: 5000 }, { activityHeight: 120.5 }, { activityOpen: 'no' }, { messagesOpen: 'yes' }]) {
+    for (const bad of [
+      { theme: 'purple' },
+      { activityHeight: 10 },
+      { activityHeight: 5000 },
+      { activityHeight: 120.5 },
+      { activityOpen: 'no' },
+      { messagesOpen: 'yes' },
+    ]) {
       const r = await call('setAppearance', bad);
       expect(r.ok === false && r.error.code, JSON.stringify(bad)).toBe('INVALID_INPUT');
     }
@@ -137,14 +144,31 @@ describe('the handlers act as the person using the app', () => {
 describe('the window trusts only main', () => {
   it('openDataFolder takes no path: a folder named by the window is refused and nothing is opened', async () => {
     let asked = 0;
-    const plain = { dataDir, dataDirSource: 'test', agentName: 'ana', clawteamInterlock: true, theme: 'system' as const, activityOpen: true, activityHeight: 160, messagesOpen: null };
+    const plain = {
+      dataDir,
+      dataDirSource: 'test',
+      agentName: 'ana',
+      clawteamInterlock: true,
+      theme: 'system' as const,
+      activityOpen: true,
+      activityHeight: 160,
+      messagesOpen: null,
+    };
     const { createHandlers } = await import('./handlers');
     const guarded = createHandlers({
-      store: () => { throw new Error('unused'); },
+      store: () => {
+        throw new Error('unused');
+      },
       settings: () => ({ ...plain }),
-      setAgentName: () => { throw new Error('unused'); },
-      setClawteamInterlock: () => { throw new Error('unused'); },
-      setAppearance: () => { throw new Error('unused'); },
+      setAgentName: () => {
+        throw new Error('unused');
+      },
+      setClawteamInterlock: () => {
+        throw new Error('unused');
+      },
+      setAppearance: () => {
+        throw new Error('unused');
+      },
       openDataFolder: async () => {
         asked++;
         return { ...plain };

@@ -22,7 +22,9 @@ export interface HandlerContext {
   settings(): EffectiveSettings;
   setAgentName(agentName: string): EffectiveSettings;
   setClawteamInterlock(enabled: boolean): EffectiveSettings;
-  setAppearance(patch: Partial<Pick<EffectiveSettings, 'theme' | 'activityOpen' | 'activityHeight'> & { messagesOpen?: boolean }>): EffectiveSettings;
+  setAppearance(
+    patch: Partial<Pick<EffectiveSettings, 'theme' | 'activityOpen' | 'activityHeight'> & { messagesOpen?: boolean }>,
+  ): EffectiveSettings;
   /** Asks the person for a folder in a native dialog; unchanged settings if they cancel. Never takes a path. */
   openDataFolder(): Promise<EffectiveSettings>;
   /** Connects to a PostgreSQL database (validated, migrated) and works on it from now on. */
@@ -58,7 +60,15 @@ const UNTRACKED = new Set<ApiName>([
 ]);
 
 /** Calls that do not need the store: they answer while a database is away. */
-const WITHOUT_STORE = new Set<ApiName>(['getSettings', 'setAgentName', 'setClawteamInterlock', 'setAppearance', 'openDataFolder', 'connectDatabase', 'getConnection']);
+const WITHOUT_STORE = new Set<ApiName>([
+  'getSettings',
+  'setAgentName',
+  'setClawteamInterlock',
+  'setAppearance',
+  'openDataFolder',
+  'connectDatabase',
+  'getConnection',
+]);
 
 export function createHandlers(ctx: HandlerContext): Handlers {
   const person = () => ctx.settings().agentName;
@@ -127,7 +137,8 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       return result;
     },
     restoreTeam: async ({ trash }) => {
-      if (!ownTrash.has(trash)) throw new InvalidInputError('That team was not deleted in this window, so this window cannot bring it back.', { trash });
+      if (!ownTrash.has(trash))
+        throw new InvalidInputError('That team was not deleted in this window, so this window cannot bring it back.', { trash });
       const config = await ctx.store().restoreTeam(trash);
       for (const seq of ownTrash.get(trash) ?? []) own(config.name).add(seq);
       ownTrash.delete(trash);
@@ -145,8 +156,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     // Claim semantics come with the status: in_progress claims as this person; completed/pending release.
     moveTask: async ({ team, id, status, expectVersion }) =>
       ctx.store().updateTask(team, id, { status }, { agent: person(), expectVersion }),
-    claimTask: async ({ team, id, leaseMs, expectVersion }) =>
-      ctx.store().claimTask(team, id, { agent: person(), leaseMs, expectVersion }),
+    claimTask: async ({ team, id, leaseMs, expectVersion }) => ctx.store().claimTask(team, id, { agent: person(), leaseMs, expectVersion }),
     releaseTask: async ({ team, id, expectVersion }) => ctx.store().releaseTask(team, id, { agent: person(), expectVersion }),
     forceReleaseTask: async ({ team, id, reason, expectVersion }) =>
       ctx.store().releaseTask(team, id, { agent: person(), force: true, reason, expectVersion }),
@@ -158,7 +168,10 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     undo: async ({ team, seq, redo }) => {
       if (seq === undefined) return ctx.store().undoLast(team, { name: person(), via: 'app' });
       if (!own(team).has(seq)) {
-        throw new InvalidInputError(`Change #${seq} in team ${team} was not made in this window, so this window cannot ${redo ? 'redo' : 'undo'} it.`, { team, seq });
+        throw new InvalidInputError(
+          `Change #${seq} in team ${team} was not made in this window, so this window cannot ${redo ? 'redo' : 'undo'} it.`,
+          { team, seq },
+        );
       }
       const undone = await ctx.store().undoChange(team, seq, { actor: { name: person(), via: 'app' }, trusted: own(team), redo });
       if (undone.trash) {
@@ -225,7 +238,11 @@ export function createHandlers(ctx: HandlerContext): Handlers {
             own(change.from).clear();
           }
         }
-        return { ok: true, value, journaled: await Promise.all(journaled.map(({ team, entry }) => journaledChange(ctx.store(), team, entry))) };
+        return {
+          ok: true,
+          value,
+          journaled: await Promise.all(journaled.map(({ team, entry }) => journaledChange(ctx.store(), team, entry))),
+        };
       } catch (err) {
         return { ok: false, error: toSerializedError(err) };
       }

@@ -82,7 +82,11 @@ async function openStore(current: EffectiveSettings, connected?: ConnectedDataba
   }
 }
 
-function openDatabase(current: EffectiveSettings, database: NonNullable<EffectiveSettings['database']>, connected?: ConnectedDatabase): DatabaseWatcher {
+function openDatabase(
+  current: EffectiveSettings,
+  database: NonNullable<EffectiveSettings['database']>,
+  connected?: ConnectedDatabase,
+): DatabaseWatcher {
   const label = database.label;
   const actor = { name: current.agentName, via: 'app' };
   const pg = connected?.store ?? new PostgresStore({ url: connectUrl(database.url), actor, poolSize: 4, retry: { connectionAttempts: 3 } });
@@ -126,7 +130,8 @@ async function switchDatabase(request: { url: string; password?: string }): Prom
   if (connected.password && !encryptedPassword) {
     send('storeError', {
       code: 'INVALID_INPUT',
-      message: 'Connected. The password is kept for this run only (this system offers no safe storage for it); next time set PGPASSWORD or ~/.pgpass, or enter it again.',
+      message:
+        'Connected. The password is kept for this run only (this system offers no safe storage for it); next time set PGPASSWORD or ~/.pgpass, or enter it again.',
       details: {},
     });
   }

@@ -10,7 +10,9 @@ export function bindIpc(handlers: Handlers, window: () => BrowserWindow | null, 
   const trusted = (event: IpcMainInvokeEvent): boolean => {
     const win = window();
     const frame = event.senderFrame;
-    return Boolean(win && !win.isDestroyed() && event.sender === win.webContents && frame && frame === win.webContents.mainFrame && isAppUrl(frame.url));
+    return Boolean(
+      win && !win.isDestroyed() && event.sender === win.webContents && frame && frame === win.webContents.mainFrame && isAppUrl(frame.url),
+    );
   };
   for (const name of API_NAMES) {
     ipcMain.handle(channelOf(name), (event, raw: unknown) => (trusted(event) ? handlers[name](raw) : invalidSender()));

@@ -46,7 +46,11 @@ describe('message and cost calls from the window', () => {
       if (!page.value.more) break;
       page = await handlers.getMessages({ team: 'webapp', limit: 10, before: page.value.records[0].id });
     }
-    expect(pages).toEqual([[10, true], [10, true], [5, false]]);
+    expect(pages).toEqual([
+      [10, true],
+      [10, true],
+      [5, false],
+    ]);
     expect(seen).toEqual(Array.from({ length: 25 }, (_, i) => `m${i}`));
   });
 

@@ -35,8 +35,18 @@ export async function createSampleTeam(store: Store): Promise<TeamConfig> {
   await store.claimTask(name, api.id, { agent: 'backend', leaseMs: 30 * 60_000 });
   const schema = await create('Write the users table migration', { priority: 'medium', metadata: { requires: ['sql'] } });
   await store.claimTask(name, schema.id, { agent: 'backend' });
-  const form = await create('Build the signup form', { priority: 'medium', owner: 'frontend', blockedBy: [api.id], metadata: { requires: ['react'] } });
-  await create('Write end-to-end tests', { priority: 'low', owner: 'tester', blockedBy: [api.id, form.id], metadata: { requires: ['playwright'] } });
+  const form = await create('Build the signup form', {
+    priority: 'medium',
+    owner: 'frontend',
+    blockedBy: [api.id],
+    metadata: { requires: ['react'] },
+  });
+  await create('Write end-to-end tests', {
+    priority: 'low',
+    owner: 'tester',
+    blockedBy: [api.id, form.id],
+    metadata: { requires: ['playwright'] },
+  });
   await create('Confirmation e-mail template', { priority: 'low', blockedBy: [api.id] });
   await create('Document the API', { priority: 'medium', metadata: { labels: ['docs'] } });
   await create('Rate-limit the signup endpoint', { priority: 'high', metadata: { requires: ['node'] } });

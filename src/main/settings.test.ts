@@ -22,7 +22,9 @@ describe('settings', () => {
     const userData = tmp();
     new SettingsStore(userData, { env: {} }).update({ dataDir: '/remembered' });
     expect(new SettingsStore(userData, { env: { LOCKSTEP_DATA_DIR: '/from-env' } }).effective().dataDir).toBe('/from-env');
-    expect(new SettingsStore(userData, { flag: '/from-flag', env: { LOCKSTEP_DATA_DIR: '/from-env' } }).effective().dataDir).toBe('/from-flag');
+    expect(new SettingsStore(userData, { flag: '/from-flag', env: { LOCKSTEP_DATA_DIR: '/from-env' } }).effective().dataDir).toBe(
+      '/from-flag',
+    );
   });
 
   it('remembers the theme and the activity region, and a hand-edited file with bad values falls back to the defaults', () => {
@@ -30,9 +32,22 @@ describe('settings', () => {
     const first = new SettingsStore(userData, { env: {} });
     expect(first.effective()).toMatchObject({ theme: 'system', activityOpen: true, activityHeight: 160, messagesOpen: null });
     first.update({ theme: 'dark', activityOpen: false, activityHeight: 240, messagesOpen: false });
-    expect(new SettingsStore(userData, { env: {} }).effective()).toMatchObject({ theme: 'dark', activityOpen: false, activityHeight: 240, messagesOpen: false });
-    fs.writeFileSync(path.join(userData, 'settings.json'), JSON.stringify({ theme: 'purple', activityOpen: 'yes', activityHeight: 99999, messagesOpen: 'yes' }));
-    expect(new SettingsStore(userData, { env: {} }).effective()).toMatchObject({ theme: 'system', activityOpen: true, activityHeight: 160, messagesOpen: null });
+    expect(new SettingsStore(userData, { env: {} }).effective()).toMatchObject({
+      theme: 'dark',
+      activityOpen: false,
+      activityHeight: 240,
+      messagesOpen: false,
+    });
+    fs.writeFileSync(
+      path.join(userData, 'settings.json'),
+      JSON.stringify({ theme: 'purple', activityOpen: 'yes', activityHeight: 99999, messagesOpen: 'yes' }),
+    );
+    expect(new SettingsStore(userData, { env: {} }).effective()).toMatchObject({
+      theme: 'system',
+      activityOpen: true,
+      activityHeight: 160,
+      messagesOpen: null,
+    });
   });
 
   it('remembers a database connected to in the app without its password, and opening a folder goes back to folders', () => {
@@ -48,7 +63,9 @@ describe('settings', () => {
     expect(fs.readFileSync(path.join(userData, 'settings.json'), 'utf8')).not.toContain('s3cret');
     // A launch naming a folder wins over the remembered database; LOCKSTEP_STORE names one at launch.
     expect(new SettingsStore(userData, { env: { LOCKSTEP_DATA_DIR: '/f' } }).effective().database).toBeUndefined();
-    expect(new SettingsStore(userData, { env: { LOCKSTEP_STORE: 'postgres://bo@h/other' } }).effective().database?.label).toBe('h:5432/other');
+    expect(new SettingsStore(userData, { env: { LOCKSTEP_STORE: 'postgres://bo@h/other' } }).effective().database?.label).toBe(
+      'h:5432/other',
+    );
     // Opening a folder in the app is the way back: the database is forgotten.
     again.update({ dataDir: '/srv/clawteam' });
     expect(new SettingsStore(userData, { env: {} }).effective()).toMatchObject({ dataDir: '/srv/clawteam' });

@@ -9,7 +9,9 @@ import { resolveDataDir } from '../store/paths';
 import { isDatabaseUrl } from '../store/postgres/connection';
 
 /** What the app remembers between runs, in its user-data folder. Plain Node: tested without Electron. */
-export type SavedSettings = Partial<Pick<Settings, 'dataDir' | 'agentName' | 'clawteamInterlock' | 'theme' | 'activityOpen' | 'activityHeight'>> & {
+export type SavedSettings = Partial<
+  Pick<Settings, 'dataDir' | 'agentName' | 'clawteamInterlock' | 'theme' | 'activityOpen' | 'activityHeight'>
+> & {
   /** Absent until the person shows or folds the messages column (then the window follows its width). */
   messagesOpen?: boolean;
   /**
@@ -97,7 +99,8 @@ export class SettingsStore {
     let database: DatabaseSetting | undefined;
     const launchFolder = resolved.source === 'flag' || resolved.source === 'LOCKSTEP_DATA_DIR' || resolved.source === 'CLAWTEAM_DATA_DIR';
     if (isDatabaseUrl(launchStore) && resolved.source !== 'flag') database = { url: launchStore, label: databaseLabel(launchStore) };
-    else if (!launchFolder && this.saved.database?.url) database = { url: this.saved.database.url, label: databaseLabel(this.saved.database.url) };
+    else if (!launchFolder && this.saved.database?.url)
+      database = { url: this.saved.database.url, label: databaseLabel(this.saved.database.url) };
     if (resolved.source === 'flag' || resolved.source === 'LOCKSTEP_DATA_DIR' || resolved.source === 'CLAWTEAM_DATA_DIR') {
       ({ dir: dataDir, source: dataDirSource } = resolved);
     } else if (this.saved.dataDir) {
@@ -118,7 +121,9 @@ export class SettingsStore {
       theme: THEMES.includes(this.saved.theme as Theme) ? (this.saved.theme as Theme) : 'system',
       activityOpen: typeof this.saved.activityOpen === 'boolean' ? this.saved.activityOpen : true,
       activityHeight:
-        typeof this.saved.activityHeight === 'number' && this.saved.activityHeight >= ACTIVITY_HEIGHT.min && this.saved.activityHeight <= ACTIVITY_HEIGHT.max
+        typeof this.saved.activityHeight === 'number' &&
+        this.saved.activityHeight >= ACTIVITY_HEIGHT.min &&
+        this.saved.activityHeight <= ACTIVITY_HEIGHT.max
           ? Math.round(this.saved.activityHeight)
           : ACTIVITY_HEIGHT.initial,
       messagesOpen: typeof this.saved.messagesOpen === 'boolean' ? this.saved.messagesOpen : null,

@@ -44,14 +44,29 @@ describe('the data-folder watcher', () => {
     const { dataDir, received } = await watching({ opened: 'webapp' });
 
     // An agent claims a task through the CLI, in its own process.
-    const cli = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'lockstep.js'), 'task', 'claim', 'webapp', '087e245f', '--as', 'agent-7', '--data-dir', dataDir]);
+    const cli = spawnSync(process.execPath, [
+      path.join(ROOT, 'bin', 'lockstep.js'),
+      'task',
+      'claim',
+      'webapp',
+      '087e245f',
+      '--as',
+      'agent-7',
+      '--data-dir',
+      dataDir,
+    ]);
     expect(cli.status).toBe(0);
 
     const changed = await waitFor(received, (r) => r.event === 'tasksChanged');
     expect(changed.payload).toMatchObject({ team: 'webapp', ids: ['087e245f'] });
     const activity = (await waitFor(received, (r) => r.event === 'activity')).payload as EventPayload<'activity'>;
     expect(activity).toMatchObject({ team: 'webapp', taskId: '087e245f', actor: 'agent-7', kind: 'changed', subject: 'Document the API' });
-    expect(activity.changes).toEqual(expect.arrayContaining([{ field: 'lockedBy', from: '', to: 'agent-7' }, { field: 'status', from: 'pending', to: 'in_progress' }]));
+    expect(activity.changes).toEqual(
+      expect.arrayContaining([
+        { field: 'lockedBy', from: '', to: 'agent-7' },
+        { field: 'status', from: 'pending', to: 'in_progress' },
+      ]),
+    );
     // Lockstep's own bookkeeping (.lockstep/: lock, journal) and temp files are not reported as task changes.
     expect(received.filter((r) => r.event === 'tasksChanged').flatMap((r) => (r.payload as { ids: string[] }).ids)).toEqual(['087e245f']);
   });

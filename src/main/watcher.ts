@@ -200,7 +200,11 @@ export class DataFolderWatcher {
    * has no index yet (the index is built now, from one read of the team; the window re-reads the list this time) or
    * a task could not be read as a task (the list reports it). `read` holds tasks describe() already read.
    */
-  private async recount(team: string, ids: string[], read: Map<string, VersionedTask | null>): Promise<Record<TaskStatus, number> | null | 'unknown'> {
+  private async recount(
+    team: string,
+    ids: string[],
+    read: Map<string, VersionedTask | null>,
+  ): Promise<Record<TaskStatus, number> | null | 'unknown'> {
     const index = this.statuses.get(team);
     if (!index) {
       if (fs.existsSync(this.store.paths.tasksDir(team))) {
@@ -270,7 +274,8 @@ export class DataFolderWatcher {
       if (before && after) {
         for (const field of Object.keys(after) as Array<keyof VersionedTask>) {
           if (IGNORED_FIELDS.has(field)) continue;
-          if (JSON.stringify(before[field]) !== JSON.stringify(after[field])) changes.push({ field, from: before[field], to: after[field] });
+          if (JSON.stringify(before[field]) !== JSON.stringify(after[field]))
+            changes.push({ field, from: before[field], to: after[field] });
         }
       }
       const entry = after ? journal.filter((e) => e.tasks.some((t) => t.id === id && t.versionAfter === after?.version)).pop() : undefined;

@@ -141,7 +141,9 @@ function describeTeamEntry(entry: JournalEntryLike): string {
       return `released stale claims in team ${entry.team}`;
     case 'team.set-budget': {
       const cents = Number(d.budgetCents);
-      return Number.isFinite(cents) && cents > 0 ? `set team ${entry.team}'s budget to $${(cents / 100).toFixed(2)}` : `removed team ${entry.team}'s budget`;
+      return Number.isFinite(cents) && cents > 0
+        ? `set team ${entry.team}'s budget to $${(cents / 100).toFixed(2)}`
+        : `removed team ${entry.team}'s budget`;
     }
     default:
       return `${prefix}changed team ${entry.team}`;

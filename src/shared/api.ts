@@ -103,7 +103,12 @@ export const API = {
    * system's secure storage. Refused in plain words naming the field at fault (`details.field`: url or password).
    */
   connectDatabase: {
-    input: z.object({ url: z.string().trim().min(1, 'Give the database URL, like postgres://user@host:5432/dbname.').max(2000), password: z.string().max(1000).optional() }).strict(),
+    input: z
+      .object({
+        url: z.string().trim().min(1, 'Give the database URL, like postgres://user@host:5432/dbname.').max(2000),
+        password: z.string().max(1000).optional(),
+      })
+      .strict(),
     output: settingsSchema,
   },
   /** Whether the database is reachable now (a data folder always is). */
@@ -131,7 +136,10 @@ export const API = {
   /** Moves the team into the trash (the data folder's, or the database's); `trash` names it for restoreTeam (undo). */
   deleteTeam: { input: teamInput, output: deletedTeamSchema },
   /** Brings back a team this window deleted (undo of a deletion, redo of undoing a creation). */
-  restoreTeam: { input: z.object({ trash: z.string().regex(/^[a-z0-9]{1,12}-[0-9a-f]{6}$/, 'name a deleted team by its id') }).strict(), output: teamConfigSchema },
+  restoreTeam: {
+    input: z.object({ trash: z.string().regex(/^[a-z0-9]{1,12}-[0-9a-f]{6}$/, 'name a deleted team by its id') }).strict(),
+    output: teamConfigSchema,
+  },
   addMember: {
     input: newMemberSchema.extend({ team: teamNameSchema }).strict(),
     output: teamConfigSchema,
@@ -140,7 +148,9 @@ export const API = {
 
   createTask: { input: z.object({ team: teamNameSchema, task: createTaskInputSchema }).strict(), output: taskSchema },
   updateTask: {
-    input: z.object({ ...taskRef, patch: updateTaskPatchSchema, expectVersion: versionSchema.optional(), force: z.boolean().optional() }).strict(),
+    input: z
+      .object({ ...taskRef, patch: updateTaskPatchSchema, expectVersion: versionSchema.optional(), force: z.boolean().optional() })
+      .strict(),
     output: taskSchema,
   },
   /** Drag onto a member: sets the owner (conflict-checked when expectVersion is given). */
@@ -148,14 +158,22 @@ export const API = {
   /** Drag across columns: pending/in_progress/blocked/completed with ClawTeam's claim semantics, as this person. */
   moveTask: { input: z.object({ ...taskRef, status: statusSchema, expectVersion: versionSchema.optional() }).strict(), output: taskSchema },
   claimTask: {
-    input: z.object({ ...taskRef, leaseMs: z.number().int().positive().max(MAX_LEASE_MS).optional(), expectVersion: versionSchema.optional() }).strict(),
+    input: z
+      .object({ ...taskRef, leaseMs: z.number().int().positive().max(MAX_LEASE_MS).optional(), expectVersion: versionSchema.optional() })
+      .strict(),
     output: taskSchema,
   },
   releaseTask: { input: z.object({ ...taskRef, expectVersion: versionSchema.optional() }).strict(), output: taskSchema },
   /** Breaks somebody else's claim; the person confirmed it naming the holder, and gives a reason. */
-  forceReleaseTask: { input: z.object({ ...taskRef, reason: reasonSchema, expectVersion: versionSchema.optional() }).strict(), output: taskSchema },
+  forceReleaseTask: {
+    input: z.object({ ...taskRef, reason: reasonSchema, expectVersion: versionSchema.optional() }).strict(),
+    output: taskSchema,
+  },
   completeTask: { input: z.object({ ...taskRef, expectVersion: versionSchema.optional() }).strict(), output: taskSchema },
-  deleteTask: { input: z.object({ ...taskRef, expectVersion: versionSchema.optional() }).strict(), output: z.object({ deleted: z.string() }) },
+  deleteTask: {
+    input: z.object({ ...taskRef, expectVersion: versionSchema.optional() }).strict(),
+    output: z.object({ deleted: z.string() }),
+  },
   setMemberProfile: {
     input: z.object({ team: teamNameSchema, name: memberNameSchema, profile: memberProfilePatchSchema }).strict(),
     output: teamConfigSchema,
@@ -172,11 +190,19 @@ export const API = {
   },
   /** The team's recent history in words, newest last: at launch, per team, and after live changes (`afterSeq`). */
   activity: {
-    input: z.object({ team: teamNameSchema, afterSeq: z.number().int().min(0).optional(), limit: z.number().int().positive().max(1000).default(100) }).strict(),
+    input: z
+      .object({
+        team: teamNameSchema,
+        afterSeq: z.number().int().min(0).optional(),
+        limit: z.number().int().positive().max(1000).default(100),
+      })
+      .strict(),
     output: z.object({ items: z.array(activityItemSchema), lastSeq: z.number() }),
   },
   history: {
-    input: z.object({ team: teamNameSchema, taskId: taskIdSchema.optional(), limit: z.number().int().positive().max(5000).default(200) }).strict(),
+    input: z
+      .object({ team: teamNameSchema, taskId: taskIdSchema.optional(), limit: z.number().int().positive().max(5000).default(200) })
+      .strict(),
     output: z.object({ entries: z.array(journalEntrySchema) }),
   },
   doctor: {
@@ -185,7 +211,12 @@ export const API = {
   },
   fixFinding: {
     input: z
-      .object({ team: teamNameSchema, findingId: z.string().min(1).max(600), oldClaimMs: z.number().int().positive().optional(), reason: reasonSchema.optional() })
+      .object({
+        team: teamNameSchema,
+        findingId: z.string().min(1).max(600),
+        oldClaimMs: z.number().int().positive().optional(),
+        reason: reasonSchema.optional(),
+      })
       .strict(),
     output: z.object({ fixed: findingSchema }),
   },

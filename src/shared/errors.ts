@@ -85,11 +85,12 @@ export class TaskLockError extends LockstepError {
 
   constructor(team: string, taskId: string, holder: string, lockedAt: string) {
     const since = lockedAt ? ` since ${lockedAt}` : '';
-    super(
-      'TASK_LOCKED',
-      `Task ${taskId} in team ${team} is claimed by ${holder}${since}; ask them to release it, or force the claim.`,
-      { team, taskId, holder, lockedAt },
-    );
+    super('TASK_LOCKED', `Task ${taskId} in team ${team} is claimed by ${holder}${since}; ask them to release it, or force the claim.`, {
+      team,
+      taskId,
+      holder,
+      lockedAt,
+    });
     this.name = 'TaskLockError';
     this.holder = holder;
     this.lockedAt = lockedAt;
@@ -148,10 +149,14 @@ export class LockCompromisedError extends LockstepError {
  */
 export class UnsafePathError extends LockstepError {
   constructor(path: string, reason: string) {
-    super('UNSAFE_PATH', `${path} was left alone: ${reason}. Lockstep never follows links found inside the data folder; remove or replace it with a real file or folder.`, {
-      path,
-      reason,
-    });
+    super(
+      'UNSAFE_PATH',
+      `${path} was left alone: ${reason}. Lockstep never follows links found inside the data folder; remove or replace it with a real file or folder.`,
+      {
+        path,
+        reason,
+      },
+    );
     this.name = 'UnsafePathError';
   }
 }

@@ -149,7 +149,11 @@ class Parser {
       const n = Number(m[0]);
       return String(n) === m[0] ? n : new LosslessNumber(m[0]);
     }
-    for (const [word, v] of [['true', true], ['false', false], ['null', null]] as const) {
+    for (const [word, v] of [
+      ['true', true],
+      ['false', false],
+      ['null', null],
+    ] as const) {
       if (t.startsWith(word, this.i)) {
         this.i += word.length;
         return v;

@@ -17,7 +17,11 @@ export function memberProfile(member: Member & { lockstep?: unknown }): MemberPr
 export function requiredTags(task: Pick<Task, 'metadata'>): string[] {
   const raw = task.metadata[REQUIRES_META_KEY];
   if (Array.isArray(raw)) return raw.filter((t): t is string => typeof t === 'string' && t.length > 0);
-  if (typeof raw === 'string' && raw) return raw.split(',').map((t) => t.trim()).filter(Boolean);
+  if (typeof raw === 'string' && raw)
+    return raw
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean);
   return [];
 }
 

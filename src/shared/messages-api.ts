@@ -12,7 +12,10 @@ export const EVENT_FILE_NAME = /^evt-[A-Za-z0-9._-]{1,120}\.json$/;
 const eventIdSchema = z.string().regex(EVENT_FILE_NAME, 'not a message history file name');
 const unreadSchema = z.record(z.string(), z.number());
 
-const content = z.string().max(MAX_CONTENT_LENGTH).refine((s) => s.trim().length > 0, 'write something to send');
+const content = z
+  .string()
+  .max(MAX_CONTENT_LENGTH)
+  .refine((s) => s.trim().length > 0, 'write something to send');
 
 export const MESSAGE_API = {
   /**
@@ -20,7 +23,9 @@ export const MESSAGE_API = {
    * waits in each inbox, and history files that do not parse.
    */
   getMessages: {
-    input: z.object({ team: teamNameSchema, before: eventIdSchema.optional(), limit: z.number().int().min(1).max(10_000).default(1000) }).strict(),
+    input: z
+      .object({ team: teamNameSchema, before: eventIdSchema.optional(), limit: z.number().int().min(1).max(10_000).default(1000) })
+      .strict(),
     output: z.object({ records: z.array(recordSchema), more: z.boolean(), unread: unreadSchema, problems: z.array(problemSchema) }),
   },
   /** Reads only these history files (after a messagesChanged event). */
@@ -43,7 +48,9 @@ export const MESSAGE_API = {
   },
   /** Sets the team budget in dollars (0 removes it). */
   setBudget: {
-    input: z.object({ team: teamNameSchema, dollars: z.number().finite().min(0, 'a budget cannot be negative').max(10_000_000_000) }).strict(),
+    input: z
+      .object({ team: teamNameSchema, dollars: z.number().finite().min(0, 'a budget cannot be negative').max(10_000_000_000) })
+      .strict(),
     output: z.object({ teamName: z.string(), budgetCents: z.number() }),
   },
 } as const;

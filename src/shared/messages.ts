@@ -88,7 +88,13 @@ export const costSummarySchema = z.object({
 export type CostSummary = z.infer<typeof costSummarySchema>;
 
 /** Spend and tokens per agent, for the cost strip (ClawTeam's summary keeps only cents per agent). */
-export const agentCostSchema = z.object({ agentName: z.string(), costCents: z.number(), inputTokens: z.number(), outputTokens: z.number(), events: z.number() });
+export const agentCostSchema = z.object({
+  agentName: z.string(),
+  costCents: z.number(),
+  inputTokens: z.number(),
+  outputTokens: z.number(),
+  events: z.number(),
+});
 export type AgentCost = z.infer<typeof agentCostSchema>;
 
 export const costOverviewSchema = z.object({ summary: costSummarySchema, agents: z.array(agentCostSchema) });

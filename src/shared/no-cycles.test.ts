@@ -55,7 +55,7 @@ describe('src/shared', () => {
     expect(importCycles(sourceFiles(SHARED))).toEqual([]);
   });
 
-  it('the check sees a type-only loop (two files that import each other\'s types)', () => {
+  it("the check sees a type-only loop (two files that import each other's types)", () => {
     const dir = fs.mkdtempSync(path.join(SHARED, '..', '..', 'node_modules', '.cycle-check-'));
     try {
       fs.writeFileSync(path.join(dir, 'a.ts'), "import type { B } from './b';\nexport type A = { b?: B };\n");

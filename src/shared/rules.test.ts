@@ -7,13 +7,31 @@ const NOW = Date.parse('2026-01-01T12:00:00Z') * 1000;
 
 function task(id: string, patch: Partial<Task> = {}): Task {
   return {
-    id, subject: `Task ${id}`, description: '', status: 'pending', priority: 'medium', owner: '', lockedBy: '', lockedAt: '',
-    blocks: [], blockedBy: [], startedAt: '', createdAt: '', updatedAt: '', metadata: {}, ...patch,
+    id,
+    subject: `Task ${id}`,
+    description: '',
+    status: 'pending',
+    priority: 'medium',
+    owner: '',
+    lockedBy: '',
+    lockedAt: '',
+    blocks: [],
+    blockedBy: [],
+    startedAt: '',
+    createdAt: '',
+    updatedAt: '',
+    metadata: {},
+    ...patch,
   };
 }
 
 describe('moveRefusal (what the board shows while dragging, and the store enforces)', () => {
-  const design = task('aaaaaaaa', { subject: 'Design the API', status: 'in_progress', lockedBy: 'backend', lockedAt: formatTimestamp(NOW - 60e6) });
+  const design = task('aaaaaaaa', {
+    subject: 'Design the API',
+    status: 'in_progress',
+    lockedBy: 'backend',
+    lockedAt: formatTimestamp(NOW - 60e6),
+  });
   const done = task('bbbbbbbb', { status: 'completed' });
   const all = new Map([design, done].map((t) => [t.id, t]));
   const lookup = (id: string) => all.get(id);
@@ -32,7 +50,9 @@ describe('moveRefusal (what the board shows while dragging, and the store enforc
     expect(moveRefusal(design, 'completed', 'backend', lookup, NOW)).toBeNull();
     const at = formatTimestamp(NOW - 600e6);
     const lapsed = task('eeeeeeee', {
-      status: 'pending', lockedBy: 'bot', lockedAt: at,
+      status: 'pending',
+      lockedBy: 'bot',
+      lockedAt: at,
       metadata: { lockstep: { claim: { agent: 'bot', at, token: 1, leaseUntil: formatTimestamp(NOW - 1e6) } } },
     });
     expect(moveRefusal(lapsed, 'in_progress', 'ana', lookup, NOW)).toBeNull();

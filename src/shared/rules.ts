@@ -8,7 +8,12 @@ import type { Task, TaskStatus } from './domain';
 
 export type TaskLookup = (id: string) => Pick<Task, 'id' | 'status' | 'subject'> | undefined;
 
-const STATUS_WORDS: Record<TaskStatus, string> = { pending: 'pending', in_progress: 'in progress', blocked: 'blocked', completed: 'completed' };
+const STATUS_WORDS: Record<TaskStatus, string> = {
+  pending: 'pending',
+  in_progress: 'in progress',
+  blocked: 'blocked',
+  completed: 'completed',
+};
 
 /** The tasks `task` waits for that are not completed yet (a blocker that no longer exists does not hold it up). */
 export function unfinishedBlockers(task: Pick<Task, 'blockedBy'>, lookup: TaskLookup): Array<Pick<Task, 'id' | 'status' | 'subject'>> {

@@ -30,8 +30,7 @@ export function nowTimestamp(): string {
   return formatTimestamp(nowMicros());
 }
 
-const ISO_RE =
-  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/;
+const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/;
 
 /** Parses ClawTeam's and JavaScript's forms (and naive times, taken as UTC) to epoch microseconds, or null. */
 export function parseTimestamp(value: string | null | undefined): number | null {
@@ -40,8 +39,7 @@ export function parseTimestamp(value: string | null | undefined): number | null 
   if (!m) return null;
   const [, y, mo, d, h, mi, s, frac = '', zone] = m;
   let micros =
-    Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s)) * 1000 +
-    Number((frac + '000000').slice(0, 6));
+    Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s)) * 1000 + Number((frac + '000000').slice(0, 6));
   if (zone && zone !== 'Z') {
     const sign = zone.startsWith('-') ? -1 : 1;
     const digits = zone.slice(1).replace(':', '');

@@ -14,10 +14,19 @@ import { profilesPath } from './team-config';
 export function teamBoundary(paths: StorePaths, team: string, journalKeep: number): Array<{ path: string; kind: 'dir' | 'file' }> {
   const lockstepDir = paths.lockstepDir(team);
   const out: Array<{ path: string; kind: 'dir' | 'file' }> = [];
-  for (const dir of [paths.tasksRoot(), paths.tasksDir(team), lockstepDir, paths.writeLock(team), path.join(lockstepDir, 'queue'), paths.teamsDir(), paths.teamDir(team)]) {
+  for (const dir of [
+    paths.tasksRoot(),
+    paths.tasksDir(team),
+    lockstepDir,
+    paths.writeLock(team),
+    path.join(lockstepDir, 'queue'),
+    paths.teamsDir(),
+    paths.teamDir(team),
+  ]) {
     out.push({ path: dir, kind: 'dir' });
   }
-  for (const file of [paths.clawteamLock(team), intentPath(lockstepDir), profilesPath(lockstepDir), paths.teamConfig(team)]) out.push({ path: file, kind: 'file' });
+  for (const file of [paths.clawteamLock(team), intentPath(lockstepDir), profilesPath(lockstepDir), paths.teamConfig(team)])
+    out.push({ path: file, kind: 'file' });
   for (let g = 0; g <= journalKeep; g++) out.push({ path: journalPath(lockstepDir, g), kind: 'file' });
   return out;
 }
@@ -41,7 +50,10 @@ export function teamBoundaryProblems(paths: StorePaths, team: string, journalKee
       const at = String(err.details.path);
       if (seen.has(at)) continue;
       seen.add(at);
-      problems.push({ path: at, reason: `${String(err.details.reason)}; Lockstep does not follow links inside the data folder, so writes to this team are refused until it is removed or replaced` });
+      problems.push({
+        path: at,
+        reason: `${String(err.details.reason)}; Lockstep does not follow links inside the data folder, so writes to this team are refused until it is removed or replaced`,
+      });
     }
   }
   return problems;

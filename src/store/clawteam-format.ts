@@ -8,7 +8,6 @@ import { prioritySchema, statusSchema } from '../shared/model';
  * messages and cost events likewise (their shapes: shared/messages.ts).
  */
 
-
 const looseString = z
   .union([z.string(), z.null()])
   .optional()
@@ -63,11 +62,13 @@ export const teamFileSchema = z
 
 /** A short reason for a file that parsed as JSON but is not what it should be. */
 export function describeSchemaProblem(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 3)
-    // Never quote the file's own values (it may be a secret somebody linked in): drop zod's "received 'x'".
-    .map((issue) => `${issue.path.join('.') || 'file'}: ${issue.message.replace(/,? received '[\s\S]*$/, '')}`)
-    .join('; ');
+  return (
+    error.issues
+      .slice(0, 3)
+      // Never quote the file's own values (it may be a secret somebody linked in): drop zod's "received 'x'".
+      .map((issue) => `${issue.path.join('.') || 'file'}: ${issue.message.replace(/,? received '[\s\S]*$/, '')}`)
+      .join('; ')
+  );
 }
 
 // ---- messages and cost events (teams/<team>/events, costs/<team>) ----

@@ -1,7 +1,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { StoreBusyError } from '../shared/errors';
-import { costReportInputSchema, type AgentCost, type CostEvent, type CostOverview, type CostReportInput, type CostSummary } from '../shared/messages';
+import {
+  costReportInputSchema,
+  type AgentCost,
+  type CostEvent,
+  type CostOverview,
+  type CostReportInput,
+  type CostSummary,
+} from '../shared/messages';
 import { assertName } from '../shared/names';
 import { parseInput } from '../shared/schemas';
 import { nowTimestamp } from '../shared/time';
@@ -13,7 +20,17 @@ import { dumpsPy, pyFloat } from './py-json';
 import { assertNoLinks, readBounded } from './safe-fs';
 import { MAX_FILE_BYTES } from './task-files';
 import { readTeamConfig } from './team-config';
-import { COST_FILE_RE, addEntry, emptyCache, entryFor, readEvent, removeEntry, serializeEvent, type CacheEntry, type SummaryCache } from './cost-summary';
+import {
+  COST_FILE_RE,
+  addEntry,
+  emptyCache,
+  entryFor,
+  readEvent,
+  removeEntry,
+  serializeEvent,
+  type CacheEntry,
+  type SummaryCache,
+} from './cost-summary';
 
 /**
  * Cost events and the rolling summary, on ClawTeam 0.3's files:
@@ -89,7 +106,9 @@ export class CostStore implements CostService {
     if (agent !== undefined) assertName(agent, 'agent');
     const dir = this.costsDir(team);
     const out: CostEvent[] = [];
-    for (const name of listDir(dir).filter((n) => COST_FILE_RE.test(n)).sort()) {
+    for (const name of listDir(dir)
+      .filter((n) => COST_FILE_RE.test(n))
+      .sort()) {
       const event = readEvent(path.join(dir, name));
       if (event && (agent === undefined || event.agentName === agent)) out.push(event);
     }
@@ -177,10 +196,13 @@ export class CostStore implements CostService {
       handle = tryFlockExclusive(lockPath);
       if (handle) break;
       if (Date.now() > giveUpAt) {
-        throw new StoreBusyError(`The cost summary of team ${team} stayed locked by another process for ${Math.round(this.lockTimeoutMs / 1000)} s; try again.`, {
-          team,
-          path: lockPath,
-        });
+        throw new StoreBusyError(
+          `The cost summary of team ${team} stayed locked by another process for ${Math.round(this.lockTimeoutMs / 1000)} s; try again.`,
+          {
+            team,
+            path: lockPath,
+          },
+        );
       }
       await new Promise((r) => setTimeout(r, wait));
     }

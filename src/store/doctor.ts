@@ -74,46 +74,82 @@ export function diagnose(tasks: Task[], problems: FileProblem[], tempFiles: Temp
       const release = { action: 'release' as const, label: `Release ${task.lockedBy}'s claim` };
       const gone = claimGoneBecause(task, options.nowMicros, options.host, options.isProcessAlive);
       if (gone === 'lease-expired') {
-        findings.push({ id: `lease-expired:${task.id}`, kind: 'lease-expired', taskId: task.id, fix: release,
-          message: `${task.lockedBy}'s lease on "${task.subject}" expired ${describeAge(parseTimestamp(claim?.leaseUntil) ?? options.nowMicros, options.nowMicros)}${age}.` });
+        findings.push({
+          id: `lease-expired:${task.id}`,
+          kind: 'lease-expired',
+          taskId: task.id,
+          fix: release,
+          message: `${task.lockedBy}'s lease on "${task.subject}" expired ${describeAge(parseTimestamp(claim?.leaseUntil) ?? options.nowMicros, options.nowMicros)}${age}.`,
+        });
       } else if (gone === 'holder-gone' && claim?.pid !== undefined) {
-        findings.push({ id: `holder-gone:${task.id}`, kind: 'holder-gone', taskId: task.id, fix: release,
-          message: `${task.lockedBy} holds "${task.subject}", but its process ${claim.pid} on ${claim.host} is gone${age}.` });
+        findings.push({
+          id: `holder-gone:${task.id}`,
+          kind: 'holder-gone',
+          taskId: task.id,
+          fix: release,
+          message: `${task.lockedBy} holds "${task.subject}", but its process ${claim.pid} on ${claim.host} is gone${age}.`,
+        });
       } else if (since !== null && options.nowMicros - since > options.oldClaimMs * 1000) {
-        findings.push({ id: `old-claim:${task.id}`, kind: 'old-claim', taskId: task.id, fix: release,
-          message: `${task.lockedBy} has held "${task.subject}" for ${describeAge(since, options.nowMicros).replace(' ago', '')}.` });
+        findings.push({
+          id: `old-claim:${task.id}`,
+          kind: 'old-claim',
+          taskId: task.id,
+          fix: release,
+          message: `${task.lockedBy} has held "${task.subject}" for ${describeAge(since, options.nowMicros).replace(' ago', '')}.`,
+        });
       }
     }
     const dangling = task.blockedBy.filter((b) => !byId.has(b));
     const danglingBlocks = task.blocks.filter((b) => !byId.has(b));
     if (dangling.length + danglingBlocks.length > 0) {
-      findings.push({ id: `dangling-blocker:${task.id}`, kind: 'dangling-blocker', taskId: task.id,
+      findings.push({
+        id: `dangling-blocker:${task.id}`,
+        kind: 'dangling-blocker',
+        taskId: task.id,
         fix: { action: 'remove-dangling', label: 'Remove the links to missing tasks' },
-        message: `"${task.subject}" links to tasks that do not exist: ${[...dangling, ...danglingBlocks].join(', ')}.` });
+        message: `"${task.subject}" links to tasks that do not exist: ${[...dangling, ...danglingBlocks].join(', ')}.`,
+      });
     }
     if (task.status === 'blocked' && task.blockedBy.every((b) => !byId.has(b) || byId.get(b)?.status === 'completed')) {
-      findings.push({ id: `blocked-but-free:${task.id}`, kind: 'blocked-but-free', taskId: task.id,
+      findings.push({
+        id: `blocked-but-free:${task.id}`,
+        kind: 'blocked-but-free',
+        taskId: task.id,
         fix: { action: 'unblock', label: 'Unblock (move to pending)' },
-        message: `"${task.subject}" is still blocked though ${task.blockedBy.length ? 'all its blockers are done or gone' : 'it waits for nothing'}.` });
+        message: `"${task.subject}" is still blocked though ${task.blockedBy.length ? 'all its blockers are done or gone' : 'it waits for nothing'}.`,
+      });
     }
   }
   for (const cycle of findCycles(tasks)) {
     const from = cycle[cycle.length - 1];
     const to = cycle[0];
-    findings.push({ id: `dependency-cycle:${[...cycle].sort().join(',')}`, kind: 'dependency-cycle', taskId: from,
-      link: { from, to }, fix: { action: 'break-cycle', label: `Stop ${from} waiting for ${to}` },
-      message: `These tasks wait for each other in a circle: ${[...cycle, cycle[0]].join(' → ')}.` });
+    findings.push({
+      id: `dependency-cycle:${[...cycle].sort().join(',')}`,
+      kind: 'dependency-cycle',
+      taskId: from,
+      link: { from, to },
+      fix: { action: 'break-cycle', label: `Stop ${from} waiting for ${to}` },
+      message: `These tasks wait for each other in a circle: ${[...cycle, cycle[0]].join(' → ')}.`,
+    });
   }
   for (const temp of tempFiles) {
     if (Date.now() - temp.mtimeMs < options.tempFileAgeMs) continue;
-    findings.push({ id: `temp-file:${path.basename(temp.path)}`, kind: 'temp-file', path: temp.path,
+    findings.push({
+      id: `temp-file:${path.basename(temp.path)}`,
+      kind: 'temp-file',
+      path: temp.path,
       fix: { action: 'remove-temp-file', label: 'Remove the leftover temp file' },
-      message: `${temp.path} is a temp file left by a writer that was killed.` });
+      message: `${temp.path} is a temp file left by a writer that was killed.`,
+    });
   }
   for (const problem of problems) {
-    findings.push({ id: `corrupt-file:${path.basename(problem.path)}`, kind: 'corrupt-file', path: problem.path,
+    findings.push({
+      id: `corrupt-file:${path.basename(problem.path)}`,
+      kind: 'corrupt-file',
+      path: problem.path,
       fix: { action: 'quarantine', label: 'Move it aside (into .lockstep/quarantine)' },
-      message: `${problem.path} cannot be read: ${problem.reason}.` });
+      message: `${problem.path} cannot be read: ${problem.reason}.`,
+    });
   }
   return findings;
 }

@@ -51,8 +51,12 @@ function loadBackend(): typeof backend {
         OffsetHigh: 'uint32_t',
         hEvent: 'void *',
       });
-      const lockFileEx = kernel32.func('bool __stdcall LockFileEx(intptr_t h, uint32_t flags, uint32_t reserved, uint32_t lenLow, uint32_t lenHigh, _Inout_ LOCKSTEP_OVERLAPPED *ov)');
-      const unlockFileEx = kernel32.func('bool __stdcall UnlockFileEx(intptr_t h, uint32_t reserved, uint32_t lenLow, uint32_t lenHigh, _Inout_ LOCKSTEP_OVERLAPPED *ov)');
+      const lockFileEx = kernel32.func(
+        'bool __stdcall LockFileEx(intptr_t h, uint32_t flags, uint32_t reserved, uint32_t lenLow, uint32_t lenHigh, _Inout_ LOCKSTEP_OVERLAPPED *ov)',
+      );
+      const unlockFileEx = kernel32.func(
+        'bool __stdcall UnlockFileEx(intptr_t h, uint32_t reserved, uint32_t lenLow, uint32_t lenHigh, _Inout_ LOCKSTEP_OVERLAPPED *ov)',
+      );
       const getLastError = kernel32.func('uint32_t __stdcall GetLastError()');
       const overlapped = () => ({ Internal: 0, InternalHigh: 0, Offset: 0, OffsetHigh: 0, hEvent: null });
       void OVERLAPPED;

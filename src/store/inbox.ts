@@ -6,7 +6,16 @@ import type { BroadcastInput, MessageRecord, SendMessageInput, TeamMessage } fro
 import { assertName } from '../shared/names';
 import { nowTimestamp } from '../shared/time';
 import { broadcastValues, buildMessage, checkLimit, historyPage, MAX_MESSAGE_LIMIT } from './message-service';
-import { claimableNames, deliverMessageFile, EVENT_FILE_RE, listDir, logEventFile, parseMessage, pendingNames, serializeMessage } from './inbox-files';
+import {
+  claimableNames,
+  deliverMessageFile,
+  EVENT_FILE_RE,
+  listDir,
+  logEventFile,
+  parseMessage,
+  pendingNames,
+  serializeMessage,
+} from './inbox-files';
 import type { StorePaths } from './paths';
 import { assertNoLinks, readBounded } from './safe-fs';
 import { MAX_FILE_BYTES } from './task-files';
@@ -98,7 +107,14 @@ export class Mailbox {
     this.guard(this.eventsDir(team), ...recipients.map((to) => path.join(this.inboxesDir(team), to)));
     const messages: TeamMessage[] = [];
     for (const to of recipients) {
-      const message: TeamMessage = { type: values.type, from: values.from, to, content: values.content, timestamp: nowTimestamp(), key: values.key };
+      const message: TeamMessage = {
+        type: values.type,
+        from: values.from,
+        to,
+        content: values.content,
+        timestamp: nowTimestamp(),
+        key: values.key,
+      };
       const data = serializeMessage(message);
       deliverMessageFile(path.join(this.inboxesDir(team), to), data);
       logEventFile(this.eventsDir(team), data);
@@ -179,7 +195,9 @@ export class Mailbox {
    */
   readHistory(team: string, options: { before?: string; limit: number }): EventsRead & { more: boolean } {
     const dir = this.eventsDir(assertName(team, 'team'));
-    const names = listDir(dir).filter((n) => EVENT_FILE_RE.test(n)).sort();
+    const names = listDir(dir)
+      .filter((n) => EVENT_FILE_RE.test(n))
+      .sort();
     const { page, more } = historyPage(names, options.before, options.limit);
     return { ...this.readEvents(team, undefined, new Set(page)), names, more };
   }
@@ -190,7 +208,11 @@ export class Mailbox {
    */
   readEvents(team: string, known: ReadonlySet<string> = new Set(), only?: ReadonlySet<string>): EventsRead {
     const dir = this.eventsDir(assertName(team, 'team'));
-    const names = only ? [...only].filter((n) => EVENT_FILE_RE.test(n) && !n.includes('/') && !n.includes('\\')).sort() : listDir(dir).filter((n) => EVENT_FILE_RE.test(n)).sort();
+    const names = only
+      ? [...only].filter((n) => EVENT_FILE_RE.test(n) && !n.includes('/') && !n.includes('\\')).sort()
+      : listDir(dir)
+          .filter((n) => EVENT_FILE_RE.test(n))
+          .sort();
     const records: MessageRecord[] = [];
     const problems: EventsRead['problems'] = [];
     this.guard(dir);

@@ -232,7 +232,9 @@ export function recoverIntent(ctx: CommitContext): { applied: number; skipped: s
     if (missing.length) journal(ctx, missing);
   }
   if (skipped.length) {
-    ctx.onWarning(`Completed an interrupted change; ${skipped.join(', ')} had been changed by another writer since and were left as they are.`);
+    ctx.onWarning(
+      `Completed an interrupted change; ${skipped.join(', ')} had been changed by another writer since and were left as they are.`,
+    );
   }
   finish(ctx);
   return { applied, skipped };

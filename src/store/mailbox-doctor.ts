@@ -22,7 +22,9 @@ export function diagnoseMailbox(mailbox: Mailbox, team: string, config: TeamConf
   const memberInboxes = new Set(config.members.map((m) => inboxName(m)));
   for (const inbox of mailbox.recipients(team)) {
     const dir = path.join(mailbox.inboxesDir(team), inbox);
-    for (const name of listDir(dir).filter((n) => CLAIMED_FILE_RE.test(n)).sort()) {
+    for (const name of listDir(dir)
+      .filter((n) => CLAIMED_FILE_RE.test(n))
+      .sort()) {
       if (!isStaleClaim(path.join(dir, name)) || claimState(path.join(dir, name)) !== 'free') continue;
       findings.push({
         id: `orphan-claim:${inbox}/${name}`,
@@ -47,7 +49,9 @@ export function diagnoseMailbox(mailbox: Mailbox, team: string, config: TeamConf
   for (const inbox of listDir(deadRoot).sort()) {
     if (nameProblem(inbox, 'member')) continue;
     const dir = path.join(deadRoot, inbox);
-    for (const name of listDir(dir).filter((n) => !n.endsWith('.meta.json')).sort()) {
+    for (const name of listDir(dir)
+      .filter((n) => !n.endsWith('.meta.json'))
+      .sort()) {
       let why = '';
       try {
         why = String(JSON.parse(fs.readFileSync(path.join(dir, `${name}.meta.json`), 'utf8')).error ?? '');
@@ -72,7 +76,13 @@ export const MAILBOX_FINDING_KINDS = ['orphan-claim', 'stranger-inbox', 'dead-le
  * Applies a mailbox finding's file fix if it still holds (re-diagnosed now); returns the finding, or null when it
  * no longer applies. A stranger inbox is only confirmed here: the caller adds the member through the store.
  */
-export function fixMailboxFinding(mailbox: Mailbox, team: string, config: TeamConfig, findingId: string, archiveDir: string): Finding | null {
+export function fixMailboxFinding(
+  mailbox: Mailbox,
+  team: string,
+  config: TeamConfig,
+  findingId: string,
+  archiveDir: string,
+): Finding | null {
   const finding = diagnoseMailbox(mailbox, team, config).find((f) => f.id === findingId);
   if (!finding || !finding.path) return null;
   const kind = finding.kind as string;

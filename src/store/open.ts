@@ -17,8 +17,7 @@ void _sameApi;
 void _folderApi;
 
 export type OpenStoreOptions =
-  | ({ dataDir: string } & Omit<StoreOptions, 'dataDir'>)
-  | ({ url: string } & Omit<PostgresStoreOptions, 'url'>);
+  ({ dataDir: string } & Omit<StoreOptions, 'dataDir'>) | ({ url: string } & Omit<PostgresStoreOptions, 'url'>);
 
 export interface OpenedStore {
   store: Store;
@@ -40,7 +39,10 @@ export function openStore(options: OpenStoreOptions): OpenedStore {
 }
 
 /** `--store` or LOCKSTEP_STORE: a postgres:// URL selects the database; anything else is a data folder. */
-export function storeLocation(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): { url: string } | { dataDir: string } | null {
+export function storeLocation(
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): { url: string } | { dataDir: string } | null {
   const value = (flag ?? env.LOCKSTEP_STORE ?? '').trim();
   if (!value) return null;
   return isDatabaseUrl(value) ? { url: value } : { dataDir: value };

@@ -91,7 +91,10 @@ export class ReadyIndex {
 
   /** Builds it from every task of the team; `isReady` says whether a pending, unclaimed task's blockers are done. */
   static build(tasks: Task[], isReady: (task: Task) => boolean): ReadyIndex {
-    const ready = tasks.filter((t) => readyByOwnFields(t) && isReady(t)).map(rankOf).sort(compareRank);
+    const ready = tasks
+      .filter((t) => readyByOwnFields(t) && isReady(t))
+      .map(rankOf)
+      .sort(compareRank);
     if (ready.length <= READY_INDEX_LIMIT) return new ReadyIndex(ready, null);
     return new ReadyIndex(ready.slice(0, READY_INDEX_LIMIT), ready[READY_INDEX_LIMIT]);
   }

@@ -106,10 +106,7 @@ export function openNoFollow(p: string): number | null {
   }
 }
 
-export type BoundedRead =
-  | { kind: 'ok'; bytes: Buffer }
-  | { kind: 'missing' }
-  | { kind: 'problem'; reason: string; unsafe: boolean };
+export type BoundedRead = { kind: 'ok'; bytes: Buffer } | { kind: 'missing' } | { kind: 'problem'; reason: string; unsafe: boolean };
 
 /**
  * Reads a regular file, refusing links, special files and files over `maxBytes` (checked on the open descriptor,

@@ -28,7 +28,12 @@ export async function doctor(ctx: FolderContext, team: string, request: DoctorRe
  * Applies one finding's fix through the locked, journaled store. The finding is looked up again inside the lock:
  * if it no longer holds (somebody fixed it, the task moved on), nothing is changed and NOT_FOUND says so.
  */
-export async function fixFinding(ctx: FolderContext, team: string, findingId: string, request: DoctorRequest = {}): Promise<{ fixed: Finding; task?: VersionedTask }> {
+export async function fixFinding(
+  ctx: FolderContext,
+  team: string,
+  findingId: string,
+  request: DoctorRequest = {},
+): Promise<{ fixed: Finding; task?: VersionedTask }> {
   assertName(team, 'team');
   if (typeof findingId !== 'string' || findingId.length > 600) throw new InvalidInputError('Give the id of a finding from doctor.');
   const gone = () =>
@@ -38,11 +43,20 @@ export async function fixFinding(ctx: FolderContext, team: string, findingId: st
     });
   const kind = findingId.split(':')[0];
   if (MAILBOX_FINDING_KINDS.includes(kind)) {
-    const fixed = await ctx.writer(team).mutateDirect(ctx.info('doctor.fix', undefined, { details: { findingId } }), () =>
-      fixMailboxFinding(ctx.mailbox, team, ctx.requireTeam(team).config, findingId, path.join(ctx.paths.lockstepDir(team), 'dead-letters')),
-    );
+    const fixed = await ctx
+      .writer(team)
+      .mutateDirect(ctx.info('doctor.fix', undefined, { details: { findingId } }), () =>
+        fixMailboxFinding(
+          ctx.mailbox,
+          team,
+          ctx.requireTeam(team).config,
+          findingId,
+          path.join(ctx.paths.lockstepDir(team), 'dead-letters'),
+        ),
+      );
     if (!fixed) throw gone();
-    if (fixed.kind === 'stranger-inbox') await addMember(ctx, team, { name: path.basename(fixed.path ?? ''), user: '', agentType: 'general-purpose' });
+    if (fixed.kind === 'stranger-inbox')
+      await addMember(ctx, team, { name: path.basename(fixed.path ?? ''), user: '', agentType: 'general-purpose' });
     return { fixed };
   }
   if (kind === 'temp-file' || kind === 'corrupt-file') {
@@ -63,7 +77,12 @@ export async function fixFinding(ctx: FolderContext, team: string, findingId: st
   }
   return ctx.writer(team).mutate(ctx.info('doctor.fix', undefined, { details: { findingId }, reason: request.reason }), (tx) => {
     const { loaded, problems } = tx.allTasks();
-    const finding = diagnose(loaded.map((l) => l.task), problems, [], diagnoseOptions(ctx.host, request)).find((f) => f.id === findingId);
+    const finding = diagnose(
+      loaded.map((l) => l.task),
+      problems,
+      [],
+      diagnoseOptions(ctx.host, request),
+    ).find((f) => f.id === findingId);
     if (!finding) throw gone();
     return { fixed: finding, task: ops.fixTaskFinding(tx, finding) };
   });

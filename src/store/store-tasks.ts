@@ -2,7 +2,15 @@ import * as fs from 'fs';
 import type { TaskList, VersionedTask } from '../shared/domain';
 import { CorruptFileError, InvalidInputError, taskNotFound, teamNotFound, UnsafePathError } from '../shared/errors';
 import { assertName } from '../shared/names';
-import { createTaskInputSchema, parseInput, taskFilterSchema, updateTaskPatchSchema, type CreateTaskInput, type TaskFilter, type UpdateTaskPatch } from '../shared/schemas';
+import {
+  createTaskInputSchema,
+  parseInput,
+  taskFilterSchema,
+  updateTaskPatchSchema,
+  type CreateTaskInput,
+  type TaskFilter,
+  type UpdateTaskPatch,
+} from '../shared/schemas';
 import { applyProfiles, readTeamConfig } from './team-config';
 import { assertNoLinks } from './safe-fs';
 import { teamBoundaryProblems } from './boundary';
@@ -25,7 +33,10 @@ export async function listTasks(ctx: FolderContext, team: string, filter: TaskFi
   await ctx.completeInterrupted(team);
   const { loaded, problems: fileProblems } = await ctx.scanner.scanInSlices(dir);
   // Links where Lockstep writes (journal, locks, profiles, the folders): reported here and by doctor.
-  const problems = [...teamBoundaryProblems(ctx.paths, team, ctx.writerOptions.journal.keep).filter((p) => p.path !== dir), ...fileProblems];
+  const problems = [
+    ...teamBoundaryProblems(ctx.paths, team, ctx.writerOptions.journal.keep).filter((p) => p.path !== dir),
+    ...fileProblems,
+  ];
   const tasks = selectTasks(loaded, f);
   return { tasks, problems };
 }
@@ -45,22 +56,30 @@ export async function createTask(ctx: FolderContext, team: string, input: Create
   return ctx.writer(team).mutate(ctx.info('task.create'), (tx) => ops.createTask(tx, values));
 }
 
-export async function updateTask(ctx: FolderContext, team: string, id: string, patch: UpdateTaskPatch, options: ops.ActorOptions = {}): Promise<VersionedTask> {
+export async function updateTask(
+  ctx: FolderContext,
+  team: string,
+  id: string,
+  patch: UpdateTaskPatch,
+  options: ops.ActorOptions = {},
+): Promise<VersionedTask> {
   assertName(id, 'task id');
   const values = parseInput(updateTaskPatchSchema, patch, 'update');
   if (Object.keys(values).length === 0) throw new InvalidInputError('Nothing to update: give at least one field to change.');
   checkActor(options.agent);
-  return ctx.writer(team).mutate(ctx.info('task.update', options.agent, { taskId: id, reason: options.reason }), (tx) =>
-    ops.updateTask(tx, id, values, options),
-  );
+  return ctx
+    .writer(team)
+    .mutate(ctx.info('task.update', options.agent, { taskId: id, reason: options.reason }), (tx) =>
+      ops.updateTask(tx, id, values, options),
+    );
 }
 
 export async function claimTask(ctx: FolderContext, team: string, id: string, options: ops.ClaimOptions): Promise<VersionedTask> {
   assertName(id, 'task id');
   const claim = claimOptions(ctx, options);
-  return ctx.writer(team).mutate(ctx.info('task.claim', claim.agent, { taskId: id, reason: claim.reason }), (tx) =>
-    ops.claimTask(tx, id, claim),
-  );
+  return ctx
+    .writer(team)
+    .mutate(ctx.info('task.claim', claim.agent, { taskId: id, reason: claim.reason }), (tx) => ops.claimTask(tx, id, claim));
 }
 
 export async function claimNextTask(ctx: FolderContext, team: string, options: ops.ClaimOptions): Promise<VersionedTask | null> {
@@ -74,33 +93,40 @@ export async function claimNextTask(ctx: FolderContext, team: string, options: o
 export async function releaseTask(ctx: FolderContext, team: string, id: string, options: ops.ActorOptions): Promise<VersionedTask> {
   assertName(id, 'task id');
   checkActor(options.agent);
-  return ctx.writer(team).mutate(ctx.info('task.release', options.agent, { taskId: id, reason: options.reason }), (tx) =>
-    ops.releaseTask(tx, id, options),
-  );
+  return ctx
+    .writer(team)
+    .mutate(ctx.info('task.release', options.agent, { taskId: id, reason: options.reason }), (tx) => ops.releaseTask(tx, id, options));
 }
 
 export async function completeTask(ctx: FolderContext, team: string, id: string, options: ops.ActorOptions): Promise<VersionedTask> {
   assertName(id, 'task id');
   checkActor(options.agent);
-  return ctx.writer(team).mutate(ctx.info('task.complete', options.agent, { taskId: id, reason: options.reason }), (tx) =>
-    ops.completeTask(tx, id, options),
-  );
+  return ctx
+    .writer(team)
+    .mutate(ctx.info('task.complete', options.agent, { taskId: id, reason: options.reason }), (tx) => ops.completeTask(tx, id, options));
 }
 
 export async function deleteTask(ctx: FolderContext, team: string, id: string, options: ops.ActorOptions = {}): Promise<VersionedTask> {
   assertName(id, 'task id');
   checkActor(options.agent);
-  return ctx.writer(team).mutate(ctx.info('task.delete', options.agent, { taskId: id, reason: options.reason }), (tx) =>
-    ops.deleteTask(tx, id, options),
-  );
+  return ctx
+    .writer(team)
+    .mutate(ctx.info('task.delete', options.agent, { taskId: id, reason: options.reason }), (tx) => ops.deleteTask(tx, id, options));
 }
 
-export async function heartbeatTask(ctx: FolderContext, team: string, id: string, options: ops.ClaimOptions & { leaseMs: number }): Promise<VersionedTask> {
+export async function heartbeatTask(
+  ctx: FolderContext,
+  team: string,
+  id: string,
+  options: ops.ClaimOptions & { leaseMs: number },
+): Promise<VersionedTask> {
   assertName(id, 'task id');
   const claim = claimOptions(ctx, options);
-  return ctx.writer(team).mutate(ctx.info('task.heartbeat', claim.agent, { taskId: id }), (tx) =>
-    ops.heartbeatTask(tx, id, { ...claim, leaseMs: options.leaseMs }),
-  );
+  return ctx
+    .writer(team)
+    .mutate(ctx.info('task.heartbeat', claim.agent, { taskId: id }), (tx) =>
+      ops.heartbeatTask(tx, id, { ...claim, leaseMs: options.leaseMs }),
+    );
 }
 
 export async function sweepTeam(ctx: FolderContext, team: string, request: SweepRequest = {}): Promise<ops.SweepResult> {

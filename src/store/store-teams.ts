@@ -2,9 +2,24 @@ import * as fs from 'fs';
 import { emptyCounts, inboxName, leaderOf, type FileProblem, type TeamConfig, type TeamSummary } from '../shared/domain';
 import { AlreadyExistsError, CorruptFileError, InvalidInputError, NotFoundError, teamNotFound, UnsafePathError } from '../shared/errors';
 import { assertName } from '../shared/names';
-import { createTeamInputSchema, memberProfilePatchSchema, newMemberSchema, parseInput, type CreateTeamInput, type NewMember } from '../shared/schemas';
+import {
+  createTeamInputSchema,
+  memberProfilePatchSchema,
+  newMemberSchema,
+  parseInput,
+  type CreateTeamInput,
+  type NewMember,
+} from '../shared/schemas';
 import { nowTimestamp } from '../shared/time';
-import { applyProfiles, memberRecord, newMember, readTeamConfig, writeProfiles, writeTeamConfig, type LoadedTeamConfig } from './team-config';
+import {
+  applyProfiles,
+  memberRecord,
+  newMember,
+  readTeamConfig,
+  writeProfiles,
+  writeTeamConfig,
+  type LoadedTeamConfig,
+} from './team-config';
 import { patchProfile, type TeamChange } from './team-undo';
 import { assertNoLinks, mkdirInside } from './safe-fs';
 import type { FolderContext } from './store-context';
@@ -60,24 +75,28 @@ export async function createTeam(ctx: FolderContext, input: CreateTeamInput): Pr
   const names = values.members.map((m) => m.name);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup) throw new InvalidInputError(`Member ${dup} is listed twice.`, { member: dup });
-  return ctx.writer(values.name).mutateDirect(ctx.info('team.create', undefined, { details: { name: values.name } }), () => {
-    const configPath = ctx.paths.teamConfig(values.name);
-    if (fs.existsSync(configPath)) throw new AlreadyExistsError(`Team ${values.name} already exists.`, { team: values.name });
-    const now = nowTimestamp();
-    const members = values.members.map((m) => newMember(m, now));
-    const config: TeamConfig = {
-      name: values.name,
-      description: values.description,
-      leadAgentId: members[0]?.agentId ?? '',
-      createdAt: now,
-      members,
-      budgetCents: 0,
-    };
-    mkdirInside(ctx.paths.root, ctx.paths.teamDir(values.name));
-    for (const m of members) mkdirInside(ctx.paths.root, ctx.paths.inboxDir(values.name, inboxName(m)));
-    writeTeamConfig(ctx.paths.root, configPath, { config, extra: {}, memberExtras: [] });
-    return config;
-  }, true);
+  return ctx.writer(values.name).mutateDirect(
+    ctx.info('team.create', undefined, { details: { name: values.name } }),
+    () => {
+      const configPath = ctx.paths.teamConfig(values.name);
+      if (fs.existsSync(configPath)) throw new AlreadyExistsError(`Team ${values.name} already exists.`, { team: values.name });
+      const now = nowTimestamp();
+      const members = values.members.map((m) => newMember(m, now));
+      const config: TeamConfig = {
+        name: values.name,
+        description: values.description,
+        leadAgentId: members[0]?.agentId ?? '',
+        createdAt: now,
+        members,
+        budgetCents: 0,
+      };
+      mkdirInside(ctx.paths.root, ctx.paths.teamDir(values.name));
+      for (const m of members) mkdirInside(ctx.paths.root, ctx.paths.inboxDir(values.name, inboxName(m)));
+      writeTeamConfig(ctx.paths.root, configPath, { config, extra: {}, memberExtras: [] });
+      return config;
+    },
+    true,
+  );
 }
 
 export async function renameTeam(ctx: FolderContext, team: string, newName: string): Promise<TeamConfig> {
@@ -85,9 +104,11 @@ export async function renameTeam(ctx: FolderContext, team: string, newName: stri
   assertName(newName, 'team');
   if (team === newName) throw new InvalidInputError(`Team ${team} already has that name.`);
   const change: TeamChange = { kind: 'rename', from: team, to: newName };
-  return ctx.writer(team).mutateDirect(ctx.info('team.rename', undefined, { details: { name: team, newName, change } }), (assertLockHeld) =>
-    moveTeam(ctx, team, newName, assertLockHeld),
-  );
+  return ctx
+    .writer(team)
+    .mutateDirect(ctx.info('team.rename', undefined, { details: { name: team, newName, change } }), (assertLockHeld) =>
+      moveTeam(ctx, team, newName, assertLockHeld),
+    );
 }
 
 /** Renames a team's folders (inside its lock). */

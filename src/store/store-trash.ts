@@ -16,7 +16,9 @@ import { TRASH_ID, TRASH_KEEP } from './store-api';
  */
 export async function deleteTeam(ctx: FolderContext, team: string): Promise<{ team: string; deletedTasks: number; trash: string }> {
   assertName(team, 'team');
-  const result = await ctx.writer(team).mutateDirect(ctx.info('team.delete', undefined, { details: { name: team } }), () => trashTeam(ctx, team));
+  const result = await ctx
+    .writer(team)
+    .mutateDirect(ctx.info('team.delete', undefined, { details: { name: team } }), () => trashTeam(ctx, team));
   afterTrash(ctx, team);
   return result;
 }
@@ -49,7 +51,8 @@ export function trashTeam(ctx: FolderContext, team: string): { team: string; del
   // (ready index, quarantine) are removed, all but the lock we hold.
   const lockstepDir = ctx.paths.lockstepDir(team);
   for (const name of fs.existsSync(lockstepDir) ? fs.readdirSync(lockstepDir) : []) {
-    if (/^journal(\.\d+)?\.jsonl$/.test(name) || name === 'members.json') fs.renameSync(path.join(lockstepDir, name), path.join(destTasks, lockName, name));
+    if (/^journal(\.\d+)?\.jsonl$/.test(name) || name === 'members.json')
+      fs.renameSync(path.join(lockstepDir, name), path.join(destTasks, lockName, name));
     else if (name !== 'write.lock' && name !== 'queue') fs.rmSync(path.join(lockstepDir, name), { recursive: true, force: true });
   }
   ctx.fsyncParents();
@@ -78,14 +81,16 @@ export function trashRoot(ctx: FolderContext): string {
   const root = ctx.paths.trashDir();
   fs.mkdirSync(root, { recursive: true });
   for (const dir of [path.dirname(root), root]) {
-    if (!fs.lstatSync(dir).isDirectory()) throw new InvalidInputError(`${dir} is not a folder; Lockstep keeps deleted teams there.`, { path: dir });
+    if (!fs.lstatSync(dir).isDirectory())
+      throw new InvalidInputError(`${dir} is not a folder; Lockstep keeps deleted teams there.`, { path: dir });
   }
   return root;
 }
 
 /** Brings a deleted team back from the trash, unless a team of that name exists again (ALREADY_EXISTS). */
 export async function restoreTeam(ctx: FolderContext, trash: string): Promise<TeamConfig> {
-  if (typeof trash !== 'string' || !TRASH_ID.test(trash)) throw new InvalidInputError('Name a deleted team by the id its deletion returned.', { trash: String(trash).slice(0, 80) });
+  if (typeof trash !== 'string' || !TRASH_ID.test(trash))
+    throw new InvalidInputError('Name a deleted team by the id its deletion returned.', { trash: String(trash).slice(0, 80) });
   const dir = path.join(trashRoot(ctx), trash);
   let team: string;
   try {

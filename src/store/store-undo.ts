@@ -18,7 +18,11 @@ import { afterTrash, trashTeam } from './store-trash';
  * Undoes the last change `actor` made (through `via`, e.g. this window's app) that is not undone yet, checked
  * inside the lock: refused with CONFLICT, naming who, when anybody touched those tasks since.
  */
-export async function undoLast(ctx: FolderContext, team: string, actor: { name: string; via: string } = ctx.actor): Promise<{ undone: JournalEntry; tasks: VersionedTask[] }> {
+export async function undoLast(
+  ctx: FolderContext,
+  team: string,
+  actor: { name: string; via: string } = ctx.actor,
+): Promise<{ undone: JournalEntry; tasks: VersionedTask[] }> {
   assertName(team, 'team');
   return ctx.writer(team).mutate({ op: 'task.undo', actor: actor.name, via: actor.via, solo: true }, (tx) => {
     const journal = readJournal(ctx.paths.lockstepDir(team), ctx.writerOptions.journal);
@@ -57,7 +61,8 @@ export async function undoChange(
   const lookup = (): { entry: JournalEntry; later: JournalEntry[] } => {
     const journal = readJournal(ctx.paths.lockstepDir(team), ctx.writerOptions.journal);
     const index = journal.findIndex((e) => e.seq === seq);
-    if (index < 0) throw new NotFoundError(`That change (#${seq}) is no longer in team ${team}'s journal, so it cannot be undone.`, { team, seq });
+    if (index < 0)
+      throw new NotFoundError(`That change (#${seq}) is no longer in team ${team}'s journal, so it cannot be undone.`, { team, seq });
     return { entry: journal[index], later: journal.slice(index + 1) };
   };
   const op = (kind: 'task' | 'team') => `${kind}.${options.redo ? 'redo' : 'undo'}`;
@@ -65,14 +70,19 @@ export async function undoChange(
   if (first.op === 'team.create') {
     // Undoing a team's creation deletes it into the trash (restoreTeam brings it back), unless somebody else has
     // worked in it since.
-    const result = await ctx.writer(team).mutateDirect(ctx.tracked({ op: 'team.delete', actor: actor.name, via: actor.via, details: { name: team } }), () => {
-      const { entry, later } = lookup();
-      const since = [...later].reverse().find((e) => !trusted.has(e.seq));
-      if (since) {
-        throw new ConflictError(`${since.actor} ${describeEntry(since)} in team ${team} since you created it; nothing was undone.`, { seq: entry.seq, changedBy: since.actor });
-      }
-      return { undone: entry, ...trashTeam(ctx, team) };
-    });
+    const result = await ctx
+      .writer(team)
+      .mutateDirect(ctx.tracked({ op: 'team.delete', actor: actor.name, via: actor.via, details: { name: team } }), () => {
+        const { entry, later } = lookup();
+        const since = [...later].reverse().find((e) => !trusted.has(e.seq));
+        if (since) {
+          throw new ConflictError(`${since.actor} ${describeEntry(since)} in team ${team} since you created it; nothing was undone.`, {
+            seq: entry.seq,
+            changedBy: since.actor,
+          });
+        }
+        return { undone: entry, ...trashTeam(ctx, team) };
+      });
     afterTrash(ctx, team);
     return { undone: result.undone, tasks: [], team, trash: result.trash };
   }
@@ -88,27 +98,29 @@ export async function undoChange(
   const inverse = inverseOf(change);
   const details: Record<string, unknown> = { undoes: seq, change: inverse, ...('member' in inverse ? { member: inverse.member } : {}) };
   const journalTeam = inverse.kind === 'rename' ? inverse.to : team;
-  return ctx.writer(team).mutateDirect(ctx.tracked({ op: op('team'), actor: actor.name, via: actor.via, details, journalTeam }), (assertLockHeld) => {
-    const { entry, later } = lookup();
-    const done = later.find((e) => Number(e.details?.undoes) === entry.seq);
-    if (done) throw new InvalidInputError(`That change (#${entry.seq}) was already undone; nothing was changed.`, { seq: entry.seq });
-    if (inverse.kind === 'rename') {
-      if (fs.existsSync(ctx.paths.teamDir(inverse.to)) || fs.existsSync(ctx.paths.tasksDir(inverse.to))) {
-        refuseTeamUndo(`The name ${inverse.to}`, inverse, entry, later, trusted);
+  return ctx
+    .writer(team)
+    .mutateDirect(ctx.tracked({ op: op('team'), actor: actor.name, via: actor.via, details, journalTeam }), (assertLockHeld) => {
+      const { entry, later } = lookup();
+      const done = later.find((e) => Number(e.details?.undoes) === entry.seq);
+      if (done) throw new InvalidInputError(`That change (#${entry.seq}) was already undone; nothing was changed.`, { seq: entry.seq });
+      if (inverse.kind === 'rename') {
+        if (fs.existsSync(ctx.paths.teamDir(inverse.to)) || fs.existsSync(ctx.paths.tasksDir(inverse.to))) {
+          refuseTeamUndo(`The name ${inverse.to}`, inverse, entry, later, trusted);
+        }
+        return { undone: entry, tasks: [], config: moveTeam(ctx, team, inverse.to, assertLockHeld), team: inverse.to };
       }
-      return { undone: entry, tasks: [], config: moveTeam(ctx, team, inverse.to, assertLockHeld), team: inverse.to };
-    }
-    const loaded = ctx.requireTeam(team);
-    applyProfiles(loaded.config, ctx.profiles(team)); // profiles live beside the journal, not in config.json
-    applyMemberChange(loaded, inverse, entry, later, trusted);
-    if (inverse.kind === 'add-member') {
-      const added = loaded.config.members.find((m) => m.name === inverse.member);
-      if (added) mkdirInside(ctx.paths.root, ctx.paths.inboxDir(team, inboxName(added)));
-    }
-    if (inverse.kind !== 'set-member') writeTeamConfig(ctx.paths.root, ctx.paths.teamConfig(team), loaded);
-    ctx.saveProfiles(team, loaded);
-    return { undone: entry, tasks: [], config: loaded.config, team };
-  });
+      const loaded = ctx.requireTeam(team);
+      applyProfiles(loaded.config, ctx.profiles(team)); // profiles live beside the journal, not in config.json
+      applyMemberChange(loaded, inverse, entry, later, trusted);
+      if (inverse.kind === 'add-member') {
+        const added = loaded.config.members.find((m) => m.name === inverse.member);
+        if (added) mkdirInside(ctx.paths.root, ctx.paths.inboxDir(team, inboxName(added)));
+      }
+      if (inverse.kind !== 'set-member') writeTeamConfig(ctx.paths.root, ctx.paths.teamConfig(team), loaded);
+      ctx.saveProfiles(team, loaded);
+      return { undone: entry, tasks: [], config: loaded.config, team };
+    });
 }
 
 function findLastIndex<T>(items: T[], predicate: (item: T) => boolean): number {

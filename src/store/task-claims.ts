@@ -28,7 +28,7 @@ export function checkClaimOptions(options: ClaimOptions, host: string): ClaimOpt
   if (options.token !== undefined && !Number.isInteger(options.token)) {
     throw new InvalidInputError('A claim token must be a whole number.');
   }
-  return { ...options, host: options.pid !== undefined ? options.host ?? host : undefined };
+  return { ...options, host: options.pid !== undefined ? (options.host ?? host) : undefined };
 }
 
 /** Claims: in_progress, lockedBy/lockedAt, startedAt once, owner defaults to the claimer, a new fencing number. */

@@ -78,8 +78,11 @@ export function resolveDependents(tx: TeamTransaction, id: string, alsoFromBlock
 export function checkNotWaiting(tx: TeamTransaction, task: Task, force: boolean | undefined): void {
   const waiting = unfinishedBlockers(task, (b) => tx.getTask(b)?.task);
   if (waiting.length === 0 || force) return;
-  throw new InvalidInputError(`Task ${task.id} cannot be completed yet: ${describeWaiting(waiting)}. Finish those first, or remove them from its blockers.`, {
-    taskId: task.id,
-    blockedBy: waiting.map((b) => b.id),
-  });
+  throw new InvalidInputError(
+    `Task ${task.id} cannot be completed yet: ${describeWaiting(waiting)}. Finish those first, or remove them from its blockers.`,
+    {
+      taskId: task.id,
+      blockedBy: waiting.map((b) => b.id),
+    },
+  );
 }

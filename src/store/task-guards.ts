@@ -65,7 +65,11 @@ export function checkGuards(tx: TeamTransaction, loaded: LoadedTask, guards: Wri
   if (guards.token !== undefined) {
     const claim = currentClaim(task);
     if (!claim || claim.token !== guards.token) {
-      const now = claim ? `${claim.agent} holds it with token ${claim.token}` : task.lockedBy ? `${task.lockedBy} holds it` : 'nobody holds it';
+      const now = claim
+        ? `${claim.agent} holds it with token ${claim.token}`
+        : task.lockedBy
+          ? `${task.lockedBy} holds it`
+          : 'nobody holds it';
       throw new ClaimLostError(
         `Your claim on task ${task.id} (token ${guards.token}) is no longer valid: ${now}. Stop working on it, or claim it again.`,
         { team: tx.team, taskId: task.id, token: guards.token, holder: task.lockedBy, currentToken: claim?.token ?? null },
@@ -85,7 +89,9 @@ function describeConflict(tx: TeamTransaction, loaded: LoadedTask): string {
     return `Task ${task.id} was changed since you read it by a writer outside Lockstep (for example ClawTeam; ${state}). Reload it, then decide whether to apply your change.`;
   }
   const change = entry.tasks.find((t) => t.id === task.id);
-  const fields = [...new Set(Object.keys(change?.after ?? change?.before ?? {}).map((f) => (f in FIELD_WORDS ? FIELD_WORDS[f] : f)))].filter(Boolean);
+  const fields = [
+    ...new Set(Object.keys(change?.after ?? change?.before ?? {}).map((f) => (f in FIELD_WORDS ? FIELD_WORDS[f] : f))),
+  ].filter(Boolean);
   const statusTo = change?.after?.status;
   const what = statusTo ? `moved it to ${String(statusTo)}` : `changed ${fields.join(', ') || 'it'}`;
   const ago = describeAge(parseTimestamp(entry.at) ?? nowMicros());

@@ -7,7 +7,15 @@ import { claimOnMove } from '../shared/claims';
 import { clearClaim } from './claims';
 import { withVersion, type LoadedTask } from './task-files';
 import type { TeamTransaction } from './team-writer';
-import { checkGuards, checkHolder, micros, requireTask, type ActorOptions, type CreateTaskValues, type UpdateTaskValues } from './task-guards';
+import {
+  checkGuards,
+  checkHolder,
+  micros,
+  requireTask,
+  type ActorOptions,
+  type CreateTaskValues,
+  type UpdateTaskValues,
+} from './task-guards';
 import { checkNotWaiting, linkDependency, requireExisting, resolveDependents, settleBlocked } from './task-deps';
 import { applyClaim } from './task-claims';
 
@@ -44,9 +52,12 @@ export function createTask(tx: TeamTransaction, input: CreateTaskValues): Versio
   for (const blocker of blockers) {
     if (blocker.task.status === 'completed') {
       // Said about the blocker: the new task's id means nothing to anyone yet.
-      throw new InvalidInputError(`Task ${blocker.task.id} ("${blocker.task.subject}") is already completed, so a new task cannot wait for it.`, {
-        blocker: blocker.task.id,
-      });
+      throw new InvalidInputError(
+        `Task ${blocker.task.id} ("${blocker.task.subject}") is already completed, so a new task cannot wait for it.`,
+        {
+          blocker: blocker.task.id,
+        },
+      );
     }
     linkDependency(tx, task, blocker.task);
     blocker.task.updatedAt = tx.now;

@@ -38,7 +38,9 @@ export function undoEntry(tx: TeamTransaction, entry: JournalEntry, later: Journ
   }
   const redone = later.find((e) => Number(e.details?.undoes) === entry.seq);
   if (redone) {
-    throw new InvalidInputError(`That change (#${entry.seq}) was already undone (#${redone.seq}); nothing was changed.`, { seq: entry.seq });
+    throw new InvalidInputError(`That change (#${entry.seq}) was already undone (#${redone.seq}); nothing was changed.`, {
+      seq: entry.seq,
+    });
   }
   const trusted = options.trusted ?? new Set<number>();
   const plans = entry.tasks.map((change) => {
@@ -55,7 +57,8 @@ export function undoEntry(tx: TeamTransaction, entry: JournalEntry, later: Journ
     }
     if (breakers.length > 0 || currentVersion !== expected) {
       const since = [...breakers].reverse().find((e) => !trusted.has(e.seq)) ?? breakers[breakers.length - 1];
-      const subject = current?.task.subject ?? (change.before?.subject as string | undefined) ?? (change.after?.subject as string | undefined);
+      const subject =
+        current?.task.subject ?? (change.before?.subject as string | undefined) ?? (change.after?.subject as string | undefined);
       throw new ConflictError(describeRefusal(entry, change.id, subject, since), {
         seq: entry.seq,
         taskId: change.id,
@@ -71,7 +74,10 @@ export function undoEntry(tx: TeamTransaction, entry: JournalEntry, later: Journ
     if (change.after === null || !current) {
       // Deleted: bring it back exactly as it was, from the whole file the journal kept (unknown top-level fields
       // and numbers as written included); older entries without it journal every known field in "before".
-      const kept = change.file !== undefined ? parseTaskBytes(Buffer.from(change.file, 'utf8'), tx.paths.taskFile(tx.team, change.id), change.id) : null;
+      const kept =
+        change.file !== undefined
+          ? parseTaskBytes(Buffer.from(change.file, 'utf8'), tx.paths.taskFile(tx.team, change.id), change.id)
+          : null;
       if (kept && kept.kind === 'ok') {
         kept.loaded.task.updatedAt = tx.now;
         restored.push(withVersion(tx.putTask(kept.loaded.task, kept.loaded.extra)));

@@ -43,7 +43,11 @@ export class BatchState {
   private readonly fromDisk = new Map<string, LoadedTask | null>();
   private index: ReadyIndex | null | undefined;
 
-  constructor(readonly team: string, readonly paths: StorePaths, private readonly scanner: TaskFolderScanner) {}
+  constructor(
+    readonly team: string,
+    readonly paths: StorePaths,
+    private readonly scanner: TaskFolderScanner,
+  ) {}
 
   /** The ready-set index, loaded once per batch, before anything is saved (its stamp is checked against the folder). */
   readyIndex(): ReadyIndex | null {
@@ -173,7 +177,9 @@ export function openTransaction(
     },
     whoWrote(taskId, version) {
       const staged = batch.entries.filter((e) => e.tasks.some((t) => t.id === taskId && t.versionAfter === version));
-      const recent = staged.length ? staged : readRecent(journalDir).filter((e) => e.tasks.some((t) => t.id === taskId && t.versionAfter === version));
+      const recent = staged.length
+        ? staged
+        : readRecent(journalDir).filter((e) => e.tasks.some((t) => t.id === taskId && t.versionAfter === version));
       return recent[recent.length - 1];
     },
   };

@@ -9,7 +9,17 @@ import { assertTeamBoundary } from './boundary';
 import { mkdirInside } from './safe-fs';
 import { privateKernelLock, type HeldTeamLock, type KernelLock, type TeamLockOptions } from './team-lock';
 import type { TaskFolderScanner } from './task-files';
-import { BatchState, journalEntry, keepDeletedFile, openTransaction, taskChange, type MutationInfo, type SeenBefore, type Staged, type TeamTransaction } from './team-batch';
+import {
+  BatchState,
+  journalEntry,
+  keepDeletedFile,
+  openTransaction,
+  taskChange,
+  type MutationInfo,
+  type SeenBefore,
+  type Staged,
+  type TeamTransaction,
+} from './team-batch';
 
 // How a team's writer commits, inside its lock: the journal entries, the task folder and its boundary, the kernel
 // locks, a direct mutation, and a batch of task mutations saved at once. TeamWriter (team-writer.ts) queues the calls.

@@ -18,7 +18,10 @@ export type TeamChange =
   | { kind: 'rename'; from: string; to: string };
 
 /** Applies a profile patch (null clears a field) to the member; returns the change, for the journal and its undo. */
-export function patchProfile(member: Member, values: { role?: string | null; capabilities?: string[] | null; wipLimit?: number | null }): TeamChange {
+export function patchProfile(
+  member: Member,
+  values: { role?: string | null; capabilities?: string[] | null; wipLimit?: number | null },
+): TeamChange {
   const next: MemberProfile = { ...(member.lockstep ?? {}) };
   for (const key of ['role', 'capabilities', 'wipLimit'] as const) {
     const value = values[key];
@@ -63,7 +66,13 @@ function changedSince(change: TeamChange, later: JournalEntry[], trusted: Readon
   return [...later].reverse().find((e) => !trusted.has(e.seq) && touches(e));
 }
 
-export function refuseTeamUndo(what: string, change: TeamChange, entry: JournalEntry, later: JournalEntry[], trusted: ReadonlySet<number>): never {
+export function refuseTeamUndo(
+  what: string,
+  change: TeamChange,
+  entry: JournalEntry,
+  later: JournalEntry[],
+  trusted: ReadonlySet<number>,
+): never {
   const since = changedSince(change, later, trusted);
   const who = since
     ? `${since.actor} ${describeEntry(since)} ${describeAge(parseTimestamp(since.at) ?? nowMicros()).replace(/^0 s ago$/, 'just now')}, after your change`
@@ -91,7 +100,11 @@ export function applyMemberChange(
       if (!loaded.config.leadAgentId) loaded.config.leadAgentId = String(change.record.agentId ?? '');
       return;
     case 'remove-member':
-      if (index < 0 || loaded.config.members[index].agentId !== change.record.agentId || !same(memberRecord(loaded, index).lockstep, change.record.lockstep)) {
+      if (
+        index < 0 ||
+        loaded.config.members[index].agentId !== change.record.agentId ||
+        !same(memberRecord(loaded, index).lockstep, change.record.lockstep)
+      ) {
         refuseTeamUndo(`${change.member}'s membership`, change, entry, later, trusted);
       }
       loaded.config.members.splice(index, 1);

@@ -133,9 +133,20 @@ export function App({ api: bridge }: { api: LockstepApi }) {
           <ConnectionBanner connection={settings?.database ? connection : null} />
           <MessageLine message={message} onDismiss={dismiss} />
           {teams === null ? (
-            <p className="muted loading">{settings?.database && connection?.state === 'unavailable' ? 'Waiting for the database to come back…' : 'Loading…'}</p>
+            <p className="muted loading">
+              {settings?.database && connection?.state === 'unavailable' ? 'Waiting for the database to come back…' : 'Loading…'}
+            </p>
           ) : selected && settings ? (
-            <TeamView api={api} team={selected} agentName={settings.agentName} focusRequest={focusRequest} onMessage={onMessage} onChanged={() => void loadTeams()} messagesOpen={settings.messagesOpen} onMessagesOpen={(open) => setAppearance({ messagesOpen: open })} />
+            <TeamView
+              api={api}
+              team={selected}
+              agentName={settings.agentName}
+              focusRequest={focusRequest}
+              onMessage={onMessage}
+              onChanged={() => void loadTeams()}
+              messagesOpen={settings.messagesOpen}
+              onMessagesOpen={(open) => setAppearance({ messagesOpen: open })}
+            />
           ) : (
             <Welcome
               api={api}

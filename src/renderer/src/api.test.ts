@@ -28,7 +28,9 @@ describe('describeFailure', () => {
 
   it('names the holder of a claim and says since when in words', async () => {
     const text = await failure(() => call(api, 'moveTask', { team: 'webapp', id: 'dd0eba2d', status: 'pending' }));
-    expect(text).toMatch(/^Locked by backend: they claimed this task \d+ (s|min|h|d) ago\. Ask them to release it, or force-release it from the task panel\.$/);
+    expect(text).toMatch(
+      /^Locked by backend: they claimed this task \d+ (s|min|h|d) ago\. Ask them to release it, or force-release it from the task panel\.$/,
+    );
   });
 
   it('refuses to complete a task that waits for unfinished tasks (the rule the board shows while dragging)', async () => {

@@ -69,9 +69,14 @@ export function classify(err: unknown): Kind {
   const code = typeof e?.code === 'string' ? e.code : '';
   if (code === '40001' || code === '40P01' || code === '55P03') return 'busy';
   if (/^08/.test(code) || code === '57P01' || code === '57P02' || code === '57P03' || code === '53300') return 'connection';
-  if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN'].includes(code)) return 'connection';
+  if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN'].includes(code))
+    return 'connection';
   const msg = String(e?.message ?? '');
-  if (/Connection terminated|connection timeout|Client has encountered a connection error|not queryable|timeout exceeded when trying to connect|Query read timeout/i.test(msg)) {
+  if (
+    /Connection terminated|connection timeout|Client has encountered a connection error|not queryable|timeout exceeded when trying to connect|Query read timeout/i.test(
+      msg,
+    )
+  ) {
     return 'connection';
   }
   return 'other';

@@ -88,7 +88,8 @@ export function writeFolderMail(paths: StorePaths, team: string, mail: TeamMail)
 
 export async function readDatabaseMail(client: PoolClient, teamId: string): Promise<TeamMail> {
   const mail = emptyMail();
-  for (const row of (await client.query('SELECT inbox FROM lockstep_inboxes WHERE team_id = $1 ORDER BY inbox', [teamId])).rows) mail.inboxes.set(row.inbox, new Map());
+  for (const row of (await client.query('SELECT inbox FROM lockstep_inboxes WHERE team_id = $1 ORDER BY inbox', [teamId])).rows)
+    mail.inboxes.set(row.inbox, new Map());
   const messages = await client.query('SELECT inbox, name, raw FROM lockstep_messages WHERE team_id = $1 ORDER BY inbox, name', [teamId]);
   for (const row of messages.rows) mail.inboxes.get(row.inbox)?.set(row.name, row.raw);
   const events = await client.query('SELECT name, raw FROM lockstep_message_events WHERE team_id = $1 ORDER BY name', [teamId]);
@@ -108,7 +109,12 @@ export async function writeDatabaseMail(client: PoolClient, teamId: string, mail
   for (const [name, raw] of mail.events) {
     const parsed = parseMessage(Buffer.from(raw, 'utf8'));
     const sender = 'message' in parsed ? parsed.message.from : '';
-    await client.query('INSERT INTO lockstep_message_events (team_id, name, sender, raw) VALUES ($1, $2, $3, $4)', [teamId, name, sender, raw]);
+    await client.query('INSERT INTO lockstep_message_events (team_id, name, sender, raw) VALUES ($1, $2, $3, $4)', [
+      teamId,
+      name,
+      sender,
+      raw,
+    ]);
   }
   for (const [name, raw] of mail.costs) {
     const c = costColumns(raw);

@@ -79,7 +79,10 @@ export function readFolder(dataDir: string): Snapshot {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
         if (readDir(paths.tasksDir(team)).some((n) => taskIdFromFileName(n) !== null)) {
-          throw new InvalidInputError(`Team ${team} has tasks but no ${paths.teamConfig(team)}; create the team (or remove its tasks folder) first.`, { team });
+          throw new InvalidInputError(
+            `Team ${team} has tasks but no ${paths.teamConfig(team)}; create the team (or remove its tasks folder) first.`,
+            { team },
+          );
         }
         continue;
       }
@@ -171,25 +174,28 @@ export async function writeDatabase(client: PoolClient, snapshot: Snapshot): Pro
     await writeMembers(client, teamId, applyProfiles(loaded.config, Object.fromEntries(t.profiles)));
     for (const [id, raw] of t.tasks) {
       const read = parseTaskBytes(Buffer.from(raw, 'utf8'), `${team}/task-${id}.json`, id);
-      if (read.kind !== 'ok') throw new CorruptFileError(`${team}/task-${id}.json`, read.kind === 'problem' ? read.problem.reason : 'missing');
+      if (read.kind !== 'ok')
+        throw new CorruptFileError(`${team}/task-${id}.json`, read.kind === 'problem' ? read.problem.reason : 'missing');
       await insertTask(client, taskParams(teamId, read.loaded.task, read.loaded.extra, raw, read.loaded.version));
     }
     let seq = 0;
     for (const line of t.journal) {
-      const e = JSON.parse(line) as { seq: number; at?: string; actor?: string; via?: string; op?: string; taskId?: string; tasks?: Array<{ id: string }> };
+      const e = JSON.parse(line) as {
+        seq: number;
+        at?: string;
+        actor?: string;
+        via?: string;
+        op?: string;
+        taskId?: string;
+        tasks?: Array<{ id: string }>;
+      };
       // Folder journals can repeat a number after a rotation race; keep order, keep numbers where they are unique.
       seq = Math.max(seq + 1, e.seq);
       const ids = [...new Set([...(e.taskId ? [e.taskId] : []), ...(e.tasks ?? []).map((x) => x.id)])];
-      await client.query('INSERT INTO lockstep_journal (team_id, seq, at, actor, via, op, task_ids, line) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [
-        teamId,
-        seq,
-        e.at ?? '',
-        e.actor ?? '',
-        e.via ?? '',
-        e.op ?? '',
-        ids,
-        line,
-      ]);
+      await client.query(
+        'INSERT INTO lockstep_journal (team_id, seq, at, actor, via, op, task_ids, line) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
+        [teamId, seq, e.at ?? '', e.actor ?? '', e.via ?? '', e.op ?? '', ids, line],
+      );
     }
     await client.query('INSERT INTO lockstep_journal_heads (team_id, seq) VALUES ($1, $2)', [teamId, seq]);
     await writeDatabaseMail(client, teamId, t.mail);

@@ -41,7 +41,9 @@ export async function copyStore(from: string, to: string, options: { replace?: b
   const fromDb = isDatabaseUrl(from);
   const toDb = isDatabaseUrl(to);
   if (fromDb === toDb) {
-    throw new InvalidInputError('Copy between a data folder and a database: one of --from/--to must be a postgres:// URL and the other a folder.');
+    throw new InvalidInputError(
+      'Copy between a data folder and a database: one of --from/--to must be a postgres:// URL and the other a folder.',
+    );
   }
   const url = fromDb ? from : to;
   const pool = openPool(url, 1);
@@ -93,10 +95,19 @@ export async function copyStore(from: string, to: string, options: { replace?: b
     const target = path.resolve(to);
     if (!folderIsEmpty(target)) {
       if (sameSnapshot(source, readFolder(target))) {
-        return { from: redactUrl(from), to: target, ...c, unchanged: true, summary: `Nothing to do: ${label} already holds these ${c.teams} team(s) and ${c.tasks} task(s).` };
+        return {
+          from: redactUrl(from),
+          to: target,
+          ...c,
+          unchanged: true,
+          summary: `Nothing to do: ${label} already holds these ${c.teams} team(s) and ${c.tasks} task(s).`,
+        };
       }
       if (!options.replace) {
-        throw new AlreadyExistsError(`${target} already holds teams or tasks; copy into an empty folder, or add --replace to overwrite them.`, { path: target });
+        throw new AlreadyExistsError(
+          `${target} already holds teams or tasks; copy into an empty folder, or add --replace to overwrite them.`,
+          { path: target },
+        );
       }
     }
     writeFolder(target, source, options.replace === true);

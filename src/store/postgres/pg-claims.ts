@@ -15,9 +15,15 @@ import { loadTaskRow } from './rows';
 export async function claimTask(ctx: PgContext, team: string, id: string, options: ops.ClaimOptions): Promise<VersionedTask> {
   assertName(id, 'task id');
   const claim = checkClaimOptions(options, ctx.host);
-  return mutate(ctx, team, ctx.info('task.claim', claim.agent, { taskId: id, reason: claim.reason }), (tx) => ops.claimTask(tx, id, claim), {
-    preload: [id],
-  });
+  return mutate(
+    ctx,
+    team,
+    ctx.info('task.claim', claim.agent, { taskId: id, reason: claim.reason }),
+    (tx) => ops.claimTask(tx, id, claim),
+    {
+      preload: [id],
+    },
+  );
 }
 
 /**
@@ -31,7 +37,10 @@ export async function claimNextTask(ctx: PgContext, team: string, options: ops.C
   return ctx.transact(async (client, opId) => {
     await client.query('BEGIN');
     const teamId = await teamIdOf(client, team, 'share');
-    const m = await client.query('SELECT capabilities, wip_limit FROM lockstep_members WHERE team_id = $1 AND name = $2', [teamId, claim.agent]);
+    const m = await client.query('SELECT capabilities, wip_limit FROM lockstep_members WHERE team_id = $1 AND name = $2', [
+      teamId,
+      claim.agent,
+    ]);
     const member = m.rows[0] as { capabilities: string[] | null; wip_limit: number | null } | undefined;
     let full = false;
     if (member && member.wip_limit !== null) {
@@ -55,7 +64,7 @@ export async function claimNextTask(ctx: PgContext, team: string, options: ops.C
           ORDER BY t.priority_rank DESC, t.created_us, t.id
           LIMIT 1
           FOR UPDATE OF t SKIP LOCKED`,
-        [teamId, member ? member.capabilities ?? [] : null],
+        [teamId, member ? (member.capabilities ?? []) : null],
       );
       if (r.rowCount) {
         const picked = loadTaskRow(team, r.rows[0]);
@@ -71,10 +80,21 @@ export async function claimNextTask(ctx: PgContext, team: string, options: ops.C
   });
 }
 
-export async function heartbeatTask(ctx: PgContext, team: string, id: string, options: ops.ClaimOptions & { leaseMs: number }): Promise<VersionedTask> {
+export async function heartbeatTask(
+  ctx: PgContext,
+  team: string,
+  id: string,
+  options: ops.ClaimOptions & { leaseMs: number },
+): Promise<VersionedTask> {
   assertName(id, 'task id');
   const claim = checkClaimOptions(options, ctx.host);
-  return mutate(ctx, team, ctx.info('task.heartbeat', claim.agent, { taskId: id }), (tx) => ops.heartbeatTask(tx, id, { ...claim, leaseMs: options.leaseMs }), {
-    preload: [id],
-  });
+  return mutate(
+    ctx,
+    team,
+    ctx.info('task.heartbeat', claim.agent, { taskId: id }),
+    (tx) => ops.heartbeatTask(tx, id, { ...claim, leaseMs: options.leaseMs }),
+    {
+      preload: [id],
+    },
+  );
 }

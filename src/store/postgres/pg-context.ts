@@ -163,7 +163,10 @@ export class PgContext {
         await this.commit(client);
         return value;
       },
-      this.settle(() => opId, () => result?.value),
+      this.settle(
+        () => opId,
+        () => result?.value,
+      ),
     );
   }
 

@@ -16,10 +16,12 @@ export async function sweepTeam(ctx: PgContext, team: string, request: SweepRequ
   if (request.olderThanMs !== undefined && !(request.olderThanMs >= 0)) {
     throw new InvalidInputError('The age limit of a sweep must be zero or more.');
   }
-  return mutate(ctx, 
+  return mutate(
+    ctx,
     team,
     ctx.info('team.sweep'),
-    (tx) => ops.sweepTeam(tx, { olderThanMs: request.olderThanMs, host: ctx.host, isProcessAlive: ops.isProcessAlive, tempFileAgeMs: 60_000 }),
+    (tx) =>
+      ops.sweepTeam(tx, { olderThanMs: request.olderThanMs, host: ctx.host, isProcessAlive: ops.isProcessAlive, tempFileAgeMs: 60_000 }),
     { mode: 'exclusive' },
   );
 }
@@ -29,20 +31,34 @@ export async function doctor(ctx: PgContext, team: string, request: DoctorReques
   return diagnose(tasks, [], [], diagnoseOptions(ctx.host, request));
 }
 
-export async function fixFinding(ctx: PgContext, team: string, findingId: string, request: DoctorRequest = {}): Promise<{ fixed: Finding; task?: VersionedTask }> {
+export async function fixFinding(
+  ctx: PgContext,
+  team: string,
+  findingId: string,
+  request: DoctorRequest = {},
+): Promise<{ fixed: Finding; task?: VersionedTask }> {
   assertName(team, 'team');
   if (typeof findingId !== 'string' || findingId.length > 600) throw new InvalidInputError('Give the id of a finding from doctor.');
-  return mutate(ctx, 
+  return mutate(
+    ctx,
     team,
     ctx.info('doctor.fix', undefined, { details: { findingId } }),
     (tx) => {
       const { loaded } = tx.allTasks();
-      const finding = diagnose(loaded.map((l) => l.task), [], [], diagnoseOptions(ctx.host, request)).find((f) => f.id === findingId);
+      const finding = diagnose(
+        loaded.map((l) => l.task),
+        [],
+        [],
+        diagnoseOptions(ctx.host, request),
+      ).find((f) => f.id === findingId);
       if (!finding) {
-        throw new NotFoundError(`Finding ${findingId} no longer applies in team ${team}: it was fixed or the task moved on. Run doctor again.`, {
-          team,
-          findingId,
-        });
+        throw new NotFoundError(
+          `Finding ${findingId} no longer applies in team ${team}: it was fixed or the task moved on. Run doctor again.`,
+          {
+            team,
+            findingId,
+          },
+        );
       }
       return { fixed: finding, task: ops.fixTaskFinding(tx, finding) };
     },

@@ -24,7 +24,10 @@ export async function journalOf(client: PoolClient, team: string, taskId?: strin
   const r =
     taskId === undefined
       ? await client.query('SELECT line FROM lockstep_journal WHERE team_id = $1 ORDER BY seq', [teamId])
-      : await client.query('SELECT line FROM lockstep_journal WHERE team_id = $1 AND task_ids @> ARRAY[$2::text] ORDER BY seq', [teamId, taskId]);
+      : await client.query('SELECT line FROM lockstep_journal WHERE team_id = $1 AND task_ids @> ARRAY[$2::text] ORDER BY seq', [
+          teamId,
+          taskId,
+        ]);
   const entries = parse(r.rows);
   return taskId ? entries.filter((e) => e.taskId === taskId || e.tasks.some((x) => x.id === taskId)) : entries;
 }

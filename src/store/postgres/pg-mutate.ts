@@ -24,7 +24,14 @@ export async function teamIdOf(client: PoolClient, team: string, lock: 'share' |
   return String(r.rows[0].id);
 }
 
-export async function loadRows(client: PoolClient, team: string, teamId: string, ids: string[], rows: Map<string, LoadedTask | null>, lock: boolean): Promise<void> {
+export async function loadRows(
+  client: PoolClient,
+  team: string,
+  teamId: string,
+  ids: string[],
+  rows: Map<string, LoadedTask | null>,
+  lock: boolean,
+): Promise<void> {
   const wanted = [...new Set(ids)].filter((id) => !rows.has(id)).sort(); // sorted: row locks always taken in one order
   if (wanted.length === 0) return;
   const r = await client.query(
@@ -36,7 +43,11 @@ export async function loadRows(client: PoolClient, team: string, teamId: string,
 }
 
 /** The team row FOR SHARE, then the rows of `ids` FOR UPDATE (in id order), in one round trip. */
-async function lockTeamAndRows(client: PoolClient, team: string, ids: string[]): Promise<{ teamId: string; rows: Map<string, LoadedTask | null> }> {
+async function lockTeamAndRows(
+  client: PoolClient,
+  team: string,
+  ids: string[],
+): Promise<{ teamId: string; rows: Map<string, LoadedTask | null> }> {
   const wanted = [...new Set(ids)].sort();
   const r = await client.query(
     `SELECT g.id AS team_id, t.id, t.raw
@@ -56,10 +67,10 @@ export async function loadAll(client: PoolClient, team: string, teamId: string):
 }
 
 async function findWriter(client: PoolClient, teamId: string, taskId: string, version: string): Promise<JournalEntry | null> {
-  const r = await client.query('SELECT line FROM lockstep_journal WHERE team_id = $1 AND task_ids @> ARRAY[$2::text] ORDER BY seq DESC LIMIT 200', [
-    teamId,
-    taskId,
-  ]);
+  const r = await client.query(
+    'SELECT line FROM lockstep_journal WHERE team_id = $1 AND task_ids @> ARRAY[$2::text] ORDER BY seq DESC LIMIT 200',
+    [teamId, taskId],
+  );
   for (const row of r.rows) {
     const entry = JSON.parse(row.line) as JournalEntry;
     if (entry.tasks.some((t) => t.id === taskId && t.versionAfter === version)) return entry;
@@ -68,7 +79,13 @@ async function findWriter(client: PoolClient, teamId: string, taskId: string, ve
 }
 
 /** One task mutation: one transaction, run through task-ops exactly as the folder store runs it. */
-export async function mutate<T>(ctx: PgContext, team: string, info: MutationInfo, run: (tx: PgTransaction) => T, options: TaskMutationOptions = {}): Promise<T> {
+export async function mutate<T>(
+  ctx: PgContext,
+  team: string,
+  info: MutationInfo,
+  run: (tx: PgTransaction) => T,
+  options: TaskMutationOptions = {},
+): Promise<T> {
   assertName(team, 'team');
   return ctx.transact(async (client, opId) => {
     let mode: Mode = options.mode ?? 'share';
@@ -116,7 +133,15 @@ export async function mutate<T>(ctx: PgContext, team: string, info: MutationInfo
 }
 
 /** Writes the transaction's staged rows (each checked against the version it was read at) and its journal entry. */
-export async function save(ctx: PgContext, client: PoolClient, team: string, teamId: string, tx: PgTransaction, info: MutationInfo, opId: string): Promise<void> {
+export async function save(
+  ctx: PgContext,
+  client: PoolClient,
+  team: string,
+  teamId: string,
+  tx: PgTransaction,
+  info: MutationInfo,
+  opId: string,
+): Promise<void> {
   const changes: JournalTaskChange[] = [];
   for (const [id, staged] of tx.overlay) {
     const before = tx.seen.get(id) ?? null;
@@ -128,7 +153,11 @@ export async function save(ctx: PgContext, client: PoolClient, team: string, tea
         await insertTask(client, params);
       }
     } else if (before) {
-      const r = await client.query('DELETE FROM lockstep_tasks WHERE team_id = $1 AND id = $2 AND version = $3', [teamId, id, before.version]);
+      const r = await client.query('DELETE FROM lockstep_tasks WHERE team_id = $1 AND id = $2 AND version = $3', [
+        teamId,
+        id,
+        before.version,
+      ]);
       if (r.rowCount !== 1) throw busyRace(team, id);
     }
     const change = taskChange(id, before, staged.kind === 'write' ? staged.loaded : null);

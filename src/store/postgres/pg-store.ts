@@ -75,7 +75,10 @@ export class PostgresStore {
    * Calls `onChange` with the team (and journal number) of every change committed by anybody, on any machine, through
    * LISTEN/NOTIFY (see watch.ts); `kind` says a message or cost changed (absent: a journaled task or team change).
    */
-  async watch(onChange: (change: ChangeNotice) => void, onStatus: (status: 'connected' | 'unavailable', reason?: string) => void = () => undefined): Promise<() => Promise<void>> {
+  async watch(
+    onChange: (change: ChangeNotice) => void,
+    onStatus: (status: 'connected' | 'unavailable', reason?: string) => void = () => undefined,
+  ): Promise<() => Promise<void>> {
     return watchChanges(this.url, onChange, onStatus);
   }
 
@@ -143,7 +146,11 @@ export class PostgresStore {
     return teams.removeMember(this.ctx, team, name);
   }
 
-  setMemberProfile(team: string, name: string, profile: { role?: string | null; capabilities?: string[] | null; wipLimit?: number | null }): Promise<TeamConfig> {
+  setMemberProfile(
+    team: string,
+    name: string,
+    profile: { role?: string | null; capabilities?: string[] | null; wipLimit?: number | null },
+  ): Promise<TeamConfig> {
     return teams.setMemberProfile(this.ctx, team, name, profile);
   }
 
@@ -207,7 +214,10 @@ export class PostgresStore {
   // ---------------------------------------------------------------- undo (pg-undo.ts)
 
   /** Undoes the actor's last change that is not undone yet (pg-undo.ts). */
-  async undoLast(team: string, actor: { name: string; via: string } = this.actor): Promise<{ undone: JournalEntry; tasks: VersionedTask[] }> {
+  async undoLast(
+    team: string,
+    actor: { name: string; via: string } = this.actor,
+  ): Promise<{ undone: JournalEntry; tasks: VersionedTask[] }> {
     return undoLast(this.undoAccess(), team, actor);
   }
 

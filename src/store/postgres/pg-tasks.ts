@@ -1,7 +1,15 @@
 import type { TaskList, VersionedTask } from '../../shared/domain';
 import { InvalidInputError, taskNotFound } from '../../shared/errors';
 import { assertName } from '../../shared/names';
-import { createTaskInputSchema, parseInput, taskFilterSchema, updateTaskPatchSchema, type CreateTaskInput, type TaskFilter, type UpdateTaskPatch } from '../../shared/schemas';
+import {
+  createTaskInputSchema,
+  parseInput,
+  taskFilterSchema,
+  updateTaskPatchSchema,
+  type CreateTaskInput,
+  type TaskFilter,
+  type UpdateTaskPatch,
+} from '../../shared/schemas';
 import { withVersion, type LoadedTask } from '../task-files';
 import { selectTasks } from '../task-filter';
 import * as ops from '../task-ops';
@@ -47,40 +55,70 @@ export async function createTask(ctx: PgContext, team: string, input: CreateTask
   });
 }
 
-export async function updateTask(ctx: PgContext, team: string, id: string, patch: UpdateTaskPatch, options: ops.ActorOptions = {}): Promise<VersionedTask> {
+export async function updateTask(
+  ctx: PgContext,
+  team: string,
+  id: string,
+  patch: UpdateTaskPatch,
+  options: ops.ActorOptions = {},
+): Promise<VersionedTask> {
   assertName(id, 'task id');
   const values = parseInput(updateTaskPatchSchema, patch, 'update');
   if (Object.keys(values).length === 0) throw new InvalidInputError('Nothing to update: give at least one field to change.');
   checkActor(options.agent);
   const wholeTeam = Boolean(values.addBlockedBy?.length || values.addBlocks?.length || values.status === 'completed');
-  return mutate(ctx, team, ctx.info('task.update', options.agent, { taskId: id, reason: options.reason }), (tx) => ops.updateTask(tx, id, values, options), {
-    preload: [id, ...(values.removeBlockedBy ?? []), ...(values.removeBlocks ?? [])],
-    mode: wholeTeam ? 'exclusive' : 'share',
-  });
+  return mutate(
+    ctx,
+    team,
+    ctx.info('task.update', options.agent, { taskId: id, reason: options.reason }),
+    (tx) => ops.updateTask(tx, id, values, options),
+    {
+      preload: [id, ...(values.removeBlockedBy ?? []), ...(values.removeBlocks ?? [])],
+      mode: wholeTeam ? 'exclusive' : 'share',
+    },
+  );
 }
 
 export async function releaseTask(ctx: PgContext, team: string, id: string, options: ops.ActorOptions): Promise<VersionedTask> {
   assertName(id, 'task id');
   checkActor(options.agent);
-  return mutate(ctx, team, ctx.info('task.release', options.agent, { taskId: id, reason: options.reason }), (tx) => ops.releaseTask(tx, id, options), {
-    preload: [id],
-  });
+  return mutate(
+    ctx,
+    team,
+    ctx.info('task.release', options.agent, { taskId: id, reason: options.reason }),
+    (tx) => ops.releaseTask(tx, id, options),
+    {
+      preload: [id],
+    },
+  );
 }
 
 export async function completeTask(ctx: PgContext, team: string, id: string, options: ops.ActorOptions): Promise<VersionedTask> {
   assertName(id, 'task id');
   checkActor(options.agent);
-  return mutate(ctx, team, ctx.info('task.complete', options.agent, { taskId: id, reason: options.reason }), (tx) => ops.completeTask(tx, id, options), {
-    mode: 'exclusive',
-  });
+  return mutate(
+    ctx,
+    team,
+    ctx.info('task.complete', options.agent, { taskId: id, reason: options.reason }),
+    (tx) => ops.completeTask(tx, id, options),
+    {
+      mode: 'exclusive',
+    },
+  );
 }
 
 export async function deleteTask(ctx: PgContext, team: string, id: string, options: ops.ActorOptions = {}): Promise<VersionedTask> {
   assertName(id, 'task id');
   checkActor(options.agent);
-  return mutate(ctx, team, ctx.info('task.delete', options.agent, { taskId: id, reason: options.reason }), (tx) => ops.deleteTask(tx, id, options), {
-    mode: 'exclusive',
-  });
+  return mutate(
+    ctx,
+    team,
+    ctx.info('task.delete', options.agent, { taskId: id, reason: options.reason }),
+    (tx) => ops.deleteTask(tx, id, options),
+    {
+      mode: 'exclusive',
+    },
+  );
 }
 
 export function checkActor(agent: string | undefined): void {

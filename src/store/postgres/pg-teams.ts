@@ -1,7 +1,14 @@
 import { emptyCounts, leaderOf, type FileProblem, type TeamConfig, type TeamSummary } from '../../shared/domain';
 import { AlreadyExistsError, InvalidInputError, NotFoundError, teamNotFound } from '../../shared/errors';
 import { assertName } from '../../shared/names';
-import { createTeamInputSchema, memberProfilePatchSchema, newMemberSchema, parseInput, type CreateTeamInput, type NewMember } from '../../shared/schemas';
+import {
+  createTeamInputSchema,
+  memberProfilePatchSchema,
+  newMemberSchema,
+  parseInput,
+  type CreateTeamInput,
+  type NewMember,
+} from '../../shared/schemas';
 import { nowTimestamp } from '../../shared/time';
 import { applyProfiles, memberRecord, newMember, serializeTeamConfig, type LoadedTeamConfig } from '../team-config';
 import { patchProfile, type TeamChange } from '../team-undo';
@@ -88,13 +95,24 @@ export async function renameTeam(ctx: PgContext, team: string, newName: string):
   assertName(team, 'team');
   assertName(newName, 'team');
   if (team === newName) throw new InvalidInputError(`Team ${team} already has that name.`);
-  return mutateTeam(ctx, team, ctx.info('team.rename', undefined, { details: { name: team, newName, change: { kind: 'rename', from: team, to: newName } satisfies TeamChange } }), async (client, teamId, loaded) => {
-    const taken = await client.query('SELECT 1 FROM lockstep_teams WHERE name = $1', [newName]);
-    if (taken.rowCount) throw new AlreadyExistsError(`A team named ${newName} already exists.`, { team: newName });
-    loaded.config.name = newName;
-    await client.query('UPDATE lockstep_teams SET name = $2, config_raw = $3 WHERE id = $1', [teamId, newName, serializeTeamConfig(loaded)]);
-    return loaded.config;
-  });
+  return mutateTeam(
+    ctx,
+    team,
+    ctx.info('team.rename', undefined, {
+      details: { name: team, newName, change: { kind: 'rename', from: team, to: newName } satisfies TeamChange },
+    }),
+    async (client, teamId, loaded) => {
+      const taken = await client.query('SELECT 1 FROM lockstep_teams WHERE name = $1', [newName]);
+      if (taken.rowCount) throw new AlreadyExistsError(`A team named ${newName} already exists.`, { team: newName });
+      loaded.config.name = newName;
+      await client.query('UPDATE lockstep_teams SET name = $2, config_raw = $3 WHERE id = $1', [
+        teamId,
+        newName,
+        serializeTeamConfig(loaded),
+      ]);
+      return loaded.config;
+    },
+  );
 }
 
 /**
@@ -115,8 +133,16 @@ export async function restoreTeam(ctx: PgContext, trash: string): Promise<TeamCo
     await client.query('BEGIN');
     const { teamId, team } = await untrashTeam(client, trash);
     const r = await client.query('SELECT config_raw FROM lockstep_teams WHERE id = $1', [teamId]);
-    const config = applyProfiles(parseTeamConfigText(r.rows[0].config_raw, `postgres:${team}/config.json`).config, await readProfiles(client, teamId));
-    await ctx.appendJournal(client, teamId, ctx.entry(team, ctx.info('team.restore', undefined, { details: { name: team, trash } }), []), opId);
+    const config = applyProfiles(
+      parseTeamConfigText(r.rows[0].config_raw, `postgres:${team}/config.json`).config,
+      await readProfiles(client, teamId),
+    );
+    await ctx.appendJournal(
+      client,
+      teamId,
+      ctx.entry(team, ctx.info('team.restore', undefined, { details: { name: team, trash } }), []),
+      opId,
+    );
     return config;
   });
 }

@@ -19,11 +19,22 @@ export function notTrashed(alias: string): string {
 }
 
 /** Moves the team (its row held FOR UPDATE by the caller) into the trash; returns the trash id and its task count. */
-export async function trashTeam(client: PoolClient, teamId: string, team: string, by: string): Promise<{ trash: string; deletedTasks: number }> {
+export async function trashTeam(
+  client: PoolClient,
+  teamId: string,
+  team: string,
+  by: string,
+): Promise<{ trash: string; deletedTasks: number }> {
   const trash = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
   const r = await client.query('SELECT count(*)::int AS n FROM lockstep_tasks WHERE team_id = $1', [teamId]);
   await client.query('UPDATE lockstep_teams SET name = $2 WHERE id = $1', [teamId, `${TRASHED_NAME_PREFIX}${trash}`]);
-  await client.query('INSERT INTO lockstep_trash (id, team_id, team, deleted_at, deleted_by) VALUES ($1, $2, $3, $4, $5)', [trash, teamId, team, nowTimestamp(), by]);
+  await client.query('INSERT INTO lockstep_trash (id, team_id, team, deleted_at, deleted_by) VALUES ($1, $2, $3, $4, $5)', [
+    trash,
+    teamId,
+    team,
+    nowTimestamp(),
+    by,
+  ]);
   // Bounded: older deleted teams go for good (their rows cascade).
   await client.query(`DELETE FROM lockstep_teams WHERE id IN (SELECT team_id FROM lockstep_trash ORDER BY n DESC OFFSET ${TRASH_KEEP})`);
   return { trash, deletedTasks: r.rows[0].n as number };
@@ -38,7 +49,10 @@ export function checkTrashId(trash: unknown): string {
 
 /** Takes a team out of the trash (renamed back); NOT_FOUND when it is no longer kept, ALREADY_EXISTS when its name is taken. */
 export async function untrashTeam(client: PoolClient, trash: string): Promise<{ teamId: string; team: string }> {
-  const r = await client.query('SELECT x.team_id, x.team FROM lockstep_trash x JOIN lockstep_teams t ON t.id = x.team_id WHERE x.id = $1 FOR UPDATE', [trash]);
+  const r = await client.query(
+    'SELECT x.team_id, x.team FROM lockstep_trash x JOIN lockstep_teams t ON t.id = x.team_id WHERE x.id = $1 FOR UPDATE',
+    [trash],
+  );
   if (r.rowCount === 0) throw new NotFoundError('That deleted team is no longer kept, so it cannot be brought back.', { trash });
   const teamId = String(r.rows[0].team_id);
   const team = r.rows[0].team as string;

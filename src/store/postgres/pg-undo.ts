@@ -23,7 +23,11 @@ import { writeMembers } from './rows';
 export interface UndoAccess {
   actor: { name: string; via: string };
   mutate<T>(team: string, info: MutationInfo, run: (tx: PgTransaction) => T, options?: TaskMutationOptions): Promise<T>;
-  mutateTeam<T>(team: string, info: MutationInfo, run: (client: PoolClient, teamId: string, loaded: LoadedTeamConfig) => Promise<T>): Promise<T>;
+  mutateTeam<T>(
+    team: string,
+    info: MutationInfo,
+    run: (client: PoolClient, teamId: string, loaded: LoadedTeamConfig) => Promise<T>,
+  ): Promise<T>;
   read<T>(work: (client: PoolClient) => Promise<T>): Promise<T>;
 }
 
@@ -44,7 +48,12 @@ export interface UndoneChange {
 const parse = (rows: Array<{ line: string }>): JournalEntry[] => rows.map((row) => JSON.parse(row.line) as JournalEntry);
 
 /** Entry `seq` of the team's journal and every entry after it, oldest first. */
-async function entryAndLater(client: PoolClient, team: string, teamId: string, seq: number): Promise<{ entry: JournalEntry; later: JournalEntry[] }> {
+async function entryAndLater(
+  client: PoolClient,
+  team: string,
+  teamId: string,
+  seq: number,
+): Promise<{ entry: JournalEntry; later: JournalEntry[] }> {
   const r = await client.query('SELECT line FROM lockstep_journal WHERE team_id = $1 AND seq >= $2 ORDER BY seq', [teamId, seq]);
   const entries = parse(r.rows);
   if (entries.length === 0 || entries[0].seq !== seq) {
@@ -54,7 +63,11 @@ async function entryAndLater(client: PoolClient, team: string, teamId: string, s
 }
 
 /** Undoes the last change `actor` made that is not undone yet (lockstep undo). */
-export async function undoLast(access: UndoAccess, team: string, actor: { name: string; via: string }): Promise<{ undone: JournalEntry; tasks: VersionedTask[] }> {
+export async function undoLast(
+  access: UndoAccess,
+  team: string,
+  actor: { name: string; via: string },
+): Promise<{ undone: JournalEntry; tasks: VersionedTask[] }> {
   assertName(team, 'team');
   let journal: JournalEntry[] = [];
   return access.mutate(
@@ -157,10 +170,15 @@ export async function undoChange(access: UndoAccess, team: string, seq: number, 
       }
       loaded.config.name = inverse.to;
       try {
-        await client.query('UPDATE lockstep_teams SET name = $2, config_raw = $3 WHERE id = $1', [teamId, inverse.to, serializeTeamConfig(loaded)]);
+        await client.query('UPDATE lockstep_teams SET name = $2, config_raw = $3 WHERE id = $1', [
+          teamId,
+          inverse.to,
+          serializeTeamConfig(loaded),
+        ]);
       } catch (err) {
         // Taken by somebody else just now: the unique name says so.
-        if ((err as { code?: string }).code === '23505') throw new AlreadyExistsError(`A team named ${inverse.to} already exists.`, { team: inverse.to });
+        if ((err as { code?: string }).code === '23505')
+          throw new AlreadyExistsError(`A team named ${inverse.to} already exists.`, { team: inverse.to });
         throw err;
       }
       return { undone: entry, tasks: [], config: loaded.config, team: inverse.to };

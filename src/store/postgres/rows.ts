@@ -143,7 +143,10 @@ export function profileOfRow(row: { role: string | null; capabilities: string[] 
  * config.json as ClawTeam writes it), as in a folder they live in .lockstep/members.json beside config.json.
  */
 export async function readProfiles(client: ClientBase, teamId: string): Promise<Record<string, MemberProfile>> {
-  const r = await client.query('SELECT name, role, capabilities, wip_limit FROM lockstep_members WHERE team_id = $1 ORDER BY position, name', [teamId]);
+  const r = await client.query(
+    'SELECT name, role, capabilities, wip_limit FROM lockstep_members WHERE team_id = $1 ORDER BY position, name',
+    [teamId],
+  );
   const out: Record<string, MemberProfile> = {};
   for (const row of r.rows) out[row.name as string] = profileOfRow(row);
   return out;

@@ -26,7 +26,13 @@ export async function watchChanges(
   let wasDown = false;
   const connect = async (): Promise<void> => {
     while (!stopped) {
-      const c = new Client({ connectionString: url, application_name: 'lockstep-listen', connectionTimeoutMillis: 10_000, keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
+      const c = new Client({
+        connectionString: url,
+        application_name: 'lockstep-listen',
+        connectionTimeoutMillis: 10_000,
+        keepAlive: true,
+        keepAliveInitialDelayMillis: 10_000,
+      });
       c.on('error', () => undefined);
       try {
         await c.connect();
@@ -50,7 +56,9 @@ export async function watchChanges(
           const payload = JSON.parse(n.payload ?? '{}') as { team?: string; seq?: number; kind?: string };
           if (typeof payload.team !== 'string') return;
           const kind = payload.kind === 'messages' || payload.kind === 'costs' ? payload.kind : undefined;
-          onChange(kind ? { team: payload.team, seq: Number(payload.seq ?? 0), kind } : { team: payload.team, seq: Number(payload.seq ?? 0) });
+          onChange(
+            kind ? { team: payload.team, seq: Number(payload.seq ?? 0), kind } : { team: payload.team, seq: Number(payload.seq ?? 0) },
+          );
         } catch {
           // not ours
         }

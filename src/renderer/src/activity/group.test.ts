@@ -33,7 +33,10 @@ describe('activity groups', () => {
 
   it('drops a watcher row that a journal row explains, and sorts newest first', () => {
     const journal = [row(1, 'agent-3', 'claimed', 1000), row(2, 'ana', 'assigned', 3000)];
-    const watched = [{ ...row(0, 'agent-3', 'claimed', 1200, 'webapp', 't1'), key: 'w1' }, { ...row(0, 'clawteam', 'changed', 2000, 'webapp', 'x'), key: 'w2' }];
+    const watched = [
+      { ...row(0, 'agent-3', 'claimed', 1200, 'webapp', 't1'), key: 'w1' },
+      { ...row(0, 'clawteam', 'changed', 2000, 'webapp', 'x'), key: 'w2' },
+    ];
     expect(mergeRows(journal, watched, 10).map((r) => r.key)).toEqual(['webapp#2', 'w2', 'webapp#1']);
   });
 });

@@ -23,7 +23,12 @@ export function rowFromJournal(item: ActivityItem): ActivityRow {
 export function rowFromWatcher(a: EventPayload<'activity'>, n: number): ActivityRow {
   const subject = `"${a.subject}"`;
   let verb = 'changed';
-  let text = `changed ${a.changes.map((c) => c.field).filter((f) => f !== 'metadata').join(', ') || 'details of'} ${subject}`;
+  let text = `changed ${
+    a.changes
+      .map((c) => c.field)
+      .filter((f) => f !== 'metadata')
+      .join(', ') || 'details of'
+  } ${subject}`;
   const status = a.changes.find((c) => c.field === 'status');
   const lock = a.changes.find((c) => c.field === 'lockedBy');
   const owner = a.changes.find((c) => c.field === 'owner');
@@ -32,7 +37,19 @@ export function rowFromWatcher(a: EventPayload<'activity'>, n: number): Activity
   else if (lock) [verb, text] = lock.to ? ['claimed', `claimed ${subject}`] : ['released', `released ${subject}`];
   else if (status) [verb, text] = ['moved', `moved ${subject} to ${statusWord(status.to)}`];
   else if (owner) [verb, text] = ['assigned', owner.to ? `assigned ${subject} to ${String(owner.to)}` : `unassigned ${subject}`];
-  return { key: `w${n}`, team: a.team, seq: 0, at: a.at, actor: a.actor || 'someone outside Lockstep', via: 'outside', op: 'outside', verb, text, taskId: a.taskId, subject: a.subject };
+  return {
+    key: `w${n}`,
+    team: a.team,
+    seq: 0,
+    at: a.at,
+    actor: a.actor || 'someone outside Lockstep',
+    via: 'outside',
+    op: 'outside',
+    verb,
+    text,
+    taskId: a.taskId,
+    subject: a.subject,
+  };
 }
 
 const NOUN: Record<string, string> = { team: 'team changes', fixed: 'stall fixes' };

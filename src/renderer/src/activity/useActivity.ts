@@ -39,7 +39,7 @@ export function useActivity(api: LockstepApi, teams: string[], selected: string 
           if (value.items.length === 0) return;
           setJournal((m) => {
             const next = new Map(m);
-            const rows = (after === undefined ? [] : next.get(team) ?? []).concat(value.items.map(rowFromJournal));
+            const rows = (after === undefined ? [] : (next.get(team) ?? [])).concat(value.items.map(rowFromJournal));
             next.set(team, rows.slice(-MAX_ROWS));
             return next;
           });

@@ -46,7 +46,12 @@ describe('board logic', () => {
     const now = Date.parse('2026-01-01T10:02:00Z');
     const claim = { agent: 'bot-1', at: lockedAt, token: 4, leaseUntil: '2026-01-01T10:05:00.000000+00:00' };
     const held = task('00000001', { lockedBy: 'bot-1', lockedAt, metadata: { lockstep: { fence: 4, claim } } });
-    expect(claimView(held, now)).toMatchObject({ holder: 'bot-1', age: '2 min ago', token: 4, leaseUntilMs: Date.parse('2026-01-01T10:05:00Z') });
+    expect(claimView(held, now)).toMatchObject({
+      holder: 'bot-1',
+      age: '2 min ago',
+      token: 4,
+      leaseUntilMs: Date.parse('2026-01-01T10:05:00Z'),
+    });
     // ClawTeam re-claimed it (its own lockedBy/lockedAt) and kept our metadata: the old lease is not this claim's.
     const reclaimed = { ...held, lockedBy: 'py-agent', lockedAt: '2026-01-01T10:01:00.000000+00:00' };
     expect(claimView(reclaimed, now)).toMatchObject({ holder: 'py-agent' });

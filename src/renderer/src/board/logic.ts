@@ -41,11 +41,7 @@ function createdOf(task: VersionedTask): number {
 }
 
 export function compareTasks(a: VersionedTask, b: VersionedTask): number {
-  return (
-    PRIORITY_RANK[b.priority] - PRIORITY_RANK[a.priority] ||
-    createdOf(a) - createdOf(b) ||
-    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
-  );
+  return PRIORITY_RANK[b.priority] - PRIORITY_RANK[a.priority] || createdOf(a) - createdOf(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
 export function groupByStatus(tasks: Iterable<VersionedTask>, filter: BoardFilter = EMPTY_FILTER): Record<TaskStatus, VersionedTask[]> {

@@ -13,10 +13,14 @@ interface Props {
 function Row({ row, now, onOpen, actor = true }: { row: ActivityRow; now: number; onOpen: Props['onOpen']; actor?: boolean }) {
   return (
     <>
-      <time dateTime={new Date(row.at).toISOString()} title={new Date(row.at).toLocaleString()}>{relativeTime(row.at, now)}</time>{' '}
+      <time dateTime={new Date(row.at).toISOString()} title={new Date(row.at).toLocaleString()}>
+        {relativeTime(row.at, now)}
+      </time>{' '}
       {actor && <strong>{row.actor}</strong>}{' '}
       {row.taskId && row.verb !== 'deleted' ? (
-        <button type="button" className="link" onClick={() => onOpen(row.team, row.taskId as string)}>{row.text}</button>
+        <button type="button" className="link" onClick={() => onOpen(row.team, row.taskId as string)}>
+          {row.text}
+        </button>
       ) : (
         <span>{row.text}</span>
       )}
@@ -50,7 +54,9 @@ export function ActivityStrip({ items, onOpen }: Props) {
               <li key={g.key} data-testid="activity-group">
                 <details>
                   <summary>
-                    <time dateTime={new Date(g.rows[0].at).toISOString()} title={new Date(g.rows[0].at).toLocaleString()}>{relativeTime(g.rows[0].at, now)}</time>{' '}
+                    <time dateTime={new Date(g.rows[0].at).toISOString()} title={new Date(g.rows[0].at).toLocaleString()}>
+                      {relativeTime(g.rows[0].at, now)}
+                    </time>{' '}
                     <strong>{groupSummary(g)}</strong>
                     <span className="muted"> · {g.team}</span>
                   </summary>

@@ -16,14 +16,30 @@ export function AddMemberDialog({ taken, onClose, onAdd }: { taken: string[]; on
       actions={
         <>
           {problem && !name && <span className="why-disabled">{problem}</span>}
-          <button type="button" onClick={onClose}>Cancel</button>
-          <button type="button" className="primary" disabled={Boolean(problem)} title={problem ?? undefined} onClick={() => void submit()}>Add member</button>
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="button" className="primary" disabled={Boolean(problem)} title={problem ?? undefined} onClick={() => void submit()}>
+            Add member
+          </button>
         </>
       }
     >
-      <Field label="Name" problem={name ? problem : null} hint={name ? undefined : 'The name the agent or person uses (letters, digits, ".", "_" or "-").'}>
+      <Field
+        label="Name"
+        problem={name ? problem : null}
+        hint={name ? undefined : 'The name the agent or person uses (letters, digits, ".", "_" or "-").'}
+      >
         {(props) => (
-          <input {...props} aria-label="New member name" autoFocus value={name} maxLength={64} onChange={(e) => setName(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && void submit()} />
+          <input
+            {...props}
+            aria-label="New member name"
+            autoFocus
+            value={name}
+            maxLength={64}
+            onChange={(e) => setName(e.target.value)}
+            onKeyDown={(e) => e.key === 'Enter' && void submit()}
+          />
         )}
       </Field>
     </Dialog>

@@ -114,7 +114,9 @@ export function Board(props: Props) {
       return `Task "${subjectOf(active.id)}" is over ${describeTarget(over?.id)}${refusal ? `, which is unavailable: ${refusal}` : '.'}`;
     },
     onDragEnd: ({ active, over }) =>
-      over ? `Dropped task "${subjectOf(active.id)}" on ${describeTarget(over.id)}.` : `Task "${subjectOf(active.id)}" was dropped where nothing happens; it stays where it was.`,
+      over
+        ? `Dropped task "${subjectOf(active.id)}" on ${describeTarget(over.id)}.`
+        : `Task "${subjectOf(active.id)}" was dropped where nothing happens; it stays where it was.`,
     onDragCancel: ({ active }) => `Cancelled. Task "${subjectOf(active.id)}" stays where it was.`,
   };
 
@@ -196,7 +198,11 @@ export function Board(props: Props) {
             {(() => {
               // Said where the person looks: on the card they carry, while it is over a target that would refuse it.
               const refusal = overId ? refusalAt(overId, tasks.get(dragging.id) ?? dragging, false) : null;
-              return refusal ? <div className="overlay-refusal" data-testid="drag-refusal">Can't drop here: {refusal}</div> : null;
+              return refusal ? (
+                <div className="overlay-refusal" data-testid="drag-refusal">
+                  Can't drop here: {refusal}
+                </div>
+              ) : null;
             })()}
           </div>
         ) : null}

@@ -45,7 +45,11 @@ export function Column({ status, tasks, refusal, selectedId, pendingIds, onOpen,
         <h3>{STATUS_LABEL[status]}</h3>
         <span className="count">{tasks.length}</span>
       </header>
-      {refusal && <p className="column-refusal" data-testid={`refusal-${status}`}>{refusal}</p>}
+      {refusal && (
+        <p className="column-refusal" data-testid={`refusal-${status}`}>
+          {refusal}
+        </p>
+      )}
       <div className="column-scroll" ref={scrollRef}>
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {virtualizer.getVirtualItems().map((item) => {
@@ -58,7 +62,13 @@ export function Column({ status, tasks, refusal, selectedId, pendingIds, onOpen,
                 className="card-slot"
                 style={{ transform: `translateY(${item.start}px)` }}
               >
-                <TaskCard task={task} selected={task.id === selectedId} pending={pendingIds.has(task.id)} onOpen={onOpen} onFocusTask={onFocusTask} />
+                <TaskCard
+                  task={task}
+                  selected={task.id === selectedId}
+                  pending={pendingIds.has(task.id)}
+                  onOpen={onOpen}
+                  onFocusTask={onFocusTask}
+                />
               </div>
             );
           })}

@@ -32,14 +32,18 @@ export function ConfirmDialog({ title, children, confirmLabel, cancelLabel, reas
       onClose={onCancel}
       actions={
         <>
-          <button type="button" onClick={onCancel} autoFocus={!reason}>{cancelLabel}</button>
+          <button type="button" onClick={onCancel} autoFocus={!reason}>
+            {cancelLabel}
+          </button>
           <button type="button" className="danger" disabled={!ready} title={ready ? undefined : 'Give a reason first'} onClick={confirm}>
             {confirmLabel}
           </button>
         </>
       }
     >
-      <div className="confirm-body" data-testid="confirm-dialog">{children}</div>
+      <div className="confirm-body" data-testid="confirm-dialog">
+        {children}
+      </div>
       {reason && (
         <label>
           {reason.label}

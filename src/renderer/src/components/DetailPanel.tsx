@@ -1,12 +1,22 @@
 import { useEffect, useState } from 'react';
-import { TASK_PRIORITIES, TASK_STATUSES, type TaskPriority, type TaskStatus, type TeamConfig, type VersionedTask } from '../../../shared/domain';
+import {
+  TASK_PRIORITIES,
+  TASK_STATUSES,
+  type TaskPriority,
+  type TaskStatus,
+  type TeamConfig,
+  type VersionedTask,
+} from '../../../shared/domain';
 import { claimView, leaseLabel, STATUS_LABEL } from '../board/logic';
 import { useNow } from '../state/useNow';
 import { Ago } from './Ago';
 import { BreakClaimDialog, ConfirmDialog } from './ConfirmDialog';
 
 export interface DetailActions {
-  save(task: VersionedTask, patch: { subject?: string; description?: string; priority?: TaskPriority; owner?: string; status?: TaskStatus }): void;
+  save(
+    task: VersionedTask,
+    patch: { subject?: string; description?: string; priority?: TaskPriority; owner?: string; status?: TaskStatus },
+  ): void;
   addBlocker(task: VersionedTask, blockerId: string): void;
   removeBlocker(task: VersionedTask, blockerId: string): void;
   claim(task: VersionedTask): void;
@@ -33,7 +43,12 @@ function ClaimStatus({ task }: { task: VersionedTask }) {
   return (
     <p>
       Held by <strong>{claim.holder}</strong> <Ago at={task.lockedAt} prefix="since " />
-      {claim.token !== undefined && <span className="muted" title="The claim's fencing number: a holder whose claim was taken over cannot write with an older one."> · claim #{claim.token}</span>}
+      {claim.token !== undefined && (
+        <span className="muted" title="The claim's fencing number: a holder whose claim was taken over cannot write with an older one.">
+          {' '}
+          · claim #{claim.token}
+        </span>
+      )}
       {claim.leaseUntilMs !== undefined && <> · {leaseLabel(claim.leaseUntilMs, now)}</>}
     </p>
   );
@@ -69,7 +84,9 @@ export function DetailPanel({ task, config, allTasks, agentName, actions }: Prop
     <aside className="detail" data-testid="detail-panel" aria-label={`Task ${task.subject}`}>
       <header className="detail-head">
         <h2>Task {task.id}</h2>
-        <button type="button" className="icon-button" aria-label="Close the task panel" onClick={actions.close}>×</button>
+        <button type="button" className="icon-button" aria-label="Close the task panel" onClick={actions.close}>
+          ×
+        </button>
       </header>
       <form
         data-dirty={dirty ? 'true' : undefined}
@@ -92,9 +109,18 @@ export function DetailPanel({ task, config, allTasks, agentName, actions }: Prop
           </p>
         )}
         <div className="button-row">
-          <button type="submit" disabled={!dirty || !subject.trim()}>Save text</button>
+          <button type="submit" disabled={!dirty || !subject.trim()}>
+            Save text
+          </button>
           {dirty && (
-            <button type="button" onClick={() => { setBase(task); setSubject(task.subject); setDescription(task.description); }}>
+            <button
+              type="button"
+              onClick={() => {
+                setBase(task);
+                setSubject(task.subject);
+                setDescription(task.description);
+              }}
+            >
               Discard
             </button>
           )}
@@ -104,20 +130,32 @@ export function DetailPanel({ task, config, allTasks, agentName, actions }: Prop
         <label>
           Status
           <select value={task.status} onChange={(e) => actions.save(task, { status: e.target.value as TaskStatus })}>
-            {TASK_STATUSES.map((s) => <option key={s} value={s}>{STATUS_LABEL[s]}</option>)}
+            {TASK_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {STATUS_LABEL[s]}
+              </option>
+            ))}
           </select>
         </label>
         <label>
           Priority
           <select value={task.priority} onChange={(e) => actions.save(task, { priority: e.target.value as TaskPriority })}>
-            {TASK_PRIORITIES.map((p) => <option key={p} value={p}>{p}</option>)}
+            {TASK_PRIORITIES.map((p) => (
+              <option key={p} value={p}>
+                {p}
+              </option>
+            ))}
           </select>
         </label>
         <label>
           Owner
           <select value={task.owner} onChange={(e) => actions.save(task, { owner: e.target.value })}>
             <option value="">nobody</option>
-            {config.members.map((m) => <option key={m.name} value={m.name}>{m.name}</option>)}
+            {config.members.map((m) => (
+              <option key={m.name} value={m.name}>
+                {m.name}
+              </option>
+            ))}
             {task.owner && !config.members.some((m) => m.name === task.owner) && <option value={task.owner}>{task.owner}</option>}
           </select>
         </label>
@@ -127,16 +165,34 @@ export function DetailPanel({ task, config, allTasks, agentName, actions }: Prop
         <h3>Claim</h3>
         <ClaimStatus task={task} />
         <div className="button-row">
-          {!task.lockedBy && task.status !== 'completed' && <button type="button" onClick={() => actions.claim(task)}>Claim as {agentName}</button>}
-          {task.lockedBy === agentName && <button type="button" onClick={() => actions.release(task)}>Release</button>}
-          {heldByOther && <button type="button" className="danger" onClick={() => setConfirmForce(true)}>Force-release…</button>}
-          {task.status !== 'completed' && !heldByOther && <button type="button" onClick={() => actions.complete(task)}>Complete</button>}
+          {!task.lockedBy && task.status !== 'completed' && (
+            <button type="button" onClick={() => actions.claim(task)}>
+              Claim as {agentName}
+            </button>
+          )}
+          {task.lockedBy === agentName && (
+            <button type="button" onClick={() => actions.release(task)}>
+              Release
+            </button>
+          )}
+          {heldByOther && (
+            <button type="button" className="danger" onClick={() => setConfirmForce(true)}>
+              Force-release…
+            </button>
+          )}
+          {task.status !== 'completed' && !heldByOther && (
+            <button type="button" onClick={() => actions.complete(task)}>
+              Complete
+            </button>
+          )}
         </div>
       </section>
 
       <section aria-label="Dependencies">
         <h3>Blocked by</h3>
-        {task.blockedBy.length === 0 ? <p className="muted">Nothing.</p> : (
+        {task.blockedBy.length === 0 ? (
+          <p className="muted">Nothing.</p>
+        ) : (
           <ul className="deps">
             {task.blockedBy.map((id) => (
               <li key={id}>
@@ -148,7 +204,14 @@ export function DetailPanel({ task, config, allTasks, agentName, actions }: Prop
                   })()}{' '}
                   · {id}
                 </span>
-                <button type="button" className="link" aria-label={`Stop waiting for ${id}`} onClick={() => actions.removeBlocker(task, id)}>remove</button>
+                <button
+                  type="button"
+                  className="link"
+                  aria-label={`Stop waiting for ${id}`}
+                  onClick={() => actions.removeBlocker(task, id)}
+                >
+                  remove
+                </button>
               </li>
             ))}
           </ul>
@@ -156,9 +219,22 @@ export function DetailPanel({ task, config, allTasks, agentName, actions }: Prop
         <div className="button-row">
           <select aria-label="Add a task this one waits for" value={blocker} onChange={(e) => setBlocker(e.target.value)}>
             <option value="">Add a blocker…</option>
-            {candidates.slice(0, 500).map((t) => <option key={t.id} value={t.id}>{t.id} — {t.subject}</option>)}
+            {candidates.slice(0, 500).map((t) => (
+              <option key={t.id} value={t.id}>
+                {t.id} — {t.subject}
+              </option>
+            ))}
           </select>
-          <button type="button" disabled={!blocker} onClick={() => { actions.addBlocker(task, blocker); setBlocker(''); }}>Add</button>
+          <button
+            type="button"
+            disabled={!blocker}
+            onClick={() => {
+              actions.addBlocker(task, blocker);
+              setBlocker('');
+            }}
+          >
+            Add
+          </button>
         </div>
         <h3>Blocks</h3>
         {task.blocks.length === 0 ? (
@@ -176,7 +252,9 @@ export function DetailPanel({ task, config, allTasks, agentName, actions }: Prop
       <p className="muted small">
         <Ago at={task.createdAt} prefix="Created " /> · <Ago at={task.updatedAt} prefix="updated " />
       </p>
-      <button type="button" className="danger" onClick={() => setConfirmDelete(true)}>Delete task…</button>
+      <button type="button" className="danger" onClick={() => setConfirmDelete(true)}>
+        Delete task…
+      </button>
 
       {confirmForce && (
         <BreakClaimDialog

@@ -35,7 +35,11 @@ export function Dialog({ title, children, onClose, actions, wide }: Props) {
     >
       <h2>{title}</h2>
       <div className="dialog-body">{children}</div>
-      {error && <p className="dialog-error" role="alert" data-testid="dialog-error">{error}</p>}
+      {error && (
+        <p className="dialog-error" role="alert" data-testid="dialog-error">
+          {error}
+        </p>
+      )}
       <div className="dialog-actions">{actions}</div>
     </dialog>
   );

@@ -22,9 +22,13 @@ export function Field({
       <label htmlFor={id}>{label}</label>
       {children({ id, 'aria-describedby': problem || hint ? noteId : undefined, 'aria-invalid': problem ? true : undefined })}
       {problem ? (
-        <p id={noteId} className="field-problem" role="alert">{problem}</p>
+        <p id={noteId} className="field-problem" role="alert">
+          {problem}
+        </p>
       ) : hint ? (
-        <p id={noteId} className="field-hint">{hint}</p>
+        <p id={noteId} className="field-hint">
+          {hint}
+        </p>
       ) : null}
     </div>
   );

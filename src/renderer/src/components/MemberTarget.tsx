@@ -29,7 +29,9 @@ export function MemberTarget({ member, leader, stats, dragging, allTasks, onRemo
       title={availability.available ? undefined : availability.reason}
     >
       <div className="member-name">
-        <span className="avatar" aria-hidden="true">{member.name.slice(0, 2).toUpperCase()}</span>
+        <span className="avatar" aria-hidden="true">
+          {member.name.slice(0, 2).toUpperCase()}
+        </span>
         <span>
           {member.name}
           {leader && <span className="muted"> · lead</span>}
@@ -38,14 +40,28 @@ export function MemberTarget({ member, leader, stats, dragging, allTasks, onRemo
       </div>
       <div className="member-stats">
         <span>owns {stats.owned}</span>
-        <span>holds {stats.held}{profile.wipLimit !== undefined ? ` / ${profile.wipLimit}` : ''}</span>
+        <span>
+          holds {stats.held}
+          {profile.wipLimit !== undefined ? ` / ${profile.wipLimit}` : ''}
+        </span>
         {mail.badge}
       </div>
       {profile.capabilities && profile.capabilities.length > 0 && (
-        <div className="tags">{profile.capabilities.map((c) => <span key={c} className="tag">{c}</span>)}</div>
+        <div className="tags">
+          {profile.capabilities.map((c) => (
+            <span key={c} className="tag">
+              {c}
+            </span>
+          ))}
+        </div>
       )}
       {!availability.available && <div className="unavailable-reason">{availability.reason}</div>}
-      <button type="button" className="icon-button remove-member" aria-label={`Remove ${member.name} from the team`} onClick={() => onRemove(member.name)}>
+      <button
+        type="button"
+        className="icon-button remove-member"
+        aria-label={`Remove ${member.name} from the team`}
+        onClick={() => onRemove(member.name)}
+      >
         ×
       </button>
     </div>

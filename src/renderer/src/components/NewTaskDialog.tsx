@@ -26,11 +26,17 @@ export function NewTaskDialog({ config, tasks, onClose, onCreate }: Props) {
   const [busy, setBusy] = useState(false);
   const [touched, setTouched] = useState(false);
   const open = useMemo(() => [...tasks.values()].filter((t) => t.status !== 'completed').sort(compareTasks), [tasks]);
-  const matching = open.filter((t) => !find.trim() || `${t.id} ${t.subject}`.toLowerCase().includes(find.trim().toLowerCase())).slice(0, 200);
+  const matching = open
+    .filter((t) => !find.trim() || `${t.id} ${t.subject}`.toLowerCase().includes(find.trim().toLowerCase()))
+    .slice(0, 200);
   // A chosen task that was completed or deleted meanwhile stays listed (and can be unticked) rather than vanish.
   const gone = blockedBy.filter((id) => !open.some((t) => t.id === id));
   const shown = [...gone.map((id) => tasks.get(id) ?? { id, subject: 'a task that no longer exists', status: null }), ...matching];
-  const problem = !subject.trim() ? 'Give the task a subject.' : subject.trim().length > MAX_SUBJECT_LENGTH ? `A subject is at most ${MAX_SUBJECT_LENGTH} characters.` : null;
+  const problem = !subject.trim()
+    ? 'Give the task a subject.'
+    : subject.trim().length > MAX_SUBJECT_LENGTH
+      ? `A subject is at most ${MAX_SUBJECT_LENGTH} characters.`
+      : null;
 
   const submit = async () => {
     setTouched(true);
@@ -49,8 +55,16 @@ export function NewTaskDialog({ config, tasks, onClose, onCreate }: Props) {
       actions={
         <>
           {problem && !(touched || subject) && <span className="why-disabled">{problem}</span>}
-          <button type="button" onClick={onClose}>Cancel</button>
-          <button type="button" className="primary" disabled={Boolean(problem) || busy} title={problem ?? undefined} onClick={() => void submit()}>
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button
+            type="button"
+            className="primary"
+            disabled={Boolean(problem) || busy}
+            title={problem ?? undefined}
+            onClick={() => void submit()}
+          >
             Create task
           </button>
         </>
@@ -64,7 +78,16 @@ export function NewTaskDialog({ config, tasks, onClose, onCreate }: Props) {
         }}
       >
         <Field label="Subject" problem={touched || subject ? problem : null}>
-          {(props) => <input {...props} aria-label="New task subject" autoFocus value={subject} maxLength={MAX_SUBJECT_LENGTH + 1} onChange={(e) => setSubject(e.target.value)} />}
+          {(props) => (
+            <input
+              {...props}
+              aria-label="New task subject"
+              autoFocus
+              value={subject}
+              maxLength={MAX_SUBJECT_LENGTH + 1}
+              onChange={(e) => setSubject(e.target.value)}
+            />
+          )}
         </Field>
         <Field label="Description">
           {(props) => <textarea {...props} rows={4} value={description} onChange={(e) => setDescription(e.target.value)} />}
@@ -73,7 +96,11 @@ export function NewTaskDialog({ config, tasks, onClose, onCreate }: Props) {
           <Field label="Priority">
             {(props) => (
               <select {...props} value={priority} onChange={(e) => setPriority(e.target.value as TaskPriority)}>
-                {TASK_PRIORITIES.map((p) => <option key={p} value={p}>{p}</option>)}
+                {TASK_PRIORITIES.map((p) => (
+                  <option key={p} value={p}>
+                    {p}
+                  </option>
+                ))}
               </select>
             )}
           </Field>
@@ -81,14 +108,26 @@ export function NewTaskDialog({ config, tasks, onClose, onCreate }: Props) {
             {(props) => (
               <select {...props} value={owner} onChange={(e) => setOwner(e.target.value)}>
                 <option value="">nobody yet</option>
-                {config.members.map((m) => <option key={m.name} value={m.name}>{m.name}</option>)}
+                {config.members.map((m) => (
+                  <option key={m.name} value={m.name}>
+                    {m.name}
+                  </option>
+                ))}
               </select>
             )}
           </Field>
         </div>
         <fieldset className="blocker-picker">
           <legend>Waits for {blockedBy.length > 0 ? `(${blockedBy.length})` : '(optional)'}</legend>
-          {open.length > 8 && <input type="search" aria-label="Find a task it waits for" placeholder="Find a task…" value={find} onChange={(e) => setFind(e.target.value)} />}
+          {open.length > 8 && (
+            <input
+              type="search"
+              aria-label="Find a task it waits for"
+              placeholder="Find a task…"
+              value={find}
+              onChange={(e) => setFind(e.target.value)}
+            />
+          )}
           {open.length === 0 ? (
             <p className="muted small">No open tasks to wait for.</p>
           ) : (
@@ -101,7 +140,10 @@ export function NewTaskDialog({ config, tasks, onClose, onCreate }: Props) {
                       checked={blockedBy.includes(t.id)}
                       onChange={() => setBlockedBy((list) => (list.includes(t.id) ? list.filter((b) => b !== t.id) : [...list, t.id]))}
                     />
-                    <span>{t.subject}</span> <span className="muted small">{t.status ? STATUS_LABEL[t.status].toLowerCase() : 'deleted'} · {t.id}</span>
+                    <span>{t.subject}</span>{' '}
+                    <span className="muted small">
+                      {t.status ? STATUS_LABEL[t.status].toLowerCase() : 'deleted'} · {t.id}
+                    </span>
                   </label>
                 </li>
               ))}

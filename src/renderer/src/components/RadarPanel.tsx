@@ -51,7 +51,11 @@ export function RadarPanel({
   return (
     <section className="radar" aria-label="Stall radar" data-testid="radar">
       <h3>Stall radar</h3>
-      {findings === null ? <p className="muted">Looking…</p> : findings.length === 0 ? <p className="muted">Nothing is stalled.</p> : (
+      {findings === null ? (
+        <p className="muted">Looking…</p>
+      ) : findings.length === 0 ? (
+        <p className="muted">Nothing is stalled.</p>
+      ) : (
         <ul>
           {findings.map((f) => (
             <li key={f.id} data-testid={`finding-${f.kind}`}>

@@ -30,16 +30,27 @@ export function Sidebar({ teams, selected, onSelect, onCreate, onRename, onDelet
     <nav className="sidebar" aria-label="Teams">
       <header className="sidebar-head">
         <h2>Teams</h2>
-        <button type="button" onClick={() => setCreating(true)} aria-label="Create a team">+ Team</button>
+        <button type="button" onClick={() => setCreating(true)} aria-label="Create a team">
+          + Team
+        </button>
       </header>
       <ul className="team-list" data-testid="team-list">
         {teams.map((t) => {
           const total = t.counts.pending + t.counts.in_progress + t.counts.blocked + t.counts.completed;
           return (
             <li key={t.name} className={t.name === selected ? 'active' : ''}>
-              <button type="button" className="team-item" data-testid={`team-item-${t.name}`} aria-current={t.name === selected ? 'page' : undefined} onClick={() => onSelect(t.name)}>
+              <button
+                type="button"
+                className="team-item"
+                data-testid={`team-item-${t.name}`}
+                aria-current={t.name === selected ? 'page' : undefined}
+                onClick={() => onSelect(t.name)}
+              >
                 <span className="team-name">{t.name}</span>
-                <span className="counts" aria-label={`${t.counts.pending} pending, ${t.counts.in_progress} in progress, ${t.counts.blocked} blocked, ${t.counts.completed} completed`}>
+                <span
+                  className="counts"
+                  aria-label={`${t.counts.pending} pending, ${t.counts.in_progress} in progress, ${t.counts.blocked} blocked, ${t.counts.completed} completed`}
+                >
                   <span className="c pending">{t.counts.pending}</span>
                   <span className="c in_progress">{t.counts.in_progress}</span>
                   <span className="c blocked">{t.counts.blocked}</span>
@@ -49,8 +60,19 @@ export function Sidebar({ teams, selected, onSelect, onCreate, onRename, onDelet
               </button>
               {t.name === selected && (
                 <div className="team-actions">
-                  <button type="button" className="link" onClick={() => { setRenaming(t.name); setNewName(t.name); }}>Rename</button>
-                  <button type="button" className="link danger" onClick={() => setDeleting(t)}>Delete</button>
+                  <button
+                    type="button"
+                    className="link"
+                    onClick={() => {
+                      setRenaming(t.name);
+                      setNewName(t.name);
+                    }}
+                  >
+                    Rename
+                  </button>
+                  <button type="button" className="link danger" onClick={() => setDeleting(t)}>
+                    Delete
+                  </button>
                 </div>
               )}
             </li>
@@ -64,7 +86,9 @@ export function Sidebar({ teams, selected, onSelect, onCreate, onRename, onDelet
           actions={
             <>
               {createProblem && !name && <span className="why-disabled">{createProblem}</span>}
-              <button type="button" onClick={() => setCreating(false)}>Cancel</button>
+              <button type="button" onClick={() => setCreating(false)}>
+                Cancel
+              </button>
               <button
                 type="button"
                 className="primary"
@@ -83,7 +107,11 @@ export function Sidebar({ teams, selected, onSelect, onCreate, onRename, onDelet
             </>
           }
         >
-          <Field label="Name" problem={name ? createProblem : null} hint={name ? undefined : 'Letters, digits, ".", "_" or "-"; no spaces.'}>
+          <Field
+            label="Name"
+            problem={name ? createProblem : null}
+            hint={name ? undefined : 'Letters, digits, ".", "_" or "-"; no spaces.'}
+          >
             {(props) => <input {...props} autoFocus value={name} maxLength={64} onChange={(e) => setName(e.target.value)} />}
           </Field>
           <Field label="Description (optional)">
@@ -98,7 +126,9 @@ export function Sidebar({ teams, selected, onSelect, onCreate, onRename, onDelet
           actions={
             <>
               {renameProblem && newName === renaming && <span className="why-disabled">{renameProblem}</span>}
-              <button type="button" onClick={() => setRenaming(null)}>Cancel</button>
+              <button type="button" onClick={() => setRenaming(null)}>
+                Cancel
+              </button>
               <button
                 type="button"
                 className="primary"
@@ -131,12 +161,13 @@ export function Sidebar({ teams, selected, onSelect, onCreate, onRename, onDelet
         >
           <p>
             Team <strong>{deleting.name}</strong> and all its{' '}
-            {deleting.counts.pending + deleting.counts.in_progress + deleting.counts.blocked + deleting.counts.completed} tasks will be deleted from
+            {deleting.counts.pending + deleting.counts.in_progress + deleting.counts.blocked + deleting.counts.completed} tasks will be
+            deleted from
             {onDatabase ? (
               <>
                 {' '}
-                the database (into its trash, with their history, messages and costs). Agents working on them will lose their tasks. You can undo this right
-                after (Ctrl+Z).
+                the database (into its trash, with their history, messages and costs). Agents working on them will lose their tasks. You can
+                undo this right after (Ctrl+Z).
               </>
             ) : (
               <> the data folder (into its trash). Agents working on them will lose their tasks. You can undo this right after (Ctrl+Z).</>

@@ -22,7 +22,9 @@ function ClaimLine({ task }: { task: VersionedTask }) {
   return (
     <div className="lock-holder" data-testid={`lock-holder-${task.id}`} title={`Claimed by ${claim.holder} since ${since}`}>
       <LockIcon /> {claim.holder} <span className="muted">· {claim.age}</span>
-      {claim.leaseUntilMs !== undefined && <span className={`lease${claim.leaseUntilMs < now ? ' expired' : ''}`}> · {leaseLabel(claim.leaseUntilMs, now)}</span>}
+      {claim.leaseUntilMs !== undefined && (
+        <span className={`lease${claim.leaseUntilMs < now ? ' expired' : ''}`}> · {leaseLabel(claim.leaseUntilMs, now)}</span>
+      )}
     </div>
   );
 }
@@ -30,7 +32,10 @@ function ClaimLine({ task }: { task: VersionedTask }) {
 function LockIcon() {
   return (
     <svg className="lock-icon" viewBox="0 0 16 16" width="11" height="11" aria-hidden="true" focusable="false">
-      <path fill="currentColor" d="M4 7V5a4 4 0 1 1 8 0v2h.5A1.5 1.5 0 0 1 14 8.5v5a1.5 1.5 0 0 1-1.5 1.5h-9A1.5 1.5 0 0 1 2 13.5v-5A1.5 1.5 0 0 1 3.5 7H4Zm2 0h4V5a2 2 0 1 0-4 0v2Z" />
+      <path
+        fill="currentColor"
+        d="M4 7V5a4 4 0 1 1 8 0v2h.5A1.5 1.5 0 0 1 14 8.5v5a1.5 1.5 0 0 1-1.5 1.5h-9A1.5 1.5 0 0 1 2 13.5v-5A1.5 1.5 0 0 1 3.5 7H4Zm2 0h4V5a2 2 0 1 0-4 0v2Z"
+      />
     </svg>
   );
 }
@@ -57,7 +62,9 @@ export const TaskCard = memo(function TaskCard({ task, selected, pending, onOpen
         <span className={`badge priority ${task.priority}`}>{task.priority}</span>
         <span className="card-id">{task.id}</span>
       </div>
-      <div className="card-subject" title={task.subject.length > 90 ? task.subject : undefined}>{task.subject}</div>
+      <div className="card-subject" title={task.subject.length > 90 ? task.subject : undefined}>
+        {task.subject}
+      </div>
       <ClaimLine task={task} />
       <div className="card-bottom">
         <span className="owner">{task.owner ? `@${task.owner}` : 'unassigned'}</span>

@@ -54,34 +54,66 @@ export function TeamToolbar({ config, owners, filter, onFilter, searchRef, radar
             }
           }}
         />
-        <select aria-label="Filter by owner or holder" value={filter.owner} onChange={(e) => onFilter({ ...filter, owner: e.target.value })}>
+        <select
+          aria-label="Filter by owner or holder"
+          value={filter.owner}
+          onChange={(e) => onFilter({ ...filter, owner: e.target.value })}
+        >
           <option value="">Anyone</option>
-          {owners.map((o) => <option key={o} value={o}>{o}</option>)}
+          {owners.map((o) => (
+            <option key={o} value={o}>
+              {o}
+            </option>
+          ))}
         </select>
-        <details className="filter-menu" ref={filterMenuRef} onKeyDown={(e) => e.key === 'Escape' && e.currentTarget.open && ((e.currentTarget.open = false), e.stopPropagation())}>
+        <details
+          className="filter-menu"
+          ref={filterMenuRef}
+          onKeyDown={(e) => e.key === 'Escape' && e.currentTarget.open && ((e.currentTarget.open = false), e.stopPropagation())}
+        >
           <summary title="Filter by status and priority">Filter{filtering ? ` (${filtering})` : ''}</summary>
           <div className="filter-popover">
             <fieldset>
               <legend>Status</legend>
               {TASK_STATUSES.map((s) => (
-                <label key={s} className="chip"><input type="checkbox" checked={filter.statuses.includes(s)} onChange={() => onFilter({ ...filter, statuses: toggle(filter.statuses, s) })} />{STATUS_LABEL[s]}</label>
+                <label key={s} className="chip">
+                  <input
+                    type="checkbox"
+                    checked={filter.statuses.includes(s)}
+                    onChange={() => onFilter({ ...filter, statuses: toggle(filter.statuses, s) })}
+                  />
+                  {STATUS_LABEL[s]}
+                </label>
               ))}
             </fieldset>
             <fieldset>
               <legend>Priority</legend>
               {TASK_PRIORITIES.map((p: TaskPriority) => (
-                <label key={p} className="chip"><input type="checkbox" checked={filter.priorities.includes(p)} onChange={() => onFilter({ ...filter, priorities: toggle(filter.priorities, p) })} />{p}</label>
+                <label key={p} className="chip">
+                  <input
+                    type="checkbox"
+                    checked={filter.priorities.includes(p)}
+                    onChange={() => onFilter({ ...filter, priorities: toggle(filter.priorities, p) })}
+                  />
+                  {p}
+                </label>
               ))}
             </fieldset>
           </div>
         </details>
         {(filter.text || filter.owner || filtering > 0) && (
-          <button type="button" className="link" onClick={() => onFilter(EMPTY_FILTER)}>Clear filters</button>
+          <button type="button" className="link" onClick={() => onFilter(EMPTY_FILTER)}>
+            Clear filters
+          </button>
         )}
       </div>
       <div className="team-actions-right">
-        <button type="button" onClick={onAddMember}>+ Member</button>
-        <button type="button" aria-pressed={radarOpen} onClick={onToggleRadar}>Stall radar</button>
+        <button type="button" onClick={onAddMember}>
+          + Member
+        </button>
+        <button type="button" aria-pressed={radarOpen} onClick={onToggleRadar}>
+          Stall radar
+        </button>
       </div>
     </header>
   );

@@ -21,8 +21,19 @@ export function UndoToast({ item, onUndo }: { item: UndoItem | undefined; onUndo
   return (
     <div className="undo-toast" role="status" data-testid="undo-toast">
       <span>{item.label[0].toUpperCase() + item.label.slice(1)}.</span>
-      <button type="button" className="primary" onClick={() => { setHidden(item.key); onUndo(item); }}>Undo</button>
-      <button type="button" className="icon-button" aria-label="Dismiss" onClick={() => setHidden(item.key)}>×</button>
+      <button
+        type="button"
+        className="primary"
+        onClick={() => {
+          setHidden(item.key);
+          onUndo(item);
+        }}
+      >
+        Undo
+      </button>
+      <button type="button" className="icon-button" aria-label="Dismiss" onClick={() => setHidden(item.key)}>
+        ×
+      </button>
     </div>
   );
 }

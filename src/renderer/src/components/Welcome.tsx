@@ -2,13 +2,25 @@ import type { LockstepApi } from '../../../shared/api';
 import { call } from '../api';
 
 /** What a data folder without teams shows: start with a sample team, or open another folder. */
-export function Welcome({ api, onCreated, onOpenFolder, fail, onDatabase = false }: { api: LockstepApi; onCreated(team: string): void; onOpenFolder(): void; fail(err: unknown): void; onDatabase?: boolean }) {
+export function Welcome({
+  api,
+  onCreated,
+  onOpenFolder,
+  fail,
+  onDatabase = false,
+}: {
+  api: LockstepApi;
+  onCreated(team: string): void;
+  onOpenFolder(): void;
+  fail(err: unknown): void;
+  onDatabase?: boolean;
+}) {
   return (
     <section className="welcome">
       <h1>Welcome to Lockstep</h1>
       <p>
-        {onDatabase ? 'This database has no teams yet.' : 'This data folder has no teams yet.'} Start with a sample team to see how a board works, or open a
-        ClawTeam data folder.
+        {onDatabase ? 'This database has no teams yet.' : 'This data folder has no teams yet.'} Start with a sample team to see how a board
+        works, or open a ClawTeam data folder.
       </p>
       <div className="button-row">
         <button
@@ -24,7 +36,9 @@ export function Welcome({ api, onCreated, onOpenFolder, fail, onDatabase = false
         >
           Create a sample team
         </button>
-        <button type="button" onClick={onOpenFolder}>Open a data folder…</button>
+        <button type="button" onClick={onOpenFolder}>
+          Open a data folder…
+        </button>
       </div>
     </section>
   );

@@ -24,7 +24,17 @@ export function databaseUrlProblem(value: string): string | null {
  * connection, creates or upgrades Lockstep's tables and switches the app to the database; a refusal is shown in
  * words beside the field at fault.
  */
-export function ConnectDatabaseDialog({ api, current, onClose, onConnected }: { api: LockstepApi; current: string | null; onClose(): void; onConnected(settings: Settings): void }) {
+export function ConnectDatabaseDialog({
+  api,
+  current,
+  onClose,
+  onConnected,
+}: {
+  api: LockstepApi;
+  current: string | null;
+  onClose(): void;
+  onConnected(settings: Settings): void;
+}) {
   const [url, setUrl] = useState(current ?? '');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
@@ -55,14 +65,18 @@ export function ConnectDatabaseDialog({ api, current, onClose, onConnected }: { 
       onClose={onClose}
       actions={
         <>
-          <button type="button" onClick={onClose}>Cancel</button>
-          <button type="button" className="primary" disabled={busy} onClick={() => void submit()}>{busy ? 'Connecting…' : 'Connect'}</button>
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="button" className="primary" disabled={busy} onClick={() => void submit()}>
+            {busy ? 'Connecting…' : 'Connect'}
+          </button>
         </>
       }
     >
       <p className="dialog-note">
-        Work on a PostgreSQL database shared by agents on several machines, instead of a data folder. Lockstep creates its tables there the first
-        time. File › Open Data Folder… goes back to a folder.
+        Work on a PostgreSQL database shared by agents on several machines, instead of a data folder. Lockstep creates its tables there the
+        first time. File › Open Data Folder… goes back to a folder.
       </p>
       <form
         className="connect-form"

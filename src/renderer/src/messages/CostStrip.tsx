@@ -12,7 +12,12 @@ export function CostStrip() {
   // A short window keeps the spend per agent folded, leaving the room to the messages.
   const [showAgents, setShowAgents] = useState(() => typeof window === 'undefined' || window.innerHeight >= 760);
   const costs = data.costs;
-  if (!costs) return <section className="cost-strip muted" aria-label="Costs">Loading costs…</section>;
+  if (!costs)
+    return (
+      <section className="cost-strip muted" aria-label="Costs">
+        Loading costs…
+      </section>
+    );
   const { summary, agents } = costs;
   const { percent, state } = budgetState(summary.totalCostCents, summary.budgetCents);
 
@@ -39,11 +44,21 @@ export function CostStrip() {
       <div className="cs-line">
         <span className="cs-total" data-testid="cost-total">
           <strong>{formatCents(summary.totalCostCents)}</strong>
-          {summary.budgetCents > 0 ? <span className="muted"> of {formatCents(summary.budgetCents)}</span> : <span className="muted"> spent · no budget</span>}
+          {summary.budgetCents > 0 ? (
+            <span className="muted"> of {formatCents(summary.budgetCents)}</span>
+          ) : (
+            <span className="muted"> spent · no budget</span>
+          )}
         </span>
-        <span className="muted cs-tokens">{formatTokens(summary.totalInputTokens)} in · {formatTokens(summary.totalOutputTokens)} out</span>
+        <span className="muted cs-tokens">
+          {formatTokens(summary.totalInputTokens)} in · {formatTokens(summary.totalOutputTokens)} out
+        </span>
         {editing === null ? (
-          <button type="button" className="link" onClick={() => setEditing(summary.budgetCents > 0 ? String(summary.budgetCents / 100) : '')}>
+          <button
+            type="button"
+            className="link"
+            onClick={() => setEditing(summary.budgetCents > 0 ? String(summary.budgetCents / 100) : '')}
+          >
             {summary.budgetCents > 0 ? 'Edit budget' : 'Set budget'}
           </button>
         ) : (
@@ -67,7 +82,9 @@ export function CostStrip() {
               />
             </label>
             <button type="submit">Save</button>
-            <button type="button" className="link" onClick={() => (setEditing(null), setError(null))}>Cancel</button>
+            <button type="button" className="link" onClick={() => (setEditing(null), setError(null))}>
+              Cancel
+            </button>
           </form>
         )}
       </div>
@@ -85,8 +102,16 @@ export function CostStrip() {
         <div className="cs-fill" style={{ width: `${percent === null ? 0 : Math.min(100, percent)}%` }} />
         {percent !== null && <span className="cs-percent">{Math.round(percent)} %</span>}
       </div>
-      {state === 'over' && <p className="cs-warning" role="status">Over budget by {formatCents(summary.totalCostCents - summary.budgetCents)}.</p>}
-      {error && <p role="alert" className="mp-error">{error}</p>}
+      {state === 'over' && (
+        <p className="cs-warning" role="status">
+          Over budget by {formatCents(summary.totalCostCents - summary.budgetCents)}.
+        </p>
+      )}
+      {error && (
+        <p role="alert" className="mp-error">
+          {error}
+        </p>
+      )}
       {agents.length > 0 && (
         <>
           <button type="button" className="link cs-agents-toggle" aria-expanded={showAgents} onClick={() => setShowAgents(!showAgents)}>
@@ -97,7 +122,9 @@ export function CostStrip() {
               {agents.map((a) => (
                 <li key={a.agentName}>
                   <span className="cs-agent">{a.agentName}</span>
-                  <span className="muted cs-agent-tokens">{formatTokens(a.inputTokens)} in · {formatTokens(a.outputTokens)} out</span>
+                  <span className="muted cs-agent-tokens">
+                    {formatTokens(a.inputTokens)} in · {formatTokens(a.outputTokens)} out
+                  </span>
                   <span className="cs-agent-cost">{formatCents(a.costCents)}</span>
                 </li>
               ))}

@@ -61,7 +61,9 @@ export function MessagePanel({ members, taskOpen = false, open: chosen, onOpen, 
           aria-label={`Show messages and costs${yieldsToTask ? ' (closes the task panel)' : ''}: ${what}`}
         >
           <span aria-hidden="true">✉</span>
-          <span className={`rail-count${unread > 0 ? ' has-unread' : ''}`} data-testid="rail-unread">{unread}</span>
+          <span className={`rail-count${unread > 0 ? ' has-unread' : ''}`} data-testid="rail-unread">
+            {unread}
+          </span>
           <span className="rail-label">Messages</span>
         </button>
       </aside>
@@ -69,20 +71,34 @@ export function MessagePanel({ members, taskOpen = false, open: chosen, onOpen, 
   }
   return (
     <aside className="message-panel" data-testid="message-panel" aria-label="Team messages and costs">
-      <button type="button" className="icon-button mp-fold" onClick={() => onOpen(false)} aria-label="Fold the messages panel" title="Fold the messages panel (remembered)">⟩</button>
+      <button
+        type="button"
+        className="icon-button mp-fold"
+        onClick={() => onOpen(false)}
+        aria-label="Fold the messages panel"
+        title="Fold the messages panel (remembered)"
+      >
+        ⟩
+      </button>
       <CostStrip />
       <div className="mp-head">
         <h2>Messages</h2>
         {selected ? (
           <span className="mp-filter" data-testid="message-filter">
             {selected.name}'s messages
-            <button type="button" className="link" onClick={() => select(null)} aria-label="Show all messages">show all</button>
+            <button type="button" className="link" onClick={() => select(null)} aria-label="Show all messages">
+              show all
+            </button>
           </span>
         ) : (
           <span className="muted mp-hint">Click a member to filter</span>
         )}
       </div>
-      {data.error && <p role="alert" className="mp-error">{data.error}</p>}
+      {data.error && (
+        <p role="alert" className="mp-error">
+          {data.error}
+        </p>
+      )}
       <MessageList records={data.records} more={data.more} onLoadOlder={data.loadOlder} members={members} loading={data.loading} />
       <Compose members={members} />
     </aside>
@@ -164,7 +180,9 @@ function MessageList({ records, more, onLoadOlder, members, loading }: ListProps
   if (!loading && shown.length === 0) {
     return (
       <div className="mp-list mp-empty muted" data-testid="message-list">
-        {selected ? `${selected.name} has not sent or received any message${more ? ' among the newest ones' : ' yet'}.` : 'No messages yet. Agents write here with `lockstep inbox send`, or write one below.'}
+        {selected
+          ? `${selected.name} has not sent or received any message${more ? ' among the newest ones' : ' yet'}.`
+          : 'No messages yet. Agents write here with `lockstep inbox send`, or write one below.'}
         {older}
       </div>
     );
@@ -176,7 +194,11 @@ function MessageList({ records, more, onLoadOlder, members, loading }: ListProps
           const { row, direction } = shown[item.index];
           const isOpen = open.has(row.id);
           const m = row.message;
-          const to = row.broadcast ? (row.recipients.length > 1 ? `everyone (${row.recipients.length})` : nameOf(row.recipients[0] ?? 'everyone')) : nameOf(m.to ?? '');
+          const to = row.broadcast
+            ? row.recipients.length > 1
+              ? `everyone (${row.recipients.length})`
+              : nameOf(row.recipients[0] ?? 'everyone')
+            : nameOf(m.to ?? '');
           return (
             <div
               key={item.key}
@@ -184,12 +206,25 @@ function MessageList({ records, more, onLoadOlder, members, loading }: ListProps
               data-index={item.index}
               role="listitem"
               className={`mp-row${isOpen ? ' open' : ''}${row.broadcast ? ' broadcast' : ''}`}
-              style={{ position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${item.start}px)`, ...(isOpen ? {} : { height: ROW_HEIGHT }) }}
+              style={{
+                position: 'absolute',
+                top: 0,
+                left: 0,
+                right: 0,
+                transform: `translateY(${item.start}px)`,
+                ...(isOpen ? {} : { height: ROW_HEIGHT }),
+              }}
               data-testid="message-row"
               data-from={m.from}
               data-to={row.recipients.join(',')}
             >
-              <button type="button" className="mp-row-button" aria-expanded={isOpen} onClick={() => toggle(row.id)} title={isOpen ? 'Show less' : 'Show the whole message'}>
+              <button
+                type="button"
+                className="mp-row-button"
+                aria-expanded={isOpen}
+                onClick={() => toggle(row.id)}
+                title={isOpen ? 'Show less' : 'Show the whole message'}
+              >
                 <span className="mp-line1">
                   <span className="mp-who">
                     <strong>{m.from}</strong> <span aria-label="to">→</span> <strong>{to}</strong>
@@ -202,9 +237,13 @@ function MessageList({ records, more, onLoadOlder, members, loading }: ListProps
                   </time>
                 </span>
                 <span className={isOpen ? 'mp-content full' : 'mp-content'}>{m.content ?? <em className="muted">(no text)</em>}</span>
-                {isOpen && row.broadcast && row.recipients.length > 1 && <span className="mp-meta muted">to {row.recipients.map(nameOf).join(', ')}</span>}
+                {isOpen && row.broadcast && row.recipients.length > 1 && (
+                  <span className="mp-meta muted">to {row.recipients.map(nameOf).join(', ')}</span>
+                )}
                 {isOpen && (m.key || m.requestId) && (
-                  <span className="mp-meta muted">{[m.key && `key ${m.key}`, m.requestId && `request ${m.requestId}`].filter(Boolean).join(' · ')}</span>
+                  <span className="mp-meta muted">
+                    {[m.key && `key ${m.key}`, m.requestId && `request ${m.requestId}`].filter(Boolean).join(' · ')}
+                  </span>
                 )}
               </button>
             </div>
@@ -234,7 +273,10 @@ function Compose({ members }: { members: Member[] }) {
     try {
       if (target === BROADCAST) {
         const r = await call(api, 'broadcastMessage', { team, content: text });
-        ctx.onMessage(r.count ? `Sent to ${r.count} inbox${r.count === 1 ? '' : 'es'}.` : 'Nobody else has an inbox in this team yet.', r.count === 0);
+        ctx.onMessage(
+          r.count ? `Sent to ${r.count} inbox${r.count === 1 ? '' : 'es'}.` : 'Nobody else has an inbox in this team yet.',
+          r.count === 0,
+        );
       } else {
         await call(api, 'sendMessage', { team, to: target, content: text });
         ctx.onMessage(`Sent to ${target}.`);
@@ -268,12 +310,16 @@ function Compose({ members }: { members: Member[] }) {
           <span className="muted">To</span>{' '}
           <select aria-label="Recipient" data-testid="compose-to" value={target} onChange={(e) => setTo(e.target.value)}>
             {others.map((m) => (
-              <option key={m.name} value={m.name}>{m.name}</option>
+              <option key={m.name} value={m.name}>
+                {m.name}
+              </option>
             ))}
             <option value={BROADCAST}>Everyone (broadcast)</option>
           </select>
         </label>
-        <span className="muted mp-as">as <strong>{agentName}</strong></span>
+        <span className="muted mp-as">
+          as <strong>{agentName}</strong>
+        </span>
       </div>
       <textarea
         aria-label="Message text"
@@ -285,10 +331,16 @@ function Compose({ members }: { members: Member[] }) {
         onChange={(e) => setText(e.target.value)}
         onKeyDown={onKeyDown}
       />
-      {error && <p role="alert" className="mp-error">{error}</p>}
+      {error && (
+        <p role="alert" className="mp-error">
+          {error}
+        </p>
+      )}
       <div className="mp-compose-foot">
         <span className="muted">Ctrl+Enter sends</span>
-        <button type="submit" data-testid="compose-send" disabled={!text.trim() || sending}>{sending ? 'Sending…' : 'Send'}</button>
+        <button type="submit" data-testid="compose-send" disabled={!text.trim() || sending}>
+          {sending ? 'Sending…' : 'Send'}
+        </button>
       </div>
     </form>
   );

@@ -46,7 +46,10 @@ export function MessagesProvider({
     setSelected(member);
     if (member) onSelectRef.current?.();
   }, []);
-  const value = useMemo(() => ({ api, team, agentName, data, selected, select, onMessage }), [api, team, agentName, data, selected, select, onMessage]);
+  const value = useMemo(
+    () => ({ api, team, agentName, data, selected, select, onMessage }),
+    [api, team, agentName, data, selected, select, onMessage],
+  );
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }
 

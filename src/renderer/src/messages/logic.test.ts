@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { MessageRecord } from '../../../shared/messages';
 import { budgetState, formatTokens, rowsFor, toRows } from './logic';
 
-const rec = (id: string, m: Record<string, unknown>): MessageRecord => ({ id, message: { type: 'message', timestamp: '2026-11-25T08:00:00.000000+00:00', ...m } as MessageRecord['message'] });
+const rec = (id: string, m: Record<string, unknown>): MessageRecord => ({
+  id,
+  message: { type: 'message', timestamp: '2026-11-25T08:00:00.000000+00:00', ...m } as MessageRecord['message'],
+});
 
 describe('message rows', () => {
   it("folds ClawTeam's per-recipient broadcast copies into one row, but not two broadcasts of the same text far apart", () => {

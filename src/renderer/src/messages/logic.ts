@@ -24,9 +24,15 @@ export function toRows(records: MessageRecord[]): MessageRow[] {
     const micros = parseTimestamp(message.timestamp);
     const to = message.to ?? '';
     if (message.type === 'broadcast') {
-      const key = JSON.stringify([message.from, message.content ?? '', message.key ?? ''])
+      const key = JSON.stringify([message.from, message.content ?? '', message.key ?? '']);
       const open = openBroadcasts.get(key);
-      if (open && !open.recipients.includes(to) && micros !== null && open.micros !== null && micros - open.micros < BROADCAST_WINDOW_MICROS) {
+      if (
+        open &&
+        !open.recipients.includes(to) &&
+        micros !== null &&
+        open.micros !== null &&
+        micros - open.micros < BROADCAST_WINDOW_MICROS
+      ) {
         open.recipients.push(to);
         continue;
       }
@@ -47,7 +53,10 @@ export interface SelectedMember {
 }
 
 /** Rows the member sent or received, with the direction. */
-export function rowsFor(rows: MessageRow[], member: SelectedMember | null): Array<{ row: MessageRow; direction: 'Sent' | 'Received' | null }> {
+export function rowsFor(
+  rows: MessageRow[],
+  member: SelectedMember | null,
+): Array<{ row: MessageRow; direction: 'Sent' | 'Received' | null }> {
   if (!member) return rows.map((row) => ({ row, direction: null }));
   const out: Array<{ row: MessageRow; direction: 'Sent' | 'Received' | null }> = [];
   for (const row of rows) {

@@ -65,7 +65,8 @@ export function useMessages(api: LockstepApi, team: string) {
         setState((s) => {
           const all = [...s.records, ...added];
           // Usually appended in order; sort only when a late file lands before the newest one.
-          if (s.records.length && added.some((r) => r.id < s.records[s.records.length - 1].id)) all.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+          if (s.records.length && added.some((r) => r.id < s.records[s.records.length - 1].id))
+            all.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
           return { ...s, records: all };
         });
       } catch (err) {
@@ -88,7 +89,9 @@ export function useMessages(api: LockstepApi, team: string) {
         setState((s) => {
           const loaded = new Set(value.records.map((r) => r.id));
           const live = s.records.filter((r) => !loaded.has(r.id));
-          const records = live.length ? [...value.records, ...live].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) : value.records;
+          const records = live.length
+            ? [...value.records, ...live].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+            : value.records;
           return { ...s, records, more: value.more, unread: value.unread, loading: false, error: null };
         });
       } catch (err) {
@@ -134,8 +137,7 @@ export function useMessages(api: LockstepApi, team: string) {
   }, [api, team, state.records]);
 
   const setBudgetCents = useCallback(
-    (budgetCents: number) =>
-      setState((s) => (s.costs ? { ...s, costs: { ...s.costs, summary: { ...s.costs.summary, budgetCents } } } : s)),
+    (budgetCents: number) => setState((s) => (s.costs ? { ...s, costs: { ...s.costs, summary: { ...s.costs.summary, budgetCents } } } : s)),
     [],
   );
 

@@ -44,9 +44,15 @@ export function MessageLine({ message, onDismiss }: { message: Message | null; o
   return (
     <div className="message-region" aria-live="polite">
       {message && (
-        <p className={message.error ? 'message error' : 'message'} role={message.error ? 'alert' : 'status'} data-testid={message.error ? 'error-message' : 'status-message'}>
+        <p
+          className={message.error ? 'message error' : 'message'}
+          role={message.error ? 'alert' : 'status'}
+          data-testid={message.error ? 'error-message' : 'status-message'}
+        >
           <span>{message.text}</span>
-          <button type="button" className="icon-button" aria-label="Dismiss" onClick={onDismiss}>×</button>
+          <button type="button" className="icon-button" aria-label="Dismiss" onClick={onDismiss}>
+            ×
+          </button>
         </p>
       )}
     </div>

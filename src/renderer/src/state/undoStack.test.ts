@@ -1,12 +1,31 @@
 import { describe, expect, it } from 'vitest';
 import type { JournaledChange } from '../../../shared/api';
-import { afterRedo, afterUndo, dropStep, EMPTY_UNDO, isDestructive, MAX_STEPS, nextStep, recordChanges, renameIn, topOf, type NextStep, type UndoState } from './undoStack';
+import {
+  afterRedo,
+  afterUndo,
+  dropStep,
+  EMPTY_UNDO,
+  isDestructive,
+  MAX_STEPS,
+  nextStep,
+  recordChanges,
+  renameIn,
+  topOf,
+  type NextStep,
+  type UndoState,
+} from './undoStack';
 
 const j = (seq: number, team?: string): NextStep => ({ action: 'journal', seq, team });
 
 /** The stack's rules without a window: what Ctrl+Z and redo will name, step by step. */
 
-const change = (seq: number, team = 'webapp', text = `change ${seq}`, op = 'task.update'): JournaledChange => ({ team, seq, op, text, undoable: true });
+const change = (seq: number, team = 'webapp', text = `change ${seq}`, op = 'task.update'): JournaledChange => ({
+  team,
+  seq,
+  op,
+  text,
+  undoable: true,
+});
 
 function record(state: UndoState, ...changes: JournaledChange[]): UndoState {
   return recordChanges(state, changes, 1000);
@@ -32,7 +51,7 @@ describe('the undo stack', () => {
     expect(topOf(s.undo, 'webapp')).toMatchObject({ seq: 20, label: 'change 1' });
   });
 
-  it('a new change clears that team\'s redo steps only', () => {
+  it("a new change clears that team's redo steps only", () => {
     let s = record(EMPTY_UNDO, change(1), change(1, 'research'));
     s = afterUndo(s, topOf(s.undo, 'webapp')!, j(5));
     s = afterUndo(s, topOf(s.undo, 'research')!, j(6, 'research'));
@@ -59,7 +78,14 @@ describe('the undo stack', () => {
   });
 
   it('a deleted team is brought back from the trash by undo, deleted again by redo, from whichever team is on screen', () => {
-    let s = record(EMPTY_UNDO, change(3, 'research'), { team: 'webapp', seq: 0, op: 'team.delete', text: 'deleted team webapp', undoable: true, trash: 'k1-abcdef' });
+    let s = record(EMPTY_UNDO, change(3, 'research'), {
+      team: 'webapp',
+      seq: 0,
+      op: 'team.delete',
+      text: 'deleted team webapp',
+      undoable: true,
+      trash: 'k1-abcdef',
+    });
     const undo = topOf(s.undo, 'research');
     expect(undo).toMatchObject({ action: 'restore', trash: 'k1-abcdef', team: 'webapp' });
     s = afterUndo(s, undo!, nextStep(undo!, { team: 'webapp' })!);

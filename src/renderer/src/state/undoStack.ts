@@ -49,9 +49,17 @@ export function recordChanges(state: UndoState, changes: JournaledChange[], at: 
   const undoable = changes.filter((c) => c.undoable);
   if (undoable.length === 0) return state;
   let next = state.nextKey;
-  const items = undoable.map(
-    (c): UndoItem => ({ key: next++, team: c.team, action: c.trash ? 'restore' : 'journal', seq: c.seq, trash: c.trash, label: c.text, op: c.op, taskId: c.taskId, at }),
-  );
+  const items = undoable.map((c): UndoItem => ({
+    key: next++,
+    team: c.team,
+    action: c.trash ? 'restore' : 'journal',
+    seq: c.seq,
+    trash: c.trash,
+    label: c.text,
+    op: c.op,
+    taskId: c.taskId,
+    at,
+  }));
   const teams = new Set(items.map((i) => i.team));
   return {
     undo: [...state.undo, ...items].slice(-MAX_STEPS),
@@ -114,7 +122,8 @@ export function renameIn(state: UndoState, from: string, to: string): UndoState 
 export function renamesIn(changes: JournaledChange[], input: unknown): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   for (const c of changes) {
-    if (c.op === 'team.rename' && input && typeof input === 'object' && 'team' in input) out.push([String((input as { team: unknown }).team), c.team]);
+    if (c.op === 'team.rename' && input && typeof input === 'object' && 'team' in input)
+      out.push([String((input as { team: unknown }).team), c.team]);
   }
   return out;
 }

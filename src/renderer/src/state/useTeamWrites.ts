@@ -43,7 +43,12 @@ export function useTeamWrites({ api, team, agentName, data, onMessage, onDeleted
     });
 
   const write = useCallback(
-    async (task: VersionedTask, optimistic: Partial<Task> | null, run: (expectVersion: string | undefined) => Promise<VersionedTask>, done: string | null): Promise<void> => {
+    async (
+      task: VersionedTask,
+      optimistic: Partial<Task> | null,
+      run: (expectVersion: string | undefined) => Promise<VersionedTask>,
+      done: string | null,
+    ): Promise<void> => {
       markPending(task.id, true);
       if (optimistic) applyTask({ ...task, ...optimistic });
       // A write that waits for the team lock (another writer holds it, or one that crashed until its lock goes
@@ -83,7 +88,12 @@ export function useTeamWrites({ api, team, agentName, data, onMessage, onDeleted
 
   const assign = useCallback(
     (task: VersionedTask, owner: string) =>
-      void write(task, { owner }, (expectVersion) => call(api, 'assignTask', { team, id: task.id, owner, expectVersion }), `Assigned "${task.subject}" to ${owner}.`),
+      void write(
+        task,
+        { owner },
+        (expectVersion) => call(api, 'assignTask', { team, id: task.id, owner, expectVersion }),
+        `Assigned "${task.subject}" to ${owner}.`,
+      ),
     [api, team, write],
   );
   const move = useCallback(
@@ -99,16 +109,40 @@ export function useTeamWrites({ api, team, agentName, data, onMessage, onDeleted
 
   const actions = useMemo<Omit<DetailActions, 'close'>>(
     () => ({
-      save: (task, patch) => void write(task, patch, (expectVersion) => call(api, 'updateTask', { team, id: task.id, patch, expectVersion }), 'Saved.'),
+      save: (task, patch) =>
+        void write(task, patch, (expectVersion) => call(api, 'updateTask', { team, id: task.id, patch, expectVersion }), 'Saved.'),
       addBlocker: (task, blockerId) =>
-        void write(task, null, (expectVersion) => call(api, 'updateTask', { team, id: task.id, patch: { addBlockedBy: [blockerId] }, expectVersion }), `"${task.subject}" now waits for ${blockerId}.`),
+        void write(
+          task,
+          null,
+          (expectVersion) => call(api, 'updateTask', { team, id: task.id, patch: { addBlockedBy: [blockerId] }, expectVersion }),
+          `"${task.subject}" now waits for ${blockerId}.`,
+        ),
       removeBlocker: (task, blockerId) =>
-        void write(task, null, (expectVersion) => call(api, 'updateTask', { team, id: task.id, patch: { removeBlockedBy: [blockerId] }, expectVersion }), `"${task.subject}" no longer waits for ${blockerId}.`),
-      claim: (task) => void write(task, null, (expectVersion) => call(api, 'claimTask', { team, id: task.id, expectVersion }), `You hold "${task.subject}".`),
-      release: (task) => void write(task, null, (expectVersion) => call(api, 'releaseTask', { team, id: task.id, expectVersion }), 'Released.'),
+        void write(
+          task,
+          null,
+          (expectVersion) => call(api, 'updateTask', { team, id: task.id, patch: { removeBlockedBy: [blockerId] }, expectVersion }),
+          `"${task.subject}" no longer waits for ${blockerId}.`,
+        ),
+      claim: (task) =>
+        void write(
+          task,
+          null,
+          (expectVersion) => call(api, 'claimTask', { team, id: task.id, expectVersion }),
+          `You hold "${task.subject}".`,
+        ),
+      release: (task) =>
+        void write(task, null, (expectVersion) => call(api, 'releaseTask', { team, id: task.id, expectVersion }), 'Released.'),
       forceRelease: (task, reason) =>
         void write(task, null, (expectVersion) => call(api, 'forceReleaseTask', { team, id: task.id, reason, expectVersion }), null), // the undo toast announces it
-      complete: (task) => void write(task, null, (expectVersion) => call(api, 'completeTask', { team, id: task.id, expectVersion }), `Completed "${task.subject}".`),
+      complete: (task) =>
+        void write(
+          task,
+          null,
+          (expectVersion) => call(api, 'completeTask', { team, id: task.id, expectVersion }),
+          `Completed "${task.subject}".`,
+        ),
       remove: async (task) => {
         try {
           await call(api, 'deleteTask', { team, id: task.id, expectVersion: task.version });

@@ -28,7 +28,8 @@ function mount() {
 }
 
 const listReads = () => bridge.calls.filter((c) => c.name === 'listTeams').length;
-const countsOf = (teams: ReturnType<typeof mount>['result']['current']['teams'], name: string) => teams?.find((t) => t.name === name)?.counts;
+const countsOf = (teams: ReturnType<typeof mount>['result']['current']['teams'], name: string) =>
+  teams?.find((t) => t.name === name)?.counts;
 
 describe('useTeams', () => {
   it("a task moved elsewhere updates that team's counts from the event, without reading every team again", async () => {

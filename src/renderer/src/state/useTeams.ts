@@ -24,7 +24,7 @@ export function useTeams(
       countsSince.current = since;
       const value = await call(api, 'listTeams', {});
       setTeams(value.teams.map((t) => (since.has(t.name) ? { ...t, counts: since.get(t.name) as TeamSummary['counts'] } : t)));
-      setSelected((current) => (current && value.teams.some((t) => t.name === current) ? current : value.teams[0]?.name ?? null));
+      setSelected((current) => (current && value.teams.some((t) => t.name === current) ? current : (value.teams[0]?.name ?? null)));
     } catch (err) {
       fail(err);
     }

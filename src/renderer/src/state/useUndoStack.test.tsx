@@ -27,7 +27,7 @@ function mount(team = 'webapp') {
 const priority = (id: string) => readTask(bridge.dataDir, 'webapp', id).priority;
 
 describe('useUndoStack', () => {
-  it('records the window\'s writes; Ctrl+Z undoes them newest first, Ctrl+Shift+Z and Ctrl+Y redo', async () => {
+  it("records the window's writes; Ctrl+Z undoes them newest first, Ctrl+Shift+Z and Ctrl+Y redo", async () => {
     const { result } = mount();
     const before = { a: priority('087e245f'), b: priority('797906f1') };
     await act(() => call(result.current.api, 'updateTask', { team: 'webapp', id: '087e245f', patch: { priority: 'urgent' } }));
@@ -60,7 +60,9 @@ describe('useUndoStack', () => {
     await act(() => result.current.undo());
     expect(messages.at(-1)).toEqual({
       error: true,
-      text: expect.stringMatching(/^Could not undo your change \(changed the priority of "Document the API" to high\): agent-3 claimed "Document the API" (just now|\d+ s ago), after your change; nothing was undone\.$/),
+      text: expect.stringMatching(
+        /^Could not undo your change \(changed the priority of "Document the API" to high\): agent-3 claimed "Document the API" (just now|\d+ s ago), after your change; nothing was undone\.$/,
+      ),
     });
     expect(readTask(bridge.dataDir, 'webapp', '087e245f')).toMatchObject({ priority: 'high', lockedBy: 'agent-3' });
     await act(() => result.current.undo());

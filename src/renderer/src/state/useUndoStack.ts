@@ -29,7 +29,7 @@ interface Options {
 
 /** Takes one step through the API: the journal's undo, or the trash for deleted teams. */
 async function take(api: LockstepApi, item: UndoItem, kind: 'undo' | 'redo'): Promise<NextStep | null> {
-  const unwrap = <T,>(result: ApiResult<T>): ApiResult<T> & { ok: true } => {
+  const unwrap = <T>(result: ApiResult<T>): ApiResult<T> & { ok: true } => {
     if (!result.ok) throw new CallError(result.error);
     return result;
   };
@@ -89,7 +89,13 @@ export function useUndoStack(api: LockstepApi, { team, onMessage, onTeamRenamed,
             const result = await (value as (input: unknown) => ReturnType<LockstepApi['getSettings']>)(input);
             if (result.ok && result.journaled?.length) {
               const changes = result.journaled;
-              setState((s) => recordChanges(renamesIn(changes, input).reduce((n, [from, to]) => renameIn(n, from, to), s), changes, Date.now()));
+              setState((s) =>
+                recordChanges(
+                  renamesIn(changes, input).reduce((n, [from, to]) => renameIn(n, from, to), s),
+                  changes,
+                  Date.now(),
+                ),
+              );
             }
             return result;
           };
