@@ -1,4 +1,5 @@
-import type { ActivityItem, JournaledChange } from '../shared/api';
+import type { ActivityItem, EventPayload, JournaledChange } from '../shared/api';
+import type { VersionedTask } from '../shared/domain';
 import { describeEntry, primaryTaskId, verbOf } from '../shared/activity';
 import { LockstepError } from '../shared/errors';
 import { parseTimestamp } from '../shared/time';
@@ -83,4 +84,39 @@ export async function journaledChange(store: AppStore, team: string, entry: Jour
   };
   if (taskId) change.taskId = taskId;
   return change;
+}
+
+/** Fields whose change alone is no news (every write bumps them). */
+const IGNORED_FIELDS = new Set(['updatedAt', 'version']);
+
+/**
+ * The live activity line of one task another writer changed (both watchers: the data folder's and the database's):
+ * what changed between what the window saw (`before`) and now (`after`), and who did it (`entry`, the journal entry
+ * that wrote it, else the holder or owner).
+ */
+export function liveActivity(
+  team: string,
+  id: string,
+  before: VersionedTask | undefined,
+  after: VersionedTask | undefined,
+  entry: JournalEntry | undefined,
+  at: number,
+): EventPayload<'activity'> {
+  const changes: Array<{ field: string; from: unknown; to: unknown }> = [];
+  if (before && after) {
+    for (const field of Object.keys(after) as Array<keyof VersionedTask>) {
+      if (IGNORED_FIELDS.has(field)) continue;
+      if (JSON.stringify(before[field]) !== JSON.stringify(after[field])) changes.push({ field, from: before[field], to: after[field] });
+    }
+  }
+  return {
+    team,
+    taskId: id,
+    subject: after?.subject ?? before?.subject ?? id,
+    actor: entry?.actor ?? after?.lockedBy ?? after?.owner ?? '',
+    kind: !before ? 'created' : !after ? 'deleted' : 'changed',
+    changes,
+    at,
+    ...(entry ? { seq: entry.seq } : {}),
+  };
 }

@@ -1,5 +1,6 @@
 import type { VersionedTask } from '../shared/domain';
 import { LockstepError, toSerializedError } from '../shared/errors';
+import { liveActivity } from './activity';
 import { journalAfter } from './app-store';
 import type { JournalEntry, PostgresStore } from '../store';
 import type { Emit } from './watcher';
@@ -16,7 +17,6 @@ const COALESCE_MS = 10;
 /** How many of the newest history entries a message notice looks at (a burst larger than this between two looks
  * shows in full when the team is opened again). */
 const MESSAGE_PAGE = 500;
-const IGNORED_FIELDS = new Set(['updatedAt', 'version']);
 
 export type ConnectionState = 'connected' | 'unavailable';
 
@@ -199,29 +199,10 @@ export class DatabaseWatcher {
         if (!(err instanceof LockstepError && err.code === 'NOT_FOUND')) throw err;
       }
       if (after && before && after.version === before.version) continue;
-      const changes: Array<{ field: string; from: unknown; to: unknown }> = [];
-      if (before && after) {
-        for (const field of Object.keys(after) as Array<keyof VersionedTask>) {
-          if (IGNORED_FIELDS.has(field)) continue;
-          if (JSON.stringify(before[field]) !== JSON.stringify(after[field]))
-            changes.push({ field, from: before[field], to: after[field] });
-        }
-      }
       const entry = entries.filter((e) => e.tasks.some((t) => t.id === id)).pop();
-      const actor = entry?.actor ?? after?.lockedBy ?? after?.owner ?? '';
-      const subject = after?.subject ?? before?.subject ?? id;
       if (after) known.set(id, after);
       else known.delete(id);
-      this.emit('activity', {
-        team,
-        taskId: id,
-        subject,
-        actor,
-        kind: !before ? 'created' : !after ? 'deleted' : 'changed',
-        changes,
-        at,
-        ...(entry ? { seq: entry.seq } : {}),
-      });
+      this.emit('activity', liveActivity(team, id, before, after, entry, at));
     }
   }
 }

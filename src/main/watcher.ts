@@ -6,6 +6,7 @@ import { emptyCounts, type TaskStatus, type VersionedTask } from '../shared/doma
 import { LockstepError, toSerializedError } from '../shared/errors';
 import type { LockstepStore } from '../store';
 import { taskIdFromFileName } from '../store/paths';
+import { liveActivity } from './activity';
 import { BigFolderWatcher, mailboxPathKind } from './watch-mailbox';
 
 /**
@@ -34,7 +35,6 @@ function fingerprint(p: string): string {
     return 'gone';
   }
 }
-const IGNORED_FIELDS = new Set(['updatedAt', 'version']);
 
 export class DataFolderWatcher {
   private watcher: FSWatcher | null = null;
@@ -270,29 +270,10 @@ export class DataFolderWatcher {
       }
       if (!unreadableIds.has(id)) read.set(id, after ?? null);
       if (after && before && after.version === before.version) continue;
-      const changes: Array<{ field: string; from: unknown; to: unknown }> = [];
-      if (before && after) {
-        for (const field of Object.keys(after) as Array<keyof VersionedTask>) {
-          if (IGNORED_FIELDS.has(field)) continue;
-          if (JSON.stringify(before[field]) !== JSON.stringify(after[field]))
-            changes.push({ field, from: before[field], to: after[field] });
-        }
-      }
       const entry = after ? journal.filter((e) => e.tasks.some((t) => t.id === id && t.versionAfter === after?.version)).pop() : undefined;
-      const actor = entry?.actor ?? after?.lockedBy ?? after?.owner ?? '';
-      const subject = after?.subject ?? before?.subject ?? id;
       if (after) known.set(id, after);
       else known.delete(id);
-      this.emit('activity', {
-        team,
-        taskId: id,
-        subject,
-        actor,
-        kind: !before ? 'created' : !after ? 'deleted' : 'changed',
-        changes,
-        at,
-        ...(entry ? { seq: entry.seq } : {}),
-      });
+      this.emit('activity', liveActivity(team, id, before, after, entry, at));
     }
     return read;
   }
