@@ -6,6 +6,7 @@ import { emptyCounts, type TaskStatus, type VersionedTask } from '../shared/doma
 import { LockstepError, toSerializedError } from '../shared/errors';
 import type { LockstepStore } from '../store';
 import { taskIdFromFileName } from '../store/paths';
+import { profilesPath } from '../store/team-config';
 import { liveActivity } from './activity';
 import { BigFolderWatcher, mailboxPathKind } from './watch-mailbox';
 
@@ -52,6 +53,8 @@ export class DataFolderWatcher {
   private known = new Map<string, Map<string, VersionedTask>>();
   /** Each task's status per team, as last read: the team list's counts, kept up to date change by change. */
   private statuses = new Map<string, Map<string, TaskStatus>>();
+  /** How each team's config and member profiles looked when last reported: a task change looks at them again. */
+  private configs = new Map<string, string>();
 
   constructor(
     private readonly store: LockstepStore,
@@ -101,6 +104,7 @@ export class DataFolderWatcher {
 
   /** What the window just read of a team: every one of its tasks (the window never asks for a filtered list). */
   prime(team: string, tasks: VersionedTask[]): void {
+    this.configs.set(team, this.configPrint(team));
     this.known.set(team, new Map(tasks.map((t) => [t.id, t])));
     this.statuses.set(team, new Map(tasks.map((t) => [t.id, t.status])));
   }
@@ -136,8 +140,11 @@ export class DataFolderWatcher {
       // queue and journal change on every write and are nobody's news.
       if (rel[3] !== 'members.json') return;
       this.teamsDirty = true;
-    } else if (rel[0] === 'teams') this.teamsDirty = true;
-    else if (rel[0] === 'tasks' && rel.length === 3) {
+      this.configs.delete(rel[1]);
+    } else if (rel[0] === 'teams') {
+      this.teamsDirty = true;
+      if (rel[1]) this.configs.delete(rel[1]);
+    } else if (rel[0] === 'tasks' && rel.length === 3) {
       const id = taskIdFromFileName(rel[2]);
       if (id) {
         const ids = this.pendingTasks.get(rel[1]) ?? new Set<string>();
@@ -149,6 +156,18 @@ export class DataFolderWatcher {
       this.teamsDirty = true;
     }
     if (!this.timer) this.timer = setTimeout(() => void this.flush(), COALESCE_MS);
+  }
+
+  private configPrint(team: string): string {
+    return `${fingerprint(this.store.paths.teamConfig(team))}|${fingerprint(profilesPath(this.store.paths.lockstepDir(team)))}`;
+  }
+
+  /** Whether the team's config or member profiles differ from when this was last asked (the first time: no). */
+  private configChanged(team: string): boolean {
+    const now = this.configPrint(team);
+    const before = this.configs.get(team);
+    this.configs.set(team, now);
+    return before !== undefined && before !== now;
   }
 
   /** Messages and costs: a new history file (by name), an inbox touched, a cost event added or removed. */
@@ -170,6 +189,9 @@ export class DataFolderWatcher {
     this.teamsDirty = false;
     for (const [team, ids] of batches) {
       const at = Date.now();
+      // A config or profile change whose own event did not come (a writer that changes the profiles, then a task at
+      // once): the task change shows it, so the window never keeps an old member list.
+      if (this.configChanged(team)) teamsDirty = true;
       this.emit('tasksChanged', { team, ids: [...ids], at });
       let read = new Map<string, VersionedTask | null>();
       try {

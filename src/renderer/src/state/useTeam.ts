@@ -104,16 +104,23 @@ export function useTeam(api: LockstepApi, team: string | null) {
     const offTasks = api.on('tasksChanged', (e) => {
       if (e.team === teamRef.current) void refreshIds(e.ids);
     });
-    const offTeams = api.on('teamsChanged', () => {
+    let retry: ReturnType<typeof setTimeout> | null = null;
+    // A read that fails (the team is being renamed or deleted: the team list says so) is tried once more, so a
+    // passing refusal never leaves an old member list on screen.
+    const readConfig = (attempt: number) => {
       if (!teamRef.current) return;
       const read = ++configRead.current;
       void call(api, 'getTeamConfig', { team: teamRef.current })
         .then((config) => {
           if (read === configRead.current) setState((s) => ({ ...s, config }));
         })
-        .catch(() => undefined);
-    });
+        .catch(() => {
+          if (attempt === 0 && read === configRead.current) retry = setTimeout(() => readConfig(1), 250);
+        });
+    };
+    const offTeams = api.on('teamsChanged', () => readConfig(0));
     return () => {
+      if (retry) clearTimeout(retry);
       offTasks();
       offTeams();
     };
