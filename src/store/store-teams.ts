@@ -2,19 +2,14 @@ import * as fs from 'fs';
 import { emptyCounts, inboxName, leaderOf, type FileProblem, type TeamConfig, type TeamSummary } from '../shared/domain';
 import { AlreadyExistsError, CorruptFileError, InvalidInputError, NotFoundError, teamNotFound, UnsafePathError } from '../shared/errors';
 import { assertName } from '../shared/names';
-import {
-  createTeamInputSchema,
-  memberProfilePatchSchema,
-  newMemberSchema,
-  parseInput,
-  type CreateTeamInput,
-  type NewMember,
-} from '../shared/schemas';
+import { memberProfilePatchSchema, newMemberSchema, parseInput, type CreateTeamInput, type NewMember } from '../shared/schemas';
 import { nowTimestamp } from '../shared/time';
 import {
   applyProfiles,
   memberRecord,
   newMember,
+  newTeamConfig,
+  parseNewTeam,
   readTeamConfig,
   writeProfiles,
   writeTeamConfig,
@@ -71,27 +66,15 @@ export async function getTeam(ctx: FolderContext, team: string): Promise<TeamCon
 }
 
 export async function createTeam(ctx: FolderContext, input: CreateTeamInput): Promise<TeamConfig> {
-  const values = parseInput(createTeamInputSchema, input, 'team');
-  const names = values.members.map((m) => m.name);
-  const dup = names.find((n, i) => names.indexOf(n) !== i);
-  if (dup) throw new InvalidInputError(`Member ${dup} is listed twice.`, { member: dup });
+  const values = parseNewTeam(input);
   return ctx.writer(values.name).mutateDirect(
     ctx.info('team.create', undefined, { details: { name: values.name } }),
     () => {
       const configPath = ctx.paths.teamConfig(values.name);
       if (fs.existsSync(configPath)) throw new AlreadyExistsError(`Team ${values.name} already exists.`, { team: values.name });
-      const now = nowTimestamp();
-      const members = values.members.map((m) => newMember(m, now));
-      const config: TeamConfig = {
-        name: values.name,
-        description: values.description,
-        leadAgentId: members[0]?.agentId ?? '',
-        createdAt: now,
-        members,
-        budgetCents: 0,
-      };
+      const config = newTeamConfig(values, nowTimestamp());
       mkdirInside(ctx.paths.root, ctx.paths.teamDir(values.name));
-      for (const m of members) mkdirInside(ctx.paths.root, ctx.paths.inboxDir(values.name, inboxName(m)));
+      for (const m of config.members) mkdirInside(ctx.paths.root, ctx.paths.inboxDir(values.name, inboxName(m)));
       writeTeamConfig(ctx.paths.root, configPath, { config, extra: {}, memberExtras: [] });
       return config;
     },

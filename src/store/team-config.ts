@@ -1,9 +1,10 @@
 import { randomBytes } from 'crypto';
 import * as path from 'path';
 import type { Member, TeamConfig } from '../shared/domain';
-import { CorruptFileError, UnsafePathError } from '../shared/errors';
+import { CorruptFileError, InvalidInputError, UnsafePathError } from '../shared/errors';
 import { decodeUtf8, JsonProblem, LosslessNumber, parseJson, stringifyJson } from '../shared/json';
 import type { MemberProfile } from '../shared/members';
+import { createTeamInputSchema, parseInput, type CreateTeamInput } from '../shared/schemas';
 import { describeSchemaProblem, teamFileSchema } from './clawteam-format';
 import { assertNoLinks, readBounded } from './safe-fs';
 import { MAX_FILE_BYTES, MAX_JSON_DEPTH, writeFileDurably } from './task-files';
@@ -170,4 +171,26 @@ export function insertMemberRecord(loaded: LoadedTeamConfig, record: Record<stri
 /** A new member's record (a fresh agent id), as both stores add one. */
 export function newMember(m: { name: string; user: string; agentType: string }, now: string): Member {
   return { name: m.name, user: m.user, agentId: randomBytes(6).toString('hex'), agentType: m.agentType, joinedAt: now };
+}
+
+/** A new team's input, checked (both backends): its shape, then no member listed twice. */
+export function parseNewTeam(input: CreateTeamInput): ReturnType<typeof createTeamInputSchema.parse> {
+  const values = parseInput(createTeamInputSchema, input, 'team');
+  const names = values.members.map((m) => m.name);
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup) throw new InvalidInputError(`Member ${dup} is listed twice.`, { member: dup });
+  return values;
+}
+
+/** The config of a team made now from checked input (parseNewTeam): its lead is the first member. */
+export function newTeamConfig(values: ReturnType<typeof parseNewTeam>, now: string): TeamConfig {
+  const members = values.members.map((m) => newMember(m, now));
+  return {
+    name: values.name,
+    description: values.description,
+    leadAgentId: members[0]?.agentId ?? '',
+    createdAt: now,
+    members,
+    budgetCents: 0,
+  };
 }

@@ -1,16 +1,17 @@
 import { emptyCounts, leaderOf, type FileProblem, type TeamConfig, type TeamSummary } from '../../shared/domain';
 import { AlreadyExistsError, InvalidInputError, NotFoundError, teamNotFound } from '../../shared/errors';
 import { assertName } from '../../shared/names';
-import {
-  createTeamInputSchema,
-  memberProfilePatchSchema,
-  newMemberSchema,
-  parseInput,
-  type CreateTeamInput,
-  type NewMember,
-} from '../../shared/schemas';
+import { memberProfilePatchSchema, newMemberSchema, parseInput, type CreateTeamInput, type NewMember } from '../../shared/schemas';
 import { nowTimestamp } from '../../shared/time';
-import { applyProfiles, memberRecord, newMember, serializeTeamConfig, type LoadedTeamConfig } from '../team-config';
+import {
+  applyProfiles,
+  memberRecord,
+  newMember,
+  newTeamConfig,
+  parseNewTeam,
+  serializeTeamConfig,
+  type LoadedTeamConfig,
+} from '../team-config';
 import { patchProfile, type TeamChange } from '../team-undo';
 import type { PgContext } from './pg-context';
 import { mutateTeam, writeConfig } from './pg-mutate';
@@ -61,23 +62,11 @@ export async function getTeam(ctx: PgContext, team: string): Promise<TeamConfig>
 }
 
 export async function createTeam(ctx: PgContext, input: CreateTeamInput): Promise<TeamConfig> {
-  const values = parseInput(createTeamInputSchema, input, 'team');
-  const names = values.members.map((m) => m.name);
-  const dup = names.find((n, i) => names.indexOf(n) !== i);
-  if (dup) throw new InvalidInputError(`Member ${dup} is listed twice.`, { member: dup });
+  const values = parseNewTeam(input);
   const info = ctx.info('team.create', undefined, { details: { name: values.name } });
   return ctx.transact(async (client, opId) => {
     await client.query('BEGIN');
-    const now = nowTimestamp();
-    const members = values.members.map((m) => newMember(m, now));
-    const config: TeamConfig = {
-      name: values.name,
-      description: values.description,
-      leadAgentId: members[0]?.agentId ?? '',
-      createdAt: now,
-      members,
-      budgetCents: 0,
-    };
+    const config = newTeamConfig(values, nowTimestamp());
     const inserted = await client.query(
       'INSERT INTO lockstep_teams (name, config_raw) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING RETURNING id',
       [values.name, serializeTeamConfig({ config, extra: {}, memberExtras: [] })],
