@@ -113,21 +113,10 @@ export class DatabaseWatcher {
    * reads only those, as it does for the folder's new history files).
    */
   private async newMessages(team: string): Promise<void> {
-    let names: string[];
-    try {
-      names = (await this.store.messages.readHistory(team, { limit: MESSAGE_PAGE })).records.map((r) => r.id);
-    } catch (err) {
-      if (err instanceof LockstepError && err.code === 'NOT_FOUND') return; // the team went away: teamsChanged says so
-      throw err;
-    }
-    const newest = this.lastMessage.get(team);
-    const fresh = newest === undefined ? names : names.filter((n) => n > newest);
-    if (names.length)
-      this.lastMessage.set(
-        team,
-        names.reduce((a, b) => (a > b ? a : b)),
-      );
-    if (fresh.length) this.emit('messagesChanged', { team, ids: fresh.sort(), at: Date.now() });
+    const names = await this.store.messages.newestNames(team, this.lastMessage.get(team), MESSAGE_PAGE);
+    if (names.length === 0) return;
+    this.lastMessage.set(team, names[0]);
+    this.emit('messagesChanged', { team, ids: names.reverse(), at: Date.now() });
   }
 
   /** Journaled changes of one team: which tasks, and an activity line each. */

@@ -253,6 +253,18 @@ export class PgMessages implements MessageService {
     });
   }
 
+  /** Names of the newest history entries after `after` (any when undefined), newest first; [] for no such team. */
+  async newestNames(team: string, after: string | undefined, limit: number): Promise<string[]> {
+    return this.run(async (client) => {
+      const r = await client.query(
+        `SELECT e.name FROM lockstep_message_events e JOIN lockstep_teams t ON t.id = e.team_id
+         WHERE t.name = $1 AND ($2::text IS NULL OR e.name > $2) ORDER BY e.name DESC LIMIT $3`,
+        [team, after ?? null, limit],
+      );
+      return r.rows.map((row) => row.name as string);
+    });
+  }
+
   /** History entries not in `known` (incremental), or just the `only` ones; `names`: every entry name now. */
   async readEvents(team: string, known: ReadonlySet<string> = new Set(), only?: ReadonlySet<string>): Promise<EventsRead> {
     assertName(team, 'team');
