@@ -3,7 +3,7 @@ import type { VersionedTask } from '../shared/domain';
 import { describeEntry, primaryTaskId, verbOf } from '../shared/activity';
 import { LockstepError } from '../shared/errors';
 import { parseTimestamp } from '../shared/time';
-import { journalAfter, type AppStore } from './app-store';
+import type { AppStore } from './app-store';
 import type { JournalEntry } from '../store';
 
 /**
@@ -60,7 +60,7 @@ export async function recentActivity(
   limit: number,
 ): Promise<{ items: ActivityItem[]; lastSeq: number }> {
   await store.getTeam(team); // NOT_FOUND for a team that does not exist
-  const all = afterSeq === undefined ? await store.recentJournal(team) : await journalAfter(store, team, afterSeq);
+  const all = afterSeq === undefined ? await store.recentJournal(team) : await store.journalSince(team, afterSeq);
   const lastSeq = all.length ? all[all.length - 1].seq : (afterSeq ?? 0);
   // Heartbeats only renew a lease: they would flood the view.
   const entries = all.filter((e) => e.op !== 'task.heartbeat').slice(-limit);

@@ -1,7 +1,6 @@
 import type { VersionedTask } from '../shared/domain';
 import { LockstepError, toSerializedError } from '../shared/errors';
 import { liveActivity } from './activity';
-import { journalAfter } from './app-store';
 import type { JournalEntry, PostgresStore } from '../store';
 import type { Emit } from './watcher';
 
@@ -126,7 +125,7 @@ export class DatabaseWatcher {
     const after = Math.min(this.lastSeq.get(team) ?? Number.POSITIVE_INFINITY, p.minSeq - 1);
     let entries: JournalEntry[];
     try {
-      entries = await journalAfter(this.store, team, after);
+      entries = await this.store.journalSince(team, after);
     } catch (err) {
       // A team deleted or renamed as a whole: the window learns it from teamsChanged.
       if (err instanceof LockstepError && err.code === 'NOT_FOUND') {

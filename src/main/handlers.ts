@@ -5,7 +5,7 @@ import { InvalidInputError, LockstepError, StoreUnavailableError, toSerializedEr
 import { toPlainNumbers } from '../shared/json';
 import { parseInput } from '../shared/schemas';
 import { journaledChange, recentActivity } from './activity';
-import { storeKey, trackWork, type AppStore } from './app-store';
+import { storeKey, type AppStore } from './app-store';
 import { messageHandlers } from './message-handlers';
 import { createSampleTeam } from './sample';
 import type { EffectiveSettings } from './settings';
@@ -212,7 +212,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
             { database: connection.label },
           );
         }
-        const tracked = UNTRACKED.has(name) ? { value: await impl(input), journaled: [] } : await trackWork(ctx.store(), () => impl(input));
+        const tracked = UNTRACKED.has(name) ? { value: await impl(input), journaled: [] } : await ctx.store().track(() => impl(input));
         // Numbers kept exactly in the files (`1.0`) reach the window as plain numbers (IPC cannot carry the text).
         const value = toPlainNumbers(tracked.value);
         const { journaled } = tracked;
