@@ -40,6 +40,9 @@ export function openPool(url: string, max = 4, lockTimeoutMs = 20_000): Pool {
   }
   const pool = new Pool({
     connectionString: url,
+    // Statements are sent without waiting for the answer to the one before: a mutation's writes, journal entry and
+    // COMMIT go out together (pg-context.ts queue/commit). Each keeps its own answer and its own error.
+    pipeline: true,
     max,
     connectionTimeoutMillis: 10_000,
     idleTimeoutMillis: 5_000,

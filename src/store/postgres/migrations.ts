@@ -159,6 +159,23 @@ CREATE TABLE lockstep_trash (
 );
 `,
   },
+  {
+    version: 3,
+    name: 'checked writes that can be sent ahead of COMMIT',
+    sql: `
+-- A task write checked against the version it was read at raises a serialization failure (retried as a whole) when
+-- the row is not there at that version, instead of reporting 0 rows: the statements of a mutation and its COMMIT go
+-- to the server together (pg-mutate.ts), and a write that did not apply must roll the transaction back.
+CREATE FUNCTION lockstep_expect_rows(actual bigint, expected bigint, what text) RETURNS bigint LANGUAGE plpgsql AS $f$
+BEGIN
+  IF actual <> expected THEN
+    RAISE EXCEPTION '% changed under a lock', what USING ERRCODE = '40001';
+  END IF;
+  RETURN actual;
+END
+$f$;
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

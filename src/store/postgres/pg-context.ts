@@ -107,31 +107,82 @@ export class PgContext {
    * listeners, in one statement: one round trip. The entry's line is written with its number in place of the 0.
    */
   async appendJournal(client: PoolClient, teamId: string, entry: JournalEntry, opId: string): Promise<void> {
+    await this.queueJournal(client, teamId, entry, opId);
+  }
+
+  /**
+   * appendJournal's statement, sent without waiting for its answer: `commit` sends COMMIT right behind it and waits
+   * for both (see `queue`). The returned promise is also the queued one.
+   */
+  queueJournal(client: PoolClient, teamId: string, entry: JournalEntry, opId: string): Promise<void> {
     this.uncommitted.delete(client);
-    if (!this.journalEnabled) return this.notify(client, entry.team, 0);
+    if (!this.journalEnabled) return this.queue(client, this.notify(client, entry.team, 0));
     const line = JSON.stringify(entry);
     if (!line.startsWith('{"seq":0,')) throw new Error('a journal entry must start with its number');
     const taskIds = [...new Set([...(entry.taskId ? [entry.taskId] : []), ...entry.tasks.map((t) => t.id)])];
-    const r = await client.query(
-      `WITH h AS (UPDATE lockstep_journal_heads SET seq = seq + 1 WHERE team_id = $1 RETURNING seq),
-            j AS (INSERT INTO lockstep_journal (team_id, seq, at, actor, via, op, task_ids, line, op_id)
-                  SELECT $1, h.seq, $2, $3, $4, $5, $6, '{"seq":' || h.seq || substr($7, 9), $8 FROM h RETURNING seq)
-       SELECT j.seq, pg_notify($9, json_build_object('team', $10::text, 'seq', j.seq)::text) FROM j`,
-      [teamId, entry.at, entry.actor, entry.via, entry.op, taskIds, line, opId, CHANGES_CHANNEL, entry.team],
-    );
-    if (r.rowCount !== 1) throw new Error(`team ${entry.team} has no journal head`);
-    entry.seq = Number(r.rows[0].seq);
-    this.uncommitted.set(client, { team: entry.team, entry });
+    const appended = client
+      .query({
+        name: 'lockstep_append_journal',
+        text: `WITH h AS (UPDATE lockstep_journal_heads SET seq = seq + 1 WHERE team_id = $1 RETURNING seq),
+                    j AS (INSERT INTO lockstep_journal (team_id, seq, at, actor, via, op, task_ids, line, op_id)
+                          SELECT $1, h.seq, $2, $3, $4, $5, $6, '{"seq":' || h.seq || substr($7, 9), $8 FROM h RETURNING seq)
+               SELECT j.seq, pg_notify($9, json_build_object('team', $10::text, 'seq', j.seq)::text) FROM j`,
+        values: [teamId, entry.at, entry.actor, entry.via, entry.op, taskIds, line, opId, CHANGES_CHANNEL, entry.team],
+      })
+      .then((r) => {
+        if (r.rowCount !== 1) throw new Error(`team ${entry.team} has no journal head`);
+        entry.seq = Number(r.rows[0].seq);
+        this.uncommitted.set(client, { team: entry.team, entry });
+      });
+    return this.queue(client, appended);
   }
 
   /** The entry each connection's open transaction journaled: reported to track() once its COMMIT went through. */
   private readonly uncommitted = new WeakMap<PoolClient, TrackedEntry>();
 
+  /**
+   * Statements of the open transaction sent without waiting for their answers (the pool's connections pipeline:
+   * connection.ts). `commit` sends COMMIT behind them, so a mutation's writes, its journal entry and its COMMIT reach
+   * the server in one round trip, and the row locks are held for that one trip instead of one trip per statement.
+   * A statement that fails aborts the transaction, so the COMMIT behind it rolls back; `commit` then reports the
+   * first failure in sending order.
+   */
+  private readonly queued = new WeakMap<PoolClient, Array<Promise<unknown>>>();
+
+  /** Adds a statement to the open transaction's queue (its failure is reported by `commit`, never unhandled). */
+  queue<T>(client: PoolClient, statement: Promise<T>): Promise<T> {
+    statement.catch(() => undefined);
+    const list = this.queued.get(client) ?? [];
+    list.push(statement);
+    this.queued.set(client, list);
+    return statement;
+  }
+
+  /** Waits for every queued statement; throws the first failure in sending order. */
+  private async drainQueue(client: PoolClient, more: Array<Promise<unknown>> = []): Promise<void> {
+    const list = [...(this.queued.get(client) ?? []), ...more];
+    this.queued.delete(client);
+    let first: { error: unknown } | undefined;
+    for (const statement of list) {
+      try {
+        await statement;
+      } catch (error) {
+        first ??= { error };
+      }
+    }
+    if (first) throw first.error;
+  }
+
   /** COMMIT, after the test failpoint's pause (locks held), so a race or a cut connection can be widened on purpose. */
   async commit(client: PoolClient): Promise<void> {
     const delay = delayBeforeSaveMs();
-    if (delay) await sleep(delay);
-    await client.query('COMMIT');
+    if (delay) {
+      await this.drainQueue(client);
+      await sleep(delay);
+    }
+    const commit = client.query('COMMIT');
+    commit.catch(() => undefined);
+    await this.drainQueue(client, [commit]);
     // Test failpoint: the COMMIT went through but its reply is "lost" (the connection is dropped as if cut), once
     // per mutation, so the caller must find out from the database that its change is in, and not apply it twice.
     if (process.env.LOCKSTEP_FAILPOINT_PG_LOSE_COMMIT_REPLY === '1' && !this.replyLost.has(client)) {
@@ -158,6 +209,7 @@ export class PgContext {
       async (client) => {
         opId = randomUUID();
         result = undefined;
+        this.queued.delete(client);
         const value = await work(client, opId);
         result = { value };
         await this.commit(client);

@@ -8,7 +8,16 @@ import { applyProfiles, serializeTeamConfig, type LoadedTeamConfig } from '../te
 import { taskChange, type MutationInfo } from '../team-writer';
 import type { PgContext } from './pg-context';
 import { Need, PgTransaction, type Mode, type TaskMutationOptions } from './pg-transaction';
-import { insertTask, loadTaskRow, parseTeamConfigText, readProfiles, taskParams, updateTask, writeMembers } from './rows';
+import {
+  deleteTaskChecked,
+  insertTask,
+  loadTaskRow,
+  parseTeamConfigText,
+  readProfiles,
+  taskParams,
+  updateTaskChecked,
+  writeMembers,
+} from './rows';
 
 /**
  * The transaction core of the database store: one task mutation (`mutate`, run through task-ops in a PgTransaction
@@ -49,12 +58,13 @@ async function lockTeamAndRows(
   ids: string[],
 ): Promise<{ teamId: string; rows: Map<string, LoadedTask | null> }> {
   const wanted = [...new Set(ids)].sort();
-  const r = await client.query(
-    `SELECT g.id AS team_id, t.id, t.raw
-       FROM (SELECT id FROM lockstep_teams WHERE name = $1 FOR SHARE) g
-       LEFT JOIN LATERAL (SELECT id, raw FROM lockstep_tasks WHERE team_id = g.id AND id = ANY($2::text[]) ORDER BY id FOR UPDATE) t ON true`,
-    [team, wanted],
-  );
+  const r = await client.query({
+    name: 'lockstep_lock_rows',
+    text: `SELECT g.id AS team_id, t.id, t.raw
+             FROM (SELECT id FROM lockstep_teams WHERE name = $1 FOR SHARE) g
+             LEFT JOIN LATERAL (SELECT id, raw FROM lockstep_tasks WHERE team_id = g.id AND id = ANY($2::text[]) ORDER BY id FOR UPDATE) t ON true`,
+    values: [team, wanted],
+  });
   if (r.rowCount === 0) throw teamNotFound(team);
   const rows = new Map<string, LoadedTask | null>(wanted.map((id) => [id, null]));
   for (const row of r.rows) if (row.id !== null) rows.set(row.id, loadTaskRow(team, row));
@@ -90,15 +100,15 @@ export async function mutate<T>(
   return ctx.transact(async (client, opId) => {
     let mode: Mode = options.mode ?? 'share';
     for (;;) {
-      await client.query('BEGIN');
-      let teamId: string;
-      let rows: Map<string, LoadedTask | null>;
-      if (mode === 'share' && options.preload?.length) {
-        ({ teamId, rows } = await lockTeamAndRows(client, team, options.preload));
-      } else {
-        teamId = await teamIdOf(client, team, mode);
-        rows = mode === 'exclusive' ? await loadAll(client, team, teamId) : new Map<string, LoadedTask | null>();
-      }
+      // BEGIN and the first read go out together (the connections pipeline: connection.ts).
+      const begin = client.query('BEGIN');
+      const first =
+        mode === 'share' && options.preload?.length
+          ? lockTeamAndRows(client, team, options.preload)
+          : teamIdOf(client, team, mode).then((id) => ({ teamId: id, rows: null }));
+      const [, locked] = await Promise.all([begin, first]);
+      const teamId = locked.teamId;
+      const rows = locked.rows ?? (mode === 'exclusive' ? await loadAll(client, team, teamId) : new Map<string, LoadedTask | null>());
       if (options.beforeRun) await options.beforeRun(client, teamId);
       const writers = new Map<string, JournalEntry | null>();
       let tx: PgTransaction;
@@ -132,7 +142,11 @@ export async function mutate<T>(
   });
 }
 
-/** Writes the transaction's staged rows (each checked against the version it was read at) and its journal entry. */
+/**
+ * Sends the transaction's staged rows (each checked against the version it was read at) and its journal entry
+ * without waiting for their answers: PgContext.commit sends COMMIT behind them and reports the first failure, so the
+ * row locks taken by the first read are held for one round trip more, not one per statement.
+ */
 export async function save(
   ctx: PgContext,
   client: PoolClient,
@@ -147,24 +161,15 @@ export async function save(
     const before = tx.seen.get(id) ?? null;
     if (staged.kind === 'write') {
       const params = taskParams(teamId, staged.loaded.task, staged.loaded.extra, staged.raw, staged.loaded.version);
-      if (before) {
-        if (!(await updateTask(client, params, before.version))) throw busyRace(team, id);
-      } else {
-        await insertTask(client, params);
-      }
+      ctx.queue(client, before ? updateTaskChecked(client, params, before.version) : insertTask(client, params));
     } else if (before) {
-      const r = await client.query('DELETE FROM lockstep_tasks WHERE team_id = $1 AND id = $2 AND version = $3', [
-        teamId,
-        id,
-        before.version,
-      ]);
-      if (r.rowCount !== 1) throw busyRace(team, id);
+      ctx.queue(client, deleteTaskChecked(client, teamId, id, before.version));
     }
     const change = taskChange(id, before, staged.kind === 'write' ? staged.loaded : null);
     if (change) changes.push(change);
   }
   const { solo: _solo, ...merged } = { ...info, ...tx.notes };
-  await ctx.appendJournal(client, teamId, ctx.entry(team, merged, changes), opId);
+  void ctx.queueJournal(client, teamId, ctx.entry(team, merged, changes), opId);
 }
 
 /** A team-level change (config, members): the team row FOR UPDATE, journaled without task changes. */
@@ -192,9 +197,4 @@ export async function mutateTeam<T>(
 export async function writeConfig(client: PoolClient, teamId: string, loaded: LoadedTeamConfig): Promise<void> {
   await client.query('UPDATE lockstep_teams SET config_raw = $2 WHERE id = $1', [teamId, serializeTeamConfig(loaded)]);
   await writeMembers(client, teamId, loaded.config);
-}
-
-function busyRace(team: string, id: string): Error {
-  // Cannot happen while the locks hold; reported as a serialization failure so the mutation is retried.
-  return Object.assign(new Error(`task ${id} in team ${team} changed under a lock`), { code: '40001' });
 }

@@ -7,7 +7,10 @@ import { parseTaskBytes, type LoadedTask } from '../task-files';
 import type { LoadedTeamConfig } from '../team-config';
 import type { MemberProfile } from '../../shared/members';
 
-/** Row <-> domain conversions of the PostgreSQL store. A task row's `raw` is its file's bytes; the rest derives from it. */
+/**
+ * Row <-> domain conversions of the PostgreSQL store. A task row's `raw` is its file's bytes; the rest derives from it.
+ * The statements every mutation runs are named (prepared once per connection, then only bound and run).
+ */
 
 export function taskPath(team: string, id: string): string {
   return `postgres:${team}/task-${id}.json`;
@@ -60,16 +63,35 @@ const assignments = TASK_COLUMNS.split(', ')
   .join(', ');
 
 export async function insertTask(client: ClientBase, params: unknown[]): Promise<void> {
-  await client.query(`INSERT INTO lockstep_tasks (${TASK_COLUMNS}) VALUES (${placeholders})`, params);
+  await client.query({
+    name: 'lockstep_insert_task',
+    text: `INSERT INTO lockstep_tasks (${TASK_COLUMNS}) VALUES (${placeholders})`,
+    values: params,
+  });
 }
 
-/** Updates a row only if it is still at `expected` (it is row-locked or team-locked; this is belt and braces). */
-export async function updateTask(client: ClientBase, params: unknown[], expected: string): Promise<boolean> {
-  const r = await client.query(`UPDATE lockstep_tasks SET ${assignments} WHERE team_id = $1 AND id = $2 AND version = $21`, [
-    ...params,
-    expected,
-  ]);
-  return r.rowCount === 1;
+/**
+ * Updates a row only if it is still at `expected` (it is row-locked or team-locked; this is belt and braces): when it
+ * is not, the statement fails with a serialization failure, so a COMMIT sent behind it rolls the transaction back.
+ * Returns the query without waiting for it (pg-mutate.ts sends a mutation's writes and COMMIT together).
+ */
+export function updateTaskChecked(client: ClientBase, params: unknown[], expected: string): Promise<unknown> {
+  return client.query({
+    name: 'lockstep_update_task',
+    text: `WITH u AS (UPDATE lockstep_tasks SET ${assignments} WHERE team_id = $1 AND id = $2 AND version = $21 RETURNING 1)
+           SELECT lockstep_expect_rows((SELECT count(*) FROM u), 1, 'task ' || $2)`,
+    values: [...params, expected],
+  });
+}
+
+/** Deletes a row only if it is still at `expected`, like updateTaskChecked. */
+export function deleteTaskChecked(client: ClientBase, teamId: string, id: string, expected: string): Promise<unknown> {
+  return client.query({
+    name: 'lockstep_delete_task',
+    text: `WITH d AS (DELETE FROM lockstep_tasks WHERE team_id = $1 AND id = $2 AND version = $3 RETURNING 1)
+           SELECT lockstep_expect_rows((SELECT count(*) FROM d), 1, 'task ' || $2)`,
+    values: [teamId, id, expected],
+  });
 }
 
 const TEAM_FIELDS = ['name', 'description', 'leadAgentId', 'createdAt', 'members', 'budgetCents'] as const;
