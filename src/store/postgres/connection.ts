@@ -63,6 +63,17 @@ export function openPool(url: string, max = 4, lockTimeoutMs = 20_000): Pool {
   return pool;
 }
 
+/**
+ * Statements issued on `client` from now until the end of this tick leave in one write (Node's cork, then uncork on
+ * the next tick): pipelined statements then reach the server together, one wake-up instead of one per statement.
+ */
+export function sendTogether(client: PoolClient): void {
+  const stream = (client as unknown as { connection?: { stream?: { cork?: () => void; uncork?: () => void } } }).connection?.stream;
+  if (!stream?.cork || !stream.uncork) return;
+  stream.cork();
+  process.nextTick(() => stream.uncork?.());
+}
+
 type Kind = 'busy' | 'connection' | 'other';
 
 /** Classifies a driver error: worth retrying as busy (serialization, deadlock, lock timeout), as a lost connection, or not. */

@@ -6,6 +6,7 @@ import type { JournalEntry, JournalTaskChange } from '../journal';
 import type { LoadedTask } from '../task-files';
 import { applyProfiles, serializeTeamConfig, type LoadedTeamConfig } from '../team-config';
 import { taskChange, type MutationInfo } from '../team-writer';
+import { sendTogether } from './connection';
 import type { PgContext } from './pg-context';
 import { Need, PgTransaction, type Mode, type TaskMutationOptions } from './pg-transaction';
 import {
@@ -101,6 +102,7 @@ export async function mutate<T>(
     let mode: Mode = options.mode ?? 'share';
     for (;;) {
       // BEGIN and the first read go out together (the connections pipeline: connection.ts).
+      sendTogether(client);
       const begin = client.query('BEGIN');
       const first =
         mode === 'share' && options.preload?.length
@@ -157,6 +159,7 @@ export async function save(
   opId: string,
 ): Promise<void> {
   const changes: JournalTaskChange[] = [];
+  sendTogether(client); // with the COMMIT that follows in this tick (PgContext.commit)
   for (const [id, staged] of tx.overlay) {
     const before = tx.seen.get(id) ?? null;
     if (staged.kind === 'write') {
