@@ -55,8 +55,7 @@ export async function fixFinding(
         ),
       );
     if (!fixed) throw gone();
-    if (fixed.kind === 'stranger-inbox')
-      await addMember(ctx, team, strangerMember(fixed.id.slice('stranger-inbox:'.length)));
+    if (fixed.kind === 'stranger-inbox') await addMember(ctx, team, strangerMember(fixed.id.slice('stranger-inbox:'.length)));
     return { fixed };
   }
   if (kind === 'temp-file' || kind === 'corrupt-file') {

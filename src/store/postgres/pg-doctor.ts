@@ -48,7 +48,15 @@ export async function doctor(ctx: PgContext, team: string, request: DoctorReques
       inboxes: await waitingByInbox(client, teamId),
     };
   });
-  return [...diagnose(tasks.map((l) => l.task), [], [], diagnoseOptions(ctx.host, request)), ...strangerInboxes(team, config, inboxes)];
+  return [
+    ...diagnose(
+      tasks.map((l) => l.task),
+      [],
+      [],
+      diagnoseOptions(ctx.host, request),
+    ),
+    ...strangerInboxes(team, config, inboxes),
+  ];
 }
 
 /** Every inbox of the team (empty ones too, as a folder's inbox folders) with how many messages wait in it. */
