@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { inboxName, type TeamConfig } from '../shared/domain';
 import { nameProblem } from '../shared/names';
+import type { NewMember } from '../shared/schemas';
 import type { Finding } from './doctor';
 import { tryLockFd, unlockFd } from './flock';
 import { CLAIMED_FILE_RE, claimState, listDir, MESSAGE_FILE_RE, pendingNames } from './inbox-files';
@@ -34,16 +35,7 @@ export function diagnoseMailbox(mailbox: Mailbox, team: string, config: TeamConf
         message: `A message to ${inbox} was taken by a receiver that stopped before finishing (${name}); nobody has it.`,
       });
     }
-    if (!memberInboxes.has(inbox)) {
-      const waiting = pendingNames(dir).length;
-      findings.push({
-        id: `stranger-inbox:${inbox}`,
-        kind: 'stranger-inbox',
-        path: dir,
-        fix: { action: 'add-member', label: `Add ${inbox} to the team` },
-        message: `${inbox} has an inbox in team ${team} but is not a member${waiting ? `: ${waiting} message(s) wait there for nobody` : ''}; broadcasts still go there.`,
-      });
-    }
+    if (!memberInboxes.has(inbox)) findings.push(strangerInboxFinding(team, inbox, pendingNames(dir).length, dir));
   }
   const deadRoot = mailbox.deadLettersDir(team);
   for (const inbox of listDir(deadRoot).sort()) {
@@ -68,6 +60,26 @@ export function diagnoseMailbox(mailbox: Mailbox, team: string, config: TeamConf
     }
   }
   return findings;
+}
+
+/**
+ * The stranger-inbox finding, on a data folder (diagnoseMailbox) and on a database (postgres/pg-doctor.ts) alike:
+ * `inbox` belongs to no member of `team` and `waiting` messages wait in it; `location` is where it lives (its folder,
+ * or `postgres:<team>/inboxes/<inbox>`).
+ */
+export function strangerInboxFinding(team: string, inbox: string, waiting: number, location: string): Finding {
+  return {
+    id: `stranger-inbox:${inbox}`,
+    kind: 'stranger-inbox',
+    path: location,
+    fix: { action: 'add-member', label: `Add ${inbox} to the team` },
+    message: `${inbox} has an inbox in team ${team} but is not a member${waiting ? `: ${waiting} message(s) wait there for nobody` : ''}; broadcasts still go there.`,
+  };
+}
+
+/** The member a stranger-inbox fix adds (on both backends): named as the inbox, no user, so its inbox is that one. */
+export function strangerMember(inbox: string): NewMember {
+  return { name: inbox, user: '', agentType: 'general-purpose' };
 }
 
 export const MAILBOX_FINDING_KINDS = ['orphan-claim', 'stranger-inbox', 'dead-letter'];

@@ -10,7 +10,7 @@ import { mkdirInside, unlinkInside } from './safe-fs';
 import * as ops from './task-ops';
 import type { DoctorRequest } from './store-api';
 import type { FolderContext } from './store-context';
-import { diagnoseMailbox, fixMailboxFinding, MAILBOX_FINDING_KINDS } from './mailbox-doctor';
+import { diagnoseMailbox, fixMailboxFinding, MAILBOX_FINDING_KINDS, strangerMember } from './mailbox-doctor';
 import { listTasks } from './store-tasks';
 import { addMember } from './store-teams';
 
@@ -55,8 +55,7 @@ export async function fixFinding(
         ),
       );
     if (!fixed) throw gone();
-    if (fixed.kind === 'stranger-inbox')
-      await addMember(ctx, team, { name: path.basename(fixed.path ?? ''), user: '', agentType: 'general-purpose' });
+    if (fixed.kind === 'stranger-inbox') await addMember(ctx, team, strangerMember(fixed.id.slice('stranger-inbox:'.length)));
     return { fixed };
   }
   if (kind === 'temp-file' || kind === 'corrupt-file') {

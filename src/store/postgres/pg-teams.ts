@@ -1,3 +1,4 @@
+import type { PoolClient } from 'pg';
 import { emptyCounts, leaderOf, type FileProblem, type TeamConfig, type TeamSummary } from '../../shared/domain';
 import { AlreadyExistsError, InvalidInputError, NotFoundError, teamNotFound } from '../../shared/errors';
 import { assertName } from '../../shared/names';
@@ -151,18 +152,34 @@ export async function setBudget(ctx: PgContext, team: string, budgetCents: numbe
 export async function addMember(ctx: PgContext, team: string, member: NewMember): Promise<TeamConfig> {
   const values = parseInput(newMemberSchema, member, 'member');
   const details: Record<string, unknown> = { member: values.name };
-  return mutateTeam(ctx, team, ctx.info('team.add-member', undefined, { details }), async (client, teamId, loaded) => {
-    if (loaded.config.members.some((m) => m.name === values.name)) {
-      throw new AlreadyExistsError(`${values.name} is already a member of team ${team}.`, { team, member: values.name });
-    }
-    const added = newMember(values, nowTimestamp());
-    loaded.config.members.push(added);
-    if (!loaded.config.leadAgentId) loaded.config.leadAgentId = added.agentId;
-    const index = loaded.config.members.length - 1;
-    details.change = { kind: 'add-member', member: values.name, record: memberRecord(loaded, index), index } satisfies TeamChange;
-    await writeConfig(client, teamId, loaded);
-    return loaded.config;
-  });
+  return mutateTeam(ctx, team, ctx.info('team.add-member', undefined, { details }), (client, teamId, loaded) =>
+    appendMember(client, team, teamId, loaded, member, details),
+  );
+}
+
+/**
+ * Adds a member inside a team change (mutateTeam): ALREADY_EXISTS when that name is a member; `details` (the journal
+ * entry's) gets the change that undo reverses. Also the stall radar's stranger-inbox fix (pg-doctor.ts).
+ */
+export async function appendMember(
+  client: PoolClient,
+  team: string,
+  teamId: string,
+  loaded: LoadedTeamConfig,
+  member: NewMember,
+  details: Record<string, unknown>,
+): Promise<TeamConfig> {
+  const values = parseInput(newMemberSchema, member, 'member');
+  if (loaded.config.members.some((m) => m.name === values.name)) {
+    throw new AlreadyExistsError(`${values.name} is already a member of team ${team}.`, { team, member: values.name });
+  }
+  const added = newMember(values, nowTimestamp());
+  loaded.config.members.push(added);
+  if (!loaded.config.leadAgentId) loaded.config.leadAgentId = added.agentId;
+  const index = loaded.config.members.length - 1;
+  details.change = { kind: 'add-member', member: values.name, record: memberRecord(loaded, index), index } satisfies TeamChange;
+  await writeConfig(client, teamId, loaded);
+  return loaded.config;
 }
 
 export async function removeMember(ctx: PgContext, team: string, name: string): Promise<TeamConfig> {

@@ -16,6 +16,11 @@ export function taskPath(team: string, id: string): string {
   return `postgres:${team}/task-${id}.json`;
 }
 
+/** Where an inbox lives, in the words of a finding (as a folder's teams/<team>/inboxes/<inbox>). */
+export function inboxPath(team: string, inbox: string): string {
+  return `postgres:${team}/inboxes/${inbox}`;
+}
+
 /** Parses a task row's raw bytes exactly as the folder store parses a file (so the version is the same hash). */
 export function loadTaskRow(team: string, row: { id: string; raw: string }): LoadedTask {
   const read = parseTaskBytes(Buffer.from(row.raw, 'utf8'), taskPath(team, row.id), row.id);
