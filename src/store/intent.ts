@@ -63,8 +63,7 @@ export function intentPath(lockstepDir: string): string {
 
 export function hasPendingIntent(lockstepDir: string): boolean {
   try {
-    fs.lstatSync(intentPath(lockstepDir));
-    return true;
+    return fs.lstatSync(intentPath(lockstepDir), { throwIfNoEntry: false }) !== undefined;
   } catch {
     return false;
   }

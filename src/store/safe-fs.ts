@@ -21,9 +21,10 @@ function errno(err: unknown): string | undefined {
   return (err as NodeJS.ErrnoException)?.code;
 }
 
+/** lstat, or null when nothing is there. A missing entry is the common case here: answered without an exception. */
 function lstatOrNull(p: string): fs.Stats | null {
   try {
-    return fs.lstatSync(p);
+    return fs.lstatSync(p, { throwIfNoEntry: false }) ?? null;
   } catch (err) {
     if (errno(err) === 'ENOENT' || errno(err) === 'ENOTDIR') return null;
     throw err;
