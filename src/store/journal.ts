@@ -3,7 +3,7 @@ import * as path from 'path';
 import { CorruptFileError, UnsafePathError } from '../shared/errors';
 import { stringifyJson } from '../shared/json';
 import type { JournalEntry, JournalTaskChange } from '../shared/model';
-import { appendInside, assertNoLinks, openNoFollow, readBounded } from './safe-fs';
+import { appendInside, assertNoLinks, newCheckedPaths, openNoFollow, readBounded, type CheckedPaths } from './safe-fs';
 
 /**
  * The team journal: one JSON line per successful mutation, appended inside the team's write lock (so file order is
@@ -121,20 +121,22 @@ export function lastSeq(lockstepDir: string, options: JournalOptions): number {
 
 /**
  * Appends entries (already numbered); rotates first when the file is past its bound. Called inside the lock.
- * `root` is the data folder: no journal file that is a link is appended to, renamed or removed (UNSAFE_PATH).
+ * `root` is the data folder: no journal file that is a link is appended to, renamed or removed (UNSAFE_PATH); the
+ * older generations are looked at when they are about to be renamed or removed. `checked`: the locked batch's
+ * checks so far (safe-fs.ts).
  */
-export function appendJournal(root: string, lockstepDir: string, entries: JournalEntry[], options: JournalOptions): void {
+export function appendJournal(
+  root: string,
+  lockstepDir: string,
+  entries: JournalEntry[],
+  options: JournalOptions,
+  checked: CheckedPaths = newCheckedPaths(),
+): void {
   if (entries.length === 0) return;
   const file = journalPath(lockstepDir);
-  const folders = new Set<string>();
-  for (let g = 0; g <= options.keep; g++) assertNoLinks(root, journalPath(lockstepDir, g), 'file', folders);
-  let size = 0;
-  try {
-    size = fs.lstatSync(file).size;
-  } catch {
-    // No journal yet.
-  }
+  let size = assertNoLinks(root, file, 'file', checked.folders)?.size ?? 0;
   if (size >= options.maxBytes) {
+    for (let g = 1; g <= options.keep; g++) assertNoLinks(root, journalPath(lockstepDir, g), 'file', checked.folders);
     fs.rmSync(journalPath(lockstepDir, options.keep), { force: true });
     for (let g = options.keep - 1; g >= 0; g--) {
       try {
@@ -147,7 +149,7 @@ export function appendJournal(root: string, lockstepDir: string, entries: Journa
   }
   // A writer killed mid-line left no newline at the end: start ours on a fresh line so only that line is torn.
   const lead = size > 0 && readTail(file, 1) !== '\n' ? '\n' : '';
-  appendInside(root, file, lead + entries.map((e) => stringifyJson(e, 0)).join('\n') + '\n');
+  appendInside(root, file, lead + entries.map((e) => stringifyJson(e, 0)).join('\n') + '\n', checked);
 }
 
 /** What history reads of one journal file at most (Lockstep rotates at 4 MB; a bigger file was not written by it). */
