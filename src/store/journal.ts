@@ -101,8 +101,51 @@ function readTail(file: string, bytes: number): string {
   }
 }
 
+/**
+ * What this process last appended to each journal file: the file as it was right after (from fstat of the
+ * descriptor it wrote through) and the last sequence number in it. While the file is still exactly that (same inode,
+ * size, mtime and ctime: any append or rewrite changes the size or ctime, a replacement the inode), the next writer
+ * of this process knows the last number and that the file ends with a whole line without reading its end.
+ * Another process's append changes the size: then the end is read as before.
+ */
+interface LastAppend {
+  dev: number;
+  ino: number;
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  seq: number;
+}
+
+const lastAppends = new Map<string, LastAppend>();
+
+function unchangedSince(last: LastAppend | undefined, stat: fs.Stats | null | undefined): last is LastAppend {
+  return (
+    !!last &&
+    !!stat &&
+    stat.isFile() &&
+    stat.dev === last.dev &&
+    stat.ino === last.ino &&
+    stat.size === last.size &&
+    stat.mtimeMs === last.mtimeMs &&
+    stat.ctimeMs === last.ctimeMs
+  );
+}
+
 /** The last sequence number written (0 for an empty journal). Called inside the lock. */
 export function lastSeq(lockstepDir: string, options: JournalOptions): number {
+  const current = journalPath(lockstepDir);
+  const last = lastAppends.get(current);
+  if (last) {
+    let stat: fs.Stats | undefined;
+    try {
+      stat = fs.lstatSync(current, { throwIfNoEntry: false });
+    } catch {
+      stat = undefined;
+    }
+    if (unchangedSince(last, stat)) return last.seq;
+    lastAppends.delete(current);
+  }
   for (let g = 0; g <= options.keep; g++) {
     // Only the last whole line matters; read a small tail and widen it only for very long lines.
     for (let bytes = 8 * 1024; bytes <= 8 * 1024 * 1024; bytes *= 8) {
@@ -134,7 +177,9 @@ export function appendJournal(
 ): void {
   if (entries.length === 0) return;
   const file = journalPath(lockstepDir);
-  let size = assertNoLinks(root, file, 'file', checked.folders)?.size ?? 0;
+  const stat = assertNoLinks(root, file, 'file', checked.folders);
+  let size = stat?.size ?? 0;
+  let endsWithNewline = unchangedSince(lastAppends.get(file), stat);
   if (size >= options.maxBytes) {
     for (let g = 1; g <= options.keep; g++) assertNoLinks(root, journalPath(lockstepDir, g), 'file', checked.folders);
     fs.rmSync(journalPath(lockstepDir, options.keep), { force: true });
@@ -146,10 +191,14 @@ export function appendJournal(
       }
     }
     size = 0;
+    endsWithNewline = false;
   }
   // A writer killed mid-line left no newline at the end: start ours on a fresh line so only that line is torn.
-  const lead = size > 0 && readTail(file, 1) !== '\n' ? '\n' : '';
-  appendInside(root, file, lead + entries.map((e) => stringifyJson(e, 0)).join('\n') + '\n', checked);
+  const lead = size > 0 && !endsWithNewline && readTail(file, 1) !== '\n' ? '\n' : '';
+  lastAppends.delete(file);
+  const after = appendInside(root, file, lead + entries.map((e) => stringifyJson(e, 0)).join('\n') + '\n', checked);
+  const { dev, ino, size: newSize, mtimeMs, ctimeMs } = after;
+  lastAppends.set(file, { dev, ino, size: newSize, mtimeMs, ctimeMs, seq: entries[entries.length - 1].seq });
 }
 
 /** What history reads of one journal file at most (Lockstep rotates at 4 MB; a bigger file was not written by it). */

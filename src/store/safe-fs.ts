@@ -261,8 +261,8 @@ export function mkdirInside(root: string, dir: string): void {
   assertNoLinks(root, dir, 'dir');
 }
 
-/** Appends to a file without following a link (O_NOFOLLOW | O_APPEND | O_CREAT). */
-export function appendInside(root: string, target: string, data: string, checked?: CheckedPaths): void {
+/** Appends to a file without following a link (O_NOFOLLOW | O_APPEND | O_CREAT); returns the file as it is after. */
+export function appendInside(root: string, target: string, data: string, checked?: CheckedPaths): fs.Stats {
   assertNoLinks(root, target, 'file', checked?.folders);
   let fd: number;
   try {
@@ -273,6 +273,7 @@ export function appendInside(root: string, target: string, data: string, checked
   }
   try {
     fs.writeSync(fd, data);
+    return fs.fstatSync(fd);
   } finally {
     fs.closeSync(fd);
   }
