@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import writeFileAtomic from 'write-file-atomic';
 import { UnsafePathError } from '../shared/errors';
+import { splitBelow } from './path-below';
 
 /**
  * The data folder is a boundary. Agents that may write only inside it can plant symbolic links there; nothing
@@ -50,13 +51,14 @@ function unsafe(p: string, what: string): UnsafePathError {
  * path below it. Returns what lstat found at `target` (null when missing or not looked at again).
  */
 export function assertNoLinks(root: string, target: string, last: 'file' | 'dir' | 'any' = 'file', folders?: Set<string>): fs.Stats | null {
-  const rel = path.relative(root, target);
-  if (rel === '') return null;
-  if (rel.startsWith('..') || path.isAbsolute(rel)) throw unsafe(target, 'it is outside the data folder');
-  const parts = rel.split(path.sep);
-  let current = root;
+  const below = splitBelow(root, target);
+  if (below === 'same') return null;
+  if (below === 'outside') throw unsafe(target, 'it is outside the data folder');
+  const { base, parts } = below;
+  // path.relative normalized both: joining its parts to the resolved root by hand is what path.join would give.
+  let current = base;
   for (let i = 0; i < parts.length; i++) {
-    current = path.join(current, parts[i]);
+    current = i === 0 ? base + parts[0] : current + path.sep + parts[i];
     const isLast = i === parts.length - 1;
     if (folders?.has(current) && (!isLast || last !== 'file')) continue;
     const stat = lstatOrNull(current);

@@ -5,7 +5,7 @@ import { delayBeforeSaveMs, delayInSaveMs, sleepSync } from './failpoints';
 import type { StorePaths } from './paths';
 import { appendJournal, lastSeq, type JournalEntry, type JournalOptions, type JournalTaskChange } from './journal';
 import { commitChanges, hasPendingIntent, recoverIntent, type CommitContext } from './intent';
-import { assertTeamBoundary } from './boundary';
+import { assertTeamBoundary, teamBoundary } from './boundary';
 import { mkdirInside, newCheckedPaths } from './safe-fs';
 import { privateKernelLock, type HeldTeamLock, type KernelLock, type TeamLockOptions } from './team-lock';
 import type { TaskFolderScanner } from './task-files';
@@ -94,8 +94,12 @@ export class TeamCommitter {
    * the task folder must resolve inside the data folder. Otherwise UNSAFE_PATH, and nothing is changed.
    */
   protected assertBoundary(): void {
-    assertTeamBoundary(this.paths, this.team, this.options.journal.keep);
+    this.boundary ??= teamBoundary(this.paths, this.team, this.options.journal.keep);
+    assertTeamBoundary(this.paths, this.team, this.options.journal.keep, this.boundary);
   }
+
+  /** The team's boundary entries (paths only: they are the same for every batch of this writer). */
+  private boundary: ReturnType<typeof teamBoundary> | undefined;
 
   /**
    * What a commit needs. One per locked batch: its boundary checks (`checked`) start empty here, inside the lock,
