@@ -31,10 +31,19 @@ export function teamBoundary(paths: StorePaths, team: string, journalKeep: numbe
   return out;
 }
 
-/** Throws UNSAFE_PATH for the first entry that is a link (or the wrong kind), or a task folder resolving outside. */
-export function assertTeamBoundary(paths: StorePaths, team: string, journalKeep: number): void {
+/**
+ * Throws UNSAFE_PATH for the first entry that is a link (or the wrong kind), or a task folder resolving outside.
+ * `entries`: teamBoundary's list when the caller keeps it (the paths never change for a team; what is on disk is
+ * looked at every time).
+ */
+export function assertTeamBoundary(
+  paths: StorePaths,
+  team: string,
+  journalKeep: number,
+  entries: ReadonlyArray<{ path: string; kind: 'dir' | 'file' }> = teamBoundary(paths, team, journalKeep),
+): void {
   const folders = new Set<string>();
-  for (const entry of teamBoundary(paths, team, journalKeep)) assertNoLinks(paths.root, entry.path, entry.kind, folders);
+  for (const entry of entries) assertNoLinks(paths.root, entry.path, entry.kind, folders);
   assertInside(paths.root, path.join(paths.tasksDir(team), 'x'));
 }
 

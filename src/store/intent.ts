@@ -4,7 +4,7 @@ import { decodeUtf8, parseJson, stringifyJson } from '../shared/json';
 import { failpointAfterStep, failpointBeforeStep } from './failpoints';
 import { isJournalEntry, type JournalEntry } from './journal';
 import { taskIdFromFileName } from './paths';
-import { fsyncDir, readBounded, readHead, unlinkInside, writeInside } from './safe-fs';
+import { fsyncDir, readBounded, readHead, unlinkInside, writeInside, type CheckedPaths } from './safe-fs';
 import { versionOf } from './task-files';
 
 /**
@@ -55,6 +55,8 @@ export interface CommitContext {
   lastSeq: () => number;
   onWarning: (message: string) => void;
   host: string;
+  /** The locked batch's boundary checks so far (safe-fs.ts), shared by every file it writes. */
+  checked?: CheckedPaths;
 }
 
 export function intentPath(lockstepDir: string): string {
@@ -63,8 +65,7 @@ export function intentPath(lockstepDir: string): string {
 
 export function hasPendingIntent(lockstepDir: string): boolean {
   try {
-    fs.lstatSync(intentPath(lockstepDir));
-    return true;
+    return fs.lstatSync(intentPath(lockstepDir), { throwIfNoEntry: false }) !== undefined;
   } catch {
     return false;
   }
@@ -105,8 +106,8 @@ function runStep<T>(fn: () => T): T {
 }
 
 function applyFile(ctx: CommitContext, filePath: string, bytes: string | null): void {
-  if (bytes === null) unlinkInside(ctx.root, filePath);
-  else writeInside(ctx.root, filePath, bytes, { syncDir: false });
+  if (bytes === null) unlinkInside(ctx.root, filePath, ctx.checked);
+  else writeInside(ctx.root, filePath, bytes, { syncDir: false, checked: ctx.checked });
 }
 
 /**
@@ -135,7 +136,7 @@ export function commitChanges(ctx: CommitContext, changes: FileChange[], entries
     journal: entries,
   };
   // Phase 1: the commit point. A failure here changed nothing.
-  runStep(() => writeInside(ctx.root, intentPath(ctx.lockstepDir), stringifyJson(record, 0)));
+  runStep(() => writeInside(ctx.root, intentPath(ctx.lockstepDir), stringifyJson(record, 0), { checked: ctx.checked }));
   // Phase 2: from here on the change is saved; a failure leaves the record for the next writer.
   try {
     for (const change of changes) runStep(() => applyFile(ctx, change.path, change.bytes));
@@ -164,7 +165,7 @@ function finish(ctx: CommitContext): void {
   try {
     // No folder fsync: a removal lost in a crash leaves a record whose files are all new already, which the next
     // writer recognises and removes (its journal lines are there too, so none is appended twice).
-    unlinkInside(ctx.root, intentPath(ctx.lockstepDir));
+    unlinkInside(ctx.root, intentPath(ctx.lockstepDir), ctx.checked);
   } catch (err) {
     ctx.onWarning(`The change was saved, but its intent record could not be removed: ${(err as Error).message}`);
   }

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { CorruptFileError, UnsafePathError } from '../shared/errors';
 import { stringifyJson } from '../shared/json';
 import type { JournalEntry, JournalTaskChange } from '../shared/model';
-import { appendInside, assertNoLinks, openNoFollow, readBounded } from './safe-fs';
+import { appendInside, assertNoLinks, newCheckedPaths, openNoFollow, readBounded, type CheckedPaths } from './safe-fs';
 
 /**
  * The team journal: one JSON line per successful mutation, appended inside the team's write lock (so file order is
@@ -101,8 +101,51 @@ function readTail(file: string, bytes: number): string {
   }
 }
 
+/**
+ * What this process last appended to each journal file: the file as it was right after (from fstat of the
+ * descriptor it wrote through) and the last sequence number in it. While the file is still exactly that (same inode,
+ * size, mtime and ctime: any append or rewrite changes the size or ctime, a replacement the inode), the next writer
+ * of this process knows the last number and that the file ends with a whole line without reading its end.
+ * Another process's append changes the size: then the end is read as before.
+ */
+interface LastAppend {
+  dev: number;
+  ino: number;
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  seq: number;
+}
+
+const lastAppends = new Map<string, LastAppend>();
+
+function unchangedSince(last: LastAppend | undefined, stat: fs.Stats | null | undefined): last is LastAppend {
+  return (
+    !!last &&
+    !!stat &&
+    stat.isFile() &&
+    stat.dev === last.dev &&
+    stat.ino === last.ino &&
+    stat.size === last.size &&
+    stat.mtimeMs === last.mtimeMs &&
+    stat.ctimeMs === last.ctimeMs
+  );
+}
+
 /** The last sequence number written (0 for an empty journal). Called inside the lock. */
 export function lastSeq(lockstepDir: string, options: JournalOptions): number {
+  const current = journalPath(lockstepDir);
+  const last = lastAppends.get(current);
+  if (last) {
+    let stat: fs.Stats | undefined;
+    try {
+      stat = fs.lstatSync(current, { throwIfNoEntry: false });
+    } catch {
+      stat = undefined;
+    }
+    if (unchangedSince(last, stat)) return last.seq;
+    lastAppends.delete(current);
+  }
   for (let g = 0; g <= options.keep; g++) {
     // Only the last whole line matters; read a small tail and widen it only for very long lines.
     for (let bytes = 8 * 1024; bytes <= 8 * 1024 * 1024; bytes *= 8) {
@@ -121,20 +164,24 @@ export function lastSeq(lockstepDir: string, options: JournalOptions): number {
 
 /**
  * Appends entries (already numbered); rotates first when the file is past its bound. Called inside the lock.
- * `root` is the data folder: no journal file that is a link is appended to, renamed or removed (UNSAFE_PATH).
+ * `root` is the data folder: no journal file that is a link is appended to, renamed or removed (UNSAFE_PATH); the
+ * older generations are looked at when they are about to be renamed or removed. `checked`: the locked batch's
+ * checks so far (safe-fs.ts).
  */
-export function appendJournal(root: string, lockstepDir: string, entries: JournalEntry[], options: JournalOptions): void {
+export function appendJournal(
+  root: string,
+  lockstepDir: string,
+  entries: JournalEntry[],
+  options: JournalOptions,
+  checked: CheckedPaths = newCheckedPaths(),
+): void {
   if (entries.length === 0) return;
   const file = journalPath(lockstepDir);
-  const folders = new Set<string>();
-  for (let g = 0; g <= options.keep; g++) assertNoLinks(root, journalPath(lockstepDir, g), 'file', folders);
-  let size = 0;
-  try {
-    size = fs.lstatSync(file).size;
-  } catch {
-    // No journal yet.
-  }
+  const stat = assertNoLinks(root, file, 'file', checked.folders);
+  let size = stat?.size ?? 0;
+  let endsWithNewline = unchangedSince(lastAppends.get(file), stat);
   if (size >= options.maxBytes) {
+    for (let g = 1; g <= options.keep; g++) assertNoLinks(root, journalPath(lockstepDir, g), 'file', checked.folders);
     fs.rmSync(journalPath(lockstepDir, options.keep), { force: true });
     for (let g = options.keep - 1; g >= 0; g--) {
       try {
@@ -144,10 +191,14 @@ export function appendJournal(root: string, lockstepDir: string, entries: Journa
       }
     }
     size = 0;
+    endsWithNewline = false;
   }
   // A writer killed mid-line left no newline at the end: start ours on a fresh line so only that line is torn.
-  const lead = size > 0 && readTail(file, 1) !== '\n' ? '\n' : '';
-  appendInside(root, file, lead + entries.map((e) => stringifyJson(e, 0)).join('\n') + '\n');
+  const lead = size > 0 && !endsWithNewline && readTail(file, 1) !== '\n' ? '\n' : '';
+  lastAppends.delete(file);
+  const after = appendInside(root, file, lead + entries.map((e) => stringifyJson(e, 0)).join('\n') + '\n', checked);
+  const { dev, ino, size: newSize, mtimeMs, ctimeMs } = after;
+  lastAppends.set(file, { dev, ino, size: newSize, mtimeMs, ctimeMs, seq: entries[entries.length - 1].seq });
 }
 
 /** What history reads of one journal file at most (Lockstep rotates at 4 MB; a bigger file was not written by it). */

@@ -125,6 +125,30 @@ export function readLockHolder(lockDir: string): LockHolderInfo | null {
   }
 }
 
+/**
+ * Whether the lock folder still holds the very holder file we wrote into it (`ours`, its bytes): our nonce is in
+ * them, so another writer's takeover never matches. Reads at most one byte more than ours, without parsing.
+ */
+function holderIsOurs(lockDir: string, ours: Buffer): boolean {
+  let fd: number;
+  try {
+    fd = fs.openSync(path.join(lockDir, HOLDER_FILE), 'r');
+  } catch {
+    return false;
+  }
+  try {
+    // One read of a byte more than ours normally returns the whole file; a longer one is not ours.
+    const buf = Buffer.allocUnsafe(ours.length + 1);
+    let n = 0;
+    for (let got = -1; got !== 0 && n < ours.length; n += got) got = fs.readSync(fd, buf, n, buf.length - n, n);
+    return n === ours.length && ours.equals(buf.subarray(0, n));
+  } catch {
+    return false;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 function jitter(min: number, max: number): number {
   return min + Math.random() * Math.max(0, max - min);
 }
@@ -175,7 +199,9 @@ export async function acquireLockFolder(
   // The lock target only keys proper-lockfile's registry; the folder itself is `lockfilePath`.
   const target = path.dirname(lockDir);
   let releaseFolder: (() => Promise<void>) | null = null;
-  pendingHolders.set(lockDir, JSON.stringify(holder));
+  const holderText = JSON.stringify(holder);
+  const holderBytes = Buffer.from(holderText, 'utf8');
+  pendingHolders.set(lockDir, holderText);
   try {
     for (;;) {
       try {
@@ -204,7 +230,7 @@ export async function acquireLockFolder(
   const stillOurs = () => {
     if (compromised) throw compromised;
     if (released) throw new LockCompromisedError(`The write lock of team ${team} was already released.`, { team });
-    if (readLockHolder(lockDir)?.nonce !== nonce) {
+    if (!holderIsOurs(lockDir, holderBytes)) {
       throw fs.existsSync(lockDir) ? lost('another writer took it over as stale') : lost('its lock folder was removed');
     }
   };
@@ -234,7 +260,7 @@ export async function acquireLockFolder(
       try {
         // If another writer took the folder over, it is theirs now: proper-lockfile's release would delete it. Left
         // alone, proper-lockfile notices the loss on its next refresh and forgets the lock by itself.
-        if (readLockHolder(lockDir)?.nonce === nonce) {
+        if (holderIsOurs(lockDir, holderBytes)) {
           try {
             await releaseLock();
           } catch {

@@ -63,6 +63,8 @@ export class ReadyIndex {
   /** The index if it matches the task folder as it is now (call inside the lock, before saving), else null. */
   static load(tasksDir: string, lockstepDir: string): ReadyIndex | null {
     let text: string;
+    // Most teams have none (it comes with the first claim --next): no exception for that.
+    if (!fs.existsSync(indexPath(lockstepDir))) return null;
     try {
       text = fs.readFileSync(indexPath(lockstepDir), 'utf8');
     } catch {

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import writeFileAtomic from 'write-file-atomic';
 import { UnsafePathError } from '../shared/errors';
+import { splitBelow } from './path-below';
 
 /**
  * The data folder is a boundary. Agents that may write only inside it can plant symbolic links there; nothing
@@ -21,9 +22,10 @@ function errno(err: unknown): string | undefined {
   return (err as NodeJS.ErrnoException)?.code;
 }
 
+/** lstat, or null when nothing is there. A missing entry is the common case here: answered without an exception. */
 function lstatOrNull(p: string): fs.Stats | null {
   try {
-    return fs.lstatSync(p);
+    return fs.lstatSync(p, { throwIfNoEntry: false }) ?? null;
   } catch (err) {
     if (errno(err) === 'ENOENT' || errno(err) === 'ENOTDIR') return null;
     throw err;
@@ -46,43 +48,71 @@ function unsafe(p: string, what: string): UnsafePathError {
  * last component, when it exists, must be `last` ('file' or 'dir'). Missing components are fine (they will be
  * created). Throws UNSAFE_PATH otherwise. `folders`, shared by the checks of one moment (the paths of one
  * team before a write), holds the folders already found to be real folders, so each is looked at once, not once per
- * path below it.
+ * path below it. Returns what lstat found at `target` (null when missing or not looked at again).
  */
-export function assertNoLinks(root: string, target: string, last: 'file' | 'dir' | 'any' = 'file', folders?: Set<string>): void {
-  const rel = path.relative(root, target);
-  if (rel === '') return;
-  if (rel.startsWith('..') || path.isAbsolute(rel)) throw unsafe(target, 'it is outside the data folder');
-  const parts = rel.split(path.sep);
-  let current = root;
+export function assertNoLinks(root: string, target: string, last: 'file' | 'dir' | 'any' = 'file', folders?: Set<string>): fs.Stats | null {
+  const below = splitBelow(root, target);
+  if (below === 'same') return null;
+  if (below === 'outside') throw unsafe(target, 'it is outside the data folder');
+  const { base, parts } = below;
+  // path.relative normalized both: joining its parts to the resolved root by hand is what path.join would give.
+  let current = base;
   for (let i = 0; i < parts.length; i++) {
-    current = path.join(current, parts[i]);
+    current = i === 0 ? base + parts[0] : current + path.sep + parts[i];
     const isLast = i === parts.length - 1;
     if (folders?.has(current) && (!isLast || last !== 'file')) continue;
     const stat = lstatOrNull(current);
-    if (!stat) return;
+    if (!stat) return null;
     if (folders && stat.isDirectory()) folders.add(current);
     if (stat.isSymbolicLink()) throw unsafe(current, 'it is a symbolic link');
     if (!isLast && !stat.isDirectory()) throw unsafe(current, `it is ${kindOf(stat)} where a folder belongs`);
     if (isLast && last === 'file' && !stat.isFile()) throw unsafe(current, `it is ${kindOf(stat)} where a file belongs`);
     if (isLast && last === 'dir' && !stat.isDirectory()) throw unsafe(current, `it is ${kindOf(stat)} where a folder belongs`);
+    if (isLast) return stat;
   }
+  return null;
 }
+
+/**
+ * What one locked batch has checked already (team-commit.ts makes one per batch, inside the lock, right before it
+ * saves): the folders below the data folder found to be real folders, and the folders found to resolve inside it.
+ * Every write of the batch then checks only its own last component (and opens it without following a link) instead
+ * of walking the same folders again for each file. A new batch starts with an empty one: nothing carries over from
+ * one lock to the next.
+ */
+export interface CheckedPaths {
+  folders: Set<string>;
+  inside: Set<string>;
+}
+
+export function newCheckedPaths(): CheckedPaths {
+  return { folders: new Set(), inside: new Set() };
+}
+
+/** One resolution of links: the C library's where it behaves as Node's (POSIX), Node's own elsewhere. */
+const realpathOf: (p: string) => string = process.platform === 'win32' ? (p) => fs.realpathSync(p) : (p) => fs.realpathSync.native(p);
 
 const ENTRY_IS_LINK = 'it is a symbolic link; Lockstep does not follow links found inside the data folder and left it alone';
 
-/** The resolved folder a file lands in must be inside the resolved data folder. */
-export function assertInside(root: string, target: string): void {
+/**
+ * The resolved folder a file lands in must be inside the resolved data folder (once per folder in a batch when
+ * `checked` is given).
+ */
+export function assertInside(root: string, target: string, checked?: CheckedPaths): void {
+  const dir = path.dirname(target);
+  if (checked?.inside.has(dir)) return;
   let realRoot: string;
   let realDir: string;
   try {
-    realRoot = fs.realpathSync(root);
-    realDir = fs.realpathSync(path.dirname(target));
+    realRoot = realpathOf(root);
+    realDir = realpathOf(dir);
   } catch (err) {
     if (errno(err) === 'ENOENT') return; // not created yet: assertNoLinks already vouched for what exists
     throw err;
   }
   const rel = path.relative(realRoot, realDir);
   if (rel.startsWith('..') || path.isAbsolute(rel)) throw unsafe(target, 'it resolves to a place outside the data folder');
+  checked?.inside.add(dir);
 }
 
 /** Opens a file for reading without following a link in its last component; null when missing. */
@@ -181,10 +211,16 @@ export function setBeforeRenameHook(hook: ((target: string) => void) | null): vo
  * below `root` is a link, and the folder resolves inside `root`. write-file-atomic resolves the target with
  * realpath (and copies the mode of the file it replaces); after these checks that is the path itself.
  * The folder is fsynced after the rename (skip with `syncDir: false` when the caller syncs it once for many).
+ * `checked`: the batch's checks so far (the target itself is always looked at).
  */
-export function writeInside(root: string, target: string, data: string | Buffer, options: { syncDir?: boolean } = {}): void {
-  assertNoLinks(root, target, 'file');
-  assertInside(root, target);
+export function writeInside(
+  root: string,
+  target: string,
+  data: string | Buffer,
+  options: { syncDir?: boolean; checked?: CheckedPaths } = {},
+): void {
+  assertNoLinks(root, target, 'file', options.checked?.folders);
+  assertInside(root, target, options.checked);
   beforeRename?.(target);
   writeFileAtomic.sync(target, data, { fsync: true });
   if (options.syncDir !== false) fsyncDir(path.dirname(target));
@@ -209,8 +245,8 @@ export function fsyncDir(dir: string): void {
 }
 
 /** Removes a regular file (never follows: unlink removes a link itself, but links are refused here too). */
-export function unlinkInside(root: string, target: string): boolean {
-  assertNoLinks(root, target, 'file');
+export function unlinkInside(root: string, target: string, checked?: CheckedPaths): boolean {
+  assertNoLinks(root, target, 'file', checked?.folders);
   try {
     fs.unlinkSync(target);
     return true;
@@ -227,9 +263,9 @@ export function mkdirInside(root: string, dir: string): void {
   assertNoLinks(root, dir, 'dir');
 }
 
-/** Appends to a file without following a link (O_NOFOLLOW | O_APPEND | O_CREAT). */
-export function appendInside(root: string, target: string, data: string): void {
-  assertNoLinks(root, target, 'file');
+/** Appends to a file without following a link (O_NOFOLLOW | O_APPEND | O_CREAT); returns the file as it is after. */
+export function appendInside(root: string, target: string, data: string, checked?: CheckedPaths): fs.Stats {
+  assertNoLinks(root, target, 'file', checked?.folders);
   let fd: number;
   try {
     fd = fs.openSync(target, fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT | O_NOFOLLOW, 0o644);
@@ -239,6 +275,7 @@ export function appendInside(root: string, target: string, data: string): void {
   }
   try {
     fs.writeSync(fd, data);
+    return fs.fstatSync(fd);
   } finally {
     fs.closeSync(fd);
   }

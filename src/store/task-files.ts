@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { TASK_FIELDS, type FileProblem, type Task, type VersionedTask } from '../shared/domain';
 import { decodeUtf8, JsonProblem, parseJson, stringifyJson } from '../shared/json';
-import { describeSchemaProblem, taskFileSchema } from './clawteam-format';
+import { describeSchemaProblem, parseTaskFileFast, taskFileSchema } from './clawteam-format';
 import { taskIdFromFileName } from './paths';
 import { readBounded, writeInside } from './safe-fs';
 
@@ -44,11 +44,14 @@ export function parseTaskBytes(bytes: Buffer, filePath: string, expectedId: stri
     const reason = bytes.length === 0 ? 'the file is empty' : err.message;
     return { kind: 'problem', problem: { path: filePath, reason } };
   }
-  const parsed = taskFileSchema.safeParse(json);
-  if (!parsed.success) {
-    return { kind: 'problem', problem: { path: filePath, reason: `not a task (${describeSchemaProblem(parsed.error)})` } };
+  let all = parseTaskFileFast(json);
+  if (!all) {
+    const parsed = taskFileSchema.safeParse(json);
+    if (!parsed.success) {
+      return { kind: 'problem', problem: { path: filePath, reason: `not a task (${describeSchemaProblem(parsed.error)})` } };
+    }
+    all = parsed.data as Record<string, unknown>;
   }
-  const all = parsed.data as Record<string, unknown>;
   if (all.id !== expectedId) {
     return {
       kind: 'problem',

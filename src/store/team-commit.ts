@@ -5,8 +5,8 @@ import { delayBeforeSaveMs, delayInSaveMs, sleepSync } from './failpoints';
 import type { StorePaths } from './paths';
 import { appendJournal, lastSeq, type JournalEntry, type JournalOptions, type JournalTaskChange } from './journal';
 import { commitChanges, hasPendingIntent, recoverIntent, type CommitContext } from './intent';
-import { assertTeamBoundary } from './boundary';
-import { mkdirInside } from './safe-fs';
+import { assertTeamBoundary, teamBoundary } from './boundary';
+import { mkdirInside, newCheckedPaths } from './safe-fs';
 import { privateKernelLock, type HeldTeamLock, type KernelLock, type TeamLockOptions } from './team-lock';
 import type { TaskFolderScanner } from './task-files';
 import {
@@ -94,20 +94,30 @@ export class TeamCommitter {
    * the task folder must resolve inside the data folder. Otherwise UNSAFE_PATH, and nothing is changed.
    */
   protected assertBoundary(): void {
-    assertTeamBoundary(this.paths, this.team, this.options.journal.keep);
+    this.boundary ??= teamBoundary(this.paths, this.team, this.options.journal.keep);
+    assertTeamBoundary(this.paths, this.team, this.options.journal.keep, this.boundary);
   }
 
+  /** The team's boundary entries (paths only: they are the same for every batch of this writer). */
+  private boundary: ReturnType<typeof teamBoundary> | undefined;
+
+  /**
+   * What a commit needs. One per locked batch: its boundary checks (`checked`) start empty here, inside the lock,
+   * so every folder written into is looked at once in this batch, after the lock was taken.
+   */
   protected commitContext(): CommitContext {
     const lockstepDir = this.paths.lockstepDir(this.team);
     const journalOn = this.options.journal.enabled;
+    const checked = newCheckedPaths();
     return {
       root: this.paths.root,
       tasksDir: this.paths.tasksDir(this.team),
       lockstepDir,
-      appendJournal: journalOn ? (entries) => appendJournal(this.paths.root, lockstepDir, entries, this.options.journal) : null,
+      appendJournal: journalOn ? (entries) => appendJournal(this.paths.root, lockstepDir, entries, this.options.journal, checked) : null,
       lastSeq: () => lastSeq(lockstepDir, this.options.journal),
       onWarning: this.options.onWarning,
       host: this.options.host,
+      checked,
     };
   }
 
