@@ -113,6 +113,29 @@ function describeEdit(change: JournalChangeLike | undefined, task: string): stri
   return `changed ${list} of ${task}`;
 }
 
+/** A stall radar fix that changed no task (a leftover file, a message), in words, from its finding's id. */
+function describeFileFix(entry: JournalEntryLike): string {
+  const id = String(entry.details?.findingId ?? '');
+  const colon = id.indexOf(':');
+  const kind = colon < 0 ? id : id.slice(0, colon);
+  const what = colon < 0 ? '' : id.slice(colon + 1);
+  const inbox = what.split('/')[0];
+  switch (kind) {
+    case 'temp-file':
+      return `removed a leftover temp file (${what}) (stall radar)`;
+    case 'corrupt-file':
+      return `set aside ${what}, a task file that could not be read (stall radar)`;
+    case 'orphan-claim':
+      return `put a message back in ${inbox}'s inbox (stall radar)`;
+    case 'dead-letter':
+      return `set aside an unreadable message to ${inbox} (stall radar)`;
+    case 'stranger-inbox':
+      return `found an inbox of ${inbox}, who was not a member (stall radar)`;
+    default:
+      return `fixed a finding of the stall radar in team ${entry.team}`;
+  }
+}
+
 /** What a team-level entry did, in words. */
 function describeTeamEntry(entry: JournalEntryLike): string {
   const d = entry.details ?? {};
@@ -156,6 +179,7 @@ function describeTeamEntry(entry: JournalEntryLike): string {
  */
 export function describeEntry(entry: JournalEntryLike, subject?: string, taskId = primaryTaskId(entry)): string {
   if (entry.op.startsWith('team.') && entry.tasks.length === 0) return describeTeamEntry(entry);
+  if (entry.op === 'doctor.fix' && entry.tasks.length === 0) return describeFileFix(entry);
   if (entry.op === 'team.sweep') return `released ${entry.tasks.length} stale claim${entry.tasks.length === 1 ? '' : 's'}`;
   const recorded = changeOf(entry, taskId);
   const named = subject ?? ((recorded?.after?.subject ?? recorded?.before?.subject) as string | undefined);
