@@ -15,7 +15,7 @@ const entry = (op: string, details: Record<string, unknown>, tasks: JournalEntry
 describe('the stall radar fixes in words', () => {
   it('names what a fix that changed no task did, from its finding', () => {
     const fix = (findingId: string) => describeEntry(entry('doctor.fix', { findingId }));
-    expect(fix('temp-file:task-1.json.123')).toBe('removed a leftover temp file (task-1.json.123) (stall radar)');
+    expect(fix('temp-file:task-1.json.123')).toBe('removed a leftover temp file, task-1.json.123 (stall radar)');
     expect(fix('corrupt-file:task-9.json')).toBe('set aside task-9.json, a task file that could not be read (stall radar)');
     expect(fix('orphan-claim:webapp_tester/msg-1.consumed')).toBe("put a message back in webapp_tester's inbox (stall radar)");
     expect(fix('dead-letter:webapp_tester/msg-2.json')).toBe('set aside an unreadable message to webapp_tester (stall radar)');

@@ -122,7 +122,7 @@ function describeFileFix(entry: JournalEntryLike): string {
   const inbox = what.split('/')[0];
   switch (kind) {
     case 'temp-file':
-      return `removed a leftover temp file (${what}) (stall radar)`;
+      return `removed a leftover temp file, ${what} (stall radar)`;
     case 'corrupt-file':
       return `set aside ${what}, a task file that could not be read (stall radar)`;
     case 'orphan-claim':

@@ -32,6 +32,8 @@ export function App({ api: bridge }: { api: LockstepApi }) {
   const [helpOpen, setHelpOpen] = useState(false);
   const [connectOpen, setConnectOpen] = useState(false);
   const connection = useConnection(bridge);
+  // The activity view hears of the window's own journaled changes from the undo stack's recording API (set below).
+  const followActivity = useRef<(team: string) => void>(() => undefined);
   const { message, onMessage, fail, dismiss } = useMessages();
   // Undo/redo (issue 10): every write goes through `api`, which records the window's own changes on the stack
   // (Ctrl+Z, Ctrl+Shift+Z / Ctrl+Y and Edit › Undo / Redo are handled there).
@@ -40,10 +42,12 @@ export function App({ api: bridge }: { api: LockstepApi }) {
     onMessage,
     onTeamRenamed: (from, to) => setSelected((current) => (current === from ? to : current)),
     onTeamRestored: (team) => setSelected(team),
+    onJournaled: (changed) => changed.forEach((team) => followActivity.current(team)),
   });
   const api = undoStack.api;
   const { teams, loadTeams, createTeam, renameTeam, deleteTeam } = useTeams(api, onMessage, fail, [selected, setSelected]);
   const activity = useActivity(bridge, teams?.map((t) => t.name) ?? [], selected);
+  followActivity.current = activity.follow;
   const seq = useRef(0);
   useTheme(settings?.theme ?? 'system');
 
@@ -170,7 +174,7 @@ export function App({ api: bridge }: { api: LockstepApi }) {
           }}
         >
           <ActivityStrip
-            items={activity}
+            items={activity.rows}
             onOpen={(team, id) => {
               setSelected(team);
               setFocusRequest({ id, seq: ++seq.current });

@@ -11,10 +11,17 @@ const FOLLOW_MS = 300;
 
 /**
  * The activity view's rows: each team's recent journal, loaded when the team list is known (at launch, for every
- * team), then only the entries after the last one seen whenever that team's tasks or config change. Changes that no
- * Lockstep writer journaled (ClawTeam) come from the watcher's activity events.
+ * team), then only the entries after the last one seen whenever that team's tasks or config change, or the window
+ * itself journaled a change there (`follow`: a stall radar fix may touch no task file). Changes that no Lockstep
+ * writer journaled (ClawTeam) come from the watcher's activity events.
  */
-export function useActivity(api: LockstepApi, teams: string[], selected: string | null): ActivityRow[] {
+export interface Activity {
+  rows: ActivityRow[];
+  /** Reads a team's new journal entries now: the window journaled a change (one that may touch no task file). */
+  follow(team: string): void;
+}
+
+export function useActivity(api: LockstepApi, teams: string[], selected: string | null): Activity {
   const [journal, setJournal] = useState<Map<string, ActivityRow[]>>(new Map());
   const [watched, setWatched] = useState<ActivityRow[]>([]);
   const lastSeq = useRef(new Map<string, number>());
@@ -84,5 +91,12 @@ export function useActivity(api: LockstepApi, teams: string[], selected: string 
     return () => offs.forEach((off) => off());
   }, [api, fetchTeam, selected]);
 
-  return useMemo(() => mergeRows([...journal.values()].flat(), watched, MAX_ROWS), [journal, watched]);
+  const follow = useCallback(
+    (team: string) => {
+      if (lastSeq.current.has(team)) void fetchTeam(team);
+    },
+    [fetchTeam],
+  );
+  const rows = useMemo(() => mergeRows([...journal.values()].flat(), watched, MAX_ROWS), [journal, watched]);
+  return useMemo(() => ({ rows, follow }), [rows, follow]);
 }

@@ -25,6 +25,8 @@ interface Options {
   onTeamRenamed?(from: string, to: string): void;
   /** A deleted team came back: show it. */
   onTeamRestored?(team: string): void;
+  /** A call of this window journaled changes in these teams (the activity view reads them then). */
+  onJournaled?(teams: string[]): void;
 }
 
 /** Takes one step through the API: the journal's undo, or the trash for deleted teams. */
@@ -63,7 +65,7 @@ const FINAL = new Set(['CONFLICT', 'NOT_FOUND', 'INVALID_INPUT']);
  * journal by number (`undo {team, seq}`), so main's conflict check decides, and the window's own earlier steps never
  * count as somebody else's change. A refusal says who did what, and drops only that step.
  */
-export function useUndoStack(api: LockstepApi, { team, onMessage, onTeamRenamed, onTeamRestored }: Options): UndoStack {
+export function useUndoStack(api: LockstepApi, { team, onMessage, onTeamRenamed, onTeamRestored, onJournaled }: Options): UndoStack {
   const [state, setRendered] = useState<UndoState>(EMPTY_UNDO);
   // The stack as of now (a queued step must see the previous step's result before React renders it).
   const stateRef = useRef(state);
@@ -75,8 +77,8 @@ export function useUndoStack(api: LockstepApi, { team, onMessage, onTeamRenamed,
   teamRef.current = team;
   // Steps run one after another, in the order they were asked for (five quick Ctrl+Z are five steps).
   const queue = useRef<Promise<void>>(Promise.resolve());
-  const callbacks = useRef({ onMessage, onTeamRenamed, onTeamRestored });
-  callbacks.current = { onMessage, onTeamRenamed, onTeamRestored };
+  const callbacks = useRef({ onMessage, onTeamRenamed, onTeamRestored, onJournaled });
+  callbacks.current = { onMessage, onTeamRenamed, onTeamRestored, onJournaled };
 
   // Every call through this API that journaled something is recorded (undo itself excepted: it moves steps).
   const recording = useMemo(
@@ -96,6 +98,7 @@ export function useUndoStack(api: LockstepApi, { team, onMessage, onTeamRenamed,
                   Date.now(),
                 ),
               );
+              callbacks.current.onJournaled?.([...new Set(changes.map((c) => c.team))]);
             }
             return result;
           };
