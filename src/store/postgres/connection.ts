@@ -1,4 +1,5 @@
-import { Pool, type PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
+import { pgLib } from './pg-lib';
 import { InvalidInputError, LockstepError, StoreBusyError, StoreUnavailableError } from '../../shared/errors';
 
 /**
@@ -38,7 +39,7 @@ export function openPool(url: string, max = 4, lockTimeoutMs = 20_000): Pool {
   } catch {
     throw new InvalidInputError(`"${url}" is not a database URL; use postgres://user@host:5432/database.`);
   }
-  const pool = new Pool({
+  const pool = new (pgLib().Pool)({
     connectionString: url,
     // Statements are sent without waiting for the answer to the one before: a mutation's writes, journal entry and
     // COMMIT go out together (pg-context.ts queue/commit). Each keeps its own answer and its own error.

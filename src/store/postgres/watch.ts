@@ -1,4 +1,5 @@
-import { Client } from 'pg';
+import type { Client } from 'pg';
+import { pgLib } from './pg-lib';
 import { CHANGES_CHANNEL, sleep } from './connection';
 
 /** What a NOTIFY says: the team, its journal number, and for a message or cost change its kind. */
@@ -26,7 +27,7 @@ export async function watchChanges(
   let wasDown = false;
   const connect = async (): Promise<void> => {
     while (!stopped) {
-      const c = new Client({
+      const c = new (pgLib().Client)({
         connectionString: url,
         application_name: 'lockstep-listen',
         connectionTimeoutMillis: 10_000,
