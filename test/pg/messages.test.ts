@@ -1,9 +1,7 @@
 import * as path from 'path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OpenedStore } from '../../src/store';
 import { PostgresStore } from '../../src/store/postgres/pg-store';
-import { lockstepAt } from '../features/cli-harness';
-import { backendsHere, postgresBackend, sql, type Backend } from '../race/backends';
+import { backendsHere, postgresBackend, sql, storesOf, type Backend } from '../race/backends';
 import { Barrier, runNode } from '../race/harness';
 
 /**
@@ -17,16 +15,7 @@ const contents = (ms: Array<{ content?: string }>) => ms.map((m) => m.content);
 const recContents = (rs: Array<{ message: { content?: string } }>) => rs.map((r) => r.message.content);
 
 function suite(backend: Backend): void {
-  const opened: OpenedStore[] = [];
-  const open = (loc: string) => {
-    const o = backend.open(loc);
-    opened.push(o);
-    return o.store;
-  };
-  afterAll(async () => {
-    for (const o of opened.splice(0)) await o.close();
-  });
-  const cli = (loc: string, args: string[]) => lockstepAt(backend.storeArgs(loc), args);
+  const { open, cli } = storesOf(backend);
 
   it('send, peek, receive each message once, unread counts, and the history log (oldest first, never consumed)', async () => {
     const m = open(await backend.fixture()).messages;

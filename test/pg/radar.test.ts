@@ -1,9 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OpenedStore } from '../../src/store';
-import { lockstepAt } from '../features/cli-harness';
-import { backendsHere, sql, type Backend } from '../race/backends';
+import { backendsHere, sql, storesOf, type Backend } from '../race/backends';
 
 /**
  * The stall radar's mailbox finding that applies to both backends, from one set of tests: an inbox that belongs to
@@ -12,16 +10,7 @@ import { backendsHere, sql, type Backend } from '../race/backends';
  */
 
 function suite(backend: Backend): void {
-  const opened: OpenedStore[] = [];
-  const open = (loc: string) => {
-    const o = backend.open(loc);
-    opened.push(o);
-    return o.store;
-  };
-  afterAll(async () => {
-    for (const o of opened.splice(0)) await o.close();
-  });
-  const cli = (loc: string, args: string[]) => lockstepAt(backend.storeArgs(loc), args);
+  const { open, cli } = storesOf(backend);
 
   /** The team config as saved (the file, or the row's bytes), parsed. */
   async function savedConfig(loc: string, team: string): Promise<{ members: Array<Record<string, unknown>> }> {

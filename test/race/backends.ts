@@ -4,6 +4,8 @@ import { Client } from 'pg';
 import { openStore, type OpenedStore } from '../../src/store';
 import { copyStore } from '../../src/store/postgres/copy';
 import { PostgresStore } from '../../src/store/postgres/pg-store';
+import { afterAll } from 'vitest';
+import { lockstepAt } from '../features/cli-harness';
 import { postgresMissingReason, startCluster } from '../pg/cluster.mjs';
 
 type Cluster = Awaited<ReturnType<typeof startCluster>>;
@@ -149,6 +151,25 @@ export const BACKENDS: Backend[] = [folderBackend, postgresBackend];
 export function backendsHere(): Backend[] {
   for (const b of BACKENDS) if (b.skipReason) console.log(`skipping the ${b.name} backend: ${b.skipReason}`);
   return BACKENDS;
+}
+
+/**
+ * For a suite run on `backend`: `open` opens the store at a location (closed after the suite), `cli` runs the real
+ * `lockstep` binary pointed at it.
+ */
+export function storesOf(backend: Backend) {
+  const opened: OpenedStore[] = [];
+  afterAll(async () => {
+    for (const o of opened.splice(0)) await o.close();
+  });
+  return {
+    open(loc: string) {
+      const o = backend.open(loc);
+      opened.push(o);
+      return o.store;
+    },
+    cli: (loc: string, args: string[]) => lockstepAt(backend.storeArgs(loc), args),
+  };
 }
 
 export { query as sql };
