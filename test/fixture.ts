@@ -2,10 +2,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
-/** The data folder ClawTeam itself wrote (shared/fixtures beside the checkout), and helpers every suite uses. */
+/** The data folder ClawTeam itself wrote (test/fixtures/clawteam-0.3, see its README), and helpers every suite uses. */
 
 export const ROOT = path.resolve(__dirname, '..');
-export const FIXTURE = path.resolve(ROOT, '..', 'shared', 'fixtures', 'clawteam-0.3');
+export const FIXTURE = path.resolve(ROOT, 'test', 'fixtures', 'clawteam-0.3');
 
 export function tempDir(prefix = 'lockstep-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
