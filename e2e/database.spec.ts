@@ -419,7 +419,7 @@ test('undo on a database: Ctrl+Z undoes a task edit and a member removal, and Un
   }
 });
 
-async function panelEdit(page: Page, id: string, edit: (panel: ReturnType<Page['getByTestId']>) => Promise<void>): Promise<void> {
+async function panelEdit(page: Page, id: string, edit: (panel: ReturnType<Page['getByTestId']>) => Promise<unknown>): Promise<void> {
   await page.getByTestId(`task-card-${id}`).click();
   const panel = page.getByTestId('detail-panel');
   await expect(panel).toBeVisible();

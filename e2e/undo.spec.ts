@@ -53,7 +53,7 @@ async function openTeam(page: Page): Promise<void> {
 }
 
 /** Opens a task's panel, runs `edit` in it, waits for `done` on disk, and closes the panel (Ctrl+Z is the text's own inside a field). */
-async function editInPanel(page: Page, run: Running, id: string, edit: (panel: ReturnType<Page['getByTestId']>) => Promise<void>, done: (t: Record<string, unknown>) => boolean) {
+async function editInPanel(page: Page, run: Running, id: string, edit: (panel: ReturnType<Page['getByTestId']>) => Promise<unknown>, done: (t: Record<string, unknown>) => boolean) {
   await page.getByTestId(`task-card-${id}`).click();
   const panel = page.getByTestId('detail-panel');
   await expect(panel).toBeVisible();
@@ -72,7 +72,7 @@ test('five edits undo in reverse order and redo in order (Ctrl+Z, Ctrl+Shift+Z, 
     await openTeam(page);
     const id = '087e245f';
     const states = [fields(readTask(run.dataDir, 'webapp', id))];
-    const edits: Array<[(p: ReturnType<Page['getByTestId']>) => Promise<void>, (t: Record<string, unknown>) => boolean]> = [
+    const edits: Array<[(p: ReturnType<Page['getByTestId']>) => Promise<unknown>, (t: Record<string, unknown>) => boolean]> = [
       [(p) => p.getByLabel('Priority').selectOption('high'), (t) => t.priority === 'high'],
       [(p) => p.getByLabel('Owner').selectOption('tester'), (t) => t.owner === 'tester'],
       [async (p) => { await p.getByLabel('Subject').fill('Document the public API'); await p.getByRole('button', { name: 'Save text' }).click(); }, (t) => t.subject === 'Document the public API'],

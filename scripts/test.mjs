@@ -1,4 +1,5 @@
-// `npm test`: lint first (ESLint: the layering zones of eslint.config.mjs; one passed or failed entry), then every
+// `npm test`: lint first (ESLint: the layering zones of eslint.config.mjs; one passed or failed entry), the type-check
+// of every tsconfig (one entry: `npm run typecheck`, which fails on any type error in any process), then every
 // suite — unit and process-level tests (Vitest), then the real app end to end (Playwright under
 // Xvfb), then the installed package (test/installed) — and one closing summary line, "N passed, N failed", that CI
 // reads. `--unit`: lint and Vitest only; `--installed`: the installed-package test only.
@@ -24,6 +25,15 @@ function lint() {
   const rules = run('lint: layering and code rules (ESLint)', process.execPath, [bin('eslint', 'bin/eslint.js'), 'src']);
   const layout = run('lint: layout (Prettier; `npm run format` applies it)', process.execPath, [bin('prettier', 'bin/prettier.cjs'), '--check', 'src']);
   if (rules === 0 && layout === 0) totals.passed++;
+  else totals.failed++;
+}
+
+/** `npm run typecheck`: tsc over the node (store, CLI), app (main, preload), web (renderer) and test configs. */
+function typecheck() {
+  // Under `npm test`, npm's own script (npm_execpath) runs with this Node; run directly, the npm on the PATH.
+  const npm = process.env.npm_execpath ? [process.execPath, process.env.npm_execpath] : ['npm'];
+  const label = 'type-check: store, CLI, main, preload, renderer and tests (tsc)';
+  if (run(label, npm[0], [...npm.slice(1), 'run', '--silent', 'typecheck']) === 0) totals.passed++;
   else totals.failed++;
 }
 
@@ -75,6 +85,7 @@ function installedPackage() {
 if (process.argv.includes('--installed')) installedPackage();
 else {
   lint();
+  typecheck();
   vitest();
   if (!onlyUnit) {
     playwright();

@@ -41,10 +41,10 @@ function expectOk(result: SpawnSyncReturns<string>, what: string): void {
 }
 
 /** Environment of a person who just installed the app: a fresh home, none of the developers' or tests' variables. */
-function freshUserEnv(home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
+function freshUserEnv(home: string, extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (/^(LOCKSTEP_|CLAWTEAM_|ELECTRON_|XDG_|NODE_)/.test(key)) continue;
+    if (value === undefined || /^(LOCKSTEP_|CLAWTEAM_|ELECTRON_|XDG_|NODE_)/.test(key)) continue;
     env[key] = value;
   }
   return { ...env, HOME: home, ...extra };

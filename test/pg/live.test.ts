@@ -5,7 +5,8 @@ import { lockstepAt } from '../features/cli-harness';
 
 /** Live updates: every committed change, from any process, is announced through LISTEN/NOTIFY. */
 
-type Event = { kind: 'change'; team: string; seq: number } | { kind: 'status'; status: string };
+// A notice's own kind (a message or a cost changed) replaces 'change' when the store gives one.
+type Event = { kind: 'change' | 'costs' | 'messages'; team: string; seq?: number } | { kind: 'status'; status: string };
 
 function recorder() {
   const events: Event[] = [];
