@@ -4,6 +4,7 @@ import * as path from 'path';
 import { MESSAGE_FIELDS, type TeamMessage } from '../shared/messages';
 import { describeSchemaProblem, messageFileSchema } from './clawteam-format';
 import { tryLockFd, unlockFd } from './flock';
+import { writeNewInside } from './safe-fs';
 
 /**
  * ClawTeam 0.3's mailbox files, one job each: name, write, list, probe and parse message files. The protocol that
@@ -150,7 +151,11 @@ export function pendingNames(inboxDir: string): string[] {
   return claimableNames(inboxDir).filter((n) => MESSAGE_FILE_RE.test(n) || claimState(path.join(inboxDir, n)) === 'free');
 }
 
-/** Moves a message that does not parse to dead_letters/<inbox>/ with a .meta.json beside it, as ClawTeam does. */
+/**
+ * Moves a message that does not parse to dead_letters/<inbox>/ with a .meta.json beside it, as ClawTeam does. The
+ * name is one where neither the message nor its side file exists (lstat: a planted link counts); the side file is
+ * created with O_EXCL | O_NOFOLLOW, so nothing already there (a link to an outside file) is ever written through.
+ */
 export function quarantineMessage(
   deadDir: string,
   fromPath: string,
@@ -158,15 +163,20 @@ export function quarantineMessage(
   meta: { team: string; agent: string; error: string },
 ): string {
   fs.mkdirSync(deadDir, { recursive: true });
+  const taken = (p: string) => fs.lstatSync(p, { throwIfNoEntry: false }) !== undefined;
+  const ext = path.extname(sourceName);
   let target = path.join(deadDir, sourceName);
-  if (fs.existsSync(target)) {
-    const ext = path.extname(sourceName);
-    target = path.join(deadDir, `${path.basename(sourceName, ext)}-${hex8()}${ext}`);
-  }
+  while (taken(target) || taken(`${target}.meta.json`)) target = path.join(deadDir, `${path.basename(sourceName, ext)}-${hex8()}${ext}`);
   fs.renameSync(fromPath, target);
-  fs.writeFileSync(
-    `${target}.meta.json`,
-    JSON.stringify({ team: meta.team, agent: meta.agent, sourceName, error: meta.error, quarantinedAtMs: Date.now() }, null, 2),
+  const record = JSON.stringify(
+    { team: meta.team, agent: meta.agent, sourceName, error: meta.error, quarantinedAtMs: Date.now() },
+    null,
+    2,
   );
+  try {
+    writeNewInside(deadDir, `${target}.meta.json`, record);
+  } catch {
+    // Something appeared at that name meanwhile: the message is kept without its note rather than written through it.
+  }
   return target;
 }
