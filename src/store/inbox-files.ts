@@ -4,7 +4,8 @@ import * as path from 'path';
 import { MESSAGE_FIELDS, type TeamMessage } from '../shared/messages';
 import { describeSchemaProblem, messageFileSchema } from './clawteam-format';
 import { tryLockFd, unlockFd } from './flock';
-import { writeNewInside } from './safe-fs';
+import { UnsafePathError } from '../shared/errors';
+import { openRegular, writeNewInside } from './safe-fs';
 
 /**
  * ClawTeam 0.3's mailbox files, one job each: name, write, list, probe and parse message files. The protocol that
@@ -37,11 +38,31 @@ export function serializeMessage(message: TeamMessage): string {
   return JSON.stringify(out, null, 2);
 }
 
+/** How deep a message's JSON may nest: deeper ones go to dead letters (writing them out would overflow the stack). */
+export const MAX_MESSAGE_DEPTH = 64;
+
+/** Whether JSON text nests arrays and objects deeper than `max` (one pass, no recursion, strings skipped). */
+function nestedDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      // A string: skip to its closing quote (a backslash escapes the next character).
+      for (i++; i < text.length && text.charCodeAt(i) !== 34; i++) if (text.charCodeAt(i) === 92) i++;
+    } else if (c === 91 || c === 123) {
+      if (++depth > max) return true;
+    } else if (c === 93 || c === 125) depth--;
+  }
+  return false;
+}
+
 /** Reads a message file's bytes: the message (nulls dropped, every other field kept) or why it is not one. */
 export function parseMessage(bytes: Buffer): { message: TeamMessage } | { error: string } {
   let json: unknown;
+  const text = bytes.toString('utf8');
+  if (nestedDeeperThan(text, MAX_MESSAGE_DEPTH)) return { error: `nested deeper than ${MAX_MESSAGE_DEPTH} levels` };
   try {
-    json = JSON.parse(bytes.toString('utf8'));
+    json = JSON.parse(text);
   } catch (err) {
     return { error: bytes.length === 0 ? 'the file is empty' : `not valid JSON (${(err as Error).message})` };
   }
@@ -132,9 +153,12 @@ export function claimableNames(inboxDir: string): string[] {
 export function claimState(filePath: string): 'held' | 'free' | 'gone' {
   let fd: number;
   try {
-    fd = fs.openSync(filePath, 'r');
+    // Never a link, never a FIFO (opening one would wait for a writer): such an entry is nobody's claim.
+    const opened = openRegular(filePath);
+    if (!opened) return 'gone';
+    fd = opened.fd;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
+    if (err instanceof UnsafePathError) return 'gone';
     throw err;
   }
   try {
