@@ -136,13 +136,36 @@ export const MESSAGE_COMMANDS: Record<string, Command> = {
     },
   },
   'inbox receive': {
-    usage: 'inbox receive TEAM --as AGENT [--limit N]',
-    summary: 'Take your waiting messages (oldest first); each message is delivered once.',
+    usage: 'inbox receive TEAM --as AGENT [--limit N] [--lease [--lease-seconds S]]',
+    summary:
+      'Take your waiting messages (oldest first); each is delivered at most once. With --lease, at least once: ack them with inbox ack, or they come back after the lease (300 s).',
     positionals: ['TEAM'],
-    options: { as: { type: 'string' }, limit: { type: 'string' } },
+    options: { as: { type: 'string' }, limit: { type: 'string' }, lease: { type: 'boolean' }, 'lease-seconds': { type: 'string' } },
     async run(store, [teamName], v) {
-      const messages = await store.messages.receive(teamName, who(v, 'receiving'), count(str(v, 'limit'), '--limit', 10));
+      const limit = count(str(v, 'limit'), '--limit', 10);
+      if (v.lease === true || str(v, 'lease-seconds') !== undefined) {
+        if (!store.messages.receiveLeased)
+          throw new InvalidInputError('Leased receiving works on a data folder; this store is a database.');
+        const seconds = count(str(v, 'lease-seconds'), '--lease-seconds', 300);
+        const messages = await store.messages.receiveLeased(teamName, who(v, 'receiving'), limit, seconds * 1000);
+        const ids = messages.map((m) => m.leaseId).join(',');
+        const text = formatMessages(messages, 'No new messages.') + (ids ? `\nAck with: lockstep inbox ack ${teamName} ${ids}` : '');
+        return { json: { count: messages.length, messages, leaseSeconds: seconds }, text };
+      }
+      const messages = await store.messages.receive(teamName, who(v, 'receiving'), limit);
       return { json: { count: messages.length, messages }, text: formatMessages(messages, 'No new messages.') };
+    },
+  },
+  'inbox ack': {
+    usage: 'inbox ack TEAM LEASE_IDS --as AGENT',
+    summary: 'Delete messages taken with inbox receive --lease (their leaseIds, comma separated).',
+    positionals: ['TEAM', 'LEASE_IDS'],
+    options: { as: { type: 'string' } },
+    async run(store, [teamName, ids], v) {
+      if (!store.messages.ack) throw new InvalidInputError('Leased receiving works on a data folder; this store is a database.');
+      const result = await store.messages.ack(teamName, who(v, 'acking'), ids.split(',').filter(Boolean));
+      const notHeld = result.notHeld.length ? ` Not held any more (lease ended or acked before): ${result.notHeld.join(', ')}.` : '';
+      return { json: result, text: `Acked ${result.acked.length} message(s).${notHeld}` };
     },
   },
   'inbox peek': {

@@ -5,6 +5,7 @@ import { TASK_PRIORITIES, TASK_STATUSES, type TaskPriority, type TaskStatus, typ
 import { InvalidInputError, toSerializedError, type ErrorCode } from '../shared/errors';
 import { parseDuration } from '../shared/time';
 import { waitAtBarrier } from '../store/failpoints';
+import { setFlockWaitMode } from '../store/flock';
 import { openStore, resolveDataDir, storeLocation, type Store } from '../store';
 import { PostgresStore } from '../store/postgres/pg-store';
 import { isDatabaseUrl, redactUrl } from '../store/postgres/connection';
@@ -532,6 +533,7 @@ export async function runCli(
   err: NodeJS.WritableStream = process.stderr,
 ): Promise<number> {
   const json = argv.includes('--json');
+  setFlockWaitMode('poll'); // a CLI exits the moment it answers (STORE_BUSY too) and ends on SIGTERM while it waits
   try {
     // Global options may come before the command words: move them after.
     const leading: string[] = [];

@@ -44,11 +44,19 @@ export function parseDatabaseUrl(
     throw problem('url', 'That is not a database URL; write it like postgres://user@host:5432/dbname.');
   }
   if (!u.hostname) throw problem('url', 'Name the server in the URL: postgres://user@HOST:5432/dbname.');
-  const database = decodeURIComponent(u.pathname.replace(/^\//, ''));
+  const decode = (part: string, what: string): string => {
+    try {
+      return decodeURIComponent(part);
+    } catch {
+      throw problem('url', `The ${what} in the URL has a broken %-escape (write a % as %25).`);
+    }
+  };
+  const database = decode(u.pathname.replace(/^\//, ''), 'database name');
   if (!database) throw problem('url', 'Name the database at the end of the URL: postgres://user@host:5432/DBNAME.');
   if (database.includes('/')) throw problem('url', `"${database}" is not a database name (no "/" in it).`);
   if (u.port && !(Number(u.port) > 0 && Number(u.port) < 65536)) throw problem('url', `${u.port} is not a port number.`);
-  const given = password ? password : u.password ? decodeURIComponent(u.password) : undefined;
+  // A password in the field wins, then one in the user:password@ part, then one in the query (?password=).
+  const given = password || (u.password ? decode(u.password, 'password') : undefined) || u.searchParams.get('password') || undefined;
   const url = withoutPassword(text);
   const connect = new URL(url);
   if (given) connect.password = given;
@@ -59,7 +67,7 @@ export function parseDatabaseUrl(
     host: u.hostname,
     port: u.port || '5432',
     database,
-    user: decodeURIComponent(u.username) || process.env.PGUSER || process.env.USER || 'the current user',
+    user: decode(u.username, 'user name') || process.env.PGUSER || process.env.USER || 'the current user',
   };
 }
 

@@ -76,4 +76,11 @@ describe('settings', () => {
     expect(defaultAgentName()).not.toBe('agent');
     expect(defaultAgentName()).toMatch(/^[A-Za-z0-9._-]+$/);
   });
+
+  it('keeps no password from any part of a database URL (issue 28)', () => {
+    expect(withoutPassword('postgres://lock:pw@h:5432/db?password=secret&sslpassword=s2&application_name=a')).toBe(
+      'postgres://lock@h:5432/db?application_name=a',
+    );
+    expect(withoutPassword('postgres://lock@h/db?PassWord=x')).toBe('postgres://lock@h/db');
+  });
 });

@@ -35,10 +35,14 @@ export function databaseLabel(url: string): string {
   }
 }
 
-/** The URL without its password (what settings keep). */
+/**
+ * The URL without its password (what settings keep): neither the `user:password@` part nor a query parameter that
+ * carries one (`password=`, `sslpassword=`, any name with "pass" in it).
+ */
 export function withoutPassword(url: string): string {
   const u = new URL(url);
   u.password = '';
+  for (const key of [...u.searchParams.keys()]) if (/pass/i.test(key)) u.searchParams.delete(key);
   return u.toString();
 }
 

@@ -212,6 +212,13 @@ function handleFor(impl: NonNullable<typeof backend>, fd: number): FlockHandle {
   };
 }
 
+/** 'queue': the kernel's queue on a worker thread (the app); 'poll': tries with sleeps of up to POLL_MAX_MS (the CLI). */
+let waitMode: 'queue' | 'poll' = 'queue';
+const POLL_MAX_MS = 8;
+export function setFlockWaitMode(mode: 'queue' | 'poll'): void {
+  waitMode = mode;
+}
+
 /** Lock paths with a blocking wait still pending on a worker thread although its caller gave up. */
 const abandonedWaits = new Set<string>();
 
@@ -230,6 +237,7 @@ export class FlockTimeoutError extends Error {
 export async function acquireFlock(lockPath: string, deadline: number, directory = false): Promise<FlockHandle> {
   const impl = loadBackend();
   if (!impl) throw new Error(`ClawTeam's file lock is not available here: ${loadError}`);
+  let pollMs = 1;
   for (;;) {
     const fd = openLockFile(lockPath, directory);
     let state: 'locked' | 'busy';
@@ -238,6 +246,14 @@ export async function acquireFlock(lockPath: string, deadline: number, directory
     } catch (err) {
       fs.closeSync(fd);
       throw err;
+    }
+    if (state === 'busy' && waitMode === 'poll') {
+      // No wait parked on a worker thread: it would keep a CLI alive after STORE_BUSY until the holder lets go.
+      fs.closeSync(fd);
+      if (Date.now() >= deadline) throw new FlockTimeoutError(lockPath);
+      await new Promise((resolve) => setTimeout(resolve, Math.min(pollMs, Math.max(1, deadline - Date.now()))));
+      pollMs = Math.min(POLL_MAX_MS, pollMs * 2);
+      continue;
     }
     if (state === 'busy' && abandonedWaits.has(lockPath)) {
       // An earlier wait on this lock timed out and still holds a worker thread: do not pin another one (the

@@ -3,17 +3,42 @@ import * as path from 'path';
 import type { TeamMessage } from '../shared/messages';
 import { tryLockFd, unlockFd } from './flock';
 import { sleepSync } from './failpoints';
-import { MESSAGE_FILE_RE, parseMessage, quarantineMessage } from './inbox-files';
+import { CLAIMED_FILE_RE, parseMessage, quarantineMessage } from './inbox-files';
+import { formatBytes, kindOf, readFd } from './safe-read';
+import { MAX_FILE_BYTES } from './task-files';
+
+/** A message taken with a lease: `id` (its file name without extension) is what `ack` takes. */
+export interface Claimed {
+  message: TeamMessage;
+  id: string;
+}
+
+/** A message's size cap: a bigger file goes to dead letters unread (a sparse 2 GB file costs nothing). */
+export const MAX_MESSAGE_BYTES = MAX_FILE_BYTES;
+
+export const LEASED_FILE_RE = /^msg-.+\.leased$/;
 
 /**
- * Claiming one message for exactly-once delivery (the protocol is described in inbox.ts): rename to `.consumed`,
- * open without following links, flock, check it is still the file at that path, read, delete under the lock.
+ * Claiming one message (the protocol is described in inbox.ts): rename to `.consumed` (a `.json`, a stale
+ * `.consumed` or an expired `.leased`), open without following links and without blocking, flock, check it is still
+ * the file at that path, check it is a regular file under the cap, read, parse and check it can be written out,
+ * then delete under the lock, or with `leaseMs` rename it to `.leased` (mtime = when the lease ends) for ack.
+ * A message that fails any check goes to dead letters on its own; it never takes another message with it.
  */
-export function claimMessage(deadLetters: string, team: string, inbox: string, dir: string, name: string): TeamMessage | null {
+export function claimMessage(
+  deadLetters: string,
+  team: string,
+  inbox: string,
+  dir: string,
+  name: string,
+  leaseMs?: number,
+): Claimed | null {
   let consumed = path.join(dir, name);
-  if (!MESSAGE_FILE_RE.test(name) && !isStaleClaim(consumed)) return null; // another receiver is at work on it
-  if (MESSAGE_FILE_RE.test(name)) {
-    const target = path.join(dir, `${name.slice(0, -'.json'.length)}.consumed`);
+  const base = name.replace(/\.(json|consumed|leased)$/, '');
+  if (CLAIMED_FILE_RE.test(name) && !isStaleClaim(consumed)) return null; // another receiver is at work on it
+  if (LEASED_FILE_RE.test(name) && !leaseEnded(consumed)) return null; // leased to a receiver that may still ack
+  if (!CLAIMED_FILE_RE.test(name)) {
+    const target = path.join(dir, `${base}.consumed`);
     try {
       fs.renameSync(consumed, target); // one renamer wins
     } catch {
@@ -23,17 +48,23 @@ export function claimMessage(deadLetters: string, team: string, inbox: string, d
   }
   let fd: number;
   try {
-    // Never through a link: a message file that is a link is left alone, not delivered with another file's bytes.
-    fd = fs.openSync(consumed, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0));
+    // Never through a link (a message file that is a link is left alone, not delivered with another file's bytes),
+    // never waiting on a FIFO.
+    fd = fs.openSync(consumed, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0));
   } catch {
     return null; // another receiver took and deleted it (or it is a link)
   }
+  const deadLetter = (error: string): null => {
+    quarantineMessage(deadLetters, consumed, `${base}.json`, { team, agent: inbox, error });
+    return null;
+  };
   try {
+    const held = fs.fstatSync(fd);
+    if (!held.isFile()) return deadLetter(`it is ${kindOf(held)}, not a regular file`);
     beforeLockFailpoint(path.basename(consumed));
     if (!tryLockFd(fd)) return null; // a live receiver holds it
     // Still the file at that path? A receiver that read it before us unlinked it (link count 0).
-    const held = fs.fstatSync(fd);
-    if (held.nlink === 0) return null;
+    if (fs.fstatSync(fd).nlink === 0) return null;
     let atPath: fs.Stats;
     try {
       atPath = fs.lstatSync(consumed);
@@ -41,17 +72,23 @@ export function claimMessage(deadLetters: string, team: string, inbox: string, d
       return null;
     }
     if (atPath.ino !== held.ino || atPath.dev !== held.dev) return null;
-    const bytes = readAll(fd, held.size);
-    const parsed = parseMessage(bytes);
-    if ('error' in parsed) {
-      quarantineMessage(deadLetters, consumed, `${path.basename(consumed, '.consumed')}.json`, {
-        team,
-        agent: inbox,
-        error: parsed.error,
-      });
-      return null;
+    if (held.size > MAX_MESSAGE_BYTES)
+      return deadLetter(`it is ${formatBytes(held.size)}, more than the ${formatBytes(MAX_MESSAGE_BYTES)} a message may be`);
+    const parsed = parseMessage(readFd(fd, held.size));
+    if ('error' in parsed) return deadLetter(parsed.error);
+    try {
+      JSON.stringify(parsed.message); // what the receiver will write out: proven now, before the message is taken
+    } catch (err) {
+      return deadLetter(`it cannot be written out (${(err as Error).message})`);
     }
     afterClaimFailpoint(path.basename(consumed));
+    if (leaseMs !== undefined) {
+      // Leased, not deleted: `ack` deletes it; a receiver that never acks leaves it to come back when the lease ends.
+      const until = (Date.now() + leaseMs) / 1000;
+      fs.futimesSync(fd, until, until);
+      fs.renameSync(consumed, path.join(dir, `${base}.leased`));
+      return { message: parsed.message, id: base };
+    }
     try {
       fs.unlinkSync(consumed); // deleted while the lock is still ours
     } catch (err) {
@@ -60,7 +97,7 @@ export function claimMessage(deadLetters: string, team: string, inbox: string, d
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw err;
     }
-    return parsed.message;
+    return { message: parsed.message, id: base };
   } finally {
     try {
       unlockFd(fd);
@@ -68,6 +105,42 @@ export function claimMessage(deadLetters: string, team: string, inbox: string, d
       fs.closeSync(fd);
     }
   }
+}
+
+/** Whether a `.leased` file's lease has ended (its mtime is the end); a lease cannot be set further than a day. */
+export function leaseEnded(filePath: string, now = Date.now()): boolean {
+  try {
+    const st = fs.lstatSync(filePath);
+    return st.isFile() && (st.mtimeMs <= now || st.mtimeMs > now + MAX_LEASE_MS);
+  } catch {
+    return false;
+  }
+}
+
+export const MAX_LEASE_MS = 24 * 3600 * 1000;
+
+/**
+ * Acks leased messages: deletes `<id>.leased` (a regular file only, never through a link). Answers which ids were
+ * acked and which were not held any more (the lease ended and the message went back to the inbox, or acked before).
+ */
+export function ackLeased(dir: string, ids: readonly string[]): { acked: string[]; notHeld: string[] } {
+  const acked: string[] = [];
+  const notHeld: string[] = [];
+  for (const id of ids) {
+    const file = path.join(dir, `${id}.leased`);
+    const st = fs.lstatSync(file, { throwIfNoEntry: false });
+    if (!st || !st.isFile()) {
+      notHeld.push(id);
+      continue;
+    }
+    try {
+      fs.unlinkSync(file);
+      acked.push(id);
+    } catch {
+      notHeld.push(id);
+    }
+  }
+  return { acked, notHeld };
 }
 
 /**
@@ -90,19 +163,6 @@ export function isStaleClaim(filePath: string, now = Date.now()): boolean {
   } catch {
     return false;
   }
-}
-
-function readAll(fd: number, sizeHint: number): Buffer {
-  const chunks: Buffer[] = [];
-  let position = 0;
-  for (;;) {
-    const buf = Buffer.alloc(Math.max(4096, sizeHint - position));
-    const n = fs.readSync(fd, buf, 0, buf.length, position);
-    if (n === 0) break;
-    chunks.push(buf.subarray(0, n));
-    position += n;
-  }
-  return Buffer.concat(chunks);
 }
 
 /**

@@ -4,6 +4,8 @@ import * as path from 'path';
 import { MESSAGE_FIELDS, type TeamMessage } from '../shared/messages';
 import { describeSchemaProblem, messageFileSchema } from './clawteam-format';
 import { tryLockFd, unlockFd } from './flock';
+import { UnsafePathError } from '../shared/errors';
+import { openRegular, writeNewInside } from './safe-fs';
 
 /**
  * ClawTeam 0.3's mailbox files, one job each: name, write, list, probe and parse message files. The protocol that
@@ -36,11 +38,31 @@ export function serializeMessage(message: TeamMessage): string {
   return JSON.stringify(out, null, 2);
 }
 
+/** How deep a message's JSON may nest: deeper ones go to dead letters (writing them out would overflow the stack). */
+export const MAX_MESSAGE_DEPTH = 64;
+
+/** Whether JSON text nests arrays and objects deeper than `max` (one pass, no recursion, strings skipped). */
+function nestedDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      // A string: skip to its closing quote (a backslash escapes the next character).
+      for (i++; i < text.length && text.charCodeAt(i) !== 34; i++) if (text.charCodeAt(i) === 92) i++;
+    } else if (c === 91 || c === 123) {
+      if (++depth > max) return true;
+    } else if (c === 93 || c === 125) depth--;
+  }
+  return false;
+}
+
 /** Reads a message file's bytes: the message (nulls dropped, every other field kept) or why it is not one. */
 export function parseMessage(bytes: Buffer): { message: TeamMessage } | { error: string } {
   let json: unknown;
+  const text = bytes.toString('utf8');
+  if (nestedDeeperThan(text, MAX_MESSAGE_DEPTH)) return { error: `nested deeper than ${MAX_MESSAGE_DEPTH} levels` };
   try {
-    json = JSON.parse(bytes.toString('utf8'));
+    json = JSON.parse(text);
   } catch (err) {
     return { error: bytes.length === 0 ? 'the file is empty' : `not valid JSON (${(err as Error).message})` };
   }
@@ -131,9 +153,12 @@ export function claimableNames(inboxDir: string): string[] {
 export function claimState(filePath: string): 'held' | 'free' | 'gone' {
   let fd: number;
   try {
-    fd = fs.openSync(filePath, 'r');
+    // Never a link, never a FIFO (opening one would wait for a writer): such an entry is nobody's claim.
+    const opened = openRegular(filePath);
+    if (!opened) return 'gone';
+    fd = opened.fd;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
+    if (err instanceof UnsafePathError) return 'gone';
     throw err;
   }
   try {
@@ -150,7 +175,11 @@ export function pendingNames(inboxDir: string): string[] {
   return claimableNames(inboxDir).filter((n) => MESSAGE_FILE_RE.test(n) || claimState(path.join(inboxDir, n)) === 'free');
 }
 
-/** Moves a message that does not parse to dead_letters/<inbox>/ with a .meta.json beside it, as ClawTeam does. */
+/**
+ * Moves a message that does not parse to dead_letters/<inbox>/ with a .meta.json beside it, as ClawTeam does. The
+ * name is one where neither the message nor its side file exists (lstat: a planted link counts); the side file is
+ * created with O_EXCL | O_NOFOLLOW, so nothing already there (a link to an outside file) is ever written through.
+ */
 export function quarantineMessage(
   deadDir: string,
   fromPath: string,
@@ -158,15 +187,20 @@ export function quarantineMessage(
   meta: { team: string; agent: string; error: string },
 ): string {
   fs.mkdirSync(deadDir, { recursive: true });
+  const taken = (p: string) => fs.lstatSync(p, { throwIfNoEntry: false }) !== undefined;
+  const ext = path.extname(sourceName);
   let target = path.join(deadDir, sourceName);
-  if (fs.existsSync(target)) {
-    const ext = path.extname(sourceName);
-    target = path.join(deadDir, `${path.basename(sourceName, ext)}-${hex8()}${ext}`);
-  }
+  while (taken(target) || taken(`${target}.meta.json`)) target = path.join(deadDir, `${path.basename(sourceName, ext)}-${hex8()}${ext}`);
   fs.renameSync(fromPath, target);
-  fs.writeFileSync(
-    `${target}.meta.json`,
-    JSON.stringify({ team: meta.team, agent: meta.agent, sourceName, error: meta.error, quarantinedAtMs: Date.now() }, null, 2),
+  const record = JSON.stringify(
+    { team: meta.team, agent: meta.agent, sourceName, error: meta.error, quarantinedAtMs: Date.now() },
+    null,
+    2,
   );
+  try {
+    writeNewInside(deadDir, `${target}.meta.json`, record);
+  } catch {
+    // Something appeared at that name meanwhile: the message is kept without its note rather than written through it.
+  }
   return target;
 }

@@ -1,17 +1,18 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { inboxName, type TeamConfig } from '../shared/domain';
-import { teamNotFound } from '../shared/errors';
+import { InvalidInputError, teamNotFound } from '../shared/errors';
 import type { BroadcastInput, MessageRecord, SendMessageInput, TeamMessage } from '../shared/messages';
 import { assertName } from '../shared/names';
 import { nowTimestamp } from '../shared/time';
 import { broadcastValues, buildMessage, checkLimit, historyPage, MAX_MESSAGE_LIMIT } from './message-service';
 import {
-  claimableNames,
+  CLAIMED_FILE_RE,
   deliverMessageFile,
   EVENT_FILE_RE,
   listDir,
   logEventFile,
+  MESSAGE_FILE_RE,
   parseMessage,
   pendingNames,
   serializeMessage,
@@ -20,7 +21,7 @@ import type { StorePaths } from './paths';
 import { assertNoLinks, readBounded } from './safe-fs';
 import { MAX_FILE_BYTES } from './task-files';
 import { readTeamConfig } from './team-config';
-import { claimMessage } from './inbox-claim';
+import { ackLeased, claimMessage, LEASED_FILE_RE, MAX_LEASE_MS, type Claimed } from './inbox-claim';
 
 /**
  * Team messages on ClawTeam 0.3's files (see inbox-files.ts for the layout).
@@ -33,6 +34,9 @@ import { claimMessage } from './inbox-claim';
  * ClawTeam receiver's unlock and its unlink anybody (ClawTeam or Lockstep) may read the message a second time; that
  * gap is ClawTeam's and cannot be closed from outside.
  */
+
+/** A message taken with a lease, and the id `ack` takes. */
+export type LeasedMessage = TeamMessage & { leaseId: string };
 
 export interface EventsRead {
   /** New history entries (not in `known`), oldest first. */
@@ -139,15 +143,51 @@ export class Mailbox {
 
   /** Takes up to `limit` messages out of `agent`'s inbox, oldest first; each is delivered to exactly one receiver. */
   receive(team: string, agent: string, limit = 10): TeamMessage[] {
+    return this.take(team, agent, limit).map((c) => c.message);
+  }
+
+  /**
+   * At-least-once receiving: takes up to `limit` messages as receive does, but leases them for `leaseMs` instead of
+   * deleting them; `ack` with their ids deletes them. A message not acked in time goes back to the inbox (a
+   * receiver that died after taking it loses nothing; one that acks late may have it delivered twice).
+   */
+  receiveLeased(team: string, agent: string, limit: number, leaseMs: number): LeasedMessage[] {
+    if (!Number.isInteger(leaseMs) || leaseMs < 1 || leaseMs > MAX_LEASE_MS)
+      throw new InvalidInputError(`A lease must last from 1 ms to a day (got ${leaseMs} ms).`);
+    return this.take(team, agent, limit, leaseMs).map((c) => ({ ...c.message, leaseId: c.id }));
+  }
+
+  /** Deletes leased messages by id (what receiveLeased answered as leaseId). */
+  ack(team: string, agent: string, ids: readonly string[]): { acked: string[]; notHeld: string[] } {
+    for (const id of ids) {
+      if (typeof id !== 'string' || !/^msg-[A-Za-z0-9._-]{1,120}$/.test(id) || id.includes('..'))
+        throw new InvalidInputError(`"${String(id).slice(0, 80)}" is not a lease id; use the leaseId a receive with --lease answered.`);
+    }
+    const dir = path.join(this.inboxesDir(team), this.inboxOf(team, agent));
+    this.guard(dir);
+    return ackLeased(dir, ids);
+  }
+
+  private take(team: string, agent: string, limit: number, leaseMs?: number): Claimed[] {
     checkLimit(limit);
     const inbox = this.inboxOf(team, agent);
     const dir = path.join(this.inboxesDir(team), inbox);
     this.guard(dir, this.deadLettersDir(team, inbox));
-    const out: TeamMessage[] = [];
-    for (const name of claimableNames(dir)) {
+    const out: Claimed[] = [];
+    const names = listDir(dir)
+      .filter((n) => MESSAGE_FILE_RE.test(n) || CLAIMED_FILE_RE.test(n) || LEASED_FILE_RE.test(n))
+      .sort();
+    for (const name of names) {
       if (out.length >= limit) break;
-      const message = claimMessage(this.deadLettersDir(team, inbox), team, inbox, dir, name);
-      if (message) out.push(message);
+      try {
+        const claimed = claimMessage(this.deadLettersDir(team, inbox), team, inbox, dir, name, leaseMs);
+        if (claimed) out.push(claimed);
+      } catch (err) {
+        // One message that cannot be taken never takes the others with it: those taken are handed out; the rest
+        // wait for the next receive.
+        if (out.length === 0) throw err;
+        break;
+      }
     }
     return out;
   }

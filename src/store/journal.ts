@@ -3,7 +3,7 @@ import * as path from 'path';
 import { CorruptFileError, UnsafePathError } from '../shared/errors';
 import { stringifyJson } from '../shared/json';
 import type { JournalEntry, JournalTaskChange } from '../shared/model';
-import { appendInside, assertNoLinks, newCheckedPaths, openNoFollow, readBounded, type CheckedPaths } from './safe-fs';
+import { appendInside, assertNoLinks, newCheckedPaths, openRegular, readBounded, type CheckedPaths } from './safe-fs';
 
 /**
  * The team journal: one JSON line per successful mutation, appended inside the team's write lock (so file order is
@@ -88,10 +88,11 @@ function parseLines(text: string): JournalEntry[] {
 
 /** The last `bytes` of a journal file ('' when missing); a link is UNSAFE_PATH, never followed. */
 function readTail(file: string, bytes: number): string {
-  const fd = openNoFollow(file);
-  if (fd === null) return '';
+  const opened = openRegular(file); // a FIFO or folder there is UNSAFE_PATH, never waited on
+  if (opened === null) return '';
+  const fd = opened.fd;
   try {
-    const size = fs.fstatSync(fd).size;
+    const size = opened.stat.size;
     const length = Math.min(size, bytes);
     const buffer = Buffer.alloc(length);
     fs.readSync(fd, buffer, 0, length, size - length);

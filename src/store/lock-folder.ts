@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { openRegular, readTextOrNull } from './safe-read';
 import * as lockfile from 'proper-lockfile';
 import { LockCompromisedError, StoreBusyError } from '../shared/errors';
 import { describeAge } from '../shared/time';
@@ -115,7 +116,10 @@ export function processAlive(pid: number): boolean {
 
 export function readLockHolder(lockDir: string): LockHolderInfo | null {
   try {
-    const value = JSON.parse(fs.readFileSync(path.join(lockDir, HOLDER_FILE), 'utf8')) as unknown;
+    // Never a link, never a FIFO (it would hang), never a big file: a holder record is a few hundred bytes.
+    const text = readTextOrNull(path.join(lockDir, HOLDER_FILE), 64 * 1024);
+    if (text === null) return null;
+    const value = JSON.parse(text) as unknown;
     if (!value || typeof value !== 'object') return null;
     const h = value as Record<string, unknown>;
     if (typeof h.pid !== 'number' || typeof h.host !== 'string' || typeof h.nonce !== 'string') return null;
@@ -132,7 +136,9 @@ export function readLockHolder(lockDir: string): LockHolderInfo | null {
 function holderIsOurs(lockDir: string, ours: Buffer): boolean {
   let fd: number;
   try {
-    fd = fs.openSync(path.join(lockDir, HOLDER_FILE), 'r');
+    const opened = openRegular(path.join(lockDir, HOLDER_FILE));
+    if (!opened) return false;
+    fd = opened.fd;
   } catch {
     return false;
   }

@@ -16,7 +16,7 @@ import {
 import { assertName } from '../shared/names';
 import { parseInput } from '../shared/schemas';
 import { nowTimestamp } from '../shared/time';
-import type { EventsRead, Mailbox } from './inbox';
+import type { EventsRead, LeasedMessage, Mailbox } from './inbox';
 
 /**
  * Team messages and costs behind one face on both backends (`Store.messages`, `Store.costs`): the folder's Mailbox
@@ -29,6 +29,9 @@ export interface MessageService {
   recipients(team: string): Promise<string[]>;
   /** Takes up to `limit` messages out of `agent`'s inbox, oldest first; each is delivered to exactly one receiver. */
   receive(team: string, agent: string, limit?: number): Promise<TeamMessage[]>;
+  /** At-least-once: takes messages with a lease of `leaseMs`; `ack` deletes them (a data folder only, for now). */
+  receiveLeased?(team: string, agent: string, limit: number, leaseMs: number): Promise<LeasedMessage[]>;
+  ack?(team: string, agent: string, ids: readonly string[]): Promise<{ acked: string[]; notHeld: string[] }>;
   peek(team: string, agent: string, limit?: number): Promise<TeamMessage[]>;
   unreadCounts(team: string): Promise<Record<string, number>>;
   log(team: string, options?: { limit?: number; from?: string }): Promise<MessageRecord[]>;
@@ -123,6 +126,12 @@ export class FolderMessages implements MessageService {
   }
   receive(team: string, agent: string, limit?: number) {
     return this.call(() => this.mailbox.receive(team, agent, limit));
+  }
+  receiveLeased(team: string, agent: string, limit: number, leaseMs: number) {
+    return this.call(() => this.mailbox.receiveLeased(team, agent, limit, leaseMs));
+  }
+  ack(team: string, agent: string, ids: readonly string[]) {
+    return this.call(() => this.mailbox.ack(team, agent, ids));
   }
   peek(team: string, agent: string, limit?: number) {
     return this.call(() => this.mailbox.peek(team, agent, limit));

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { PRIORITY_RANK, type Task } from '../shared/domain';
 import { parseTimestamp } from '../shared/time';
+import { assertNoLinks, readBounded, unlinkInside, writeInside } from './safe-fs';
 
 /**
  * The ready set for `claim --next`, kept beside the tasks (`.lockstep/ready.json`) so a claim need not read every
@@ -46,6 +47,19 @@ interface IndexFile {
   entries: RankKey[];
 }
 
+/** The index is small (2 × LIMIT entries): anything bigger is not ours. */
+const MAX_INDEX_BYTES = 256 * 1024;
+
+/**
+ * Entries are rank keys [number, number, string] and the floor is one or null; anything else is rebuilt (not an
+ * INTERNAL error). A well-formed index listing fewer tasks than are ready is a trade-off written down in the README.
+ */
+function wellFormed(file: IndexFile): boolean {
+  const isKey = (k: unknown): k is RankKey =>
+    Array.isArray(k) && k.length === 3 && typeof k[0] === 'number' && typeof k[1] === 'number' && typeof k[2] === 'string';
+  return Array.isArray(file.entries) && file.entries.every(isKey) && (file.floor === null || isKey(file.floor));
+}
+
 function indexPath(lockstepDir: string): string {
   return path.join(lockstepDir, 'ready.json');
 }
@@ -62,21 +76,25 @@ export class ReadyIndex {
 
   /** The index if it matches the task folder as it is now (call inside the lock, before saving), else null. */
   static load(tasksDir: string, lockstepDir: string): ReadyIndex | null {
-    let text: string;
-    // Most teams have none (it comes with the first claim --next): no exception for that.
+    // Most teams have none (it comes with the first claim --next): no exception for that. Never through a link,
+    // never a FIFO (it would hang inside the lock), never past the cap.
     if (!fs.existsSync(indexPath(lockstepDir))) return null;
+    let read: ReturnType<typeof readBounded>;
     try {
-      text = fs.readFileSync(indexPath(lockstepDir), 'utf8');
+      read = readBounded(indexPath(lockstepDir), MAX_INDEX_BYTES);
     } catch {
       return null;
     }
-    try {
-      const file = JSON.parse(text) as IndexFile;
-      if (file.v === 1 && typeof file.stamp === 'string' && Array.isArray(file.entries) && BigInt(file.stamp) === folderMtimeNs(tasksDir)) {
-        return new ReadyIndex(file.entries, file.floor);
+    if (read.kind === 'missing') return null;
+    if (read.kind === 'ok') {
+      try {
+        const file = JSON.parse(read.bytes.toString('utf8')) as IndexFile;
+        if (file.v === 1 && typeof file.stamp === 'string' && BigInt(file.stamp) === folderMtimeNs(tasksDir) && wellFormed(file)) {
+          return new ReadyIndex(file.entries, file.floor);
+        }
+      } catch {
+        // Torn or foreign: rebuilt by the next claim.
       }
-    } catch {
-      // Torn or foreign: rebuilt by the next claim.
     }
     // Out of date: remove it so writers that do not claim stop reading it.
     ReadyIndex.discard(lockstepDir);
@@ -85,9 +103,10 @@ export class ReadyIndex {
 
   static discard(lockstepDir: string): void {
     try {
-      fs.unlinkSync(indexPath(lockstepDir));
+      // unlink removes a planted link or file itself; anything else there (a folder) is left for doctor.
+      unlinkInside(path.dirname(lockstepDir), indexPath(lockstepDir));
     } catch {
-      // Not there.
+      // Not there, or not a file.
     }
   }
 
@@ -145,9 +164,10 @@ export class ReadyIndex {
       const stamp = folderMtimeNs(tasksDir);
       if (stamp >= now.mtimeNs) throw new Error('the file system cannot keep the stamp');
       const file: IndexFile = { v: 1, stamp: stamp.toString(), floor: this.floor, entries: this.entries };
-      const tmp = `${indexPath(lockstepDir)}.${process.pid}.tmp`;
-      fs.writeFileSync(tmp, JSON.stringify(file));
-      fs.renameSync(tmp, indexPath(lockstepDir));
+      // A fresh random temp name opened with O_EXCL | O_NOFOLLOW, then renamed over the index (safe-fs.ts): a link
+      // planted at any name is never written through.
+      assertNoLinks(path.dirname(lockstepDir), lockstepDir, 'dir');
+      writeInside(lockstepDir, indexPath(lockstepDir), JSON.stringify(file), { syncDir: false });
     } catch {
       ReadyIndex.discard(lockstepDir);
     }

@@ -1,8 +1,21 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import writeFileAtomic from 'write-file-atomic';
+import { randomBytes } from 'crypto';
 import { UnsafePathError } from '../shared/errors';
 import { splitBelow } from './path-below';
+import { kindOf } from './safe-read';
+
+export {
+  openNoFollow,
+  openRegular,
+  readBounded,
+  readFd,
+  readHead,
+  readTextOrNull,
+  formatBytes,
+  kindOf,
+  type BoundedRead,
+} from './safe-read';
 
 /**
  * The data folder is a boundary. Agents that may write only inside it can plant symbolic links there; nothing
@@ -30,13 +43,6 @@ function lstatOrNull(p: string): fs.Stats | null {
     if (errno(err) === 'ENOENT' || errno(err) === 'ENOTDIR') return null;
     throw err;
   }
-}
-
-function kindOf(stat: fs.Stats): string {
-  if (stat.isSymbolicLink()) return 'a symbolic link';
-  if (stat.isDirectory()) return 'a folder';
-  if (stat.isFile()) return 'a file';
-  return 'a special file';
 }
 
 function unsafe(p: string, what: string): UnsafePathError {
@@ -92,8 +98,6 @@ export function newCheckedPaths(): CheckedPaths {
 /** One resolution of links: the C library's where it behaves as Node's (POSIX), Node's own elsewhere. */
 const realpathOf: (p: string) => string = process.platform === 'win32' ? (p) => fs.realpathSync(p) : (p) => fs.realpathSync.native(p);
 
-const ENTRY_IS_LINK = 'it is a symbolic link; Lockstep does not follow links found inside the data folder and left it alone';
-
 /**
  * The resolved folder a file lands in must be inside the resolved data folder (once per folder in a batch when
  * `checked` is given).
@@ -115,91 +119,6 @@ export function assertInside(root: string, target: string, checked?: CheckedPath
   checked?.inside.add(dir);
 }
 
-/** Opens a file for reading without following a link in its last component; null when missing. */
-export function openNoFollow(p: string): number | null {
-  try {
-    const fd = fs.openSync(p, fs.constants.O_RDONLY | O_NOFOLLOW);
-    if (!O_NOFOLLOW) {
-      // No O_NOFOLLOW (Windows): check the opened file is the one lstat sees, a regular file.
-      const l = fs.lstatSync(p);
-      const f = fs.fstatSync(fd);
-      if (l.isSymbolicLink() || l.ino !== f.ino || l.dev !== f.dev) {
-        fs.closeSync(fd);
-        throw unsafe(p, 'it is a symbolic link');
-      }
-    }
-    return fd;
-  } catch (err) {
-    if (errno(err) === 'ENOENT') return null;
-    if (errno(err) === 'ELOOP' || errno(err) === 'EMLINK') throw unsafe(p, 'it is a symbolic link');
-    throw err;
-  }
-}
-
-export type BoundedRead = { kind: 'ok'; bytes: Buffer } | { kind: 'missing' } | { kind: 'problem'; reason: string; unsafe: boolean };
-
-/**
- * Reads a regular file, refusing links, special files and files over `maxBytes` (checked on the open descriptor,
- * before reading a byte: a sparse 2 GB file costs nothing).
- */
-export function readBounded(p: string, maxBytes: number): BoundedRead {
-  let fd: number | null;
-  try {
-    fd = openNoFollow(p);
-  } catch (err) {
-    if (err instanceof UnsafePathError) return { kind: 'problem', reason: ENTRY_IS_LINK, unsafe: true };
-    throw err;
-  }
-  if (fd === null) return { kind: 'missing' };
-  try {
-    const stat = fs.fstatSync(fd);
-    if (!stat.isFile()) return { kind: 'problem', reason: `it is ${kindOf(stat)}, not a regular file; left alone`, unsafe: true };
-    if (stat.size > maxBytes) {
-      return {
-        kind: 'problem',
-        reason: `it is ${formatBytes(stat.size)}, more than the ${formatBytes(maxBytes)} Lockstep reads; left alone`,
-        unsafe: false,
-      };
-    }
-    const bytes = Buffer.alloc(stat.size);
-    let off = 0;
-    while (off < bytes.length) {
-      const n = fs.readSync(fd, bytes, off, bytes.length - off, off);
-      if (n === 0) break;
-      off += n;
-    }
-    // Grew while we read: read no more than the cap either way.
-    return { kind: 'ok', bytes: off === bytes.length ? bytes : bytes.subarray(0, off) };
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-/** The first `n` bytes of a regular file (no link followed); null when missing or not readable as such. */
-export function readHead(p: string, n: number): Buffer | null {
-  let fd: number | null;
-  try {
-    fd = openNoFollow(p);
-  } catch {
-    return null;
-  }
-  if (fd === null) return null;
-  try {
-    const buf = Buffer.alloc(n);
-    const got = fs.readSync(fd, buf, 0, n, 0);
-    return buf.subarray(0, got);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-export function formatBytes(n: number): string {
-  if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(1)} GB`;
-  if (n >= 1024 ** 2) return `${(n / 1024 ** 2).toFixed(1)} MB`;
-  if (n >= 1024) return `${Math.round(n / 1024)} KB`;
-  return `${n} bytes`;
-}
-
 /** Failpoint hook for tests (see failpoints.ts): called before each durable write's rename. */
 let beforeRename: ((target: string) => void) | null = null;
 export function setBeforeRenameHook(hook: ((target: string) => void) | null): void {
@@ -207,11 +126,12 @@ export function setBeforeRenameHook(hook: ((target: string) => void) | null): vo
 }
 
 /**
- * write-file-atomic (unique temp file in the same folder, fsync, rename) for a path checked first: no component
- * below `root` is a link, and the folder resolves inside `root`. write-file-atomic resolves the target with
- * realpath (and copies the mode of the file it replaces); after these checks that is the path itself.
- * The folder is fsynced after the rename (skip with `syncDir: false` when the caller syncs it once for many).
- * `checked`: the batch's checks so far (the target itself is always looked at).
+ * Unique temp file in the same folder, fsync, rename, for a path checked first: no component below `root` is a
+ * link, and the folder resolves inside `root`. The temp file is created with O_EXCL | O_NOFOLLOW under a random
+ * name (`<target>.<8 random hex>`): a link or file planted at any name it could take makes the open fail, never
+ * write elsewhere. The rename replaces the target entry itself (a link swapped in meanwhile is replaced, not
+ * followed). The mode of the file replaced is kept. The folder is fsynced after the rename (skip with
+ * `syncDir: false` when the caller syncs it once for many). `checked`: the batch's checks so far.
  */
 export function writeInside(
   root: string,
@@ -219,11 +139,63 @@ export function writeInside(
   data: string | Buffer,
   options: { syncDir?: boolean; checked?: CheckedPaths } = {},
 ): void {
-  assertNoLinks(root, target, 'file', options.checked?.folders);
+  const before = assertNoLinks(root, target, 'file', options.checked?.folders);
   assertInside(root, target, options.checked);
   beforeRename?.(target);
-  writeFileAtomic.sync(target, data, { fsync: true });
+  const { fd, path: tmp } = createExclusive(
+    target,
+    (name) => `${name}.${randomBytes(4).toString('hex')}`,
+    before ? before.mode & 0o777 : 0o644,
+  );
+  try {
+    try {
+      writeAll(fd, data);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, target);
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
   if (options.syncDir !== false) fsyncDir(path.dirname(target));
+}
+
+/**
+ * Creates a new file with O_CREAT | O_EXCL | O_NOFOLLOW (never opens anything already there, link or not) at
+ * `nameFor(base)`; a name taken is tried again with another (random) name. Returns the descriptor and path.
+ */
+export function createExclusive(base: string, nameFor: (base: string) => string, mode = 0o644): { fd: number; path: string } {
+  for (let attempt = 0; ; attempt++) {
+    const p = nameFor(base);
+    try {
+      return { fd: fs.openSync(p, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | O_NOFOLLOW, mode), path: p };
+    } catch (err) {
+      if (errno(err) === 'EEXIST' && p !== base && attempt < 16) continue;
+      if (errno(err) === 'ELOOP' || errno(err) === 'EEXIST') throw unsafe(p, 'something is already there');
+      throw err;
+    }
+  }
+}
+
+/** Writes a new file that must not exist yet (O_EXCL | O_NOFOLLOW) below `root`, fsynced. */
+export function writeNewInside(root: string, target: string, data: string): void {
+  assertNoLinks(root, path.dirname(target), 'dir');
+  assertInside(root, target);
+  const { fd } = createExclusive(target, (p) => p);
+  try {
+    writeAll(fd, data);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Writes all of `data` (writeSync may write less than asked). */
+export function writeAll(fd: number, data: string | Buffer): void {
+  const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+  for (let off = 0; off < bytes.length;) off += fs.writeSync(fd, bytes, off, bytes.length - off);
 }
 
 /** Makes renames and unlinks in `dir` durable. A no-op where folders cannot be opened (Windows). */
@@ -254,6 +226,29 @@ export function unlinkInside(root: string, target: string, checked?: CheckedPath
     if (errno(err) === 'ENOENT') return false;
     throw err;
   }
+}
+
+/**
+ * Moves `from` to `to`, both below `root`: no component of either path below the data folder may be a link (the
+ * entry moved included: a link is refused, not moved), and `to` must not exist. 'any' moves a file or a folder.
+ */
+export function renameInside(root: string, from: string, to: string, kind: 'file' | 'dir' | 'any' = 'any'): void {
+  const stat = assertNoLinks(root, from, kind);
+  if (!stat) throw Object.assign(new Error(`${from} is gone`), { code: 'ENOENT' });
+  if (assertNoLinks(root, to, 'any')) throw unsafe(to, 'something is already there');
+  assertNoLinks(root, path.dirname(to), 'dir');
+  fs.renameSync(from, to);
+}
+
+/**
+ * Removes a file or a folder with everything in it, below `root`: no component on the way may be a link (the
+ * entry itself may be one: a link is removed, never what it points to; rmSync does not follow links inside).
+ */
+export function removeInside(root: string, target: string): void {
+  assertNoLinks(root, path.dirname(target), 'dir');
+  if (splitBelow(root, target) === 'same' || splitBelow(root, target) === 'outside')
+    throw unsafe(target, 'it is not below the data folder');
+  fs.rmSync(target, { recursive: true, force: true });
 }
 
 /** Creates folders below root after checking nothing on the way is a link. */

@@ -2,11 +2,13 @@ import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { type TeamConfig } from '../shared/domain';
-import { AlreadyExistsError, InvalidInputError, NotFoundError, teamNotFound } from '../shared/errors';
+import { AlreadyExistsError, InvalidInputError, NotFoundError, teamNotFound, UnsafePathError } from '../shared/errors';
 import { assertName } from '../shared/names';
 import { nowTimestamp } from '../shared/time';
 import type { FolderContext } from './store-context';
 import { TRASH_ID, TRASH_KEEP } from './store-api';
+import { assertNoLinks, mkdirInside, readTextOrNull, removeInside, renameInside, writeNewInside } from './safe-fs';
+import { assertTrashTree, moveAll } from './trash-check';
 
 // The folder store's team trash: a deleted team's folders move into .lockstep/trash/<id>/ and come back from there.
 
@@ -16,10 +18,11 @@ import { TRASH_ID, TRASH_KEEP } from './store-api';
  */
 export async function deleteTeam(ctx: FolderContext, team: string): Promise<{ team: string; deletedTasks: number; trash: string }> {
   assertName(team, 'team');
+  assertNoLinks(ctx.paths.root, ctx.paths.trashDir(), 'dir'); // a linked .lockstep: refused before anything is made
   const result = await ctx
     .writer(team)
     .mutateDirect(ctx.info('team.delete', undefined, { details: { name: team } }), () => trashTeam(ctx, team));
-  afterTrash(ctx, team);
+  afterTrash(ctx, team, result.trash);
   return result;
 }
 
@@ -37,30 +40,31 @@ export function trashTeam(ctx: FolderContext, team: string): { team: string; del
   const trash = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
   const dest = path.join(trashRoot(ctx), trash);
   const destTasks = path.join(dest, 'tasks', team);
-  fs.mkdirSync(path.join(destTasks, lockName), { recursive: true });
-  fs.mkdirSync(path.join(dest, 'teams'), { recursive: true });
-  fs.writeFileSync(path.join(dest, 'trash.json'), JSON.stringify({ team, deletedAt: nowTimestamp(), by: ctx.actor.name }, null, 2));
-  if (fs.existsSync(ctx.paths.teamDir(team))) fs.renameSync(ctx.paths.teamDir(team), path.join(dest, 'teams', team));
+  const root = ctx.paths.root;
+  mkdirInside(root, path.join(destTasks, lockName));
+  mkdirInside(root, path.join(dest, 'teams'));
+  writeNewInside(root, path.join(dest, 'trash.json'), JSON.stringify({ team, deletedAt: nowTimestamp(), by: ctx.actor.name }, null, 2));
+  if (fs.existsSync(ctx.paths.teamDir(team))) renameInside(root, ctx.paths.teamDir(team), path.join(dest, 'teams', team), 'dir');
   let deletedTasks = 0;
   for (const entry of entries) {
     if (entry === lockName) continue;
     if (entry.startsWith('task-') && entry.endsWith('.json')) deletedTasks++;
-    fs.renameSync(path.join(tasksDir, entry), path.join(destTasks, entry));
+    renameInside(root, path.join(tasksDir, entry), path.join(destTasks, entry));
   }
   // The journal and the member profiles go with the team (its history and its people); Lockstep's other files
   // (ready index, quarantine) are removed, all but the lock we hold.
   const lockstepDir = ctx.paths.lockstepDir(team);
   for (const name of fs.existsSync(lockstepDir) ? fs.readdirSync(lockstepDir) : []) {
     if (/^journal(\.\d+)?\.jsonl$/.test(name) || name === 'members.json')
-      fs.renameSync(path.join(lockstepDir, name), path.join(destTasks, lockName, name));
-    else if (name !== 'write.lock' && name !== 'queue') fs.rmSync(path.join(lockstepDir, name), { recursive: true, force: true });
+      renameInside(root, path.join(lockstepDir, name), path.join(destTasks, lockName, name), 'file');
+    else if (name !== 'write.lock' && name !== 'queue') removeInside(root, path.join(lockstepDir, name));
   }
   ctx.fsyncParents();
   return { team, deletedTasks, trash };
 }
 
 /** After the lock is released only empty folders are removed: a team created again meanwhile keeps its files. */
-export function afterTrash(ctx: FolderContext, team: string): void {
+export function afterTrash(ctx: FolderContext, team: string, keep?: string): void {
   const lockstepDir = ctx.paths.lockstepDir(team);
   for (const dir of [path.join(lockstepDir, 'queue'), lockstepDir, ctx.paths.tasksDir(team)]) {
     try {
@@ -70,20 +74,21 @@ export function afterTrash(ctx: FolderContext, team: string): void {
     }
   }
   ctx.forgetWriter(team);
-  // Bounded: only the newest deleted teams are kept.
+  // Bounded: only the newest deleted teams are kept, and never the one just made (folders planted with names that
+  // sort later could otherwise push it out at once; see README's security section).
   const root = trashRoot(ctx);
-  const all = fs.readdirSync(root).sort();
-  for (const old of all.slice(0, Math.max(0, all.length - TRASH_KEEP))) fs.rmSync(path.join(root, old), { recursive: true, force: true });
+  const all = fs
+    .readdirSync(root)
+    .filter((n) => TRASH_ID.test(n) && n !== keep)
+    .sort();
+  for (const old of all.slice(0, Math.max(0, all.length - (TRASH_KEEP - 1)))) removeInside(ctx.paths.root, path.join(root, old));
 }
 
 /** The trash folder, created as real folders (never followed through a symlink: the data folder is not trusted). */
 export function trashRoot(ctx: FolderContext): string {
   const root = ctx.paths.trashDir();
-  fs.mkdirSync(root, { recursive: true });
-  for (const dir of [path.dirname(root), root]) {
-    if (!fs.lstatSync(dir).isDirectory())
-      throw new InvalidInputError(`${dir} is not a folder; Lockstep keeps deleted teams there.`, { path: dir });
-  }
+  // Checked before anything is created: a `.lockstep` that is a link (or a file) is refused, nothing made outside.
+  mkdirInside(ctx.paths.root, root);
   return root;
 }
 
@@ -94,8 +99,12 @@ export async function restoreTeam(ctx: FolderContext, trash: string): Promise<Te
   const dir = path.join(trashRoot(ctx), trash);
   let team: string;
   try {
-    team = assertName(String((JSON.parse(fs.readFileSync(path.join(dir, 'trash.json'), 'utf8')) as { team?: unknown }).team), 'team');
+    assertNoLinks(ctx.paths.root, dir, 'dir');
+    const text = readTextOrNull(path.join(dir, 'trash.json'), 64 * 1024);
+    if (text === null) throw new Error('no trash.json');
+    team = assertName(String((JSON.parse(text) as { team?: unknown }).team), 'team');
   } catch (err) {
+    if (err instanceof UnsafePathError) throw err;
     if (err instanceof InvalidInputError) throw err;
     throw new NotFoundError('That deleted team is no longer kept, so it cannot be brought back.', { trash });
   }
@@ -110,14 +119,22 @@ export async function restoreTeam(ctx: FolderContext, trash: string): Promise<Te
         throw new AlreadyExistsError(`A team named ${team} exists again, so the deleted one was not brought back.`, { team });
       }
       const fromTasks = path.join(dir, 'tasks', team);
-      if (fs.existsSync(path.join(dir, 'teams', team))) fs.renameSync(path.join(dir, 'teams', team), ctx.paths.teamDir(team));
-      for (const entry of fs.readdirSync(fromTasks)) {
-        if (!ours.has(entry)) fs.renameSync(path.join(fromTasks, entry), path.join(tasksDir, entry));
+      // Every component and every entry is looked at before anything moves: a link anywhere (a trashed folder
+      // replaced by a link to an outside folder) is refused, so nothing outside is pulled in and nothing is half done.
+      const root = ctx.paths.root;
+      for (const target of [ctx.paths.teamDir(team), tasksDir, ctx.paths.lockstepDir(team)]) assertNoLinks(root, target, 'dir');
+      assertTrashTree(root, dir, team, lockName);
+      const moves: Array<[string, string]> = [];
+      if (fs.existsSync(path.join(dir, 'teams', team))) moves.push([path.join(dir, 'teams', team), ctx.paths.teamDir(team)]);
+      for (const entry of fs.existsSync(fromTasks) ? fs.readdirSync(fromTasks) : []) {
+        if (!ours.has(entry)) moves.push([path.join(fromTasks, entry), path.join(tasksDir, entry)]);
       }
-      for (const name of fs.readdirSync(path.join(fromTasks, lockName))) {
-        fs.renameSync(path.join(fromTasks, lockName, name), path.join(ctx.paths.lockstepDir(team), name));
+      const fromLock = path.join(fromTasks, lockName);
+      for (const name of fs.existsSync(fromLock) ? fs.readdirSync(fromLock) : []) {
+        moves.push([path.join(fromLock, name), path.join(ctx.paths.lockstepDir(team), name)]);
       }
-      fs.rmSync(dir, { recursive: true, force: true });
+      moveAll(root, moves);
+      removeInside(root, dir);
       return ctx.requireTeam(team).config;
     },
     true,

@@ -28,7 +28,11 @@ function taskOnDisk(data: string, id: string): Record<string, any> {
 function journalLines(data: string): Array<Record<string, any>> {
   const file = path.join(data, 'tasks', 'webapp', '.lockstep', 'journal.jsonl');
   if (!fs.existsSync(file)) return [];
-  return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 }
 
 /** The whole new state of a completed dd0eba2d, checked on disk. */
@@ -79,10 +83,17 @@ describe('a multi-file change killed at each step', () => {
     const data = copyFixture('lockstep-crash-other-');
     cleanup.push(data);
     // Killed after the intent and the first rename (the completed task itself).
-    const killed = await lockstepAsync(data, ['task', 'complete', 'webapp', CLAIMED, '--as', 'backend'], { ...env, LOCKSTEP_FAILPOINT_KILL_AFTER_STEP: '2' });
+    const killed = await lockstepAsync(data, ['task', 'complete', 'webapp', CLAIMED, '--as', 'backend'], {
+      ...env,
+      LOCKSTEP_FAILPOINT_KILL_AFTER_STEP: '2',
+    });
     expect(killed.signal).toBe('SIGKILL');
     // ClawTeam's writer (its own flock, no knowledge of Lockstep) then edits one of the files not yet renamed.
-    const py = spawnSync('python3', [PYTHON_WRITER, 'merge-meta', '--data-dir', data, '--team', 'webapp', '--task', 'cb4e74bf', '--prefix', 'py-', '--count', '1'], { encoding: 'utf8' });
+    const py = spawnSync(
+      'python3',
+      [PYTHON_WRITER, 'merge-meta', '--data-dir', data, '--team', 'webapp', '--task', 'cb4e74bf', '--prefix', 'py-', '--count', '1'],
+      { encoding: 'utf8' },
+    );
     expect(py.status, py.stderr).toBe(0);
     const list = await lockstepAsync(data, ['task', 'list', 'webapp'], env);
     expect(list.code).toBe(0);
@@ -97,7 +108,9 @@ describe('a disk that fills up in the middle of a multi-file change', () => {
   it('ENOSPC at a rename after the intent is durable: the caller is told it was saved, and the next command completes it', async () => {
     const data = copyFixture('lockstep-enospc-');
     cleanup.push(data);
-    const res = await lockstepAsync(data, ['task', 'complete', 'webapp', CLAIMED, '--as', 'backend'], { LOCKSTEP_FAILPOINT_ENOSPC_AT_STEP: '3' });
+    const res = await lockstepAsync(data, ['task', 'complete', 'webapp', CLAIMED, '--as', 'backend'], {
+      LOCKSTEP_FAILPOINT_ENOSPC_AT_STEP: '3',
+    });
     expect(res.code, res.stdout).toBe(0);
     expect(res.json.status).toBe('completed');
     expect(res.stderr).toContain('ENOSPC');
@@ -111,7 +124,9 @@ describe('a disk that fills up in the middle of a multi-file change', () => {
     const data = copyFixture('lockstep-enospc-first-');
     cleanup.push(data);
     const before = snapshot(path.join(data, 'tasks'));
-    const res = await lockstepAsync(data, ['task', 'complete', 'webapp', CLAIMED, '--as', 'backend'], { LOCKSTEP_FAILPOINT_ENOSPC_AT_STEP: '1' });
+    const res = await lockstepAsync(data, ['task', 'complete', 'webapp', CLAIMED, '--as', 'backend'], {
+      LOCKSTEP_FAILPOINT_ENOSPC_AT_STEP: '1',
+    });
     expect(res.code).toBe(1);
     expect(res.json.error.code).toBe('IO_ERROR');
     const after = snapshot(path.join(data, 'tasks'));

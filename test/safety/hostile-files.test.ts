@@ -50,7 +50,10 @@ describe('big, deep and non-UTF-8 task files', () => {
     const huge = taskPath(data, '00000fa7');
     fs.writeFileSync(huge, JSON.stringify(clawteamTask('00000fa7', { description: 'x'.repeat(20 * 1024 * 1024) })));
     const deep = taskPath(data, '0000dee9');
-    fs.writeFileSync(deep, JSON.stringify(clawteamTask('0000dee9')).replace('"metadata":{}', `"metadata":{"x":${'['.repeat(200_000)}${']'.repeat(200_000)}}`));
+    fs.writeFileSync(
+      deep,
+      JSON.stringify(clawteamTask('0000dee9')).replace('"metadata":{}', `"metadata":{"x":${'['.repeat(200_000)}${']'.repeat(200_000)}}`),
+    );
     // A valid JSON shape whose subject holds the byte 0xE9 alone (Latin-1 "é"), which is not UTF-8.
     const latin1 = taskPath(data, '00001a71');
     const text = JSON.stringify(clawteamTask('00001a71', { subject: 'caf__' }));
@@ -148,7 +151,10 @@ describe('numbers and unknown fields written by others survive every rewrite', (
   it("team config: ClawTeam's budgetCents 500.0 and unknown fields survive a member change", async () => {
     const data = fixture('lockstep-budget-');
     const file = path.join(data, 'teams', 'webapp', 'config.json');
-    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/"budgetCents": [0-9.]+/, '"budgetCents": 500.0, "spentCents": 12345678901234567891'));
+    fs.writeFileSync(
+      file,
+      fs.readFileSync(file, 'utf8').replace(/"budgetCents": [0-9.]+/, '"budgetCents": 500.0, "spentCents": 12345678901234567891'),
+    );
     const res = await lockstepAsync(data, ['team', 'add-member', 'webapp', 'zed']);
     expect(res.code, res.stdout).toBe(0);
     const text = fs.readFileSync(file, 'utf8');
@@ -174,7 +180,10 @@ describe('the journal is validated line by line', () => {
     const created = await lockstepAsync(data, ['task', 'create', 'webapp', 'journaled']);
     const { id, version } = created.json;
     const journal = path.join(tasksDir(data), '.lockstep', 'journal.jsonl');
-    fs.appendFileSync(journal, '{"seq":5}\n[]\nnull\n{"seq":"x","tasks":3}\n{"seq":6,"at":"now","actor":"x","via":"cli","pid":1,"host":"h","op":"task.update","team":"webapp","tasks":[{"id":5}]}\n');
+    fs.appendFileSync(
+      journal,
+      '{"seq":5}\n[]\nnull\n{"seq":"x","tasks":3}\n{"seq":6,"at":"now","actor":"x","via":"cli","pid":1,"host":"h","op":"task.update","team":"webapp","tasks":[{"id":5}]}\n',
+    );
     const linesBefore = fs.readFileSync(journal, 'utf8').split('\n').filter(Boolean).length;
     const update = await lockstepAsync(data, ['task', 'update', 'webapp', id, '--subject', 'changed by agent-9', '--as', 'agent-9']);
     expect(update.code, update.stdout).toBe(0);
@@ -207,8 +216,13 @@ describe('sweep removes only writers’ temp files, by their exact names', () =>
     fs.symlinkSync(outside, path.join(tasksDir(data), 'tmpzzzzzzzz.tmp'));
     const res = await lockstepAsync(data, ['task', 'sweep', 'webapp']);
     expect(res.code, res.stdout).toBe(0);
-    expect(res.json.removedTempFiles.map((p: string) => path.basename(p)).sort()).toEqual(['task-087e245f-k2j4_x9q.tmp', 'task-087e245f.json.1a2b3c4d', 'tmpa1b2c3d4.tmp']);
-    for (const kept of ['notes.tmp', 'backup.tmp', 'tmpzzzzzzzz.tmp']) expect(fs.existsSync(path.join(tasksDir(data), kept)) || fs.lstatSync(path.join(tasksDir(data), kept)).isSymbolicLink()).toBe(true);
+    expect(res.json.removedTempFiles.map((p: string) => path.basename(p)).sort()).toEqual([
+      'task-087e245f-k2j4_x9q.tmp',
+      'task-087e245f.json.1a2b3c4d',
+      'tmpa1b2c3d4.tmp',
+    ]);
+    for (const kept of ['notes.tmp', 'backup.tmp', 'tmpzzzzzzzz.tmp'])
+      expect(fs.existsSync(path.join(tasksDir(data), kept)) || fs.lstatSync(path.join(tasksDir(data), kept)).isSymbolicLink()).toBe(true);
     expect(fs.readFileSync(outside, 'utf8')).toBe('keep');
   });
 });
@@ -227,7 +241,7 @@ describe('names Windows cannot create', () => {
 });
 
 describe('team delete', () => {
-  it('removes every file of the team, Lockstep\'s own included, and leaves no folder behind', async () => {
+  it("removes every file of the team, Lockstep's own included, and leaves no folder behind", async () => {
     const data = fixture('lockstep-team-delete-');
     expect((await lockstepAsync(data, ['task', 'create', 'webapp', 'journaled first'])).code).toBe(0);
     expect(fs.existsSync(path.join(tasksDir(data), '.lockstep', 'journal.jsonl'))).toBe(true);

@@ -106,7 +106,11 @@ const PLACEMENTS: Placement[] = [
       return t;
     },
   },
-  { name: "Lockstep's .lockstep folder", link: 'tasks/webapp/.lockstep', target: (outside) => fs.mkdirSync(path.join(outside, 'ls'), { recursive: true }) ?? path.join(outside, 'ls') },
+  {
+    name: "Lockstep's .lockstep folder",
+    link: 'tasks/webapp/.lockstep',
+    target: (outside) => fs.mkdirSync(path.join(outside, 'ls'), { recursive: true }) ?? path.join(outside, 'ls'),
+  },
   {
     name: 'the member profiles file',
     link: 'tasks/webapp/.lockstep/members.json',
@@ -116,7 +120,11 @@ const PLACEMENTS: Placement[] = [
       return t;
     },
   },
-  { name: 'the lock queue folder', link: 'tasks/webapp/.lockstep/queue', target: (outside) => fs.mkdirSync(path.join(outside, 'q'), { recursive: true }) ?? path.join(outside, 'q') },
+  {
+    name: 'the lock queue folder',
+    link: 'tasks/webapp/.lockstep/queue',
+    target: (outside) => fs.mkdirSync(path.join(outside, 'q'), { recursive: true }) ?? path.join(outside, 'q'),
+  },
 ];
 
 /** The team lock's own folder (created to take the lock, emptied on release) is bookkeeping, not a change. */
@@ -178,10 +186,16 @@ describe('a symbolic link inside the data folder is never followed', () => {
     const list = await lockstepAsync(taskLink.data, ['task', 'list', 'webapp']);
     expect(list.code).toBe(0);
     expect(list.json.tasks.map((t: { id: string }) => t.id)).not.toContain(PENDING);
-    expect(list.json.problems).toEqual([{ path: path.join(taskLink.data, PLACEMENTS[0].link), reason: expect.stringContaining('symbolic link') }]);
+    expect(list.json.problems).toEqual([
+      { path: path.join(taskLink.data, PLACEMENTS[0].link), reason: expect.stringContaining('symbolic link') },
+    ]);
     expect(list.stdout).not.toContain(SECRET);
     const doctor = await lockstepAsync(taskLink.data, ['doctor', 'webapp']);
-    expect(doctor.json.findings.some((f: { kind: string; path?: string }) => f.kind === 'corrupt-file' && f.path?.endsWith(`task-${PENDING}.json`))).toBe(true);
+    expect(
+      doctor.json.findings.some(
+        (f: { kind: string; path?: string }) => f.kind === 'corrupt-file' && f.path?.endsWith(`task-${PENDING}.json`),
+      ),
+    ).toBe(true);
     const show = await lockstepAsync(taskLink.data, ['task', 'show', 'webapp', PENDING]);
     expect(show.json.error.code).toBe('UNSAFE_PATH');
     expect(show.stdout).not.toContain(SECRET);
@@ -211,7 +225,7 @@ describe('a symbolic link inside the data folder is never followed', () => {
     expect(teams.json.problems.some((p: { reason: string }) => p.reason.includes('symbolic link'))).toBe(true);
   });
 
-  it("the flock opener refuses a link to a file that does not exist yet instead of creating it", () => {
+  it('the flock opener refuses a link to a file that does not exist yet instead of creating it', () => {
     const dir = tempDir('lockstep-flock-link-');
     cleanup.push(dir);
     const target = path.join(dir, 'outside-created');

@@ -97,6 +97,37 @@ export function classify(err: unknown): Kind {
   return 'other';
 }
 
+/**
+ * A driver error met while connecting (authentication, a missing role or database, a URL the driver cannot read)
+ * as a sentence naming the server, never the password; any other error as it is.
+ */
+export function explainDriverError(err: unknown, url: string): unknown {
+  if (err instanceof LockstepError) return err;
+  const e = err as { code?: string; message?: string };
+  const code = typeof e?.code === 'string' ? e.code : '';
+  const msg = String(e?.message ?? '');
+  let at = 'the database server';
+  let user = 'this user';
+  try {
+    const u = new URL(url);
+    at = `${u.hostname || 'localhost'}:${u.port || '5432'}`;
+    user = decodeURIComponent(u.username) || user;
+  } catch {
+    // Named generally.
+  }
+  const unavailable = (m: string) => new StoreUnavailableError(m, { url: redactUrl(url) });
+  if (code === '28P01' || /password authentication failed/i.test(msg)) return unavailable(`Wrong password for user ${user} on ${at}.`);
+  if (/password must be a string|no password (was )?supplied|SASL|SCRAM/i.test(msg))
+    return unavailable(`The server at ${at} wants a password for user ${user}: set PGPASSWORD, use ~/.pgpass or put it in the URL.`);
+  if (code === '28000' || /role ".*" does not exist|pg_hba\.conf/i.test(msg))
+    return unavailable(`The server at ${at} does not let user ${user} in (no such user, or its pg_hba.conf refuses this connection).`);
+  if (code === '3D000') return unavailable(`The database named in the URL does not exist on ${at}. Create it or check the name.`);
+  if (/\bSSL\b/.test(msg))
+    return unavailable(`The server at ${at} does not accept the SSL settings of the URL (${msg.replace(/\.$/, '')}); check its sslmode.`);
+  if (err instanceof URIError) return new InvalidInputError('The database URL has a broken %-escape (write a % as %25).');
+  return err;
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -136,7 +167,7 @@ export async function withRetry<T>(
         if (kind !== 'connection') await client.query('ROLLBACK').catch(() => undefined);
         client.release(kind === 'connection' ? (err as Error) : undefined);
       }
-      if (kind === 'other') throw err;
+      if (kind === 'other') throw explainDriverError(err, url);
       lastError = err;
       if (kind === 'busy') {
         if (++busy >= retry.busyAttempts) {
