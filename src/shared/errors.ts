@@ -17,6 +17,8 @@ export const ERROR_CODES = [
   'LOCK_COMPROMISED',
   'UNSAFE_PATH',
   'IO_ERROR',
+  /** A wait ran out of time (lockstep task wait --timeout). */
+  'TIMED_OUT',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -107,7 +107,8 @@ export const sendMessageInputSchema = z
   .object({
     from: name,
     to: name,
-    content: z.string().max(MAX_CONTENT_LENGTH),
+    /** Absent for messages ClawTeam sends without text (plan_approval_request, plan_approved, idle, …). */
+    content: z.string().max(MAX_CONTENT_LENGTH).optional(),
     type: z.enum(MESSAGE_TYPES).default('message'),
     key: z.string().max(1000).optional(),
     /** ClawTeam's optional fields (proposedName, reason, ...) and any others, kept as given. */

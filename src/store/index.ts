@@ -9,3 +9,4 @@ export { openStore, storeLocation, isDatabaseUrl, type DeletedTeam, type OpenedS
 export { PostgresStore, type PostgresStoreOptions } from './postgres/pg-store';
 export type { ChangeNotice } from './postgres/watch';
 export type { BroadcastResult, CostService, MessageService } from './message-service';
+export type { AnswerInput, AnswerResult, RequestService } from './requests';

@@ -6,6 +6,7 @@ import { cleanUserName } from '../shared/names';
 import type { Finding } from './doctor';
 import type { JournalEntry } from './journal';
 import type { CostService, MessageService } from './message-service';
+import type { RequestService } from './requests';
 import type { ActorOptions, ClaimOptions } from './task-ops';
 
 /** Who acts, and through what (`cli`, `app`, `api`): recorded in every journal entry. */
@@ -149,4 +150,6 @@ export interface Store {
 
   messages: MessageService;
   costs: CostService;
+  /** Plans, shutdown and join requests, answered once (requests.ts). */
+  requests: RequestService;
 }

@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import { emptyCounts, inboxName, leaderOf, type FileProblem, type TeamConfig, type TeamSummary } from '../shared/domain';
+import { emptyCounts, inboxName, leaderOf, type FileProblem, type Member, type TeamConfig, type TeamSummary } from '../shared/domain';
 import { AlreadyExistsError, CorruptFileError, InvalidInputError, NotFoundError, teamNotFound, UnsafePathError } from '../shared/errors';
 import { assertName } from '../shared/names';
 import { memberProfilePatchSchema, newMemberSchema, parseInput, type CreateTeamInput, type NewMember } from '../shared/schemas';
@@ -120,18 +120,34 @@ export async function addMember(ctx: FolderContext, team: string, member: NewMem
   const details: Record<string, unknown> = { member: values.name };
   return ctx.writer(team).mutateDirect(ctx.info('team.add-member', undefined, { details }), () => {
     const loaded = ctx.requireTeam(team);
-    if (loaded.config.members.some((m) => m.name === values.name)) {
-      throw new AlreadyExistsError(`${values.name} is already a member of team ${team}.`, { team, member: values.name });
-    }
-    const added = newMember(values, nowTimestamp());
-    loaded.config.members.push(added);
-    if (!loaded.config.leadAgentId) loaded.config.leadAgentId = added.agentId;
-    mkdirInside(ctx.paths.root, ctx.paths.inboxDir(team, inboxName(added)));
-    const index = loaded.config.members.length - 1;
-    details.change = { kind: 'add-member', member: values.name, record: memberRecord(loaded, index), index } satisfies TeamChange;
-    writeTeamConfig(ctx.paths.root, ctx.paths.teamConfig(team), loaded);
+    appendMember(ctx, team, loaded, member, details);
     return applyProfiles(loaded.config, ctx.profiles(team));
   });
+}
+
+/**
+ * Adds a member to `loaded` and saves it, inside the team's lock: ALREADY_EXISTS when that name is a member;
+ * `details` (the journal entry's) gets the change undo reverses. Also a join approval's (requests-folder.ts).
+ */
+export function appendMember(
+  ctx: FolderContext,
+  team: string,
+  loaded: LoadedTeamConfig,
+  member: NewMember,
+  details: Record<string, unknown>,
+): Member {
+  const values = parseInput(newMemberSchema, member, 'member');
+  if (loaded.config.members.some((m) => m.name === values.name)) {
+    throw new AlreadyExistsError(`${values.name} is already a member of team ${team}.`, { team, member: values.name });
+  }
+  const added = newMember(values, nowTimestamp());
+  loaded.config.members.push(added);
+  if (!loaded.config.leadAgentId) loaded.config.leadAgentId = added.agentId;
+  mkdirInside(ctx.paths.root, ctx.paths.inboxDir(team, inboxName(added)));
+  const index = loaded.config.members.length - 1;
+  details.change = { kind: 'add-member', member: values.name, record: memberRecord(loaded, index), index } satisfies TeamChange;
+  writeTeamConfig(ctx.paths.root, ctx.paths.teamConfig(team), loaded);
+  return added;
 }
 
 export async function removeMember(ctx: FolderContext, team: string, name: string): Promise<TeamConfig> {

@@ -6,6 +6,7 @@ import { readJournal, readRecent, readSince, type JournalEntry } from './journal
 import type { Mailbox } from './inbox';
 import { CostStore } from './costs';
 import { FolderMessages } from './message-service';
+import { FolderRequests } from './requests-folder';
 import type { StorePaths } from './paths';
 import type { Actor, DoctorRequest, Store, SweepRequest, TrackedEntry } from './store-api';
 import { FolderContext, type StoreOptions } from './store-context';
@@ -134,6 +135,13 @@ export class LockstepStore implements Store {
   get messages(): FolderMessages {
     return (this.folderMessages ??= new FolderMessages(this.mailbox));
   }
+
+  /** Plans, shutdown and join requests on ClawTeam's files, answered once (requests-folder.ts). */
+  get requests(): FolderRequests {
+    return (this.folderRequests ??= new FolderRequests(this.ctx));
+  }
+
+  private folderRequests?: FolderRequests;
 
   /** Cost events and summary on ClawTeam's cost files (the `CostService` both backends have). */
   get costs(): CostStore {

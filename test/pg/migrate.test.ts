@@ -3,6 +3,9 @@ import { CLI, runNode } from '../race/harness';
 import { postgresBackend as pg, sql } from '../race/backends';
 import { lockstepAt } from '../features/cli-harness';
 import { startCluster } from './cluster.mjs';
+import { MIGRATIONS, SCHEMA_VERSION } from '../../src/store/postgres/migrations';
+
+const VERSIONS = MIGRATIONS.map((m) => m.version);
 
 /** `lockstep store migrate`: versioned, each step in one transaction, safe to run twice or from two machines at once. */
 
@@ -20,10 +23,12 @@ describe.skipIf(pg.skipReason !== null)('schema migrations', () => {
     for (const r of runs) expect(r.code, r.stdout + r.stderr).toBe(0);
     const applied = runs.map((r) => JSON.parse(r.stdout).applied as number[]);
     // Each version was applied by exactly one of them (not necessarily the same one), the others found it done.
-    expect(applied.flat().sort()).toEqual([1, 2, 3]);
-    expect(await sql(url, 'SELECT version FROM lockstep_schema_migrations ORDER BY version')).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
+    expect(applied.flat().sort((a, b) => a - b)).toEqual(VERSIONS);
+    expect(await sql(url, 'SELECT version FROM lockstep_schema_migrations ORDER BY version')).toEqual(
+      VERSIONS.map((version) => ({ version })),
+    );
     const again = lockstepAt([], ['store', 'migrate', url]);
-    expect(again.json).toEqual({ from: 3, to: 3, applied: [] });
+    expect(again.json).toEqual({ from: SCHEMA_VERSION, to: SCHEMA_VERSION, applied: [] });
     // The tables work through the store right away.
     expect(lockstepAt(['--store', url], ['team', 'create', 'fresh', '--member', 'ann']).code).toBe(0);
   });

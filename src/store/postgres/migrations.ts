@@ -176,6 +176,22 @@ END
 $f$;
 `,
   },
+  {
+    version: 4,
+    name: 'answers to requests',
+    sql: `
+-- Who answered a request (a plan, shutdown or join request, pg-requests.ts): one row per request, inserted in the
+-- transaction that sends the answer, so of two answerers racing on one request exactly one sends; the other reads
+-- this row to learn who answered. The requests themselves (and a plan's text) are messages in the history.
+CREATE TABLE lockstep_request_answers (
+  team_id    bigint NOT NULL REFERENCES lockstep_teams(id) ON DELETE CASCADE,
+  kind       text NOT NULL CHECK (kind IN ('plan', 'shutdown', 'join')),
+  request_id text NOT NULL,
+  answer     jsonb NOT NULL,
+  PRIMARY KEY (team_id, kind, request_id)
+);
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

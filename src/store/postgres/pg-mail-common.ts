@@ -1,6 +1,8 @@
 import type { PoolClient } from 'pg';
-import type { TeamConfig } from '../../shared/domain';
+import { inboxName, type TeamConfig } from '../../shared/domain';
 import { teamNotFound } from '../../shared/errors';
+import { assertName } from '../../shared/names';
+import { CHANGES_CHANNEL } from './connection';
 import { parseTeamConfigText } from './rows';
 
 /** What the database's messages (pg-messages.ts) and costs (pg-costs.ts) share: the team row, NOTIFY, COMMIT. */
@@ -46,4 +48,42 @@ export async function commitOnce(client: PoolClient, lost: { done: boolean }): P
     lost.done = true;
     throw Object.assign(new Error('Connection terminated unexpectedly (failpoint: COMMIT reply lost)'), { code: '08006' });
   }
+}
+
+/** ClawTeam's resolve_inbox: a member's inbox is `<user>_<name>` when it has a user; any other name is its own inbox. */
+export function inboxOf(config: TeamConfig, name: string): string {
+  assertName(name, 'member');
+  const member = config.members.find((m) => m.name === name);
+  return member ? inboxName(member) : name;
+}
+
+/**
+ * Inserts the messages (inbox, name, raw), their inboxes and history rows, and signals listeners, in one statement
+ * (one round trip; the foreign keys are checked at its end, when the inboxes are in). Inside the caller's transaction.
+ */
+export async function deliverMessages(
+  client: PoolClient,
+  team: string,
+  teamId: string,
+  items: Array<{ inbox: string; name: string; event: string; from: string; raw: string }>,
+): Promise<void> {
+  const col = <K extends keyof (typeof items)[number]>(k: K) => items.map((i) => i[k]);
+  await client.query(
+    `WITH i AS (INSERT INTO lockstep_inboxes (team_id, inbox) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING),
+          m AS (INSERT INTO lockstep_messages (team_id, inbox, name, raw) SELECT $1, * FROM unnest($3::text[], $4::text[], $5::text[])),
+          e AS (INSERT INTO lockstep_message_events (team_id, name, sender, raw) SELECT $1, * FROM unnest($6::text[], $7::text[], $5::text[]))
+     SELECT ${notifySql(8)}`,
+    [
+      teamId,
+      [...new Set(col('inbox'))],
+      col('inbox'),
+      col('name'),
+      col('raw'),
+      col('event'),
+      col('from'),
+      CHANGES_CHANNEL,
+      team,
+      'messages',
+    ],
+  );
 }

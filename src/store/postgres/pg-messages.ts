@@ -1,6 +1,6 @@
 import { randomUUID } from 'crypto';
 import type { PoolClient } from 'pg';
-import { inboxName, type TeamConfig } from '../../shared/domain';
+import { inboxName } from '../../shared/domain';
 import type { BroadcastInput, MessageRecord, SendMessageInput, TeamMessage } from '../../shared/messages';
 import { assertName } from '../../shared/names';
 import type { EventsRead } from '../inbox';
@@ -16,14 +16,7 @@ import {
 } from '../message-service';
 import { nowTimestamp } from '../../shared/time';
 import { CHANGES_CHANNEL } from './connection';
-import { commitOnce, notifySql, requireTeam, type Runner } from './pg-mail-common';
-
-/** ClawTeam's resolve_inbox: a member's inbox is `<user>_<name>` when it has a user; any other name is its own inbox. */
-function inboxOf(config: TeamConfig, name: string): string {
-  assertName(name, 'member');
-  const member = config.members.find((m) => m.name === name);
-  return member ? inboxName(member) : name;
-}
+import { commitOnce, deliverMessages, inboxOf, notifySql, requireTeam, type Runner } from './pg-mail-common';
 
 function parseRaw(raw: string): TeamMessage | null {
   const parsed = parseMessage(Buffer.from(raw, 'utf8'));
@@ -43,37 +36,6 @@ const records = (rows: Array<{ name: string; raw: string }>): MessageRecord[] =>
  */
 export class PgMessages implements MessageService {
   constructor(private readonly run: Runner) {}
-
-  /**
-   * Inserts the messages (inbox, name, raw), their inboxes and history rows, and signals listeners, in one statement
-   * (one round trip; the foreign keys are checked at its end, when the inboxes are in).
-   */
-  private async deliver(
-    client: PoolClient,
-    team: string,
-    teamId: string,
-    items: Array<{ inbox: string; name: string; event: string; from: string; raw: string }>,
-  ): Promise<void> {
-    const col = <K extends keyof (typeof items)[number]>(k: K) => items.map((i) => i[k]);
-    await client.query(
-      `WITH i AS (INSERT INTO lockstep_inboxes (team_id, inbox) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING),
-            m AS (INSERT INTO lockstep_messages (team_id, inbox, name, raw) SELECT $1, * FROM unnest($3::text[], $4::text[], $5::text[])),
-            e AS (INSERT INTO lockstep_message_events (team_id, name, sender, raw) SELECT $1, * FROM unnest($6::text[], $7::text[], $5::text[]))
-       SELECT ${notifySql(8)}`,
-      [
-        teamId,
-        [...new Set(col('inbox'))],
-        col('inbox'),
-        col('name'),
-        col('raw'),
-        col('event'),
-        col('from'),
-        CHANGES_CHANNEL,
-        team,
-        'messages',
-      ],
-    );
-  }
 
   /** After a dropped connection: did the attempt that wrote this history entry commit? */
   private sent<T>(event: () => string | undefined, value: () => T | undefined) {
@@ -97,7 +59,7 @@ export class PgMessages implements MessageService {
       async (client) => {
         await client.query('BEGIN');
         const { id, config } = await requireTeam(client, team, true);
-        await this.deliver(client, team, id, [
+        await deliverMessages(client, team, id, [
           { inbox: inboxOf(config, message.to as string), name: newMessageName(), event, from: message.from, raw },
         ]);
         await commitOnce(client, lost);
@@ -138,7 +100,7 @@ export class PgMessages implements MessageService {
         });
         const value = { count: items.length, recipients, messages: items.map((i) => JSON.parse(i.raw) as TeamMessage) };
         if (items.length) {
-          await this.deliver(client, team, id, items);
+          await deliverMessages(client, team, id, items);
         }
         if (items.length) last = { event: items[0].event, value };
         await commitOnce(client, lost);

@@ -11,6 +11,7 @@ import { CHANGES_CHANNEL } from './connection';
 import { watchChanges, type ChangeNotice } from './watch';
 import { PgCosts } from './pg-costs';
 import { PgMessages } from './pg-messages';
+import { PgRequests } from './pg-requests';
 import { journalOf, journalTail } from './pg-journal';
 import { PgContext, type PostgresStoreOptions, type Settle } from './pg-context';
 import { mutate, mutateTeam } from './pg-mutate';
@@ -44,6 +45,8 @@ export class PostgresStore {
   /** Team messages (pg-messages.ts) and costs (pg-costs.ts), in the same database, with the same retries. */
   readonly messages: PgMessages;
   readonly costs: PgCosts;
+  /** Plans, shutdown and join requests, answered once (pg-requests.ts). */
+  readonly requests: PgRequests;
 
   constructor(options: PostgresStoreOptions) {
     this.ctx = new PgContext(options);
@@ -52,6 +55,7 @@ export class PostgresStore {
     const runner = <T>(attempt: (client: PoolClient) => Promise<T>, settle?: Settle<T>) => this.ctx.run(attempt, settle);
     this.messages = new PgMessages(runner);
     this.costs = new PgCosts(runner);
+    this.requests = new PgRequests(this.ctx, this.messages);
   }
 
   /** Runs `work` and reports every journal entry its mutations committed, with the team whose journal holds it. */
