@@ -10,6 +10,7 @@ import { PostgresStore } from '../store/postgres/pg-store';
 import { isDatabaseUrl, redactUrl } from '../store/postgres/connection';
 import { copyStore } from '../store/postgres/copy';
 import { MESSAGE_COMMANDS } from './inbox-commands';
+import { AGENT_COMMANDS } from './agent-commands';
 import { formatHistory, formatTask, formatTaskList, formatTeam, formatTeams } from './format';
 
 type Values = Record<string, string | boolean | string[] | undefined>;
@@ -507,6 +508,8 @@ const COMMANDS: Record<string, Command> = {
 
 /** Messages and costs (`inbox …`, `cost …`) live in their own file; they work on both backends. */
 for (const [key, command] of Object.entries(MESSAGE_COMMANDS)) COMMANDS[key] = command;
+/** Running agents (`agent …`, `launch`): agent-commands.ts, on src/store/agents. */
+for (const [key, command] of Object.entries(AGENT_COMMANDS)) COMMANDS[key] = command;
 
 function claimToken(task: VersionedTask): string {
   return String(currentClaim(task)?.token ?? '?');
@@ -569,8 +572,9 @@ export async function runCli(
       out.write(`lockstep ${command.usage}\n  ${command.summary}\n`);
       return 0;
     }
-    const required = command.positionals.filter((p) => !p.endsWith('?')).length;
-    if (parsed.positionals.length < required || parsed.positionals.length > command.positionals.length) {
+    const required = command.positionals.filter((p) => !p.endsWith('?') && !p.endsWith('...')).length;
+    const variadic = command.positionals.some((p) => p.endsWith('...')); // `-- CMD ARGS...`
+    if (parsed.positionals.length < required || (!variadic && parsed.positionals.length > command.positionals.length)) {
       throw new InvalidInputError(`Expected ${command.positionals.join(' ')}. Usage: lockstep ${command.usage}`);
     }
     if (command.standalone) {
