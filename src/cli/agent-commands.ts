@@ -2,7 +2,7 @@ import type { ParseArgsConfig } from 'util';
 import { InvalidInputError } from '../shared/errors';
 import { parseDuration } from '../shared/time';
 import { LockstepStore, resolveDataDir, type Store } from '../store';
-import { AgentService, runtimeName, type AgentRun, type AgentStatus } from '../store/agents';
+import { AgentService, runtimeName, type AgentRun, type AgentStatus, type LaunchPlan } from '../store/agents';
 
 /**
  * `lockstep agent …` (start, list, stop, restart, logs, budget) on AgentService (src/store/agents), the same code
@@ -55,6 +55,14 @@ function formatStatuses(list: AgentStatus[]): string {
 
 const runText = (run: AgentRun): string =>
   `Started ${run.agent} in team ${run.team} (pid ${run.pid}, ${run.runtime}) at ${clock(run.startedMs)}; log: ${run.log}`;
+
+function formatPlan(plan: LaunchPlan): string {
+  const lines = [`Team ${plan.team}${plan.description ? `: ${plan.description}` : ''} (agents run in ${plan.cwd})`];
+  for (const m of plan.members)
+    lines.push(`  ${m.leader ? '★' : '-'} ${m.name} (${m.type}) runs ${JSON.stringify(m.command)} [${m.runtime}]`);
+  for (const t of plan.tasks) lines.push(`  task: ${t.subject}${t.owner ? ` → ${t.owner}` : ''}`);
+  return lines.join('\n');
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -178,6 +186,57 @@ export const AGENT_COMMANDS: Record<string, Command> = {
           ? `Team ${team} has spent ${$(result.spentCents)} of its ${$(result.budgetCents)} budget.`
           : `Team ${team} has spent ${$(result.spentCents)} and has no budget.`);
       return { json: result, text };
+    },
+  },
+  launch: {
+    usage: 'launch TEMPLATE --team NAME --goal TEXT [--cwd DIR] [--runtime R] [--dry-run] [-- CMD ARGS...]',
+    summary:
+      'Create a team from a ClawTeam TOML template (a built-in or ~/.clawteam/templates name, or a .toml path) and start every agent detached; --dry-run shows what it would create; `-- CMD` runs every agent with that command.',
+    positionals: ['TEMPLATE', 'CMD...'],
+    options: {
+      team: { type: 'string' },
+      goal: { type: 'string' },
+      cwd: { type: 'string' },
+      runtime: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+    },
+    async run(store, [template, ...command], v) {
+      const team = str(v, 'team');
+      const goal = str(v, 'goal');
+      if (!team || goal === undefined) throw new InvalidInputError('Say which team to create and its goal: --team NAME --goal TEXT.');
+      const agents = agentService(store, v);
+      const options = {
+        template,
+        team,
+        goal,
+        cwd: str(v, 'cwd'),
+        runtime: runtimeName(str(v, 'runtime')),
+        command: command.length ? command : undefined,
+      };
+      if (v['dry-run']) {
+        const plan = agents.planLaunch(options);
+        return { json: plan, text: formatPlan(plan) };
+      }
+      const result = await agents.launch(options);
+      const lines = [
+        formatPlan(result),
+        ...result.runs.map(runText),
+        ...result.failures.map((f) => `Could not start ${f.agent}: ${f.message}`),
+      ];
+      return { json: result, text: lines.join('\n') };
+    },
+  },
+  'template list': {
+    usage: 'template list',
+    summary: 'Team templates: your own (~/.clawteam/templates) and the built-in ones.',
+    positionals: [],
+    options: {},
+    async run(store, _args, v) {
+      const list = agentService(store, v).templates();
+      const text = list.length
+        ? list.map((t) => `${t.name.padEnd(20)} ${t.builtin ? 'built-in' : 'yours   '}  ${t.problem ?? t.description}`).join('\n')
+        : 'No templates found.';
+      return { json: { templates: list }, text };
     },
   },
 };

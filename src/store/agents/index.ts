@@ -2,7 +2,9 @@
  * Running agents (issue 25): start, watch, stop, restart, logs, liveness, budget, templates. One implementation for
  * the CLI and the window's main process: construct an AgentService and call it. Plain Node, no electron.
  */
-export { AgentService, type AgentServiceOptions } from './service';
+export { AgentService, type AgentServiceOptions, type LaunchOptions } from './service';
+export type { LaunchPlan, LaunchResult } from './launch';
+export { parseTemplate, substitute, type TeamTemplate, type TemplateAgent, type TemplateTask, type TemplateFolders } from './templates';
 export type { StartRequest } from './start';
 export type { AgentStatus, AgentState, HeldClaim } from './liveness';
 export type { StopResult } from './stop';

@@ -16,6 +16,8 @@ import { startAgent, type StartRequest } from './start';
 import { newParseState, parseText, type AgentStep } from './steps';
 import { releaseClaims, restartAgent, stopAgent, type StopResult } from './stop';
 import { NotFoundError } from '../../shared/errors';
+import { launchTeam, planLaunch, type LaunchPlan, type LaunchRequest, type LaunchResult } from './launch';
+import { defaultTemplateFolders, listTemplates, loadTemplate, type TeamTemplate, type TemplateFolders } from './templates';
 
 export interface AgentServiceOptions {
   store: Store;
@@ -27,7 +29,12 @@ export interface AgentServiceOptions {
   lockstep?: LockstepCommand;
   /** The environment agents inherit (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /** Built-in and personal template folders (default: the repository's templates/ and ~/.clawteam/templates). */
+  templates?: TemplateFolders;
 }
+
+/** A launch names its template by name or .toml path, or passes one already loaded (the window's preview). */
+export type LaunchOptions = Omit<LaunchRequest, 'template'> & { template: string | TeamTemplate };
 
 /**
  * Running agents, one implementation for the CLI (`lockstep agent …`, `lockstep launch`) and the window's main
@@ -36,6 +43,7 @@ export interface AgentServiceOptions {
  */
 export class AgentService {
   readonly ctx: AgentContext;
+  readonly templateFolders: TemplateFolders;
 
   constructor(options: AgentServiceOptions) {
     this.ctx = {
@@ -46,6 +54,31 @@ export class AgentService {
       host: os.hostname(),
       env: options.env ?? process.env,
     };
+    this.templateFolders = options.templates ?? defaultTemplateFolders();
+  }
+
+  /** Templates of both folders (the person's win over a built-in of the same name). */
+  templates(): ReturnType<typeof listTemplates> {
+    return listTemplates(this.templateFolders);
+  }
+
+  /** One template by name or .toml path; refusals name the file and line. */
+  template(nameOrPath: string): TeamTemplate {
+    return loadTemplate(nameOrPath, this.templateFolders);
+  }
+
+  /** What launching would create (members, prompts, commands, tasks), creating nothing. */
+  planLaunch(options: LaunchOptions): LaunchPlan {
+    return planLaunch({ ...options, template: this.resolve(options.template) });
+  }
+
+  /** Creates the team and its tasks from a template and starts every agent detached. */
+  launch(options: LaunchOptions): Promise<LaunchResult> {
+    return launchTeam(this.ctx, { ...options, template: this.resolve(options.template) });
+  }
+
+  private resolve(template: string | TeamTemplate): TeamTemplate {
+    return typeof template === 'string' ? this.template(template) : template;
   }
 
   /** Starts an agent detached (see start.ts); INVALID_INPUT with one sentence when its command cannot run. */
