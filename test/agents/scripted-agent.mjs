@@ -64,7 +64,10 @@ async function work() {
     if (!task || !task.id) return;
     lastTask = task.id;
     say(c.cyan, `▶ claimed ${task.id}: ${task.subject}`);
-    json({ type: 'assistant', message: { content: [{ type: 'tool_use', id: `t${task.id}`, name: 'Bash', input: { command: `work on ${task.id}` } }] } });
+    json({
+      type: 'assistant',
+      message: { content: [{ type: 'tool_use', id: `t${task.id}`, name: 'Bash', input: { command: `work on ${task.id}` } }] },
+    });
     for (let i = 1; i <= 3; i++) {
       await sleep(stepMs);
       say(c.yellow, `  … working on ${task.id} (${i}/3)`);
@@ -78,9 +81,29 @@ async function work() {
 }
 
 await work();
-lockstep('inbox', 'send', team, leader, `${me} is idle`, '--type', 'idle', '--field', 'status=idle', '--field', `lastTask=${lastTask}`, '--as', me);
+lockstep(
+  'inbox',
+  'send',
+  team,
+  leader,
+  `${me} is idle`,
+  '--type',
+  'idle',
+  '--field',
+  'status=idle',
+  '--field',
+  `lastTask=${lastTask}`,
+  '--as',
+  me,
+);
 say(c.dim, `${me} is idle after ${done} task(s)`);
-json({ type: 'result', subtype: 'success', result: `${done} task(s) done`, total_cost_usd: 0.0123 * done, usage: { input_tokens: 1000 * done, output_tokens: 200 * done } });
+json({
+  type: 'result',
+  subtype: 'success',
+  result: `${done} task(s) done`,
+  total_cost_usd: 0.0123 * done,
+  usage: { input_tokens: 1000 * done, output_tokens: 200 * done },
+});
 if (process.env.SCRIPTED_LINGER === '0') process.exit(0);
 while (!stopping) {
   await sleep(1000);

@@ -141,7 +141,10 @@ export async function startAgent(ctx: AgentContext, request: StartRequest): Prom
   await addRun(ctx.paths, run);
 
   const settle = request.settleMs ?? DEFAULT_SETTLE_MS;
-  const early = await Promise.race([spawned.exited, new Promise<null>((r) => setTimeout(() => r(null), settle).unref())]);
+  let timer: NodeJS.Timeout | undefined;
+  // Not unref'd: a CLI must stay up to see an immediate exit (the child itself is unref'd).
+  const early = await Promise.race([spawned.exited, new Promise<null>((r) => (timer = setTimeout(() => r(null), settle)))]);
+  clearTimeout(timer);
   if (!early) return run;
   const status = early.code ?? null;
   const ended = await updateRun(ctx.paths, team, id, () => ({ endedMs: Date.now(), exitCode: status, signal: early.signal }));
