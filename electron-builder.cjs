@@ -19,6 +19,8 @@ module.exports = {
     'dist/cli/**/*.js',
     'dist/store/**/*.js',
     'dist/shared/**/*.js',
+    // Built-in team templates (lockstep launch NAME, New team from template…).
+    'templates/*.toml',
     '!node_modules/koffi/{src,doc,vendor}/**',
     // koffi ships its native library for every platform; a Linux x64 build needs only that one.
     ...(onLinux ? ['!node_modules/koffi/build/koffi/!(linux_x64)/**'] : []),

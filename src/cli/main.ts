@@ -13,6 +13,7 @@ import { copyStore } from '../store/postgres/copy';
 import { MESSAGE_COMMANDS } from './inbox-commands';
 import { REQUEST_COMMANDS } from './plan-commands';
 import { MCP_COMMAND } from './mcp/command';
+import { AGENT_COMMANDS } from './agent-commands';
 import { formatHistory, formatTask, formatTaskList, formatTeam, formatTeams } from './format';
 
 type Values = Record<string, string | boolean | string[] | undefined>;
@@ -514,6 +515,8 @@ for (const [key, command] of Object.entries(MESSAGE_COMMANDS)) COMMANDS[key] = c
 for (const [key, command] of Object.entries(REQUEST_COMMANDS)) COMMANDS[key] = command;
 /** `lockstep mcp`: the MCP server (mcp/, loaded only when it runs). */
 COMMANDS.mcp = MCP_COMMAND;
+/** Running agents (`agent …`, `launch`): agent-commands.ts, on src/store/agents. */
+for (const [key, command] of Object.entries(AGENT_COMMANDS)) COMMANDS[key] = command;
 
 function claimToken(task: VersionedTask): string {
   return String(currentClaim(task)?.token ?? '?');
@@ -577,8 +580,9 @@ export async function runCli(
       out.write(`lockstep ${command.usage}\n  ${command.summary}\n`);
       return 0;
     }
-    const required = command.positionals.filter((p) => !p.endsWith('?')).length;
-    if (parsed.positionals.length < required || parsed.positionals.length > command.positionals.length) {
+    const required = command.positionals.filter((p) => !p.endsWith('?') && !p.endsWith('...')).length;
+    const variadic = command.positionals.some((p) => p.endsWith('...')); // `-- CMD ARGS...`
+    if (parsed.positionals.length < required || (!variadic && parsed.positionals.length > command.positionals.length)) {
       throw new InvalidInputError(`Expected ${command.positionals.join(' ')}. Usage: lockstep ${command.usage}`);
     }
     if (command.standalone) {
