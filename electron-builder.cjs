@@ -16,6 +16,9 @@ module.exports = {
     'package.json',
     'out/**/*',
     'bin/lockstep.js',
+    'bin/compile-cache.js',
+    // The CLI, bundled into one file (scripts/bundle-cli.mjs); the compiled modules stay for anything requiring them.
+    'dist/cli/lockstep.cjs',
     'dist/cli/**/*.js',
     'dist/store/**/*.js',
     'dist/shared/**/*.js',

@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cliRows } from './cli.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -194,6 +195,8 @@ async function main() {
         );
       }
     }
+
+    await cliRows();
 
     if (process.env.BENCH_QUICK) return; // the rows the store's goals are judged on only
     console.log('\nMore in-flight calls per process (same-process batching):');
