@@ -4,6 +4,7 @@ import { InvalidInputError } from '../shared/errors';
 import { MESSAGE_TYPES, type CostSummary, type MessageType, type TeamMessage } from '../shared/messages';
 import { describeAge, parseTimestamp } from '../shared/time';
 import type { Store } from '../store';
+import { formatCents } from '../shared/money';
 
 /**
  * `lockstep inbox …` and `lockstep cost …`: ClawTeam's verbs, on either backend (`Store.messages`, `Store.costs`):
@@ -76,7 +77,8 @@ function fields(values: Values): Record<string, unknown> | undefined {
   return out;
 }
 
-const cents = (c: number): string => `$${(c / 100).toFixed(2)}`;
+/** The one cent rule shared with the window (round half up). */
+const cents = formatCents;
 
 function formatMessages(messages: TeamMessage[], empty: string): string {
   if (messages.length === 0) return empty;

@@ -23,8 +23,13 @@ export interface HandlerContext {
   setAgentName(agentName: string): EffectiveSettings;
   setClawteamInterlock(enabled: boolean): EffectiveSettings;
   setAppearance(
-    patch: Partial<Pick<EffectiveSettings, 'theme' | 'activityOpen' | 'activityHeight'> & { messagesOpen?: boolean }>,
+    patch: Partial<Pick<EffectiveSettings, 'theme' | 'activityHeight' | 'notifications'>> & {
+      activityOpen?: boolean;
+      messagesOpen?: boolean;
+    },
   ): EffectiveSettings;
+  /** Shows a desktop notification (Electron); without it (tests, no display) nothing is shown. */
+  notify?(title: string, body: string): boolean;
   /** Asks the person for a folder in a native dialog; unchanged settings if they cancel. Never takes a path. */
   openDataFolder(): Promise<EffectiveSettings>;
   /** Connects to a PostgreSQL database (validated, migrated) and works on it from now on. */
@@ -47,6 +52,7 @@ const UNTRACKED = new Set<ApiName>([
   'setAgentName',
   'setClawteamInterlock',
   'setAppearance',
+  'notify',
   'openDataFolder',
   'connectDatabase',
   'getConnection',
@@ -65,6 +71,7 @@ const WITHOUT_STORE = new Set<ApiName>([
   'setAgentName',
   'setClawteamInterlock',
   'setAppearance',
+  'notify',
   'openDataFolder',
   'connectDatabase',
   'getConnection',
@@ -93,6 +100,8 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     setAgentName: async ({ agentName }) => ctx.setAgentName(agentName),
     setClawteamInterlock: async ({ enabled }) => ctx.setClawteamInterlock(enabled),
     setAppearance: async (patch) => ctx.setAppearance(patch),
+    // Off by default: only what the person asked for in Settings reaches the desktop.
+    notify: async ({ title, body }) => ({ shown: ctx.settings().notifications === true && (ctx.notify?.(title, body) ?? false) }),
     openDataFolder: async () => ctx.openDataFolder(),
     connectDatabase: async (request) => {
       if (!ctx.connectDatabase) throw new InvalidInputError('This window cannot connect to a database.');

@@ -1,4 +1,4 @@
-import { app, BrowserWindow, dialog, nativeTheme, safeStorage, session, shell, type Session } from 'electron';
+import { app, BrowserWindow, dialog, nativeTheme, Notification, safeStorage, session, shell, type Session } from 'electron';
 import * as fs from 'fs';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
@@ -242,6 +242,11 @@ app.whenReady().then(async () => {
       const next = settings.update(patch);
       nativeTheme.themeSource = next.theme;
       return next;
+    },
+    notify: (title, body) => {
+      if (!Notification.isSupported()) return false;
+      new Notification({ title, body }).show();
+      return true;
     },
     // Only a folder the person picked in the native dialog: the window cannot name one.
     openDataFolder: () => chooseFolder(),

@@ -30,7 +30,7 @@ describe('settings', () => {
   it('remembers the theme and the activity region, and a hand-edited file with bad values falls back to the defaults', () => {
     const userData = tmp();
     const first = new SettingsStore(userData, { env: {} });
-    expect(first.effective()).toMatchObject({ theme: 'system', activityOpen: true, activityHeight: 160, messagesOpen: null });
+    expect(first.effective()).toMatchObject({ theme: 'system', activityOpen: null, activityHeight: 160, messagesOpen: null });
     first.update({ theme: 'dark', activityOpen: false, activityHeight: 240, messagesOpen: false });
     expect(new SettingsStore(userData, { env: {} }).effective()).toMatchObject({
       theme: 'dark',
@@ -44,9 +44,10 @@ describe('settings', () => {
     );
     expect(new SettingsStore(userData, { env: {} }).effective()).toMatchObject({
       theme: 'system',
-      activityOpen: true,
+      activityOpen: null,
       activityHeight: 160,
       messagesOpen: null,
+      notifications: false,
     });
   });
 

@@ -10,8 +10,11 @@ import { isDatabaseUrl } from '../store/postgres/connection';
 
 /** What the app remembers between runs, in its user-data folder. Plain Node: tested without Electron. */
 export type SavedSettings = Partial<
-  Pick<Settings, 'dataDir' | 'agentName' | 'clawteamInterlock' | 'theme' | 'activityOpen' | 'activityHeight'>
+  Pick<Settings, 'dataDir' | 'agentName' | 'clawteamInterlock' | 'theme' | 'activityHeight' | 'notifications'>
 > & {
+  /** Absent until the person shows or hides the activity view (then the window follows its height). */
+  activityOpen?: boolean;
+} & {
   /** Absent until the person shows or folds the messages column (then the window follows its width). */
   messagesOpen?: boolean;
   /**
@@ -123,7 +126,7 @@ export class SettingsStore {
       clawteamInterlock: this.saved.clawteamInterlock ?? env.LOCKSTEP_CLAWTEAM_INTERLOCK !== 'off',
       // A hand-edited settings file cannot make the window unusable: unknown values fall back to the defaults.
       theme: THEMES.includes(this.saved.theme as Theme) ? (this.saved.theme as Theme) : 'system',
-      activityOpen: typeof this.saved.activityOpen === 'boolean' ? this.saved.activityOpen : true,
+      activityOpen: typeof this.saved.activityOpen === 'boolean' ? this.saved.activityOpen : null,
       activityHeight:
         typeof this.saved.activityHeight === 'number' &&
         this.saved.activityHeight >= ACTIVITY_HEIGHT.min &&
@@ -131,6 +134,7 @@ export class SettingsStore {
           ? Math.round(this.saved.activityHeight)
           : ACTIVITY_HEIGHT.initial,
       messagesOpen: typeof this.saved.messagesOpen === 'boolean' ? this.saved.messagesOpen : null,
+      notifications: this.saved.notifications === true,
       ...(database ? { database } : {}),
     };
   }

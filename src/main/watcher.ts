@@ -45,6 +45,8 @@ export class DataFolderWatcher {
   private pendingEvents = new Map<string, Set<string>>();
   private inboxesDirty = new Set<string>();
   private costsDirty = new Set<string>();
+  /** Per team, one more inbox count after the last inbox change (see onMailbox). */
+  private inboxTrails = new Map<string, NodeJS.Timeout>();
   private bigFolders: BigFolderWatcher | null = null;
   private timer: NodeJS.Timeout | null = null;
   /** Paths just reported, with how they looked then: looked at again once chokidar's own throttle has passed. */
@@ -96,6 +98,8 @@ export class DataFolderWatcher {
     if (this.timer) clearTimeout(this.timer);
     for (const { timer } of this.rechecks.values()) clearTimeout(timer);
     this.rechecks.clear();
+    for (const timer of this.inboxTrails.values()) clearTimeout(timer);
+    this.inboxTrails.clear();
     this.bigFolders?.close();
     this.bigFolders = null;
     await this.watcher?.close();
@@ -176,9 +180,29 @@ export class DataFolderWatcher {
       const names = this.pendingEvents.get(team) ?? new Set<string>();
       names.add(name);
       this.pendingEvents.set(team, names);
-    } else if (kind === 'inbox') this.inboxesDirty.add(team);
-    else this.costsDirty.add(team);
+    } else if (kind === 'inbox') {
+      this.inboxesDirty.add(team);
+      this.trailInbox(team);
+    } else this.costsDirty.add(team);
     if (!this.timer) this.timer = setTimeout(() => void this.flush(), COALESCE_MS);
+  }
+
+  /**
+   * A receive renames and deletes files in quick succession, and chokidar drops repeats of a path within its
+   * throttle (unlinks are not rechecked): the window counts the team's inboxes once more after the last change, so
+   * a ✉ count never stays one behind.
+   */
+  private trailInbox(team: string): void {
+    const previous = this.inboxTrails.get(team);
+    if (previous) clearTimeout(previous);
+    const timer = setTimeout(() => {
+      this.inboxTrails.delete(team);
+      if (!this.watcher) return;
+      this.inboxesDirty.add(team);
+      if (!this.timer) this.timer = setTimeout(() => void this.flush(), COALESCE_MS);
+    }, RECHECK_MS * 3);
+    timer.unref?.();
+    this.inboxTrails.set(team, timer);
   }
 
   private async flush(): Promise<void> {

@@ -88,9 +88,18 @@ export const API = {
         activityOpen: z.boolean().optional(),
         activityHeight: z.number().int().min(ACTIVITY_HEIGHT.min).max(ACTIVITY_HEIGHT.max).optional(),
         messagesOpen: z.boolean().optional(),
+        notifications: z.boolean().optional(),
       })
       .strict(),
     output: settingsSchema,
+  },
+  /**
+   * A desktop notification (Electron's Notification) of something that needs the person's attention; shown only when
+   * they turned notifications on in Settings (`shown` says whether it was).
+   */
+  notify: {
+    input: z.object({ title: z.string().trim().min(1).max(120), body: z.string().max(400) }).strict(),
+    output: z.object({ shown: z.boolean() }),
   },
   /**
    * Opens a native folder chooser in main; returns the settings after the switch (or unchanged if cancelled). The

@@ -237,10 +237,13 @@ export const settingsSchema = z.object({
   /** Light, dark, or following the system (prefers-color-scheme). */
   theme: themeSchema,
   /** The activity region at the bottom of the window: shown or collapsed, and its height in pixels. */
-  activityOpen: z.boolean(),
+  /** null: not chosen yet, so the window decides by its height (collapsed below 800 px). */
+  activityOpen: z.boolean().nullable(),
   activityHeight: z.number(),
   /** The messages column at the right of the board: shown, folded to a rail, or null (follow the window's width). */
   messagesOpen: z.boolean().nullable(),
+  /** Desktop notifications of what needs attention: only when the person turned them on (off by default). */
+  notifications: z.boolean().optional(),
   /**
    * The PostgreSQL database the app works on instead of the data folder (File › Connect to Database…), absent on a
    * data folder. `url` never holds a password; `label` is the short "host:port/dbname" the window shows.

@@ -4,6 +4,8 @@ import { call } from './api';
 import { useActivity } from './activity/useActivity';
 import { ActivityRegion } from './components/ActivityRegion';
 import { ActivityStrip } from './components/ActivityStrip';
+import { AttentionProvider } from './attention/attention';
+import { SettingsDialog } from './components/SettingsDialog';
 import { ShortcutsHelp } from './components/ShortcutsHelp';
 import { Sidebar } from './components/Sidebar';
 import { TeamView } from './components/TeamView';
@@ -17,6 +19,10 @@ import { useShortcuts } from './state/shortcuts';
 import { useTeams } from './state/useTeams';
 import { useTheme } from './state/useTheme';
 import { useUndoStack } from './state/useUndoStack';
+import { useWindowHeight } from './state/useWindowHeight';
+
+/** Below this window height the activity view starts collapsed (until the person shows or hides it). */
+export const ACTIVITY_TALL_ENOUGH = 800;
 
 type Settings = ApiOutput<'getSettings'>;
 
@@ -31,6 +37,8 @@ export function App({ api: bridge }: { api: LockstepApi }) {
   const [activityHeight, setActivityHeight] = useState<number | null>(null);
   const [helpOpen, setHelpOpen] = useState(false);
   const [connectOpen, setConnectOpen] = useState(false);
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const windowHeight = useWindowHeight();
   const connection = useConnection(bridge);
   // The activity view hears of the window's own journaled changes from the undo stack's recording API (set below).
   const followActivity = useRef<(team: string) => void>(() => undefined);
@@ -56,9 +64,10 @@ export function App({ api: bridge }: { api: LockstepApi }) {
       void call(api, 'setAppearance', patch).then(setSettings).catch(fail),
     [api, fail],
   );
+  const activityOpen = settings?.activityOpen ?? windowHeight >= ACTIVITY_TALL_ENOUGH;
   const toggleActivity = useCallback(() => {
-    if (settings) setAppearance({ activityOpen: !settings.activityOpen });
-  }, [settings, setAppearance]);
+    if (settings) setAppearance({ activityOpen: !activityOpen });
+  }, [settings, activityOpen, setAppearance]);
   const toggleTheme = useCallback(() => {
     const dark = document.documentElement.dataset.theme === 'dark';
     setAppearance({ theme: dark ? 'light' : 'dark' });
@@ -101,100 +110,115 @@ export function App({ api: bridge }: { api: LockstepApi }) {
     },
   });
 
-  // The title says where the app works: a database ("db: host:port/name") or the data folder.
+  // The title names the team on screen ("webapp — Lockstep"); with none, the database if the app works on one.
   useEffect(() => {
-    if (settings) document.title = settings.database ? `Lockstep — db: ${settings.database.label}` : `Lockstep — ${settings.dataDir}`;
-  }, [settings]);
+    if (selected) document.title = `${selected} — Lockstep`;
+    else if (settings) document.title = settings.database ? `Lockstep — db: ${settings.database.label}` : 'Lockstep';
+  }, [settings, selected]);
 
   const openFolder = () => void call(api, 'openDataFolder', {}).then(setSettings).catch(fail);
-  const activityOpen = settings?.activityOpen ?? true;
-
   return (
-    <MessageContext.Provider value={message}>
-      <div className={`app${activityOpen ? '' : ' activity-collapsed'}`}>
-        <TopBar
-          api={api}
-          settings={settings}
-          onSettings={setSettings}
-          onMessage={onMessage}
-          fail={fail}
-          nextUndo={undoStack.nextUndo?.label ?? null}
-          nextRedo={undoStack.nextRedo?.label ?? null}
-          onUndo={() => void undoStack.undo()}
-          onRedo={() => void undoStack.redo()}
-          onConnectDatabase={() => setConnectOpen(true)}
-        />
-        <Sidebar
-          teams={teams ?? []}
-          selected={selected}
-          onSelect={setSelected}
-          onCreate={createTeam}
-          onRename={renameTeam}
-          onDelete={(team) => void deleteTeam(team)}
-          onDatabase={Boolean(settings?.database)}
-        />
-        <main className="main">
-          <ConnectionBanner connection={settings?.database ? connection : null} />
-          <MessageLine message={message} onDismiss={dismiss} />
-          {teams === null ? (
-            <p className="muted loading">
-              {settings?.database && connection?.state === 'unavailable' ? 'Waiting for the database to come back…' : 'Loading…'}
-            </p>
-          ) : selected && settings ? (
-            <TeamView
-              api={api}
-              team={selected}
-              agentName={settings.agentName}
-              focusRequest={focusRequest}
-              onMessage={onMessage}
-              onChanged={() => void loadTeams()}
-              messagesOpen={settings.messagesOpen}
-              onMessagesOpen={(open) => setAppearance({ messagesOpen: open })}
+    <AttentionProvider>
+      <MessageContext.Provider value={message}>
+        <div className={`app${activityOpen ? '' : ' activity-collapsed'}`}>
+          <TopBar
+            api={api}
+            settings={settings}
+            onSettings={setSettings}
+            fail={fail}
+            nextUndo={undoStack.nextUndo?.label ?? null}
+            nextRedo={undoStack.nextRedo?.label ?? null}
+            onUndo={() => void undoStack.undo()}
+            onRedo={() => void undoStack.redo()}
+            onConnectDatabase={() => setConnectOpen(true)}
+            onOpenSettings={() => setSettingsOpen(true)}
+          />
+          <Sidebar
+            teams={teams ?? []}
+            selected={selected}
+            onSelect={setSelected}
+            onCreate={createTeam}
+            onRename={renameTeam}
+            onDelete={(team) => void deleteTeam(team)}
+            onDatabase={Boolean(settings?.database)}
+          />
+          <main className="main">
+            <ConnectionBanner connection={settings?.database ? connection : null} />
+            <MessageLine message={message} onDismiss={dismiss} />
+            {teams === null ? (
+              <p className="muted loading">
+                {settings?.database && connection?.state === 'unavailable' ? 'Waiting for the database to come back…' : 'Loading…'}
+              </p>
+            ) : selected && settings ? (
+              <TeamView
+                api={api}
+                team={selected}
+                agentName={settings.agentName}
+                focusRequest={focusRequest}
+                onMessage={onMessage}
+                onChanged={() => void loadTeams()}
+                messagesOpen={settings.messagesOpen}
+                onMessagesOpen={(open) => setAppearance({ messagesOpen: open })}
+              />
+            ) : (
+              <Welcome
+                api={api}
+                fail={fail}
+                onOpenFolder={openFolder}
+                onDatabase={Boolean(settings?.database)}
+                onCreated={(team) => {
+                  void loadTeams().then(() => setSelected(team));
+                }}
+              />
+            )}
+            <UndoToast item={undoStack.state.undo[undoStack.state.undo.length - 1]} onUndo={(item) => void undoStack.undo(item)} />
+          </main>
+          <ActivityRegion
+            open={activityOpen}
+            height={activityHeight ?? settings?.activityHeight ?? 160}
+            onToggle={toggleActivity}
+            onResize={(h, done) => {
+              setActivityHeight(h);
+              if (done) setAppearance({ activityHeight: h });
+            }}
+          >
+            <ActivityStrip
+              items={activity.rows}
+              onOpen={(team, id) => {
+                setSelected(team);
+                setFocusRequest({ id, seq: ++seq.current });
+              }}
             />
-          ) : (
-            <Welcome
+          </ActivityRegion>
+          {helpOpen && <ShortcutsHelp onClose={() => setHelpOpen(false)} />}
+          {settingsOpen && settings && (
+            <SettingsDialog
               api={api}
+              settings={settings}
+              onSettings={setSettings}
+              onMessage={onMessage}
               fail={fail}
-              onOpenFolder={openFolder}
-              onDatabase={Boolean(settings?.database)}
-              onCreated={(team) => {
-                void loadTeams().then(() => setSelected(team));
+              onConnectDatabase={() => {
+                setSettingsOpen(false);
+                setConnectOpen(true);
+              }}
+              onClose={() => setSettingsOpen(false)}
+            />
+          )}
+          {connectOpen && (
+            <ConnectDatabaseDialog
+              api={api}
+              current={settings?.database?.url ?? null}
+              onClose={() => setConnectOpen(false)}
+              onConnected={(s) => {
+                setSettings(s);
+                setSelected(null);
+                void loadTeams();
               }}
             />
           )}
-          <UndoToast item={undoStack.state.undo[undoStack.state.undo.length - 1]} onUndo={(item) => void undoStack.undo(item)} />
-        </main>
-        <ActivityRegion
-          open={activityOpen}
-          height={activityHeight ?? settings?.activityHeight ?? 160}
-          onToggle={toggleActivity}
-          onResize={(h, done) => {
-            setActivityHeight(h);
-            if (done) setAppearance({ activityHeight: h });
-          }}
-        >
-          <ActivityStrip
-            items={activity.rows}
-            onOpen={(team, id) => {
-              setSelected(team);
-              setFocusRequest({ id, seq: ++seq.current });
-            }}
-          />
-        </ActivityRegion>
-        {helpOpen && <ShortcutsHelp onClose={() => setHelpOpen(false)} />}
-        {connectOpen && (
-          <ConnectDatabaseDialog
-            api={api}
-            current={settings?.database?.url ?? null}
-            onClose={() => setConnectOpen(false)}
-            onConnected={(s) => {
-              setSettings(s);
-              setSelected(null);
-              void loadTeams();
-            }}
-          />
-        )}
-      </div>
-    </MessageContext.Provider>
+        </div>
+      </MessageContext.Provider>
+    </AttentionProvider>
   );
 }

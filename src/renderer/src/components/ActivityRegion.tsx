@@ -11,7 +11,8 @@ interface Props {
 }
 
 /** The board keeps at least this much of the window. */
-const ROOM_FOR_BOARD = 320;
+// The top bar, toolbar and member cards take ~190 px; the board keeps at least ~150 px below them.
+const ROOM_FOR_BOARD = 340;
 
 export function clampActivityHeight(h: number): number {
   const fit = Math.max(ACTIVITY_HEIGHT.min, Math.min(ACTIVITY_HEIGHT.max, window.innerHeight - ROOM_FOR_BOARD));

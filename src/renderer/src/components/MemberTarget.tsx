@@ -19,33 +19,44 @@ export function MemberTarget({ member, leader, stats, dragging, allTasks, onRemo
   const { setNodeRef, isOver } = useDroppable({ id: `member:${member.name}`, data: { member: member.name } });
   const profile = memberProfile(member);
   const mail = useMemberMail(member);
+  const overLimit = profile.wipLimit !== undefined && stats.held > profile.wipLimit;
+  const doing = `working on ${stats.held}${profile.wipLimit !== undefined ? ` of ${profile.wipLimit} at most` : ''}`;
   return (
     <div
       ref={setNodeRef}
       onClick={mail.onCardClick}
       className={`member${isOver ? ' over' : ''}${availability.available ? '' : ' unavailable'}${mail.selected ? ' mail-selected' : ''}`}
       data-testid={`member-${member.name}`}
-      aria-label={`${member.name}${leader ? ' (leader)' : ''}: owns ${stats.owned}, holds ${stats.held}${availability.available ? '' : `; unavailable: ${availability.reason}`}`}
+      aria-label={`${member.name}${leader ? ' (leader)' : ''}: ${stats.owned} assigned, ${doing}${overLimit ? ' (over the limit)' : ''}${availability.available ? '' : `; unavailable: ${availability.reason}`}`}
       title={availability.available ? undefined : availability.reason}
     >
       <div className="member-name">
         <span className="avatar" aria-hidden="true">
           {member.name.slice(0, 2).toUpperCase()}
         </span>
-        <span>
-          {member.name}
-          {leader && <span className="muted"> · lead</span>}
-          {profile.role && <span className="muted"> · {profile.role}</span>}
+        <span className="member-title">
+          <span>{member.name}</span>
+          {(leader || profile.role) && (
+            <span className="member-role">{[leader ? 'team lead' : '', profile.role].filter(Boolean).join(' · ')}</span>
+          )}
         </span>
       </div>
-      <div className="member-stats">
-        <span>owns {stats.owned}</span>
-        <span>
-          holds {stats.held}
-          {profile.wipLimit !== undefined ? ` / ${profile.wipLimit}` : ''}
-        </span>
-        {mail.badge}
-      </div>
+      {availability.available ? (
+        <div className="member-stats">
+          <span title={`${stats.owned} open task${stats.owned === 1 ? '' : 's'} assigned to ${member.name}`}>{stats.owned} assigned</span>
+          <span
+            className={overLimit ? 'over-limit' : undefined}
+            title={`${member.name} is ${doing}${overLimit ? ': over the limit' : ''}`}
+            data-testid={`wip-${member.name}`}
+          >
+            doing {stats.held}
+            {profile.wipLimit !== undefined ? ` / ${profile.wipLimit}` : ''}
+          </span>
+          {mail.badge}
+        </div>
+      ) : (
+        <div className="unavailable-reason">{availability.reason}</div>
+      )}
       {profile.capabilities && profile.capabilities.length > 0 && (
         <div className="tags">
           {profile.capabilities.map((c) => (
@@ -55,7 +66,6 @@ export function MemberTarget({ member, leader, stats, dragging, allTasks, onRemo
           ))}
         </div>
       )}
-      {!availability.available && <div className="unavailable-reason">{availability.reason}</div>}
       <button
         type="button"
         className="icon-button remove-member"

@@ -4,6 +4,7 @@ import type { VersionedTask } from '../../../shared/domain';
 import { call } from '../api';
 import { useFail } from '../state/messages';
 import { BreakClaimDialog } from './ConfirmDialog';
+import { FINDING_LABEL, relevantFindings } from '../attention/radar';
 
 type Finding = ApiOutput<'doctor'>['findings'][number];
 
@@ -13,6 +14,7 @@ export function RadarPanel({
   team,
   tasks,
   refreshKey,
+  agentName,
   onMessage,
 }: {
   api: LockstepApi;
@@ -20,6 +22,8 @@ export function RadarPanel({
   /** The board's tasks: a claim release names its holder and task (issue 10). */
   tasks: Map<string, VersionedTask>;
   refreshKey: number;
+  /** The person's own inbox is not a stranger's: not shown. */
+  agentName: string;
   onMessage(text: string, error?: boolean): void;
 }) {
   const [findings, setFindings] = useState<Finding[] | null>(null);
@@ -31,11 +35,11 @@ export function RadarPanel({
   const [releasing, setReleasing] = useState<{ finding: Finding; task: VersionedTask } | null>(null);
   const load = useCallback(async () => {
     try {
-      setFindings((await call(api, 'doctor', { team })).findings);
+      setFindings(relevantFindings((await call(api, 'doctor', { team })).findings, agentName));
     } catch (err) {
       failRef.current(err);
     }
-  }, [api, team]);
+  }, [api, team, agentName]);
   useEffect(() => {
     void load();
   }, [load, refreshKey]);
@@ -59,7 +63,7 @@ export function RadarPanel({
         <ul>
           {findings.map((f) => (
             <li key={f.id} data-testid={`finding-${f.kind}`}>
-              <span className={`finding-kind ${f.kind}`}>{f.kind.replace(/-/g, ' ')}</span> {f.message}
+              <span className={`finding-kind ${f.kind}`}>{FINDING_LABEL[f.kind]}</span> {f.message}
               <button
                 type="button"
                 onClick={() => {

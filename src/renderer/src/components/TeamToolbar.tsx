@@ -1,6 +1,9 @@
-import { useEffect, useRef } from 'react';
 import { TASK_PRIORITIES, TASK_STATUSES, type TaskPriority, type TeamConfig } from '../../../shared/domain';
 import { EMPTY_FILTER, STATUS_LABEL, type BoardFilter } from '../board/logic';
+import { PopMenu } from './PopMenu';
+
+export type TeamLayout = 'board' | 'list';
+export type Density = 'comfortable' | 'compact';
 
 interface Props {
   config: TeamConfig;
@@ -9,28 +12,29 @@ interface Props {
   onFilter(filter: BoardFilter): void;
   searchRef: React.RefObject<HTMLInputElement>;
   radarOpen: boolean;
+  /** The stall radar's findings (null: not looked yet): its button carries the count. */
+  stallCount: number | null;
+  layout: TeamLayout;
+  onLayout(layout: TeamLayout): void;
+  density: Density;
+  onDensity(density: Density): void;
   onNewTask(): void;
   onAddMember(): void;
   onToggleRadar(): void;
 }
 
-/** The team's one-line toolbar: its name, New task, search and filters, + Member, Stall radar. */
-export function TeamToolbar({ config, owners, filter, onFilter, searchRef, radarOpen, onNewTask, onAddMember, onToggleRadar }: Props) {
-  const filterMenuRef = useRef<HTMLDetailsElement | null>(null);
-  // The filter menu closes when the person clicks elsewhere, as menus do.
-  useEffect(() => {
-    const onDown = (e: PointerEvent) => {
-      const menu = filterMenuRef.current;
-      if (menu?.open && !menu.contains(e.target as Node)) menu.open = false;
-    };
-    document.addEventListener('pointerdown', onDown);
-    return () => document.removeEventListener('pointerdown', onDown);
-  }, []);
+/**
+ * The team's one-line toolbar: its name, New task, search and filters, the board/list switch, + Member, Stall radar
+ * in line; card density in "More". When the line has no room (window.css: container queries), + Member, Stall radar
+ * and then the board/list switch fold into "More" too.
+ */
+export function TeamToolbar(props: Props) {
+  const { config, owners, filter, onFilter, searchRef, onNewTask } = props;
   const toggle = <T,>(list: T[], value: T) => (list.includes(value) ? list.filter((v) => v !== value) : [...list, value]);
   const filtering = filter.statuses.length + filter.priorities.length;
   return (
     <header className="team-head">
-      <div className="team-title" title={config.description || undefined}>
+      <div className="team-title" title={[config.name, config.description].filter(Boolean).join(': ')}>
         <h1>{config.name}</h1>
         {config.description && <p className="muted">{config.description}</p>}
       </div>
@@ -66,55 +70,84 @@ export function TeamToolbar({ config, owners, filter, onFilter, searchRef, radar
             </option>
           ))}
         </select>
-        <details
-          className="filter-menu"
-          ref={filterMenuRef}
-          onKeyDown={(e) => e.key === 'Escape' && e.currentTarget.open && ((e.currentTarget.open = false), e.stopPropagation())}
-        >
-          <summary title="Filter by status and priority">Filter{filtering ? ` (${filtering})` : ''}</summary>
-          <div className="filter-popover">
-            <fieldset>
-              <legend>Status</legend>
-              {TASK_STATUSES.map((s) => (
-                <label key={s} className="chip">
-                  <input
-                    type="checkbox"
-                    checked={filter.statuses.includes(s)}
-                    onChange={() => onFilter({ ...filter, statuses: toggle(filter.statuses, s) })}
-                  />
-                  {STATUS_LABEL[s]}
-                </label>
-              ))}
-            </fieldset>
-            <fieldset>
-              <legend>Priority</legend>
-              {TASK_PRIORITIES.map((p: TaskPriority) => (
-                <label key={p} className="chip">
-                  <input
-                    type="checkbox"
-                    checked={filter.priorities.includes(p)}
-                    onChange={() => onFilter({ ...filter, priorities: toggle(filter.priorities, p) })}
-                  />
-                  {p}
-                </label>
-              ))}
-            </fieldset>
-          </div>
-        </details>
+        <PopMenu className="filter-menu" label={`Filter${filtering ? ` (${filtering})` : ''}`} title="Filter by status and priority">
+          <fieldset>
+            <legend>Status</legend>
+            {TASK_STATUSES.map((s) => (
+              <label key={s} className="chip">
+                <input
+                  type="checkbox"
+                  checked={filter.statuses.includes(s)}
+                  onChange={() => onFilter({ ...filter, statuses: toggle(filter.statuses, s) })}
+                />
+                {STATUS_LABEL[s]}
+              </label>
+            ))}
+          </fieldset>
+          <fieldset>
+            <legend>Priority</legend>
+            {TASK_PRIORITIES.map((p: TaskPriority) => (
+              <label key={p} className="chip">
+                <input
+                  type="checkbox"
+                  checked={filter.priorities.includes(p)}
+                  onChange={() => onFilter({ ...filter, priorities: toggle(filter.priorities, p) })}
+                />
+                {p}
+              </label>
+            ))}
+          </fieldset>
+        </PopMenu>
         {(filter.text || filter.owner || filtering > 0) && (
-          <button type="button" className="link" onClick={() => onFilter(EMPTY_FILTER)}>
+          <button type="button" className="link clear-filters" onClick={() => onFilter(EMPTY_FILTER)}>
             Clear filters
           </button>
         )}
       </div>
-      <div className="team-actions-right">
-        <button type="button" onClick={onAddMember}>
-          + Member
-        </button>
-        <button type="button" aria-pressed={radarOpen} onClick={onToggleRadar}>
-          Stall radar
-        </button>
+      <LayoutSwitch {...props} className="fold-narrow" />
+      <div className="team-actions-right fold-wide">
+        <Actions {...props} />
       </div>
+      <PopMenu className="more-menu" label="More" title="More team actions" testId="toolbar-more">
+        <LayoutSwitch {...props} className="in-menu" />
+        <div className="folded-actions">
+          <Actions {...props} />
+        </div>
+        <button
+          type="button"
+          aria-pressed={props.density === 'compact'}
+          onClick={() => props.onDensity(props.density === 'compact' ? 'comfortable' : 'compact')}
+          title="Smaller cards: more of them on screen"
+        >
+          Compact cards
+        </button>
+      </PopMenu>
     </header>
+  );
+}
+
+function LayoutSwitch({ layout, onLayout, className }: Props & { className: string }) {
+  return (
+    <div className={`segmented ${className}`} role="group" aria-label="Show tasks as">
+      <button type="button" aria-pressed={layout === 'board'} onClick={() => onLayout('board')}>
+        Board
+      </button>
+      <button type="button" aria-pressed={layout === 'list'} onClick={() => onLayout('list')}>
+        List
+      </button>
+    </div>
+  );
+}
+
+function Actions({ radarOpen, stallCount, onAddMember, onToggleRadar }: Props) {
+  return (
+    <>
+      <button type="button" onClick={onAddMember}>
+        + Member
+      </button>
+      <button type="button" aria-pressed={radarOpen} onClick={onToggleRadar} className={stallCount ? 'has-stalls' : undefined}>
+        Stall radar{stallCount ? ` (${stallCount})` : ''}
+      </button>
+    </>
   );
 }

@@ -13,7 +13,9 @@ import { DetailPanel } from './DetailPanel';
 import { Dialog } from './Dialog';
 import { NewTaskDialog } from './NewTaskDialog';
 import { RadarPanel } from './RadarPanel';
-import { TeamToolbar } from './TeamToolbar';
+import { TeamToolbar, type Density, type TeamLayout } from './TeamToolbar';
+import { TeamAttention } from '../attention/TeamAttention';
+import { useStallFindings } from '../attention/radar';
 import { MESSAGES_WIDE_ENOUGH, MessagePanel } from '../messages/MessagePanel';
 import { MessagesProvider } from '../messages/MessagesContext';
 
@@ -46,6 +48,9 @@ export function TeamView({ api, team, agentName, focusRequest, onMessage, messag
   const [addingMember, setAddingMember] = useState(false);
   const [radarOpen, setRadarOpen] = useState(false);
   const [radarKey, setRadarKey] = useState(0);
+  const [layout, setLayout] = useState<TeamLayout>('board');
+  const [density, setDensity] = useState<Density>('comfortable');
+  const stalls = useStallFindings(api, team, agentName);
   // Issue 10: removing a member asks first (ConfirmDialog), then can be undone.
   const [removingMember, setRemovingMember] = useState<string | null>(null);
   // Bumped when the person keeps somebody else's version: the detail panel drops the text they had typed.
@@ -126,11 +131,26 @@ export function TeamView({ api, team, agentName, focusRequest, onMessage, messag
       </div>
     );
   const config = data.config;
+  const toggleRadar = () => {
+    setRadarOpen(!radarOpen);
+    setRadarKey((k) => k + 1);
+    stalls.reload();
+  };
   const selected = selectedId ? (data.tasks.get(selectedId) ?? null) : null;
 
   return (
     <MessagesProvider api={api} team={team} agentName={agentName} onMessage={onMessage} onSelectMember={showFoldedMessages}>
-      <div className="team-view">
+      <TeamAttention
+        team={team}
+        agentName={agentName}
+        findings={stalls.findings}
+        onOpenRadar={() => {
+          setRadarOpen(true);
+          setRadarKey((k) => k + 1);
+        }}
+        onShowMessages={() => onMessagesOpen(true)}
+      />
+      <div className={`team-view density-${density}`}>
         <TeamToolbar
           config={config}
           owners={owners}
@@ -138,12 +158,14 @@ export function TeamView({ api, team, agentName, focusRequest, onMessage, messag
           onFilter={setFilter}
           searchRef={searchRef}
           radarOpen={radarOpen}
+          stallCount={stalls.findings?.length ?? null}
+          layout={layout}
+          onLayout={setLayout}
+          density={density}
+          onDensity={setDensity}
           onNewTask={() => setCreatingTask(true)}
           onAddMember={() => setAddingMember(true)}
-          onToggleRadar={() => {
-            setRadarOpen(!radarOpen);
-            setRadarKey((k) => k + 1);
-          }}
+          onToggleRadar={toggleRadar}
         />
 
         {radarOpen && (
@@ -152,9 +174,11 @@ export function TeamView({ api, team, agentName, focusRequest, onMessage, messag
             team={team}
             tasks={data.tasks}
             refreshKey={radarKey}
+            agentName={agentName}
             onMessage={(t, e) => {
               onMessage(t, e);
               void data.reload();
+              stalls.reload();
             }}
           />
         )}

@@ -180,9 +180,13 @@ function MessageList({ records, more, onLoadOlder, members, loading }: ListProps
   if (!loading && shown.length === 0) {
     return (
       <div className="mp-list mp-empty muted" data-testid="message-list">
-        {selected
-          ? `${selected.name} has not sent or received any message${more ? ' among the newest ones' : ' yet'}.`
-          : 'No messages yet. Agents write here with `lockstep inbox send`, or write one below.'}
+        {selected ? (
+          `${selected.name} has not sent or received any message${more ? ' among the newest ones' : ' yet'}.`
+        ) : (
+          <>
+            No messages yet. Agents send them with the command <code>lockstep inbox send</code>; you can write one below.
+          </>
+        )}
         {older}
       </div>
     );
@@ -226,17 +230,19 @@ function MessageList({ records, more, onLoadOlder, members, loading }: ListProps
                 title={isOpen ? 'Show less' : 'Show the whole message'}
               >
                 <span className="mp-line1">
-                  <span className="mp-who">
+                  <span className="mp-who" title={`${m.from} → ${to}`}>
                     <strong>{m.from}</strong> <span aria-label="to">→</span> <strong>{to}</strong>
                   </span>
-                  <span className={`mp-label ${row.broadcast ? 'broadcast' : 'direct'}`}>{row.broadcast ? 'Broadcast' : 'Direct'}</span>
-                  {direction && <span className={`mp-label ${direction.toLowerCase()}`}>{direction}</span>}
-                  {m.type !== 'message' && m.type !== 'broadcast' && <span className="mp-label type">{m.type.replace(/_/g, ' ')}</span>}
                   <time className="mp-time muted" dateTime={m.timestamp} title={m.timestamp}>
                     {row.micros === null ? m.timestamp : describeAge(row.micros, now * 1000)}
                   </time>
                 </span>
-                <span className={isOpen ? 'mp-content full' : 'mp-content'}>{m.content ?? <em className="muted">(no text)</em>}</span>
+                <span className="mp-line2">
+                  <span className={`mp-label ${row.broadcast ? 'broadcast' : 'direct'}`}>{row.broadcast ? 'Broadcast' : 'Direct'}</span>
+                  {direction && <span className={`mp-label ${direction.toLowerCase()}`}>{direction}</span>}
+                  {m.type !== 'message' && m.type !== 'broadcast' && <span className="mp-label type">{m.type.replace(/_/g, ' ')}</span>}
+                  <span className={isOpen ? 'mp-content full' : 'mp-content'}>{m.content ?? <em className="muted">(no text)</em>}</span>
+                </span>
                 {isOpen && row.broadcast && row.recipients.length > 1 && (
                   <span className="mp-meta muted">to {row.recipients.map(nameOf).join(', ')}</span>
                 )}

@@ -66,9 +66,8 @@ export function rowsFor(
   return out;
 }
 
-export function formatCents(cents: number): string {
-  return `$${(cents / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-}
+/** Costs follow the one cent rule shared with the CLI (shared/money.ts). */
+export { formatCents } from '../../../shared/money';
 
 export function formatTokens(n: number): string {
   if (n >= 1_000_000) return `${(n / 1_000_000).toFixed(1)}M`;

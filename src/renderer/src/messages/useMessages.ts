@@ -28,6 +28,8 @@ export function useMessages(api: LockstepApi, team: string) {
   const teamRef = useRef(team);
   teamRef.current = team;
   const known = useRef(new Set<string>());
+  /** The newest count asked for: an older answer that arrives later is dropped (it would show a count one behind). */
+  const unreadAsked = useRef(0);
 
   const fail = (err: unknown) => (err instanceof CallError ? err.message : String(err));
 
@@ -41,9 +43,10 @@ export function useMessages(api: LockstepApi, team: string) {
   }, [api, team]);
 
   const loadUnread = useCallback(async () => {
+    const asked = ++unreadAsked.current;
     try {
       const { unread } = await call(api, 'getUnread', { team });
-      if (teamRef.current === team) setState((s) => ({ ...s, unread }));
+      if (teamRef.current === team && asked === unreadAsked.current) setState((s) => ({ ...s, unread }));
     } catch {
       // the team went away; teamsChanged handles that
     }
@@ -81,6 +84,7 @@ export function useMessages(api: LockstepApi, team: string) {
     setState(EMPTY);
     let alive = true;
     void (async () => {
+      const asked = unreadAsked.current;
       try {
         const value = await call(api, 'getMessages', { team, limit: PAGE });
         if (!alive) return;
@@ -92,7 +96,14 @@ export function useMessages(api: LockstepApi, team: string) {
           const records = live.length
             ? [...value.records, ...live].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
             : value.records;
-          return { ...s, records, more: value.more, unread: value.unread, loading: false, error: null };
+          return {
+            ...s,
+            records,
+            more: value.more,
+            unread: asked === unreadAsked.current ? value.unread : s.unread,
+            loading: false,
+            error: null,
+          };
         });
       } catch (err) {
         if (alive) setState((s) => ({ ...s, loading: false, error: fail(err) }));
