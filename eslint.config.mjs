@@ -1,19 +1,15 @@
 // `npm run lint` (and the first step of `npm test`): a small rule set (typescript-eslint's recommended rules,
-// React's rules of hooks) plus the LAYERING of the source tree, checked rather than kept by convention:
-//   src/shared       imports nothing of ours but itself, and no Node built-in or electron (the renderer uses it too);
-//   src/store        plain Node: never electron, never src/main, src/preload or src/renderer; files of one job
-//                    each, none over 300 lines (max-lines below);
-//   src/renderer     only its own files and src/shared; never electron nor a Node built-in (so no fs, sync or not:
-//                    the renderer never touches disk, it asks the main process through window.lockstep).
-// Test files (*.test.ts[x]) run under Node in Vitest and may reach test/ fixtures and fs; the zones skip them.
+// React's rules of hooks) plus the LAYERING of the source tree, checked rather than kept by convention: the table
+// LAYERS below names, for each of the six folders of src, which of the others it may import (import-x's
+// no-restricted-paths, type-only imports included) and whether Node or electron may be imported.
+// Test files (*.test.ts[x]) run under Node in Vitest and may reach test/ fixtures and fs; the layers skip them.
 // Formatting: Prettier (.prettierrc.json), checked by `npm run lint` and the lint step of `npm test`.
 // No import cycles anywhere in src (import-x/no-cycle): src/shared in particular is a tree with model.ts at its root,
-// so a type or rule can always be moved down without dragging a loop along.
-// Zones use ESLint's core `no-restricted-imports` (regex patterns generated per folder below) so they need no
-// import resolver: a relative import is judged by the folder it climbs to.
+// so a type or rule can always be moved down without dragging a loop along. Files of one job each: none in src/store
+// over 300 lines (max-lines below).
 import { readdirSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
@@ -36,39 +32,34 @@ function foldersUnder(dir) {
   return out;
 }
 
-const inside = (folder, prefix) => folder === prefix || folder.startsWith(`${prefix}/`);
-const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 /**
- * One config block per folder of a zone: for files directly in `folder`, a relative import that climbs `k` levels
- * (`../` k times) lands in an ancestor; it is allowed when that ancestor lies inside an allowed folder, or when the
- * rest of the path goes down into one; everything else is reported. `alsoForbidden` adds bare module names.
+ * THE LAYERS, one declared table: each folder of src, the folders of ours it may import, and whether it may import
+ * Node's built-ins and electron. import-x/no-restricted-paths refuses every other folder of ours (type-only imports
+ * too); no-restricted-imports refuses the modules.
+ *   shared   <- store <- cli, main        preload, renderer <- shared only
  */
-function zone(name, top, allowed, alsoForbidden, message) {
-  return foldersUnder(top).map((folder) => {
-    const parts = folder.split('/');
-    const patterns = [];
-    for (let k = 1; k <= parts.length; k++) {
-      const ancestor = parts.slice(0, parts.length - k).join('/');
-      if (allowed.some((a) => inside(ancestor, a))) continue;
-      const downInto = allowed
-        .filter((a) => ancestor === '' || a.startsWith(`${ancestor}/`))
-        .map((a) => relative(join(root, ancestor), join(root, a)).split(sep).join('/'));
-      const lookahead = downInto.map((d) => `(?!${escape(d)}(/|$))`).join('');
-      patterns.push(`^(\\.\\./){${k}}(?!\\.\\./)${lookahead}`);
-    }
-    const restricted = [
-      ...(patterns.length ? [{ regex: patterns.join('|'), message }] : []),
-      ...alsoForbidden.map((regex) => ({ regex, message })),
-    ];
-    return {
-      name: `lockstep/layering/${name}/${folder}`,
-      files: [`${folder}/*.ts`, `${folder}/*.tsx`],
-      ignores: tests,
-      rules: { 'no-restricted-imports': ['error', { patterns: restricted }] },
-    };
-  });
-}
+const LAYERS = {
+  'src/shared': { may: [], node: false, electron: false, why: 'src/shared is the contract: it imports only itself, nothing of Node or electron (the renderer uses it too).' },
+  'src/store': { may: ['src/shared'], node: true, electron: false, why: 'The store is plain Node: it imports only src/shared, never electron, main, the CLI, preload or renderer.' },
+  'src/cli': { may: ['src/shared', 'src/store'], node: true, electron: false, why: 'The CLI runs without Electron: it imports src/store and src/shared only.' },
+  'src/main': { may: ['src/shared', 'src/store'], node: true, electron: true, why: 'Main binds the store to IPC: it imports src/store and src/shared, never the CLI or the renderer.' },
+  'src/preload': { may: ['src/shared'], node: false, electron: true, why: 'The preload exposes the contract: it imports src/shared and electron only.' },
+  'src/renderer': { may: ['src/shared'], node: false, electron: false, why: 'The renderer imports only its own files and src/shared, never electron or Node (it never touches disk).' },
+};
+
+const layerRules = Object.entries(LAYERS).map(([folder, layer]) => {
+  const others = Object.keys(LAYERS).filter((f) => f !== folder && !layer.may.includes(f));
+  const modules = [...(layer.node ? [] : [builtinRegex]), ...(layer.electron ? [] : ['^electron(/.*)?$'])];
+  return {
+    name: `lockstep/layers/${folder}`,
+    files: [`${folder}/**/*.ts`, `${folder}/**/*.tsx`],
+    ignores: tests,
+    rules: {
+      'import-x/no-restricted-paths': ['error', { basePath: root, zones: [{ target: `./${folder}`, from: others.map((f) => `./${f}`), message: layer.why }] }],
+      ...(modules.length ? { 'no-restricted-imports': ['error', { patterns: modules.map((regex) => ({ regex, message: layer.why })) }] } : {}),
+    },
+  };
+});
 
 const noDynamicBuiltins = {
   'no-restricted-syntax': [
@@ -106,18 +97,13 @@ export default tseslint.config(
   },
   // Tests call handlers by name from a table of bad payloads: an `any` cast is the point there.
   { files: tests, rules: { '@typescript-eslint/no-explicit-any': 'off' } },
-  ...zone('shared', 'src/shared', ['src/shared'], [builtinRegex, '^electron(/.*)?$'],
-    'src/shared imports nothing of ours but itself, and nothing of Node or electron (the renderer uses it too).'),
-  ...zone('store', 'src/store', ['src/store', 'src/shared'], ['^electron(/.*)?$'],
-    'The store (src/store) is plain Node: it never imports electron, the rest of src/main, preload or renderer.'),
+  ...layerRules,
   // The store in files of one job each: none over 300 lines.
   {
     files: ['src/store/**/*.ts'],
     ignores: tests,
     rules: { 'max-lines': ['error', { max: 300 }] },
   },
-  ...zone('renderer', 'src/renderer', ['src/renderer', 'src/shared'], [builtinRegex, '^electron(/.*)?$'],
-    'The renderer imports only its own files and src/shared, never electron or Node (it never touches disk).'),
   ...foldersUnder('src/renderer').map((folder) => ({
     files: [`${folder}/*.ts`, `${folder}/*.tsx`],
     ignores: tests,

@@ -5,42 +5,16 @@ import { InvalidInputError, LockstepError, StoreUnavailableError, toSerializedEr
 import { toPlainNumbers } from '../shared/json';
 import { parseInput } from '../shared/schemas';
 import { journaledChange, recentActivity } from './activity';
-import { storeKey, type AppStore } from './app-store';
+import { storeKey } from './app-store';
+import type { HandlerContext } from './handler-context';
 import { messageHandlers } from './message-handlers';
 import { createSampleTeam } from './sample';
-import type { EffectiveSettings } from './settings';
 
 /**
  * One handler per contract entry, plain Node (no Electron): validate the input with the contract's schema, act on
  * the store as the person using the app, and answer `{ok, value}` or `{ok:false, error:{code, message, details}}`.
  * Electron forwards only an error's message from ipcMain.handle, so errors travel as data.
  */
-
-export interface HandlerContext {
-  /** The store the app works on: a data folder or a database (app-store.ts). */
-  store(): AppStore;
-  settings(): EffectiveSettings;
-  setAgentName(agentName: string): EffectiveSettings;
-  setClawteamInterlock(enabled: boolean): EffectiveSettings;
-  setAppearance(
-    patch: Partial<Pick<EffectiveSettings, 'theme' | 'activityHeight' | 'notifications'>> & {
-      activityOpen?: boolean;
-      messagesOpen?: boolean;
-    },
-  ): EffectiveSettings;
-  /** Shows a desktop notification (Electron); without it (tests, no display) nothing is shown. */
-  notify?(title: string, body: string): boolean;
-  /** Asks the person for a folder in a native dialog; unchanged settings if they cancel. Never takes a path. */
-  openDataFolder(): Promise<EffectiveSettings>;
-  /** Connects to a PostgreSQL database (validated, migrated) and works on it from now on. */
-  connectDatabase?(request: { url: string; password?: string }): Promise<EffectiveSettings>;
-  /** Whether the store is reachable now; calls that use the store are refused in plain words while it is not. */
-  connection?(): ApiOutput<'getConnection'>;
-  /** Tells the watcher what the window now shows, so later changes can be described (activity). */
-  primeTeam?(team: string, tasks: VersionedTask[]): void;
-  /** Check outputs against the contract too (tests and development). */
-  validateOutputs?: boolean;
-}
 
 type Impl<N extends ApiName> = (input: z.output<(typeof API)[N]['input']>) => Promise<ApiOutput<N>>;
 export type Handlers = { [N in ApiName]: (raw: unknown) => Promise<ApiResult<ApiOutput<N>>> };

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { ApiOutput } from '../shared/api';
 import { MESSAGE_API } from '../shared/messages-api';
-import type { HandlerContext } from './handlers';
+import type { HandlerContext } from './handler-context';
 
 /** The handlers of the messages-and-costs calls (merged into createHandlers); inputs arrive validated. */
 

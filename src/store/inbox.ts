@@ -5,7 +5,7 @@ import { InvalidInputError, teamNotFound } from '../shared/errors';
 import type { BroadcastInput, MessageRecord, SendMessageInput, TeamMessage } from '../shared/messages';
 import { assertName } from '../shared/names';
 import { nowTimestamp } from '../shared/time';
-import { broadcastValues, buildMessage, checkLimit, historyPage, MAX_MESSAGE_LIMIT } from './message-service';
+import { broadcastValues, buildMessage, checkLimit, historyPage, MAX_MESSAGE_LIMIT } from './message-rules';
 import {
   CLAIMED_FILE_RE,
   deliverMessageFile,

@@ -5,15 +5,8 @@ import type { BroadcastInput, MessageRecord, SendMessageInput, TeamMessage } fro
 import { assertName } from '../../shared/names';
 import type { EventsRead } from '../inbox';
 import { EVENT_FILE_RE, newEventName, newMessageName, parseMessage, serializeMessage } from '../inbox-files';
-import {
-  broadcastValues,
-  buildMessage,
-  checkLimit,
-  historyPage,
-  MAX_MESSAGE_LIMIT,
-  type BroadcastResult,
-  type MessageService,
-} from '../message-service';
+import { broadcastValues, buildMessage, checkLimit, historyPage, MAX_MESSAGE_LIMIT } from '../message-rules';
+import type { BroadcastResult, MessageService } from '../message-service';
 import { nowTimestamp } from '../../shared/time';
 import { CHANGES_CHANNEL } from './connection';
 import { commitOnce, deliverMessages, inboxOf, notifySql, requireTeam, type Runner } from './pg-mail-common';

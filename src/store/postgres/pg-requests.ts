@@ -6,7 +6,7 @@ import type { MessageRecord, TeamMessage } from '../../shared/messages';
 import { assertName } from '../../shared/names';
 import { requestAnswerSchema, type RequestAnswer, type RequestKind, type RequestList, type TeamRequest } from '../../shared/requests';
 import { newEventName, newMessageName, parseMessage, serializeMessage } from '../inbox-files';
-import { buildMessage } from '../message-service';
+import { buildMessage } from '../message-rules';
 import {
   alreadyAnswered,
   answerRequest,
