@@ -5,7 +5,7 @@ import { CorruptFileError, InvalidInputError, UnsafePathError } from '../shared/
 import { stringifyJson } from '../shared/json';
 import { assertName } from '../shared/names';
 import { requestAnswerSchema, type RequestAnswer, type RequestList, type TeamRequest } from '../shared/requests';
-import type { TeamMessage } from '../shared/messages';
+import type { MessageRecord, TeamMessage } from '../shared/messages';
 import {
   answerRequest,
   asRequest,
@@ -16,6 +16,7 @@ import {
   joinMessage,
   planMessage,
   requestKey,
+  REQUEST_MESSAGE_TYPES,
   shutdownMessage,
   type AnswerInput,
   type AnswerResult,
@@ -43,6 +44,31 @@ export class FolderRequests implements RequestService {
 
   private get mailbox() {
     return this.ctx.mailbox;
+  }
+
+  /** Per team: every history file read so far, and the ones a request list is made of (oldest first). */
+  private readonly seen = new Map<string, { known: Set<string>; kept: MessageRecord[] }>();
+
+  /**
+   * The history entries of requests, answers and idle notices, reading only files not read before (a window asks
+   * often; the history only grows). When a file read before is gone (the team was deleted and made again, or the
+   * history cleaned), everything is read again.
+   */
+  private history(team: string): MessageRecord[] {
+    this.config(team);
+    let cache = this.seen.get(team);
+    let read = this.mailbox.readEvents(team, cache?.known);
+    if (cache && read.names.length < cache.known.size + read.records.length) {
+      const now = new Set(read.names);
+      if ([...cache.known].some((n) => !now.has(n))) {
+        cache = undefined;
+        read = this.mailbox.readEvents(team);
+      }
+    }
+    const kept = [...(cache?.kept ?? []), ...read.records.filter((r) => REQUEST_MESSAGE_TYPES.has(r.message.type))];
+    kept.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    this.seen.set(team, { known: new Set(read.names), kept });
+    return kept;
   }
 
   /** ClawTeam's plan file (and, for reading, its older flat layout `plans/<agent>-<plan id>.md`). */
@@ -141,7 +167,7 @@ export class FolderRequests implements RequestService {
       const loaded = this.ctx.requireTeam(team);
       const key = requestKey(values.kind, values.requestId);
       return answerRequest(team, values, {
-        history: async () => this.mailbox.log(team),
+        history: async () => this.history(team),
         recorded: async () => this.readAnswers(team).get(key),
         planExists: async (agent) => (await this.getPlan(team, values.requestId, agent)) !== null,
         addMember: async (name) => {
@@ -160,7 +186,6 @@ export class FolderRequests implements RequestService {
 
   async list(team: string, options: { for?: string } = {}): Promise<RequestList> {
     if (options.for !== undefined) assertName(options.for, 'member');
-    const records = this.mailbox.log(team);
-    return collectRequests(records, this.readAnswers(team), options.for);
+    return collectRequests(this.history(team), this.readAnswers(team), options.for);
   }
 }

@@ -81,6 +81,12 @@ export interface RequestService {
 
 export const requestKey = (kind: RequestKind, requestId: string): string => `${kind}:${requestId}`;
 
+/** The message types a request list is made of (requests, their answers, idle notices): others need not be kept. */
+export const REQUEST_MESSAGE_TYPES: ReadonlySet<string> = new Set([
+  ...REQUEST_KINDS.flatMap((k) => Object.values(REQUEST_TYPES[k])),
+  'idle',
+]);
+
 /** Request and plan ids: ClawTeam's identifiers (a file name part, like a member name). */
 export function assertRequestId(value: unknown, what = 'request id'): string {
   if (typeof value !== 'string' || !NAME_PATTERN.test(value) || value.length > MAX_NAME_LENGTH || value === '.' || value === '..') {

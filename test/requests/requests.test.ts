@@ -1,8 +1,9 @@
 import * as fs from 'fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backendsHere, type Backend } from '../race/backends';
+import { backendsHere, folderBackend, type Backend } from '../race/backends';
 import type { Store } from '../../src/store';
 import type { OpenedStore } from '../../src/store';
+import { lockstepAt } from '../features/cli-harness';
 
 /**
  * Plans, shutdown, join and idle requests through `Store.requests`, on both backends from one set of tests: the
@@ -168,6 +169,35 @@ function suite(backend: Backend): void {
     expect(list.answered.map((x) => x.kind)).toEqual(['shutdown', 'shutdown', 'join']);
   });
 
+  it('the CLI on this backend: plan submit, request list, approve once, shutdown both answers, task wait', async () => {
+    const loc = await backend.fixture();
+    const cli = (args: string[]) => lockstepAt(backend.storeArgs(loc), args);
+    const submitted = cli(['plan', 'submit', 'webapp', '# the plan', '--as', 'backend']);
+    expect(submitted.code, submitted.stderr).toBe(0);
+    const planId = submitted.json.planId;
+    expect(cli(['plan', 'show', 'webapp', planId, 'backend']).json.content).toBe('# the plan');
+    expect(cli(['request', 'list', 'webapp', '--for', 'lead']).json.open.map((r: any) => r.requestId)).toEqual([planId]);
+    expect(cli(['plan', 'approve', 'webapp', planId, 'backend', '--feedback', 'fine', '--as', 'lead']).code).toBe(0);
+    const again = cli(['plan', 'approve', 'webapp', planId, 'backend', '--as', 'tester']);
+    expect(again.json.error).toMatchObject({ code: 'CONFLICT', details: { answeredBy: 'lead' } });
+    expect(cli(['inbox', 'receive', 'webapp', '--as', 'backend']).json.messages).toMatchObject([
+      { type: 'plan_approved', feedback: 'fine' },
+    ]);
+    const ask = cli(['lifecycle', 'request-shutdown', 'webapp', 'tester', '--reason', 'done', '--as', 'lead']).json;
+    const no = cli(['lifecycle', 'reject-shutdown', 'webapp', ask.requestId, 'lead', '--reason', 'busy', '--as', 'tester']);
+    expect(no.json.message).toMatchObject({ type: 'shutdown_rejected', reason: 'busy' });
+    expect(cli(['lifecycle', 'approve-shutdown', 'webapp', ask.requestId, 'lead', '--as', 'tester']).json.error.code).toBe('CONFLICT');
+    const listed = cli(['request', 'list', 'webapp', '--all']).json;
+    expect(listed.open).toEqual([]);
+    expect(listed.answered.map((r: any) => [r.kind, r.answer.decision, r.answer.by])).toEqual([
+      ['plan', 'approved', 'lead'],
+      ['shutdown', 'rejected', 'tester'],
+    ]);
+    const wait = cli(['task', 'wait', 'webapp', '--timeout', '0.1']);
+    expect(wait.code).toBe(1);
+    expect(wait.json.error.code).toBe('TIMED_OUT');
+  });
+
   it('eight answerers race on one plan (each its own store): one answer is sent, the others are told who answered', async () => {
     const loc = await backend.fixture();
     const first = open(loc);
@@ -191,6 +221,28 @@ function suite(backend: Backend): void {
     ]);
   });
 }
+
+describe('folder backend: the request list reads only new history files', () => {
+  it('sees new requests and answers, and starts over when the history it read is gone (the team made again)', async () => {
+    const loc = await folderBackend.empty();
+    const { store } = folderBackend.open(loc);
+    try {
+      await store.createTeam({ name: 'crew', description: '', members: [{ name: 'lead' }, { name: 'ann' }] });
+      const first = await store.requests.submitPlan('crew', { agent: 'ann', content: 'one' });
+      expect((await store.requests.list('crew')).open.map((r) => r.requestId)).toEqual([first.requestId]);
+      await store.messages.send('crew', { from: 'ann', to: 'lead', content: 'chatter' });
+      const second = await store.requests.requestShutdown('crew', { from: 'lead', to: 'ann' });
+      expect((await store.requests.list('crew')).open.map((r) => r.requestId)).toEqual([first.requestId, second.requestId]);
+      await store.deleteTeam('crew');
+      await store.createTeam({ name: 'crew', description: '', members: [{ name: 'lead' }, { name: 'ann' }] });
+      expect((await store.requests.list('crew')).open).toEqual([]);
+      const third = await store.requests.submitPlan('crew', { agent: 'ann', content: 'three' });
+      expect((await store.requests.list('crew')).open.map((r) => r.requestId)).toEqual([third.requestId]);
+    } finally {
+      await folderBackend.cleanup();
+    }
+  });
+});
 
 for (const backend of backendsHere()) {
   describe.skipIf(backend.skipReason !== null)(`${backend.name} backend: requests`, () => {

@@ -18,6 +18,7 @@ import {
   joinMessage,
   planMessage,
   requestKey,
+  REQUEST_MESSAGE_TYPES,
   shutdownMessage,
   type AnswerInput,
   type AnswerResult,
@@ -57,11 +58,16 @@ export class PgRequests implements RequestService {
     return leader;
   }
 
-  /** History entries whose text holds `needle` (all when undefined), oldest first. */
+  /**
+   * History entries of requests, answers and idle notices (by the `"type": "…"` line every writer formats alike) whose
+   * text holds `needle` (any, when undefined), oldest first.
+   */
   private async history(client: PoolClient, teamId: string, needle?: string): Promise<MessageRecord[]> {
     const r = await client.query(
-      `SELECT name, raw FROM lockstep_message_events WHERE team_id = $1 AND ($2::text IS NULL OR strpos(raw, $2) > 0) ORDER BY name`,
-      [teamId, needle ?? null],
+      `SELECT name, raw FROM lockstep_message_events
+        WHERE team_id = $1 AND ($2::text IS NULL OR strpos(raw, $2) > 0) AND substring(raw FROM '"type": *"([a-z_]+)"') = ANY($3::text[])
+        ORDER BY name`,
+      [teamId, needle ?? null, [...REQUEST_MESSAGE_TYPES]],
     );
     return (r.rows as Array<{ name: string; raw: string }>).flatMap((row) => {
       const parsed = parseMessage(Buffer.from(row.raw, 'utf8'));
