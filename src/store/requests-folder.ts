@@ -7,6 +7,7 @@ import { assertName } from '../shared/names';
 import { requestAnswerSchema, type RequestAnswer, type RequestList, type TeamRequest } from '../shared/requests';
 import type { MessageRecord, TeamMessage } from '../shared/messages';
 import {
+  ANSWER_OP,
   answerRequest,
   asRequest,
   assertRequestId,
@@ -162,25 +163,30 @@ export class FolderRequests implements RequestService {
       requestId: values.requestId,
       decision: values.approve ? 'approved' : 'rejected',
     };
-    const info = this.ctx.info(joining ? 'team.add-member' : 'request.answer', values.by, { details });
+    const info = this.ctx.info(joining ? 'team.add-member' : ANSWER_OP, values.by, { details });
     return this.ctx.writer(team).mutateDirect(info, () => {
       const loaded = this.ctx.requireTeam(team);
       const key = requestKey(values.kind, values.requestId);
-      return answerRequest(team, values, {
-        history: async () => this.history(team),
-        recorded: async () => this.readAnswers(team).get(key),
-        planExists: async (agent) => (await this.getPlan(team, values.requestId, agent)) !== null,
-        addMember: async (name) => {
-          details.member = name;
-          return appendMember(this.ctx, team, loaded, { name }, details);
+      return answerRequest(
+        team,
+        values,
+        {
+          history: async () => this.history(team),
+          recorded: async () => this.readAnswers(team).get(key),
+          planExists: async (agent) => (await this.getPlan(team, values.requestId, agent)) !== null,
+          addMember: async (name) => {
+            details.member = name;
+            return appendMember(this.ctx, team, loaded, { name }, details);
+          },
+          send: async (message) => this.mailbox.send(team, message),
+          record: async (answer) => {
+            const all = Object.fromEntries(this.readAnswers(team));
+            all[key] = answer;
+            writeFileDurably(this.ctx.paths.root, this.answersPath(team), stringifyJson({ version: 1, answers: all }, 2));
+          },
         },
-        send: async (message) => this.mailbox.send(team, message),
-        record: async (answer) => {
-          const all = Object.fromEntries(this.readAnswers(team));
-          all[key] = answer;
-          writeFileDurably(this.ctx.paths.root, this.answersPath(team), stringifyJson({ version: 1, answers: all }, 2));
-        },
-      });
+        details,
+      );
     });
   }
 

@@ -4,6 +4,7 @@ import { backendsHere, folderBackend, type Backend } from '../race/backends';
 import type { Store } from '../../src/store';
 import type { OpenedStore } from '../../src/store';
 import { lockstepAt } from '../features/cli-harness';
+import { describeEntry } from '../../src/shared/activity';
 
 /**
  * Plans, shutdown, join and idle requests through `Store.requests`, on both backends from one set of tests: the
@@ -65,6 +66,11 @@ function suite(backend: Backend): void {
       feedback: 'go ahead',
     });
     expect((await store.messages.receive('webapp', 'frontend')).map((x) => x.type)).toEqual(['plan_approved']);
+    const journaled = (await store.history('webapp')).filter((e) => e.op === 'team.answer-request');
+    expect(journaled).toMatchObject([
+      { actor: 'lead', details: { kind: 'plan', requestId: request.requestId, decision: 'approved', from: 'frontend' } },
+    ]);
+    expect(describeEntry(journaled[0])).toBe(`approved frontend's plan ${request.requestId}`);
 
     const after = await r.list('webapp');
     expect(after.open).toEqual([]);
