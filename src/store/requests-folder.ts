@@ -137,7 +137,11 @@ export class FolderRequests implements RequestService {
       if (read.kind === 'ok') return read.bytes.toString('utf8');
       if (read.kind === 'problem') throw new CorruptFileError(file, read.reason);
     }
-    return null;
+    // No file (a team copied from a database, where a plan is only its message): the text the request carried.
+    const asked = this.history(team).find(
+      ({ message: m }) => m.type === 'plan_approval_request' && m.requestId === planId && m.from === agent,
+    );
+    return typeof asked?.message.plan === 'string' ? asked.message.plan : null;
   }
 
   async requestShutdown(team: string, input: ShutdownInput): Promise<TeamRequest> {

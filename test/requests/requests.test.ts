@@ -5,6 +5,7 @@ import type { Store } from '../../src/store';
 import type { OpenedStore } from '../../src/store';
 import { lockstepAt } from '../features/cli-harness';
 import { describeEntry } from '../../src/shared/activity';
+import { copyStore } from '../../src/store/postgres/copy';
 
 /**
  * Plans, shutdown, join and idle requests through `Store.requests`, on both backends from one set of tests: the
@@ -258,5 +259,41 @@ for (const backend of backendsHere()) {
       await backend.stop();
     });
     suite(backend);
+    if (backend.name === 'postgres') {
+      it('store copy both ways keeps plans readable and answered requests answered', async () => {
+        const url = await backend.fixture();
+        const db = backend.open(url);
+        try {
+          const plan = await db.store.requests.submitPlan('webapp', { agent: 'frontend', content: '# in the database' });
+          await db.store.requests.answer('webapp', { kind: 'plan', requestId: plan.requestId, by: 'lead', approve: true, feedback: 'ok' });
+          const open = await db.store.requests.submitPlan('webapp', { agent: 'backend', content: '# still open' });
+          const dir = await folderBackend.empty();
+          await copyStore(url, dir, { replace: true });
+          const folder = folderBackend.open(dir).store;
+          expect(await folder.requests.getPlan('webapp', plan.requestId, 'frontend')).toBe('# in the database');
+          const list = await folder.requests.list('webapp');
+          expect(list.open.map((r) => r.requestId)).toEqual([open.requestId]);
+          expect(list.answered.map((r) => [r.requestId, r.answer?.by, r.answer?.feedback])).toEqual([[plan.requestId, 'lead', 'ok']]);
+          await expect(
+            folder.requests.answer('webapp', { kind: 'plan', requestId: plan.requestId, by: 'tester', approve: false }),
+          ).rejects.toMatchObject({
+            code: 'CONFLICT',
+            details: { answeredBy: 'lead' },
+          });
+          // And back: a plan submitted on the folder is read from its request message in a new database.
+          const mine = await folder.requests.submitPlan('webapp', { agent: 'tester', content: '# from the folder' });
+          const url2 = await backend.fromFolder(dir);
+          const db2 = backend.open(url2);
+          try {
+            expect(await db2.store.requests.getPlan('webapp', mine.requestId, 'tester')).toBe('# from the folder');
+          } finally {
+            await db2.close();
+          }
+        } finally {
+          await db.close();
+          await folderBackend.cleanup();
+        }
+      });
+    }
   });
 }
