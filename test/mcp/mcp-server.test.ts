@@ -132,6 +132,15 @@ function suite(backend: Backend): void {
     }
     const after = value(await call(racers[1], 'task_get', { team_name: 'webapp', task_id: task.id }));
     expect(after).toMatchObject({ status: 'in_progress', lockedBy: winners[0], owner: winners[0] });
+    // ClawTeam's own way to claim: task_update to in_progress with caller. One wins here too.
+    const second = value(await call(racers[0], 'task_create', { team_name: 'webapp', subject: 'claimed the ClawTeam way' }));
+    const updates = await Promise.all(
+      racers.map((c, i) => call(c, 'task_update', { team_name: 'webapp', task_id: second.id, status: 'in_progress', caller: names[i] })),
+    );
+    const updaters = updates.flatMap((r, i) => (r.isError ? [] : [names[i]]));
+    expect(updaters).toHaveLength(1);
+    for (const r of updates.filter((x) => x.isError))
+      expect(r.structuredContent.error).toMatchObject({ code: 'TASK_LOCKED', details: { holder: updaters[0] } });
   });
 }
 
