@@ -3,7 +3,8 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { backendsHere, folderBackend, type Backend } from '../race/backends';
-import { CLI } from '../race/harness';
+import { spawn } from 'child_process';
+import { CLI, collect } from '../race/harness';
 
 /**
  * `lockstep mcp` driven by the MCP SDK's own Client over stdio, each server a real `lockstep mcp` process: the tool
@@ -241,6 +242,40 @@ describe('lockstep mcp: the tool list', () => {
       'task.heartbeat',
       'task.complete',
     ]);
+  });
+});
+
+describe('lockstep mcp: the raw stream', () => {
+  afterAll(() => folderBackend.cleanup());
+
+  it('ignores a line that is not JSON, answers a call sent just before stdin ends, then exits 0', async () => {
+    const dir = await folderBackend.fixture();
+    const child = spawn(process.execPath, [CLI, 'mcp', '--data-dir', dir], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const done = collect(child);
+    const send = (m: unknown) => child.stdin.write(`${typeof m === 'string' ? m : JSON.stringify(m)}\n`);
+    send({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+    });
+    send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    send('this is not JSON {');
+    send({
+      jsonrpc: '2.0',
+      id: 2,
+      method: 'tools/call',
+      params: { name: 'task_create', arguments: { team_name: 'webapp', subject: 'last words' } },
+    });
+    child.stdin.end();
+    const r = await done;
+    expect(r.code, r.stderr).toBe(0);
+    const answers = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(answers.map((a) => a.id)).toEqual([1, 2]);
+    expect(JSON.parse(answers[1].result.content[0].text)).toMatchObject({ subject: 'last words', status: 'pending' });
   });
 });
 
