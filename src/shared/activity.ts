@@ -162,6 +162,10 @@ function describeTeamEntry(entry: JournalEntryLike): string {
       return `brought back team ${entry.team} after it was deleted`;
     case 'team.sweep':
       return `released stale claims in team ${entry.team}`;
+    case 'team.answer-request': {
+      const what = d.kind === 'plan' ? 'plan' : d.kind === 'join' ? 'join request' : 'shutdown request';
+      return `${String(d.decision ?? 'answered')} ${String(d.from ?? 'someone')}'s ${what} ${String(d.requestId ?? '')}`.trim();
+    }
     case 'team.set-budget': {
       const cents = Number(d.budgetCents);
       return Number.isFinite(cents) && cents > 0

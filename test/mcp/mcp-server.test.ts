@@ -3,7 +3,8 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { backendsHere, folderBackend, type Backend } from '../race/backends';
-import { CLI } from '../race/harness';
+import { spawn } from 'child_process';
+import { CLI, collect } from '../race/harness';
 
 /**
  * `lockstep mcp` driven by the MCP SDK's own Client over stdio, each server a real `lockstep mcp` process: the tool
@@ -132,6 +133,15 @@ function suite(backend: Backend): void {
     }
     const after = value(await call(racers[1], 'task_get', { team_name: 'webapp', task_id: task.id }));
     expect(after).toMatchObject({ status: 'in_progress', lockedBy: winners[0], owner: winners[0] });
+    // ClawTeam's own way to claim: task_update to in_progress with caller. One wins here too.
+    const second = value(await call(racers[0], 'task_create', { team_name: 'webapp', subject: 'claimed the ClawTeam way' }));
+    const updates = await Promise.all(
+      racers.map((c, i) => call(c, 'task_update', { team_name: 'webapp', task_id: second.id, status: 'in_progress', caller: names[i] })),
+    );
+    const updaters = updates.flatMap((r, i) => (r.isError ? [] : [names[i]]));
+    expect(updaters).toHaveLength(1);
+    for (const r of updates.filter((x) => x.isError))
+      expect(r.structuredContent.error).toMatchObject({ code: 'TASK_LOCKED', details: { holder: updaters[0] } });
   });
 }
 
@@ -232,6 +242,40 @@ describe('lockstep mcp: the tool list', () => {
       'task.heartbeat',
       'task.complete',
     ]);
+  });
+});
+
+describe('lockstep mcp: the raw stream', () => {
+  afterAll(() => folderBackend.cleanup());
+
+  it('ignores a line that is not JSON, answers a call sent just before stdin ends, then exits 0', async () => {
+    const dir = await folderBackend.fixture();
+    const child = spawn(process.execPath, [CLI, 'mcp', '--data-dir', dir], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const done = collect(child);
+    const send = (m: unknown) => child.stdin.write(`${typeof m === 'string' ? m : JSON.stringify(m)}\n`);
+    send({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+    });
+    send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    send('this is not JSON {');
+    send({
+      jsonrpc: '2.0',
+      id: 2,
+      method: 'tools/call',
+      params: { name: 'task_create', arguments: { team_name: 'webapp', subject: 'last words' } },
+    });
+    child.stdin.end();
+    const r = await done;
+    expect(r.code, r.stderr).toBe(0);
+    const answers = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(answers.map((a) => a.id)).toEqual([1, 2]);
+    expect(JSON.parse(answers[1].result.content[0].text)).toMatchObject({ subject: 'last words', status: 'pending' });
   });
 });
 

@@ -33,7 +33,14 @@ export async function callTool(ctx: ToolContext, name: unknown, args: unknown): 
   }
 }
 
-export function createMcpServer(ctx: ToolContext): McpServer {
+/** `inFlight`: every call's promise is added while it runs (so a closing server can let them finish). */
+export function createMcpServer(ctx: ToolContext, inFlight: Set<Promise<unknown>> = new Set()): McpServer {
+  const run = (name: unknown, args: unknown): Promise<CallToolResult> => {
+    const call = callTool(ctx, name, args);
+    inFlight.add(call);
+    void call.finally(() => inFlight.delete(call));
+    return call;
+  };
   const server = new McpServer(SERVER_INFO, {
     instructions:
       'Lockstep: a ClawTeam-compatible task board. ClawTeam tools (team_*, task_*, mailbox_*, plan_*, cost_summary, board_*) ' +
@@ -47,16 +54,17 @@ export function createMcpServer(ctx: ToolContext): McpServer {
     cb: (args: unknown) => Promise<CallToolResult>,
   ) => void;
   for (const tool of ALL_TOOLS) {
-    register(tool.name, { description: tool.description, inputSchema: tool.params }, (args) => callTool(ctx, tool.name, args));
+    register(tool.name, { description: tool.description, inputSchema: tool.params }, (args) => run(tool.name, args));
   }
   // Replaces the SDK's call handler (installed by registerTool): our checks and error values instead of its own.
-  server.server.setRequestHandler(CallToolRequestSchema, (request) => callTool(ctx, request.params.name, request.params.arguments));
+  server.server.setRequestHandler(CallToolRequestSchema, (request) => run(request.params.name, request.params.arguments));
   return server;
 }
 
 /** Serves MCP over stdin/stdout until the client closes the connection (or stdin ends). */
 export async function serveStdio(store: Store, identity: string | undefined): Promise<void> {
-  const server = createMcpServer({ store, identity });
+  const inFlight = new Set<Promise<unknown>>();
+  const server = createMcpServer({ store, identity }, inFlight);
   const transport = new StdioServerTransport();
   const closed = new Promise<void>((resolve) => {
     transport.onclose = () => resolve();
@@ -65,5 +73,8 @@ export async function serveStdio(store: Store, identity: string | undefined): Pr
   });
   await server.connect(transport);
   await closed;
+  // A call still running when the client went (a write inside the team lock) finishes before the process ends.
+  const drained = Promise.allSettled([...inFlight]);
+  await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, 30_000).unref())]);
   await server.close().catch(() => undefined);
 }

@@ -140,21 +140,30 @@ export const TEAM_TOOLS: ToolDef[] = [
       caller: optText(),
       force: optBool(),
     },
-    run: ({ store, identity }, a) =>
-      store.updateTask(
-        a.team_name,
-        a.task_id,
-        {
-          status: oneOf<TaskStatus>(a.status, TASK_STATUSES, 'status'),
-          owner: a.owner ?? undefined,
-          subject: given(a.subject),
-          description: a.description ?? undefined,
-          priority: oneOf<TaskPriority>(a.priority, TASK_PRIORITIES, 'priority'),
-          addBlocks: given(a.add_blocks),
-          addBlockedBy: given(a.add_blocked_by),
-          metadata: given(a.metadata),
-        },
-        { agent: given(a.caller) ?? identity, force: a.force === true, ...(a.force ? { reason: 'forced through MCP task_update' } : {}) },
-      ),
+    async run({ store, identity }, a) {
+      const status = oneOf<TaskStatus>(a.status, TASK_STATUSES, 'status');
+      const actor = {
+        agent: given(a.caller) ?? identity,
+        force: a.force === true,
+        ...(a.force ? { reason: 'forced through MCP task_update' } : {}),
+      };
+      const patch = {
+        owner: a.owner ?? undefined,
+        subject: given(a.subject),
+        description: a.description ?? undefined,
+        priority: oneOf<TaskPriority>(a.priority, TASK_PRIORITIES, 'priority'),
+        addBlocks: given(a.add_blocks),
+        addBlockedBy: given(a.add_blocked_by),
+        metadata: given(a.metadata),
+      };
+      // ClawTeam's claim is "move to in_progress": refused (TASK_LOCKED, naming the holder) whenever another agent
+      // holds the task, even when it is in_progress already, so two agents claiming this way never both succeed.
+      if (status === 'in_progress' && actor.agent) {
+        await store.claimTask(a.team_name, a.task_id, { ...actor, agent: actor.agent });
+        if (Object.values(patch).every((v) => v === undefined)) return store.getTask(a.team_name, a.task_id);
+        return store.updateTask(a.team_name, a.task_id, patch, actor);
+      }
+      return store.updateTask(a.team_name, a.task_id, { ...patch, status }, actor);
+    },
   }),
 ];
