@@ -158,16 +158,16 @@ export const AGENT_COMMANDS: Record<string, Command> = {
       const write = (text: string, offset: number) => process.stdout.write(json ? `${JSON.stringify({ offset, text })}\n` : text);
       write(first.text, first.offset);
       let next = first.next;
+      let ended = false;
       for (;;) {
         const chunk = agents.readLog(team, name, { runId: first.run.id, offset: next });
         if (chunk.text) write(chunk.text, chunk.offset);
         next = chunk.next;
-        if (!chunk.text) {
-          const status = await agents.status(team, name);
-          const same = status.run?.id === first.run.id;
-          if (!same || (status.state !== 'running' && status.state !== 'idle')) break;
-          await sleep(250);
-        }
+        if (chunk.text) continue;
+        if (ended) break; // one more read after the end: the last lines and the exit status are in
+        const status = await agents.status(team, name);
+        ended = status.run?.id !== first.run.id || (status.state !== 'running' && status.state !== 'idle');
+        if (!ended) await sleep(250);
       }
       return { json: { run: first.run, next }, text: '' };
     },

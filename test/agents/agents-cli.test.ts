@@ -111,6 +111,24 @@ describe('lockstep agent start / list / logs / stop', () => {
     const twice = cli(data, ['agent', 'start', 't', 'w1', '--', ...AGENT_CMD]);
     expect(twice.json.error).toMatchObject({ code: 'ALREADY_EXISTS', message: expect.stringContaining('w1 is already running') });
   });
+  it('logs --follow prints the output as it comes, up to the exit status, and ends when the agent exits', () => {
+    const data = team();
+    cli(data, ['task', 'create', 't', 'Only task']);
+    expect(cli(data, ['agent', 'start', 't', 'w1', '--cwd', data, '--', ...AGENT_CMD], { SCRIPTED_LINGER: '0' }).code).toBe(0);
+    const followed = cli(data, ['agent', 'logs', 't', 'w1', '--follow']);
+    expect(followed.code).toBe(0);
+    const lines = followed.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const text = lines
+      .slice(0, -1)
+      .map((l) => l.text)
+      .join('');
+    expect(text).toContain('✔ completed');
+    expect(text).toMatch(/is idle after 1 task\(s\)[\s\S]*\[lockstep\] agent exited with status 0\n$/);
+    expect(status(data, 't', 'w1')).toMatchObject({ state: 'exited', exitCode: 0 });
+  });
 });
 
 describe('a runtime that cannot run is one sentence', () => {

@@ -78,7 +78,8 @@ export async function agentStatuses(ctx: AgentContext, teamName: string, only?: 
   const registry = readRegistry(ctx.paths, team);
   const { tasks } = await ctx.store.listTasks(team, { status: ['in_progress'] });
   const idle = new Map<string, number>();
-  for (const record of await ctx.store.messages.log(team, { limit: 2000 })) {
+  // The newest page of the history only (bounded, whatever the team's age): an idle notice older than that is stale.
+  for (const record of (await ctx.store.messages.readHistory(team, { limit: 1000 })).records) {
     const m = record.message;
     if (m.type !== 'idle') continue;
     const at = parseTimestamp(m.timestamp);

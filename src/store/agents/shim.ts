@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { mkdirInside, openNoFollow, writeInside } from '../safe-fs';
+import { mkdirInside, openNoFollow, readBounded, writeInside } from '../safe-fs';
 import type { AgentPaths } from './agent-paths';
 
 /**
@@ -49,10 +49,7 @@ export function ensureShim(paths: AgentPaths, cli: LockstepCommand): string {
 }
 
 function writeIfChanged(root: string, file: string, text: string): void {
-  try {
-    if (fs.lstatSync(file).isFile() && fs.readFileSync(file, 'utf8') === text) return;
-  } catch {
-    // missing: write it
-  }
-  writeInside(root, file, text);
+  const now = readBounded(file, 64 * 1024);
+  if (now.kind === 'ok' && now.bytes.toString('utf8') === text) return;
+  writeInside(root, file, text); // refuses a link or a folder there (UNSAFE_PATH)
 }
