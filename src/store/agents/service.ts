@@ -111,6 +111,13 @@ export class AgentService {
     return restartAgent(this.ctx, team, agent, options);
   }
 
+  /** What the team's newest run used (the window's start dialog remembers the folder per team), or null. */
+  remembered(team: string, agent?: string): Pick<AgentRun, 'cwd' | 'runtime' | 'command'> | null {
+    const runs = this.runs(team, agent);
+    const last = runs.length ? runs.reduce((a, b) => (b.startedMs >= a.startedMs ? b : a)) : null;
+    return last && { cwd: last.cwd, runtime: last.runtime, command: last.command };
+  }
+
   /** Every run of a team (or of one agent), oldest first. */
   runs(team: string, agent?: string): AgentRun[] {
     const runs = readRuns(this.ctx.paths, assertName(team, 'team'));

@@ -5,9 +5,9 @@ import { leaderOf, type Member } from '../../shared/domain';
 import { assertName } from '../../shared/names';
 import type { AgentContext } from './context';
 import { createLog, lastLine, logTail } from './logs';
-import { describeStatus, sameProcessAlive, spawnDetached } from './processes';
+import { describeStatus, sameProcessAlive, signalGroup, spawnDetached } from './processes';
 import { buildEnv, buildPrompt } from './prompt';
-import { registerAgent, subprocessEntry } from './registry';
+import { readRegistry, registerAgent, subprocessEntry } from './registry';
 import { addRun, latestRun, newRunId, readRuns, updateRun, type AgentRun } from './runs';
 import { buildArgv, chooseCommand, preflight, runtimeOf, type RuntimeName } from './runtimes';
 import { ensureShim } from './shim';
@@ -97,7 +97,7 @@ export async function startAgent(ctx: AgentContext, request: StartRequest): Prom
     cwd,
     user: member.user,
   });
-  const shimDir = ensureShim(ctx.paths, ctx.lockstep);
+  const shimDir = ensureShim(ctx.lockstep, ctx.env);
   const env = buildEnv(ctx.env, {
     agent,
     agentId: member.agentId,
@@ -113,6 +113,7 @@ export async function startAgent(ctx: AgentContext, request: StartRequest): Prom
   const problem = preflight(runtime, command, cwd, env.PATH);
   if (problem) throw new InvalidInputError(problem, { team, agent, runtime, command: command[0] });
 
+  readRegistry(ctx.paths, team); // a registry that cannot be read is CORRUPT_FILE now, before anything runs
   const argv = buildArgv(runtime, command, prompt);
   const startedMs = Date.now();
   const id = newRunId(agent, startedMs);
@@ -137,8 +138,14 @@ export async function startAgent(ctx: AgentContext, request: StartRequest): Prom
     host: ctx.host,
     startedMs,
   };
-  await registerAgent(ctx.paths, team, agent, subprocessEntry(spawned.pid, argv, startedMs));
-  await addRun(ctx.paths, run);
+  try {
+    await registerAgent(ctx.paths, team, agent, subprocessEntry(spawned.pid, argv, startedMs));
+    await addRun(ctx.paths, run);
+  } catch (err) {
+    // An agent nobody could find again must not run: stop it before reporting why it could not be recorded.
+    signalGroup(spawned.pid, 'SIGKILL');
+    throw err;
+  }
 
   const settle = request.settleMs ?? DEFAULT_SETTLE_MS;
   let timer: NodeJS.Timeout | undefined;
