@@ -15,7 +15,8 @@ import { checkoutCli, type LockstepCommand } from './shim';
 import { startAgent, type StartRequest } from './start';
 import { newParseState, parseText, type AgentStep } from './steps';
 import { releaseClaims, restartAgent, stopAgent, type StopResult } from './stop';
-import { NotFoundError } from '../../shared/errors';
+import { ConflictError, NotFoundError } from '../../shared/errors';
+import { removeWorktree } from './worktree';
 import { launchTeam, planLaunch, type LaunchPlan, type LaunchRequest, type LaunchResult } from './launch';
 import { defaultTemplateFolders, listTemplates, loadTemplate, type TeamTemplate, type TemplateFolders } from './templates';
 
@@ -109,6 +110,19 @@ export class AgentService {
 
   restart(team: string, agent: string, options?: { graceMs?: number }): Promise<AgentRun> {
     return restartAgent(this.ctx, team, agent, options);
+  }
+
+  /**
+   * Removes the agent's worktree and branch (never while it runs). CONFLICT naming what would be lost (uncommitted
+   * changes, commits not merged into its base) unless `force`: ask the person first.
+   */
+  async removeWorktree(team: string, agent: string, options: { force?: boolean } = {}): Promise<{ removed: string; lost: string[] }> {
+    const status = await this.status(team, agent);
+    if (status.state === 'running' || status.state === 'idle') {
+      throw new ConflictError(`${agent} is still running in its worktree; stop it first.`, { team, agent });
+    }
+    const withTree = this.runs(team, agent).filter((r) => r.worktree);
+    return removeWorktree(withTree[withTree.length - 1]?.worktree, options);
   }
 
   /** What the team's newest run used (the window's start dialog remembers the folder per team), or null. */

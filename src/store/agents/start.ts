@@ -11,6 +11,7 @@ import { readRegistry, registerAgent, subprocessEntry } from './registry';
 import { addRun, latestRun, newRunId, readRuns, updateRun, type AgentRun } from './runs';
 import { buildArgv, chooseCommand, preflight, runtimeOf, type RuntimeName } from './runtimes';
 import { ensureShim } from './shim';
+import { ensureWorktree } from './worktree';
 
 export interface StartRequest {
   team: string;
@@ -25,6 +26,8 @@ export interface StartRequest {
   task?: string;
   /** ClawTeam's agent type, for a member added by this start. Default general-purpose. */
   agentType?: string;
+  /** Run it in its own git worktree on its own branch, made from the repository holding `cwd`. */
+  worktree?: boolean;
   /** How long to watch for a command that exits at once (ms, default 400). */
   settleMs?: number;
 }
@@ -85,7 +88,15 @@ export async function startAgent(ctx: AgentContext, request: StartRequest): Prom
   const cwd = path.resolve(request.cwd ?? lastCwd ?? process.cwd());
   const task = request.task ?? '';
   if (task.length > 100_000) throw new InvalidInputError('The task text is longer than 100,000 characters; shorten it.');
+  // Checked before anything changes (no member added, no worktree made, for a command that cannot run).
+  const shimDir = ensureShim(ctx.lockstep, ctx.env);
+  const problem = preflight(runtime, command, cwd, [shimDir, ctx.env.PATH].filter(Boolean).join(path.delimiter));
+  if (problem) throw new InvalidInputError(problem, { team, agent, runtime, command: command[0] });
+  readRegistry(ctx.paths, team); // a registry that cannot be read is CORRUPT_FILE now, before anything runs
+
   const { member, leader, isLeader } = await memberFor(ctx, team, agent, request.agentType);
+  const worktree = request.worktree ? ensureWorktree(ctx.paths, team, agent, cwd) : undefined;
+  const workDir = worktree?.path ?? cwd;
 
   const prompt = buildPrompt({
     agent,
@@ -94,34 +105,33 @@ export async function startAgent(ctx: AgentContext, request: StartRequest): Prom
     team,
     leader: leader.name,
     task,
-    cwd,
+    cwd: workDir,
+    branch: worktree?.branch,
     user: member.user,
   });
-  const shimDir = ensureShim(ctx.lockstep, ctx.env);
   const env = buildEnv(ctx.env, {
     agent,
     agentId: member.agentId,
     agentType: member.agentType,
     team,
     isLeader,
-    cwd,
+    cwd: workDir,
     prompt,
     dataDir: ctx.paths.root,
     storeUrl: ctx.storeUrl,
     shimDir,
   });
-  const problem = preflight(runtime, command, cwd, env.PATH);
-  if (problem) throw new InvalidInputError(problem, { team, agent, runtime, command: command[0] });
-
-  readRegistry(ctx.paths, team); // a registry that cannot be read is CORRUPT_FILE now, before anything runs
   const argv = buildArgv(runtime, command, prompt);
   const startedMs = Date.now();
   const id = newRunId(agent, startedMs);
   const log = createLog(ctx.paths, team, id);
   let spawned;
   try {
-    fs.writeSync(log.fd, `[lockstep] run ${id}: ${JSON.stringify(command)} (${runtime}) in ${cwd}\n`);
-    spawned = spawnDetached(argv, cwd, env, log.fd);
+    fs.writeSync(
+      log.fd,
+      `[lockstep] run ${id}: ${JSON.stringify(command)} (${runtime}) in ${workDir}${worktree ? ` (branch ${worktree.branch})` : ''}\n`,
+    );
+    spawned = spawnDetached(argv, workDir, env, log.fd);
   } finally {
     fs.closeSync(log.fd);
   }
@@ -137,6 +147,7 @@ export async function startAgent(ctx: AgentContext, request: StartRequest): Prom
     pid: spawned.pid,
     host: ctx.host,
     startedMs,
+    ...(worktree ? { worktree } : {}),
   };
   try {
     await registerAgent(ctx.paths, team, agent, subprocessEntry(spawned.pid, argv, startedMs));
