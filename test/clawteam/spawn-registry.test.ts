@@ -71,4 +71,27 @@ describe("ClawTeam's spawn registry, both ways", () => {
     expect(Object.keys(registry).sort()).toEqual(['held', 'peer0', 'peer1', 'peer2', 'w1']);
     expect(registry.w1.backend).toBe('subprocess');
   });
+  it('an agent nobody registered is judged by its claims: a live claim pid or an unexpired lease is running; a dead pid is named as holding claims', () => {
+    const data = team();
+    cli(data, ['team', 'add-member', 't', 'w2']);
+    cli(data, ['team', 'add-member', 't', 'w3']);
+    const a = cli(data, ['task', 'create', 't', 'A']).json;
+    const b = cli(data, ['task', 'create', 't', 'B']).json;
+    const sleeper = spawn('sleep', ['300']);
+    pids.push(sleeper.pid as number);
+    expect(cli(data, ['task', 'claim', 't', a.id, '--as', 'w1', '--pid', String(sleeper.pid)]).code).toBe(0);
+    expect(cli(data, ['task', 'claim', 't', b.id, '--as', 'w2', '--lease', '10m']).code).toBe(0);
+    expect(status(data, 't', 'w1')).toMatchObject({ state: 'running', source: 'claims' });
+    expect(status(data, 't', 'w2')).toMatchObject({ state: 'running', source: 'claims' });
+    // A claim as ClawTeam makes it (no pid, no lease): Lockstep does not guess.
+    const c = cli(data, ['task', 'create', 't', 'C']).json;
+    expect(cli(data, ['task', 'claim', 't', c.id, '--as', 'w3']).code).toBe(0);
+    expect(status(data, 't', 'w3')).toMatchObject({ state: 'unknown', source: 'claims', deadWithClaims: false });
+    sleeper.kill('SIGKILL');
+    return until('the holder is gone', () => status(data, 't', 'w1').state === 'exited' || undefined).then(() => {
+      const dead = status(data, 't', 'w1');
+      expect(dead).toMatchObject({ deadWithClaims: true, claims: [{ taskId: a.id, pid: sleeper.pid }] });
+      expect(dead.summary).toContain(`still holds ${a.id}: release to let others take them`);
+    });
+  });
 });
