@@ -150,7 +150,7 @@ export const AGENT_COMMANDS: Record<string, Command> = {
         throw new InvalidInputError(`--bytes must be a whole number (got "${bytesText}").`);
       const bytes = bytesText === undefined ? 65_536 : Math.max(1, Number(bytesText));
       const runId = str(v, 'run');
-      const json = process.argv.includes('--json');
+      const json = v.json === true;
       if (v.steps) {
         const result = agents.steps(team, name, { runId, offset: -bytes });
         const text = result.steps

@@ -49,6 +49,10 @@ describe("ClawTeam's spawn registry, both ways", () => {
     const running = status(data, 't', 'w1');
     expect(running).toMatchObject({ state: 'running', source: 'registry', pid });
     expect(running.summary).toContain('started outside Lockstep');
+    // Not started twice.
+    expect(cli(data, ['agent', 'start', 't', 'w1', '--', ...AGENT_CMD]).json.error.message).toBe(
+      `w1 is already running in team t (pid ${pid}, started outside Lockstep); stop it first.`,
+    );
     // Lockstep can stop it too (ClawTeam's way: the pid, not a group), then it reads as exited.
     const stopped = cli(data, ['agent', 'stop', 't', 'w1', '--grace', '2s']).json;
     expect(stopped).toMatchObject({ wasRunning: true, signal: 'SIGTERM' });

@@ -79,6 +79,18 @@ export async function startAgent(ctx: AgentContext, request: StartRequest): Prom
       pid: running.pid,
     });
   }
+  const elsewhere = readRegistry(ctx.paths, team)[agent];
+  const elsewhereMs = typeof elsewhere?.spawned_at === 'number' ? elsewhere.spawned_at * 1000 : undefined;
+  if (elsewhere && elsewhere.pid > 0 && !runs.some((r) => r.pid === elsewhere.pid) && sameProcessAlive(elsewhere.pid, elsewhereMs)) {
+    throw new AlreadyExistsError(
+      `${agent} is already running in team ${team} (pid ${elsewhere.pid}, started outside Lockstep); stop it first.`,
+      {
+        team,
+        agent,
+        pid: elsewhere.pid,
+      },
+    );
+  }
   const overBudget = await budgetProblem(ctx, team);
   if (overBudget) throw new ConflictError(overBudget, { team, reason: 'budget' });
 
@@ -92,7 +104,6 @@ export async function startAgent(ctx: AgentContext, request: StartRequest): Prom
   const shimDir = ensureShim(ctx.lockstep, ctx.env);
   const problem = preflight(runtime, command, cwd, [shimDir, ctx.env.PATH].filter(Boolean).join(path.delimiter));
   if (problem) throw new InvalidInputError(problem, { team, agent, runtime, command: command[0] });
-  readRegistry(ctx.paths, team); // a registry that cannot be read is CORRUPT_FILE now, before anything runs
 
   const { member, leader, isLeader } = await memberFor(ctx, team, agent, request.agentType);
   const worktree = request.worktree ? ensureWorktree(ctx.paths, team, agent, cwd) : undefined;
