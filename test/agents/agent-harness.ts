@@ -28,10 +28,14 @@ export function cli(dataDir: string, args: string[], env: NodeJS.ProcessEnv = {}
 }
 
 /** Polls `check` until it returns a value (not undefined/false), or fails after `what` has not happened in time. */
-export async function until<T>(what: string, check: () => T | undefined | false, timeoutMs = 30_000): Promise<T> {
+export async function until<T>(
+  what: string,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = check();
+    const value = await check();
     if (value !== undefined && value !== false) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
     await new Promise((r) => setTimeout(r, 100));

@@ -1,7 +1,9 @@
+import * as fs from 'fs';
 import * as os from 'os';
+import * as path from 'path';
 import type { VersionedTask } from '../../shared/domain';
 import type { CostEvent } from '../../shared/messages';
-import { assertName } from '../../shared/names';
+import { assertName, nameProblem } from '../../shared/names';
 import type { Store } from '../store-api';
 import { AgentPaths } from './agent-paths';
 import { enforceBudget, type BudgetResult } from './budget';
@@ -12,7 +14,7 @@ import { readLog, type LogChunk } from './logs';
 import { latestRun, readRuns, type AgentRun } from './runs';
 import { RUNTIME_PRESETS } from './runtimes';
 import { checkoutCli, type LockstepCommand } from './shim';
-import { startAgent, type StartRequest } from './start';
+import { runningRun, startAgent, type StartRequest } from './start';
 import { newParseState, parseText, type AgentStep } from './steps';
 import { releaseClaims, restartAgent, stopAgent, type StopResult } from './stop';
 import { ConflictError, NotFoundError } from '../../shared/errors';
@@ -123,6 +125,24 @@ export class AgentService {
     }
     const withTree = this.runs(team, agent).filter((r) => r.worktree);
     return removeWorktree(withTree[withTree.length - 1]?.worktree, options);
+  }
+
+  /**
+   * Every run Lockstep started that still runs, in every team of this data folder: what the window's "quit with
+   * agents running?" question lists (then `stop` each, or leave them: they run on).
+   */
+  runningEverywhere(): AgentRun[] {
+    const root = path.join(this.ctx.paths.root, '.lockstep', 'agents');
+    const teams = fs.existsSync(root) ? fs.readdirSync(root).filter((t) => !nameProblem(t, 'team')) : [];
+    const out: AgentRun[] = [];
+    for (const team of teams) {
+      const runs = readRuns(this.ctx.paths, team);
+      for (const agent of new Set(runs.map((r) => r.agent))) {
+        const run = runningRun(runs, agent);
+        if (run) out.push(run);
+      }
+    }
+    return out;
   }
 
   /** What the team's newest run used (the window's start dialog remembers the folder per team), or null. */
