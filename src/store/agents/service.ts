@@ -1,7 +1,9 @@
+import * as fs from 'fs';
 import * as os from 'os';
+import * as path from 'path';
 import type { VersionedTask } from '../../shared/domain';
 import type { CostEvent } from '../../shared/messages';
-import { assertName } from '../../shared/names';
+import { assertName, nameProblem } from '../../shared/names';
 import type { Store } from '../store-api';
 import { AgentPaths } from './agent-paths';
 import { enforceBudget, type BudgetResult } from './budget';
@@ -12,10 +14,11 @@ import { readLog, type LogChunk } from './logs';
 import { latestRun, readRuns, type AgentRun } from './runs';
 import { RUNTIME_PRESETS } from './runtimes';
 import { checkoutCli, type LockstepCommand } from './shim';
-import { startAgent, type StartRequest } from './start';
+import { runningRun, startAgent, type StartRequest } from './start';
 import { newParseState, parseText, type AgentStep } from './steps';
 import { releaseClaims, restartAgent, stopAgent, type StopResult } from './stop';
-import { NotFoundError } from '../../shared/errors';
+import { ConflictError, NotFoundError } from '../../shared/errors';
+import { removeWorktree } from './worktree';
 import { launchTeam, planLaunch, type LaunchPlan, type LaunchRequest, type LaunchResult } from './launch';
 import { defaultTemplateFolders, listTemplates, loadTemplate, type TeamTemplate, type TemplateFolders } from './templates';
 
@@ -109,6 +112,44 @@ export class AgentService {
 
   restart(team: string, agent: string, options?: { graceMs?: number }): Promise<AgentRun> {
     return restartAgent(this.ctx, team, agent, options);
+  }
+
+  /**
+   * Removes the agent's worktree and branch (never while it runs). CONFLICT naming what would be lost (uncommitted
+   * changes, commits not merged into its base) unless `force`: ask the person first.
+   */
+  async removeWorktree(team: string, agent: string, options: { force?: boolean } = {}): Promise<{ removed: string; lost: string[] }> {
+    const status = await this.status(team, agent);
+    if (status.state === 'running' || status.state === 'idle') {
+      throw new ConflictError(`${agent} is still running in its worktree; stop it first.`, { team, agent });
+    }
+    const withTree = this.runs(team, agent).filter((r) => r.worktree);
+    return removeWorktree(withTree[withTree.length - 1]?.worktree, options);
+  }
+
+  /**
+   * Every run Lockstep started that still runs, in every team of this data folder: what the window's "quit with
+   * agents running?" question lists (then `stop` each, or leave them: they run on).
+   */
+  runningEverywhere(): AgentRun[] {
+    const root = path.join(this.ctx.paths.root, '.lockstep', 'agents');
+    const teams = fs.existsSync(root) ? fs.readdirSync(root).filter((t) => !nameProblem(t, 'team')) : [];
+    const out: AgentRun[] = [];
+    for (const team of teams) {
+      const runs = readRuns(this.ctx.paths, team);
+      for (const agent of new Set(runs.map((r) => r.agent))) {
+        const run = runningRun(runs, agent);
+        if (run) out.push(run);
+      }
+    }
+    return out;
+  }
+
+  /** What the team's newest run used (the window's start dialog remembers the folder per team), or null. */
+  remembered(team: string, agent?: string): Pick<AgentRun, 'cwd' | 'runtime' | 'command'> | null {
+    const runs = this.runs(team, agent);
+    const last = runs.length ? runs.reduce((a, b) => (b.startedMs >= a.startedMs ? b : a)) : null;
+    return last && { cwd: last.cwd, runtime: last.runtime, command: last.command };
   }
 
   /** Every run of a team (or of one agent), oldest first. */
