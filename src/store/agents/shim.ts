@@ -13,8 +13,16 @@ export interface LockstepCommand {
   env?: Record<string, string>;
 }
 
-/** This checkout's CLI on this Node (dist/store/agents → bin/lockstep.js). */
+/**
+ * This checkout's CLI on this Node: the nearest `bin/lockstep.js` above this code, which runs from src/store/agents
+ * (tests), dist/store/agents (compiled) or dist/cli (the one-file CLI bundle).
+ */
 export function checkoutCli(): LockstepCommand {
+  let dir = __dirname;
+  for (let parent = path.dirname(dir); parent !== dir; dir = parent, parent = path.dirname(dir)) {
+    const bin = path.join(dir, 'bin', 'lockstep.js');
+    if (fs.existsSync(bin)) return { argv: [process.execPath, bin] };
+  }
   return { argv: [process.execPath, path.resolve(__dirname, '..', '..', '..', 'bin', 'lockstep.js')] };
 }
 
