@@ -38,7 +38,7 @@ describe('lockstep agent start / list / logs / stop', () => {
     // It told the leader, and reported idle in ClawTeam's format.
     const log = cli(data, ['inbox', 'log', 't']).json.messages;
     expect(log.filter((m: any) => m.type === 'message' && m.to === 'lead')).toHaveLength(2);
-    expect(log.find((m: any) => m.type === 'idle')).toMatchObject({ from: 'w1', to: 'lead', status: 'idle' });
+    expect(log.find((m: any) => m.type === 'idle')).toMatchObject({ from: 'w1', to: 'lead' });
     // Its environment: ClawTeam's identity variables and the prompt it follows.
     const registry = JSON.parse(fs.readFileSync(path.join(data, 'teams', 't', 'spawn_registry.json'), 'utf8'));
     expect(registry.w1).toMatchObject({ backend: 'subprocess', pid, tmux_target: '' });

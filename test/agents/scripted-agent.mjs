@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // A scripted agent for tests: a real process that follows Lockstep's coordination prompt with the `lockstep` CLI it
 // finds on its PATH, as a model would. It claims the next ready task, prints coloured progress, completes it, tells
-// the leader, and when nothing is left reports idle (ClawTeam's `idle` message) and keeps checking for work until it
+// the leader, and when nothing is left reports idle (`lockstep lifecycle idle`: ClawTeam's `idle` message) and keeps checking for work until it
 // is stopped or the leader sends a shutdown_request.
 //
 // Identity comes from ClawTeam's environment (CLAWTEAM_AGENT_NAME, CLAWTEAM_TEAM_NAME); the leader from the prompt
@@ -81,21 +81,7 @@ async function work() {
 }
 
 await work();
-lockstep(
-  'inbox',
-  'send',
-  team,
-  leader,
-  `${me} is idle`,
-  '--type',
-  'idle',
-  '--field',
-  'status=idle',
-  '--field',
-  `lastTask=${lastTask}`,
-  '--as',
-  me,
-);
+lockstep('lifecycle', 'idle', team, ...(lastTask ? ['--last-task', lastTask] : []), '--as', me);
 say(c.dim, `${me} is idle after ${done} task(s)`);
 json({
   type: 'result',

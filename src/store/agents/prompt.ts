@@ -37,14 +37,14 @@ export function buildPrompt(p: PromptInput): string {
     `- When it is done: \`lockstep task complete ${t} <task-id> --as ${me}\`; if you must give it up: \`lockstep task release ${t} <task-id> --as ${me}\`.`,
     `- Tell the leader what you did or what blocks you: \`lockstep inbox send ${t} ${p.leader} "<summary>" --as ${me}\`.`,
     `- Read your messages: \`lockstep inbox receive ${t} --as ${me}\`.`,
-    `- To ask the leader to approve a plan before you act: \`lockstep inbox send ${t} ${p.leader} "<plan>" --type plan_approval_request --field summary="<one line>" --as ${me}\`, then wait for plan_approved in your inbox.`,
+    `- To ask the leader to approve a plan before you act: \`lockstep plan submit ${t} "<plan>" --summary "<one line>" --as ${me}\` (it prints the plan id), then wait for plan_approved or plan_rejected in your inbox.`,
     `- Report what your model calls cost: \`lockstep cost report ${t} --as ${me} --input-tokens <N> --output-tokens <N> --cost-cents <N>\`.`,
     '',
     '## Worker Loop Protocol',
     '',
     '- After each task, claim the next one. Do not exit after the first task unless the leader tells you to stop.',
-    `- When nothing is left to claim and your inbox is empty, report that you are idle: \`lockstep inbox send ${t} ${p.leader} "${me} is idle" --type idle --field status=idle --field lastTask=<task-id> --as ${me}\`, then keep checking your inbox for new work.`,
-    '- If the leader sends a shutdown_request, finish or release your claim and exit.',
+    `- When nothing is left to claim and your inbox is empty, report that you are idle: \`lockstep lifecycle idle ${t} --last-task <task-id> --as ${me}\`, then keep checking your inbox for new work.`,
+    `- If the leader sends a shutdown_request, finish or release your claim, answer \`lockstep lifecycle approve-shutdown ${t} <request-id> ${p.leader} --as ${me}\` and exit.`,
     '',
   );
   return lines.join('\n');

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { packageRoot } from './package-root';
 
 /**
  * How an agent runs `lockstep`: the argv prefix of this Lockstep's own CLI. From a checkout: Node and bin/lockstep.js;
@@ -13,17 +14,9 @@ export interface LockstepCommand {
   env?: Record<string, string>;
 }
 
-/**
- * This checkout's CLI on this Node: the nearest `bin/lockstep.js` above this code, which runs from src/store/agents
- * (tests), dist/store/agents (compiled) or dist/cli (the one-file CLI bundle).
- */
+/** This checkout's CLI on this Node: bin/lockstep.js of the package this code belongs to. */
 export function checkoutCli(): LockstepCommand {
-  let dir = __dirname;
-  for (let parent = path.dirname(dir); parent !== dir; dir = parent, parent = path.dirname(dir)) {
-    const bin = path.join(dir, 'bin', 'lockstep.js');
-    if (fs.existsSync(bin)) return { argv: [process.execPath, bin] };
-  }
-  return { argv: [process.execPath, path.resolve(__dirname, '..', '..', '..', 'bin', 'lockstep.js')] };
+  return { argv: [process.execPath, path.join(packageRoot(), 'bin', 'lockstep.js')] };
 }
 
 const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;

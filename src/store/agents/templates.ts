@@ -4,6 +4,7 @@ import * as path from 'path';
 import { parse as parseToml } from 'smol-toml';
 import { InvalidInputError, NotFoundError } from '../../shared/errors';
 import { nameProblem } from '../../shared/names';
+import { packageRoot } from './package-root';
 
 /**
  * ClawTeam's TOML team templates (clawteam/templates/*.toml):
@@ -55,7 +56,7 @@ export interface TemplateFolders {
 
 /** The repository's templates/ (dist/store/agents → templates) and ~/.clawteam/templates. */
 export function defaultTemplateFolders(home: string = os.homedir()): TemplateFolders {
-  return { builtinDir: path.resolve(__dirname, '..', '..', '..', 'templates'), userDir: path.join(home, '.clawteam', 'templates') };
+  return { builtinDir: path.join(packageRoot(), 'templates'), userDir: path.join(home, '.clawteam', 'templates') };
 }
 
 type Table = Record<string, unknown>;
