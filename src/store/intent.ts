@@ -6,6 +6,7 @@ import { isJournalEntry, type JournalEntry } from './journal';
 import { taskIdFromFileName } from './paths';
 import { fsyncDir, readBounded, readHead, unlinkInside, writeInside, type CheckedPaths } from './safe-fs';
 import { versionOf } from './task-files';
+import { moveEntry } from './safe-move';
 
 /**
  * Multi-file changes survive a crash. A change touching several task files (complete: the task and each dependent
@@ -197,7 +198,7 @@ export function recoverIntent(ctx: CommitContext): { applied: number; skipped: s
     // Not a record Lockstep wrote (or unreadable): move it aside rather than act on it or lose it.
     const aside = path.join(ctx.lockstepDir, `intent.unreadable.${Date.now()}.json`);
     try {
-      fs.renameSync(file, aside);
+      moveEntry(file, aside);
     } catch {
       // Gone meanwhile.
     }
