@@ -175,6 +175,9 @@ function finish(ctx: CommitContext): void {
 const MAX_INTENT_BYTES = 512 * 1024 * 1024;
 
 function readRecord(file: string): IntentRecord | null {
+  // Not a record Lockstep wrote (it starts {"intent":1,): set aside without reading the rest (a planted 450 MB file
+  // costs one small read, not its size in time and memory).
+  if (!/^\{"intent":1,/.test(readHead(file, 16)?.toString('utf8') ?? '')) return null;
   const read = readBounded(file, MAX_INTENT_BYTES);
   if (read.kind !== 'ok') return null;
   try {
