@@ -29,6 +29,8 @@ module.exports = {
     ...(onLinux ? ['!node_modules/koffi/build/koffi/!(linux_x64)/**'] : []),
   ],
   asar: true,
+  // Electron's fuses (scripts/fuses.cjs): RunAsNode kept for the CLI; NODE_OPTIONS and --inspect off; app.asar only.
+  afterPack: (context) => require('./scripts/fuses.cjs').afterPack(context),
   asarUnpack: ['node_modules/koffi/build/**'],
   // Dependencies are installed already (koffi brings prebuilt binaries): nothing to rebuild.
   npmRebuild: false,

@@ -104,6 +104,23 @@ export default tseslint.config(
     ignores: tests,
     rules: { 'max-lines': ['error', { max: 300 }] },
   },
+  // The data folder is a boundary (issue 28): the store reads, writes, moves and deletes its files only through
+  // safe-fs.ts / safe-read.ts (no link followed, no FIFO waited on, O_EXCL temp files, size caps). A raw fs call
+  // elsewhere in src/store is an error; the few deliberate ones say why on an eslint-disable line.
+  {
+    files: ['src/store/**/*.ts'],
+    ignores: [...tests, 'src/store/safe-fs.ts', 'src/store/safe-read.ts', 'src/store/safe-move.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "CallExpression[callee.object.name='fs'][callee.property.name=/^(writeFileSync|writeFile|appendFileSync|appendFile|renameSync|rename|unlinkSync|unlink|rmSync|rm|rmdirSync|mkdirSync|openSync|open|copyFileSync|cpSync|symlinkSync|linkSync|utimesSync|futimesSync|truncateSync|ftruncateSync|chmodSync|createWriteStream|createReadStream|readFileSync|readFile)$/]",
+          message: 'The store touches the data folder only through safe-fs.ts (links, FIFOs, sizes, O_EXCL checked there).',
+        },
+      ],
+    },
+  },
   ...foldersUnder('src/renderer').map((folder) => ({
     files: [`${folder}/*.ts`, `${folder}/*.tsx`],
     ignores: tests,

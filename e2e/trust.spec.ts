@@ -34,14 +34,41 @@ test('the page cannot switch main to a folder, is denied every permission, and o
     expect(answers.folder.ok).toBe(false);
     expect(answers.folder.error?.code).toBe('INVALID_INPUT');
     expect(fs.existsSync(elsewhere)).toBe(false);
-    const settings = await page.evaluate(() => (window.lockstep as unknown as { getSettings: (i: unknown) => Promise<{ value: { dataDir: string } }> }).getSettings({}));
+    const settings = await page.evaluate(() =>
+      (window.lockstep as unknown as { getSettings: (i: unknown) => Promise<{ value: { dataDir: string } }> }).getSettings({}),
+    );
     expect(settings.value.dataDir).toBe(dataDir);
     expect(answers.notification).toBe('denied');
     expect(answers.geo).toBe('denied');
     expect(answers.media).not.toBe('granted');
-    await expect.poll(() => app.evaluate(() => (globalThis as unknown as { opened: string[] }).opened)).toEqual(['https://github.com/HKUDS/ClawTeam']);
+    await expect
+      .poll(() => app.evaluate(() => (globalThis as unknown as { opened: string[] }).opened))
+      .toEqual(['https://github.com/HKUDS/ClawTeam']);
   } finally {
     await app.close();
     fs.rmSync(path.dirname(elsewhere), { recursive: true, force: true });
+  }
+});
+
+test('the page is served from lockstep://app and cannot read local files (issue 28)', async () => {
+  const { app, page } = await launchApp(copyFixture());
+  try {
+    await openTeam(page, 'webapp');
+    expect(page.url()).toBe('lockstep://app/index.html');
+    const read = await page.evaluate(async () => {
+      const attempt = async (url: string) => {
+        try {
+          const res = await fetch(url);
+          return `status ${res.status}: ${await res.text()}`;
+        } catch (err) {
+          return `refused: ${(err as Error).name}`;
+        }
+      };
+      return { hostname: await attempt('file:///etc/hostname'), outside: await attempt('lockstep://app/../../../../etc/hostname') };
+    });
+    expect(read.hostname).toMatch(/^refused/);
+    expect(read.outside).toBe('status 404: Not found');
+  } finally {
+    await app.close();
   }
 });

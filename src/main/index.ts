@@ -1,7 +1,6 @@
 import { app, BrowserWindow, dialog, nativeTheme, Notification, safeStorage, session, shell, type Session } from 'electron';
 import * as fs from 'fs';
 import * as path from 'path';
-import { pathToFileURL } from 'url';
 import { channelOf, type ApiOutput, type EventName, type EventPayload } from '../shared/api';
 import type { VersionedTask } from '../shared/domain';
 import { InvalidInputError } from '../shared/errors';
@@ -10,6 +9,7 @@ import { connectDatabase, type ConnectedDatabase } from './db-connect';
 import { DatabaseWatcher } from './db-watcher';
 import { createHandlers } from './handlers';
 import { isAllowedExternalUrl } from './security';
+import { APP_INDEX, registerAppScheme, serveApp } from './app-protocol';
 import { bindIpc } from './ipc';
 import { buildMenu } from './menu';
 import { SettingsStore, type EffectiveSettings } from './settings';
@@ -38,8 +38,9 @@ const sessionPasswords = new Map<string, string>();
 const rendererIndex = path.join(__dirname, '..', 'renderer', 'index.html');
 // The dev server (electron-vite dev) and DevTools are for development; an installed app (app.isPackaged) has neither.
 const devUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
-const isAppUrl = (url: string) =>
-  devUrl ? url.startsWith(devUrl) : url.split('#')[0].split('?')[0] === pathToFileURL(rendererIndex).toString();
+// Served from lockstep://app (app-protocol.ts), not file://: the page's 'self' is its own bundle, not every local file.
+registerAppScheme();
+const isAppUrl = (url: string) => (devUrl ? url.startsWith(devUrl) : url.split('#')[0].split('?')[0] === APP_INDEX);
 
 function send<E extends EventName>(event: E, payload: EventPayload<E>): void {
   if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(channelOf(event), payload);
@@ -197,7 +198,7 @@ function createWindow(): void {
     mainWindow = null;
   });
   if (devUrl) void mainWindow.loadURL(devUrl);
-  else void mainWindow.loadFile(rendererIndex);
+  else void mainWindow.loadURL(APP_INDEX);
 }
 
 app.on('web-contents-created', (_event, contents) => {
@@ -221,6 +222,7 @@ app.on('second-instance', () => {
 });
 
 app.whenReady().then(async () => {
+  serveApp(path.dirname(rendererIndex));
   // The page's prefers-color-scheme (and native controls) follow the theme chosen in the app, or the system's.
   nativeTheme.themeSource = settings.effective().theme;
   denyPermissions(session.defaultSession);

@@ -175,7 +175,7 @@ export function toSerializedError(err: unknown): SerializedError {
     if (e.code && /^E[A-Z]+$/.test(e.code)) {
       return {
         code: 'IO_ERROR',
-        message: `File system error (${e.code})${e.path ? ` on ${e.path}` : ''}: ${e.message}`,
+        message: `File system error (${e.code})${e.path ? ` on ${e.path}` : ''}: ${e.message.replace(/[.]?$/, '.')}`,
         details: { errno: e.code, path: e.path },
       };
     }

@@ -18,6 +18,7 @@ import type { CostService } from './message-service';
 import type { StorePaths } from './paths';
 import { dumpsPy, pyFloat } from './py-json';
 import { assertNoLinks, readBounded } from './safe-fs';
+import { makeDirs } from './safe-move';
 import { MAX_FILE_BYTES } from './task-files';
 import { readTeamConfig } from './team-config';
 import {
@@ -87,7 +88,7 @@ export class CostStore implements CostService {
     const values = parseInput(costReportInputSchema, input, 'cost report');
     const event: CostEvent = { id: hex8(), ...values, reportedAt: nowTimestamp() };
     const dir = this.costsDir(team);
-    fs.mkdirSync(dir, { recursive: true });
+    makeDirs(dir, this.paths.root);
     const base = `cost-${event.reportedAt.replace(/:/g, '-').replace(/\+/g, 'p')}-${event.id}`;
     const file = path.join(dir, `${base}.json`);
     const tmp = path.join(dir, `${base}.tmp`);
@@ -188,7 +189,7 @@ export class CostStore implements CostService {
   }
 
   private async withSummaryLock<T>(team: string, fn: () => T): Promise<T> {
-    fs.mkdirSync(this.costsDir(team), { recursive: true });
+    makeDirs(this.costsDir(team), this.paths.root);
     const lockPath = this.summaryLockPath(team);
     const giveUpAt = Date.now() + this.lockTimeoutMs;
     let handle: FlockHandle | null = null;

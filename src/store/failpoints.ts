@@ -26,6 +26,7 @@ export function sleepSync(ms: number): void {
 export async function waitAtBarrier(): Promise<void> {
   const barrier = process.env.LOCKSTEP_FAILPOINT_BARRIER;
   if (!barrier) return;
+  // eslint-disable-next-line no-restricted-syntax -- a test's barrier file, never in the data folder
   fs.writeFileSync(`${barrier}.ready.${process.pid}`, '');
   const giveUpAt = Date.now() + 120_000; // an orchestrator that died must not leave racers polling forever
   while (!fs.existsSync(barrier)) {

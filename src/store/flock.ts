@@ -181,6 +181,7 @@ export function tryFlockExclusive(lockPath: string): FlockHandle | null {
 function openLockFile(lockPath: string, directory = false): number {
   const { O_RDONLY } = fs.constants;
   const O_NOFOLLOW = fs.constants.O_NOFOLLOW ?? 0; // absent on Windows, where symlinks need privileges anyway
+  // eslint-disable-next-line no-restricted-syntax -- read-only, O_DIRECTORY | O_NOFOLLOW: a folder to flock, never a link
   if (directory) return fs.openSync(lockPath, O_RDONLY | (fs.constants.O_DIRECTORY ?? 0) | O_NOFOLLOW);
   // safe-fs: a link there is UNSAFE_PATH, never followed to create a file elsewhere.
   return openLockFileInside(lockPath);

@@ -4,7 +4,8 @@ import type { TeamMessage } from '../shared/messages';
 import { tryLockFd, unlockFd } from './flock';
 import { sleepSync } from './failpoints';
 import { CLAIMED_FILE_RE, parseMessage, quarantineMessage } from './inbox-files';
-import { formatBytes, kindOf, readFd } from './safe-read';
+import { formatBytes, kindOf, openNoFollow, readFd } from './safe-read';
+import { moveEntry, removeEntry, setTimesFd } from './safe-move';
 import { MAX_FILE_BYTES } from './task-files';
 
 /** A message taken with a lease: `id` (its file name without extension) is what `ack` takes. */
@@ -40,7 +41,7 @@ export function claimMessage(
   if (!CLAIMED_FILE_RE.test(name)) {
     const target = path.join(dir, `${base}.consumed`);
     try {
-      fs.renameSync(consumed, target); // one renamer wins
+      moveEntry(consumed, target); // one renamer wins
     } catch {
       return null;
     }
@@ -50,9 +51,11 @@ export function claimMessage(
   try {
     // Never through a link (a message file that is a link is left alone, not delivered with another file's bytes),
     // never waiting on a FIFO.
-    fd = fs.openSync(consumed, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0));
+    const opened = openNoFollow(consumed);
+    if (opened === null) return null; // another receiver took and deleted it
+    fd = opened;
   } catch {
-    return null; // another receiver took and deleted it (or it is a link)
+    return null; // a link
   }
   const deadLetter = (error: string): null => {
     quarantineMessage(deadLetters, consumed, `${base}.json`, { team, agent: inbox, error });
@@ -85,18 +88,14 @@ export function claimMessage(
     if (leaseMs !== undefined) {
       // Leased, not deleted: `ack` deletes it; a receiver that never acks leaves it to come back when the lease ends.
       const until = (Date.now() + leaseMs) / 1000;
-      fs.futimesSync(fd, until, until);
-      fs.renameSync(consumed, path.join(dir, `${base}.leased`));
+      setTimesFd(fd, until, until);
+      moveEntry(consumed, path.join(dir, `${base}.leased`));
       return { message: parsed.message, id: base };
     }
-    try {
-      fs.unlinkSync(consumed); // deleted while the lock is still ours
-    } catch (err) {
-      // Gone meanwhile: only a ClawTeam receiver deletes without the lock (its ack unlocks, then deletes), and it
-      // deletes only what it has read. It delivered this message, so delivering it here too would be a duplicate.
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw err;
-    }
+    // Deleted while the lock is still ours. Gone meanwhile: only a ClawTeam receiver deletes without the lock (its
+    // ack unlocks, then deletes), and it deletes only what it has read. It delivered this message, so delivering it
+    // here too would be a duplicate.
+    if (!removeEntry(consumed)) return null;
     return { message: parsed.message, id: base };
   } finally {
     try {
@@ -134,8 +133,8 @@ export function ackLeased(dir: string, ids: readonly string[]): { acked: string[
       continue;
     }
     try {
-      fs.unlinkSync(file);
-      acked.push(id);
+      if (removeEntry(file)) acked.push(id);
+      else notHeld.push(id);
     } catch {
       notHeld.push(id);
     }
@@ -175,8 +174,11 @@ export function isStaleClaim(filePath: string, now = Date.now()): boolean {
 function pauseAt(variable: string, what: string, name: string): void {
   const marker = process.env[variable];
   if (!marker) return;
-  // Written whole, then renamed: the test reads the name as soon as the file appears.
+  // Written whole, then renamed: the test reads the name as soon as the file appears. Test hooks, outside the data
+  // folder (the test names the marker path).
+  // eslint-disable-next-line no-restricted-syntax -- a test's marker file, never in the data folder
   fs.writeFileSync(`${marker}.${what}.${process.pid}.part`, name);
+  // eslint-disable-next-line no-restricted-syntax -- a test's marker file, never in the data folder
   fs.renameSync(`${marker}.${what}.${process.pid}.part`, `${marker}.${what}.${process.pid}`);
   const giveUpAt = Date.now() + 120_000;
   while (!fs.existsSync(`${marker}.go`) && Date.now() < giveUpAt) sleepSync(5);

@@ -6,6 +6,7 @@ import { describeSchemaProblem, messageFileSchema } from './clawteam-format';
 import { tryLockFd, unlockFd } from './flock';
 import { UnsafePathError } from '../shared/errors';
 import { openRegular, writeNewInside } from './safe-fs';
+import { makeDirs, moveEntry, writeViaTemp } from './safe-move';
 
 /**
  * ClawTeam 0.3's mailbox files, one job each: name, write, list, probe and parse message files. The protocol that
@@ -73,25 +74,8 @@ export function parseMessage(bytes: Buffer): { message: TeamMessage } | { error:
   return { message: message as TeamMessage };
 }
 
-/** Writes `data` to a fresh temp file, fsyncs it and renames it over `target` (ClawTeam's temp-then-rename); no temp file is left on failure. */
-export function writeDurably(tmp: string, target: string, data: string): void {
-  const fd = fs.openSync(tmp, 'wx'); // a fresh name: never opened through something already there
-  try {
-    fs.writeSync(fd, data);
-    fs.fsyncSync(fd);
-  } catch (err) {
-    fs.closeSync(fd);
-    fs.rmSync(tmp, { force: true });
-    throw err;
-  }
-  fs.closeSync(fd);
-  try {
-    fs.renameSync(tmp, target);
-  } catch (err) {
-    fs.rmSync(tmp, { force: true });
-    throw err;
-  }
-}
+/** Writes `data` to a fresh temp file, fsyncs it and renames it over `target` (ClawTeam's temp-then-rename). */
+export const writeDurably = writeViaTemp;
 
 let lastNameMs = 0;
 /**
@@ -114,7 +98,7 @@ export function newEventName(): string {
 
 /** Drops a message into an inbox the way ClawTeam's FileTransport.deliver does. Returns the file name. */
 export function deliverMessageFile(inboxDir: string, data: string): string {
-  fs.mkdirSync(inboxDir, { recursive: true });
+  makeDirs(inboxDir);
   const uid = hex8();
   const name = `msg-${nameMs()}-${uid}.json`;
   writeDurably(path.join(inboxDir, `.tmp-${uid}.json`), path.join(inboxDir, name), data);
@@ -123,7 +107,7 @@ export function deliverMessageFile(inboxDir: string, data: string): string {
 
 /** Adds a message to the team's history, as ClawTeam's MailboxManager._log_event does. Returns the file name. */
 export function logEventFile(eventsDir: string, data: string): string {
-  fs.mkdirSync(eventsDir, { recursive: true });
+  makeDirs(eventsDir);
   const base = `evt-${nameMs()}-${hex8()}`;
   writeDurably(path.join(eventsDir, `${base}.tmp`), path.join(eventsDir, `${base}.json`), data);
   return `${base}.json`;
@@ -186,12 +170,12 @@ export function quarantineMessage(
   sourceName: string,
   meta: { team: string; agent: string; error: string },
 ): string {
-  fs.mkdirSync(deadDir, { recursive: true });
+  makeDirs(deadDir);
   const taken = (p: string) => fs.lstatSync(p, { throwIfNoEntry: false }) !== undefined;
   const ext = path.extname(sourceName);
   let target = path.join(deadDir, sourceName);
   while (taken(target) || taken(`${target}.meta.json`)) target = path.join(deadDir, `${path.basename(sourceName, ext)}-${hex8()}${ext}`);
-  fs.renameSync(fromPath, target);
+  moveEntry(fromPath, target);
   const record = JSON.stringify(
     { team: meta.team, agent: meta.agent, sourceName, error: meta.error, quarantinedAtMs: Date.now() },
     null,

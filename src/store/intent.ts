@@ -6,6 +6,7 @@ import { isJournalEntry, type JournalEntry } from './journal';
 import { taskIdFromFileName } from './paths';
 import { fsyncDir, readBounded, readHead, unlinkInside, writeInside, type CheckedPaths } from './safe-fs';
 import { versionOf } from './task-files';
+import { moveEntry } from './safe-move';
 
 /**
  * Multi-file changes survive a crash. A change touching several task files (complete: the task and each dependent
@@ -174,6 +175,9 @@ function finish(ctx: CommitContext): void {
 const MAX_INTENT_BYTES = 512 * 1024 * 1024;
 
 function readRecord(file: string): IntentRecord | null {
+  // Not a record Lockstep wrote (it starts {"intent":1,): set aside without reading the rest (a planted 450 MB file
+  // costs one small read, not its size in time and memory).
+  if (!/^\{"intent":1,/.test(readHead(file, 16)?.toString('utf8') ?? '')) return null;
   const read = readBounded(file, MAX_INTENT_BYTES);
   if (read.kind !== 'ok') return null;
   try {
@@ -197,7 +201,7 @@ export function recoverIntent(ctx: CommitContext): { applied: number; skipped: s
     // Not a record Lockstep wrote (or unreadable): move it aside rather than act on it or lose it.
     const aside = path.join(ctx.lockstepDir, `intent.unreadable.${Date.now()}.json`);
     try {
-      fs.renameSync(file, aside);
+      moveEntry(file, aside);
     } catch {
       // Gone meanwhile.
     }

@@ -4,6 +4,7 @@ import { CorruptFileError, UnsafePathError } from '../shared/errors';
 import { stringifyJson } from '../shared/json';
 import type { JournalEntry, JournalTaskChange } from '../shared/model';
 import { appendInside, assertNoLinks, newCheckedPaths, openRegular, readBounded, type CheckedPaths } from './safe-fs';
+import { moveEntry, removeTree } from './safe-move';
 
 /**
  * The team journal: one JSON line per successful mutation, appended inside the team's write lock (so file order is
@@ -183,10 +184,10 @@ export function appendJournal(
   let endsWithNewline = unchangedSince(lastAppends.get(file), stat);
   if (size >= options.maxBytes) {
     for (let g = 1; g <= options.keep; g++) assertNoLinks(root, journalPath(lockstepDir, g), 'file', checked.folders);
-    fs.rmSync(journalPath(lockstepDir, options.keep), { force: true });
+    removeTree(journalPath(lockstepDir, options.keep));
     for (let g = options.keep - 1; g >= 0; g--) {
       try {
-        fs.renameSync(journalPath(lockstepDir, g), journalPath(lockstepDir, g + 1));
+        moveEntry(journalPath(lockstepDir, g), journalPath(lockstepDir, g + 1));
       } catch {
         // That generation does not exist.
       }

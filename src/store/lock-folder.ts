@@ -5,6 +5,7 @@ import { openRegular, readTextOrNull } from './safe-read';
 import * as lockfile from 'proper-lockfile';
 import { LockCompromisedError, StoreBusyError } from '../shared/errors';
 import { describeAge } from '../shared/time';
+import { removeEmptyDir, removeEntry, removeTree } from './safe-move';
 
 // The lock folder (proper-lockfile) under a team's kernel locks: who holds it (holder.json), taking over a holder
 // that is gone, polling a writer outside the kernel queue, and the STORE_BUSY wording.
@@ -58,17 +59,11 @@ const pendingHolders = new Map<string, string>();
 /** Removes a lock folder: our holder file and the folder (two calls), or everything in it if somebody added files. */
 function removeLockDir(p: string): void {
   try {
-    fs.unlinkSync(path.join(p, HOLDER_FILE));
+    removeEntry(path.join(p, HOLDER_FILE)); // false when there is none (a writer killed right after mkdir)
   } catch {
-    // No holder file (a writer killed right after mkdir).
+    // Not a file: the folder is removed whole below.
   }
-  try {
-    fs.rmdirSync(p);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return;
-    fs.rmSync(p, { recursive: true, force: true });
-  }
+  if (!removeEmptyDir(p) && fs.existsSync(p)) removeTree(p);
 }
 
 /**
@@ -83,11 +78,14 @@ function removeLockDir(p: string): void {
 const lockFs = {
   ...fs,
   mkdir: viaSync((p: string) => {
+    // eslint-disable-next-line no-restricted-syntax -- proper-lockfile's mkdir of the lock folder: fails on anything already there, a link included
     fs.mkdirSync(p);
     const holder = pendingHolders.get(p);
+    // eslint-disable-next-line no-restricted-syntax -- flag 'wx' is O_CREAT | O_EXCL: never through anything already there
     if (holder !== undefined) fs.writeFileSync(path.join(p, HOLDER_FILE), holder, { flag: 'wx' });
   }),
   stat: viaSync((p: string) => fs.statSync(p)),
+  // eslint-disable-next-line no-restricted-syntax -- proper-lockfile touches its own lock folder (in a checked folder)
   utimes: viaSync((p: string, atime: Date, mtime: Date) => fs.utimesSync(p, atime, mtime)),
   rmdir: viaSync((p: string) => removeLockDir(p)),
   // Used only by proper-lockfile's exit handler, for locks still registered when the process exits. A lock we

@@ -7,6 +7,8 @@ import type { Finding } from './doctor';
 import { tryLockFd, unlockFd } from './flock';
 import { CLAIMED_FILE_RE, claimState, listDir, MESSAGE_FILE_RE, pendingNames } from './inbox-files';
 import { isStaleClaim, type Mailbox } from './inbox';
+import { makeDirs, moveEntry } from './safe-move';
+import { openRegular, readTextOrNull } from './safe-read';
 
 /**
  * The stall radar's mailbox findings, each with its fix:
@@ -46,7 +48,7 @@ export function diagnoseMailbox(mailbox: Mailbox, team: string, config: TeamConf
       .sort()) {
       let why = '';
       try {
-        why = String(JSON.parse(fs.readFileSync(path.join(dir, `${name}.meta.json`), 'utf8')).error ?? '');
+        why = String(JSON.parse(readTextOrNull(path.join(dir, `${name}.meta.json`), 64 * 1024) ?? '{}').error ?? '');
       } catch {
         // no meta file
       }
@@ -102,7 +104,9 @@ export function fixMailboxFinding(
     // Take the claim ourselves (so no receiver takes it meanwhile), check it is still that file, rename it back.
     let fd: number;
     try {
-      fd = fs.openSync(finding.path, 'r');
+      const opened = openRegular(finding.path); // never a link, never a FIFO
+      if (!opened) return null;
+      fd = opened.fd;
     } catch {
       return null;
     }
@@ -114,7 +118,7 @@ export function fixMailboxFinding(
         if (held.nlink === 0 || held.ino !== atPath.ino) return null;
         const back = finding.path.replace(/\.consumed$/, '.json');
         if (!MESSAGE_FILE_RE.test(path.basename(back))) return null;
-        fs.renameSync(finding.path, back);
+        moveEntry(finding.path, back);
       } finally {
         unlockFd(fd);
       }
@@ -127,13 +131,13 @@ export function fixMailboxFinding(
     return finding;
   }
   if (kind === 'dead-letter') {
-    fs.mkdirSync(archiveDir, { recursive: true });
+    makeDirs(archiveDir);
     const stamp = Date.now();
     const inbox = path.basename(path.dirname(finding.path));
     const target = path.join(archiveDir, `${inbox}-${path.basename(finding.path)}.${stamp}`);
-    fs.renameSync(finding.path, target);
+    moveEntry(finding.path, target);
     const meta = `${finding.path}.meta.json`;
-    if (fs.existsSync(meta)) fs.renameSync(meta, `${target}.meta.json`);
+    if (fs.existsSync(meta)) moveEntry(meta, `${target}.meta.json`);
     return finding;
   }
   if (kind === 'stranger-inbox') return finding;

@@ -1,7 +1,7 @@
-import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { assertName } from '../shared/names';
+import { readTextOrNull } from './safe-read';
 
 /** Where ClawTeam keeps its settings; this file stays at this path whatever the data folder is. */
 export function clawteamConfigPath(home: string = os.homedir()): string {
@@ -47,7 +47,7 @@ export function resolveDataDir(sources: DataDirSources = {}): ResolvedDataDir {
 
 function readClawteamDataDirSetting(home: string): string | undefined {
   try {
-    const parsed: unknown = JSON.parse(fs.readFileSync(clawteamConfigPath(home), 'utf8'));
+    const parsed: unknown = JSON.parse(readTextOrNull(clawteamConfigPath(home), 1024 * 1024) ?? 'null');
     if (parsed && typeof parsed === 'object' && 'data_dir' in parsed) {
       const value = (parsed as { data_dir: unknown }).data_dir;
       return typeof value === 'string' ? value : undefined;

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { PRIORITY_RANK, type Task } from '../shared/domain';
 import { parseTimestamp } from '../shared/time';
 import { assertNoLinks, readBounded, unlinkInside, writeInside } from './safe-fs';
+import { stampFolder } from './safe-move';
 
 /**
  * The ready set for `claim --next`, kept beside the tasks (`.lockstep/ready.json`) so a claim need not read every
@@ -160,7 +161,7 @@ export class ReadyIndex {
       const now = fs.statSync(tasksDir, { bigint: true });
       // A few microseconds before the folder's current mtime: no later change of the folder can produce it.
       const stampSeconds = Number(now.mtimeNs - 2_000n) / 1e9;
-      fs.utimesSync(tasksDir, Number(now.atimeNs) / 1e9, stampSeconds);
+      stampFolder(tasksDir, Number(now.atimeNs) / 1e9, stampSeconds);
       const stamp = folderMtimeNs(tasksDir);
       if (stamp >= now.mtimeNs) throw new Error('the file system cannot keep the stamp');
       const file: IndexFile = { v: 1, stamp: stamp.toString(), floor: this.floor, entries: this.entries };

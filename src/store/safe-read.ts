@@ -47,6 +47,7 @@ export function openNoFollow(p: string): number | null {
   } catch (err) {
     if (errno(err) === 'ENOENT') return null;
     if (errno(err) === 'ELOOP' || errno(err) === 'EMLINK') throw new UnsafePathError(p, 'it is a symbolic link');
+    if (errno(err) === 'ENOTDIR') throw new UnsafePathError(p, 'something on its way is not a folder');
     throw err;
   }
 }

@@ -1,4 +1,3 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import { type VersionedTask } from '../shared/domain';
 import { InvalidInputError, NotFoundError } from '../shared/errors';
@@ -13,6 +12,7 @@ import type { FolderContext } from './store-context';
 import { diagnoseMailbox, fixMailboxFinding, MAILBOX_FINDING_KINDS, strangerMember } from './mailbox-doctor';
 import { listTasks } from './store-tasks';
 import { addMember } from './store-teams';
+import { moveEntry } from './safe-move';
 
 // The folder store's doctor: what keeps a team's work from moving (doctor.ts, mailbox-doctor.ts) and applying a fix.
 
@@ -69,7 +69,7 @@ export async function fixFinding(
         // Moves the entry itself (a rename never follows a link), into a folder checked to be a real one.
         const quarantine = path.join(ctx.paths.lockstepDir(team), 'quarantine');
         mkdirInside(ctx.paths.root, quarantine);
-        fs.renameSync(finding.path, path.join(quarantine, `${path.basename(finding.path)}.${Date.now()}`));
+        moveEntry(finding.path, path.join(quarantine, `${path.basename(finding.path)}.${Date.now()}`));
       }
       return { fixed: finding };
     });

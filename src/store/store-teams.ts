@@ -19,6 +19,7 @@ import { patchProfile, type TeamChange } from './team-undo';
 import { assertNoLinks, mkdirInside } from './safe-fs';
 import type { FolderContext } from './store-context';
 import { listTasks } from './store-tasks';
+import { moveEntry, removeTree } from './safe-move';
 
 // The folder store's teams and members (LockstepStore delegates here): config.json in ClawTeam's layout, member
 // profiles beside the journal, each change inside the team's lock and journaled with what undo needs.
@@ -106,10 +107,10 @@ export function moveTeam(ctx: FolderContext, team: string, newName: string, asse
   loaded.config.name = newName;
   writeTeamConfig(ctx.paths.root, ctx.paths.teamConfig(team), loaded);
   ctx.fsyncParents();
-  fs.renameSync(ctx.paths.teamDir(team), ctx.paths.teamDir(newName));
-  fs.renameSync(ctx.paths.tasksDir(team), ctx.paths.tasksDir(newName));
+  moveEntry(ctx.paths.teamDir(team), ctx.paths.teamDir(newName));
+  moveEntry(ctx.paths.tasksDir(team), ctx.paths.tasksDir(newName));
   // Our lock folder moved with the tasks; it is ours, so remove it rather than leave it to go stale.
-  fs.rmSync(ctx.paths.writeLock(newName), { recursive: true, force: true });
+  removeTree(ctx.paths.writeLock(newName));
   ctx.fsyncParents();
   ctx.forgetWriter(team);
   return applyProfiles(loaded.config, ctx.profiles(newName));

@@ -9,6 +9,7 @@ import type { FolderContext } from './store-context';
 import { TRASH_ID, TRASH_KEEP } from './store-api';
 import { assertNoLinks, mkdirInside, readTextOrNull, removeInside, renameInside, writeNewInside } from './safe-fs';
 import { assertTrashTree, moveAll } from './trash-check';
+import { removeEmptyDir } from './safe-move';
 
 // The folder store's team trash: a deleted team's folders move into .lockstep/trash/<id>/ and come back from there.
 
@@ -67,11 +68,7 @@ export function trashTeam(ctx: FolderContext, team: string): { team: string; del
 export function afterTrash(ctx: FolderContext, team: string, keep?: string): void {
   const lockstepDir = ctx.paths.lockstepDir(team);
   for (const dir of [path.join(lockstepDir, 'queue'), lockstepDir, ctx.paths.tasksDir(team)]) {
-    try {
-      fs.rmdirSync(dir);
-    } catch {
-      // Not empty (somebody is using the name again) or gone.
-    }
+    removeEmptyDir(dir); // not empty (somebody is using the name again) or gone: left
   }
   ctx.forgetWriter(team);
   // Bounded: only the newest deleted teams are kept, and never the one just made (folders planted with names that

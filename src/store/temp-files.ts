@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { isTempFileName } from './paths';
+import { removeEntry } from './safe-move';
 
 /**
  * Temp files writers leave in a team's task folder when killed mid-write (names: paths.ts isTempFileName). The one
@@ -40,7 +41,7 @@ export function removeOldTempFiles(dir: string, ageMs: number): string[] {
   for (const temp of listTempFiles(dir)) {
     if (temp.mtimeMs > cutoff) continue;
     try {
-      fs.unlinkSync(temp.path);
+      removeEntry(temp.path);
       removed.push(temp.path);
     } catch {
       // Gone already, or not ours to remove.

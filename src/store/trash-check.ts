@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { UnsafePathError } from '../shared/errors';
 import { assertNoLinks, kindOf, renameInside } from './safe-fs';
+import { moveEntry } from './safe-move';
 
 /**
  * What a restore checks before it moves anything out of `.lockstep/trash/<id>/`: every folder on the way and every
@@ -45,7 +46,7 @@ export function moveAll(root: string, moves: ReadonlyArray<[string, string]>): v
   } catch (err) {
     for (const [from, to] of done.reverse()) {
       try {
-        fs.renameSync(to, from);
+        moveEntry(to, from);
       } catch {
         // Best effort: what cannot go back stays where the restore put it (doctor reports it).
       }

@@ -1,9 +1,9 @@
-import { execFileSync, spawn } from 'child_process';
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { copyFixture } from '../fixture';
-import { CLI } from '../race/harness';
+import { runBounded } from './bounded';
 import { pool } from './helpers';
 
 /**
@@ -14,33 +14,6 @@ import { pool } from './helpers';
 const PENDING = '087e245f';
 const made: string[] = [];
 afterAll(() => made.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
-
-const BOUND_MS = 15_000;
-
-/** Runs the CLI; kills it at the bound. `hung` says whether it had to be killed. */
-export function runBounded(data: string, args: string[]): Promise<{ hung: boolean; code: number | null; json: any; stdout: string }> {
-  const child = spawn(process.execPath, [CLI, ...args, '--json', '--data-dir', data], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.resume();
-  let hung = false;
-  const timer = setTimeout(() => {
-    hung = true;
-    child.kill('SIGKILL');
-  }, BOUND_MS);
-  return new Promise((resolve) =>
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      let json: any;
-      try {
-        json = JSON.parse(stdout);
-      } catch {
-        json = { unparsable: stdout };
-      }
-      resolve({ hung, code, json, stdout });
-    }),
-  );
-}
 
 /** Where a FIFO is planted (relative to the data folder). */
 export const FIFO_PLACES = [

@@ -19,6 +19,7 @@ export function createLog(paths: AgentPaths, team: string, runId: string): { fd:
   assertNoLinks(paths.root, file, 'file');
   try {
     const { O_WRONLY, O_APPEND, O_CREAT, O_EXCL } = fs.constants;
+    // eslint-disable-next-line no-restricted-syntax -- a new log: O_EXCL and O_NOFOLLOW after assertNoLinks, so nothing planted is written through
     return { fd: fs.openSync(file, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600), file };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;

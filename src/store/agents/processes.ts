@@ -73,6 +73,7 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
 function isZombie(pid: number): boolean {
   if (process.platform !== 'linux') return false;
   try {
+    // eslint-disable-next-line no-restricted-syntax -- /proc, not the data folder
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
   } catch {
@@ -90,10 +91,12 @@ export function processStartedMs(pid: number): number | null {
   if (process.platform !== 'linux') return null;
   try {
     if (bootMs === undefined) {
+      // eslint-disable-next-line no-restricted-syntax -- /proc, not the data folder
       const btime = /^btime (\d+)$/m.exec(fs.readFileSync('/proc/stat', 'utf8'));
       bootMs = btime ? Number(btime[1]) * 1000 : null;
     }
     if (bootMs === null) return null;
+    // eslint-disable-next-line no-restricted-syntax -- /proc, not the data folder
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const ticks = Number(fields[19]); // field 22 of the whole line: starttime, in clock ticks after boot

@@ -45,13 +45,17 @@ export function ensureShim(cli: LockstepCommand, env: NodeJS.ProcessEnv = proces
   const dir = path.join(cacheHome(env), 'lockstep', 'shims', hash);
   const file = path.join(dir, windows ? 'lockstep.cmd' : 'lockstep');
   try {
+    // eslint-disable-next-line no-restricted-syntax -- the shim lives in the user's own cache folder, not the data folder
     if (fs.readFileSync(file, 'utf8') === text) return dir;
   } catch {
     // missing: write it
   }
+  // eslint-disable-next-line no-restricted-syntax -- the user's own cache folder
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const tmp = path.join(dir, `.lockstep-${randomBytes(4).toString('hex')}.tmp`);
+  // eslint-disable-next-line no-restricted-syntax -- the user's own cache folder; 'wx' never writes through a planted file
   fs.writeFileSync(tmp, text, { mode: 0o755, flag: 'wx' });
+  // eslint-disable-next-line no-restricted-syntax -- the user's own cache folder
   fs.renameSync(tmp, file);
   return dir;
 }

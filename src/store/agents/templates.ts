@@ -176,6 +176,7 @@ function readTemplateFile(file: string, builtin: boolean): TeamTemplate {
       template: file,
     });
   }
+  // eslint-disable-next-line no-restricted-syntax -- a template in the package or the person's own template folder (checked above: a regular file under the cap), not the data folder
   return parseTemplate(fs.readFileSync(file, 'utf8'), file, builtin);
 }
 

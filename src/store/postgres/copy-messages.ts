@@ -7,6 +7,9 @@ import { COST_FILE_RE } from '../costs';
 import { EVENT_FILE_RE, MESSAGE_FILE_RE, parseMessage } from '../inbox-files';
 import type { StorePaths } from '../paths';
 import { writeFileDurably } from '../task-files';
+import { makeDirs } from '../safe-move';
+import { readTextOrNull } from '../safe-read';
+import { MAX_FILE_BYTES } from '../task-files';
 
 /**
  * `store copy` for ClawTeam's messages and costs, as bytes: each waiting message file (teams/<team>/inboxes/<inbox>/
@@ -44,9 +47,8 @@ function readFiles(dir: string, re: RegExp, ok: (text: string) => boolean): Map<
   for (const name of list(dir)) {
     if (!re.test(name)) continue;
     const file = path.join(dir, name);
-    if (!fs.lstatSync(file).isFile()) continue;
-    const text = fs.readFileSync(file, 'utf8');
-    if (ok(text)) out.set(name, text);
+    const text = readTextOrNull(file, MAX_FILE_BYTES); // no link, no FIFO, nothing past the cap
+    if (text !== null && ok(text)) out.set(name, text);
   }
   return out;
 }
@@ -77,12 +79,12 @@ export function readFolderMail(paths: StorePaths, team: string): TeamMail {
 export function writeFolderMail(paths: StorePaths, team: string, mail: TeamMail): void {
   for (const [inbox, messages] of mail.inboxes) {
     const dir = path.join(paths.teamDir(team), 'inboxes', inbox);
-    fs.mkdirSync(dir, { recursive: true });
+    makeDirs(dir);
     for (const [name, text] of messages) writeFileDurably(paths.root, path.join(dir, name), text);
   }
-  if (mail.events.size) fs.mkdirSync(path.join(paths.teamDir(team), 'events'), { recursive: true });
+  if (mail.events.size) makeDirs(path.join(paths.teamDir(team), 'events'));
   for (const [name, text] of mail.events) writeFileDurably(paths.root, path.join(paths.teamDir(team), 'events', name), text);
-  if (mail.costs.size) fs.mkdirSync(path.join(paths.root, 'costs', team), { recursive: true });
+  if (mail.costs.size) makeDirs(path.join(paths.root, 'costs', team));
   for (const [name, text] of mail.costs) writeFileDurably(paths.root, path.join(paths.root, 'costs', team, name), text);
 }
 

@@ -11,6 +11,11 @@ import { applyProfiles, readProfiles as readProfilesFile, writeProfiles } from '
 import { notTrashed } from './pg-trash';
 import { mailCounts, readFolderMail, readDatabaseMail, sameMail, writeDatabaseMail, writeFolderMail, type TeamMail } from './copy-messages';
 import { insertTask, parseTeamConfigText, readProfiles as readProfileRows, taskParams, writeMembers } from './rows';
+import { makeDirs, removeTree } from '../safe-move';
+import { readBounded, readTextOrNull, writeNewInside } from '../safe-fs';
+import { MAX_FILE_BYTES } from '../task-files';
+
+const MAX_JOURNAL_COPY_BYTES = 64 * 1024 * 1024;
 
 // A store's content as a snapshot (teams: config.json text, task files, journal lines, profiles, messages and costs),
 // read from and written to a data folder or a database, compared and counted: what `lockstep store copy` moves.
@@ -75,7 +80,10 @@ export function readFolder(dataDir: string): Snapshot {
   for (const team of [...names].sort()) {
     let configRaw: string;
     try {
-      configRaw = fs.readFileSync(paths.teamConfig(team), 'utf8');
+      const read = readBounded(paths.teamConfig(team), MAX_FILE_BYTES);
+      if (read.kind === 'problem') throw new CorruptFileError(paths.teamConfig(team), read.reason);
+      if (read.kind === 'missing') throw Object.assign(new Error('missing'), { code: 'ENOENT' });
+      configRaw = read.bytes.toString('utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
         if (readDir(paths.tasksDir(team)).some((n) => taskIdFromFileName(n) !== null)) {
@@ -94,19 +102,18 @@ export function readFolder(dataDir: string): Snapshot {
       const id = taskIdFromFileName(name);
       if (id === null) continue;
       const file = path.join(paths.tasksDir(team), name);
-      const bytes = fs.readFileSync(file);
+      const bounded = readBounded(file, MAX_FILE_BYTES);
+      if (bounded.kind === 'problem') throw new CorruptFileError(file, bounded.reason);
+      if (bounded.kind === 'missing') continue;
+      const bytes = bounded.bytes;
       const read = parseTaskBytes(bytes, file, id);
       if (read.kind === 'problem') throw new CorruptFileError(read.problem.path, read.problem.reason);
       tasks.set(id, bytes.toString('utf8'));
     }
     const journal: string[] = [];
     for (let g = 9; g >= 0; g--) {
-      let text = '';
-      try {
-        text = fs.readFileSync(journalPath(paths.lockstepDir(team), g), 'utf8');
-      } catch {
-        continue;
-      }
+      const text = readTextOrNull(journalPath(paths.lockstepDir(team), g), MAX_JOURNAL_COPY_BYTES);
+      if (text === null) continue;
       for (const line of text.split('\n')) {
         if (!line.trim()) continue;
         try {
@@ -130,17 +137,17 @@ export function writeFolder(dataDir: string, snapshot: Snapshot, replace: boolea
   const paths = new StorePaths(path.resolve(dataDir));
   if (replace) {
     for (const sub of ['teams', 'tasks', 'costs']) {
-      for (const name of readDir(path.join(paths.root, sub))) fs.rmSync(path.join(paths.root, sub, name), { recursive: true, force: true });
+      for (const name of readDir(path.join(paths.root, sub))) removeTree(path.join(paths.root, sub, name));
     }
   }
   for (const [team, t] of snapshot) {
-    fs.mkdirSync(paths.teamDir(team), { recursive: true });
-    fs.mkdirSync(paths.tasksDir(team), { recursive: true });
+    makeDirs(paths.teamDir(team));
+    makeDirs(paths.tasksDir(team));
     writeFileDurably(paths.root, paths.teamConfig(team), t.configRaw);
     // ClawTeam's own lock file (empty; it creates it too): present so ClawTeam and Lockstep's interlock find it.
-    if (!fs.existsSync(paths.clawteamLock(team))) fs.writeFileSync(paths.clawteamLock(team), '');
+    if (!fs.existsSync(paths.clawteamLock(team))) writeNewInside(paths.root, paths.clawteamLock(team), '');
     for (const [id, raw] of t.tasks) writeFileDurably(paths.root, paths.taskFile(team, id), raw);
-    if (t.journal.length || t.profiles.size) fs.mkdirSync(paths.lockstepDir(team), { recursive: true });
+    if (t.journal.length || t.profiles.size) makeDirs(paths.lockstepDir(team));
     if (t.journal.length) writeFileDurably(paths.root, journalPath(paths.lockstepDir(team)), t.journal.map((l) => `${l}\n`).join(''));
     if (t.profiles.size) writeProfiles(paths.root, paths.lockstepDir(team), Object.fromEntries(t.profiles));
     writeFolderMail(paths, team, t.mail);
