@@ -64,7 +64,7 @@ export class BatchState {
     if (!index) return;
     for (const change of this.staged.values()) {
       if (change.kind === 'delete') {
-        index.remove(change.id);
+        index.forget(change.id);
         continue;
       }
       const { task } = change.loaded;
