@@ -129,7 +129,7 @@ export class BatchState {
  * Copies so a mutation never edits a cached or staged object another mutation may still see: the task, its link
  * lists and the unknown fields. The metadata object is shared, not copied (copying a 50 KB task's costs more than
  * the rest of its update): store code never changes one in place, it replaces `task.metadata` with a new object
- * (task-status.ts mergeMetadata, claims.ts setLockstepMeta), and a cached one is frozen (task-files.ts ParsedTasks).
+ * (task-status.ts mergeMetadata, claims.ts setLockstepMeta; undo takes a copy of its own).
  */
 function cloneLoaded(loaded: LoadedTask): LoadedTask {
   const { task } = loaded;
