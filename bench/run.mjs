@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cliRows } from './cli.mjs';
+import { taskSizeRows } from './task-size.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -14,6 +15,9 @@ const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 4000);
 const REP_MS = Number(process.env.BENCH_REP_MS ?? 2000);
 const FAIR_MS = 5000;
 const REPS = 3;
+// BENCH_ONLY=w1,claims,next,members,cli,size: only those sections (the one-task rows always run: others compare to them).
+const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : null;
+const only = (section) => !ONLY || ONLY.has(section);
 const K = 50;
 
 function percentile(sorted, p) {
@@ -28,9 +32,11 @@ let raceNo = 0;
 async function race(mode, procs, inflight, dataDir, team, args, extraEnv = {}, durationMs = DURATION_MS) {
   const barrier = join(dataDir, `barrier-${mode}-${procs}-${inflight}-${raceNo++}`);
   const children = Array.from({ length: procs }, () => {
+    // py-update, py-claim; py-update-grow[-fsync]: a new key per update (--grow), fsync of file and folder (--fsync).
+    const pyFlags = [...(mode.includes('-grow') ? ['--grow'] : []), ...(mode.includes('-fsync') ? ['--fsync'] : [])];
     const child = mode.startsWith('py-')
-      ? spawn('python3', [PY_WRITER, `bench-${mode.slice(3)}`, '--data-dir', dataDir, '--team', team, '--task', args.join(','),
-          '--duration-ms', String(durationMs), '--barrier', barrier], { stdio: ['ignore', 'pipe', 'inherit'] })
+      ? spawn('python3', [PY_WRITER, `bench-${mode.slice(3).split('-')[0]}`, '--data-dir', dataDir, '--team', team, '--task', args.join(','),
+          '--duration-ms', String(durationMs), '--barrier', barrier, ...pyFlags], { stdio: ['ignore', 'pipe', 'inherit'] })
       : spawn(process.execPath, [join(here, 'worker.cjs'), mode, dataDir, team, String(durationMs), String(inflight), ...args], {
           env: { ...process.env, LOCKSTEP_FAILPOINT_BARRIER: barrier, ...extraEnv },
           stdio: ['ignore', 'pipe', 'inherit'],
@@ -126,6 +132,56 @@ async function versusReference(label, lsMode, pyMode, procs, dataDir, lsTeam, py
   return { ls: median(ls.map((r) => r.perSecond)), py: median(py.map((r) => r.perSecond)) };
 }
 
+/**
+ * W1, ClawTeam's own race-test workload (issue 29, goal 1): 8 processes updating one task that gains a metadata key
+ * per update. Lockstep (fsync on) beside the ClawTeam-protocol reference with fsync of the file and its folder
+ * (equal durability) and without (as ClawTeam ships), REPS interleaved runs, a fresh task for each run.
+ */
+async function growingTask(store, dataDir) {
+  console.log(`\nW1: 8 processes, one task whose metadata grows a key per update, ${REPS} interleaved runs of ${REP_MS / 1000} s (updates/s):`);
+  const rows = { ls: [], fsync: [], plain: [] };
+  for (let rep = 0; rep < REPS; rep++) {
+    const ls = await store.createTask('bench', { subject: `growing ${rep}` });
+    const py = await store.createTask('ref', { subject: `growing ${rep}` });
+    const pyPlain = await store.createTask('ref', { subject: `growing plain ${rep}` });
+    rows.ls.push(await race('update-grow', 8, 1, dataDir, 'bench', [ls.id], {}, REP_MS));
+    rows.fsync.push(await race('py-update-grow-fsync', 8, 1, dataDir, 'ref', [py.id], {}, REP_MS));
+    rows.plain.push(await race('py-update-grow', 8, 1, dataDir, 'ref', [pyPlain.id], {}, REP_MS));
+  }
+  const line = (label, runs) =>
+    `${label.padEnd(44)} ${fmt(median(runs.map((r) => r.perSecond)), 0).padStart(5)}/s (${spread(runs.map((r) => r.perSecond))})` +
+    `  p99 ${fmt(median(runs.map((r) => r.p99)), 1).padStart(6)} ms`;
+  const ratios = (ref) => rows.ls.map((r, i) => r.perSecond / ref[i].perSecond);
+  console.log(line('Lockstep (fsync)', rows.ls));
+  console.log(`${line('reference with fsync (equal durability)', rows.fsync)}   Lockstep/it ${fmt(median(ratios(rows.fsync)), 2)} (${ratios(rows.fsync).map((r) => fmt(r, 2)).join(' ')}; goal ≥ 1.0, p99 < 50 ms)`);
+  console.log(`${line('reference without fsync (as ClawTeam ships)', rows.plain)}   Lockstep/it ${fmt(median(ratios(rows.plain)), 2)} (${ratios(rows.plain).map((r) => fmt(r, 2)).join(' ')}; goal ≥ 0.8)`);
+}
+
+/** The rows of issue 29's goals 3, 5 and 2: claims by members, one CLI command, the cost by task size. */
+async function sections(store, dataDir, oneTask) {
+  if (only('members')) {
+    console.log(`\nclaim --next as a member of the team (member m1, no profile limits) vs as a non-member, ${REP_MS / 1000} s per row:`);
+    for (const [size, procsList] of [[5000, [1]], [2000, [1, 8]]]) {
+      const team = `members${size}`;
+      await store.createTeam({ name: team, members: [{ name: 'm1' }] });
+      seedTeam(store, dataDir, team, size);
+      const first = await new LockstepStore({ dataDir }).claimNextTask(team, { agent: 'm1' });
+      await store.releaseTask(team, first.id, { agent: 'm1' });
+      for (const procs of procsList) {
+        for (const [who, mode] of [['non-member', 'claim-next'], ['member m1 ', 'claim-next-as']]) {
+          const r = await race(mode, procs, 1, dataDir, team, ['m1'], {}, REP_MS);
+          const vsUpdate = procs === 8 ? `   ${fmt((r.perSecond * 2) / oneTask[8].ls, 2)}× the one-task update rate at P=8 (goal for members ≥ 0.5)` : '';
+          console.log(
+            `claim --next, ${String(size).padStart(5)} tasks, ${who} P=${procs}  ${fmt(r.perSecond, 0).padStart(5)} claims/s   p50 ${fmt(r.p50, 2).padStart(6)} ms   p99 ${fmt(r.p99, 2).padStart(7)} ms${vsUpdate}`,
+          );
+        }
+      }
+    }
+  }
+  if (only('cli')) await cliRows();
+  if (only('size')) await taskSizeRows();
+}
+
 async function main() {
   if (!existsSync(join(here, '..', 'dist', 'store', 'index.js'))) throw new Error('build first: npm run build:node');
   const dataDir = mkdtempSync(join(tmpdir(), 'lockstep-bench-'));
@@ -147,9 +203,12 @@ async function main() {
     );
     console.log('One task, one update in flight per process (updates/s):');
     const oneTask = {};
-    for (const procs of [1, 2, 8]) {
+    for (const procs of ONLY ? [8] : [1, 2, 8]) {
       oneTask[procs] = await versusReference('updates/s, one task', 'update', 'py-update', procs, dataDir, 'bench', 'ref', [hot.id], [refHot.id]);
     }
+    if (only('w1')) await growingTask(store, dataDir);
+    if (ONLY) return await sections(store, dataDir, oneTask);
+
     console.log(`\nClaim + release of a random task among ${K}, one attempt in flight per process (locked operations/s):`);
     for (const procs of [1, 8]) {
       await versusReference(`claim+release over ${K} tasks`, 'claim', 'py-claim', procs, dataDir, 'bench', 'ref', pool, refPool);
@@ -196,7 +255,7 @@ async function main() {
       }
     }
 
-    await cliRows();
+    await sections(store, dataDir, oneTask);
 
     if (process.env.BENCH_QUICK) return; // the rows the store's goals are judged on only
     console.log('\nMore in-flight calls per process (same-process batching):');

@@ -21,11 +21,16 @@ async function main() {
       const t0 = process.hrtime.bigint();
       if (mode === 'update') {
         await store.updateTask(team, rest[0], { metadata: { [`${me}`]: i++ } });
-      } else if (mode === 'claim-next') {
-        // An agent polling `claim --next`, then handing the task back so the team keeps its size.
-        const task = await store.claimNextTask(team, { agent });
+      } else if (mode === 'update-grow') {
+        // ClawTeam's race-test workload: a new metadata key per update, so the task grows as the run goes.
+        await store.updateTask(team, rest[0], { metadata: { [`${me}-${loopIndex}-${i}`]: i++ } });
+      } else if (mode === 'claim-next' || mode === 'claim-next-as') {
+        // An agent polling `claim --next`, then handing the task back so the team keeps its size. claim-next-as:
+        // as the member named rest[0] (every process the same member), else as a non-member.
+        const who = mode === 'claim-next-as' ? rest[0] : agent;
+        const task = await store.claimNextTask(team, { agent: who });
         if (task) {
-          await store.releaseTask(team, task.id, { agent });
+          await store.releaseTask(team, task.id, { agent: who });
         } else refused++;
       } else if (mode === 'claim') {
         const id = rest[Math.floor(Math.random() * rest.length)];

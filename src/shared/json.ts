@@ -8,27 +8,15 @@
  * - Nesting deeper than `maxDepth` is refused before anything is built (a 200,000-deep array is a clear problem,
  *   not a stack overflow).
  * - Error messages give a line and column, never the bytes around them (the file may be somebody else's secret).
- * The common case (no such numbers) uses the native JSON.parse after one scan of the text.
+ * The common case costs what the native JSON.parse and JSON.stringify cost: a number JavaScript would change can only
+ * follow `:`, `,` or `[`, so one regular-expression pass over those places decides whether the exact parser
+ * (json-lossless.ts) is needed, and the nesting is checked on the parsed value. Printing is JSON.stringify unless
+ * the value holds a LosslessNumber (or anything else JSON.stringify would print differently).
  */
 
-export class LosslessNumber {
-  constructor(readonly text: string) {}
+import { JsonProblem, LosslessNumber, LosslessParser, lineCol, scan } from './json-lossless';
 
-  valueOf(): number {
-    return Number(this.text);
-  }
-
-  toString(): string {
-    return this.text;
-  }
-
-  /** For JSON.stringify (which cannot print raw text): the nearest number. stringifyJson prints `text` exactly. */
-  toJSON(): number {
-    return Number(this.text);
-  }
-}
-
-export class JsonProblem extends Error {}
+export { JsonProblem, LosslessNumber };
 
 export const DEFAULT_MAX_DEPTH = 64;
 
@@ -47,54 +35,53 @@ export function toSafeInteger(value: unknown): number | null {
   return Number.isSafeInteger(n) ? n : null;
 }
 
-const NUMBER_RE = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+/** Where a number can stand in JSON (after `:`, `,`, `[` or at the start), and the number's text. */
+const NUMBER_PLACES = /(?:^|[:,[])\s*(-?\d[\d.eE+-]*)/g;
 
-function lineCol(text: string, index: number): string {
-  let line = 1;
-  let last = -1;
-  for (let i = 0; i < index && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      last = i;
-    }
-  }
-  return `line ${line}, column ${index - last}`;
-}
+const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
 /**
- * One pass over the text outside strings: the deepest nesting and whether some number would not survive a JS
- * number. Stops early once `maxDepth` is passed.
+ * Every number in the text prints back the same as a JS number. A candidate that is no JSON number (`00` of a
+ * time inside a string) cannot be one: in valid JSON each number stands whole at such a place, and invalid JSON
+ * fails JSON.parse. A candidate inside a string that looks like a changed number only costs the exact path.
  */
-function scan(text: string, maxDepth: number): { tooDeep: number | null; lossy: boolean } {
-  let depth = 0;
-  let lossy = false;
-  const n = text.length;
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 34 /* " */) {
-      for (i++; i < n; i++) {
-        const d = text.charCodeAt(i);
-        if (d === 92 /* \ */) i++;
-        else if (d === 34) break;
-      }
-    } else if (c === 91 /* [ */ || c === 123 /* { */) {
-      if (++depth > maxDepth) return { tooDeep: i, lossy };
-    } else if (c === 93 || c === 125) {
-      depth--;
-    } else if (c === 45 || (c >= 48 && c <= 57)) {
-      NUMBER_RE.lastIndex = i;
-      const m = NUMBER_RE.exec(text);
-      if (m) {
-        if (!lossy && String(Number(m[0])) !== m[0]) lossy = true;
-        i += m[0].length - 1;
-      }
-    }
+function numbersKeepTheirText(text: string): boolean {
+  NUMBER_PLACES.lastIndex = 0;
+  for (let m = NUMBER_PLACES.exec(text); m; m = NUMBER_PLACES.exec(text)) {
+    const number = m[1];
+    // A whole number of up to 15 characters prints back the same (`-0` and leading zeros aside): no conversion.
+    if (number.length <= 15 && number !== '-0' && !/[.eE]/.test(number) && number.charCodeAt(number[0] === '-' ? 1 : 0) !== 48) continue;
+    if (String(Number(number)) !== number && JSON_NUMBER.test(number)) return false;
   }
-  return { tooDeep: null, lossy };
+  return true;
+}
+
+/** Whether `value` nests deeper than `levels` (an object or array is one level). Recurses at most `levels` deep. */
+function nestsDeeper(value: unknown, levels: number): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (levels === 0) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (nestsDeeper(value[i], levels - 1)) return true;
+  } else {
+    const keys = Object.keys(value);
+    for (let i = 0; i < keys.length; i++) if (nestsDeeper((value as Record<string, unknown>)[keys[i]], levels - 1)) return true;
+  }
+  return false;
 }
 
 /** Parses JSON text; throws JsonProblem (with a line and column, no quoted bytes). */
 export function parseJson(text: string, maxDepth = DEFAULT_MAX_DEPTH): unknown {
+  if (numbersKeepTheirText(text)) {
+    let value: unknown;
+    let parsed = false;
+    try {
+      value = JSON.parse(text); // iterative in V8: deep nesting cannot overflow the stack here
+      parsed = true;
+    } catch {
+      // Below: the exact path says where, without quoting the text.
+    }
+    if (parsed && !nestsDeeper(value, maxDepth)) return value;
+  }
   const { tooDeep, lossy } = scan(text, maxDepth);
   if (tooDeep !== null) throw new JsonProblem(`nested deeper than ${maxDepth} levels (at ${lineCol(text, tooDeep)})`);
   if (!lossy) {
@@ -104,130 +91,7 @@ export function parseJson(text: string, maxDepth = DEFAULT_MAX_DEPTH): unknown {
       // Fall through: our parser says where, without quoting the text.
     }
   }
-  return new Parser(text).parseDocument();
-}
-
-class Parser {
-  private i = 0;
-
-  constructor(private readonly text: string) {}
-
-  private fail(what: string): never {
-    if (this.i >= this.text.length) throw new JsonProblem(`not valid JSON (the text ends early, ${what})`);
-    throw new JsonProblem(`not valid JSON (${what} at ${lineCol(this.text, this.i)})`);
-  }
-
-  private ws(): void {
-    const t = this.text;
-    while (this.i < t.length) {
-      const c = t.charCodeAt(this.i);
-      if (c === 32 || c === 9 || c === 10 || c === 13) this.i++;
-      else break;
-    }
-  }
-
-  parseDocument(): unknown {
-    this.ws();
-    const value = this.value();
-    this.ws();
-    if (this.i < this.text.length) this.fail('unexpected text after the value');
-    return value;
-  }
-
-  private value(): unknown {
-    this.ws();
-    const t = this.text;
-    const c = t[this.i];
-    if (c === '{') return this.object();
-    if (c === '[') return this.array();
-    if (c === '"') return this.string();
-    if (c === '-' || (c >= '0' && c <= '9')) {
-      NUMBER_RE.lastIndex = this.i;
-      const m = NUMBER_RE.exec(t);
-      if (!m) this.fail('a malformed number');
-      this.i += m[0].length;
-      const n = Number(m[0]);
-      return String(n) === m[0] ? n : new LosslessNumber(m[0]);
-    }
-    for (const [word, v] of [
-      ['true', true],
-      ['false', false],
-      ['null', null],
-    ] as const) {
-      if (t.startsWith(word, this.i)) {
-        this.i += word.length;
-        return v;
-      }
-    }
-    return this.fail('unexpected character');
-  }
-
-  private string(): string {
-    const t = this.text;
-    const start = this.i;
-    for (this.i++; this.i < t.length; this.i++) {
-      const c = t.charCodeAt(this.i);
-      if (c === 92) this.i++;
-      else if (c === 34) break;
-      else if (c < 32) this.fail('a control character in a string');
-    }
-    if (this.i >= t.length) this.fail('an unterminated string');
-    this.i++;
-    try {
-      return JSON.parse(t.slice(start, this.i)) as string;
-    } catch {
-      this.i = start;
-      return this.fail('a malformed string');
-    }
-  }
-
-  private array(): unknown[] {
-    this.i++;
-    const out: unknown[] = [];
-    this.ws();
-    if (this.text[this.i] === ']') {
-      this.i++;
-      return out;
-    }
-    for (;;) {
-      out.push(this.value());
-      this.ws();
-      const c = this.text[this.i];
-      if (c === ',') this.i++;
-      else if (c === ']') {
-        this.i++;
-        return out;
-      } else this.fail('expected "," or "]"');
-    }
-  }
-
-  private object(): Record<string, unknown> {
-    this.i++;
-    const out: Record<string, unknown> = {};
-    this.ws();
-    if (this.text[this.i] === '}') {
-      this.i++;
-      return out;
-    }
-    for (;;) {
-      this.ws();
-      if (this.text[this.i] !== '"') this.fail('expected a key');
-      const key = this.string();
-      this.ws();
-      if (this.text[this.i] !== ':') this.fail('expected ":"');
-      this.i++;
-      const value = this.value();
-      if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
-      else out[key] = value;
-      this.ws();
-      const c = this.text[this.i];
-      if (c === ',') this.i++;
-      else if (c === '}') {
-        this.i++;
-        return out;
-      } else this.fail('expected "," or "}"');
-    }
-  }
+  return new LosslessParser(text).parseDocument();
 }
 
 /**
@@ -235,7 +99,49 @@ class Parser {
  * Same output as JSON.stringify for everything else.
  */
 export function stringifyJson(value: unknown, indent = 2): string {
+  if (printsAsNative(value)) return JSON.stringify(value, null, indent) ?? 'null';
   return print(value, indent, '') ?? 'null';
+}
+
+/** Plain data only (plain objects, arrays, primitives but bigint; no LosslessNumber, no toJSON): JSON.stringify is exact. */
+function printsAsNative(value: unknown): boolean {
+  if (typeof value === 'bigint') return false;
+  if (value === null || typeof value !== 'object') return true;
+  const proto = Object.getPrototypeOf(value);
+  if (Array.isArray(value)) {
+    if (proto !== Array.prototype) return false;
+    for (const item of value) if (!printsAsNative(item)) return false;
+    return true;
+  }
+  if ((proto !== Object.prototype && proto !== null) || 'toJSON' in value) return false;
+  const keys = Object.keys(value);
+  for (let i = 0; i < keys.length; i++) if (!printsAsNative((value as Record<string, unknown>)[keys[i]])) return false;
+  return true;
+}
+
+/**
+ * JSON.stringify(a) === JSON.stringify(b) without building either string when the two have the same shape (the
+ * usual case: a task's untouched metadata before and after a change).
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object') {
+    const aProto = Object.getPrototypeOf(a);
+    if (aProto === Object.getPrototypeOf(b) && (aProto === Object.prototype || aProto === Array.prototype)) {
+      const aKeys = Object.keys(a);
+      const bKeys = Object.keys(b);
+      const sameLength = !Array.isArray(a) || a.length === (b as unknown[]).length;
+      if (sameLength && aKeys.length === bKeys.length && !('toJSON' in a) && !('toJSON' in b)) {
+        let same = true;
+        for (let i = 0; i < aKeys.length && same; i++) {
+          const key = aKeys[i];
+          same = key === bKeys[i] && sameJson((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]);
+        }
+        if (same) return true;
+      }
+    }
+  }
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 function print(value: unknown, indent: number, current: string): string | undefined {

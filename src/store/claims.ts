@@ -5,7 +5,8 @@ import { LOCKSTEP_META_KEY, type LockstepTaskMeta, type Task } from '../shared/d
 export { currentClaim, leaseExpired, lockstepMeta } from '../shared/claims';
 
 export function setLockstepMeta(task: Task, meta: LockstepTaskMeta): void {
-  task.metadata[LOCKSTEP_META_KEY] = meta;
+  // A new object by spreading, not `metadata[key] =`: that turns a big metadata object into a slow dictionary.
+  task.metadata = { ...task.metadata, [LOCKSTEP_META_KEY]: meta };
 }
 
 /**

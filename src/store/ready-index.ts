@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { PRIORITY_RANK, type Task } from '../shared/domain';
+import { requiredTags } from '../shared/members';
 import { parseTimestamp } from '../shared/time';
 import { assertNoLinks, readBounded, unlinkInside, writeInside } from './safe-fs';
 import { stampFolder } from './safe-move';
@@ -19,6 +20,8 @@ import { stampFolder } from './safe-move';
  *   folder's mtime alone) is dropped and the next is tried. So a stale candidate is never handed out.
  * - It holds the best `LIMIT` ready tasks in claim order and the rank below which it is complete (`floor`): when the
  *   entries run out above a floor, the next claim rebuilds it.
+ * - For members' profiles: each entry carries the capability tags its task requires, and `holders` lists the tasks
+ *   each agent holds in progress (for WIP limits; each is re-read before it counts).
  */
 
 export const READY_INDEX_LIMIT = 256;
@@ -26,11 +29,19 @@ export const READY_INDEX_LIMIT = 256;
 /** Claim order: most urgent first, then oldest, then id. */
 export type RankKey = [priority: number, createdMicros: number, id: string];
 
+/** An index entry: the rank, then the capability tags the task requires when it requires any. */
+export type IndexEntry = RankKey | [...RankKey, string[]];
+
+function entryOf(task: Task): IndexEntry {
+  const tags = requiredTags(task);
+  return tags.length ? [...rankOf(task), tags] : rankOf(task);
+}
+
 export function rankOf(task: Task): RankKey {
   return [-(PRIORITY_RANK[task.priority] ?? 0), parseTimestamp(task.createdAt) ?? 0, task.id];
 }
 
-export function compareRank(a: RankKey, b: RankKey): number {
+export function compareRank(a: IndexEntry, b: IndexEntry): number {
   return a[0] - b[0] || a[1] - b[1] || a[2].localeCompare(b[2]);
 }
 
@@ -45,20 +56,33 @@ interface IndexFile {
   stamp: string;
   /** Ready tasks ranking at or after this are not listed; null: every ready task is listed. */
   floor: RankKey | null;
-  entries: RankKey[];
+  entries: IndexEntry[];
+  /** Agent → ids of the tasks it holds in progress (absent in files of older versions). */
+  holders?: Record<string, string[]>;
 }
 
 /** The index is small (2 × LIMIT entries): anything bigger is not ours. */
 const MAX_INDEX_BYTES = 256 * 1024;
 
+const isKey = (k: unknown): k is RankKey =>
+  Array.isArray(k) && k.length >= 3 && typeof k[0] === 'number' && typeof k[1] === 'number' && typeof k[2] === 'string';
+const isTags = (t: unknown): boolean => Array.isArray(t) && t.every((x) => typeof x === 'string');
+const isEntry = (e: unknown): e is IndexEntry => isKey(e) && (e.length === 3 || (e.length === 4 && isTags((e as unknown[])[3])));
+
 /**
- * Entries are rank keys [number, number, string] and the floor is one or null; anything else is rebuilt (not an
- * INTERNAL error). A well-formed index listing fewer tasks than are ready is a trade-off written down in the README.
+ * Entries are rank keys [number, number, string] (with the tags a task requires as a fourth item) and the floor is a
+ * key or null; anything else is rebuilt (not an INTERNAL error). A well-formed index listing fewer tasks than are
+ * ready is a trade-off written down in the README.
  */
 function wellFormed(file: IndexFile): boolean {
-  const isKey = (k: unknown): k is RankKey =>
-    Array.isArray(k) && k.length === 3 && typeof k[0] === 'number' && typeof k[1] === 'number' && typeof k[2] === 'string';
-  return Array.isArray(file.entries) && file.entries.every(isKey) && (file.floor === null || isKey(file.floor));
+  return (
+    Array.isArray(file.entries) && file.entries.every(isEntry) && (file.floor === null || (isKey(file.floor) && file.floor.length === 3))
+  );
+}
+
+/** The holders map: agent → task ids; anything else is ignored (the claim then reads the team). */
+function wellFormedHolders(h: unknown): h is Record<string, string[]> {
+  return typeof h === 'object' && h !== null && !Array.isArray(h) && Object.values(h).every(isTags);
 }
 
 function indexPath(lockstepDir: string): string {
@@ -71,8 +95,9 @@ function folderMtimeNs(tasksDir: string): bigint {
 
 export class ReadyIndex {
   private constructor(
-    private entries: RankKey[],
+    private entries: IndexEntry[],
     private floor: RankKey | null,
+    private holders: Map<string, string[]> | null,
   ) {}
 
   /** The index if it matches the task folder as it is now (call inside the lock, before saving), else null. */
@@ -91,7 +116,8 @@ export class ReadyIndex {
       try {
         const file = JSON.parse(read.bytes.toString('utf8')) as IndexFile;
         if (file.v === 1 && typeof file.stamp === 'string' && BigInt(file.stamp) === folderMtimeNs(tasksDir) && wellFormed(file)) {
-          return new ReadyIndex(file.entries, file.floor);
+          const holders = wellFormedHolders(file.holders) ? new Map(Object.entries(file.holders)) : null;
+          return new ReadyIndex(file.entries, file.floor, holders);
         }
       } catch {
         // Torn or foreign: rebuilt by the next claim.
@@ -115,15 +141,23 @@ export class ReadyIndex {
   static build(tasks: Task[], isReady: (task: Task) => boolean): ReadyIndex {
     const ready = tasks
       .filter((t) => readyByOwnFields(t) && isReady(t))
-      .map(rankOf)
+      .map(entryOf)
       .sort(compareRank);
-    if (ready.length <= READY_INDEX_LIMIT) return new ReadyIndex(ready, null);
-    return new ReadyIndex(ready.slice(0, READY_INDEX_LIMIT), ready[READY_INDEX_LIMIT]);
+    const holders = new Map<string, string[]>();
+    for (const t of tasks)
+      if (t.status === 'in_progress' && t.lockedBy) holders.set(t.lockedBy, [...(holders.get(t.lockedBy) ?? []), t.id]);
+    if (ready.length <= READY_INDEX_LIMIT) return new ReadyIndex(ready, null, holders);
+    return new ReadyIndex(ready.slice(0, READY_INDEX_LIMIT), ready[READY_INDEX_LIMIT].slice(0, 3) as RankKey, holders);
   }
 
-  /** Candidate ids in claim order. */
-  candidates(): string[] {
-    return this.entries.map((e) => e[2]);
+  /** Candidate ids in claim order; given a claimer's capability tags, only tasks requiring none it lacks. */
+  candidates(capabilities?: ReadonlySet<string>): string[] {
+    return this.entries.filter((e) => !capabilities || (e[3] ?? []).every((t) => capabilities.has(t))).map((e) => e[2]);
+  }
+
+  /** The ids of the tasks `agent` holds in progress as last recorded, or null when this index does not know. */
+  heldBy(agent: string): string[] | null {
+    return this.holders ? (this.holders.get(agent) ?? []) : null;
   }
 
   /** True when ready tasks may exist beyond the listed ones (the list ran out above its floor). */
@@ -136,18 +170,37 @@ export class ReadyIndex {
     if (i >= 0) this.entries.splice(i, 1);
   }
 
-  /** Records a task's new state: listed if ready and ranking above the floor, else not listed. */
+  /** A deleted task: neither listed nor held. */
+  forget(id: string): void {
+    this.remove(id);
+    this.hold(id, '');
+  }
+
+  private hold(id: string, holder: string): void {
+    if (!this.holders) return;
+    for (const [agent, ids] of this.holders) {
+      if (agent !== holder && ids.includes(id))
+        this.holders.set(
+          agent,
+          ids.filter((i) => i !== id),
+        );
+    }
+    if (holder && !(this.holders.get(holder) ?? []).includes(id)) this.holders.set(holder, [...(this.holders.get(holder) ?? []), id]);
+  }
+
+  /** Records a task's new state: listed if ready and ranking above the floor, else not listed; who holds it. */
   update(task: Task, ready: boolean): void {
     this.remove(task.id);
+    this.hold(task.id, task.status === 'in_progress' ? task.lockedBy : '');
     if (!ready) return;
-    const key = rankOf(task);
+    const key = entryOf(task);
     if (this.floor && compareRank(key, this.floor) >= 0) return;
     let i = this.entries.length;
     while (i > 0 && compareRank(this.entries[i - 1], key) > 0) i--;
     this.entries.splice(i, 0, key);
     if (this.entries.length > READY_INDEX_LIMIT * 2) {
       // Keep the file small: the tail becomes "not listed".
-      this.floor = this.entries[READY_INDEX_LIMIT];
+      this.floor = this.entries[READY_INDEX_LIMIT].slice(0, 3) as RankKey;
       this.entries.length = READY_INDEX_LIMIT;
     }
   }
@@ -165,6 +218,7 @@ export class ReadyIndex {
       const stamp = folderMtimeNs(tasksDir);
       if (stamp >= now.mtimeNs) throw new Error('the file system cannot keep the stamp');
       const file: IndexFile = { v: 1, stamp: stamp.toString(), floor: this.floor, entries: this.entries };
+      if (this.holders) file.holders = Object.fromEntries([...this.holders].filter(([, ids]) => ids.length > 0));
       // A fresh random temp name opened with O_EXCL | O_NOFOLLOW, then renamed over the index (safe-fs.ts): a link
       // planted at any name is never written through.
       assertNoLinks(path.dirname(lockstepDir), lockstepDir, 'dir');

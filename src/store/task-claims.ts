@@ -1,5 +1,5 @@
 import { PRIORITY_RANK, type ClaimInfo, type Member, type Task, type VersionedTask } from '../shared/domain';
-import { memberAvailability } from '../shared/members';
+import { memberAvailability, memberProfile } from '../shared/members';
 import { unfinishedBlockers } from '../shared/rules';
 import { ClaimLostError, InvalidInputError, TaskLockError } from '../shared/errors';
 import { toSafeInteger } from '../shared/json';
@@ -83,17 +83,28 @@ export function claimTask(tx: TeamTransaction, id: string, options: ClaimOptions
 
 /** The next task to work on: pending, unclaimed, nothing unfinished to wait for; most urgent, then oldest. */
 export function claimNextTask(tx: TeamTransaction, options: ClaimOptions, member?: Member): VersionedTask | null {
-  // A member with a profile (capabilities, WIP limit) is matched against the whole team; anybody else takes the
-  // first candidate of the ready-set index that is still ready on disk.
-  const index = member ? null : tx.readyIndex();
-  if (index) {
-    for (const id of index.candidates()) {
+  // Through the ready-set index when it is there: a member gets the first candidate requiring no tag it lacks, after
+  // its WIP limit is checked against the tasks the index says it holds (each re-read). Without a usable index, from
+  // a full read of the team, which rebuilds the index.
+  const index = tx.readyIndex();
+  const profile = member ? memberProfile(member) : {};
+  const held = member && profile.wipLimit !== undefined ? index?.heldBy(member.name) : [];
+  if (index && held) {
+    const holding = held.filter((id) => {
+      const t = tx.getTask(id)?.task;
+      return t?.status === 'in_progress' && t.lockedBy === member?.name;
+    }).length;
+    if (profile.wipLimit !== undefined && holding >= profile.wipLimit) return null;
+    for (const id of index.candidates(member ? new Set(profile.capabilities ?? []) : undefined)) {
       const fresh = tx.getTask(id);
-      if (fresh && stillReady(tx, fresh.task)) {
-        applyClaim(tx, fresh, { ...options, force: false });
-        return withVersion(tx.putTask(fresh.task, fresh.extra));
+      if (!fresh || !stillReady(tx, fresh.task)) {
+        index.remove(id); // changed behind our back: never handed out
+        continue;
       }
-      index.remove(id); // changed behind our back: never handed out
+      // Tags re-checked on the task as it is (the WIP limit was checked above).
+      if (member && !memberAvailability(member, fresh.task, []).available) continue;
+      applyClaim(tx, fresh, { ...options, force: false });
+      return withVersion(tx.putTask(fresh.task, fresh.extra));
     }
     if (!index.incomplete()) return null;
   }
@@ -101,7 +112,7 @@ export function claimNextTask(tx: TeamTransaction, options: ClaimOptions, member
   const all = loaded.map((l) => l.task);
   const status = new Map(loaded.map((l) => [l.task.id, l.task.status]));
   const blockersDone = (task: Task) => task.blockedBy.every((b) => status.get(b) === undefined || status.get(b) === 'completed');
-  if (!member) tx.rebuildReadyIndex(all, blockersDone);
+  tx.rebuildReadyIndex(all, blockersDone);
   const candidates = loaded
     .filter(
       ({ task }) =>

@@ -26,8 +26,13 @@ export type TaskFileRead =
   /** `unsafe`: a link or special file (UNSAFE_PATH when a write needs it), not merely unreadable. */
   | { kind: 'problem'; problem: FileProblem; unsafe?: boolean };
 
+/** The SHA-1 of a file's bytes (of a string: of its UTF-8 bytes, as written); a version is its first 16 digits. */
+export function contentHash(bytes: Buffer | string): string {
+  return createHash('sha1').update(bytes).digest('hex');
+}
+
 export function versionOf(bytes: Buffer | string): string {
-  return createHash('sha1').update(bytes).digest('hex').slice(0, 16);
+  return contentHash(bytes).slice(0, 16);
 }
 
 export function withVersion(loaded: LoadedTask): VersionedTask {
@@ -35,7 +40,7 @@ export function withVersion(loaded: LoadedTask): VersionedTask {
 }
 
 /** Parses one task file's bytes. `expectedId` comes from the file name; a file claiming another id is a problem. */
-export function parseTaskBytes(bytes: Buffer, filePath: string, expectedId: string): TaskFileRead {
+export function parseTaskBytes(bytes: Buffer, filePath: string, expectedId: string, version = versionOf(bytes)): TaskFileRead {
   let json: unknown;
   try {
     json = parseJson(decodeUtf8(bytes), MAX_JSON_DEPTH);
@@ -64,7 +69,7 @@ export function parseTaskBytes(bytes: Buffer, filePath: string, expectedId: stri
     if ((TASK_FIELDS as readonly string[]).includes(key)) task[key] = value;
     else extra[key] = value;
   }
-  return { kind: 'ok', loaded: { task: task as unknown as Task, extra, version: versionOf(bytes), path: filePath } };
+  return { kind: 'ok', loaded: { task: task as unknown as Task, extra, version, path: filePath } };
 }
 
 /** Reads a task file without following a link, within the size and depth caps; anything else is a problem. */
@@ -92,6 +97,44 @@ export function writeFileDurably(root: string, filePath: string, data: string, o
   writeInside(root, filePath, data, options);
 }
 
+/**
+ * Task files this store parsed or wrote, by the SHA-1 of their bytes: reading bytes seen before (the task this
+ * process wrote last, unchanged since) costs their hash, not a parse, whatever the task's size. Keyed by content,
+ * so it can never answer for other bytes; what it hands out is shared and read-only, like the scanner's cache
+ * (mutations work on copies: team-batch.ts cloneLoaded). Not frozen: V8 copies a frozen object by spreading ~50x
+ * slower, and a metadata object is replaced by spreading on every update.
+ */
+export class ParsedTasks {
+  private readonly byHash = new Map<string, { loaded: LoadedTask; bytes: number }>();
+  private size = 0;
+
+  constructor(private readonly maxBytes = 16 * 1024 * 1024) {}
+
+  remember(hash: string, bytes: number, loaded: LoadedTask): void {
+    if (bytes > this.maxBytes / 4 || this.byHash.has(hash)) return;
+    this.byHash.set(hash, { loaded, bytes });
+    this.size += bytes;
+    for (const [key, old] of this.byHash) {
+      if (this.size <= this.maxBytes) break;
+      this.byHash.delete(key); // the oldest first
+      this.size -= old.bytes;
+    }
+  }
+
+  /** readTaskFile, through this cache. */
+  read(filePath: string, expectedId: string): TaskFileRead {
+    const read = readBounded(filePath, MAX_FILE_BYTES);
+    if (read.kind === 'missing') return read;
+    if (read.kind === 'problem') return { kind: 'problem', problem: { path: filePath, reason: read.reason }, unsafe: read.unsafe };
+    const hash = contentHash(read.bytes);
+    const known = this.byHash.get(hash)?.loaded;
+    if (known && known.task.id === expectedId) return { kind: 'ok', loaded: { ...known, path: filePath } };
+    const parsed = parseTaskBytes(read.bytes, filePath, expectedId, hash.slice(0, 16));
+    if (parsed.kind === 'ok') this.remember(hash, read.bytes.length, parsed.loaded);
+    return parsed;
+  }
+}
+
 interface CacheEntry {
   key: string;
   read: TaskFileRead;
@@ -106,6 +149,8 @@ const SLICE_MS = 8;
 
 export class TaskFolderScanner {
   private readonly cache = new Map<string, CacheEntry>();
+  /** Parsed task files by content, for reads inside the team lock (team-batch.ts). */
+  readonly parsed = new ParsedTasks();
 
   scan(dir: string): { loaded: LoadedTask[]; problems: FileProblem[] } {
     const listed = this.list(dir);

@@ -83,8 +83,24 @@ function applyComplete(tx: TeamTransaction, task: Task): void {
   clearClaim(task);
   task.status = 'completed';
   const started = parseTimestamp(task.startedAt);
-  if (started !== null) task.metadata.duration_seconds = Math.max(0, (micros(tx.now) - started) / 1_000_000);
+  if (started !== null) task.metadata = { ...task.metadata, duration_seconds: Math.max(0, (micros(tx.now) - started) / 1_000_000) };
   task.updatedAt = tx.now;
+}
+
+/**
+ * The metadata with `patch` merged in (a null value removes the key): kept keys keep their place, new ones come last.
+ * Built by spreading, never key by key: a big object given new keys one `obj[key] = v` at a time becomes a slow
+ * dictionary, which V8 then copies, lists and prints many times slower (half the cost of updating a 50 KB task).
+ */
+function mergeMetadata(metadata: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+  const entries = Object.entries(patch);
+  let merged: Record<string, unknown> = { ...metadata, ...Object.fromEntries(entries.filter(([, v]) => v !== null)) };
+  for (const [key, value] of entries) {
+    if (value !== null) continue;
+    const { [key]: _removed, ...rest } = merged;
+    merged = rest;
+  }
+  return merged;
 }
 
 export function updateTask(tx: TeamTransaction, id: string, patch: UpdateTaskValues, options: ActorOptions): VersionedTask {
@@ -99,10 +115,7 @@ export function updateTask(tx: TeamTransaction, id: string, patch: UpdateTaskVal
     if (LOCKSTEP_META_KEY in patch.metadata) {
       throw new InvalidInputError(`metadata.${LOCKSTEP_META_KEY} is reserved for Lockstep's own bookkeeping.`);
     }
-    for (const [key, value] of Object.entries(patch.metadata)) {
-      if (value === null) delete task.metadata[key];
-      else task.metadata[key] = value;
-    }
+    task.metadata = mergeMetadata(task.metadata, patch.metadata);
   }
   for (const blockerId of patch.removeBlockedBy ?? []) {
     task.blockedBy = task.blockedBy.filter((b) => b !== blockerId);

@@ -100,6 +100,7 @@ export function undoEntry(tx: TeamTransaction, entry: JournalEntry, later: Journ
       continue;
     }
     const { task } = current;
+    task.metadata = { ...task.metadata }; // edited key by key below: a copy of its own (metadata is shared)
     const fields = task as unknown as Record<string, unknown>;
     for (const key of Object.keys(change.after)) {
       if (key.startsWith('metadata.')) {

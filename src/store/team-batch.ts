@@ -1,13 +1,12 @@
 import type { FileProblem, Task } from '../shared/domain';
 import { CorruptFileError, UnsafePathError } from '../shared/errors';
-import { cloneJson } from '../shared/json';
 import { nowTimestamp } from '../shared/time';
 import type { StorePaths } from './paths';
 import { readRecent, type JournalEntry, type JournalTaskChange } from './journal';
 import type { FileChange } from './intent';
 import { ReadyIndex, readyByOwnFields } from './ready-index';
 import { readBounded } from './safe-fs';
-import { MAX_FILE_BYTES, readTaskFile, serializeTask, versionOf, type LoadedTask, type TaskFolderScanner } from './task-files';
+import { contentHash, MAX_FILE_BYTES, serializeTask, versionOf, type LoadedTask, type TaskFolderScanner } from './task-files';
 
 // One locked batch of task mutations: what each mutation sees (TeamTransaction), the changes staged, and what
 // each changed on a task for the journal.
@@ -65,7 +64,7 @@ export class BatchState {
     if (!index) return;
     for (const change of this.staged.values()) {
       if (change.kind === 'delete') {
-        index.remove(change.id);
+        index.forget(change.id);
         continue;
       }
       const { task } = change.loaded;
@@ -85,13 +84,18 @@ export class BatchState {
     index.save(this.paths.tasksDir(this.team), this.paths.lockstepDir(this.team));
   }
 
+  /** Written bytes, parsed already: kept for reading back (the staged object is never handed out, only copies). */
+  rememberWritten(hash: string, bytes: string, loaded: LoadedTask): void {
+    this.scanner.parsed.remember(hash, bytes.length, loaded);
+  }
+
   /** The task as this batch sees it: staged, else read in full from disk (once per batch), else undefined. */
   read(id: string, overlay: Map<string, Staged>): LoadedTask | undefined {
     const filePath = this.paths.taskFile(this.team, id);
     const staged = overlay.get(filePath) ?? this.staged.get(filePath);
     if (staged) return staged.kind === 'write' ? staged.loaded : undefined;
     if (!this.fromDisk.has(filePath)) {
-      const read = readTaskFile(filePath, id);
+      const read = this.scanner.parsed.read(filePath, id);
       if (read.kind === 'problem' && read.unsafe) throw new UnsafePathError(read.problem.path, read.problem.reason);
       if (read.kind === 'problem') throw new CorruptFileError(read.problem.path, read.problem.reason);
       this.fromDisk.set(filePath, read.kind === 'ok' ? read.loaded : null);
@@ -121,9 +125,15 @@ export class BatchState {
   }
 }
 
-/** Copies so a mutation never edits a cached or staged object another mutation may still see. */
+/**
+ * Copies so a mutation never edits a cached or staged object another mutation may still see: the task, its link
+ * lists and the unknown fields. The metadata object is shared, not copied (copying a 50 KB task's costs more than
+ * the rest of its update): store code never changes one in place, it replaces `task.metadata` with a new object
+ * (task-status.ts mergeMetadata, claims.ts setLockstepMeta; undo takes a copy of its own).
+ */
 function cloneLoaded(loaded: LoadedTask): LoadedTask {
-  return cloneJson(loaded); // keeps numbers exactly as written (LosslessNumber), unlike structuredClone
+  const { task } = loaded;
+  return { ...loaded, task: { ...task, blocks: [...task.blocks], blockedBy: [...task.blockedBy] }, extra: { ...loaded.extra } };
 }
 
 /** The state of each task a mutation touched, as it first saw it: the "before" of its journal entry. */
@@ -157,8 +167,11 @@ export function openTransaction(
       const filePath = batch.paths.taskFile(batch.team, task.id);
       remember(filePath, task.id);
       const bytes = serializeTask(task, extra);
-      const loaded: LoadedTask = { task, extra, version: versionOf(bytes), path: filePath };
+      const hash = contentHash(bytes);
+      const loaded: LoadedTask = { task, extra, version: hash.slice(0, 16), path: filePath };
       overlay.set(filePath, { kind: 'write', loaded, bytes });
+      // The next batch of this process reading these bytes back (nobody wrote since) needs no parse.
+      batch.rememberWritten(hash, bytes, loaded);
       return cloneLoaded(loaded);
     },
     removeTask(id) {
@@ -185,35 +198,7 @@ export function openTransaction(
   };
 }
 
-/** The fields a mutation changed on one task (metadata compared key by key), for the journal. */
-export function taskChange(id: string, before: LoadedTask | null, after: LoadedTask | null): JournalTaskChange | null {
-  const flat = (l: LoadedTask | null): Record<string, unknown> => {
-    if (!l) return {};
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(l.task)) {
-      if (k === 'metadata') for (const [mk, mv] of Object.entries(v as Record<string, unknown>)) out[`metadata.${mk}`] = mv;
-      else out[k] = v;
-    }
-    return out;
-  };
-  const b = flat(before);
-  const a = flat(after);
-  const changedBefore: Record<string, unknown> = {};
-  const changedAfter: Record<string, unknown> = {};
-  for (const key of new Set([...Object.keys(b), ...Object.keys(a)])) {
-    if (JSON.stringify(b[key]) === JSON.stringify(a[key])) continue;
-    if (key in b) changedBefore[key] = b[key];
-    if (key in a) changedAfter[key] = a[key];
-  }
-  if (before && after && Object.keys(changedBefore).length + Object.keys(changedAfter).length === 0) return null;
-  return {
-    id,
-    before: before ? changedBefore : null,
-    after: after ? changedAfter : null,
-    versionBefore: before?.version ?? null,
-    versionAfter: after?.version ?? null,
-  };
-}
+export { taskChange } from './task-change';
 
 /** Who does what, for the journal. */
 export interface MutationInfo {

@@ -11,12 +11,16 @@ folder + os.replace, without fsync.
   clawteam_writer.py complete   --data-dir D --team T --task ID
   clawteam_writer.py delete     --data-dir D --team T --task ID
   clawteam_writer.py reset      --data-dir D --team T --task ID   (ClawTeam's exit hook: a dead agent's task -> pending)
-  clawteam_writer.py bench-update --data-dir D --team T --task ID --duration-ms MS [--barrier F]
-  clawteam_writer.py bench-claim  --data-dir D --team T --task ID[,ID...] --duration-ms MS [--barrier F]
+  clawteam_writer.py bench-update --data-dir D --team T --task ID --duration-ms MS [--grow] [--fsync] [--barrier F]
+  clawteam_writer.py bench-claim  --data-dir D --team T --task ID[,ID...] --duration-ms MS [--fsync] [--barrier F]
 
 bench-*: the same locked read-modify-write loops as Lockstep's bench workers (one key per process merged into one
-task; or claim + release of a random task), for DURATION ms after the barrier; prints {"ops", "refused",
-"latencies"} (ms per locked operation as the caller sees it).
+task, or with --grow a new key per update, so the task grows as in ClawTeam's own race test; or claim + release of
+a random task), for DURATION ms after the barrier; prints {"ops", "refused", "latencies"} (ms per locked operation
+as the caller sees it).
+
+--fsync: Lockstep's durability (ClawTeam does not fsync): the temp file is fsynced before os.replace and the folder
+after it, so a reported update survives a crash.
 
 --barrier F: write F.ready.<pid>, then wait until F exists, so racers start together.
 Prints one JSON line; exit 0 on success, 3 when the task is claimed by somebody else.
@@ -63,11 +67,23 @@ def load(path):
     return task
 
 
+FSYNC = False  # --fsync: the reference at Lockstep's durability (file fsynced before the rename, folder after)
+
+
 def save(tasks_dir, task_id, task):
     fd, tmp = tempfile.mkstemp(dir=tasks_dir, prefix=f"task-{task_id}-", suffix=".tmp")
     with os.fdopen(fd, "w") as f:
         json.dump(task, f, indent=2)
+        if FSYNC:
+            f.flush()
+            os.fsync(f.fileno())
     os.replace(tmp, os.path.join(tasks_dir, f"task-{task_id}.json"))
+    if FSYNC:
+        dfd = os.open(tasks_dir, os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)
 
 
 def wait_barrier(barrier):
@@ -94,7 +110,11 @@ def main():
     ap.add_argument("--as", dest="agent", default="agent")
     ap.add_argument("--no-lock", action="store_true")
     ap.add_argument("--barrier")
+    ap.add_argument("--fsync", action="store_true", help="fsync the temp file before the rename and the folder after")
+    ap.add_argument("--grow", action="store_true", help="bench-update: a new metadata key per update (ClawTeam's race test)")
     args = ap.parse_args()
+    global FSYNC
+    FSYNC = args.fsync
 
     tasks_dir = os.path.join(args.data_dir, "tasks", args.team)
     path = os.path.join(tasks_dir, f"task-{args.task}.json")
@@ -172,7 +192,7 @@ def bench(args, tasks_dir):
             with TeamLock(tasks_dir):
                 path = os.path.join(tasks_dir, f"task-{ids[0]}.json")
                 task = load(path)
-                task["metadata"][me] = i
+                task["metadata"][f"{me}-{i}" if args.grow else me] = i
                 task["updatedAt"] = now()
                 save(tasks_dir, ids[0], task)
             i += 1

@@ -31,6 +31,15 @@ async function run(store, mode, team, rest) {
       await store.updateTask(team, taskId, { metadata: { [`${prefix}${i}`]: i } });
     }
     console.log(JSON.stringify({ ok: true }));
+  } else if (mode === 'merge-meta-report') {
+    // merge-meta that says each update it finished (`done KEY`), once updateTask resolved: what it reported saved.
+    const [taskId, prefix, count] = rest;
+    for (let i = 0; i < Number(count); i++) {
+      const key = `${prefix}${i}`;
+      await store.updateTask(team, taskId, { metadata: { [key]: i } });
+      process.stdout.write(`done ${key}\n`);
+    }
+    console.log(JSON.stringify({ ok: true }));
   } else if (mode === 'update-for') {
     // Updates one task for MS milliseconds, each time setting this process's key to its count; reports the count.
     const [taskId, key, ms] = rest;
