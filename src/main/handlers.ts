@@ -7,6 +7,7 @@ import { parseInput } from '../shared/schemas';
 import { journaledChange, recentActivity } from './activity';
 import { storeKey, type AppStore } from './app-store';
 import { messageHandlers } from './message-handlers';
+import { requestHandlers } from './request-handlers';
 import { createSampleTeam } from './sample';
 import type { EffectiveSettings } from './settings';
 
@@ -57,6 +58,8 @@ const UNTRACKED = new Set<ApiName>([
   'history',
   'doctor',
   'activity',
+  'listRequests',
+  'getPlan',
 ]);
 
 /** Calls that do not need the store: they answer while a database is away. */
@@ -195,6 +198,8 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     sweepTeam: async ({ team, olderThanMs }) => ctx.store().sweepTeam(team, { olderThanMs }),
     // Messages and costs (message-handlers.ts).
     ...messageHandlers(ctx),
+    // Approvals (request-handlers.ts).
+    ...requestHandlers(ctx),
   };
 
   const handlers = {} as Record<ApiName, (raw: unknown) => Promise<ApiResult<unknown>>>;
