@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { ApiOutput, LockstepApi, Theme } from '../../../shared/api';
 import { call } from '../api';
 import type { OnMessage } from '../state/messages';
@@ -19,12 +19,26 @@ interface Props {
   onRedo(): void;
   /** File › Connect to Database… */
   onConnectDatabase(): void;
+  /** More controls before "You act as" (the Approvals button). */
+  extra?: ReactNode;
 }
 
 const THEME_LABEL: Record<Theme, string> = { system: 'Theme: system', light: 'Theme: light', dark: 'Theme: dark' };
 
 /** The window's top bar: the data folder, the ClawTeam interlock, the theme, who you act as, Undo and Redo. */
-export function TopBar({ api, settings, onSettings, onMessage, fail, nextUndo, nextRedo, onUndo, onRedo, onConnectDatabase }: Props) {
+export function TopBar({
+  api,
+  settings,
+  onSettings,
+  onMessage,
+  fail,
+  nextUndo,
+  nextRedo,
+  onUndo,
+  onRedo,
+  onConnectDatabase,
+  extra,
+}: Props) {
   const [editingName, setEditingName] = useState<string | null>(null);
   const nameProblem = editingName === null ? null : nameInputProblem(editingName, 'agent');
   return (
@@ -103,6 +117,7 @@ export function TopBar({ api, settings, onSettings, onMessage, fail, nextUndo, n
           </option>
         ))}
       </select>
+      {extra}
       <div className="identity">
         {editingName === null ? (
           <>
