@@ -8,10 +8,7 @@ import { CallError } from '../api';
 export const KIND_LABEL: Record<RequestKind, string> = { plan: 'Plan', shutdown: 'Shutdown', join: 'Join' };
 
 /** Message types that change the approvals list: a request, its answer, an idle notice. */
-const RELEVANT = new Set<string>([
-  'idle',
-  ...Object.values(REQUEST_TYPES).flatMap((t): MessageType[] => [t.ask, t.approved, t.rejected]),
-]);
+const RELEVANT = new Set<string>(['idle', ...Object.values(REQUEST_TYPES).flatMap((t): MessageType[] => [t.ask, t.approved, t.rejected])]);
 export const changesApprovals = (m: TeamMessage): boolean => RELEVANT.has(m.type);
 
 export const requestKeyOf = (team: string, r: Pick<TeamRequest, 'kind' | 'requestId'>): string => `${team}/${r.kind}:${r.requestId}`;
