@@ -1,6 +1,6 @@
 import { createContext, useContext, type ReactNode } from 'react';
 import type { TeamMessage } from '../../../shared/messages';
-import { Ago } from '../components/Ago';
+import { describeAge, parseTimestamp } from '../../../shared/time';
 import type { ApprovalsState } from './useApprovals';
 
 interface ApprovalsContextValue {
@@ -28,9 +28,11 @@ export function IdleMark({ member }: { member: string }) {
   if (!idle) return null;
   const last = typeof idle.lastTask === 'string' && idle.lastTask ? ` Last task: ${idle.lastTask}.` : '';
   const status = typeof idle.status === 'string' && idle.status ? ` Status: ${idle.status}.` : '';
+  const at = parseTimestamp(idle.timestamp);
+  const when = at !== null ? ` ${describeAge(at)}` : '';
   return (
-    <span className="idle-mark" data-testid={`idle-${member}`} title={`${member} said it is idle.${last}${status}`}>
-      idle <Ago at={idle.timestamp} />
+    <span className="idle-mark" data-testid={`idle-${member}`} title={`${member} said it is idle${when}.${last}${status}`}>
+      idle
     </span>
   );
 }
