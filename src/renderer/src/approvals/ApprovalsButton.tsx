@@ -1,4 +1,4 @@
-/** The top bar's way to the Approvals list, with the number of requests waiting for an answer. */
+/** The top bar's way to the Approvals list, with the number of requests waiting for an answer (only the number in a narrow window). */
 export function ApprovalsButton({ count, onOpen }: { count: number; onOpen(): void }) {
   return (
     <button
@@ -9,7 +9,7 @@ export function ApprovalsButton({ count, onOpen }: { count: number; onOpen(): vo
       title="Plans, shutdown and join requests agents ask you to answer"
       onClick={onOpen}
     >
-      Approvals{' '}
+      <span className="approvals-word">Approvals </span>
       <span className="approvals-count" data-testid="approvals-count" aria-hidden="true">
         {count}
       </span>
