@@ -2,7 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { copyFixture, launchApp, openTeam, ROOT, spawnCli, type RunningApp } from './app';
+import { copyFixture, launchApp, openTeam, releaseBarrier, ROOT, spawnCli, tempDir, type RunningApp } from './app';
 
 /**
  * The Approvals list in the real window, against a ClawTeam-protocol agent (test/clawteam/clawteam_requests.py,
@@ -12,7 +12,9 @@ import { copyFixture, launchApp, openTeam, ROOT, spawnCli, type RunningApp } fro
 const PY = path.join(ROOT, 'test', 'clawteam', 'clawteam_requests.py');
 const children: Array<ReturnType<typeof spawn>> = [];
 const apps: RunningApp[] = [];
+const cleanups: Array<() => void> = [];
 test.afterEach(async () => {
+  for (const c of cleanups.splice(0)) c();
   for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
   for (const a of apps.splice(0)) {
     await a.app.close();
@@ -20,8 +22,8 @@ test.afterEach(async () => {
   }
 });
 
-async function launch(dataDir: string, person?: string): Promise<Page> {
-  const running = await launchApp(dataDir, person);
+async function launch(dataDir: string, person?: string, env?: NodeJS.ProcessEnv): Promise<Page> {
+  const running = await launchApp(dataDir, person, env);
   apps.push(running);
   return running.page;
 }
@@ -137,7 +139,12 @@ test('a shutdown request from a ClawTeam agent is approved in the window after a
 
 test('two windows approve one plan at once: one answer is sent, the other window is told who answered', async () => {
   const dataDir = copyFixture();
-  const pages = [await launch(dataDir, 'alice'), await launch(dataDir, 'bob')];
+  // Each window's answer waits at a barrier until both were sent: they really race (not one after the other's list updated).
+  const barrierDir = tempDir('lockstep-barrier-');
+  const barrier = path.join(barrierDir, 'go');
+  const env = { LOCKSTEP_FAILPOINT_BARRIER: barrier };
+  const pages = [await launch(dataDir, 'alice', env), await launch(dataDir, 'bob', env)];
+  cleanups.push(() => fs.rmSync(barrierDir, { recursive: true, force: true }));
   const sent = spawnSync(
     'python3',
     [PY, 'submit-plan', '--data-dir', dataDir, '--team', 'webapp', '--agent', 'frontend', '--leader', 'lead', '--content', 'race me'],
@@ -151,6 +158,7 @@ test('two windows approve one plan at once: one answer is sent, the other window
     cards.push(card);
   }
   await Promise.all(cards.map((card) => card.getByRole('button', { name: 'Approve' }).click()));
+  await releaseBarrier(barrier, 2);
   const notices = pages.map((p) => p.getByTestId('approvals-notice'));
   await expect
     .poll(async () => (await Promise.all(notices.map((n) => n.textContent()))).sort())

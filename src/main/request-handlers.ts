@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { ApiOutput } from '../shared/api';
 import { REQUEST_API } from '../shared/requests-api';
+import { waitAtBarrier } from '../store/failpoints';
 import type { HandlerContext } from './handlers';
 
 /**
@@ -19,6 +20,7 @@ export function requestHandlers(ctx: HandlerContext): { [N in RequestApiName]: I
     getPlan: async ({ team, planId, agent }) => ({ plan: await requests().getPlan(team, planId, agent) }),
     answerRequest: async ({ team, kind, requestId, requester, as, approve, feedback, assignedName }) => {
       const person = ctx.settings().agentName;
+      await waitAtBarrier(); // racing windows in a test line up here (LOCKSTEP_FAILPOINT_BARRIER); nothing in normal use
       const { request } = await requests().answer(team, {
         kind,
         requestId,
