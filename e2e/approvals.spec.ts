@@ -100,7 +100,7 @@ test('a plan a ClawTeam agent submits is approved in the window with feedback; t
     requestId: planId,
     feedback: 'Go ahead; keep the form small.',
   });
-  await expect(panel.getByTestId('approvals-notice')).toHaveText('Plan from frontend: answered.');
+  await expect(panel.getByTestId('approvals-notice')).toHaveText('Plan request from frontend: answered.');
   await expect(card).toHaveCount(0);
   await expect(page.getByTestId('approvals-count')).toHaveText('0');
   await panel.getByRole('tab', { name: /History/ }).click();
@@ -135,6 +135,15 @@ test('a shutdown request from a ClawTeam agent is approved in the window after a
     content: 'backend shutting down.',
   });
   await expect(panel.getByTestId('approvals-notice')).toHaveText('Shutdown request from lead: answered.');
+  // A request on screen answered elsewhere (a CLI here) leaves the list with a word saying who answered it.
+  const submitted = spawnCli(['plan', 'submit', 'webapp', 'Refactor the client', '--as', 'backend', '--json', '--data-dir', dataDir]);
+  const planId = JSON.parse((await submitted.done).stdout).planId as string;
+  await expect(panel.getByTestId(`request-${planId}`)).toBeVisible();
+  expect((await spawnCli(['plan', 'approve', 'webapp', planId, 'backend', '--as', 'lead', '--data-dir', dataDir]).done).code).toBe(0);
+  await expect(panel.getByTestId('approvals-notice')).toHaveText(
+    'Plan request from backend was approved by lead just now; it moved to the history.',
+  );
+  await expect(panel.getByTestId(`request-${planId}`)).toHaveCount(0);
 });
 
 test('two windows approve one plan at once: one answer is sent, the other window is told who answered', async () => {
@@ -164,13 +173,13 @@ test('two windows approve one plan at once: one answer is sent, the other window
     .poll(async () => (await Promise.all(notices.map((n) => n.textContent()))).sort())
     .toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^Plan from frontend: Already approved by (alice|bob) \(as lead\)/),
-        'Plan from frontend: answered.',
+        expect.stringMatching(/^Plan request from frontend: Already approved by (alice|bob) \(as lead\)/),
+        'Plan request from frontend: answered.',
       ]),
     );
   const texts = await Promise.all(notices.map((n) => n.textContent()));
-  const winner = texts[0] === 'Plan from frontend: answered.' ? 'alice' : 'bob';
-  expect(texts.find((t) => t !== 'Plan from frontend: answered.')).toContain(`Already approved by ${winner} (as lead)`);
+  const winner = texts[0] === 'Plan request from frontend: answered.' ? 'alice' : 'bob';
+  expect(texts.find((t) => t !== 'Plan request from frontend: answered.')).toContain(`Already approved by ${winner} (as lead)`);
   // Exactly one answer was sent: one plan_approved in the history; the agent's own ClawTeam receive reads it, with the winner's feedback.
   const events = path.join(dataDir, 'teams', 'webapp', 'events');
   const answers = fs

@@ -1,8 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
 import type { LockstepApi } from '../../../shared/api';
 import { ApprovalsHistory } from './ApprovalsHistory';
-import { allAnswered, allOpen, requestKeyOf } from './logic';
+import { allAnswered, allOpen, KIND_LABEL, requestKeyOf } from './logic';
 import { RequestCard } from './RequestCard';
+import { useAnsweredElsewhere } from './useAnsweredElsewhere';
 import type { ApprovalsState } from './useApprovals';
 import './approvals.css';
 
@@ -26,6 +27,8 @@ export function ApprovalsPanel({ api, approvals, agentName, onClose }: Props) {
   const [tab, setTab] = useState<'open' | 'history'>('open');
   const [answerAs, setAnswerAs] = useState<AnswerAs>('asked');
   const [notice, setNotice] = useState<{ text: string; late: boolean } | null>(null);
+  const answeredHere = useRef(new Set<string>()).current;
+  useAnsweredElsewhere(approvals.lists, answeredHere, (text) => setNotice({ text, late: true }));
   useEffect(() => {
     const dialog = ref.current;
     if (dialog && !dialog.open) dialog.showModal?.();
@@ -93,7 +96,8 @@ export function ApprovalsPanel({ api, approvals, agentName, onClose }: Props) {
                 request={request}
                 as={answerAs === 'me' ? agentName : request.to}
                 onDone={(late) => {
-                  const what = `${request.kind === 'plan' ? 'Plan' : request.kind === 'shutdown' ? 'Shutdown request' : 'Join request'} from ${request.from}`;
+                  answeredHere.add(requestKeyOf(team, request));
+                  const what = `${KIND_LABEL[request.kind]} request from ${request.from}`;
                   setNotice(late ? { text: `${what}: ${late}`, late: true } : { text: `${what}: answered.`, late: false });
                   void approvals.reload(team);
                 }}
