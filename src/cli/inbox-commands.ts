@@ -78,13 +78,27 @@ function fields(values: Values): Record<string, unknown> | undefined {
 
 const cents = (c: number): string => `$${(c / 100).toFixed(2)}`;
 
+/** The text to show: the content, else what a request or answer carries (ClawTeam sends those without content). */
+function bodyOf(m: TeamMessage): string {
+  if (m.content) return m.content;
+  const field = (k: string) => (typeof m[k] === 'string' ? (m[k] as string) : '');
+  const id = m.requestId ? ` (request ${m.requestId})` : '';
+  if (m.type === 'plan_approval_request') return `Plan for approval${id}: ${field('summary')}`;
+  if (m.type === 'plan_approved' || m.type === 'plan_rejected')
+    return `${m.type === 'plan_approved' ? 'Approved' : 'Rejected'}${id}${field('feedback') ? `: ${field('feedback')}` : '.'}`;
+  if (m.type === 'join_approved') return `Joined as ${field('assignedName')}${id}.`;
+  if (m.type === 'idle')
+    return `Idle${field('lastTask') ? ` after task ${field('lastTask')}` : ''}${field('status') ? ` (${field('status')})` : ''}.`;
+  return '';
+}
+
 function formatMessages(messages: TeamMessage[], empty: string): string {
   if (messages.length === 0) return empty;
   return messages
     .map((m) => {
       const micros = parseTimestamp(m.timestamp);
       const when = micros === null ? m.timestamp : describeAge(micros);
-      return `[${m.type}] ${m.from} → ${m.to ?? '(all)'}  ${when}${m.key ? `  key=${m.key}` : ''}\n  ${(m.content ?? '').replace(/\n/g, '\n  ')}`;
+      return `[${m.type}] ${m.from} → ${m.to ?? '(all)'}  ${when}${m.key ? `  key=${m.key}` : ''}\n  ${bodyOf(m).replace(/\n/g, '\n  ')}`;
     })
     .join('\n');
 }

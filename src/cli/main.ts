@@ -11,6 +11,7 @@ import { isDatabaseUrl, redactUrl } from '../store/postgres/connection';
 import { copyStore } from '../store/postgres/copy';
 import { MESSAGE_COMMANDS } from './inbox-commands';
 import { REQUEST_COMMANDS } from './plan-commands';
+import { MCP_COMMAND } from './mcp/command';
 import { formatHistory, formatTask, formatTaskList, formatTeam, formatTeams } from './format';
 
 type Values = Record<string, string | boolean | string[] | undefined>;
@@ -510,6 +511,8 @@ const COMMANDS: Record<string, Command> = {
 for (const [key, command] of Object.entries(MESSAGE_COMMANDS)) COMMANDS[key] = command;
 /** Plans, shutdown and join requests, `request list` and `task wait` (plan-commands.ts). */
 for (const [key, command] of Object.entries(REQUEST_COMMANDS)) COMMANDS[key] = command;
+/** `lockstep mcp`: the MCP server (mcp/, loaded only when it runs). */
+COMMANDS.mcp = MCP_COMMAND;
 
 function claimToken(task: VersionedTask): string {
   return String(currentClaim(task)?.token ?? '?');

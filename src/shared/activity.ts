@@ -162,6 +162,11 @@ function describeTeamEntry(entry: JournalEntryLike): string {
       return `brought back team ${entry.team} after it was deleted`;
     case 'team.sweep':
       return `released stale claims in team ${entry.team}`;
+    case 'team.answer-request': {
+      const what = d.kind === 'plan' ? 'plan' : d.kind === 'join' ? 'join request' : 'shutdown request';
+      const as = typeof d.as === 'string' ? ` as ${d.as}` : '';
+      return `${String(d.decision ?? 'answered')} ${String(d.from ?? 'someone')}'s ${what} ${String(d.requestId ?? '')}${as}`.trim();
+    }
     case 'team.set-budget': {
       const cents = Number(d.budgetCents);
       return Number.isFinite(cents) && cents > 0

@@ -5,8 +5,9 @@ import { CorruptFileError, InvalidInputError, UnsafePathError } from '../shared/
 import { stringifyJson } from '../shared/json';
 import { assertName } from '../shared/names';
 import { requestAnswerSchema, type RequestAnswer, type RequestList, type TeamRequest } from '../shared/requests';
-import type { TeamMessage } from '../shared/messages';
+import type { MessageRecord, TeamMessage } from '../shared/messages';
 import {
+  ANSWER_OP,
   answerRequest,
   asRequest,
   assertRequestId,
@@ -16,6 +17,7 @@ import {
   joinMessage,
   planMessage,
   requestKey,
+  REQUEST_MESSAGE_TYPES,
   shutdownMessage,
   type AnswerInput,
   type AnswerResult,
@@ -43,6 +45,31 @@ export class FolderRequests implements RequestService {
 
   private get mailbox() {
     return this.ctx.mailbox;
+  }
+
+  /** Per team: every history file read so far, and the ones a request list is made of (oldest first). */
+  private readonly seen = new Map<string, { known: Set<string>; kept: MessageRecord[] }>();
+
+  /**
+   * The history entries of requests, answers and idle notices, reading only files not read before (a window asks
+   * often; the history only grows). When a file read before is gone (the team was deleted and made again, or the
+   * history cleaned), everything is read again.
+   */
+  private history(team: string): MessageRecord[] {
+    this.config(team);
+    let cache = this.seen.get(team);
+    let read = this.mailbox.readEvents(team, cache?.known);
+    if (cache && read.names.length < cache.known.size + read.records.length) {
+      const now = new Set(read.names);
+      if ([...cache.known].some((n) => !now.has(n))) {
+        cache = undefined;
+        read = this.mailbox.readEvents(team);
+      }
+    }
+    const kept = [...(cache?.kept ?? []), ...read.records.filter((r) => REQUEST_MESSAGE_TYPES.has(r.message.type))];
+    kept.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    this.seen.set(team, { known: new Set(read.names), kept });
+    return kept;
   }
 
   /** ClawTeam's plan file (and, for reading, its older flat layout `plans/<agent>-<plan id>.md`). */
@@ -110,7 +137,11 @@ export class FolderRequests implements RequestService {
       if (read.kind === 'ok') return read.bytes.toString('utf8');
       if (read.kind === 'problem') throw new CorruptFileError(file, read.reason);
     }
-    return null;
+    // No file (a team copied from a database, where a plan is only its message): the text the request carried.
+    const asked = this.history(team).find(
+      ({ message: m }) => m.type === 'plan_approval_request' && m.requestId === planId && m.from === agent,
+    );
+    return typeof asked?.message.plan === 'string' ? asked.message.plan : null;
   }
 
   async requestShutdown(team: string, input: ShutdownInput): Promise<TeamRequest> {
@@ -135,32 +166,38 @@ export class FolderRequests implements RequestService {
       kind: values.kind,
       requestId: values.requestId,
       decision: values.approve ? 'approved' : 'rejected',
+      ...(values.person && values.person !== values.by ? { as: values.by } : {}),
     };
-    const info = this.ctx.info(joining ? 'team.add-member' : 'request.answer', values.by, { details });
+    // A person at a window answering as the leader is the one who acted (the journal's actor); `as` says for whom.
+    const info = this.ctx.info(joining ? 'team.add-member' : ANSWER_OP, values.person ?? values.by, { details });
     return this.ctx.writer(team).mutateDirect(info, () => {
       const loaded = this.ctx.requireTeam(team);
       const key = requestKey(values.kind, values.requestId);
-      return answerRequest(team, values, {
-        history: async () => this.mailbox.log(team),
-        recorded: async () => this.readAnswers(team).get(key),
-        planExists: async (agent) => (await this.getPlan(team, values.requestId, agent)) !== null,
-        addMember: async (name) => {
-          details.member = name;
-          return appendMember(this.ctx, team, loaded, { name }, details);
+      return answerRequest(
+        team,
+        values,
+        {
+          history: async () => this.history(team),
+          recorded: async () => this.readAnswers(team).get(key),
+          planExists: async (agent) => (await this.getPlan(team, values.requestId, agent)) !== null,
+          addMember: async (name) => {
+            details.member = name;
+            return appendMember(this.ctx, team, loaded, { name }, details);
+          },
+          send: async (message) => this.mailbox.send(team, message),
+          record: async (answer) => {
+            const all = Object.fromEntries(this.readAnswers(team));
+            all[key] = answer;
+            writeFileDurably(this.ctx.paths.root, this.answersPath(team), stringifyJson({ version: 1, answers: all }, 2));
+          },
         },
-        send: async (message) => this.mailbox.send(team, message),
-        record: async (answer) => {
-          const all = Object.fromEntries(this.readAnswers(team));
-          all[key] = answer;
-          writeFileDurably(this.ctx.paths.root, this.answersPath(team), stringifyJson({ version: 1, answers: all }, 2));
-        },
-      });
+        details,
+      );
     });
   }
 
   async list(team: string, options: { for?: string } = {}): Promise<RequestList> {
     if (options.for !== undefined) assertName(options.for, 'member');
-    const records = this.mailbox.log(team);
-    return collectRequests(records, this.readAnswers(team), options.for);
+    return collectRequests(this.history(team), this.readAnswers(team), options.for);
   }
 }

@@ -1,6 +1,6 @@
 import type { Member } from '../shared/domain';
 import { ConflictError, InvalidInputError, NotFoundError } from '../shared/errors';
-import { MAX_CONTENT_LENGTH, type MessageRecord, type SendMessageInput, type TeamMessage } from '../shared/messages';
+import type { MessageRecord, SendMessageInput, TeamMessage } from '../shared/messages';
 import { assertName, MAX_NAME_LENGTH, NAME_PATTERN } from '../shared/names';
 import { REQUEST_KINDS, REQUEST_TYPES, type RequestAnswer, type RequestKind, type RequestList, type TeamRequest } from '../shared/requests';
 
@@ -12,49 +12,19 @@ import { REQUEST_KINDS, REQUEST_TYPES, type RequestAnswer, type RequestKind, typ
  * was (through Lockstep, or by a reply in the history), else sends the answer and records it.
  */
 
-export interface PlanInput {
-  agent: string;
-  content: string;
-  /** ClawTeam's default: the plan's first 200 characters. */
-  summary?: string;
-  /** Who approves (the team's leader by default). */
-  leader?: string;
-}
-export interface ShutdownInput {
-  from: string;
-  to: string;
-  reason?: string;
-}
-export interface JoinInput {
-  from: string;
-  /** The name to join under (default `from`). */
-  proposedName?: string;
-  capabilities?: string;
-  /** Who approves (the team's leader by default). */
-  to?: string;
-}
-export interface IdleInput {
-  agent: string;
-  lastTask?: string;
-  status?: string;
-  /** Who is told (the team's leader by default). */
-  to?: string;
-}
-export interface AnswerInput {
-  kind: RequestKind;
-  requestId: string;
-  /** Who answers: an agent, or the person at the window. */
-  by: string;
-  /** The person at a window answering as `by` (recorded, and named to whoever answers too late). */
-  person?: string;
-  approve: boolean;
-  /** A plan's feedback, or the reason given with a shutdown or join answer. */
-  feedback?: string;
-  /** Who asked, as ClawTeam's CLI names it: checked against the request (and finds a plan by its file). */
-  requester?: string;
-  /** A join approval: the new member's name (default: the proposed name). */
-  assignedName?: string;
-}
+import {
+  answerMessage,
+  text,
+  type AnswerInput,
+  type IdleInput,
+  type JoinInput,
+  type PlanInput,
+  type ShutdownInput,
+} from './request-messages';
+
+export type { AnswerInput, IdleInput, JoinInput, PlanInput, ShutdownInput } from './request-messages';
+export { idleMessage, joinMessage, pendingInbox, planMessage, shutdownMessage } from './request-messages';
+
 export interface AnswerResult {
   request: TeamRequest;
   message: TeamMessage;
@@ -83,6 +53,12 @@ export interface RequestService {
 
 export const requestKey = (kind: RequestKind, requestId: string): string => `${kind}:${requestId}`;
 
+/** The message types a request list is made of (requests, their answers, idle notices): others need not be kept. */
+export const REQUEST_MESSAGE_TYPES: ReadonlySet<string> = new Set([
+  ...REQUEST_KINDS.flatMap((k) => Object.values(REQUEST_TYPES[k])),
+  'idle',
+]);
+
 /** Request and plan ids: ClawTeam's identifiers (a file name part, like a member name). */
 export function assertRequestId(value: unknown, what = 'request id'): string {
   if (typeof value !== 'string' || !NAME_PATTERN.test(value) || value.length > MAX_NAME_LENGTH || value === '.' || value === '..') {
@@ -91,98 +67,7 @@ export function assertRequestId(value: unknown, what = 'request id'): string {
   return value;
 }
 
-function text(value: unknown, what: string, max = MAX_CONTENT_LENGTH): string | undefined {
-  if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value !== 'string') throw new InvalidInputError(`The ${what} must be text.`);
-  if (value.length > max) throw new InvalidInputError(`The ${what} is too long (at most ${max} characters).`);
-  return value;
-}
-
-/** Optional message fields, left out when empty (ClawTeam sends null, which is not written). */
-function fields(values: Record<string, string | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(values)) if (v) out[k] = v;
-  return out;
-}
-
-export function planMessage(input: PlanInput, leader: string, planId: string, planFile: string): SendMessageInput {
-  const content = text(input.content, 'plan') ?? '';
-  if (!content.trim()) throw new InvalidInputError('Write the plan to submit.');
-  // Python slices by code point: the first 200 characters, never half of one.
-  const summary = text(input.summary, 'summary', 10_000) ?? Array.from(content).slice(0, 200).join('');
-  return {
-    type: 'plan_approval_request',
-    from: assertName(input.agent, 'agent'),
-    to: assertName(leader, 'member'),
-    fields: { requestId: planId, planFile, summary, plan: content },
-  };
-}
-
-export function shutdownMessage(input: ShutdownInput): SendMessageInput {
-  const reason = text(input.reason, 'reason', 10_000);
-  return {
-    type: 'shutdown_request',
-    from: assertName(input.from, 'agent'),
-    to: assertName(input.to, 'member'),
-    content: `Shutdown requested.${reason ? ` Reason: ${reason}` : ''}`,
-    fields: fields({ reason }),
-  };
-}
-
-export function joinMessage(input: JoinInput, leader: string, team: string): SendMessageInput {
-  const from = assertName(input.from, 'agent');
-  const proposedName = assertName(input.proposedName ?? from, 'member');
-  const capabilities = text(input.capabilities, 'capabilities', 10_000);
-  return {
-    type: 'join_request',
-    from,
-    to: assertName(leader, 'member'),
-    content: `${proposedName} asks to join team ${team}.`,
-    fields: fields({ proposedName, capabilities }),
-  };
-}
-
-export function idleMessage(input: IdleInput, leader: string, agentId: string | undefined): SendMessageInput {
-  return {
-    type: 'idle',
-    from: assertName(input.agent, 'agent'),
-    to: assertName(leader, 'member'),
-    fields: fields({ agentId, lastTask: text(input.lastTask, 'last task', 10_000), status: text(input.status, 'status', 200) }),
-  };
-}
-
-/** ClawTeam's inbox for somebody who is not a member yet (`team approve-join` answers there). */
-export const pendingInbox = (proposedName: string): string => `_pending_${proposedName}`;
-
-function answerMessage(team: string, request: TeamRequest, input: AnswerInput, member?: Member): SendMessageInput {
-  const types = REQUEST_TYPES[request.kind];
-  const type = input.approve ? types.approved : types.rejected;
-  const note = text(input.feedback, input.kind === 'plan' ? 'feedback' : 'reason', 100_000);
-  const requestId = request.requestId;
-  if (request.kind === 'plan') return { type, from: input.by, to: request.from, fields: fields({ requestId, feedback: note }) };
-  if (request.kind === 'shutdown') {
-    return input.approve
-      ? { type, from: input.by, to: request.from, content: `${input.by} shutting down.`, fields: { requestId } }
-      : {
-          type,
-          from: input.by,
-          to: request.from,
-          content: `Shutdown rejected.${note ? ` Reason: ${note}` : ''}`,
-          fields: fields({ requestId, reason: note }),
-        };
-  }
-  const to = pendingInbox(String(request.message.proposedName ?? request.from));
-  if (member)
-    return { type, from: input.by, to, fields: { requestId, assignedName: member.name, agentId: member.agentId, teamName: team } };
-  return {
-    type,
-    from: input.by,
-    to,
-    content: `Join request rejected.${note ? ` Reason: ${note}` : ''}`,
-    fields: fields({ requestId, reason: note }),
-  };
-}
-
+/** A request message as a request (its answer not looked up). */
 /** A request message as a request (its answer not looked up). */
 export function asRequest(kind: RequestKind, m: TeamMessage): TeamRequest {
   return { kind, requestId: m.requestId as string, from: m.from, to: m.to ?? '', at: m.timestamp, message: m };
@@ -261,8 +146,19 @@ export function checkAnswer(input: AnswerInput): AnswerInput {
   return input;
 }
 
-/** Answers one request (see RequestService.answer); runs inside the team's lock or transaction. */
-export async function answerRequest(team: string, input: AnswerInput, steps: AnswerSteps): Promise<AnswerResult> {
+/** The journal entry's op for an answer that adds no member (a team entry: it changes no task). */
+export const ANSWER_OP = 'team.answer-request';
+
+/**
+ * Answers one request (see RequestService.answer); runs inside the team's lock or transaction. `details` (the journal
+ * entry's) gets who asked.
+ */
+export async function answerRequest(
+  team: string,
+  input: AnswerInput,
+  steps: AnswerSteps,
+  details: Record<string, unknown> = {},
+): Promise<AnswerResult> {
   const { kind, requestId } = input;
   const found = collectRequests(await steps.history(), new Map());
   const key = requestKey(kind, requestId);
@@ -280,6 +176,7 @@ export async function answerRequest(team: string, input: AnswerInput, steps: Ans
   if (input.requester && input.requester !== request.from) {
     throw new InvalidInputError(`${WHAT[kind]} ${requestId} was made by ${request.from}, not ${input.requester}.`, { requestId });
   }
+  details.from = request.from;
   const joining = kind === 'join' && input.approve;
   const member = joining ? await steps.addMember(input.assignedName ?? String(request.message.proposedName ?? request.from)) : undefined;
   const message = await steps.send(answerMessage(team, request, input, member));

@@ -17,13 +17,18 @@ function modulesLoadedBy(args: string[]): { code: number; loaded: string[] } {
 }
 
 describe('CLI start-up on a data folder', () => {
-  it('does its work without loading node-postgres', () => {
+  it('does its work without loading node-postgres or the MCP SDK', () => {
     const dir = copyFixture();
     try {
       const run = modulesLoadedBy(['task', 'list', 'webapp', '--json', '--data-dir', dir]);
       expect(run.code).toBe(0);
       expect(run.loaded.some((p) => p.includes(`${path.sep}dist${path.sep}store${path.sep}`))).toBe(true);
       expect(run.loaded.filter((p) => p.includes(`${path.sep}node_modules${path.sep}pg${path.sep}`))).toEqual([]);
+      // Nor the MCP SDK and tools: only `lockstep mcp` loads them.
+      expect(
+        run.loaded.filter((p) => p.includes('@modelcontextprotocol') || p.includes(`${path.sep}cli${path.sep}mcp${path.sep}server`)),
+      ).toEqual([]);
+      expect(run.loaded.some((p) => p.includes(`${path.sep}cli${path.sep}mcp${path.sep}command`))).toBe(true);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

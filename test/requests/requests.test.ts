@@ -1,8 +1,11 @@
 import * as fs from 'fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backendsHere, type Backend } from '../race/backends';
+import { backendsHere, folderBackend, type Backend } from '../race/backends';
 import type { Store } from '../../src/store';
 import type { OpenedStore } from '../../src/store';
+import { lockstepAt } from '../features/cli-harness';
+import { describeEntry } from '../../src/shared/activity';
+import { copyStore } from '../../src/store/postgres/copy';
 
 /**
  * Plans, shutdown, join and idle requests through `Store.requests`, on both backends from one set of tests: the
@@ -64,6 +67,11 @@ function suite(backend: Backend): void {
       feedback: 'go ahead',
     });
     expect((await store.messages.receive('webapp', 'frontend')).map((x) => x.type)).toEqual(['plan_approved']);
+    const journaled = (await store.history('webapp')).filter((e) => e.op === 'team.answer-request');
+    expect(journaled).toMatchObject([
+      { actor: 'lead', details: { kind: 'plan', requestId: request.requestId, decision: 'approved', from: 'frontend' } },
+    ]);
+    expect(describeEntry(journaled[0])).toBe(`approved frontend's plan ${request.requestId}`);
 
     const after = await r.list('webapp');
     expect(after.open).toEqual([]);
@@ -107,6 +115,10 @@ function suite(backend: Backend): void {
     const late = r.answer('webapp', { kind: 'plan', requestId: plan.requestId, by: 'lead', person: 'bob', approve: false, feedback: 'no' });
     await expect(late).rejects.toMatchObject({ code: 'CONFLICT', details: { answeredBy: 'lead', person: 'alice', decision: 'approved' } });
     await expect(late).rejects.toThrow(/already approved by lead \(alice, from a Lockstep window\)/);
+    // The journal names the person who acted, and for whom.
+    const entry = (await store.history('webapp')).find((e) => e.op === 'team.answer-request');
+    expect(entry).toMatchObject({ actor: 'alice', details: { as: 'lead', decision: 'approved', from: 'frontend' } });
+    expect(describeEntry(entry!, undefined, undefined)).toBe(`approved frontend's plan ${plan.requestId} as lead`);
   });
 
   it('shutdown: request, approve and reject in ClawTeam format; join adds the member; idle notices', async () => {
@@ -180,6 +192,35 @@ function suite(backend: Backend): void {
     expect(list.answered.map((x) => x.kind)).toEqual(['shutdown', 'shutdown', 'join']);
   });
 
+  it('the CLI on this backend: plan submit, request list, approve once, shutdown both answers, task wait', async () => {
+    const loc = await backend.fixture();
+    const cli = (args: string[]) => lockstepAt(backend.storeArgs(loc), args);
+    const submitted = cli(['plan', 'submit', 'webapp', '# the plan', '--as', 'backend']);
+    expect(submitted.code, submitted.stderr).toBe(0);
+    const planId = submitted.json.planId;
+    expect(cli(['plan', 'show', 'webapp', planId, 'backend']).json.content).toBe('# the plan');
+    expect(cli(['request', 'list', 'webapp', '--for', 'lead']).json.open.map((r: any) => r.requestId)).toEqual([planId]);
+    expect(cli(['plan', 'approve', 'webapp', planId, 'backend', '--feedback', 'fine', '--as', 'lead']).code).toBe(0);
+    const again = cli(['plan', 'approve', 'webapp', planId, 'backend', '--as', 'tester']);
+    expect(again.json.error).toMatchObject({ code: 'CONFLICT', details: { answeredBy: 'lead' } });
+    expect(cli(['inbox', 'receive', 'webapp', '--as', 'backend']).json.messages).toMatchObject([
+      { type: 'plan_approved', feedback: 'fine' },
+    ]);
+    const ask = cli(['lifecycle', 'request-shutdown', 'webapp', 'tester', '--reason', 'done', '--as', 'lead']).json;
+    const no = cli(['lifecycle', 'reject-shutdown', 'webapp', ask.requestId, 'lead', '--reason', 'busy', '--as', 'tester']);
+    expect(no.json.message).toMatchObject({ type: 'shutdown_rejected', reason: 'busy' });
+    expect(cli(['lifecycle', 'approve-shutdown', 'webapp', ask.requestId, 'lead', '--as', 'tester']).json.error.code).toBe('CONFLICT');
+    const listed = cli(['request', 'list', 'webapp', '--all']).json;
+    expect(listed.open).toEqual([]);
+    expect(listed.answered.map((r: any) => [r.kind, r.answer.decision, r.answer.by])).toEqual([
+      ['plan', 'approved', 'lead'],
+      ['shutdown', 'rejected', 'tester'],
+    ]);
+    const wait = cli(['task', 'wait', 'webapp', '--timeout', '0.1']);
+    expect(wait.code).toBe(1);
+    expect(wait.json.error.code).toBe('TIMED_OUT');
+  });
+
   it('eight answerers race on one plan (each its own store): one answer is sent, the others are told who answered', async () => {
     const loc = await backend.fixture();
     const first = open(loc);
@@ -204,6 +245,28 @@ function suite(backend: Backend): void {
   });
 }
 
+describe('folder backend: the request list reads only new history files', () => {
+  it('sees new requests and answers, and starts over when the history it read is gone (the team made again)', async () => {
+    const loc = await folderBackend.empty();
+    const { store } = folderBackend.open(loc);
+    try {
+      await store.createTeam({ name: 'crew', description: '', members: [{ name: 'lead' }, { name: 'ann' }] });
+      const first = await store.requests.submitPlan('crew', { agent: 'ann', content: 'one' });
+      expect((await store.requests.list('crew')).open.map((r) => r.requestId)).toEqual([first.requestId]);
+      await store.messages.send('crew', { from: 'ann', to: 'lead', content: 'chatter' });
+      const second = await store.requests.requestShutdown('crew', { from: 'lead', to: 'ann' });
+      expect((await store.requests.list('crew')).open.map((r) => r.requestId)).toEqual([first.requestId, second.requestId]);
+      await store.deleteTeam('crew');
+      await store.createTeam({ name: 'crew', description: '', members: [{ name: 'lead' }, { name: 'ann' }] });
+      expect((await store.requests.list('crew')).open).toEqual([]);
+      const third = await store.requests.submitPlan('crew', { agent: 'ann', content: 'three' });
+      expect((await store.requests.list('crew')).open.map((r) => r.requestId)).toEqual([third.requestId]);
+    } finally {
+      await folderBackend.cleanup();
+    }
+  });
+});
+
 for (const backend of backendsHere()) {
   describe.skipIf(backend.skipReason !== null)(`${backend.name} backend: requests`, () => {
     beforeAll(() => backend.start(), 60_000);
@@ -212,5 +275,41 @@ for (const backend of backendsHere()) {
       await backend.stop();
     });
     suite(backend);
+    if (backend.name === 'postgres') {
+      it('store copy both ways keeps plans readable and answered requests answered', async () => {
+        const url = await backend.fixture();
+        const db = backend.open(url);
+        try {
+          const plan = await db.store.requests.submitPlan('webapp', { agent: 'frontend', content: '# in the database' });
+          await db.store.requests.answer('webapp', { kind: 'plan', requestId: plan.requestId, by: 'lead', approve: true, feedback: 'ok' });
+          const open = await db.store.requests.submitPlan('webapp', { agent: 'backend', content: '# still open' });
+          const dir = await folderBackend.empty();
+          await copyStore(url, dir, { replace: true });
+          const folder = folderBackend.open(dir).store;
+          expect(await folder.requests.getPlan('webapp', plan.requestId, 'frontend')).toBe('# in the database');
+          const list = await folder.requests.list('webapp');
+          expect(list.open.map((r) => r.requestId)).toEqual([open.requestId]);
+          expect(list.answered.map((r) => [r.requestId, r.answer?.by, r.answer?.feedback])).toEqual([[plan.requestId, 'lead', 'ok']]);
+          await expect(
+            folder.requests.answer('webapp', { kind: 'plan', requestId: plan.requestId, by: 'tester', approve: false }),
+          ).rejects.toMatchObject({
+            code: 'CONFLICT',
+            details: { answeredBy: 'lead' },
+          });
+          // And back: a plan submitted on the folder is read from its request message in a new database.
+          const mine = await folder.requests.submitPlan('webapp', { agent: 'tester', content: '# from the folder' });
+          const url2 = await backend.fromFolder(dir);
+          const db2 = backend.open(url2);
+          try {
+            expect(await db2.store.requests.getPlan('webapp', mine.requestId, 'tester')).toBe('# from the folder');
+          } finally {
+            await db2.close();
+          }
+        } finally {
+          await db.close();
+          await folderBackend.cleanup();
+        }
+      });
+    }
   });
 }

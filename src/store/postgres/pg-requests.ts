@@ -9,6 +9,7 @@ import { newEventName, newMessageName, parseMessage, serializeMessage } from '..
 import { buildMessage } from '../message-service';
 import {
   alreadyAnswered,
+  ANSWER_OP,
   answerRequest,
   asRequest,
   assertRequestId,
@@ -18,6 +19,7 @@ import {
   joinMessage,
   planMessage,
   requestKey,
+  REQUEST_MESSAGE_TYPES,
   shutdownMessage,
   type AnswerInput,
   type AnswerResult,
@@ -57,11 +59,16 @@ export class PgRequests implements RequestService {
     return leader;
   }
 
-  /** History entries whose text holds `needle` (all when undefined), oldest first. */
+  /**
+   * History entries of requests, answers and idle notices (by the `"type": "…"` line every writer formats alike) whose
+   * text holds `needle` (any, when undefined), oldest first.
+   */
   private async history(client: PoolClient, teamId: string, needle?: string): Promise<MessageRecord[]> {
     const r = await client.query(
-      `SELECT name, raw FROM lockstep_message_events WHERE team_id = $1 AND ($2::text IS NULL OR strpos(raw, $2) > 0) ORDER BY name`,
-      [teamId, needle ?? null],
+      `SELECT name, raw FROM lockstep_message_events
+        WHERE team_id = $1 AND ($2::text IS NULL OR strpos(raw, $2) > 0) AND substring(raw FROM '"type": *"([a-z_]+)"') = ANY($3::text[])
+        ORDER BY name`,
+      [teamId, needle ?? null, [...REQUEST_MESSAGE_TYPES]],
     );
     return (r.rows as Array<{ name: string; raw: string }>).flatMap((row) => {
       const parsed = parseMessage(Buffer.from(row.raw, 'utf8'));
@@ -126,40 +133,47 @@ export class PgRequests implements RequestService {
       kind: values.kind,
       requestId: values.requestId,
       decision: values.approve ? 'approved' : 'rejected',
+      ...(values.person && values.person !== values.by ? { as: values.by } : {}),
     };
-    const info = this.ctx.info(joining ? 'team.add-member' : 'request.answer', values.by, { details });
+    // A person at a window answering as the leader is the one who acted (the journal's actor); `as` says for whom.
+    const info = this.ctx.info(joining ? 'team.add-member' : ANSWER_OP, values.person ?? values.by, { details });
     return mutateTeam(this.ctx, team, info, async (client, teamId, loaded) => {
       const { kind, requestId } = values;
-      return answerRequest(team, values, {
-        history: () => this.history(client, teamId, requestId),
-        recorded: async () => (await this.recorded(client, teamId, kind, requestId)).get(requestKey(kind, requestId)),
-        planExists: async () => false, // a plan is its request message: none in the history, no plan
-        addMember: async (name) => {
-          details.member = name;
-          const config = await appendMember(client, team, teamId, loaded, { name }, details);
-          return config.members[config.members.length - 1];
-        },
-        send: async (input) => {
-          const message = buildMessage(input);
-          const raw = serializeMessage(message);
-          const to = inboxOf(loaded.config, message.to as string);
-          await deliverMessages(client, team, teamId, [
-            { inbox: to, name: newMessageName(), event: newEventName(), from: message.from, raw },
-          ]);
-          return JSON.parse(raw) as TeamMessage;
-        },
-        record: async (answer) => {
-          const r = await client.query(
-            `INSERT INTO lockstep_request_answers (team_id, kind, request_id, answer) VALUES ($1, $2, $3, $4)
+      return answerRequest(
+        team,
+        values,
+        {
+          history: () => this.history(client, teamId, requestId),
+          recorded: async () => (await this.recorded(client, teamId, kind, requestId)).get(requestKey(kind, requestId)),
+          planExists: async () => false, // a plan is its request message: none in the history, no plan
+          addMember: async (name) => {
+            details.member = name;
+            const config = await appendMember(client, team, teamId, loaded, { name }, details);
+            return config.members[config.members.length - 1];
+          },
+          send: async (input) => {
+            const message = buildMessage(input);
+            const raw = serializeMessage(message);
+            const to = inboxOf(loaded.config, message.to as string);
+            await deliverMessages(client, team, teamId, [
+              { inbox: to, name: newMessageName(), event: newEventName(), from: message.from, raw },
+            ]);
+            return JSON.parse(raw) as TeamMessage;
+          },
+          record: async (answer) => {
+            const r = await client.query(
+              `INSERT INTO lockstep_request_answers (team_id, kind, request_id, answer) VALUES ($1, $2, $3, $4)
              ON CONFLICT DO NOTHING RETURNING 1`,
-            [teamId, kind, requestId, JSON.stringify(answer)],
-          );
-          if (r.rowCount) return;
-          // The team row lock makes this unreachable; the key still guarantees one answer if that ever changes.
-          const other = (await this.recorded(client, teamId, kind, requestId)).get(requestKey(kind, requestId)) ?? answer;
-          throw alreadyAnswered(kind, requestId, values.requester ?? '?', other);
+              [teamId, kind, requestId, JSON.stringify(answer)],
+            );
+            if (r.rowCount) return;
+            // The team row lock makes this unreachable; the key still guarantees one answer if that ever changes.
+            const other = (await this.recorded(client, teamId, kind, requestId)).get(requestKey(kind, requestId)) ?? answer;
+            throw alreadyAnswered(kind, requestId, values.requester ?? '?', other);
+          },
         },
-      });
+        details,
+      );
     });
   }
 
