@@ -48,6 +48,33 @@ describe('approvals from the window', () => {
     expect(after.ok && [after.value.open.length, after.value.answered.length]).toEqual([0, 1]);
   });
 
+  it('approving a join request adds the member; rejecting a shutdown sends the reason', async () => {
+    const { handlers, store } = setup('alice');
+    const join = await store.requests.requestJoin('webapp', { from: 'designer', capabilities: 'css' });
+    const joined = await handlers.answerRequest({
+      team: 'webapp',
+      kind: 'join',
+      requestId: join.requestId,
+      requester: 'designer',
+      as: 'lead',
+      approve: true,
+    });
+    expect(joined).toMatchObject({ ok: true, value: { answer: { decision: 'approved', member: 'designer', person: 'alice' } } });
+    expect((await store.getTeam('webapp')).members.map((m) => m.name)).toContain('designer');
+    const shutdown = await store.requests.requestShutdown('webapp', { from: 'lead', to: 'backend', reason: 'done' });
+    const input = {
+      team: 'webapp',
+      kind: 'shutdown' as const,
+      requestId: shutdown.requestId,
+      requester: 'lead',
+      as: 'backend',
+      approve: false,
+    };
+    expect(await handlers.answerRequest({ ...input, feedback: 'still testing' })).toMatchObject({ ok: true });
+    const toLead = (await store.messages.receive('webapp', 'ana_lead')).filter((m) => m.type !== 'join_request');
+    expect(toLead).toMatchObject([{ type: 'shutdown_rejected', from: 'backend', requestId: shutdown.requestId, reason: 'still testing' }]);
+  });
+
   it('refuses bad input in plain words and sends nothing', async () => {
     const { handlers, store } = setup('alice');
     const bad = await handlers.answerRequest({
