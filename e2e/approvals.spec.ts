@@ -103,7 +103,10 @@ test('a plan a ClawTeam agent submits is approved in the window with feedback; t
   await expect(panel.getByTestId('approvals-notice')).toHaveText('Plan request from frontend: answered.');
   await expect(card).toHaveCount(0);
   await expect(page.getByTestId('approvals-count')).toHaveText('0');
-  await panel.getByRole('tab', { name: /History/ }).click();
+  // By keyboard: the arrow keys move between the tabs.
+  await panel.getByRole('tab', { name: /Open/ }).focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(panel.getByRole('tab', { name: /History/ })).toHaveAttribute('aria-selected', 'true');
   await expect(panel.getByTestId(`answered-${planId}`)).toContainText('approved by e2e-person (as lead)');
   await page.keyboard.press('Escape');
   await expect(panel).toHaveCount(0);

@@ -50,11 +50,36 @@ export function ApprovalsPanel({ api, approvals, agentName, onClose }: Props) {
     >
       <header className="approvals-head">
         <h2 id="approvals-title">Approvals</h2>
-        <div className="approvals-tabs" role="tablist" aria-label="Open or answered requests">
-          <button type="button" role="tab" aria-selected={tab === 'open'} onClick={() => setTab('open')}>
+        <div
+          className="approvals-tabs"
+          role="tablist"
+          aria-label="Open or answered requests"
+          onKeyDown={(e) => {
+            // Arrow keys move between the two tabs, as in any tab list.
+            if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
+            const next = tab === 'open' ? 'history' : 'open';
+            setTab(next);
+            e.currentTarget.querySelector<HTMLElement>(`[data-tab=${next}]`)?.focus();
+          }}
+        >
+          <button
+            type="button"
+            role="tab"
+            data-tab="open"
+            aria-selected={tab === 'open'}
+            tabIndex={tab === 'open' ? 0 : -1}
+            onClick={() => setTab('open')}
+          >
             Open ({open.length})
           </button>
-          <button type="button" role="tab" aria-selected={tab === 'history'} onClick={() => setTab('history')}>
+          <button
+            type="button"
+            role="tab"
+            data-tab="history"
+            aria-selected={tab === 'history'}
+            tabIndex={tab === 'history' ? 0 : -1}
+            onClick={() => setTab('history')}
+          >
             History ({answered.length})
           </button>
         </div>
