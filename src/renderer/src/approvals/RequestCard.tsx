@@ -78,8 +78,8 @@ export function RequestCard({ api, team, request, as, onDone }: Props) {
           ))}
         </p>
       )}
-      {summary && request.kind !== 'plan' && <p className="request-summary">{summary}</p>}
-      {request.kind === 'plan' && summary && summary !== details.plan && <p className="request-summary">{summary}</p>}
+      {/* ClawTeam's default summary is the plan's start: not worth saying twice. */}
+      {summary && summary !== details.plan && <p className="request-summary">{summary}</p>}
       {request.kind === 'plan' &&
         (details.plan ? <PlanMarkdown text={details.plan} /> : <p className="muted">The plan's text could not be found.</p>)}
       <label className="request-feedback" htmlFor={`${id}-fb`}>
