@@ -17,6 +17,8 @@ export interface RunningApp {
   app: ElectronApplication;
   page: Page;
   dataDir: string;
+  /** The app's own settings folder (a test removes it when done). */
+  userData: string;
 }
 
 /** Launches the built app on its own data folder and its own user-data folder, acting as PERSON. */
@@ -30,7 +32,7 @@ export async function launchApp(dataDir: string, agentName = PERSON, env: NodeJS
   const page = await app.firstWindow();
   await setWindowSize(app, page, 1400, 900);
   await expect(page.getByRole('navigation', { name: 'Teams' })).toBeVisible();
-  return { app, page, dataDir };
+  return { app, page, dataDir, userData };
 }
 
 /**

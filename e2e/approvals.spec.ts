@@ -18,7 +18,7 @@ test.afterEach(async () => {
   for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
   for (const a of apps.splice(0)) {
     await a.app.close();
-    fs.rmSync(a.dataDir, { recursive: true, force: true });
+    for (const dir of [a.dataDir, a.userData]) fs.rmSync(dir, { recursive: true, force: true });
   }
 });
 
