@@ -17,20 +17,22 @@ export interface RunningApp {
   app: ElectronApplication;
   page: Page;
   dataDir: string;
+  /** The app's own settings folder (a test removes it when done). */
+  userData: string;
 }
 
 /** Launches the built app on its own data folder and its own user-data folder, acting as PERSON. */
-export async function launchApp(dataDir: string, agentName = PERSON): Promise<RunningApp> {
+export async function launchApp(dataDir: string, agentName = PERSON, env: NodeJS.ProcessEnv = {}): Promise<RunningApp> {
   const userData = tempDir('lockstep-e2e-user-');
   fs.writeFileSync(path.join(userData, 'settings.json'), JSON.stringify({ agentName }));
   const app = await _electron.launch({
     args: [ROOT, '--disable-gpu'],
-    env: { ...process.env, LOCKSTEP_DATA_DIR: dataDir, LOCKSTEP_USER_DATA_DIR: userData, LOCKSTEP_ALLOW_MULTIPLE: '1' },
+    env: { ...process.env, LOCKSTEP_DATA_DIR: dataDir, LOCKSTEP_USER_DATA_DIR: userData, LOCKSTEP_ALLOW_MULTIPLE: '1', ...env },
   });
   const page = await app.firstWindow();
   await setWindowSize(app, page, 1400, 900);
   await expect(page.getByRole('navigation', { name: 'Teams' })).toBeVisible();
-  return { app, page, dataDir };
+  return { app, page, dataDir, userData };
 }
 
 /**

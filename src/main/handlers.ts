@@ -8,6 +8,7 @@ import { journaledChange, recentActivity } from './activity';
 import { storeKey } from './app-store';
 import type { HandlerContext } from './handler-context';
 import { messageHandlers } from './message-handlers';
+import { requestHandlers } from './request-handlers';
 import { createSampleTeam } from './sample';
 
 /**
@@ -37,6 +38,8 @@ const UNTRACKED = new Set<ApiName>([
   'history',
   'doctor',
   'activity',
+  'listRequests',
+  'getPlan',
 ]);
 
 /** Calls that do not need the store: they answer while a database is away. */
@@ -178,6 +181,8 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     sweepTeam: async ({ team, olderThanMs }) => ctx.store().sweepTeam(team, { olderThanMs }),
     // Messages and costs (message-handlers.ts).
     ...messageHandlers(ctx),
+    // Approvals (request-handlers.ts).
+    ...requestHandlers(ctx),
   };
 
   const handlers = {} as Record<ApiName, (raw: unknown) => Promise<ApiResult<unknown>>>;

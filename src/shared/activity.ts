@@ -164,7 +164,8 @@ function describeTeamEntry(entry: JournalEntryLike): string {
       return `released stale claims in team ${entry.team}`;
     case 'team.answer-request': {
       const what = d.kind === 'plan' ? 'plan' : d.kind === 'join' ? 'join request' : 'shutdown request';
-      return `${String(d.decision ?? 'answered')} ${String(d.from ?? 'someone')}'s ${what} ${String(d.requestId ?? '')}`.trim();
+      const as = typeof d.as === 'string' ? ` as ${d.as}` : '';
+      return `${String(d.decision ?? 'answered')} ${String(d.from ?? 'someone')}'s ${what} ${String(d.requestId ?? '')}${as}`.trim();
     }
     case 'team.set-budget': {
       const cents = Number(d.budgetCents);

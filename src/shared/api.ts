@@ -16,6 +16,7 @@ import {
   updateTaskPatchSchema,
 } from './schemas';
 import { MESSAGE_API, MESSAGE_EVENTS } from './messages-api';
+import { REQUEST_API } from './requests-api';
 import {
   countsSchema,
   deletedTeamSchema,
@@ -235,6 +236,8 @@ export const API = {
   },
   // Messages and costs (messages-api.ts).
   ...MESSAGE_API,
+  // Approvals: plans, shutdown and join requests (requests-api.ts).
+  ...REQUEST_API,
 } as const;
 
 export type ApiName = keyof typeof API;

@@ -22,6 +22,8 @@ export const requestAnswerSchema = z.object({
   decision: z.enum(['approved', 'rejected']),
   /** Who answered (an agent, or the person at the window). */
   by: z.string(),
+  /** The person at a window who sent the answer as `by` (a team's leader, say), when that is somebody else. */
+  person: z.string().optional(),
   /** When (ClawTeam's timestamp format). */
   at: z.string(),
   /** The plan feedback, or the reason given with a shutdown or join answer. */

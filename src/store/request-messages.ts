@@ -42,6 +42,8 @@ export interface AnswerInput {
   requestId: string;
   /** Who answers: an agent, or the person at the window. */
   by: string;
+  /** The person at a window answering as `by` (recorded, and named to whoever answers too late). */
+  person?: string;
   approve: boolean;
   /** A plan's feedback, or the reason given with a shutdown or join answer. */
   feedback?: string;

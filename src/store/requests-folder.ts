@@ -166,8 +166,10 @@ export class FolderRequests implements RequestService {
       kind: values.kind,
       requestId: values.requestId,
       decision: values.approve ? 'approved' : 'rejected',
+      ...(values.person && values.person !== values.by ? { as: values.by } : {}),
     };
-    const info = this.ctx.info(joining ? 'team.add-member' : ANSWER_OP, values.by, { details });
+    // A person at a window answering as the leader is the one who acted (the journal's actor); `as` says for whom.
+    const info = this.ctx.info(joining ? 'team.add-member' : ANSWER_OP, values.person ?? values.by, { details });
     return this.ctx.writer(team).mutateDirect(info, () => {
       const loaded = this.ctx.requireTeam(team);
       const key = requestKey(values.kind, values.requestId);

@@ -110,9 +110,11 @@ export function collectRequests(records: MessageRecord[], recorded: ReadonlyMap<
 const WHAT: Record<RequestKind, string> = { plan: 'Plan', shutdown: 'Shutdown request', join: 'Join request' };
 
 export function alreadyAnswered(kind: RequestKind, requestId: string, from: string, answer: RequestAnswer): ConflictError {
+  const { by, decision, at, person } = answer;
+  const who = person ? `${by} (${person}, from a Lockstep window)` : by;
   return new ConflictError(
-    `${WHAT[kind]} ${requestId} from ${from} was already ${answer.decision} by ${answer.by} at ${answer.at}; your answer was not sent.`,
-    { kind, requestId, answeredBy: answer.by, decision: answer.decision, at: answer.at },
+    `${WHAT[kind]} ${requestId} from ${from} was already ${decision} by ${who} at ${at}; your answer was not sent.`,
+    { kind, requestId, answeredBy: by, decision, at, person },
   );
 }
 
@@ -136,6 +138,7 @@ export function checkAnswer(input: AnswerInput): AnswerInput {
   }
   assertRequestId(input.requestId, input.kind === 'plan' ? 'plan id' : 'request id');
   assertName(input.by, 'agent');
+  if (input.person !== undefined) assertName(input.person, 'agent');
   if (typeof input.approve !== 'boolean') throw new InvalidInputError('Say whether to approve or reject.');
   if (input.requester !== undefined) assertName(input.requester, 'agent');
   if (input.assignedName !== undefined) assertName(input.assignedName, 'member');
@@ -181,6 +184,7 @@ export async function answerRequest(
   const recorded: RequestAnswer = {
     decision: input.approve ? 'approved' : 'rejected',
     by: input.by,
+    ...(input.person && input.person !== input.by ? { person: input.person } : {}),
     at: message.timestamp,
     source: 'lockstep',
     ...(feedback ? { feedback } : {}),

@@ -105,6 +105,22 @@ function suite(backend: Backend): void {
     expect((await r.list('webapp')).answered.find((x) => x.requestId === third.requestId)?.answer?.source).toBe('message');
   });
 
+  it('a person at a window answers as the leader: the answer is sent from the leader, the person is recorded and named to a later answerer', async () => {
+    const store = open(await backend.fixture());
+    const r = store.requests;
+    const plan = await r.submitPlan('webapp', { agent: 'frontend', content: 'my plan' });
+    const answered = await r.answer('webapp', { kind: 'plan', requestId: plan.requestId, by: 'lead', person: 'alice', approve: true });
+    expect(answered.message).toMatchObject({ type: 'plan_approved', from: 'lead', to: 'frontend' });
+    expect((await r.list('webapp')).answered[0].answer).toMatchObject({ by: 'lead', person: 'alice' });
+    const late = r.answer('webapp', { kind: 'plan', requestId: plan.requestId, by: 'lead', person: 'bob', approve: false, feedback: 'no' });
+    await expect(late).rejects.toMatchObject({ code: 'CONFLICT', details: { answeredBy: 'lead', person: 'alice', decision: 'approved' } });
+    await expect(late).rejects.toThrow(/already approved by lead \(alice, from a Lockstep window\)/);
+    // The journal names the person who acted, and for whom.
+    const entry = (await store.history('webapp')).find((e) => e.op === 'team.answer-request');
+    expect(entry).toMatchObject({ actor: 'alice', details: { as: 'lead', decision: 'approved', from: 'frontend' } });
+    expect(describeEntry(entry!, undefined, undefined)).toBe(`approved frontend's plan ${plan.requestId} as lead`);
+  });
+
   it('shutdown: request, approve and reject in ClawTeam format; join adds the member; idle notices', async () => {
     const store = open(await backend.fixture());
     const r = store.requests;

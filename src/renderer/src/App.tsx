@@ -2,6 +2,10 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ApiOutput, LockstepApi } from '../../shared/api';
 import { call } from './api';
 import { useActivity } from './activity/useActivity';
+import { ApprovalsButton } from './approvals/ApprovalsButton';
+import { ApprovalsProvider } from './approvals/ApprovalsContext';
+import { ApprovalsPanel } from './approvals/ApprovalsPanel';
+import { useApprovals } from './approvals/useApprovals';
 import { ActivityRegion } from './components/ActivityRegion';
 import { ActivityStrip } from './components/ActivityStrip';
 import { AttentionProvider } from './attention/attention';
@@ -38,6 +42,7 @@ export function App({ api: bridge }: { api: LockstepApi }) {
   const [helpOpen, setHelpOpen] = useState(false);
   const [connectOpen, setConnectOpen] = useState(false);
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const [approvalsOpen, setApprovalsOpen] = useState(false);
   const windowHeight = useWindowHeight();
   const connection = useConnection(bridge);
   // The activity view hears of the window's own journaled changes from the undo stack's recording API (set below).
@@ -56,6 +61,9 @@ export function App({ api: bridge }: { api: LockstepApi }) {
   const { teams, loadTeams, createTeam, renameTeam, deleteTeam } = useTeams(api, onMessage, fail, [selected, setSelected]);
   const activity = useActivity(bridge, teams?.map((t) => t.name) ?? [], selected);
   followActivity.current = activity.follow;
+  // Requests agents ask a person to answer (issue 26): `approvals.openCount` is the number waiting. Answers go to the
+  // bridge, not the undo stack: a sent answer cannot be taken back.
+  const approvals = useApprovals(bridge, teams?.map((t) => t.name) ?? []);
   const seq = useRef(0);
   useTheme(settings?.theme ?? 'system');
 
@@ -132,6 +140,7 @@ export function App({ api: bridge }: { api: LockstepApi }) {
             onRedo={() => void undoStack.redo()}
             onConnectDatabase={() => setConnectOpen(true)}
             onOpenSettings={() => setSettingsOpen(true)}
+            extra={<ApprovalsButton count={approvals.openCount} onOpen={() => setApprovalsOpen(true)} />}
           />
           <Sidebar
             teams={teams ?? []}
@@ -150,16 +159,18 @@ export function App({ api: bridge }: { api: LockstepApi }) {
                 {settings?.database && connection?.state === 'unavailable' ? 'Waiting for the database to come back…' : 'Loading…'}
               </p>
             ) : selected && settings ? (
-              <TeamView
-                api={api}
-                team={selected}
-                agentName={settings.agentName}
-                focusRequest={focusRequest}
-                onMessage={onMessage}
-                onChanged={() => void loadTeams()}
-                messagesOpen={settings.messagesOpen}
-                onMessagesOpen={(open) => setAppearance({ messagesOpen: open })}
-              />
+              <ApprovalsProvider value={{ approvals, team: selected }}>
+                <TeamView
+                  api={api}
+                  team={selected}
+                  agentName={settings.agentName}
+                  focusRequest={focusRequest}
+                  onMessage={onMessage}
+                  onChanged={() => void loadTeams()}
+                  messagesOpen={settings.messagesOpen}
+                  onMessagesOpen={(open) => setAppearance({ messagesOpen: open })}
+                />
+              </ApprovalsProvider>
             ) : (
               <Welcome
                 api={api}
@@ -190,6 +201,9 @@ export function App({ api: bridge }: { api: LockstepApi }) {
               }}
             />
           </ActivityRegion>
+          {approvalsOpen && settings && (
+            <ApprovalsPanel api={bridge} approvals={approvals} agentName={settings.agentName} onClose={() => setApprovalsOpen(false)} />
+          )}
           {helpOpen && <ShortcutsHelp onClose={() => setHelpOpen(false)} />}
           {settingsOpen && settings && (
             <SettingsDialog

@@ -133,8 +133,10 @@ export class PgRequests implements RequestService {
       kind: values.kind,
       requestId: values.requestId,
       decision: values.approve ? 'approved' : 'rejected',
+      ...(values.person && values.person !== values.by ? { as: values.by } : {}),
     };
-    const info = this.ctx.info(joining ? 'team.add-member' : ANSWER_OP, values.by, { details });
+    // A person at a window answering as the leader is the one who acted (the journal's actor); `as` says for whom.
+    const info = this.ctx.info(joining ? 'team.add-member' : ANSWER_OP, values.person ?? values.by, { details });
     return mutateTeam(this.ctx, team, info, async (client, teamId, loaded) => {
       const { kind, requestId } = values;
       return answerRequest(

@@ -3,6 +3,7 @@ import type { Member, VersionedTask } from '../../../shared/domain';
 import { memberAvailability, memberProfile } from '../../../shared/members';
 import type { MemberStats } from '../board/logic';
 import { useMemberMail } from '../messages/MessagesContext'; // messages: unread badge + click to filter
+import { IdleMark } from '../approvals/ApprovalsContext'; // approvals: the agent said it is idle
 
 interface Props {
   member: Member;
@@ -52,6 +53,7 @@ export function MemberTarget({ member, leader, stats, dragging, allTasks, onRemo
             doing {stats.held}
             {profile.wipLimit !== undefined ? ` / ${profile.wipLimit}` : ''}
           </span>
+          <IdleMark member={member.name} />
           {mail.badge}
         </div>
       ) : (

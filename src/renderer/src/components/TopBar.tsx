@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { ApiOutput, LockstepApi } from '../../../shared/api';
 import { AttentionBar } from '../attention/AttentionBar';
 import { call } from '../api';
@@ -19,13 +19,27 @@ interface Props {
   /** File › Connect to Database… */
   onConnectDatabase(): void;
   onOpenSettings(): void;
+  /** More controls beside what needs attention (the Approvals button). */
+  extra?: ReactNode;
 }
 
 /**
  * The window's top bar: what needs attention, who you act as, Undo and Redo, Settings — always in reach. Where the
  * teams live (folder or database) shows too when there is room; otherwise it is in Settings.
  */
-export function TopBar({ api, settings, onSettings, fail, nextUndo, nextRedo, onUndo, onRedo, onConnectDatabase, onOpenSettings }: Props) {
+export function TopBar({
+  api,
+  settings,
+  onSettings,
+  fail,
+  nextUndo,
+  nextRedo,
+  onUndo,
+  onRedo,
+  onConnectDatabase,
+  onOpenSettings,
+  extra,
+}: Props) {
   return (
     <header className="topbar">
       <div className="brand">Lockstep</div>
@@ -61,6 +75,7 @@ export function TopBar({ api, settings, onSettings, fail, nextUndo, nextRedo, on
         </button>
       </div>
       <AttentionBar api={api} />
+      {extra}
       <Identity api={api} settings={settings} onSettings={onSettings} fail={fail} />
       <div className="undo-redo" role="group" aria-label="Undo and redo">
         <button
