@@ -35,7 +35,6 @@ function renderTeam(api: LockstepApi = bridge.api, team = 'webapp') {
       agentName="ana"
       focusRequest={null}
       onMessage={(text, error = false) => messages.push({ text, error })}
-      onChanged={() => undefined}
       messagesOpen={null}
       onMessagesOpen={() => undefined}
     />,

@@ -10,11 +10,13 @@ import { Board } from './Board';
 import { AddMemberDialog } from './AddMemberDialog';
 import { RemoveMemberDialog } from './ConfirmDialog';
 import { DetailPanel } from './DetailPanel';
-import { Dialog } from './Dialog';
 import { NewTaskDialog } from './NewTaskDialog';
 import { RadarPanel } from './RadarPanel';
 import { TeamToolbar, type Density, type TeamLayout } from './TeamToolbar';
 import { TeamAttention } from '../attention/TeamAttention';
+import { TaskListView } from '../list/TaskListView';
+import { ProblemCards } from './ProblemCards';
+import { ConflictDialog } from './ConflictDialog';
 import { useStallFindings } from '../attention/radar';
 import { MESSAGES_WIDE_ENOUGH, MessagePanel } from '../messages/MessagePanel';
 import { MessagesProvider } from '../messages/MessagesContext';
@@ -25,11 +27,6 @@ interface Props {
   agentName: string;
   focusRequest: { id: string; seq: number } | null;
   onMessage: OnMessage;
-  /**
-   * Not called any more: every change the team view makes reaches the team list through the watcher (countsChanged,
-   * teamsChanged) instead of a re-read of every team after each write. Optional until App.tsx stops passing it.
-   */
-  onChanged?(): void;
   /** The messages column: shown or folded as the person chose (null: by the window's width), and the way to choose. */
   messagesOpen: boolean | null;
   onMessagesOpen(open: boolean): void;
@@ -131,8 +128,8 @@ export function TeamView({ api, team, agentName, focusRequest, onMessage, messag
       </div>
     );
   const config = data.config;
-  const toggleRadar = () => {
-    setRadarOpen(!radarOpen);
+  const showRadar = (open: boolean) => {
+    setRadarOpen(open);
     setRadarKey((k) => k + 1);
     stalls.reload();
   };
@@ -144,10 +141,7 @@ export function TeamView({ api, team, agentName, focusRequest, onMessage, messag
         team={team}
         agentName={agentName}
         findings={stalls.findings}
-        onOpenRadar={() => {
-          setRadarOpen(true);
-          setRadarKey((k) => k + 1);
-        }}
+        onOpenRadar={() => showRadar(true)}
         onShowMessages={() => onMessagesOpen(true)}
       />
       <div className={`team-view density-${density}`}>
@@ -165,7 +159,7 @@ export function TeamView({ api, team, agentName, focusRequest, onMessage, messag
           onDensity={setDensity}
           onNewTask={() => setCreatingTask(true)}
           onAddMember={() => setAddingMember(true)}
-          onToggleRadar={toggleRadar}
+          onToggleRadar={() => showRadar(!radarOpen)}
         />
 
         {radarOpen && (
@@ -185,32 +179,35 @@ export function TeamView({ api, team, agentName, focusRequest, onMessage, messag
 
         <div className={`workspace${selected ? ' with-panel' : ''}`}>
           <div className="board-area">
-            <Board
-              config={config}
-              tasks={data.tasks}
-              filter={filter}
-              agentName={agentName}
-              selectedId={selectedId}
-              pendingIds={writes.pendingIds}
-              onOpen={setSelectedId}
-              onFocusTask={(id) => setSelectedId(id)}
-              onAssign={writes.assign}
-              onMove={writes.move}
-              onRefused={(reason) => onMessage(reason, true)}
-              onRemoveMember={setRemovingMember}
-              problemsSlot={
-                data.problems.length > 0 ? (
-                  <div className="problems" role="status">
-                    {data.problems.map((p) => (
-                      <div key={p.path} className="problem-card" data-testid="problem-card">
-                        <strong>Unreadable task file</strong> <code>{p.path}</code>
-                        <span className="muted"> — {p.reason}. It was left untouched; the stall radar can move it aside.</span>
-                      </div>
-                    ))}
-                  </div>
-                ) : null
-              }
-            />
+            {layout === 'list' ? (
+              <TaskListView
+                api={api}
+                team={team}
+                config={config}
+                tasks={data.tasks}
+                filter={filter}
+                onOpen={setSelectedId}
+                onChanged={data.reload}
+                onMessage={onMessage}
+                fail={fail}
+              />
+            ) : (
+              <Board
+                config={config}
+                tasks={data.tasks}
+                filter={filter}
+                agentName={agentName}
+                selectedId={selectedId}
+                pendingIds={writes.pendingIds}
+                onOpen={setSelectedId}
+                onFocusTask={(id) => setSelectedId(id)}
+                onAssign={writes.assign}
+                onMove={writes.move}
+                onRefused={(reason) => onMessage(reason, true)}
+                onRemoveMember={setRemovingMember}
+                problemsSlot={<ProblemCards problems={data.problems} />}
+              />
+            )}
           </div>
           {selected && (
             <DetailPanel
@@ -287,28 +284,14 @@ export function TeamView({ api, team, agentName, focusRequest, onMessage, messag
           />
         )}
         {writes.conflict && (
-          <Dialog
-            title="Somebody changed this task"
+          <ConflictDialog
+            conflict={writes.conflict}
+            onKeepTheirs={() => {
+              writes.setConflict(null);
+              setPanelSeq((n) => n + 1);
+            }}
             onClose={() => writes.setConflict(null)}
-            actions={
-              <>
-                <button
-                  type="button"
-                  onClick={() => {
-                    writes.setConflict(null);
-                    setPanelSeq((n) => n + 1);
-                  }}
-                >
-                  Keep theirs
-                </button>
-                <button type="button" onClick={() => void writes.conflict?.applyMine()}>
-                  Apply mine
-                </button>
-              </>
-            }
-          >
-            <p>{writes.conflict.message}</p>
-          </Dialog>
+          />
         )}
       </div>
     </MessagesProvider>
