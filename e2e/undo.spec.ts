@@ -272,7 +272,8 @@ test('the activity view shows, right after launch, what an agent did while the a
     await page.screenshot({ path: path.join(SHOTS, 'activity-1280x800.png') });
     // The link opens the task.
     await strip.getByRole('button', { name: 'released "Document the API"' }).click();
-    await expect(page.getByTestId('detail-panel')).toContainText('Task 087e245f');
+    await expect(page.getByTestId('detail-panel').getByRole('heading', { name: 'Document the API' })).toBeVisible();
+    await expect(page.getByTestId('detail-panel')).toContainText('Task id 087e245f');
   } finally {
     await close(run);
   }
