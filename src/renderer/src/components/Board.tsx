@@ -36,6 +36,7 @@ interface Props {
   onAssign(task: VersionedTask, owner: string): void;
   onMove(task: VersionedTask, status: TaskStatus): void;
   onRemoveMember(name: string): void;
+  onEditMember?(name: string): void;
   /** A drop on a target that refuses the task: nothing is written, the reason is said. */
   onRefused(reason: string): void;
   problemsSlot?: React.ReactNode;
@@ -182,6 +183,7 @@ export function Board(props: Props) {
                 dragging={dragging}
                 allTasks={all}
                 onRemove={props.onRemoveMember}
+                onEdit={props.onEditMember}
               />
             </div>
           ))}

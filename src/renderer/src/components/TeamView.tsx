@@ -7,7 +7,7 @@ import { modalOpen, useShortcuts } from '../state/shortcuts';
 import { useTeam } from '../state/useTeam';
 import { useTeamWrites } from '../state/useTeamWrites';
 import { Board } from './Board';
-import { AddMemberDialog } from './AddMemberDialog';
+import { AddMember } from './AddMemberDialog';
 import { RemoveMemberDialog } from './ConfirmDialog';
 import { DetailPanel } from './DetailPanel';
 import { NewTaskDialog } from './NewTaskDialog';
@@ -17,6 +17,7 @@ import { TeamAttention } from '../attention/TeamAttention';
 import { TaskListView } from '../list/TaskListView';
 import { ProblemCards } from './ProblemCards';
 import { ConflictDialog } from './ConflictDialog';
+import { EditMemberProfile } from './MemberProfileDialog';
 import { useStallFindings } from '../attention/radar';
 import { MESSAGES_WIDE_ENOUGH, MessagePanel } from '../messages/MessagePanel';
 import { MessagesProvider } from '../messages/MessagesContext';
@@ -50,6 +51,7 @@ export function TeamView({ api, team, agentName, focusRequest, onMessage, messag
   const stalls = useStallFindings(api, team, agentName);
   // Issue 10: removing a member asks first (ConfirmDialog), then can be undone.
   const [removingMember, setRemovingMember] = useState<string | null>(null);
+  const [editingMember, setEditingMember] = useState<string | null>(null);
   // Bumped when the person keeps somebody else's version: the detail panel drops the text they had typed.
   const [panelSeq, setPanelSeq] = useState(0);
   const searchRef = useRef<HTMLInputElement | null>(null);
@@ -205,6 +207,7 @@ export function TeamView({ api, team, agentName, focusRequest, onMessage, messag
                 onMove={writes.move}
                 onRefused={(reason) => onMessage(reason, true)}
                 onRemoveMember={setRemovingMember}
+                onEditMember={setEditingMember}
                 problemsSlot={<ProblemCards problems={data.problems} />}
               />
             )}
@@ -248,21 +251,7 @@ export function TeamView({ api, team, agentName, focusRequest, onMessage, messag
           />
         )}
         {addingMember && (
-          <AddMemberDialog
-            taken={config.members.map((m) => m.name)}
-            onClose={() => setAddingMember(false)}
-            onAdd={async (name) => {
-              try {
-                await call(api, 'addMember', { team, name });
-                await data.reload();
-                onMessage(`Added ${name} to ${team}.`);
-                return true;
-              } catch (err) {
-                fail(err);
-                return false;
-              }
-            }}
-          />
+          <AddMember {...{ api, team, config, onMessage, fail }} onClose={() => setAddingMember(false)} onAdded={data.reload} />
         )}
         {removingMember && (
           <RemoveMemberDialog
@@ -281,6 +270,14 @@ export function TeamView({ api, team, agentName, focusRequest, onMessage, messag
                 fail(err);
               }
             }}
+          />
+        )}
+        {editingMember && (
+          <EditMemberProfile
+            {...{ api, team, config, onMessage, fail }}
+            name={editingMember}
+            onClose={() => setEditingMember(null)}
+            onSaved={data.reload}
           />
         )}
         {writes.conflict && (
