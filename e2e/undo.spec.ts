@@ -156,7 +156,7 @@ test('removing a member asks first, naming them; it can be undone from the toast
     // Keep: nothing changes.
     await remove.click();
     const dialog = page.getByRole('dialog', { name: 'Remove backend from webapp?' });
-    await expect(dialog).toContainText('They own 1 open task and hold 1 claim');
+    await expect(dialog).toContainText('1 open task is assigned to them and they are working on 1');
     await dialog.getByRole('button', { name: 'Keep backend' }).click();
     await expect(dialog).toBeHidden();
     expect(members(run.dataDir)).toContain('backend');
