@@ -73,4 +73,12 @@ test('subjects, labels, a waiting task, member profiles, the safety lock and the
   await expect(lock).not.toBeChecked();
   const userData = await app.evaluate(({ app: electronApp }) => electronApp.getPath('userData'));
   expect(JSON.parse(fs.readFileSync(path.join(userData, 'settings.json'), 'utf8')).clawteamInterlock).toBe(false);
+  await settings.getByRole('button', { name: 'Done' }).click();
+
+  // Renaming a team warns that agents using the old name will fail.
+  await page.getByRole('button', { name: 'Rename', exact: true }).click();
+  const rename = page.getByRole('dialog', { name: 'Rename team webapp' });
+  await expect(rename.getByTestId('rename-warning')).toContainText('lockstep task claim webapp --next');
+  await page.keyboard.press('Escape');
+  await expect(rename).toBeHidden();
 });

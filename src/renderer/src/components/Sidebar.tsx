@@ -146,6 +146,10 @@ export function Sidebar({ teams, selected, onSelect, onCreate, onRename, onDelet
           <Field label="New name" problem={newName !== renaming ? renameProblem : null}>
             {(props) => <input {...props} autoFocus value={newName} maxLength={64} onChange={(e) => setNewName(e.target.value)} />}
           </Field>
+          <p className="dialog-note" data-testid="rename-warning">
+            Agents started with the name <strong>{renaming}</strong> keep using it: their commands (for example{' '}
+            <code>lockstep task claim {renaming} --next</code>) fail until they are given the new name.
+          </p>
         </Dialog>
       )}
       {deleting && (
