@@ -156,7 +156,7 @@ test('removing a member asks first, naming them; it can be undone from the toast
     // Keep: nothing changes.
     await remove.click();
     const dialog = page.getByRole('dialog', { name: 'Remove backend from webapp?' });
-    await expect(dialog).toContainText('They own 1 open task and hold 1 claim');
+    await expect(dialog).toContainText('1 open task is assigned to them and they are working on 1');
     await dialog.getByRole('button', { name: 'Keep backend' }).click();
     await expect(dialog).toBeHidden();
     expect(members(run.dataDir)).toContain('backend');
@@ -272,7 +272,8 @@ test('the activity view shows, right after launch, what an agent did while the a
     await page.screenshot({ path: path.join(SHOTS, 'activity-1280x800.png') });
     // The link opens the task.
     await strip.getByRole('button', { name: 'released "Document the API"' }).click();
-    await expect(page.getByTestId('detail-panel')).toContainText('Task 087e245f');
+    await expect(page.getByTestId('detail-panel').getByRole('heading', { name: 'Document the API' })).toBeVisible();
+    await expect(page.getByTestId('detail-panel')).toContainText('Task id 087e245f');
   } finally {
     await close(run);
   }

@@ -150,8 +150,9 @@ test('the shell follows the real window at 1024x700, 1280x800 and 1920x1080; the
       expect(cards.plain).toBeLessThan(cards.claimed); // the claim line adds height; no fixed card size
       expect(cards.plain).toBeLessThan(100);
       expect(cards.links, `${w}x${h}`).toEqual([
-        { text: 'dd0eba2d', inside: true, onTop: true },
-        { text: '797906f1', inside: true, onTop: true },
+        // Named by their subjects (issue 27), the ids in the tooltip.
+        { text: 'Design the signup API', inside: true, onTop: true },
+        { text: 'Build the signup form', inside: true, onTop: true },
       ]);
 
       // With the panel open (the board yields room to it), every column can still be scrolled into view and seen.

@@ -151,6 +151,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       const deleted = await ctx.store().deleteTask(team, id, { agent: person(), expectVersion });
       return { deleted: deleted.id };
     },
+    bulkChangeTasks: async ({ team, ids, change }) => ctx.store().bulkChangeTasks(team, ids, change, { agent: person() }),
     undo: async ({ team, seq, redo }) => {
       if (seq === undefined) return ctx.store().undoLast(team, { name: person(), via: 'app' });
       if (!own(team).has(seq)) {

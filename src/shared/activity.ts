@@ -178,11 +178,24 @@ function describeTeamEntry(entry: JournalEntryLike): string {
   }
 }
 
+/** A change to many tasks at once (the list view's bulk actions): "assigned 50 tasks to tester". */
+function describeBulk(entry: JournalEntryLike): string {
+  const change = (entry.details?.bulk ?? {}) as { owner?: string; status?: string; priority?: string; delete?: boolean };
+  const n = entry.tasks.length;
+  const tasks = `${n} task${n === 1 ? '' : 's'}`;
+  if (change.delete) return `deleted ${tasks}`;
+  if (change.owner !== undefined) return change.owner ? `assigned ${tasks} to ${change.owner}` : `unassigned ${tasks}`;
+  if (change.status !== undefined) return `moved ${tasks} to ${change.status.replace('_', ' ')}`;
+  if (change.priority !== undefined) return `set ${tasks} to ${change.priority} priority`;
+  return `changed ${tasks}`;
+}
+
 /**
  * One entry in words, without the actor: `claimed "Design the API"`, `assigned "Docs" to tester`,
  * `changed the priority of "Docs" to high`, `removed tester from team webapp`. `subject` names the task when known.
  */
 export function describeEntry(entry: JournalEntryLike, subject?: string, taskId = primaryTaskId(entry)): string {
+  if (entry.op === 'task.bulk') return describeBulk(entry);
   if (entry.op.startsWith('team.') && entry.tasks.length === 0) return describeTeamEntry(entry);
   if (entry.op === 'doctor.fix' && entry.tasks.length === 0) return describeFileFix(entry);
   if (entry.op === 'team.sweep') return `released ${entry.tasks.length} stale claim${entry.tasks.length === 1 ? '' : 's'}`;

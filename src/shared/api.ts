@@ -3,6 +3,8 @@ import { MAX_LEASE_MS } from './claims';
 import { serializedErrorSchema, type SerializedError } from './errors';
 import {
   agentNameSchema,
+  bulkChangeSchema,
+  bulkIdsSchema,
   createTaskInputSchema,
   createTeamInputSchema,
   memberNameSchema,
@@ -183,6 +185,14 @@ export const API = {
   deleteTask: {
     input: z.object({ ...taskRef, expectVersion: versionSchema.optional() }).strict(),
     output: z.object({ deleted: z.string() }),
+  },
+  /**
+   * One change to many tasks (the list view's bulk actions: assign, move, priority, delete), all or nothing, as one
+   * journal entry: one undo step takes it back whole.
+   */
+  bulkChangeTasks: {
+    input: z.object({ team: teamNameSchema, ids: bulkIdsSchema, change: bulkChangeSchema }).strict(),
+    output: z.object({ tasks: z.array(taskSchema), deleted: z.array(z.string()) }),
   },
   setMemberProfile: {
     input: z.object({ team: teamNameSchema, name: memberNameSchema, profile: memberProfilePatchSchema }).strict(),

@@ -124,3 +124,16 @@ export function parseInput<S extends z.ZodTypeAny>(schema: S, value: unknown, wh
   });
   throw new InvalidInputError(`Invalid ${what}: ${problems.join('; ')}.`, { problems });
 }
+
+/**
+ * One change to many tasks at once (the window's list view): assign, move, set the priority, or delete. It is one
+ * write of the team and one journal entry, so one undo step takes it back whole.
+ */
+export const bulkChangeSchema = z.union([
+  z.object({ owner: ownerSchema }).strict(),
+  z.object({ status: statusSchema }).strict(),
+  z.object({ priority: prioritySchema }).strict(),
+  z.object({ delete: z.literal(true) }).strict(),
+]);
+export type BulkChange = z.infer<typeof bulkChangeSchema>;
+export const bulkIdsSchema = z.array(taskIdSchema).min(1, 'Choose at least one task.').max(5000);

@@ -79,7 +79,7 @@ export function diagnose(tasks: Task[], problems: FileProblem[], tempFiles: Temp
           kind: 'lease-expired',
           taskId: task.id,
           fix: release,
-          message: `${task.lockedBy}'s lease on "${task.subject}" expired ${describeAge(parseTimestamp(claim?.leaseUntil) ?? options.nowMicros, options.nowMicros)}${age}.`,
+          message: `${task.lockedBy} took "${task.subject}" for a limited time, which ran out ${describeAge(parseTimestamp(claim?.leaseUntil) ?? options.nowMicros, options.nowMicros)}${age}.`,
         });
       } else if (gone === 'holder-gone' && claim?.pid !== undefined) {
         findings.push({
@@ -87,7 +87,7 @@ export function diagnose(tasks: Task[], problems: FileProblem[], tempFiles: Temp
           kind: 'holder-gone',
           taskId: task.id,
           fix: release,
-          message: `${task.lockedBy} holds "${task.subject}", but its process ${claim.pid} on ${claim.host} is gone${age}.`,
+          message: `${task.lockedBy} took "${task.subject}", but the program working on it has stopped${age}.`,
         });
       } else if (since !== null && options.nowMicros - since > options.oldClaimMs * 1000) {
         findings.push({
@@ -95,7 +95,7 @@ export function diagnose(tasks: Task[], problems: FileProblem[], tempFiles: Temp
           kind: 'old-claim',
           taskId: task.id,
           fix: release,
-          message: `${task.lockedBy} has held "${task.subject}" for ${describeAge(since, options.nowMicros).replace(' ago', '')}.`,
+          message: `${task.lockedBy} took "${task.subject}" ${describeAge(since, options.nowMicros)} and has not finished it.`,
         });
       }
     }

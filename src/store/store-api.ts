@@ -1,13 +1,14 @@
 import * as os from 'os';
 import type { FileProblem, TaskList, TeamConfig, TeamSummary, VersionedTask } from '../shared/domain';
 import type { DeletedTeam, SweepResult } from '../shared/model';
-import type { CreateTaskInput, CreateTeamInput, NewMember, TaskFilter, UpdateTaskPatch } from '../shared/schemas';
+import type { CreateTaskInput, CreateTeamInput, NewMember, TaskFilter, UpdateTaskPatch, BulkChange } from '../shared/schemas';
 import { cleanUserName } from '../shared/names';
 import type { Finding } from './doctor';
 import type { JournalEntry } from './journal';
 import type { CostService, MessageService } from './message-service';
 import type { RequestService } from './requests';
 import type { ActorOptions, ClaimOptions } from './task-ops';
+import type { BulkResult } from './task-bulk';
 
 /** Who acts, and through what (`cli`, `app`, `api`): recorded in every journal entry. */
 export interface Actor {
@@ -109,6 +110,8 @@ export interface Store {
   createTask(team: string, input: CreateTaskInput): Promise<VersionedTask>;
   updateTask(team: string, id: string, patch: UpdateTaskPatch, options?: ActorOptions): Promise<VersionedTask>;
   deleteTask(team: string, id: string, options?: ActorOptions): Promise<VersionedTask>;
+  /** One change (owner, status, priority or delete) to many tasks: all or nothing, one journal entry. */
+  bulkChangeTasks(team: string, ids: string[], change: BulkChange, options?: ActorOptions): Promise<BulkResult>;
 
   // ---- claims
 

@@ -19,6 +19,8 @@ import { selectTasks } from './task-filter';
 import * as ops from './task-ops';
 import type { SweepRequest } from './store-api';
 import type { FolderContext } from './store-context';
+import { bulkDetails, checkBulk, runBulk, type BulkResult } from './task-bulk';
+import type { BulkChange } from '../shared/schemas';
 
 // The folder store's task reads and task mutations (LockstepStore delegates here): each mutation checks its input,
 // then runs the rule in task-ops.ts inside the team's writer.
@@ -71,6 +73,22 @@ export async function updateTask(
     .writer(team)
     .mutate(ctx.info('task.update', options.agent, { taskId: id, reason: options.reason }), (tx) =>
       ops.updateTask(tx, id, values, options),
+    );
+}
+
+/** One change to many tasks: one write of the team, one journal entry (task-bulk.ts). */
+export async function bulkChangeTasks(
+  ctx: FolderContext,
+  team: string,
+  ids: string[],
+  change: BulkChange,
+  options: ops.ActorOptions = {},
+): Promise<BulkResult> {
+  const checked = checkBulk(ids, change, options);
+  return ctx
+    .writer(team)
+    .mutate(ctx.info('task.bulk', options.agent, { details: bulkDetails(checked.ids, checked.change) }), (tx) =>
+      runBulk(tx, checked.ids, checked.change, options),
     );
 }
 

@@ -1,6 +1,6 @@
 import type { FileProblem, TaskList, TeamConfig, TeamSummary, VersionedTask } from '../shared/domain';
 import { assertName } from '../shared/names';
-import type { CreateTaskInput, CreateTeamInput, NewMember, TaskFilter, UpdateTaskPatch } from '../shared/schemas';
+import type { CreateTaskInput, CreateTeamInput, NewMember, TaskFilter, UpdateTaskPatch, BulkChange } from '../shared/schemas';
 import type { Finding } from './doctor';
 import { readJournal, readRecent, readSince, type JournalEntry } from './journal';
 import type { Mailbox } from './inbox';
@@ -16,6 +16,7 @@ import * as teams from './store-teams';
 import * as trash from './store-trash';
 import * as undo from './store-undo';
 import type * as ops from './task-ops';
+import type { BulkResult } from './task-bulk';
 import { assertNoLinks } from './safe-fs';
 import { teamNotFound } from '../shared/errors';
 import * as fs from 'fs';
@@ -184,6 +185,10 @@ export class LockstepStore implements Store {
 
   deleteTask(team: string, id: string, options: ops.ActorOptions = {}): Promise<VersionedTask> {
     return tasks.deleteTask(this.ctx, team, id, options);
+  }
+
+  bulkChangeTasks(team: string, ids: string[], change: BulkChange, options: ops.ActorOptions = {}): Promise<BulkResult> {
+    return tasks.bulkChangeTasks(this.ctx, team, ids, change, options);
   }
 
   heartbeatTask(team: string, id: string, options: ops.ClaimOptions & { leaseMs: number }): Promise<VersionedTask> {

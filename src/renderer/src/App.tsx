@@ -166,7 +166,6 @@ export function App({ api: bridge }: { api: LockstepApi }) {
                   agentName={settings.agentName}
                   focusRequest={focusRequest}
                   onMessage={onMessage}
-                  onChanged={() => void loadTeams()}
                   messagesOpen={settings.messagesOpen}
                   onMessagesOpen={(open) => setAppearance({ messagesOpen: open })}
                 />

@@ -2,11 +2,12 @@ import type { PoolClient } from 'pg';
 import type { FileProblem, TaskList, TeamConfig, TeamSummary, VersionedTask } from '../../shared/domain';
 import { InvalidInputError } from '../../shared/errors';
 import { assertName } from '../../shared/names';
-import type { CreateTaskInput, CreateTeamInput, NewMember, TaskFilter, UpdateTaskPatch } from '../../shared/schemas';
+import type { CreateTaskInput, CreateTeamInput, NewMember, TaskFilter, UpdateTaskPatch, BulkChange } from '../../shared/schemas';
 import type { Finding } from '../doctor';
 import type { JournalEntry } from '../journal';
 import type { DoctorRequest, SweepRequest, TrackedEntry } from '../store-api';
 import type * as ops from '../task-ops';
+import type { BulkResult } from '../task-bulk';
 import { CHANGES_CHANNEL } from './connection';
 import { watchChanges, type ChangeNotice } from './watch';
 import { PgCosts } from './pg-costs';
@@ -195,6 +196,10 @@ export class PostgresStore {
 
   deleteTask(team: string, id: string, options: ops.ActorOptions = {}): Promise<VersionedTask> {
     return tasks.deleteTask(this.ctx, team, id, options);
+  }
+
+  bulkChangeTasks(team: string, ids: string[], change: BulkChange, options: ops.ActorOptions = {}): Promise<BulkResult> {
+    return tasks.bulkChangeTasks(this.ctx, team, ids, change, options);
   }
 
   heartbeatTask(team: string, id: string, options: ops.ClaimOptions & { leaseMs: number }): Promise<VersionedTask> {

@@ -16,6 +16,8 @@ import * as ops from '../task-ops';
 import type { PgContext } from './pg-context';
 import { loadAll, mutate, teamIdOf } from './pg-mutate';
 import { loadTaskRow } from './rows';
+import { bulkDetails, checkBulk, runBulk, type BulkResult } from '../task-bulk';
+import type { BulkChange } from '../../shared/schemas';
 
 // Tasks on the database (PostgresStore's task methods; claims are in pg-claims.ts): reads, and the mutations, each
 // checked here and then run through the rule in task-ops.ts inside one transaction (pg-mutate.ts). The mode says
@@ -76,6 +78,24 @@ export async function updateTask(
       preload: [id, ...(values.removeBlockedBy ?? []), ...(values.removeBlocks ?? [])],
       mode: wholeTeam ? 'exclusive' : 'share',
     },
+  );
+}
+
+/** One change to many tasks in one transaction (task-bulk.ts): one journal entry, one undo step. */
+export async function bulkChangeTasks(
+  ctx: PgContext,
+  team: string,
+  ids: string[],
+  change: BulkChange,
+  options: ops.ActorOptions = {},
+): Promise<BulkResult> {
+  const checked = checkBulk(ids, change, options);
+  return mutate(
+    ctx,
+    team,
+    ctx.info('task.bulk', options.agent, { details: bulkDetails(checked.ids, checked.change) }),
+    (tx) => runBulk(tx, checked.ids, checked.change, options),
+    { mode: 'exclusive' },
   );
 }
 

@@ -33,7 +33,6 @@ export function AttentionBar({ api }: { api: LockstepApi }) {
             className={`attention-item ${item.tone}`}
             data-testid={`attention-${item.key}`}
             title={item.detail}
-            aria-label={`${item.label}: ${item.detail}`}
             onClick={item.onSelect}
           >
             {item.label}

@@ -61,9 +61,9 @@ describe('board logic', () => {
 
   it('labels a lease countdown and an expired lease', () => {
     const until = Date.parse('2026-01-01T10:05:00Z');
-    expect(leaseLabel(until, until - 299_000)).toBe('lease 4:59 left');
-    expect(leaseLabel(until, until - 5_000)).toBe('lease 0:05 left');
-    expect(leaseLabel(until, until + 12_000)).toMatch(/^lease expired 12 s ago$/);
+    expect(leaseLabel(until, until - 299_000)).toBe('4:59 left to finish');
+    expect(leaseLabel(until, until - 5_000)).toBe('0:05 left to finish');
+    expect(leaseLabel(until, until + 12_000)).toMatch(/^time ran out 12 s ago$/);
   });
 });
 

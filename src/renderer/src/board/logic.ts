@@ -102,8 +102,8 @@ export function claimView(task: VersionedTask, nowMs: number): ClaimView | null 
 /** "4:59 left" / "expired 12 s ago". */
 export function leaseLabel(leaseUntilMs: number, nowMs: number): string {
   const left = Math.round((leaseUntilMs - nowMs) / 1000);
-  if (left <= 0) return `lease expired ${describeAge(leaseUntilMs * 1000, nowMs * 1000)}`;
+  if (left <= 0) return `time ran out ${describeAge(leaseUntilMs * 1000, nowMs * 1000)}`;
   const m = Math.floor(left / 60);
   const s = left % 60;
-  return `lease ${m}:${String(s).padStart(2, '0')} left`;
+  return `${m}:${String(s).padStart(2, '0')} left to finish`;
 }

@@ -1,4 +1,7 @@
 import { useState } from 'react';
+import type { LockstepApi } from '../../../shared/api';
+import type { TeamConfig } from '../../../shared/domain';
+import { call } from '../api';
 import { Dialog } from './Dialog';
 import { Field, nameInputProblem } from './Field';
 
@@ -43,5 +46,34 @@ export function AddMemberDialog({ taken, onClose, onAdd }: { taken: string[]; on
         )}
       </Field>
     </Dialog>
+  );
+}
+
+/** "+ Member": the dialog, adding through the API. */
+export function AddMember(props: {
+  api: LockstepApi;
+  team: string;
+  config: TeamConfig;
+  onClose(): void;
+  onAdded(): Promise<void> | void;
+  onMessage(text: string, error?: boolean): void;
+  fail(err: unknown): void;
+}) {
+  return (
+    <AddMemberDialog
+      taken={props.config.members.map((m) => m.name)}
+      onClose={props.onClose}
+      onAdd={async (name) => {
+        try {
+          await call(props.api, 'addMember', { team: props.team, name });
+          await props.onAdded();
+          props.onMessage(`Added ${name} to ${props.team}.`);
+          return true;
+        } catch (err) {
+          props.fail(err);
+          return false;
+        }
+      }}
+    />
   );
 }

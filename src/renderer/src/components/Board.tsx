@@ -20,6 +20,7 @@ import { moveRefusal } from '../../../shared/rules';
 import { COLUMNS, groupByStatus, memberStats, STATUS_LABEL, type BoardFilter } from '../board/logic';
 import { jumpBetweenTargets } from '../board/keyboard';
 import { Column } from './Column';
+import { CardContextValue } from '../board/cardContext';
 import { MemberTarget } from './MemberTarget';
 
 interface Props {
@@ -35,6 +36,7 @@ interface Props {
   onAssign(task: VersionedTask, owner: string): void;
   onMove(task: VersionedTask, status: TaskStatus): void;
   onRemoveMember(name: string): void;
+  onEditMember?(name: string): void;
   /** A drop on a target that refuses the task: nothing is written, the reason is said. */
   onRefused(reason: string): void;
   problemsSlot?: React.ReactNode;
@@ -72,6 +74,15 @@ export function Board(props: Props) {
   const all = useMemo(() => [...tasks.values()], [tasks]);
   const groups = useMemo(() => groupByStatus(all, filter), [all, filter]);
   const stats = useMemo(() => memberStats(all), [all]);
+  const onAssign = props.onAssign;
+  const cardContext = useMemo(
+    () => ({
+      members: config.members.map((m) => m.name),
+      subjectOf: (id: string) => tasks.get(id)?.subject,
+      onAssign: (task: VersionedTask, owner: string) => owner !== task.owner && onAssign(task, owner),
+    }),
+    [config.members, tasks, onAssign],
+  );
   const leader = leaderOf(config);
   const subjectOf = (id: string | number) => tasks.get(String(id).replace(/^task:/, ''))?.subject ?? 'task';
   const lookup = (id: string) => tasks.get(id);
@@ -143,70 +154,73 @@ export function Board(props: Props) {
   };
 
   return (
-    <DndContext
-      sensors={sensors}
-      collisionDetection={collision}
-      onDragStart={onDragStart}
-      onDragOver={(e) => setOverId(String(e.over?.id ?? ''))}
-      onDragEnd={onDragEnd}
-      onDragCancel={() => {
-        setDragging(null);
-        setOverId('');
-      }}
-      accessibility={{
-        announcements,
-        screenReaderInstructions: {
-          draggable:
-            'To pick up a task, press space. Up and down switch between members and columns, left and right move along them. Space or enter drops it; escape cancels. Enter without dragging opens the task.',
-        },
-      }}
-    >
-      <div className="members" role="list" aria-label="Members: drop a task on a member to assign it">
-        {config.members.map((m) => (
-          <div role="listitem" key={m.name}>
-            <MemberTarget
-              member={m}
-              leader={m === leader}
-              stats={stats.get(m.name) ?? { owned: 0, held: 0 }}
-              dragging={dragging}
-              allTasks={all}
-              onRemove={props.onRemoveMember}
+    <CardContextValue.Provider value={cardContext}>
+      <DndContext
+        sensors={sensors}
+        collisionDetection={collision}
+        onDragStart={onDragStart}
+        onDragOver={(e) => setOverId(String(e.over?.id ?? ''))}
+        onDragEnd={onDragEnd}
+        onDragCancel={() => {
+          setDragging(null);
+          setOverId('');
+        }}
+        accessibility={{
+          announcements,
+          screenReaderInstructions: {
+            draggable:
+              'To pick up a task, press space. Up and down switch between members and columns, left and right move along them. Space or enter drops it; escape cancels. Enter without dragging opens the task.',
+          },
+        }}
+      >
+        <div className="members" role="list" aria-label="Members: drop a task on a member to assign it">
+          {config.members.map((m) => (
+            <div role="listitem" key={m.name}>
+              <MemberTarget
+                member={m}
+                leader={m === leader}
+                stats={stats.get(m.name) ?? { owned: 0, held: 0 }}
+                dragging={dragging}
+                allTasks={all}
+                onRemove={props.onRemoveMember}
+                onEdit={props.onEditMember}
+              />
+            </div>
+          ))}
+          {config.members.length === 0 && <p className="muted">No members yet: add one to assign tasks by dragging.</p>}
+        </div>
+        {props.problemsSlot}
+        <div className="board" data-testid="board">
+          {COLUMNS.map((status) => (
+            <Column
+              key={status}
+              status={status}
+              tasks={groups[status]}
+              refusal={columnRefusals[status]}
+              selectedId={props.selectedId}
+              pendingIds={props.pendingIds}
+              onOpen={props.onOpen}
+              onFocusTask={props.onFocusTask}
             />
-          </div>
-        ))}
-        {config.members.length === 0 && <p className="muted">No members yet: add one to assign tasks by dragging.</p>}
-      </div>
-      {props.problemsSlot}
-      <div className="board" data-testid="board">
-        {COLUMNS.map((status) => (
-          <Column
-            key={status}
-            status={status}
-            tasks={groups[status]}
-            refusal={columnRefusals[status]}
-            selectedId={props.selectedId}
-            pendingIds={props.pendingIds}
-            onOpen={props.onOpen}
-            onFocusTask={props.onFocusTask}
-          />
-        ))}
-      </div>
-      <DragOverlay dropAnimation={null}>
-        {dragging ? (
-          <div className={`card overlay priority-${dragging.priority}`}>
-            <div className="card-subject">{dragging.subject}</div>
-            {(() => {
-              // Said where the person looks: on the card they carry, while it is over a target that would refuse it.
-              const refusal = overId ? refusalAt(overId, tasks.get(dragging.id) ?? dragging, false) : null;
-              return refusal ? (
-                <div className="overlay-refusal" data-testid="drag-refusal">
-                  Can't drop here: {refusal}
-                </div>
-              ) : null;
-            })()}
-          </div>
-        ) : null}
-      </DragOverlay>
-    </DndContext>
+          ))}
+        </div>
+        <DragOverlay dropAnimation={null}>
+          {dragging ? (
+            <div className={`card overlay priority-${dragging.priority}`}>
+              <div className="card-subject">{dragging.subject}</div>
+              {(() => {
+                // Said where the person looks: on the card they carry, while it is over a target that would refuse it.
+                const refusal = overId ? refusalAt(overId, tasks.get(dragging.id) ?? dragging, false) : null;
+                return refusal ? (
+                  <div className="overlay-refusal" data-testid="drag-refusal">
+                    Can't drop here: {refusal}
+                  </div>
+                ) : null;
+              })()}
+            </div>
+          ) : null}
+        </DragOverlay>
+      </DndContext>
+    </CardContextValue.Provider>
   );
 }

@@ -122,8 +122,8 @@ export function RemoveMemberDialog({
       <p>
         <strong>{member}</strong> will no longer be a member of team {team}, so tasks cannot be assigned to them by dragging.
         {owned + held > 0
-          ? ` They own ${plural(owned, 'open task')} and hold ${plural(held, 'claim')}; those keep ${member} as owner and holder until you reassign them.`
-          : ' They own no open task and hold no claim.'}
+          ? ` ${plural(owned, 'open task')} ${owned === 1 ? 'is' : 'are'} assigned to them and they are working on ${held}; those stay theirs until you reassign them.`
+          : ' No open task is assigned to them and they are working on none.'}
       </p>
       <p className="muted">You can undo this right after (Ctrl+Z).</p>
     </ConfirmDialog>

@@ -11,11 +11,19 @@ import { claimView, leaseLabel, STATUS_LABEL } from '../board/logic';
 import { useNow } from '../state/useNow';
 import { Ago } from './Ago';
 import { BreakClaimDialog, ConfirmDialog } from './ConfirmDialog';
+import { LabelsField } from './LabelsField';
 
 export interface DetailActions {
   save(
     task: VersionedTask,
-    patch: { subject?: string; description?: string; priority?: TaskPriority; owner?: string; status?: TaskStatus },
+    patch: {
+      subject?: string;
+      description?: string;
+      priority?: TaskPriority;
+      owner?: string;
+      status?: TaskStatus;
+      metadata?: Record<string, unknown>;
+    },
   ): void;
   addBlocker(task: VersionedTask, blockerId: string): void;
   removeBlocker(task: VersionedTask, blockerId: string): void;
@@ -79,11 +87,14 @@ export function DetailPanel({ task, config, allTasks, agentName, actions }: Prop
   const candidates = [...allTasks.values()].filter((t) => t.id !== task.id && t.status !== 'completed' && !task.blockedBy.includes(t.id));
   const dirty = subject !== base.subject || description !== base.description;
   const changedUnderneath = dirty && base.version !== task.version;
+  // A task that waits for unfinished work can be neither claimed nor completed yet: said beside the buttons.
+  const open = task.blockedBy.map((id) => allTasks.get(id)).filter((t) => t && t.status !== 'completed');
+  const waitsFor = open.length ? `Waits for ${open.map((t) => `"${t?.subject}"`).join(' and ')}: finish that first.` : null;
 
   return (
     <aside className="detail" data-testid="detail-panel" aria-label={`Task ${task.subject}`}>
       <header className="detail-head">
-        <h2>Task {task.id}</h2>
+        <h2 title={`Task id ${task.id}`}>{task.subject}</h2>
         <button type="button" className="icon-button" aria-label="Close the task panel" onClick={actions.close}>
           ×
         </button>
@@ -161,12 +172,16 @@ export function DetailPanel({ task, config, allTasks, agentName, actions }: Prop
         </label>
       </div>
 
+      <LabelsField task={task} onSave={(labels) => actions.save(task, { metadata: { labels } })} />
+      <p className="detail-id muted small">Task id {task.id}</p>
+
       <section className="claim-box" aria-label="Claim">
         <h3>Claim</h3>
         <ClaimStatus task={task} />
+        {waitsFor && <p className="muted small why-disabled-claim">{waitsFor}</p>}
         <div className="button-row">
           {!task.lockedBy && task.status !== 'completed' && (
-            <button type="button" onClick={() => actions.claim(task)}>
+            <button type="button" disabled={Boolean(waitsFor)} title={waitsFor ?? undefined} onClick={() => actions.claim(task)}>
               Claim as {agentName}
             </button>
           )}
@@ -181,7 +196,7 @@ export function DetailPanel({ task, config, allTasks, agentName, actions }: Prop
             </button>
           )}
           {task.status !== 'completed' && !heldByOther && (
-            <button type="button" onClick={() => actions.complete(task)}>
+            <button type="button" disabled={Boolean(waitsFor)} title={waitsFor ?? undefined} onClick={() => actions.complete(task)}>
               Complete
             </button>
           )}

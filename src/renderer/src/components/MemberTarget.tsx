@@ -12,10 +12,12 @@ interface Props {
   dragging: VersionedTask | null;
   allTasks: VersionedTask[];
   onRemove(name: string): void;
+  /** Opens the member's profile (role, skills, most tasks at once). */
+  onEdit?(name: string): void;
 }
 
 /** A member: drop a task here to assign it. While dragging, members who cannot take it are shown as unavailable. */
-export function MemberTarget({ member, leader, stats, dragging, allTasks, onRemove }: Props) {
+export function MemberTarget({ member, leader, stats, dragging, allTasks, onRemove, onEdit }: Props) {
   const availability = dragging ? memberAvailability(member, dragging, allTasks) : { available: true as const };
   const { setNodeRef, isOver } = useDroppable({ id: `member:${member.name}`, data: { member: member.name } });
   const profile = memberProfile(member);
@@ -67,6 +69,20 @@ export function MemberTarget({ member, leader, stats, dragging, allTasks, onRemo
             </span>
           ))}
         </div>
+      )}
+      {onEdit && (
+        <button
+          type="button"
+          className="icon-button edit-member"
+          aria-label={`Edit ${member.name}'s profile`}
+          title="Role, skills, most tasks at once"
+          onClick={(e) => {
+            e.stopPropagation();
+            onEdit(member.name);
+          }}
+        >
+          ✎
+        </button>
       )}
       <button
         type="button"

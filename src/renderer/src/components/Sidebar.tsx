@@ -146,6 +146,10 @@ export function Sidebar({ teams, selected, onSelect, onCreate, onRename, onDelet
           <Field label="New name" problem={newName !== renaming ? renameProblem : null}>
             {(props) => <input {...props} autoFocus value={newName} maxLength={64} onChange={(e) => setNewName(e.target.value)} />}
           </Field>
+          <p className="dialog-note" data-testid="rename-warning">
+            Agents started with the name <strong>{renaming}</strong> keep using it: their commands (for example{' '}
+            <code>lockstep task claim {renaming} --next</code>) fail until they are given the new name.
+          </p>
         </Dialog>
       )}
       {deleting && (
@@ -160,9 +164,7 @@ export function Sidebar({ teams, selected, onSelect, onCreate, onRename, onDelet
           }}
         >
           <p>
-            Team <strong>{deleting.name}</strong> and all its{' '}
-            {deleting.counts.pending + deleting.counts.in_progress + deleting.counts.blocked + deleting.counts.completed} tasks will be
-            deleted from
+            Team <strong>{deleting.name}</strong> {taskWords(deleting.counts)} will be deleted from
             {onDatabase ? (
               <>
                 {' '}
@@ -177,4 +179,10 @@ export function Sidebar({ teams, selected, onSelect, onCreate, onRename, onDelet
       )}
     </nav>
   );
+}
+
+/** "and all its 5 tasks", "and its one task", "(it has no tasks)": never "all its 0 tasks". */
+function taskWords(c: { pending: number; in_progress: number; blocked: number; completed: number }): string {
+  const n = c.pending + c.in_progress + c.blocked + c.completed;
+  return n === 0 ? '(it has no tasks)' : n === 1 ? 'and its one task' : `and all its ${n.toLocaleString('en-US')} tasks`;
 }

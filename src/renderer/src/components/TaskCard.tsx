@@ -4,6 +4,7 @@ import type { VersionedTask } from '../../../shared/domain';
 import { claimView, leaseLabel } from '../board/logic';
 import { useNow } from '../state/useNow';
 import { exactTime } from './Ago';
+import { useCardContext } from '../board/cardContext';
 
 interface Props {
   task: VersionedTask;
@@ -43,6 +44,7 @@ function LockIcon() {
 /** One task on the board. The claim holder is the most prominent line after the subject. */
 export const TaskCard = memo(function TaskCard({ task, selected, pending, onOpen, onFocusTask }: Props) {
   const { attributes, listeners, setNodeRef, isDragging } = useDraggable({ id: `task:${task.id}`, data: { task } });
+  const ctx = useCardContext();
   return (
     <div
       ref={setNodeRef}
@@ -60,9 +62,9 @@ export const TaskCard = memo(function TaskCard({ task, selected, pending, onOpen
     >
       <div className="card-top">
         <span className={`badge priority ${task.priority}`}>{task.priority}</span>
-        <span className="card-id">{task.id}</span>
+        {ctx && <AssignSelect task={task} members={ctx.members} onAssign={ctx.onAssign} />}
       </div>
-      <div className="card-subject" title={task.subject.length > 90 ? task.subject : undefined}>
+      <div className="card-subject" title={`${task.subject} (id ${task.id})`}>
         {task.subject}
       </div>
       <ClaimLine task={task} />
@@ -76,13 +78,14 @@ export const TaskCard = memo(function TaskCard({ task, selected, pending, onOpen
                 key={id}
                 type="button"
                 className="link"
+                title={`Open the task it waits for (id ${id})`}
                 onPointerDown={(e) => e.stopPropagation()}
                 onClick={(e) => {
                   e.stopPropagation();
                   onFocusTask(id);
                 }}
               >
-                {id}
+                {ctx?.subjectOf(id) ?? `a task not on the board (${id})`}
               </button>
             ))}
           </span>
@@ -91,3 +94,35 @@ export const TaskCard = memo(function TaskCard({ task, selected, pending, onOpen
     </div>
   );
 });
+
+/** Assign without dragging (a member far off screen is one choice away); the card's drag and click stay out of it. */
+function AssignSelect({
+  task,
+  members,
+  onAssign,
+}: {
+  task: VersionedTask;
+  members: string[];
+  onAssign(task: VersionedTask, owner: string): void;
+}) {
+  const names = task.owner && !members.includes(task.owner) ? [...members, task.owner] : members;
+  return (
+    <select
+      className="card-assign"
+      aria-label={`Assign "${task.subject}" to`}
+      title="Assign to"
+      value={task.owner}
+      onPointerDown={(e) => e.stopPropagation()}
+      onKeyDown={(e) => e.stopPropagation()}
+      onClick={(e) => e.stopPropagation()}
+      onChange={(e) => onAssign(task, e.target.value)}
+    >
+      <option value="">nobody</option>
+      {names.map((m) => (
+        <option key={m} value={m}>
+          {m}
+        </option>
+      ))}
+    </select>
+  );
+}

@@ -35,7 +35,6 @@ function renderTeam(api: LockstepApi = bridge.api, team = 'webapp') {
       agentName="ana"
       focusRequest={null}
       onMessage={(text, error = false) => messages.push({ text, error })}
-      onChanged={() => undefined}
       messagesOpen={null}
       onMessagesOpen={() => undefined}
     />,
@@ -58,6 +57,8 @@ describe('TeamView', () => {
   it('re-reads only the changed task when another process writes (no reload of the team)', async () => {
     renderTeam();
     await screen.findByTestId('task-card-087e245f');
+    // The team's first loads (messages, costs, the stall radar's count) are done before the agent writes.
+    await waitFor(() => expect(['getMessages', 'getCosts', 'doctor'].every((n) => bridge.calls.some((c) => c.name === n))).toBe(true));
     bridge.calls.length = 0;
     await bridge.agent('agent-9').claimTask('webapp', '087e245f', { agent: 'agent-9' });
     act(() => bridge.emit('tasksChanged', { team: 'webapp', ids: ['087e245f'], at: Date.now() }));

@@ -7,14 +7,17 @@ import { modalOpen, useShortcuts } from '../state/shortcuts';
 import { useTeam } from '../state/useTeam';
 import { useTeamWrites } from '../state/useTeamWrites';
 import { Board } from './Board';
-import { AddMemberDialog } from './AddMemberDialog';
+import { AddMember } from './AddMemberDialog';
 import { RemoveMemberDialog } from './ConfirmDialog';
 import { DetailPanel } from './DetailPanel';
-import { Dialog } from './Dialog';
 import { NewTaskDialog } from './NewTaskDialog';
 import { RadarPanel } from './RadarPanel';
 import { TeamToolbar, type Density, type TeamLayout } from './TeamToolbar';
 import { TeamAttention } from '../attention/TeamAttention';
+import { TaskListView } from '../list/TaskListView';
+import { ProblemCards } from './ProblemCards';
+import { ConflictDialog } from './ConflictDialog';
+import { EditMemberProfile } from './MemberProfileDialog';
 import { useStallFindings } from '../attention/radar';
 import { MESSAGES_WIDE_ENOUGH, MessagePanel } from '../messages/MessagePanel';
 import { MessagesProvider } from '../messages/MessagesContext';
@@ -25,11 +28,6 @@ interface Props {
   agentName: string;
   focusRequest: { id: string; seq: number } | null;
   onMessage: OnMessage;
-  /**
-   * Not called any more: every change the team view makes reaches the team list through the watcher (countsChanged,
-   * teamsChanged) instead of a re-read of every team after each write. Optional until App.tsx stops passing it.
-   */
-  onChanged?(): void;
   /** The messages column: shown or folded as the person chose (null: by the window's width), and the way to choose. */
   messagesOpen: boolean | null;
   onMessagesOpen(open: boolean): void;
@@ -53,6 +51,7 @@ export function TeamView({ api, team, agentName, focusRequest, onMessage, messag
   const stalls = useStallFindings(api, team, agentName);
   // Issue 10: removing a member asks first (ConfirmDialog), then can be undone.
   const [removingMember, setRemovingMember] = useState<string | null>(null);
+  const [editingMember, setEditingMember] = useState<string | null>(null);
   // Bumped when the person keeps somebody else's version: the detail panel drops the text they had typed.
   const [panelSeq, setPanelSeq] = useState(0);
   const searchRef = useRef<HTMLInputElement | null>(null);
@@ -131,8 +130,8 @@ export function TeamView({ api, team, agentName, focusRequest, onMessage, messag
       </div>
     );
   const config = data.config;
-  const toggleRadar = () => {
-    setRadarOpen(!radarOpen);
+  const showRadar = (open: boolean) => {
+    setRadarOpen(open);
     setRadarKey((k) => k + 1);
     stalls.reload();
   };
@@ -144,10 +143,7 @@ export function TeamView({ api, team, agentName, focusRequest, onMessage, messag
         team={team}
         agentName={agentName}
         findings={stalls.findings}
-        onOpenRadar={() => {
-          setRadarOpen(true);
-          setRadarKey((k) => k + 1);
-        }}
+        onOpenRadar={() => showRadar(true)}
         onShowMessages={() => onMessagesOpen(true)}
       />
       <div className={`team-view density-${density}`}>
@@ -165,7 +161,7 @@ export function TeamView({ api, team, agentName, focusRequest, onMessage, messag
           onDensity={setDensity}
           onNewTask={() => setCreatingTask(true)}
           onAddMember={() => setAddingMember(true)}
-          onToggleRadar={toggleRadar}
+          onToggleRadar={() => showRadar(!radarOpen)}
         />
 
         {radarOpen && (
@@ -185,32 +181,36 @@ export function TeamView({ api, team, agentName, focusRequest, onMessage, messag
 
         <div className={`workspace${selected ? ' with-panel' : ''}`}>
           <div className="board-area">
-            <Board
-              config={config}
-              tasks={data.tasks}
-              filter={filter}
-              agentName={agentName}
-              selectedId={selectedId}
-              pendingIds={writes.pendingIds}
-              onOpen={setSelectedId}
-              onFocusTask={(id) => setSelectedId(id)}
-              onAssign={writes.assign}
-              onMove={writes.move}
-              onRefused={(reason) => onMessage(reason, true)}
-              onRemoveMember={setRemovingMember}
-              problemsSlot={
-                data.problems.length > 0 ? (
-                  <div className="problems" role="status">
-                    {data.problems.map((p) => (
-                      <div key={p.path} className="problem-card" data-testid="problem-card">
-                        <strong>Unreadable task file</strong> <code>{p.path}</code>
-                        <span className="muted"> — {p.reason}. It was left untouched; the stall radar can move it aside.</span>
-                      </div>
-                    ))}
-                  </div>
-                ) : null
-              }
-            />
+            {layout === 'list' ? (
+              <TaskListView
+                api={api}
+                team={team}
+                config={config}
+                tasks={data.tasks}
+                filter={filter}
+                onOpen={setSelectedId}
+                onChanged={data.reload}
+                onMessage={onMessage}
+                fail={fail}
+              />
+            ) : (
+              <Board
+                config={config}
+                tasks={data.tasks}
+                filter={filter}
+                agentName={agentName}
+                selectedId={selectedId}
+                pendingIds={writes.pendingIds}
+                onOpen={setSelectedId}
+                onFocusTask={(id) => setSelectedId(id)}
+                onAssign={writes.assign}
+                onMove={writes.move}
+                onRefused={(reason) => onMessage(reason, true)}
+                onRemoveMember={setRemovingMember}
+                onEditMember={setEditingMember}
+                problemsSlot={<ProblemCards problems={data.problems} />}
+              />
+            )}
           </div>
           {selected && (
             <DetailPanel
@@ -251,21 +251,7 @@ export function TeamView({ api, team, agentName, focusRequest, onMessage, messag
           />
         )}
         {addingMember && (
-          <AddMemberDialog
-            taken={config.members.map((m) => m.name)}
-            onClose={() => setAddingMember(false)}
-            onAdd={async (name) => {
-              try {
-                await call(api, 'addMember', { team, name });
-                await data.reload();
-                onMessage(`Added ${name} to ${team}.`);
-                return true;
-              } catch (err) {
-                fail(err);
-                return false;
-              }
-            }}
-          />
+          <AddMember {...{ api, team, config, onMessage, fail }} onClose={() => setAddingMember(false)} onAdded={data.reload} />
         )}
         {removingMember && (
           <RemoveMemberDialog
@@ -286,29 +272,23 @@ export function TeamView({ api, team, agentName, focusRequest, onMessage, messag
             }}
           />
         )}
+        {editingMember && (
+          <EditMemberProfile
+            {...{ api, team, config, onMessage, fail }}
+            name={editingMember}
+            onClose={() => setEditingMember(null)}
+            onSaved={data.reload}
+          />
+        )}
         {writes.conflict && (
-          <Dialog
-            title="Somebody changed this task"
+          <ConflictDialog
+            conflict={writes.conflict}
+            onKeepTheirs={() => {
+              writes.setConflict(null);
+              setPanelSeq((n) => n + 1);
+            }}
             onClose={() => writes.setConflict(null)}
-            actions={
-              <>
-                <button
-                  type="button"
-                  onClick={() => {
-                    writes.setConflict(null);
-                    setPanelSeq((n) => n + 1);
-                  }}
-                >
-                  Keep theirs
-                </button>
-                <button type="button" onClick={() => void writes.conflict?.applyMine()}>
-                  Apply mine
-                </button>
-              </>
-            }
-          >
-            <p>{writes.conflict.message}</p>
-          </Dialog>
+          />
         )}
       </div>
     </MessagesProvider>

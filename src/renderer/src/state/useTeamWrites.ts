@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import type { LockstepApi } from '../../../shared/api';
 import { claimOnMove } from '../../../shared/claims';
 import type { Task, TaskStatus, VersionedTask } from '../../../shared/domain';
@@ -42,6 +42,9 @@ export function useTeamWrites({ api, team, agentName, data, onMessage, onDeleted
       return next;
     });
 
+  // Blockers are named by their subjects in what the person reads (the tasks as last seen).
+  const subjects = useRef(data.tasks);
+  subjects.current = data.tasks;
   const write = useCallback(
     async (
       task: VersionedTask,
@@ -116,14 +119,14 @@ export function useTeamWrites({ api, team, agentName, data, onMessage, onDeleted
           task,
           null,
           (expectVersion) => call(api, 'updateTask', { team, id: task.id, patch: { addBlockedBy: [blockerId] }, expectVersion }),
-          `"${task.subject}" now waits for ${blockerId}.`,
+          `"${task.subject}" now waits for "${subjects.current.get(blockerId)?.subject ?? blockerId}".`,
         ),
       removeBlocker: (task, blockerId) =>
         void write(
           task,
           null,
           (expectVersion) => call(api, 'updateTask', { team, id: task.id, patch: { removeBlockedBy: [blockerId] }, expectVersion }),
-          `"${task.subject}" no longer waits for ${blockerId}.`,
+          `"${task.subject}" no longer waits for "${subjects.current.get(blockerId)?.subject ?? blockerId}".`,
         ),
       claim: (task) =>
         void write(

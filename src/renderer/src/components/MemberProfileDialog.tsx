@@ -1,0 +1,114 @@
+import { useState } from 'react';
+import type { LockstepApi } from '../../../shared/api';
+import type { Member, TeamConfig } from '../../../shared/domain';
+import { call } from '../api';
+import { memberProfile } from '../../../shared/members';
+import type { MemberProfilePatch } from '../../../shared/schemas';
+import { Dialog } from './Dialog';
+import { Field } from './Field';
+
+const TAG = /^[A-Za-z0-9._-]{1,40}$/;
+
+/** What the profile form refuses, in words (null: fine). */
+function problemOf(role: string, skills: string[], wip: string): string | null {
+  if (role.trim().length > 64) return 'A role is at most 64 characters.';
+  const bad = skills.find((s) => !TAG.test(s));
+  if (bad) return `"${bad}" cannot be a skill: use letters, digits, ".", "_" or "-" (no spaces), at most 40.`;
+  if (wip.trim() && !/^\d{1,4}$/.test(wip.trim())) return 'Give the most tasks at once as a whole number, or leave it empty for no limit.';
+  return null;
+}
+
+/**
+ * A member's profile: their role, their skills (tags the "next task" choice matches against a task's requirements) and
+ * the most tasks they work on at once (the WIP limit). Empty fields remove what was there.
+ */
+export function MemberProfileDialog({
+  member,
+  onClose,
+  onSave,
+}: {
+  member: Member;
+  onClose(): void;
+  onSave(patch: MemberProfilePatch): Promise<boolean>;
+}) {
+  const profile = memberProfile(member);
+  const [role, setRole] = useState(profile.role ?? '');
+  const [skills, setSkills] = useState((profile.capabilities ?? []).join(', '));
+  const [wip, setWip] = useState(profile.wipLimit === undefined ? '' : String(profile.wipLimit));
+  const list = [
+    ...new Set(
+      skills
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ];
+  const problem = problemOf(role, list, wip);
+  const save = async () => {
+    if (problem) return;
+    const patch: MemberProfilePatch = {
+      role: role.trim() || null,
+      capabilities: list.length ? list : null,
+      wipLimit: wip.trim() ? Number(wip.trim()) : null,
+    };
+    if (await onSave(patch)) onClose();
+  };
+  return (
+    <Dialog
+      title={`${member.name}'s profile`}
+      onClose={onClose}
+      actions={
+        <>
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="button" className="primary" disabled={Boolean(problem)} title={problem ?? undefined} onClick={() => void save()}>
+            Save profile
+          </button>
+        </>
+      }
+    >
+      <Field label="Role" hint="What they do, in a few words: “UI engineer”, “QA”.">
+        {(props) => <input {...props} autoFocus value={role} maxLength={80} onChange={(e) => setRole(e.target.value)} />}
+      </Field>
+      <Field label="Skills" hint="Separated by commas: react, sql, playwright. Tasks that require a skill go to members who have it.">
+        {(props) => <input {...props} value={skills} maxLength={600} onChange={(e) => setSkills(e.target.value)} />}
+      </Field>
+      <Field label="Most tasks at once" problem={problem} hint="Empty: no limit. Past it, the member card turns red.">
+        {(props) => <input {...props} inputMode="numeric" value={wip} maxLength={4} onChange={(e) => setWip(e.target.value)} />}
+      </Field>
+    </Dialog>
+  );
+}
+
+/** The profile dialog of one member of `config`, saving through the API (an undoable change). */
+export function EditMemberProfile(props: {
+  api: LockstepApi;
+  team: string;
+  config: TeamConfig;
+  name: string;
+  onClose(): void;
+  onSaved(): Promise<void> | void;
+  onMessage(text: string, error?: boolean): void;
+  fail(err: unknown): void;
+}) {
+  const member = props.config.members.find((m) => m.name === props.name);
+  if (!member) return null;
+  return (
+    <MemberProfileDialog
+      member={member}
+      onClose={props.onClose}
+      onSave={async (profile) => {
+        try {
+          await call(props.api, 'setMemberProfile', { team: props.team, name: member.name, profile });
+          await props.onSaved();
+          props.onMessage(`Saved ${member.name}'s profile.`);
+          return true;
+        } catch (err) {
+          props.fail(err);
+          return false;
+        }
+      }}
+    />
+  );
+}
