@@ -21,6 +21,11 @@ export function checkoutCli(): LockstepCommand {
 
 const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
+/** The `lockstep` launcher in a shim folder made by ensureShim. */
+export function shimLauncher(shimDir: string): string {
+  return path.join(shimDir, process.platform === 'win32' ? 'lockstep.cmd' : 'lockstep');
+}
+
 /** The user's cache folder (XDG_CACHE_HOME, ~/Library/Caches, %LOCALAPPDATA%), where the shims live. */
 function cacheHome(env: NodeJS.ProcessEnv): string {
   if (process.platform === 'win32') return env.LOCALAPPDATA || path.join(os.homedir(), 'AppData', 'Local');

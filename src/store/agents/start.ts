@@ -10,7 +10,8 @@ import { buildEnv, buildPrompt } from './prompt';
 import { readRegistry, registerAgent, subprocessEntry } from './registry';
 import { addRun, latestRun, newRunId, readRuns, updateRun, type AgentRun } from './runs';
 import { buildArgv, chooseCommand, preflight, runtimeOf, type RuntimeName } from './runtimes';
-import { ensureShim } from './shim';
+import { lockstepMcpServer, mcpFlagsFor } from '../../shared/mcp-config';
+import { ensureShim, shimLauncher } from './shim';
 import { ensureWorktree } from './worktree';
 
 export interface StartRequest {
@@ -132,7 +133,7 @@ export async function startAgent(ctx: AgentContext, request: StartRequest): Prom
     storeUrl: ctx.storeUrl,
     shimDir,
   });
-  const argv = buildArgv(runtime, command, prompt);
+  const argv = buildArgv(runtime, withLockstepMcp(runtime, command, ctx, shimDir, agent), prompt);
   const startedMs = Date.now();
   const id = newRunId(agent, startedMs);
   const log = createLog(ctx.paths, team, id);
@@ -183,4 +184,16 @@ export async function startAgent(ctx: AgentContext, request: StartRequest): Prom
     `\`${command[0]}\` exited at once (${describeStatus(status, early.signal)})${said ? `: "${said}"` : ''}; check the command and its log, or choose another runtime.`,
     { team, agent, runId: id, exitCode: status, log: run.log },
   );
+}
+
+/**
+ * Claude Code and Codex are given `lockstep mcp` as an MCP server (each by its own documented flags), so the agent can
+ * use ClawTeam's tools natively, unless the person's command names MCP servers itself. On a data folder only: a
+ * database URL may carry a password, and a runtime's flags are visible to every user in the process list; there the
+ * agent works through the `lockstep` CLI, as the prompt says.
+ */
+function withLockstepMcp(runtime: RuntimeName, command: string[], ctx: AgentContext, shimDir: string, agent: string): string[] {
+  if (ctx.storeUrl || command.includes('--mcp-config') || command.includes('-c')) return command;
+  const flags = mcpFlagsFor(runtime, lockstepMcpServer([shimLauncher(shimDir)], { dataDir: ctx.paths.root }, agent));
+  return flags ? [...command, ...flags] : command;
 }
