@@ -42,6 +42,11 @@ test('subjects, labels, a waiting task, member profiles, the safety lock and the
   await expect(panel.getByTestId('labels')).toContainText('release');
   await panel.getByRole('button', { name: 'Close the task panel' }).click();
 
+  // Every card has an assign menu: no drag needed to reach a member off screen.
+  await page.getByLabel('Assign "Document the API" to').selectOption('tester');
+  await expect.poll(() => readTask(dataDir, 'webapp', '087e245f').owner).toBe('tester');
+  await expect(page.getByTestId('task-card-087e245f')).toContainText('@tester');
+
   // A member's profile, edited in the app: doing more than the limit shows in the danger colour.
   await page.getByRole('button', { name: "Edit backend's profile" }).click();
   const dialog = page.getByRole('dialog', { name: "backend's profile" });

@@ -31,9 +31,7 @@ async function edgeOwners(page: Page): Promise<string[]> {
     return points.map(([x, y]) => {
       const el = document.elementFromPoint(x, y);
       const region = el?.closest(regions);
-      return region
-        ? 'region'
-        : `${Math.round(x)},${Math.round(y)}: ${el ? el.tagName.toLowerCase() + (el.className ? `.${String(el.className)}` : '') : 'nothing'}`;
+      return region ? 'region' : `${Math.round(x)},${Math.round(y)}: ${el ? el.tagName.toLowerCase() + (el.className ? `.${String(el.className)}` : '') : 'nothing'}`;
     });
   }, REGIONS);
 }
@@ -118,14 +116,7 @@ test('the shell follows the real window at 1024x700, 1280x800 and 1920x1080; the
       const page_ = await page.evaluate(() => {
         const se = document.scrollingElement as HTMLElement;
         const activity = document.querySelector('[data-testid="activity-region"]')?.getBoundingClientRect();
-        return {
-          scrollWidth: se.scrollWidth,
-          clientWidth: se.clientWidth,
-          scrollHeight: se.scrollHeight,
-          clientHeight: se.clientHeight,
-          activityBottom: activity?.bottom,
-          activityTop: activity?.top,
-        };
+        return { scrollWidth: se.scrollWidth, clientWidth: se.clientWidth, scrollHeight: se.scrollHeight, clientHeight: se.clientHeight, activityBottom: activity?.bottom, activityTop: activity?.top };
       });
       expect(page_.scrollWidth, `${w}x${h} page scrolls sideways`).toBeLessThanOrEqual(page_.clientWidth);
       expect(page_.scrollHeight, `${w}x${h} page scrolls down`).toBeLessThanOrEqual(page_.clientHeight);
@@ -172,7 +163,7 @@ test('the shell follows the real window at 1024x700, 1280x800 and 1920x1080; the
 
       // Every control of the panel is on top at its own centre: no card paints over it.
       expect(await coveredPanelControls(page), `${w}x${h} covered controls`).toEqual([]);
-      expect(await page.evaluate(() => document.scrollingElement?.scrollWidth ?? 0)).toBeLessThanOrEqual(w);
+      expect((await page.evaluate(() => document.scrollingElement?.scrollWidth ?? 0))).toBeLessThanOrEqual(w);
       await page.screenshot({ path: path.join(SHOTS, `panel-${w}x${h}.png`) });
 
       // A click on "Save text" saves, on disk.
@@ -203,13 +194,10 @@ test('the shell follows the real window at 1024x700, 1280x800 and 1920x1080; the
       const send = messages.getByTestId('compose-send');
       await expect(send).toBeEnabled();
       await send.scrollIntoViewIfNeeded(); // a short window scrolls the column (its list keeps at least 80 px)
-      expect(
-        await send.evaluate((b) => {
-          const r = b.getBoundingClientRect();
-          return document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2) === b;
-        }),
-        `${w}x${h}: Send is on top`,
-      ).toBe(true);
+      expect(await send.evaluate((b) => {
+        const r = b.getBoundingClientRect();
+        return document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2) === b;
+      }), `${w}x${h}: Send is on top`).toBe(true);
       await send.click();
       await expect(compose).toHaveValue('');
       await expect(messages.getByTestId('message-row').first()).toContainText(`Layout check at ${w}x${h}`);
@@ -324,9 +312,7 @@ test('the activity region collapses and resizes, the board takes the room, and b
     expect(await boardHeight()).toBeGreaterThan(150);
 
     const userData = await app.evaluate(({ app: electronApp }) => electronApp.getPath('userData'));
-    await expect
-      .poll(() => JSON.parse(fs.readFileSync(path.join(userData, 'settings.json'), 'utf8')).activityHeight)
-      .toBeGreaterThan(openRegion);
+    await expect.poll(() => JSON.parse(fs.readFileSync(path.join(userData, 'settings.json'), 'utf8')).activityHeight).toBeGreaterThan(openRegion);
     await page.keyboard.press('Control+j');
     await expect.poll(() => JSON.parse(fs.readFileSync(path.join(userData, 'settings.json'), 'utf8')).activityOpen).toBe(false);
   } finally {

@@ -47,7 +47,7 @@ interface Props {
 function ClaimStatus({ task }: { task: VersionedTask }) {
   const now = useNow();
   const claim = claimView(task, now);
-  if (!claim) return <p className="muted">Nobody holds this task.</p>;
+  if (!claim) return <p className="muted">Nobody is working on this task.</p>;
   return (
     <p>
       Held by <strong>{claim.holder}</strong> <Ago at={task.lockedAt} prefix="since " />

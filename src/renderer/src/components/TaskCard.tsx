@@ -95,7 +95,10 @@ export const TaskCard = memo(function TaskCard({ task, selected, pending, onOpen
   );
 });
 
-/** Assign without dragging (a member far off screen is one choice away); the card's drag and click stay out of it. */
+/**
+ * Assign without dragging (a member far off screen is one choice away). It always reads "Assign…" (the owner is on
+ * the card's last line; the menu marks them), so it stays small; the card's drag and click stay out of it.
+ */
 function AssignSelect({
   task,
   members,
@@ -110,17 +113,19 @@ function AssignSelect({
     <select
       className="card-assign"
       aria-label={`Assign "${task.subject}" to`}
-      title="Assign to"
-      value={task.owner}
+      value=""
       onPointerDown={(e) => e.stopPropagation()}
       onKeyDown={(e) => e.stopPropagation()}
       onClick={(e) => e.stopPropagation()}
-      onChange={(e) => onAssign(task, e.target.value)}
+      onChange={(e) => onAssign(task, e.target.value === '-' ? '' : e.target.value)}
     >
-      <option value="">nobody</option>
+      <option value="" disabled hidden>
+        Assign…
+      </option>
+      <option value="-">{task.owner ? 'nobody' : '✓ nobody'}</option>
       {names.map((m) => (
         <option key={m} value={m}>
-          {m}
+          {m === task.owner ? `✓ ${m}` : m}
         </option>
       ))}
     </select>
