@@ -5,8 +5,16 @@ import { CLI } from '../race/harness';
 export const BOUND_MS = 15_000;
 
 /** Runs the CLI on `data`; kills it at the bound. `hung` says whether it had to be killed. */
-export function runBounded(data: string, args: string[]): Promise<{ hung: boolean; code: number | null; json: any; stdout: string }> {
-  const child = spawn(process.execPath, [CLI, ...args, '--json', '--data-dir', data], { stdio: ['ignore', 'pipe', 'pipe'] });
+export function runBounded(
+  data: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ hung: boolean; code: number | null; json: any; stdout: string }> {
+  // The global options first, so a command's own `-- CMD ARGS…` stays last.
+  const child = spawn(process.execPath, [CLI, '--json', '--data-dir', data, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   let stdout = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.resume();

@@ -45,6 +45,16 @@ const PLACES = [
   'costs/webapp/summary.json',
   '.lockstep',
   '.lockstep/trash',
+  // Plans and the record of answered requests.
+  'plans/webapp',
+  'plans/webapp/frontend-aaaaaaaaaaaa.md',
+  'tasks/webapp/.lockstep/answers.json',
+  // Running agents: ClawTeam's spawn registry and its lock, our run records and logs.
+  'teams/webapp/spawn_registry.json',
+  'teams/webapp/spawn_registry.json.lock',
+  '.lockstep/agents/webapp',
+  '.lockstep/agents/webapp/runs.json',
+  '.lockstep/agents/webapp/logs',
 ];
 
 const HAZARDS = ['link-to-file', 'link-to-dir', 'fifo', 'dir', 'huge', 'deep'] as const;
@@ -81,6 +91,19 @@ const COMMANDS: string[][] = [
   ['cost', 'report', 'webapp', '--as', 'backend', '--input-tokens', '1', '--output-tokens', '1', '--cost-cents', '1'],
   ['cost', 'show', 'webapp'],
   ['cost', 'budget', 'webapp', '5'],
+  ['plan', 'submit', 'webapp', '# Plan', '--summary', 'fuzz', '--as', 'frontend'],
+  ['plan', 'show', 'webapp', 'aaaaaaaaaaaa', 'frontend'],
+  ['plan', 'approve', 'webapp', 'aaaaaaaaaaaa', 'frontend', '--feedback', 'ok', '--as', 'lead'],
+  ['lifecycle', 'request-shutdown', 'webapp', 'tester', '--reason', 'fuzz', '--as', 'lead'],
+  ['lifecycle', 'idle', 'webapp', '--as', 'tester'],
+  ['team', 'request-join', 'webapp', 'newbie', '--as', 'newbie'],
+  ['request', 'list', 'webapp', '--all'],
+  ['agent', 'list', 'webapp'],
+  ['agent', 'logs', 'webapp', 'frontend'],
+  ['agent', 'stop', 'webapp', 'frontend'],
+  // A command that exits at once: refused after its log is made, so no agent is left running.
+  ['agent', 'start', 'webapp', 'zed', '--', process.execPath, '-e', 'process.exit(3)'],
+  ['template', 'list'],
   ['team', 'rename', 'webapp', 'webapp2'],
   ['team', 'rename', 'webapp2', 'webapp'],
   ['team', 'delete', 'webapp'],
@@ -202,8 +225,11 @@ describe('fuzz: hazards at every path the store touches', () => {
         const { data, outside, hazards } = round(seed, 3);
         const before = snapshot(outside);
         const problems: string[] = [];
+        // `agent start` writes its `lockstep` launcher to the user's cache: a cache of the round's own.
+        const cache = tempDir('lockstep-fuzz-cache-');
+        made.push(cache);
         for (const args of COMMANDS) {
-          const res = await runBounded(data, args);
+          const res = await runBounded(data, args, { XDG_CACHE_HOME: cache });
           if (res.hung) problems.push(`${args.join(' ')} hung`);
           else if (res.json?.unparsable !== undefined) problems.push(`${args.join(' ')} wrote no JSON: ${res.stdout.slice(0, 200)}`);
           else {
