@@ -6,6 +6,7 @@ import { toPlainNumbers } from '../shared/json';
 import { parseInput } from '../shared/schemas';
 import { journaledChange, recentActivity } from './activity';
 import { storeKey, type AppStore } from './app-store';
+import { agentHandlers, type AgentDeps } from './agent-handlers';
 import { messageHandlers } from './message-handlers';
 import { createSampleTeam } from './sample';
 import type { EffectiveSettings } from './settings';
@@ -33,6 +34,8 @@ export interface HandlerContext {
   connection?(): ApiOutput<'getConnection'>;
   /** Tells the watcher what the window now shows, so later changes can be described (activity). */
   primeTeam?(team: string, tasks: VersionedTask[]): void;
+  /** Running agents (agent-handlers.ts): the AgentService over the open store, and what main remembers. */
+  agents?: AgentDeps;
   /** Check outputs against the contract too (tests and development). */
   validateOutputs?: boolean;
 }
@@ -57,6 +60,10 @@ const UNTRACKED = new Set<ApiName>([
   'history',
   'doctor',
   'activity',
+  'listAgents',
+  'readAgentLog',
+  'listTemplates',
+  'planLaunch',
 ]);
 
 /** Calls that do not need the store: they answer while a database is away. */
@@ -195,6 +202,8 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     sweepTeam: async ({ team, olderThanMs }) => ctx.store().sweepTeam(team, { olderThanMs }),
     // Messages and costs (message-handlers.ts).
     ...messageHandlers(ctx),
+    // Running agents (agent-handlers.ts).
+    ...agentHandlers(ctx),
   };
 
   const handlers = {} as Record<ApiName, (raw: unknown) => Promise<ApiResult<unknown>>>;

@@ -16,6 +16,7 @@ import {
   updateTaskPatchSchema,
 } from './schemas';
 import { MESSAGE_API, MESSAGE_EVENTS } from './messages-api';
+import { AGENT_API, AGENT_EVENTS } from './agents-api';
 import {
   countsSchema,
   deletedTeamSchema,
@@ -226,6 +227,8 @@ export const API = {
   },
   // Messages and costs (messages-api.ts).
   ...MESSAGE_API,
+  // Running agents (agents-api.ts).
+  ...AGENT_API,
 } as const;
 
 export type ApiName = keyof typeof API;
@@ -256,7 +259,17 @@ export type ActivityItem = z.output<typeof activityItemSchema>;
 export type ApiResult<T> = { ok: true; value: T; journaled?: JournaledChange[] } | { ok: false; error: SerializedError };
 
 /** Menu items whose work happens in the window. */
-export const MENU_COMMANDS = ['newTask', 'find', 'shortcuts', 'toggleActivity', 'toggleTheme', 'undo', 'redo', 'connectDatabase'] as const;
+export const MENU_COMMANDS = [
+  'newTask',
+  'find',
+  'shortcuts',
+  'toggleActivity',
+  'toggleTheme',
+  'undo',
+  'redo',
+  'connectDatabase',
+  'newTeamFromTemplate',
+] as const;
 
 /** Events main pushes to the window. */
 export const EVENTS = {
@@ -289,6 +302,8 @@ export const EVENTS = {
   menuCommand: z.object({ command: z.enum(MENU_COMMANDS) }),
   // Messages and costs (messages-api.ts).
   ...MESSAGE_EVENTS,
+  // Running agents (agents-api.ts).
+  ...AGENT_EVENTS,
 } as const;
 
 export type EventName = keyof typeof EVENTS;
