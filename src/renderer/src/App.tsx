@@ -11,6 +11,7 @@ import { TopBar } from './components/TopBar';
 import { UndoToast } from './components/UndoToast';
 import { Welcome } from './components/Welcome';
 import { ConnectDatabaseDialog } from './database/ConnectDatabaseDialog';
+import { TemplateDialog } from './agents/TemplateDialog';
 import { ConnectionBanner, useConnection } from './database/ConnectionBanner';
 import { MessageContext, MessageLine, useMessages } from './state/messages';
 import { useShortcuts } from './state/shortcuts';
@@ -31,6 +32,7 @@ export function App({ api: bridge }: { api: LockstepApi }) {
   const [activityHeight, setActivityHeight] = useState<number | null>(null);
   const [helpOpen, setHelpOpen] = useState(false);
   const [connectOpen, setConnectOpen] = useState(false);
+  const [templateOpen, setTemplateOpen] = useState(false);
   const connection = useConnection(bridge);
   // The activity view hears of the window's own journaled changes from the undo stack's recording API (set below).
   const followActivity = useRef<(team: string) => void>(() => undefined);
@@ -84,6 +86,7 @@ export function App({ api: bridge }: { api: LockstepApi }) {
       api.on('menuCommand', ({ command }) => {
         if (command === 'shortcuts') setHelpOpen(true);
         else if (command === 'connectDatabase') setConnectOpen(true);
+        else if (command === 'newTeamFromTemplate') setTemplateOpen(true);
         else if (command === 'toggleActivity') menu.current.toggleActivity();
         else if (command === 'toggleTheme') menu.current.toggleTheme();
       }),
@@ -132,6 +135,7 @@ export function App({ api: bridge }: { api: LockstepApi }) {
           onRename={renameTeam}
           onDelete={(team) => void deleteTeam(team)}
           onDatabase={Boolean(settings?.database)}
+          onFromTemplate={() => setTemplateOpen(true)}
         />
         <main className="main">
           <ConnectionBanner connection={settings?.database ? connection : null} />
@@ -182,6 +186,18 @@ export function App({ api: bridge }: { api: LockstepApi }) {
           />
         </ActivityRegion>
         {helpOpen && <ShortcutsHelp onClose={() => setHelpOpen(false)} />}
+        {templateOpen && (
+          <TemplateDialog
+            api={api}
+            taken={(teams ?? []).map((t) => t.name)}
+            onClose={() => setTemplateOpen(false)}
+            onMessage={onMessage}
+            onLaunched={(team) => {
+              setTemplateOpen(false);
+              void loadTeams().then(() => setSelected(team));
+            }}
+          />
+        )}
         {connectOpen && (
           <ConnectDatabaseDialog
             api={api}

@@ -3,6 +3,7 @@ import type { Member, VersionedTask } from '../../../shared/domain';
 import { memberAvailability, memberProfile } from '../../../shared/members';
 import type { MemberStats } from '../board/logic';
 import { useMemberMail } from '../messages/MessagesContext'; // messages: unread badge + click to filter
+import { AgentLine } from '../agents/AgentLine'; // agents: liveness, last output, Start agent…
 
 interface Props {
   member: Member;
@@ -56,6 +57,7 @@ export function MemberTarget({ member, leader, stats, dragging, allTasks, onRemo
         </div>
       )}
       {!availability.available && <div className="unavailable-reason">{availability.reason}</div>}
+      <AgentLine member={member.name} />
       <button
         type="button"
         className="icon-button remove-member"

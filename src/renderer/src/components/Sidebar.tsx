@@ -13,9 +13,11 @@ interface Props {
   onCreate(name: string, description: string): Promise<boolean>;
   onRename(name: string, newName: string): Promise<boolean>;
   onDelete(name: string): void;
+  /** New team from template… (running agents, issue 25). */
+  onFromTemplate?(): void;
 }
 
-export function Sidebar({ teams, selected, onSelect, onCreate, onRename, onDelete, onDatabase = false }: Props) {
+export function Sidebar({ teams, selected, onSelect, onCreate, onRename, onDelete, onDatabase = false, onFromTemplate }: Props) {
   const [creating, setCreating] = useState(false);
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
@@ -33,6 +35,11 @@ export function Sidebar({ teams, selected, onSelect, onCreate, onRename, onDelet
         <button type="button" onClick={() => setCreating(true)} aria-label="Create a team">
           + Team
         </button>
+        {onFromTemplate && (
+          <button type="button" onClick={onFromTemplate} aria-label="New team from template…" data-testid="team-from-template">
+            From template…
+          </button>
+        )}
       </header>
       <ul className="team-list" data-testid="team-list">
         {teams.map((t) => {

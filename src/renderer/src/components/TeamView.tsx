@@ -16,6 +16,7 @@ import { RadarPanel } from './RadarPanel';
 import { TeamToolbar } from './TeamToolbar';
 import { MESSAGES_WIDE_ENOUGH, MessagePanel } from '../messages/MessagePanel';
 import { MessagesProvider } from '../messages/MessagesContext';
+import { AgentsBar, TeamAgents } from '../agents/TeamAgents';
 
 interface Props {
   api: LockstepApi;
@@ -130,163 +131,166 @@ export function TeamView({ api, team, agentName, focusRequest, onMessage, messag
 
   return (
     <MessagesProvider api={api} team={team} agentName={agentName} onMessage={onMessage} onSelectMember={showFoldedMessages}>
-      <div className="team-view">
-        <TeamToolbar
-          config={config}
-          owners={owners}
-          filter={filter}
-          onFilter={setFilter}
-          searchRef={searchRef}
-          radarOpen={radarOpen}
-          onNewTask={() => setCreatingTask(true)}
-          onAddMember={() => setAddingMember(true)}
-          onToggleRadar={() => {
-            setRadarOpen(!radarOpen);
-            setRadarKey((k) => k + 1);
-          }}
-        />
-
-        {radarOpen && (
-          <RadarPanel
-            api={api}
-            team={team}
-            tasks={data.tasks}
-            refreshKey={radarKey}
-            onMessage={(t, e) => {
-              onMessage(t, e);
-              void data.reload();
+      <TeamAgents api={api} team={team} members={config.members.map((m) => m.name)} onMessage={onMessage}>
+        <div className="team-view">
+          <TeamToolbar
+            config={config}
+            owners={owners}
+            filter={filter}
+            onFilter={setFilter}
+            searchRef={searchRef}
+            radarOpen={radarOpen}
+            onNewTask={() => setCreatingTask(true)}
+            onAddMember={() => setAddingMember(true)}
+            onToggleRadar={() => {
+              setRadarOpen(!radarOpen);
+              setRadarKey((k) => k + 1);
             }}
           />
-        )}
 
-        <div className={`workspace${selected ? ' with-panel' : ''}`}>
-          <div className="board-area">
-            <Board
-              config={config}
+          {radarOpen && (
+            <RadarPanel
+              api={api}
+              team={team}
               tasks={data.tasks}
-              filter={filter}
-              agentName={agentName}
-              selectedId={selectedId}
-              pendingIds={writes.pendingIds}
-              onOpen={setSelectedId}
-              onFocusTask={(id) => setSelectedId(id)}
-              onAssign={writes.assign}
-              onMove={writes.move}
-              onRefused={(reason) => onMessage(reason, true)}
-              onRemoveMember={setRemovingMember}
-              problemsSlot={
-                data.problems.length > 0 ? (
-                  <div className="problems" role="status">
-                    {data.problems.map((p) => (
-                      <div key={p.path} className="problem-card" data-testid="problem-card">
-                        <strong>Unreadable task file</strong> <code>{p.path}</code>
-                        <span className="muted"> — {p.reason}. It was left untouched; the stall radar can move it aside.</span>
-                      </div>
-                    ))}
-                  </div>
-                ) : null
-              }
-            />
-          </div>
-          {selected && (
-            <DetailPanel
-              key={`${selected.id}:${panelSeq}`}
-              task={selected}
-              config={config}
-              allTasks={data.tasks}
-              agentName={agentName}
-              actions={{ ...writes.actions, close: () => setSelectedId(null) }}
+              refreshKey={radarKey}
+              onMessage={(t, e) => {
+                onMessage(t, e);
+                void data.reload();
+              }}
             />
           )}
-          <MessagePanel
-            members={config.members}
-            taskOpen={Boolean(selected)}
-            open={messagesOpen}
-            onOpen={onMessagesOpen}
-            onCloseTask={closePanel}
-          />
-        </div>
 
-        {creatingTask && (
-          <NewTaskDialog
-            config={config}
-            tasks={data.tasks}
-            onClose={() => setCreatingTask(false)}
-            onCreate={async (input) => {
-              try {
-                const task = await call(api, 'createTask', { team, task: input });
-                data.applyTask(task);
-                if (input.blockedBy?.length) void data.refreshIds(input.blockedBy);
-                onMessage(`Created "${task.subject}".`);
-                return true;
-              } catch (err) {
-                fail(err);
-                return false;
+          <AgentsBar />
+          <div className={`workspace${selected ? ' with-panel' : ''}`}>
+            <div className="board-area">
+              <Board
+                config={config}
+                tasks={data.tasks}
+                filter={filter}
+                agentName={agentName}
+                selectedId={selectedId}
+                pendingIds={writes.pendingIds}
+                onOpen={setSelectedId}
+                onFocusTask={(id) => setSelectedId(id)}
+                onAssign={writes.assign}
+                onMove={writes.move}
+                onRefused={(reason) => onMessage(reason, true)}
+                onRemoveMember={setRemovingMember}
+                problemsSlot={
+                  data.problems.length > 0 ? (
+                    <div className="problems" role="status">
+                      {data.problems.map((p) => (
+                        <div key={p.path} className="problem-card" data-testid="problem-card">
+                          <strong>Unreadable task file</strong> <code>{p.path}</code>
+                          <span className="muted"> — {p.reason}. It was left untouched; the stall radar can move it aside.</span>
+                        </div>
+                      ))}
+                    </div>
+                  ) : null
+                }
+              />
+            </div>
+            {selected && (
+              <DetailPanel
+                key={`${selected.id}:${panelSeq}`}
+                task={selected}
+                config={config}
+                allTasks={data.tasks}
+                agentName={agentName}
+                actions={{ ...writes.actions, close: () => setSelectedId(null) }}
+              />
+            )}
+            <MessagePanel
+              members={config.members}
+              taskOpen={Boolean(selected)}
+              open={messagesOpen}
+              onOpen={onMessagesOpen}
+              onCloseTask={closePanel}
+            />
+          </div>
+
+          {creatingTask && (
+            <NewTaskDialog
+              config={config}
+              tasks={data.tasks}
+              onClose={() => setCreatingTask(false)}
+              onCreate={async (input) => {
+                try {
+                  const task = await call(api, 'createTask', { team, task: input });
+                  data.applyTask(task);
+                  if (input.blockedBy?.length) void data.refreshIds(input.blockedBy);
+                  onMessage(`Created "${task.subject}".`);
+                  return true;
+                } catch (err) {
+                  fail(err);
+                  return false;
+                }
+              }}
+            />
+          )}
+          {addingMember && (
+            <AddMemberDialog
+              taken={config.members.map((m) => m.name)}
+              onClose={() => setAddingMember(false)}
+              onAdd={async (name) => {
+                try {
+                  await call(api, 'addMember', { team, name });
+                  await data.reload();
+                  onMessage(`Added ${name} to ${team}.`);
+                  return true;
+                } catch (err) {
+                  fail(err);
+                  return false;
+                }
+              }}
+            />
+          )}
+          {removingMember && (
+            <RemoveMemberDialog
+              team={team}
+              member={removingMember}
+              tasks={data.tasks.values()}
+              onCancel={() => setRemovingMember(null)}
+              onConfirm={async () => {
+                const name = removingMember;
+                setRemovingMember(null);
+                try {
+                  await call(api, 'removeMember', { team, name });
+                  await data.reload();
+                  // The undo toast announces it (with its Undo); no second line says the same.
+                } catch (err) {
+                  fail(err);
+                }
+              }}
+            />
+          )}
+          {writes.conflict && (
+            <Dialog
+              title="Somebody changed this task"
+              onClose={() => writes.setConflict(null)}
+              actions={
+                <>
+                  <button
+                    type="button"
+                    onClick={() => {
+                      writes.setConflict(null);
+                      setPanelSeq((n) => n + 1);
+                    }}
+                  >
+                    Keep theirs
+                  </button>
+                  <button type="button" onClick={() => void writes.conflict?.applyMine()}>
+                    Apply mine
+                  </button>
+                </>
               }
-            }}
-          />
-        )}
-        {addingMember && (
-          <AddMemberDialog
-            taken={config.members.map((m) => m.name)}
-            onClose={() => setAddingMember(false)}
-            onAdd={async (name) => {
-              try {
-                await call(api, 'addMember', { team, name });
-                await data.reload();
-                onMessage(`Added ${name} to ${team}.`);
-                return true;
-              } catch (err) {
-                fail(err);
-                return false;
-              }
-            }}
-          />
-        )}
-        {removingMember && (
-          <RemoveMemberDialog
-            team={team}
-            member={removingMember}
-            tasks={data.tasks.values()}
-            onCancel={() => setRemovingMember(null)}
-            onConfirm={async () => {
-              const name = removingMember;
-              setRemovingMember(null);
-              try {
-                await call(api, 'removeMember', { team, name });
-                await data.reload();
-                // The undo toast announces it (with its Undo); no second line says the same.
-              } catch (err) {
-                fail(err);
-              }
-            }}
-          />
-        )}
-        {writes.conflict && (
-          <Dialog
-            title="Somebody changed this task"
-            onClose={() => writes.setConflict(null)}
-            actions={
-              <>
-                <button
-                  type="button"
-                  onClick={() => {
-                    writes.setConflict(null);
-                    setPanelSeq((n) => n + 1);
-                  }}
-                >
-                  Keep theirs
-                </button>
-                <button type="button" onClick={() => void writes.conflict?.applyMine()}>
-                  Apply mine
-                </button>
-              </>
-            }
-          >
-            <p>{writes.conflict.message}</p>
-          </Dialog>
-        )}
-      </div>
+            >
+              <p>{writes.conflict.message}</p>
+            </Dialog>
+          )}
+        </div>
+      </TeamAgents>
     </MessagesProvider>
   );
 }
