@@ -115,18 +115,3 @@ export class AgentWatcher {
     }
   }
 }
-
-/** Agents Lockstep started that still run, in every team of the data folder (asked about when quitting). */
-export async function runningAgents(service: AgentService, teams: string[]): Promise<Array<{ team: string; agent: string }>> {
-  const out: Array<{ team: string; agent: string }> = [];
-  for (const team of teams) {
-    try {
-      for (const a of await service.list(team)) {
-        if (a.source === 'lockstep' && (a.state === 'running' || a.state === 'idle')) out.push({ team, agent: a.agent });
-      }
-    } catch {
-      // an unreadable team has no agents to ask about
-    }
-  }
-  return out;
-}

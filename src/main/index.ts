@@ -16,7 +16,7 @@ import { SettingsStore, type EffectiveSettings } from './settings';
 import { LockstepStore, PostgresStore } from '../store';
 import { DataFolderWatcher } from './watcher';
 import { AgentService } from '../store/agents';
-import { AgentWatcher, runningAgents } from './agent-watch';
+import { AgentWatcher } from './agent-watch';
 import * as os from 'os';
 
 // Tests and several side-by-side instances set their own user-data folder.
@@ -225,8 +225,19 @@ function createWindow(): void {
   });
   mainWindow.on('close', (event) => {
     if (quitDecided) return;
+    // Only when agents run (a quick look at the run records and pids), the person is asked before the window goes.
+    let running: Array<{ team: string; agent: string }> = [];
+    try {
+      running = agentService()
+        .runningRuns()
+        .map((r) => ({ team: r.team, agent: r.agent }));
+    } catch {
+      // No store to look in: nothing to ask about.
+    }
+    if (running.length === 0) return;
     event.preventDefault();
-    void askAboutAgents();
+    if (!asking) void askAboutAgents(running).finally(() => (asking = false));
+    asking = true;
   });
   mainWindow.on('closed', () => {
     mainWindow = null;
@@ -237,18 +248,9 @@ function createWindow(): void {
 
 /** Whether closing may go ahead: asked once about running agents (leave them running, or stop them). */
 let quitDecided = false;
+let asking = false;
 
-async function askAboutAgents(): Promise<void> {
-  let running: Array<{ team: string; agent: string }> = [];
-  try {
-    const { teams } = await store.listTeams();
-    running = await runningAgents(
-      agentService(),
-      teams.map((t) => t.name),
-    );
-  } catch {
-    // The store cannot be read: nothing to ask about.
-  }
+async function askAboutAgents(running: Array<{ team: string; agent: string }>): Promise<void> {
   if (running.length > 0) {
     const names = running.map((r) => `${r.agent} (${r.team})`).join(', ');
     const options = {

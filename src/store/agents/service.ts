@@ -1,7 +1,9 @@
+import * as fs from 'fs';
 import * as os from 'os';
+import * as path from 'path';
 import type { VersionedTask } from '../../shared/domain';
 import type { CostEvent } from '../../shared/messages';
-import { assertName } from '../../shared/names';
+import { assertName, nameProblem } from '../../shared/names';
 import type { Store } from '../store-api';
 import { AgentPaths } from './agent-paths';
 import { enforceBudget, type BudgetResult } from './budget';
@@ -12,7 +14,7 @@ import { readLog, type LogChunk } from './logs';
 import { latestRun, readRuns, type AgentRun } from './runs';
 import { RUNTIME_PRESETS } from './runtimes';
 import { checkoutCli, type LockstepCommand } from './shim';
-import { startAgent, type StartRequest } from './start';
+import { runningRun, startAgent, type StartRequest } from './start';
 import { newParseState, parseText, type AgentStep } from './steps';
 import { releaseClaims, restartAgent, stopAgent, type StopResult } from './stop';
 import { NotFoundError } from '../../shared/errors';
@@ -109,6 +111,28 @@ export class AgentService {
 
   restart(team: string, agent: string, options?: { graceMs?: number }): Promise<AgentRun> {
     return restartAgent(this.ctx, team, agent, options);
+  }
+
+  /**
+   * The runs Lockstep started that still run, in every team of the data folder. Synchronous and cheap (run records
+   * and pids only): the window asks it while it is being closed.
+   */
+  runningRuns(): AgentRun[] {
+    let teams: string[];
+    try {
+      teams = fs.readdirSync(path.join(this.ctx.paths.root, '.lockstep', 'agents'));
+    } catch {
+      return [];
+    }
+    const out: AgentRun[] = [];
+    for (const team of teams.filter((t) => !nameProblem(t, 'team'))) {
+      const runs = readRuns(this.ctx.paths, team);
+      for (const agent of new Set(runs.map((r) => r.agent))) {
+        const run = runningRun(runs, agent);
+        if (run) out.push(run);
+      }
+    }
+    return out;
   }
 
   /** Every run of a team (or of one agent), oldest first. */

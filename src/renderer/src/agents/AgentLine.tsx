@@ -23,9 +23,23 @@ export function AgentLine({ member }: { member: string }) {
   const stop = (e: React.MouseEvent) => e.stopPropagation();
   return (
     <div className={`agent-line agent-${state}`} data-testid={`agent-line-${member}`} onClick={stop}>
-      <div className="agent-state" data-testid={`agent-state-${member}`} data-state={state}>
-        <span className="agent-dot" aria-hidden="true" />
-        {stateWords(status)}
+      <div className="agent-head">
+        <div className="agent-state" data-testid={`agent-state-${member}`} data-state={state}>
+          <span className="agent-dot" aria-hidden="true" />
+          {stateWords(status)}
+        </div>
+        <div className="agent-actions">
+          {status?.run && (
+            <button type="button" className="link-button" onClick={() => agents.openPanel(member)} aria-label={`Show ${member}'s output`}>
+              Output
+            </button>
+          )}
+          {!live && (
+            <button type="button" className="link-button" onClick={() => agents.openStart(member)} aria-label={`Start agent ${member}…`}>
+              Start agent…
+            </button>
+          )}
+        </div>
       </div>
       {status?.deadWithClaims && (
         <div className="agent-dead-claims" role="status">
@@ -38,18 +52,6 @@ export function AgentLine({ member }: { member: string }) {
           {status.lastOutput.line}
         </div>
       )}
-      <div className="agent-actions">
-        {status?.run && (
-          <button type="button" className="link-button" onClick={() => agents.openPanel(member)} aria-label={`Show ${member}'s output`}>
-            Output
-          </button>
-        )}
-        {!live && (
-          <button type="button" className="link-button" onClick={() => agents.openStart(member)} aria-label={`Start agent ${member}…`}>
-            Start agent…
-          </button>
-        )}
-      </div>
     </div>
   );
 }

@@ -35,12 +35,12 @@ export function Sidebar({ teams, selected, onSelect, onCreate, onRename, onDelet
         <button type="button" onClick={() => setCreating(true)} aria-label="Create a team">
           + Team
         </button>
-        {onFromTemplate && (
-          <button type="button" onClick={onFromTemplate} aria-label="New team from template…" data-testid="team-from-template">
-            From template…
-          </button>
-        )}
       </header>
+      {onFromTemplate && (
+        <button type="button" className="link-button sidebar-template" onClick={onFromTemplate} data-testid="team-from-template">
+          New team from template…
+        </button>
+      )}
       <ul className="team-list" data-testid="team-list">
         {teams.map((t) => {
           const total = t.counts.pending + t.counts.in_progress + t.counts.blocked + t.counts.completed;
