@@ -54,7 +54,8 @@ function formatStatuses(list: AgentStatus[]): string {
 }
 
 const runText = (run: AgentRun): string =>
-  `Started ${run.agent} in team ${run.team} (pid ${run.pid}, ${run.runtime}) at ${clock(run.startedMs)}; log: ${run.log}`;
+  `Started ${run.agent} in team ${run.team} (pid ${run.pid}, ${run.runtime}) at ${clock(run.startedMs)}; log: ${run.log}` +
+  (run.worktree ? `; its worktree: ${run.worktree.path} on branch ${run.worktree.branch}` : '');
 
 function formatPlan(plan: LaunchPlan): string {
   const lines = [`Team ${plan.team}${plan.description ? `: ${plan.description}` : ''} (agents run in ${plan.cwd})`];
@@ -68,11 +69,18 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export const AGENT_COMMANDS: Record<string, Command> = {
   'agent start': {
-    usage: 'agent start TEAM NAME [--runtime claude|codex|custom] [--cwd DIR] [--task TEXT] [--type AGENT_TYPE] [-- CMD ARGS...]',
+    usage:
+      'agent start TEAM NAME [--runtime claude|codex|custom] [--cwd DIR] [--task TEXT] [--type AGENT_TYPE] [--worktree] [-- CMD ARGS...]',
     summary:
       "Start an agent detached (it outlives this command), with ClawTeam's environment, `lockstep` on its PATH and the coordination prompt; its output goes to a log.",
     positionals: ['TEAM', 'NAME', 'CMD...'],
-    options: { runtime: { type: 'string' }, cwd: { type: 'string' }, task: { type: 'string' }, type: { type: 'string' } },
+    options: {
+      runtime: { type: 'string' },
+      cwd: { type: 'string' },
+      task: { type: 'string' },
+      type: { type: 'string' },
+      worktree: { type: 'boolean' },
+    },
     async run(store, [team, name, ...command], v) {
       const run = await agentService(store, v).start({
         team,
@@ -82,6 +90,7 @@ export const AGENT_COMMANDS: Record<string, Command> = {
         cwd: str(v, 'cwd'),
         task: str(v, 'task'),
         agentType: str(v, 'type'),
+        worktree: v.worktree === true,
       });
       return { json: run, text: runText(run) };
     },
@@ -141,7 +150,7 @@ export const AGENT_COMMANDS: Record<string, Command> = {
         throw new InvalidInputError(`--bytes must be a whole number (got "${bytesText}").`);
       const bytes = bytesText === undefined ? 65_536 : Math.max(1, Number(bytesText));
       const runId = str(v, 'run');
-      const json = process.argv.includes('--json');
+      const json = v.json === true;
       if (v.steps) {
         const result = agents.steps(team, name, { runId, offset: -bytes });
         const text = result.steps
@@ -158,18 +167,29 @@ export const AGENT_COMMANDS: Record<string, Command> = {
       const write = (text: string, offset: number) => process.stdout.write(json ? `${JSON.stringify({ offset, text })}\n` : text);
       write(first.text, first.offset);
       let next = first.next;
+      let ended = false;
       for (;;) {
         const chunk = agents.readLog(team, name, { runId: first.run.id, offset: next });
         if (chunk.text) write(chunk.text, chunk.offset);
         next = chunk.next;
-        if (!chunk.text) {
-          const status = await agents.status(team, name);
-          const same = status.run?.id === first.run.id;
-          if (!same || (status.state !== 'running' && status.state !== 'idle')) break;
-          await sleep(250);
-        }
+        if (chunk.text) continue;
+        if (ended) break; // one more read after the end: the last lines and the exit status are in
+        const status = await agents.status(team, name);
+        ended = status.run?.id !== first.run.id || (status.state !== 'running' && status.state !== 'idle');
+        if (!ended) await sleep(250);
       }
       return { json: { run: first.run, next }, text: '' };
+    },
+  },
+  'agent worktree-remove': {
+    usage: 'agent worktree-remove TEAM NAME [--force]',
+    summary:
+      "Remove a stopped agent's own worktree and branch; refused, naming what would be lost, when it holds uncommitted or unmerged work, unless --force.",
+    positionals: ['TEAM', 'NAME'],
+    options: { force: { type: 'boolean' } },
+    async run(store, [team, name], v) {
+      const result = await agentService(store, v).removeWorktree(team, name, { force: v.force === true });
+      return { json: result, text: `Removed ${result.removed}${result.lost.length ? ` (discarded ${result.lost.join(' and ')})` : ''}.` };
     },
   },
   'agent budget': {

@@ -334,7 +334,7 @@ app.whenReady().then(async () => {
     validateOutputs: process.env.LOCKSTEP_VALIDATE_OUTPUTS === '1' || Boolean(devUrl),
     agents: {
       service: agentService,
-      folderFor: (team) => settings.agentFolder(team) ?? agentService().runs(team).at(-1)?.cwd ?? os.homedir(),
+      folderFor: (team) => settings.agentFolder(team) ?? agentService().remembered(team)?.cwd ?? os.homedir(),
       rememberFolder: (team, dir) => settings.rememberAgentFolder(team, dir),
       watch: (team) => agentWatcher.watch(team),
     },

@@ -38,7 +38,8 @@ const runSchema = z.object({
 export const agentStatusSchema = z.object({
   team: z.string(),
   agent: z.string(),
-  state: z.enum(['running', 'idle', 'exited', 'not-started']),
+  /** unknown: it holds claims, but nothing tells whether it runs (no registry entry, no claim pid here, no lease). */
+  state: z.enum(['running', 'idle', 'exited', 'not-started', 'unknown']),
   sinceMs: z.number().nullable(),
   source: z.enum(['lockstep', 'registry', 'claims', 'none']),
   pid: z.number().nullable(),

@@ -14,7 +14,8 @@ export const AGENT_CMD = [process.execPath, SCRIPTED];
  */
 export function cli(dataDir: string, args: string[], env: NodeJS.ProcessEnv = {}): { code: number; json: any; stdout: string } {
   const res = spawnSync(process.execPath, [CLI, '--data-dir', dataDir, '--json', ...args], {
-    env: { ...process.env, SCRIPTED_STEP_MS: '30', ...env },
+    // The `lockstep` shims go to the user's cache: a cache of the test's own, removed with its folder.
+    env: { ...process.env, XDG_CACHE_HOME: path.join(dataDir, '..', `${path.basename(dataDir)}-cache`), SCRIPTED_STEP_MS: '30', ...env },
     encoding: 'utf8',
   });
   let json: any;
@@ -70,7 +71,10 @@ export function cleanUp(dirs: string[], extraPids: number[] = []): void {
       // gone
     }
   }
-  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+  for (const dir of dirs.splice(0)) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(`${dir}-cache`, { recursive: true, force: true });
+  }
 }
 
 export function newDataDir(dirs: string[]): string {

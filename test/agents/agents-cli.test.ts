@@ -111,6 +111,77 @@ describe('lockstep agent start / list / logs / stop', () => {
     const twice = cli(data, ['agent', 'start', 't', 'w1', '--', ...AGENT_CMD]);
     expect(twice.json.error).toMatchObject({ code: 'ALREADY_EXISTS', message: expect.stringContaining('w1 is already running') });
   });
+  it('logs --follow prints the output as it comes, up to the exit status, and ends when the agent exits', () => {
+    const data = team();
+    cli(data, ['task', 'create', 't', 'Only task']);
+    expect(cli(data, ['agent', 'start', 't', 'w1', '--cwd', data, '--', ...AGENT_CMD], { SCRIPTED_LINGER: '0' }).code).toBe(0);
+    const followed = cli(data, ['agent', 'logs', 't', 'w1', '--follow']);
+    expect(followed.code).toBe(0);
+    const lines = followed.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const text = lines
+      .slice(0, -1)
+      .map((l) => l.text)
+      .join('');
+    expect(text).toContain('✔ completed');
+    expect(text).toMatch(/is idle after 1 task\(s\)[\s\S]*\[lockstep\] agent exited with status 0\n$/);
+    expect(status(data, 't', 'w1')).toMatchObject({ state: 'exited', exitCode: 0 });
+  });
+});
+
+describe("the agent's environment", () => {
+  it("ClawTeam's identity variables, the data folder, the prompt (argv and LOCKSTEP_PROMPT) and `lockstep` first on PATH", async () => {
+    const data = team();
+    const probe = path.join(data, 'probe.mjs');
+    fs.writeFileSync(
+      probe,
+      [
+        "import fs from 'node:fs';",
+        "import path from 'node:path';",
+        "const first = process.env.PATH.split(':')[0];",
+        'const out = { env: Object.fromEntries(Object.entries(process.env).filter(([k]) => /^(CLAWTEAM_|LOCKSTEP_)/.test(k))),',
+        "  argv: process.argv.slice(2), cwd: process.cwd(), shim: fs.existsSync(path.join(first, 'lockstep')) };",
+        `fs.writeFileSync(path.join(${JSON.stringify(data)}, process.env.CLAWTEAM_AGENT_NAME + '.json'), JSON.stringify(out));`,
+      ].join('\n'),
+    );
+    for (const name of ['lead', 'w1']) {
+      const res = cli(data, ['agent', 'start', 't', name, '--cwd', data, '--task', `task of ${name}`, '--', process.execPath, probe]);
+      expect(res.code, JSON.stringify(res.json)).toBe(0);
+    }
+    const config = cli(data, ['team', 'show', 't']).json;
+    for (const [name, leader] of [
+      ['lead', '1'],
+      ['w1', '0'],
+    ]) {
+      const seen = await until(`${name} ran`, () => {
+        const file = path.join(data, `${name}.json`);
+        return fs.existsSync(file) && JSON.parse(fs.readFileSync(file, 'utf8'));
+      });
+      const member = config.members.find((m: any) => m.name === name);
+      expect(seen.env).toMatchObject({
+        CLAWTEAM_AGENT_NAME: name,
+        CLAWTEAM_AGENT_ID: member.agentId,
+        CLAWTEAM_AGENT_TYPE: 'general-purpose',
+        CLAWTEAM_TEAM_NAME: 't',
+        CLAWTEAM_AGENT_LEADER: leader,
+        CLAWTEAM_WORKSPACE_DIR: data,
+        CLAWTEAM_DATA_DIR: data,
+        LOCKSTEP_DATA_DIR: data,
+        LOCKSTEP_AGENT_NAME: name,
+      });
+      expect(seen.argv[0]).toBe('-p');
+      expect(seen.argv[1]).toBe(seen.env.LOCKSTEP_PROMPT);
+      expect(seen.argv[1]).toMatch(
+        new RegExp(
+          `## Identity\\n\\n- Name: ${name}\\n- ID: ${member.agentId}[\\s\\S]*- Leader: lead[\\s\\S]*## Task\\n\\ntask of ${name}`,
+        ),
+      );
+      expect(seen.cwd).toBe(fs.realpathSync(data));
+      expect(seen.shim).toBe(true);
+    }
+  });
 });
 
 describe('a runtime that cannot run is one sentence', () => {

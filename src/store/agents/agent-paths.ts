@@ -17,7 +17,6 @@ export function assertRunId(value: string): string {
  *   teams/<team>/spawn_registry.json(.lock)     ClawTeam's spawn registry and its flock sidecar (registry.ts)
  *   .lockstep/agents/<team>/runs.json(.lock)    our run records: log, runtime, cwd, started, exit (runs.ts)
  *   .lockstep/agents/<team>/logs/<run>.log      one log per run: the agent's stdout and stderr
- *   .lockstep/bin/lockstep                      the shim that puts `lockstep` on an agent's PATH (shim.ts)
  *
  * ClawTeam never looks inside `.lockstep/`. Every name is checked before it becomes a path.
  */
@@ -42,9 +41,5 @@ export class AgentPaths {
 
   log(team: string, runId: string): string {
     return path.join(this.logsDir(team), `${assertRunId(runId)}.log`);
-  }
-
-  shimDir(): string {
-    return path.join(this.root, '.lockstep', 'bin');
   }
 }

@@ -17,3 +17,4 @@ export { parseText, parseLine, newParseState } from './steps';
 export { RUNTIMES, RUNTIME_PRESETS, runtimeName, runtimeOf, type RuntimeName, type RuntimePreset } from './runtimes';
 export { checkoutCli, type LockstepCommand } from './shim';
 export { readRegistry, type RegistryEntry, type SpawnRegistry } from './registry';
+export type { AgentWorktree } from './worktree';

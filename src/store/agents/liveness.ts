@@ -8,7 +8,8 @@ import { describeStatus, exitStatusFromTail, groupAlive, pidAlive, sameProcessAl
 import { readRegistry, type RegistryEntry } from './registry';
 import { latestRun, readRuns, type AgentRun } from './runs';
 
-export type AgentState = 'running' | 'idle' | 'exited' | 'not-started';
+/** `unknown`: it holds claims, but nothing tells whether it runs (no registry entry, no claim pid here, no lease). */
+export type AgentState = 'running' | 'idle' | 'exited' | 'not-started' | 'unknown';
 
 /** A claim an agent holds, and what keeps it alive. */
 export interface HeldClaim {
@@ -78,7 +79,8 @@ export async function agentStatuses(ctx: AgentContext, teamName: string, only?: 
   const registry = readRegistry(ctx.paths, team);
   const { tasks } = await ctx.store.listTasks(team, { status: ['in_progress'] });
   const idle = new Map<string, number>();
-  for (const record of await ctx.store.messages.log(team, { limit: 2000 })) {
+  // The newest page of the history only (bounded, whatever the team's age): an idle notice older than that is stale.
+  for (const record of (await ctx.store.messages.readHistory(team, { limit: 1000 })).records) {
     const m = record.message;
     if (m.type !== 'idle') continue;
     const at = parseTimestamp(m.timestamp);
@@ -91,11 +93,14 @@ export async function agentStatuses(ctx: AgentContext, teamName: string, only?: 
     if (only !== undefined && agent !== only) continue;
     const claims: HeldClaim[] = [];
     let claimAlive = false;
+    let judged = false; // some claim carries a pid on this host or a lease: its liveness can be told
     for (const t of tasks) {
       if (t.lockedBy !== agent) continue;
       const claim = currentClaim(t);
       claims.push({ taskId: t.id, subject: t.subject, since: t.lockedAt, pid: claim?.pid, leaseUntil: claim?.leaseUntil });
-      if (claim?.pid !== undefined && claim.host === os.hostname() && pidAlive(claim.pid)) claimAlive = true;
+      const localPid = claim?.pid !== undefined && claim.host === os.hostname();
+      if (localPid || claim?.leaseUntil) judged = true;
+      if (localPid && pidAlive(claim.pid as number)) claimAlive = true;
       if (claim?.leaseUntil && !leaseExpired(claim, now)) claimAlive = true;
     }
     const run = latestRun(runs, agent);
@@ -103,68 +108,33 @@ export async function agentStatuses(ctx: AgentContext, teamName: string, only?: 
     const entryMs = typeof entry?.spawned_at === 'number' ? entry.spawned_at * 1000 : 0;
     // The registry wins when it records a newer start (ClawTeam restarted the agent) or a different process.
     const useRegistry = entry && entry.pid > 0 && (!run || (entry.pid !== run.pid && entryMs > run.startedMs));
-    let status: Omit<AgentStatus, 'summary' | 'deadWithClaims' | 'state'> & { alive: boolean | null };
+    const blank = { team, agent, pid: null, sinceMs: null, exitCode: null, signal: null, lastOutput: null, run: null, claims };
+    // alive: true/false when known; null: nothing ran; undefined: it holds claims nobody can judge.
+    let status: Omit<AgentStatus, 'summary' | 'deadWithClaims' | 'state'> & { alive: boolean | null | undefined };
     if (run && !useRegistry) {
       const r = fromRun(run, ctx);
+      const sinceMs = r.alive ? r.startedMs : r.endedMs;
       status = {
-        team,
-        agent,
+        ...blank,
         source: 'lockstep',
         alive: r.alive,
         pid: r.pid,
-        sinceMs: r.alive ? r.startedMs : r.endedMs,
+        sinceMs,
         exitCode: r.exitCode,
         signal: r.signal,
         lastOutput: r.lastOutput,
         run,
-        claims,
       };
     } else if (entry && entry.pid > 0) {
       const r = fromRegistry(entry);
-      status = {
-        team,
-        agent,
-        source: 'registry',
-        alive: r.alive,
-        pid: r.pid,
-        sinceMs: r.alive ? r.startedMs : null,
-        exitCode: null,
-        signal: null,
-        lastOutput: null,
-        run: null,
-        claims,
-      };
+      status = { ...blank, source: 'registry', alive: r.alive, pid: r.pid, sinceMs: r.alive ? r.startedMs : null };
     } else if (claims.length) {
-      status = {
-        team,
-        agent,
-        source: 'claims',
-        alive: claimAlive,
-        pid: null,
-        sinceMs: null,
-        exitCode: null,
-        signal: null,
-        lastOutput: null,
-        run: null,
-        claims,
-      };
+      status = { ...blank, source: 'claims', alive: judged ? claimAlive : undefined };
     } else {
-      status = {
-        team,
-        agent,
-        source: 'none',
-        alive: null,
-        pid: null,
-        sinceMs: null,
-        exitCode: null,
-        signal: null,
-        lastOutput: null,
-        run: null,
-        claims,
-      };
+      status = { ...blank, source: 'none', alive: null };
     }
     const { alive, ...rest } = status;
-    let state: AgentState = alive === null ? 'not-started' : alive ? 'running' : 'exited';
+    let state: AgentState = alive === undefined ? 'unknown' : alive === null ? 'not-started' : alive ? 'running' : 'exited';
     const idleAt = idle.get(agent);
     if (state === 'running' && idleAt !== undefined && idleAt >= (rest.sinceMs ?? 0) && claims.length === 0) {
       state = 'idle';
@@ -184,6 +154,8 @@ function summarize(state: AgentState, s: Omit<AgentStatus, 'summary' | 'deadWith
   if (state === 'running') text = `running${since}${pid}${via}`;
   else if (state === 'idle') text = `idle${since}${pid}`;
   else if (state === 'exited') text = `exited${since} (${describeStatus(s.exitCode, s.signal)})${via}`;
+  else if (state === 'unknown')
+    text = `holds ${s.claims.map((c) => c.taskId).join(', ')}; whether it runs is unknown (started outside Lockstep, no pid or lease)`;
   else text = 'not started';
   if (deadWithClaims) text += `; still holds ${s.claims.map((c) => c.taskId).join(', ')}: release to let others take them`;
   return text;

@@ -10,6 +10,8 @@ export interface PromptInput {
   leader: string;
   task: string;
   cwd: string;
+  /** Set when the agent works in its own git worktree on this branch. */
+  branch?: string;
   user?: string;
 }
 
@@ -19,7 +21,10 @@ export function buildPrompt(p: PromptInput): string {
   const lines = ['## Identity', '', `- Name: ${me}`, `- ID: ${p.agentId}`];
   if (p.user) lines.push(`- User: ${p.user}`);
   lines.push(`- Type: ${p.agentType}`, `- Team: ${t}`, `- Leader: ${p.leader}`);
-  lines.push('', '## Workspace', `- Working directory: ${p.cwd}`, '- Work directly in this folder unless told otherwise.');
+  lines.push('', '## Workspace', `- Working directory: ${p.cwd}`);
+  if (p.branch) {
+    lines.push(`- Branch: ${p.branch}`, '- This is your own git worktree: commit your work here; it does not change the main branch.');
+  } else lines.push('- Work directly in this folder unless told otherwise.');
   lines.push('', '## Task', '', p.task.trim() || `Take the team's tasks, one at a time, until none is left.`);
   lines.push(
     '',

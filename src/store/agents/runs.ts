@@ -2,6 +2,7 @@ import { randomBytes } from 'crypto';
 import type { AgentPaths } from './agent-paths';
 import { readJsonFile, updateJsonFile } from './locked-json';
 import type { RuntimeName } from './runtimes';
+import type { AgentWorktree } from './worktree';
 
 /**
  * Lockstep's own record of every run it started (`.lockstep/agents/<team>/runs.json`, under a flock sidecar like
@@ -32,6 +33,8 @@ export interface AgentRun {
   /** How far the log has been read for cost events (bytes), and the model its session named. */
   costOffset?: number;
   model?: string;
+  /** The agent's own git worktree, when it was started with one (cwd is then the folder it was made from). */
+  worktree?: AgentWorktree;
 }
 
 export interface RunsFile {

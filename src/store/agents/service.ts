@@ -17,7 +17,8 @@ import { checkoutCli, type LockstepCommand } from './shim';
 import { runningRun, startAgent, type StartRequest } from './start';
 import { newParseState, parseText, type AgentStep } from './steps';
 import { releaseClaims, restartAgent, stopAgent, type StopResult } from './stop';
-import { NotFoundError } from '../../shared/errors';
+import { ConflictError, NotFoundError } from '../../shared/errors';
+import { removeWorktree } from './worktree';
 import { launchTeam, planLaunch, type LaunchPlan, type LaunchRequest, type LaunchResult } from './launch';
 import { defaultTemplateFolders, listTemplates, loadTemplate, type TeamTemplate, type TemplateFolders } from './templates';
 
@@ -133,6 +134,26 @@ export class AgentService {
       }
     }
     return out;
+  }
+
+  /**
+   * Removes the agent's worktree and branch (never while it runs). CONFLICT naming what would be lost (uncommitted
+   * changes, commits not merged into its base) unless `force`: ask the person first.
+   */
+  async removeWorktree(team: string, agent: string, options: { force?: boolean } = {}): Promise<{ removed: string; lost: string[] }> {
+    const status = await this.status(team, agent);
+    if (status.state === 'running' || status.state === 'idle') {
+      throw new ConflictError(`${agent} is still running in its worktree; stop it first.`, { team, agent });
+    }
+    const withTree = this.runs(team, agent).filter((r) => r.worktree);
+    return removeWorktree(withTree[withTree.length - 1]?.worktree, options);
+  }
+
+  /** What the team's newest run used (the window's start dialog remembers the folder per team), or null. */
+  remembered(team: string, agent?: string): Pick<AgentRun, 'cwd' | 'runtime' | 'command'> | null {
+    const runs = this.runs(team, agent);
+    const last = runs.length ? runs.reduce((a, b) => (b.startedMs >= a.startedMs ? b : a)) : null;
+    return last && { cwd: last.cwd, runtime: last.runtime, command: last.command };
   }
 
   /** Every run of a team (or of one agent), oldest first. */

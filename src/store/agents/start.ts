@@ -5,12 +5,13 @@ import { leaderOf, type Member } from '../../shared/domain';
 import { assertName } from '../../shared/names';
 import type { AgentContext } from './context';
 import { createLog, lastLine, logTail } from './logs';
-import { describeStatus, sameProcessAlive, spawnDetached } from './processes';
+import { describeStatus, sameProcessAlive, signalGroup, spawnDetached } from './processes';
 import { buildEnv, buildPrompt } from './prompt';
-import { registerAgent, subprocessEntry } from './registry';
+import { readRegistry, registerAgent, subprocessEntry } from './registry';
 import { addRun, latestRun, newRunId, readRuns, updateRun, type AgentRun } from './runs';
 import { buildArgv, chooseCommand, preflight, runtimeOf, type RuntimeName } from './runtimes';
 import { ensureShim } from './shim';
+import { ensureWorktree } from './worktree';
 
 export interface StartRequest {
   team: string;
@@ -25,6 +26,8 @@ export interface StartRequest {
   task?: string;
   /** ClawTeam's agent type, for a member added by this start. Default general-purpose. */
   agentType?: string;
+  /** Run it in its own git worktree on its own branch, made from the repository holding `cwd`. */
+  worktree?: boolean;
   /** How long to watch for a command that exits at once (ms, default 400). */
   settleMs?: number;
 }
@@ -76,6 +79,18 @@ export async function startAgent(ctx: AgentContext, request: StartRequest): Prom
       pid: running.pid,
     });
   }
+  const elsewhere = readRegistry(ctx.paths, team)[agent];
+  const elsewhereMs = typeof elsewhere?.spawned_at === 'number' ? elsewhere.spawned_at * 1000 : undefined;
+  if (elsewhere && elsewhere.pid > 0 && !runs.some((r) => r.pid === elsewhere.pid) && sameProcessAlive(elsewhere.pid, elsewhereMs)) {
+    throw new AlreadyExistsError(
+      `${agent} is already running in team ${team} (pid ${elsewhere.pid}, started outside Lockstep); stop it first.`,
+      {
+        team,
+        agent,
+        pid: elsewhere.pid,
+      },
+    );
+  }
   const overBudget = await budgetProblem(ctx, team);
   if (overBudget) throw new ConflictError(overBudget, { team, reason: 'budget' });
 
@@ -85,7 +100,14 @@ export async function startAgent(ctx: AgentContext, request: StartRequest): Prom
   const cwd = path.resolve(request.cwd ?? lastCwd ?? process.cwd());
   const task = request.task ?? '';
   if (task.length > 100_000) throw new InvalidInputError('The task text is longer than 100,000 characters; shorten it.');
+  // Checked before anything changes (no member added, no worktree made, for a command that cannot run).
+  const shimDir = ensureShim(ctx.lockstep, ctx.env);
+  const problem = preflight(runtime, command, cwd, [shimDir, ctx.env.PATH].filter(Boolean).join(path.delimiter));
+  if (problem) throw new InvalidInputError(problem, { team, agent, runtime, command: command[0] });
+
   const { member, leader, isLeader } = await memberFor(ctx, team, agent, request.agentType);
+  const worktree = request.worktree ? ensureWorktree(ctx.paths, team, agent, cwd) : undefined;
+  const workDir = worktree?.path ?? cwd;
 
   const prompt = buildPrompt({
     agent,
@@ -94,33 +116,33 @@ export async function startAgent(ctx: AgentContext, request: StartRequest): Prom
     team,
     leader: leader.name,
     task,
-    cwd,
+    cwd: workDir,
+    branch: worktree?.branch,
     user: member.user,
   });
-  const shimDir = ensureShim(ctx.paths, ctx.lockstep);
   const env = buildEnv(ctx.env, {
     agent,
     agentId: member.agentId,
     agentType: member.agentType,
     team,
     isLeader,
-    cwd,
+    cwd: workDir,
     prompt,
     dataDir: ctx.paths.root,
     storeUrl: ctx.storeUrl,
     shimDir,
   });
-  const problem = preflight(runtime, command, cwd, env.PATH);
-  if (problem) throw new InvalidInputError(problem, { team, agent, runtime, command: command[0] });
-
   const argv = buildArgv(runtime, command, prompt);
   const startedMs = Date.now();
   const id = newRunId(agent, startedMs);
   const log = createLog(ctx.paths, team, id);
   let spawned;
   try {
-    fs.writeSync(log.fd, `[lockstep] run ${id}: ${JSON.stringify(command)} (${runtime}) in ${cwd}\n`);
-    spawned = spawnDetached(argv, cwd, env, log.fd);
+    fs.writeSync(
+      log.fd,
+      `[lockstep] run ${id}: ${JSON.stringify(command)} (${runtime}) in ${workDir}${worktree ? ` (branch ${worktree.branch})` : ''}\n`,
+    );
+    spawned = spawnDetached(argv, workDir, env, log.fd);
   } finally {
     fs.closeSync(log.fd);
   }
@@ -136,9 +158,16 @@ export async function startAgent(ctx: AgentContext, request: StartRequest): Prom
     pid: spawned.pid,
     host: ctx.host,
     startedMs,
+    ...(worktree ? { worktree } : {}),
   };
-  await registerAgent(ctx.paths, team, agent, subprocessEntry(spawned.pid, argv, startedMs));
-  await addRun(ctx.paths, run);
+  try {
+    await registerAgent(ctx.paths, team, agent, subprocessEntry(spawned.pid, argv, startedMs));
+    await addRun(ctx.paths, run);
+  } catch (err) {
+    // An agent nobody could find again must not run: stop it before reporting why it could not be recorded.
+    signalGroup(spawned.pid, 'SIGKILL');
+    throw err;
+  }
 
   const settle = request.settleMs ?? DEFAULT_SETTLE_MS;
   let timer: NodeJS.Timeout | undefined;

@@ -123,5 +123,13 @@ export async function restartAgent(ctx: AgentContext, teamName: string, agentNam
   const last = latestRun(readRuns(ctx.paths, team), agent);
   if (!last) throw new NotFoundError(`${agent} has never been started by Lockstep in team ${team}: start it first.`, { team, agent });
   await stopAgent(ctx, team, agent, { graceMs: options.graceMs, because: 'restarted' });
-  return startAgent(ctx, { team, agent, runtime: last.runtime, command: last.command, cwd: last.cwd, task: last.task });
+  return startAgent(ctx, {
+    team,
+    agent,
+    runtime: last.runtime,
+    command: last.command,
+    cwd: last.cwd,
+    task: last.task,
+    worktree: !!last.worktree,
+  });
 }
