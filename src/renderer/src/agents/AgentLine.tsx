@@ -9,7 +9,7 @@ export function stateWords(s: AgentStatusView | undefined): string {
   const since = s.sinceMs !== null ? ` since ${clock(s.sinceMs)}` : '';
   if (s.state === 'running') return `running${since}`;
   if (s.state === 'idle') return `idle${since}`;
-  if (s.state === 'unknown') return 'unknown: holds claims';
+  if (s.state === 'unknown') return 'unknown';
   const how = s.exitCode !== null ? ` with code ${s.exitCode}` : s.signal ? ` (${s.signal})` : '';
   return `exited${how}${s.sinceMs !== null ? ` at ${clock(s.sinceMs)}` : ''}`;
 }

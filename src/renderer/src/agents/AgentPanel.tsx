@@ -66,23 +66,12 @@ export function AgentPanel() {
   );
 }
 
-/** The team's agents in one row (how many run, Start team), then the open agent's panel. */
+/** The open agent's panel, only while one is open: otherwise the board keeps all the room. */
 export function AgentsBar() {
   const agents = useAgents();
-  if (!agents) return null;
-  const all = [...agents.statuses.values()];
-  const running = all.filter((s) => s.state === 'running' || s.state === 'idle').length;
-  const exited = all.filter((s) => s.state === 'exited').length;
+  if (!agents?.panel) return null;
   return (
     <div className="agents-region">
-      <div className="agents-bar" role="toolbar" aria-label="Agents">
-        <span data-testid="agents-count">
-          Agents: {running} running{exited ? `, ${exited} exited` : ''}
-        </span>
-        <button type="button" onClick={() => agents.openStart('*')} data-testid="start-team">
-          Start team…
-        </button>
-      </div>
       <AgentPanel />
     </div>
   );

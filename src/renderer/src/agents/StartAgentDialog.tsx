@@ -79,8 +79,8 @@ export function StartAgentDialog({ members }: { members: string[] }) {
   const [problems, setProblems] = useState<{ command?: string | null; cwd?: string | null; other?: string | null }>({});
   const [busy, setBusy] = useState(false);
   if (!agents || agents.starting === null) return null;
-  const who =
-    agents.starting === '*' ? members.filter((m) => !['running', 'idle'].includes(agents.statuses.get(m)?.state ?? '')) : [agents.starting];
+  const runningNow = (m: string) => ['running', 'idle'].includes(agents.statuses.get(m)?.state ?? '');
+  const who = agents.starting === '*' ? members.filter((m) => !runningNow(m)) : [agents.starting];
   const close = () => agents.openStart(null);
   const start = async () => {
     setBusy(true);
@@ -129,6 +129,15 @@ export function StartAgentDialog({ members }: { members: string[] }) {
         </>
       }
     >
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={agents.starting === '*'}
+          onChange={(e) => agents.openStart(e.target.checked ? '*' : (members.find((m) => !runningNow(m)) ?? members[0]))}
+          data-testid="start-team"
+        />
+        Start the whole team (every member not running)
+      </label>
       {agents.starting === '*' && <p className="muted">Starts {who.length ? who.join(', ') : 'nobody: every member already runs'}.</p>}
       <RuntimeFields
         runtime={runtime}
