@@ -157,7 +157,8 @@ test('launch a team of 3 from a template, watch it, stop one, quit leaving two, 
   await expect(confirm.getByTestId('release-claims')).toBeChecked();
   await page.getByRole('button', { name: 'Stop security-reviewer' }).click();
   await expect(state(page, 'security-reviewer')).toHaveAttribute('data-state', 'exited', SLOW);
-  await expect(state(page, 'security-reviewer')).toContainText('exited with code 143');
+  await expect(state(page, 'security-reviewer')).toContainText('exit 143');
+  await expect(state(page, 'security-reviewer')).toHaveAttribute('title', /^exited with code 143 at /);
   // Released (another agent may take it up at once, as the claim --next loop does).
   await expect.poll(() => tasksOnDisk(dataDir).find((t) => t.id === held!.id)?.lockedBy === 'security-reviewer', SLOW).toBe(false);
   await expect(page.getByTestId('agent-line-security-reviewer')).not.toContainText('still holds');

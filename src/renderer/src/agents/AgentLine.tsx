@@ -14,6 +14,14 @@ export function stateWords(s: AgentStatusView | undefined): string {
   return `exited${how}${s.sinceMs !== null ? ` at ${clock(s.sinceMs)}` : ''}`;
 }
 
+/** The same, short enough for a card: "running · 22:14:03", "exit 143 · 22:20:11" (the full words are its title). */
+export function shortStateWords(s: AgentStatusView | undefined): string {
+  if (!s || s.state === 'not-started' || s.state === 'unknown') return stateWords(s);
+  const at = s.sinceMs !== null ? ` · ${clock(s.sinceMs)}` : '';
+  if (s.state !== 'exited') return `${s.state}${at}`;
+  return `${s.exitCode !== null ? `exit ${s.exitCode}` : (s.signal ?? 'exited')}${at}`;
+}
+
 /** A member card's agent line: liveness, last output, and the way to its output panel or to start it. */
 export function AgentLine({ member }: { member: string }) {
   const agents = useAgents();
@@ -25,9 +33,9 @@ export function AgentLine({ member }: { member: string }) {
   return (
     <div className={`agent-line agent-${state}`} data-testid={`agent-line-${member}`} onClick={stop}>
       <div className="agent-head">
-        <div className="agent-state" data-testid={`agent-state-${member}`} data-state={state}>
+        <div className="agent-state" data-testid={`agent-state-${member}`} data-state={state} title={stateWords(status)}>
           <span className="agent-dot" aria-hidden="true" />
-          {stateWords(status)}
+          {shortStateWords(status)}
         </div>
         <div className="agent-actions">
           {status?.run && (
@@ -43,7 +51,7 @@ export function AgentLine({ member }: { member: string }) {
         </div>
       </div>
       {status?.deadWithClaims && (
-        <div className="agent-dead-claims" role="status">
+        <div className="agent-dead-claims" role="status" title={status.claims.map((c) => c.subject).join(', ')}>
           Dead, still holds {status.claims.length === 1 ? '1 claim' : `${status.claims.length} claims`}:{' '}
           {status.claims.map((c) => c.subject).join(', ')}
         </div>

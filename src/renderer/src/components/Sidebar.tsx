@@ -37,8 +37,14 @@ export function Sidebar({ teams, selected, onSelect, onCreate, onRename, onDelet
         </button>
       </header>
       {onFromTemplate && (
-        <button type="button" className="link-button sidebar-template" onClick={onFromTemplate} data-testid="team-from-template">
-          New team from template…
+        <button
+          type="button"
+          className="link-button sidebar-template"
+          onClick={onFromTemplate}
+          data-testid="team-from-template"
+          aria-label="New team from template…"
+        >
+          New from template…
         </button>
       )}
       <ul className="team-list" data-testid="team-list">
