@@ -78,4 +78,16 @@ describe('useAgentLog', () => {
     // Contiguous: every line from the earliest to the newest, once.
     expect(texts).toEqual(Array.from({ length: 2000 - earliest }, (_, i) => `line ${earliest + i}`));
   });
+
+  it('far behind a firehose, jumps to the newest output and keeps only contiguous lines', async () => {
+    const log = fakeLog(10);
+    const { result } = renderHook(() => useAgentLog(log.api, 't', 'a'));
+    await waitFor(() => expect(result.current.lines.at(-1)?.text).toBe('line 9'));
+    await act(async () => log.append(150_000)); // about 1.6 MB at once
+    await waitFor(() => expect(result.current.lines.at(-1)?.text).toBe('line 150009'));
+    const texts = result.current.lines.map((l) => l.text);
+    expect(texts.length).toBeLessThanOrEqual(MAX_LINES);
+    const first = Number(texts[0].split(' ')[1]);
+    expect(texts).toEqual(Array.from({ length: 150_010 - first }, (_, i) => `line ${first + i}`));
+  });
 });

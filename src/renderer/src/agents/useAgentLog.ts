@@ -5,6 +5,9 @@ import { call, describeFailure } from '../api';
 
 /** Lines (or steps) kept in the window per panel: a long run never grows memory without limit. */
 export const MAX_LINES = 3000;
+/** Further behind than this, the panel jumps to the newest output instead of reading everything in between. */
+const SKIP_BYTES = 1024 * 1024;
+const PIECE_BYTES = 256 * 1024;
 
 export interface LogLine {
   key: number;
@@ -45,11 +48,11 @@ export function useAgentLog(api: LockstepApi, team: string, agent: string): Agen
   const [runId, setRunId] = useState<string | null>(null);
   const [start, setStart] = useState(0);
   const [error, setError] = useState<string | null>(null);
-  const pos = useRef({ runId: '', next: 0, reading: false, again: false });
+  const pos = useRef({ runId: '', next: 0, size: 0, reading: false, again: false });
 
   const readTail = useCallback(async () => {
     const r = await call(api, 'readAgentLog', { team, agent });
-    pos.current = { runId: r.runId, next: r.next, reading: false, again: false };
+    pos.current = { runId: r.runId, next: r.next, size: r.size, reading: false, again: false };
     setRunId(r.runId);
     setStart(r.offset);
     setLines(toLines(r).slice(-MAX_LINES));
@@ -65,14 +68,19 @@ export function useAgentLog(api: LockstepApi, team: string, agent: string): Agen
     try {
       do {
         p.again = false;
-        const r = await call(api, 'readAgentLog', { team, agent, runId: p.runId, offset: p.next });
+        // Far behind (a firehose): jump to the newest piece; what was skipped stays in the log ("show earlier").
+        const jump = p.size - p.next > SKIP_BYTES;
+        const r = await call(api, 'readAgentLog', { team, agent, runId: p.runId, offset: jump ? p.size - PIECE_BYTES : p.next });
+        p.size = Math.max(p.size, r.size);
         if (r.next === p.next) break;
         p.next = r.next;
-        const added = toLines(r);
+        // After a jump the piece starts inside a line: that first line is left to "show earlier".
+        const added = jump ? toLines(r).slice(1) : toLines(r);
         setLines((prev) => {
-          const all = prev.concat(added);
+          const all = jump ? added : prev.concat(added);
           return all.length <= MAX_LINES ? all : all.slice(-MAX_LINES);
         });
+        if (r.next < r.size) p.again = true; // more was written than one read returns
       } while (p.again);
     } finally {
       p.reading = false;
@@ -85,6 +93,7 @@ export function useAgentLog(api: LockstepApi, team: string, agent: string): Agen
     readTail().catch((err) => setError(describeFailure(err)));
     return api.on('agentOutput', (e) => {
       if (e.team !== team || e.agent !== agent) return;
+      pos.current.size = Math.max(pos.current.size, e.size);
       const read = e.runId === pos.current.runId ? readNew() : readTail();
       read.catch((err) => setError(describeFailure(err)));
     });
