@@ -1,5 +1,6 @@
 import type { ApiOutput } from '../shared/api';
 import type { VersionedTask } from '../shared/domain';
+import type { AgentDeps } from './agent-handlers';
 import type { AppStore } from './app-store';
 import type { EffectiveSettings } from './settings';
 
@@ -28,4 +29,6 @@ export interface HandlerContext {
   primeTeam?(team: string, tasks: VersionedTask[]): void;
   /** Check outputs against the contract too (tests and development). */
   validateOutputs?: boolean;
+  /** Running agents (agent-handlers.ts): the AgentService over the open store, and what main remembers. */
+  agents?: AgentDeps;
 }

@@ -7,6 +7,7 @@ import { parseInput } from '../shared/schemas';
 import { journaledChange, recentActivity } from './activity';
 import { storeKey } from './app-store';
 import type { HandlerContext } from './handler-context';
+import { agentHandlers } from './agent-handlers';
 import { messageHandlers } from './message-handlers';
 import { requestHandlers } from './request-handlers';
 import { createSampleTeam } from './sample';
@@ -40,6 +41,10 @@ const UNTRACKED = new Set<ApiName>([
   'activity',
   'listRequests',
   'getPlan',
+  'listAgents',
+  'readAgentLog',
+  'listTemplates',
+  'planLaunch',
 ]);
 
 /** Calls that do not need the store: they answer while a database is away. */
@@ -184,6 +189,8 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     ...messageHandlers(ctx),
     // Approvals (request-handlers.ts).
     ...requestHandlers(ctx),
+    // Running agents (agent-handlers.ts).
+    ...agentHandlers(ctx),
   };
 
   const handlers = {} as Record<ApiName, (raw: unknown) => Promise<ApiResult<unknown>>>;

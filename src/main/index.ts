@@ -15,6 +15,9 @@ import { buildMenu } from './menu';
 import { SettingsStore, type EffectiveSettings } from './settings';
 import { LockstepStore, PostgresStore } from '../store';
 import { DataFolderWatcher } from './watcher';
+import { AgentService } from '../store/agents';
+import { AgentWatcher } from './agent-watch';
+import * as os from 'os';
 
 // Tests and several side-by-side instances set their own user-data folder.
 if (process.env.LOCKSTEP_USER_DATA_DIR) app.setPath('userData', path.resolve(process.env.LOCKSTEP_USER_DATA_DIR));
@@ -32,6 +35,31 @@ let closeStore: () => Promise<void> = async () => undefined;
 let watcher: { stop(): Promise<void>; prime(team: string, tasks: VersionedTask[]): void } | null = null;
 /** Whether the store is reachable (a database can go away): the window's banner, and calls refused meanwhile. */
 let connection: ApiOutput<'getConnection'> = { state: 'connected', label: '' };
+/** Running agents (issue 25): the one AgentService of the store, re-made with it; the watcher of their output. */
+let agents: AgentService | null = null;
+const agentWatcher = new AgentWatcher(
+  () => agentService(),
+  (event, payload) => send(event, payload),
+);
+
+function agentService(): AgentService {
+  if (agents) return agents;
+  const current = settings.effective();
+  const appRoot = app.getAppPath();
+  const builtinDir = [path.join(appRoot, 'templates'), path.join(process.resourcesPath ?? appRoot, 'templates')].find((d) =>
+    fs.existsSync(d),
+  );
+  agents = new AgentService({
+    store,
+    dataDir: current.dataDir,
+    storeUrl: current.database ? connectUrl(current.database.url) : undefined,
+    // Agents run this app's own CLI: the Electron binary acting as Node on bin/lockstep.js.
+    lockstep: { argv: [process.execPath, path.join(appRoot, 'bin', 'lockstep.js')], env: { ELECTRON_RUN_AS_NODE: '1' } },
+    templates: { builtinDir: builtinDir ?? path.join(appRoot, 'templates'), userDir: path.join(os.homedir(), '.clawteam', 'templates') },
+  });
+  return agents;
+}
+
 /** Passwords given in this run (also when the system has no safe storage to remember them in). */
 const sessionPasswords = new Map<string, string>();
 
@@ -70,6 +98,8 @@ function connectUrl(url: string): string {
 
 /** Opens the store (and its watcher): the database when one is set, else the effective data folder. */
 async function openStore(current: EffectiveSettings, connected?: ConnectedDatabase): Promise<void> {
+  agents = null;
+  agentWatcher.reset();
   await watcher?.stop();
   watcher = null;
   const closePrevious = closeStore;
@@ -194,11 +224,61 @@ function createWindow(): void {
   mainWindow.webContents.on('will-navigate', (event, url) => {
     if (!isAppUrl(url)) event.preventDefault();
   });
+  mainWindow.on('close', (event) => {
+    if (quitDecided) return;
+    // Only when agents run (a quick look at the run records and pids), the person is asked before the window goes.
+    let running: Array<{ team: string; agent: string }> = [];
+    try {
+      running = agentService()
+        .runningRuns()
+        .map((r) => ({ team: r.team, agent: r.agent }));
+    } catch {
+      // No store to look in: nothing to ask about.
+    }
+    if (running.length === 0) return;
+    event.preventDefault();
+    if (!asking) void askAboutAgents(running).finally(() => (asking = false));
+    asking = true;
+  });
   mainWindow.on('closed', () => {
     mainWindow = null;
   });
   if (devUrl) void mainWindow.loadURL(devUrl);
   else void mainWindow.loadURL(APP_INDEX);
+}
+
+/** Whether closing may go ahead: asked once about running agents (leave them running, or stop them). */
+let quitDecided = false;
+let asking = false;
+
+async function askAboutAgents(running: Array<{ team: string; agent: string }>): Promise<void> {
+  if (running.length > 0) {
+    const names = running.map((r) => `${r.agent} (${r.team})`).join(', ');
+    const options = {
+      type: 'question' as const,
+      title: 'Agents are running',
+      message: `${running.length === 1 ? '1 agent is' : `${running.length} agents are`} still running: ${names}.`,
+      detail:
+        'Left running, they keep working and this window finds them again next time. Stopped, their claims stay held until you release them.',
+      buttons: ['Leave them running', 'Stop them', 'Cancel'],
+      defaultId: 0,
+      cancelId: 2,
+      noLink: true,
+    };
+    const { response } = mainWindow ? await dialog.showMessageBox(mainWindow, options) : await dialog.showMessageBox(options);
+    if (response === 2) return;
+    if (response === 1) {
+      const service = agentService();
+      await Promise.all(
+        running.map((r) =>
+          service.stop(r.team, r.agent, { because: `stopped on quitting by ${settings.effective().agentName}` }).catch(() => undefined),
+        ),
+      );
+    }
+  }
+  quitDecided = true;
+  agentWatcher.stop();
+  app.quit();
 }
 
 app.on('web-contents-created', (_event, contents) => {
@@ -259,7 +339,14 @@ app.whenReady().then(async () => {
     // (LOCKSTEP_VALIDATE_OUTPUTS=1, set by playwright.config.ts); not for people using the app (`npm start`, the
     // package), where it would hold the main thread some 40–80 ms on every load of a 10,000-task team.
     validateOutputs: process.env.LOCKSTEP_VALIDATE_OUTPUTS === '1' || Boolean(devUrl),
+    agents: {
+      service: agentService,
+      folderFor: (team) => settings.agentFolder(team) ?? agentService().remembered(team)?.cwd ?? os.homedir(),
+      rememberFolder: (team, dir) => settings.rememberAgentFolder(team, dir),
+      watch: (team) => agentWatcher.watch(team),
+    },
   });
+  agentWatcher.start();
   bindIpc(handlers, () => mainWindow, isAppUrl);
   buildMenu({
     chooseFolder: () => void chooseFolder().catch(reportError),

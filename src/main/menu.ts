@@ -27,6 +27,7 @@ export function buildMenu(actions: MenuActions): void {
       label: '&File',
       submenu: [
         windowCommand('New Task…', 'newTask', 'N'),
+        windowCommand('New Team from Template…', 'newTeamFromTemplate'),
         { type: 'separator' },
         { label: 'Open Data Folder…', accelerator: 'CmdOrCtrl+O', click: () => actions.chooseFolder() },
         // The window asks for the URL (and an optional password) in a dialog of its own; main connects.

@@ -22,6 +22,8 @@ export type SavedSettings = Partial<
    * without a password, and the password (if one was given) as Electron's safeStorage encrypted it, base64.
    */
   database?: { url: string; encryptedPassword?: string };
+  /** The working folder agents of each team were last started in (the Start agent dialog offers it again). */
+  agentFolders?: Record<string, string>;
 };
 
 /** The database the app works on: the URL without password and a short label (shared/model.ts). */
@@ -142,6 +144,17 @@ export class SettingsStore {
   /** The saved password of the database in use (encrypted, base64), if it was given in the app. */
   encryptedDatabasePassword(url: string): string | undefined {
     return this.saved.database?.url === url ? this.saved.database.encryptedPassword : undefined;
+  }
+
+  /** The folder agents of `team` were last started in, if any. */
+  agentFolder(team: string): string | undefined {
+    const folders = this.saved.agentFolders;
+    return folders && Object.prototype.hasOwnProperty.call(folders, team) ? folders[team] : undefined;
+  }
+
+  rememberAgentFolder(team: string, dir: string): void {
+    if (this.agentFolder(team) === dir) return;
+    this.update({ agentFolders: { ...this.saved.agentFolders, [team]: dir } });
   }
 
   update(patch: SavedSettings): EffectiveSettings {

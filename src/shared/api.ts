@@ -19,6 +19,7 @@ import {
 } from './schemas';
 import { MESSAGE_API, MESSAGE_EVENTS } from './messages-api';
 import { REQUEST_API } from './requests-api';
+import { AGENT_API, AGENT_EVENTS } from './agents-api';
 import {
   countsSchema,
   deletedTeamSchema,
@@ -248,6 +249,8 @@ export const API = {
   ...MESSAGE_API,
   // Approvals: plans, shutdown and join requests (requests-api.ts).
   ...REQUEST_API,
+  // Running agents (agents-api.ts).
+  ...AGENT_API,
 } as const;
 
 export type ApiName = keyof typeof API;
@@ -278,7 +281,17 @@ export type ActivityItem = z.output<typeof activityItemSchema>;
 export type ApiResult<T> = { ok: true; value: T; journaled?: JournaledChange[] } | { ok: false; error: SerializedError };
 
 /** Menu items whose work happens in the window. */
-export const MENU_COMMANDS = ['newTask', 'find', 'shortcuts', 'toggleActivity', 'toggleTheme', 'undo', 'redo', 'connectDatabase'] as const;
+export const MENU_COMMANDS = [
+  'newTask',
+  'find',
+  'shortcuts',
+  'toggleActivity',
+  'toggleTheme',
+  'undo',
+  'redo',
+  'connectDatabase',
+  'newTeamFromTemplate',
+] as const;
 
 /** Events main pushes to the window. */
 export const EVENTS = {
@@ -311,6 +324,8 @@ export const EVENTS = {
   menuCommand: z.object({ command: z.enum(MENU_COMMANDS) }),
   // Messages and costs (messages-api.ts).
   ...MESSAGE_EVENTS,
+  // Running agents (agents-api.ts).
+  ...AGENT_EVENTS,
 } as const;
 
 export type EventName = keyof typeof EVENTS;

@@ -17,6 +17,7 @@ import { TopBar } from './components/TopBar';
 import { UndoToast } from './components/UndoToast';
 import { Welcome } from './components/Welcome';
 import { ConnectDatabaseDialog } from './database/ConnectDatabaseDialog';
+import { TemplateDialog } from './agents/TemplateDialog';
 import { ConnectionBanner, useConnection } from './database/ConnectionBanner';
 import { MessageContext, MessageLine, useMessages } from './state/messages';
 import { useShortcuts } from './state/shortcuts';
@@ -43,6 +44,7 @@ export function App({ api: bridge }: { api: LockstepApi }) {
   const [connectOpen, setConnectOpen] = useState(false);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [approvalsOpen, setApprovalsOpen] = useState(false);
+  const [templateOpen, setTemplateOpen] = useState(false);
   const windowHeight = useWindowHeight();
   const connection = useConnection(bridge);
   // The activity view hears of the window's own journaled changes from the undo stack's recording API (set below).
@@ -101,6 +103,7 @@ export function App({ api: bridge }: { api: LockstepApi }) {
       api.on('menuCommand', ({ command }) => {
         if (command === 'shortcuts') setHelpOpen(true);
         else if (command === 'connectDatabase') setConnectOpen(true);
+        else if (command === 'newTeamFromTemplate') setTemplateOpen(true);
         else if (command === 'toggleActivity') menu.current.toggleActivity();
         else if (command === 'toggleTheme') menu.current.toggleTheme();
       }),
@@ -150,6 +153,7 @@ export function App({ api: bridge }: { api: LockstepApi }) {
             onRename={renameTeam}
             onDelete={(team) => void deleteTeam(team)}
             onDatabase={Boolean(settings?.database)}
+            onFromTemplate={() => setTemplateOpen(true)}
           />
           <main className="main">
             <ConnectionBanner connection={settings?.database ? connection : null} />
@@ -204,6 +208,18 @@ export function App({ api: bridge }: { api: LockstepApi }) {
             <ApprovalsPanel api={bridge} approvals={approvals} agentName={settings.agentName} onClose={() => setApprovalsOpen(false)} />
           )}
           {helpOpen && <ShortcutsHelp onClose={() => setHelpOpen(false)} />}
+          {templateOpen && (
+            <TemplateDialog
+              api={api}
+              taken={(teams ?? []).map((t) => t.name)}
+              onClose={() => setTemplateOpen(false)}
+              onMessage={onMessage}
+              onLaunched={(team) => {
+                setTemplateOpen(false);
+                void loadTeams().then(() => setSelected(team));
+              }}
+            />
+          )}
           {settingsOpen && settings && (
             <SettingsDialog
               api={api}

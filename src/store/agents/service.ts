@@ -115,6 +115,28 @@ export class AgentService {
   }
 
   /**
+   * The runs Lockstep started that still run, in every team of the data folder. Synchronous and cheap (run records
+   * and pids only): the window asks it while it is being closed.
+   */
+  runningRuns(): AgentRun[] {
+    let teams: string[];
+    try {
+      teams = fs.readdirSync(path.join(this.ctx.paths.root, '.lockstep', 'agents'));
+    } catch {
+      return [];
+    }
+    const out: AgentRun[] = [];
+    for (const team of teams.filter((t) => !nameProblem(t, 'team'))) {
+      const runs = readRuns(this.ctx.paths, team);
+      for (const agent of new Set(runs.map((r) => r.agent))) {
+        const run = runningRun(runs, agent);
+        if (run) out.push(run);
+      }
+    }
+    return out;
+  }
+
+  /**
    * Removes the agent's worktree and branch (never while it runs). CONFLICT naming what would be lost (uncommitted
    * changes, commits not merged into its base) unless `force`: ask the person first.
    */

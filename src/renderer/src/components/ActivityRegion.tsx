@@ -10,9 +10,8 @@ interface Props {
   children: React.ReactNode;
 }
 
-/** The board keeps at least this much of the window. */
-// The top bar, toolbar and member cards take ~190 px; the board keeps at least ~150 px below them.
-const ROOM_FOR_BOARD = 340;
+/** The board keeps at least this much of the window (with the member cards above it, which show their agent's line). */
+const ROOM_FOR_BOARD = 350;
 
 export function clampActivityHeight(h: number): number {
   const fit = Math.max(ACTIVITY_HEIGHT.min, Math.min(ACTIVITY_HEIGHT.max, window.innerHeight - ROOM_FOR_BOARD));

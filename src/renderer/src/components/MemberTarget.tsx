@@ -2,6 +2,7 @@ import { useDroppable } from '@dnd-kit/core';
 import type { Member, VersionedTask } from '../../../shared/domain';
 import { memberAvailability, memberProfile } from '../../../shared/members';
 import type { MemberStats } from '../board/logic';
+import { AgentLine } from '../agents/AgentLine'; // agents: liveness, last output, Start agent…
 import { useMemberMail } from '../messages/MessagesContext'; // messages: unread badge + click to filter
 import { IdleMark } from '../approvals/ApprovalsContext'; // approvals: the agent said it is idle
 
@@ -84,6 +85,7 @@ export function MemberTarget({ member, leader, stats, dragging, allTasks, onRemo
           ✎
         </button>
       )}
+      <AgentLine member={member.name} />
       <button
         type="button"
         className="icon-button remove-member"

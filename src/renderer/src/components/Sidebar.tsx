@@ -13,9 +13,11 @@ interface Props {
   onCreate(name: string, description: string): Promise<boolean>;
   onRename(name: string, newName: string): Promise<boolean>;
   onDelete(name: string): void;
+  /** New team from template… (running agents, issue 25). */
+  onFromTemplate?(): void;
 }
 
-export function Sidebar({ teams, selected, onSelect, onCreate, onRename, onDelete, onDatabase = false }: Props) {
+export function Sidebar({ teams, selected, onSelect, onCreate, onRename, onDelete, onDatabase = false, onFromTemplate }: Props) {
   const [creating, setCreating] = useState(false);
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
@@ -34,6 +36,17 @@ export function Sidebar({ teams, selected, onSelect, onCreate, onRename, onDelet
           + Team
         </button>
       </header>
+      {onFromTemplate && (
+        <button
+          type="button"
+          className="link-button sidebar-template"
+          onClick={onFromTemplate}
+          data-testid="team-from-template"
+          aria-label="New team from template…"
+        >
+          New from template…
+        </button>
+      )}
       <ul className="team-list" data-testid="team-list">
         {teams.map((t) => {
           const total = t.counts.pending + t.counts.in_progress + t.counts.blocked + t.counts.completed;

@@ -1,0 +1,161 @@
+import { useState } from 'react';
+import { AGENT_RUNTIMES } from '../../../shared/agents-api';
+import { CallError, call, describeFailure } from '../api';
+import { Dialog } from '../components/Dialog';
+import { Field } from '../components/Field';
+import { useAgents } from './AgentsContext';
+
+type Runtime = (typeof AGENT_RUNTIMES)[number];
+export const RUNTIME_LABELS: Record<Runtime, string> = { claude: 'Claude Code', codex: 'Codex', custom: 'Any command' };
+
+/** The argv typed one word per line (never a shell string: nothing is split, quoted or expanded). */
+export const argvOf = (text: string): string[] => text.split('\n').filter((w) => w.trim().length > 0);
+
+/** Where a refusal belongs: beside the command, beside the folder, or under the dialog. */
+export function fieldOf(err: unknown): 'command' | 'cwd' | null {
+  if (!(err instanceof CallError)) return null;
+  if (err.error.details.field === 'cwd') return 'cwd';
+  return err.error.details.runtime !== undefined || err.error.details.command !== undefined ? 'command' : null;
+}
+
+/** Runtime, command, working folder and task fields, shared by the start and template dialogs. */
+export function RuntimeFields(props: {
+  runtime: Runtime | '';
+  onRuntime(r: Runtime | ''): void;
+  command: string;
+  onCommand(c: string): void;
+  cwd: string;
+  onCwd(c: string): void;
+  problems: { command?: string | null; cwd?: string | null };
+  /** Offer "the template's command" (runtime ''). */
+  templateDefault?: boolean;
+}) {
+  return (
+    <>
+      <Field label="Runtime">
+        {(p) => (
+          <select
+            {...p}
+            value={props.runtime}
+            onChange={(e) => props.onRuntime(e.target.value as Runtime | '')}
+            data-testid="agent-runtime"
+          >
+            {props.templateDefault && <option value="">The template’s command</option>}
+            {AGENT_RUNTIMES.map((r) => (
+              <option key={r} value={r}>
+                {RUNTIME_LABELS[r]}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <Field
+        label="Command (one word per line)"
+        problem={props.problems.command}
+        hint={
+          props.runtime === 'custom'
+            ? 'Each line is one argument, passed as is; the prompt is added as -p PROMPT.'
+            : 'Empty: the runtime’s own program.'
+        }
+      >
+        {(p) => (
+          <textarea {...p} rows={2} value={props.command} onChange={(e) => props.onCommand(e.target.value)} data-testid="agent-command" />
+        )}
+      </Field>
+      <Field label="Working folder" problem={props.problems.cwd}>
+        {(p) => <input {...p} value={props.cwd} onChange={(e) => props.onCwd(e.target.value)} data-testid="agent-cwd" />}
+      </Field>
+    </>
+  );
+}
+
+/** "Start agent…" for one member, or Start team (every member not running), with the runtime, folder and task. */
+export function StartAgentDialog({ members }: { members: string[] }) {
+  const agents = useAgents();
+  const [runtime, setRuntime] = useState<Runtime | ''>('claude');
+  const [command, setCommand] = useState('');
+  const [cwd, setCwd] = useState(agents?.cwd ?? '');
+  const [task, setTask] = useState('');
+  const [problems, setProblems] = useState<{ command?: string | null; cwd?: string | null; other?: string | null }>({});
+  const [busy, setBusy] = useState(false);
+  if (!agents || agents.starting === null) return null;
+  const runningNow = (m: string) => ['running', 'idle'].includes(agents.statuses.get(m)?.state ?? '');
+  const who = agents.starting === '*' ? members.filter((m) => !runningNow(m)) : [agents.starting];
+  const close = () => agents.openStart(null);
+  const start = async () => {
+    setBusy(true);
+    setProblems({});
+    const words = argvOf(command);
+    try {
+      for (const agent of who) {
+        const status = await call(agents.api, 'startAgent', {
+          team: agents.team,
+          agent,
+          runtime: runtime || 'claude',
+          cwd: cwd.trim(),
+          ...(words.length ? { command: words } : {}),
+          ...(task.trim() ? { task: task.trim() } : {}),
+        });
+        agents.update(status);
+      }
+      close();
+      if (who.length === 1) agents.openPanel(who[0]);
+    } catch (err) {
+      const field = fieldOf(err);
+      setProblems({ [field ?? 'other']: describeFailure(err) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  const title = agents.starting === '*' ? `Start team ${agents.team}` : `Start agent ${agents.starting}`;
+  return (
+    <Dialog
+      title={title}
+      onClose={close}
+      actions={
+        <>
+          <button type="button" onClick={close}>
+            Cancel
+          </button>
+          <button
+            type="button"
+            className="primary"
+            disabled={busy || who.length === 0}
+            onClick={() => void start()}
+            data-testid="agent-start"
+          >
+            {busy ? 'Starting…' : who.length === 1 ? `Start ${who[0]}` : `Start ${who.length} agents`}
+          </button>
+        </>
+      }
+    >
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={agents.starting === '*'}
+          onChange={(e) => agents.openStart(e.target.checked ? '*' : (members.find((m) => !runningNow(m)) ?? members[0]))}
+          data-testid="start-team"
+        />
+        Start the whole team (every member not running)
+      </label>
+      {agents.starting === '*' && <p className="muted">Starts {who.length ? who.join(', ') : 'nobody: every member already runs'}.</p>}
+      <RuntimeFields
+        runtime={runtime}
+        onRuntime={setRuntime}
+        command={command}
+        onCommand={setCommand}
+        cwd={cwd}
+        onCwd={setCwd}
+        problems={problems}
+      />
+      <Field label="Task (optional)">
+        {(p) => <textarea {...p} rows={3} value={task} onChange={(e) => setTask(e.target.value)} data-testid="agent-task" />}
+      </Field>
+      {problems.other && (
+        <p className="field-problem" role="alert">
+          {problems.other}
+        </p>
+      )}
+    </Dialog>
+  );
+}
