@@ -13,6 +13,7 @@ import {
   type DragStartEvent,
 } from '@dnd-kit/core';
 import { useMemo, useState } from 'react';
+import { createPortal } from 'react-dom';
 import type { TaskStatus, TeamConfig, VersionedTask } from '../../../shared/domain';
 import { leaderOf } from '../../../shared/domain';
 import { memberAvailability } from '../../../shared/members';
@@ -204,22 +205,28 @@ export function Board(props: Props) {
             />
           ))}
         </div>
-        <DragOverlay dropAnimation={null}>
-          {dragging ? (
-            <div className={`card overlay priority-${dragging.priority}`}>
-              <div className="card-subject">{dragging.subject}</div>
-              {(() => {
-                // Said where the person looks: on the card they carry, while it is over a target that would refuse it.
-                const refusal = overId ? refusalAt(overId, tasks.get(dragging.id) ?? dragging, false) : null;
-                return refusal ? (
-                  <div className="overlay-refusal" data-testid="drag-refusal">
-                    Can't drop here: {refusal}
-                  </div>
-                ) : null;
-              })()}
-            </div>
-          ) : null}
-        </DragOverlay>
+        {/* In <body>: the team view is a size container (container queries), which would make it the containing
+            block of the overlay's position: fixed, so the carried card would be drawn (and its collisions found)
+            offset by the sidebar and the top bar. */}
+        {createPortal(
+          <DragOverlay dropAnimation={null}>
+            {dragging ? (
+              <div className={`card overlay priority-${dragging.priority}`}>
+                <div className="card-subject">{dragging.subject}</div>
+                {(() => {
+                  // Said where the person looks: on the card they carry, while it is over a target that would refuse it.
+                  const refusal = overId ? refusalAt(overId, tasks.get(dragging.id) ?? dragging, false) : null;
+                  return refusal ? (
+                    <div className="overlay-refusal" data-testid="drag-refusal">
+                      Can't drop here: {refusal}
+                    </div>
+                  ) : null;
+                })()}
+              </div>
+            ) : null}
+          </DragOverlay>,
+          document.body,
+        )}
       </DndContext>
     </CardContextValue.Provider>
   );
