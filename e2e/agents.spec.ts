@@ -1,5 +1,5 @@
 import { expect, test, type ElectronApplication, type Page } from '@playwright/test';
-import { spawnSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { CLI, launchApp, openTeam, ROOT, setWindowSize, tempDir } from './app';
@@ -208,4 +208,14 @@ test('launch a team of 3 from a template, watch it, stop one, quit leaving two, 
   await expect(state(page, 'quality-reviewer')).toHaveAttribute('data-state', 'exited', SLOW);
   await expect(page.getByTestId('agent-line-quality-reviewer')).toContainText('still holds 1 claim');
   await shots(running.app, page, 'killed');
+
+  // The lead's program itself killed (not its group, not a stop): it exits with an error code, which the attention
+  // signal names; a click opens its output.
+  await expect(page.getByTestId('attention')).not.toContainText('failed');
+  execFileSync('pkill', ['-KILL', '-P', String(pidOf(dataDir, 'review-lead'))]);
+  await expect(state(page, 'review-lead')).toHaveAttribute('data-state', 'exited', SLOW);
+  const failed = page.getByTestId('attention').getByText('1 agent failed');
+  await expect(failed).toBeVisible(SLOW);
+  await failed.click();
+  await expect(page.getByTestId('agent-output')).toContainText('exited with status 137', SLOW);
 });

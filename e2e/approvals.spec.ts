@@ -76,6 +76,10 @@ test('a plan a ClawTeam agent submits is approved in the window with feedback; t
   ]);
   const planId = await agent.ready;
   await expect(page.getByTestId('approvals-count')).toHaveText('1'); // live: the agent is another process
+  // The attention signal names it too, and takes the person there.
+  await page.getByTestId('attention').getByText('1 to approve').click();
+  await expect(page.getByRole('dialog', { name: /Approvals/ })).toBeVisible();
+  await page.keyboard.press('Escape');
   const panel = await openApprovals(page);
   const card = panel.getByTestId(`request-${planId}`);
   await expect(card).toContainText('frontend asks lead to approve a plan');

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ApiOutput, LockstepApi } from '../../shared/api';
 import { call } from './api';
 import { useActivity } from './activity/useActivity';
+import { ApprovalsAttention } from './approvals/ApprovalsAttention';
 import { ApprovalsButton } from './approvals/ApprovalsButton';
 import { ApprovalsProvider } from './approvals/ApprovalsContext';
 import { ApprovalsPanel } from './approvals/ApprovalsPanel';
@@ -204,6 +205,7 @@ export function App({ api: bridge }: { api: LockstepApi }) {
               }}
             />
           </ActivityRegion>
+          <ApprovalsAttention count={approvals.openCount} onOpen={() => setApprovalsOpen(true)} />
           {approvalsOpen && settings && (
             <ApprovalsPanel api={bridge} approvals={approvals} agentName={settings.agentName} onClose={() => setApprovalsOpen(false)} />
           )}

@@ -4,6 +4,7 @@ import { AgentsProvider } from './AgentsContext';
 import { StartAgentDialog } from './StartAgentDialog';
 import { StopAgentDialog } from './StopAgentDialog';
 import './agents.css';
+import { AgentsAttention } from './AgentsAttention';
 
 export { AgentsBar } from './AgentPanel';
 
@@ -12,6 +13,7 @@ export function TeamAgents(props: { api: LockstepApi; team: string; members: str
   return (
     <AgentsProvider api={props.api} team={props.team} onMessage={props.onMessage}>
       {props.children}
+      <AgentsAttention />
       <StartAgentDialog members={props.members} />
       <StopAgentDialog />
     </AgentsProvider>
