@@ -2,7 +2,7 @@ import { expect, test, type ElectronApplication, type Page } from '@playwright/t
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { CLI, launchApp, openTeam, ROOT, setWindowSize, tempDir } from './app';
+import { CLI, copyFixture, launchApp, openTeam, ROOT, setWindowSize, tempDir } from './app';
 
 /**
  * Running a team from the window (issue 25) on the real app, with the scripted agent (test/agents/scripted-agent.mjs,
@@ -218,4 +218,34 @@ test('launch a team of 3 from a template, watch it, stop one, quit leaving two, 
   await expect(failed).toBeVisible(SLOW);
   await failed.click();
   await expect(page.getByTestId('agent-output')).toContainText('exited with status 137', SLOW);
+});
+
+test("an agent ClawTeam started (its spawn registry, SubprocessBackend's way) shows its liveness on our card", async () => {
+  const dataDir = copyFixture();
+  dirs.push(dataDir);
+  const peer = path.join(ROOT, 'test', 'clawteam', 'clawteam_spawn.py');
+  const spawned = spawnSync(
+    'python3',
+    [peer, 'spawn', '--data-dir', dataDir, '--team', 'webapp', '--agent', 'frontend', '--', 'sleep', '300'],
+    {
+      encoding: 'utf8',
+    },
+  );
+  expect(spawned.status, spawned.stderr).toBe(0);
+  const pid = JSON.parse(spawned.stdout).pid as number;
+  try {
+    const running = await launchApp(dataDir);
+    apps.push(running.app);
+    await openTeam(running.page, 'webapp');
+    await expect(state(running.page, 'frontend')).toHaveAttribute('data-state', 'running', SLOW);
+    await expect(state(running.page, 'frontend')).toHaveAttribute('title', /outside Lockstep/);
+    process.kill(pid, 'SIGKILL');
+    await expect(state(running.page, 'frontend')).not.toHaveAttribute('data-state', 'running', SLOW);
+  } finally {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone
+    }
+  }
 });

@@ -5,6 +5,12 @@ const clock = (ms: number | null): string => (ms === null ? '' : new Date(ms).to
 
 /** The state in a few words: "running since 22:14:03", "exited with code 143 at 22:20:11", "not started". */
 export function stateWords(s: AgentStatusView | undefined): string {
+  const words = liveness(s);
+  // Known from ClawTeam's spawn registry only: no output to show here.
+  return s?.source === 'registry' ? `${words}, started outside Lockstep (ClawTeam or a terminal)` : words;
+}
+
+function liveness(s: AgentStatusView | undefined): string {
   if (!s || s.state === 'not-started') return 'not started';
   const since = s.sinceMs !== null ? ` since ${clock(s.sinceMs)}` : '';
   if (s.state === 'running') return `running${since}`;
