@@ -4,23 +4,15 @@ import type { z } from 'zod';
 import { AGENT_API } from '../shared/agents-api';
 import type { ApiOutput } from '../shared/api';
 import { InvalidInputError } from '../shared/errors';
-import { newParseState, parseText, RUNTIME_PRESETS, type AgentService, type LogChunk } from '../store/agents';
-import type { HandlerContext } from './handler-context';
+import { newParseState, parseText, RUNTIME_PRESETS, type LogChunk } from '../store/agents';
+import type { AgentDeps, HandlerContext } from './handler-context';
+
+export type { AgentDeps };
 
 /** The handlers of the running-agents calls (merged into createHandlers); inputs arrive validated. */
 
 type AgentApiName = keyof typeof AGENT_API;
 type Impl<N extends AgentApiName> = (input: z.output<(typeof AGENT_API)[N]['input']>) => Promise<ApiOutput<N>>;
-
-/** What main gives the agent handlers: the service over the open store, and the remembered working folders. */
-export interface AgentDeps {
-  service(): AgentService;
-  /** The folder agents of a team start in by default (remembered, else the last run's, else the home folder). */
-  folderFor(team: string): string;
-  rememberFolder(team: string, dir: string): void;
-  /** The window looks at this team's agents: main pushes agentsChanged and agentOutput for it. */
-  watch(team: string): void;
-}
 
 /** Log piece the panel reads at a time: bounded, so a huge log never crosses IPC whole. */
 export const LOG_PIECE = 64 * 1024;

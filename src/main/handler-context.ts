@@ -1,6 +1,6 @@
 import type { ApiOutput } from '../shared/api';
 import type { VersionedTask } from '../shared/domain';
-import type { AgentDeps } from './agent-handlers';
+import type { AgentService } from '../store/agents';
 import type { AppStore } from './app-store';
 import type { EffectiveSettings } from './settings';
 
@@ -31,4 +31,14 @@ export interface HandlerContext {
   validateOutputs?: boolean;
   /** Running agents (agent-handlers.ts): the AgentService over the open store, and what main remembers. */
   agents?: AgentDeps;
+}
+
+/** What main gives the agent handlers (agent-handlers.ts): the service over the open store, the remembered folders. */
+export interface AgentDeps {
+  service(): AgentService;
+  /** The folder agents of a team start in by default (remembered, else the last run's, else the home folder). */
+  folderFor(team: string): string;
+  rememberFolder(team: string, dir: string): void;
+  /** The window looks at this team's agents: main pushes agentsChanged and agentOutput for it. */
+  watch(team: string): void;
 }
