@@ -51,12 +51,16 @@ export async function openTeam(page: Page, team: string): Promise<void> {
 
 /** Drags with the mouse in small steps, as a person would (dnd-kit starts a drag after a few pixels). */
 export async function dragTo(page: Page, from: string, to: string): Promise<void> {
-  const source = await page.getByTestId(from).boundingBox();
+  // A card is picked up by its subject, as a person would: its top row holds the priority and the Assign… menu.
+  const card = page.getByTestId(from);
+  const subject = card.locator('.card-subject').first();
+  const source = (await subject.count()) ? await subject.boundingBox() : await card.boundingBox();
   const target = await page.getByTestId(to).boundingBox();
   if (!source || !target) throw new Error(`cannot drag ${from} to ${to}: not on screen`);
-  await page.mouse.move(source.x + source.width / 2, source.y + 20);
+  const grab = { x: source.x + Math.min(source.width / 2, 40), y: source.y + Math.min(source.height / 2, 10) };
+  await page.mouse.move(grab.x, grab.y);
   await page.mouse.down();
-  await page.mouse.move(source.x + source.width / 2 + 10, source.y + 30, { steps: 3 });
+  await page.mouse.move(grab.x + 10, grab.y + 10, { steps: 3 });
   await page.mouse.move(target.x + target.width / 2, target.y + Math.min(target.height / 2, 40), { steps: 12 });
   await page.mouse.up();
 }

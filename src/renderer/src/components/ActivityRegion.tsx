@@ -11,7 +11,7 @@ interface Props {
 }
 
 /** The board keeps at least this much of the window (with the member cards above it, which show their agent's line). */
-const ROOM_FOR_BOARD = 350;
+const ROOM_FOR_BOARD = 370;
 
 export function clampActivityHeight(h: number): number {
   const fit = Math.max(ACTIVITY_HEIGHT.min, Math.min(ACTIVITY_HEIGHT.max, window.innerHeight - ROOM_FOR_BOARD));
