@@ -1,29 +1,13 @@
-import type { ParseArgsConfig } from 'util';
 import { InvalidInputError } from '../shared/errors';
 import { parseDuration } from '../shared/time';
 import { LockstepStore, resolveDataDir, type Store } from '../store';
 import { AgentService, runtimeName, type AgentRun, type AgentStatus, type LaunchPlan } from '../store/agents';
+import { str, type Command, type Values } from './command';
 
 /**
  * `lockstep agent …` (start, list, stop, restart, logs, budget) on AgentService (src/store/agents), the same code
  * the window's main process calls. Registered in main.ts by one line.
  */
-
-type Values = Record<string, string | boolean | string[] | undefined>;
-type Output = { json: unknown; text: string };
-
-export interface Command {
-  usage: string;
-  summary: string;
-  positionals: string[];
-  options: NonNullable<ParseArgsConfig['options']>;
-  run(store: Store, args: string[], values: Values): Promise<Output>;
-}
-
-function str(values: Values, key: string): string | undefined {
-  const v = values[key];
-  return typeof v === 'string' ? v : undefined;
-}
 
 function grace(values: Values): number | undefined {
   const value = str(values, 'grace');

@@ -1,38 +1,16 @@
 import * as fs from 'fs';
-import type { ParseArgsConfig } from 'util';
 import { InvalidInputError } from '../shared/errors';
 import { MESSAGE_TYPES, type CostSummary, type MessageType, type TeamMessage } from '../shared/messages';
 import { describeAge, parseTimestamp } from '../shared/time';
 import type { Store } from '../store';
 import { formatCents } from '../shared/money';
+import { str, who, type Command, type Values } from './command';
 
 /**
  * `lockstep inbox …` and `lockstep cost …`: ClawTeam's verbs, on either backend (`Store.messages`, `Store.costs`):
  * ClawTeam's files in a data folder (store/inbox.ts, costs.ts), or the database's tables (store/postgres/pg-messages.ts,
  * pg-costs.ts).
  */
-
-type Values = Record<string, string | boolean | string[] | undefined>;
-type Output = { json: unknown; text: string };
-
-export interface Command {
-  usage: string;
-  summary: string;
-  positionals: string[];
-  options: NonNullable<ParseArgsConfig['options']>;
-  run(store: Store, args: string[], values: Values): Promise<Output>;
-}
-
-function str(values: Values, key: string): string | undefined {
-  const v = values[key];
-  return typeof v === 'string' ? v : undefined;
-}
-
-function who(values: Values, doing: string): string {
-  const name = str(values, 'as') ?? process.env.LOCKSTEP_AGENT_NAME ?? process.env.CLAWTEAM_AGENT_NAME;
-  if (!name) throw new InvalidInputError(`Say who is ${doing}: add --as AGENT (or set LOCKSTEP_AGENT_NAME).`);
-  return name;
-}
 
 function count(value: string | undefined, what: string, fallback: number): number {
   if (value === undefined) return fallback;

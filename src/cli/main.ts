@@ -1,4 +1,4 @@
-import { parseArgs, type ParseArgsConfig } from 'util';
+import { parseArgs } from 'util';
 import { stringifyJson } from '../shared/json';
 import { currentClaim } from '../shared/claims';
 import { TASK_PRIORITIES, TASK_STATUSES, type TaskPriority, type TaskStatus, type VersionedTask } from '../shared/domain';
@@ -15,19 +15,7 @@ import { REQUEST_COMMANDS } from './plan-commands';
 import { MCP_COMMAND } from './mcp/command';
 import { AGENT_COMMANDS } from './agent-commands';
 import { formatHistory, formatTask, formatTaskList, formatTeam, formatTeams } from './format';
-
-type Values = Record<string, string | boolean | string[] | undefined>;
-type Output = { json: unknown; text: string };
-
-interface Command {
-  usage: string;
-  summary: string;
-  positionals: string[];
-  options: NonNullable<ParseArgsConfig['options']>;
-  run(store: Store, args: string[], values: Values): Promise<Output>;
-  /** Runs without an opened store (store migrate, store copy). */
-  standalone?: (args: string[], values: Values) => Promise<Output>;
-}
+import { str, type Command, type Output, type Values } from './command';
 
 const EXIT_CODES: Partial<Record<ErrorCode, number>> = { INVALID_INPUT: 2, TASK_LOCKED: 3, NOT_FOUND: 4 };
 
@@ -44,11 +32,6 @@ const actorOptions = {
   expect: { type: 'string' },
   token: { type: 'string' },
 } as const;
-
-function str(values: Values, key: string): string | undefined {
-  const v = values[key];
-  return typeof v === 'string' ? v : undefined;
-}
 
 function list(values: Values, key: string): string[] {
   const v = values[key];

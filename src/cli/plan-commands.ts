@@ -2,26 +2,12 @@ import { InvalidInputError, LockstepError, NotFoundError } from '../shared/error
 import type { TeamRequest } from '../shared/requests';
 import type { Store } from '../store';
 import type { AnswerInput } from '../store/requests';
-import type { Command } from './inbox-commands';
+import { str, who, type Command } from './command';
 
 /**
  * `lockstep plan …`, `lockstep lifecycle …`, join requests, `request list` and `task wait`: ClawTeam's verbs and
  * argument order (clawteam/cli/commands.py) on either backend, through `Store.requests` (store/requests.ts).
  */
-
-type Values = Record<string, string | boolean | string[] | undefined>;
-
-function str(values: Values, key: string): string | undefined {
-  const v = values[key];
-  return typeof v === 'string' ? v : undefined;
-}
-
-/** `--as`, else LOCKSTEP_AGENT_NAME, else ClawTeam's CLAWTEAM_AGENT_NAME. */
-function who(values: Values, doing: string): string {
-  const name = str(values, 'as') ?? process.env.LOCKSTEP_AGENT_NAME ?? process.env.CLAWTEAM_AGENT_NAME;
-  if (!name) throw new InvalidInputError(`Say who is ${doing}: add --as AGENT (or set LOCKSTEP_AGENT_NAME).`);
-  return name;
-}
 
 function seconds(value: string | undefined, what: string): number | undefined {
   if (value === undefined) return undefined;

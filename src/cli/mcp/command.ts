@@ -1,4 +1,4 @@
-import type { Command } from '../inbox-commands';
+import type { Command } from '../command';
 
 /**
  * `lockstep mcp`: registered with the other commands, but the MCP SDK and the tools load only when it runs
