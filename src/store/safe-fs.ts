@@ -147,6 +147,12 @@ export function writeInside(
     (name) => `${name}.${randomBytes(4).toString('hex')}`,
     before ? before.mode & 0o777 : 0o644,
   );
+  fillAndRename(fd, tmp, target, data);
+  if (options.syncDir !== false) fsyncDir(path.dirname(target));
+}
+
+/** Writes `data` into the new file `fd` (at `tmp`), fsyncs and closes it, renames it over `target`; on failure no temp file is left. */
+export function fillAndRename(fd: number, tmp: string, target: string, data: string | Buffer): void {
   try {
     try {
       writeAll(fd, data);
@@ -159,7 +165,6 @@ export function writeInside(
     fs.rmSync(tmp, { force: true });
     throw err;
   }
-  if (options.syncDir !== false) fsyncDir(path.dirname(target));
 }
 
 /**

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { assertNoLinks, createExclusive, writeAll } from './safe-fs';
+import { assertNoLinks, createExclusive, fillAndRename } from './safe-fs';
 
 /**
  * Moving, removing and making entries inside the data folder (part of safe-fs.ts, the one way the store touches
@@ -72,16 +72,5 @@ export function stampFolder(dir: string, atimeSeconds: number, mtimeSeconds: num
  */
 export function writeViaTemp(tmp: string, target: string, data: string): void {
   const { fd } = createExclusive(tmp, (p) => p);
-  try {
-    try {
-      writeAll(fd, data);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(tmp, target);
-  } catch (err) {
-    fs.rmSync(tmp, { force: true });
-    throw err;
-  }
+  fillAndRename(fd, tmp, target, data);
 }
