@@ -11,19 +11,13 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureDisplay } from './display.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 const require = createRequire(import.meta.url);
 
-// A desktop window needs a display: re-run under Xvfb when there is none.
-if (!process.env.DISPLAY && process.platform === 'linux' && !process.env.LOCKSTEP_BENCH_XVFB) {
-  const r = spawnSync('xvfb-run', ['-a', '--server-args=-screen 0 1600x1000x24', process.execPath, fileURLToPath(import.meta.url)], {
-    stdio: 'inherit',
-    env: { ...process.env, LOCKSTEP_BENCH_XVFB: '1' },
-  });
-  process.exit(r.status ?? 1);
-}
+ensureDisplay(import.meta.url);
 
 const { _electron } = require('@playwright/test');
 const { LockstepStore } = require(join(root, 'dist', 'store', 'index.js'));
