@@ -23,9 +23,14 @@ export function str(values: Values, key: string): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-/** `--as`, else LOCKSTEP_AGENT_NAME, else ClawTeam's CLAWTEAM_AGENT_NAME; refused in words when none is given. */
-export function who(values: Values, doing: string): string {
+/** `--as`, else LOCKSTEP_AGENT_NAME, else ClawTeam's CLAWTEAM_AGENT_NAME; refused in words when `required` says what for. */
+export function agent(values: Values, required: string | null): string | undefined {
   const name = str(values, 'as') ?? process.env.LOCKSTEP_AGENT_NAME ?? process.env.CLAWTEAM_AGENT_NAME;
-  if (!name) throw new InvalidInputError(`Say who is ${doing}: add --as AGENT (or set LOCKSTEP_AGENT_NAME).`);
-  return name;
+  if (!name && required) throw new InvalidInputError(`Say who is ${required}: add --as AGENT (or set LOCKSTEP_AGENT_NAME).`);
+  return name || undefined;
+}
+
+/** Who is `doing` something: `--as` or the environment, refused in words when none is given. */
+export function who(values: Values, doing: string): string {
+  return agent(values, doing) as string;
 }
