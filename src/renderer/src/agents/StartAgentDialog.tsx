@@ -3,6 +3,7 @@ import { AGENT_RUNTIMES } from '../../../shared/agents-api';
 import { CallError, call, describeFailure } from '../api';
 import { Dialog } from '../components/Dialog';
 import { Field } from '../components/Field';
+import { useApi } from '../state/api-context';
 import { useAgents } from './AgentsContext';
 
 type Runtime = (typeof AGENT_RUNTIMES)[number];
@@ -78,6 +79,7 @@ export function StartAgentDialog({ members }: { members: string[] }) {
   const [task, setTask] = useState('');
   const [problems, setProblems] = useState<{ command?: string | null; cwd?: string | null; other?: string | null }>({});
   const [busy, setBusy] = useState(false);
+  const api = useApi();
   if (!agents || agents.starting === null) return null;
   const runningNow = (m: string) => ['running', 'idle'].includes(agents.statuses.get(m)?.state ?? '');
   const who = agents.starting === '*' ? members.filter((m) => !runningNow(m)) : [agents.starting];
@@ -88,7 +90,7 @@ export function StartAgentDialog({ members }: { members: string[] }) {
     const words = argvOf(command);
     try {
       for (const agent of who) {
-        const status = await call(agents.api, 'startAgent', {
+        const status = await call(api, 'startAgent', {
           team: agents.team,
           agent,
           runtime: runtime || 'claude',

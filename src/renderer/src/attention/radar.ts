@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ApiOutput, LockstepApi } from '../../../shared/api';
+import type { ApiOutput } from '../../../shared/api';
 import type { FindingKind } from '../../../shared/model';
 import { call } from '../api';
+import { useApi } from '../state/api-context';
 
 export type Finding = ApiOutput<'doctor'>['findings'][number];
 
@@ -32,7 +33,8 @@ export function relevantFindings(findings: Finding[], agentName: string): Findin
  * The team's stall findings, kept fresh: read when the team opens and again a moment after its tasks, inboxes or
  * config change (coalesced, so a burst of agent writes costs one look).
  */
-export function useStallFindings(api: LockstepApi, team: string, agentName: string): { findings: Finding[] | null; reload(): void } {
+export function useStallFindings(team: string, agentName: string): { findings: Finding[] | null; reload(): void } {
+  const api = useApi();
   const [findings, setFindings] = useState<Finding[] | null>(null);
   const asked = useRef(0);
   const load = useCallback(async () => {

@@ -1,8 +1,9 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ApiOutput, LockstepApi } from '../../../shared/api';
+import { useCallback, useEffect, useState } from 'react';
+import type { ApiOutput } from '../../../shared/api';
 import type { VersionedTask } from '../../../shared/domain';
 import { call } from '../api';
-import { useFail } from '../state/messages';
+import { useApi } from '../state/api-context';
+import { useNotices } from '../state/messages';
 import { BreakClaimDialog } from './ConfirmDialog';
 import { FINDING_LABEL, relevantFindings } from '../attention/radar';
 
@@ -10,36 +11,33 @@ type Finding = ApiOutput<'doctor'>['findings'][number];
 
 /** The stall radar: what keeps the team's work from moving, each with its one-click fix. */
 export function RadarPanel({
-  api,
   team,
   tasks,
   refreshKey,
   agentName,
-  onMessage,
+  onFixed,
 }: {
-  api: LockstepApi;
   team: string;
   /** The board's tasks: a claim release names its holder and task (issue 10). */
   tasks: Map<string, VersionedTask>;
   refreshKey: number;
   /** The person's own inbox is not a stranger's: not shown. */
   agentName: string;
-  onMessage(text: string, error?: boolean): void;
+  /** A fix was tried (done or refused): what it touched is read again. */
+  onFixed(): void;
 }) {
+  const api = useApi();
+  const { onMessage, fail } = useNotices();
   const [findings, setFindings] = useState<Finding[] | null>(null);
-  const fail = useFail(onMessage);
-  // The board hands a new onMessage on every render; loading must not start again because of that.
-  const failRef = useRef(fail);
-  failRef.current = fail;
   // Releasing a claim breaks it: the same confirmation and reason as the task panel's (issue 10).
   const [releasing, setReleasing] = useState<{ finding: Finding; task: VersionedTask } | null>(null);
   const load = useCallback(async () => {
     try {
       setFindings(relevantFindings((await call(api, 'doctor', { team })).findings, agentName));
     } catch (err) {
-      failRef.current(err);
+      fail(err);
     }
-  }, [api, team, agentName]);
+  }, [api, team, agentName, fail]);
   useEffect(() => {
     void load();
   }, [load, refreshKey]);
@@ -50,6 +48,7 @@ export function RadarPanel({
     } catch (err) {
       fail(err);
     }
+    onFixed();
     void load();
   };
   return (
