@@ -5,7 +5,7 @@ import { Dialog } from '../components/Dialog';
 import { Field, nameInputProblem } from '../components/Field';
 import { useApi } from '../state/api-context';
 import { useNotices } from '../state/messages';
-import { argvOf, fieldOf, RuntimeFields, RUNTIME_LABELS } from './StartAgentDialog';
+import { argvOf, fieldOf, RuntimeFields, RUNTIME_LABELS } from './RuntimeFields';
 import './agents.css';
 
 type Plan = ApiOutput<'planLaunch'>;
