@@ -5,12 +5,10 @@ import { useStallFindings } from './radar';
 export function useRadar(team: string, agentName: string) {
   const stalls = useStallFindings(team, agentName);
   const [open, setOpen] = useState(false);
-  // Bumped each time it is shown: the panel reads its findings again.
-  const [refreshKey, setRefreshKey] = useState(0);
+  // Shown or hidden, the findings are read again.
   const show = (on: boolean) => {
     setOpen(on);
-    setRefreshKey((k) => k + 1);
     stalls.reload();
   };
-  return { open, show, refreshKey, findings: stalls.findings, reload: stalls.reload };
+  return { open, show, ...stalls };
 }

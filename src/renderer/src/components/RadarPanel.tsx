@@ -1,46 +1,35 @@
-import { useCallback, useEffect, useState } from 'react';
-import type { ApiOutput } from '../../../shared/api';
+import { useEffect, useState } from 'react';
 import type { VersionedTask } from '../../../shared/domain';
 import { call } from '../api';
+import { FINDING_LABEL, type Finding } from '../attention/radar';
 import { useApi } from '../state/api-context';
 import { useNotices } from '../state/messages';
 import { BreakClaimDialog } from './ConfirmDialog';
-import { FINDING_LABEL, relevantFindings } from '../attention/radar';
-
-type Finding = ApiOutput<'doctor'>['findings'][number];
 
 /** The stall radar: what keeps the team's work from moving, each with its one-click fix. */
 export function RadarPanel({
   team,
   tasks,
-  refreshKey,
-  agentName,
+  findings,
+  error,
   onFixed,
 }: {
   team: string;
   /** The board's tasks: a claim release names its holder and task (issue 10). */
   tasks: Map<string, VersionedTask>;
-  refreshKey: number;
-  /** The person's own inbox is not a stranger's: not shown. */
-  agentName: string;
-  /** A fix was tried (done or refused): what it touched is read again. */
+  /** The team's findings (null: not read yet), the person's own inbox left out; why they could not be read. */
+  findings: Finding[] | null;
+  error: Error | null;
+  /** A fix was tried (done or refused): the findings and what the fix touched are read again. */
   onFixed(): void;
 }) {
   const api = useApi();
   const { onMessage, fail } = useNotices();
-  const [findings, setFindings] = useState<Finding[] | null>(null);
   // Releasing a claim breaks it: the same confirmation and reason as the task panel's (issue 10).
   const [releasing, setReleasing] = useState<{ finding: Finding; task: VersionedTask } | null>(null);
-  const load = useCallback(async () => {
-    try {
-      setFindings(relevantFindings((await call(api, 'doctor', { team })).findings, agentName));
-    } catch (err) {
-      fail(err);
-    }
-  }, [api, team, agentName, fail]);
   useEffect(() => {
-    void load();
-  }, [load, refreshKey]);
+    if (error) fail(error);
+  }, [error, fail]);
   const fix = async (f: Finding, reason?: string) => {
     try {
       await call(api, 'fixFinding', { team, findingId: f.id, ...(reason ? { reason } : {}) });
@@ -49,7 +38,6 @@ export function RadarPanel({
       fail(err);
     }
     onFixed();
-    void load();
   };
   return (
     <section className="radar" aria-label="Stall radar" data-testid="radar">

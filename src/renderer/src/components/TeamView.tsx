@@ -110,8 +110,8 @@ export function TeamView({ team, agentName, focusRequest, messagesOpen, onMessag
             <RadarPanel
               team={team}
               tasks={data.tasks}
-              refreshKey={radar.refreshKey}
-              agentName={agentName}
+              findings={radar.findings}
+              error={radar.error}
               onFixed={() => {
                 void data.reload();
                 radar.reload();

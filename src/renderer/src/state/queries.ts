@@ -32,4 +32,5 @@ export const keys = {
   requests: (team: string) => ['requests', team] as const,
   allRequests: ['requests'] as const,
   agents: (team: string) => ['agents', team] as const,
+  findings: (team: string) => ['findings', team] as const,
 };
