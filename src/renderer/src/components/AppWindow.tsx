@@ -12,11 +12,10 @@ import type { UndoStack } from '../state/useUndoStack';
 import { useWindowDialogs } from '../state/useWindowDialogs';
 import { useWindowHeight } from '../state/useWindowHeight';
 import { useWindowMenu } from '../state/useWindowMenu';
-import { ActivityRegion } from './ActivityRegion';
-import { ActivityStrip } from './ActivityStrip';
 import { MainArea } from './MainArea';
 import { Sidebar } from './Sidebar';
 import { TopBar } from './TopBar';
+import { WindowActivity } from './WindowActivity';
 import { WindowDialogs } from './WindowDialogs';
 
 /** Below this window height the activity view starts collapsed (until the person shows or hides it). */
@@ -50,7 +49,6 @@ export function AppWindow({ selection, undoStack, followActivity, message, onDis
   const dialogs = useWindowDialogs();
   const [focusRequest, setFocusRequest] = useState<{ id: string; seq: number } | null>(null);
   const seq = useRef(0);
-  const [activityHeight, setActivityHeight] = useState<number | null>(null);
   const windowHeight = useWindowHeight();
   useTheme(settings?.theme ?? 'system');
 
@@ -119,23 +117,17 @@ export function AppWindow({ selection, undoStack, followActivity, message, onDis
         onCreated={showNewTeam}
         undoStack={undoStack}
       />
-      <ActivityRegion
+      <WindowActivity
         open={activityOpen}
-        height={activityHeight ?? settings?.activityHeight ?? 160}
+        savedHeight={settings?.activityHeight}
+        rows={activity.rows}
         onToggle={toggleActivity}
-        onResize={(h, done) => {
-          setActivityHeight(h);
-          if (done) setAppearance({ activityHeight: h });
+        onHeight={(h) => setAppearance({ activityHeight: h })}
+        onOpenTask={(team, id) => {
+          setSelected(team);
+          setFocusRequest({ id, seq: ++seq.current });
         }}
-      >
-        <ActivityStrip
-          items={activity.rows}
-          onOpen={(team, id) => {
-            setSelected(team);
-            setFocusRequest({ id, seq: ++seq.current });
-          }}
-        />
-      </ActivityRegion>
+      />
       <ApprovalsAttention count={approvals.openCount} onOpen={() => dialogs.show('approvals')} />
       <WindowDialogs
         dialogs={dialogs}
