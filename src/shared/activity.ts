@@ -229,15 +229,3 @@ export function describeEntry(entry: JournalEntryLike, subject?: string, taskId 
       return `${verb} ${task}`;
   }
 }
-
-/** "3 s ago", "4 min ago", "2 h ago", "yesterday"-free and short: for activity and messages. */
-export function relativeTime(atMs: number, nowMs: number): string {
-  const seconds = Math.max(0, Math.round((nowMs - atMs) / 1000));
-  if (seconds < 5) return 'just now';
-  if (seconds < 60) return `${seconds} s ago`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes} min ago`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) return `${hours} h ago`;
-  return `${Math.floor(hours / 24)} d ago`;
-}

@@ -59,7 +59,10 @@ export function parseDuration(value: string): number | null {
   return n * factor;
 }
 
-/** "3 s ago", "4 min ago", "2 h ago", "5 d ago" — for people. */
+/**
+ * "3 s ago", "4 min ago", "2 h ago", "5 d ago" — for people: the one "… ago" rule (the window's cards, messages, activity
+ * and approvals, the CLI, the store's refusals).
+ */
 export function describeAge(fromMicros: number, nowMicrosValue: number = nowMicros()): string {
   const seconds = Math.max(0, Math.round((nowMicrosValue - fromMicros) / 1_000_000));
   if (seconds < 60) return `${seconds} s ago`;

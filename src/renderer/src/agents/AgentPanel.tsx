@@ -1,11 +1,13 @@
-import { call, describeFailure } from '../api';
+import { call } from '../api';
+import { useApi } from '../state/api-context';
+import { useNotices } from '../state/messages';
 import { stateWords } from './AgentLine';
 import { useAgents, type AgentsState } from './AgentsContext';
 import { OutputLines } from './OutputLines';
 import { useAgentLog } from './useAgentLog';
 
 function Output({ agents, agent }: { agents: AgentsState; agent: string }) {
-  const log = useAgentLog(agents.api, agents.team, agent);
+  const log = useAgentLog(useApi(), agents.team, agent);
   return (
     <>
       {log.start > 0 && (
@@ -26,15 +28,17 @@ function Output({ agents, agent }: { agents: AgentsState; agent: string }) {
 /** One member's agent: its state, Stop (asks first) and Restart, and its live output. */
 export function AgentPanel() {
   const agents = useAgents();
+  const api = useApi();
+  const { fail } = useNotices();
   if (!agents || !agents.panel) return null;
   const agent = agents.panel;
   const status = agents.statuses.get(agent);
   const live = status?.state === 'running' || status?.state === 'idle';
   const restart = async () => {
     try {
-      agents.update(await call(agents.api, 'restartAgent', { team: agents.team, agent }));
+      agents.update(await call(api, 'restartAgent', { team: agents.team, agent }));
     } catch (err) {
-      agents.onMessage(describeFailure(err), true);
+      fail(err);
     }
   };
   return (

@@ -1,17 +1,17 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import type { AgentStatusView } from '../../../shared/agents-api';
-import type { LockstepApi } from '../../../shared/api';
-import { call, describeFailure } from '../api';
-import type { OnMessage } from '../state/messages';
+import { call } from '../api';
+import { useApi } from '../state/api-context';
+import { useNotices } from '../state/messages';
+import { keys } from '../state/queries';
 
 /** What the team view knows about its agents: liveness per member, and which dialog or panel is open. */
 export interface AgentsState {
-  api: LockstepApi;
   team: string;
   statuses: Map<string, AgentStatusView>;
   /** The working folder offered when starting (remembered per team in main). */
   cwd: string;
-  onMessage: OnMessage;
   /** The member whose output panel is open. */
   panel: string | null;
   openPanel(agent: string | null): void;
@@ -24,56 +24,70 @@ export interface AgentsState {
   update(status: AgentStatusView): void;
 }
 
+interface Agents {
+  statuses: Map<string, AgentStatusView>;
+  cwd: string;
+}
+
 const AgentsContext = createContext<AgentsState | null>(null);
+const NONE: Agents = { statuses: new Map(), cwd: '' };
 
 export function useAgents(): AgentsState | null {
   return useContext(AgentsContext);
 }
 
-interface Props {
-  api: LockstepApi;
-  team: string;
-  onMessage: OnMessage;
-  children: React.ReactNode;
-}
-
-/** Lists the team's agents, then follows main's agentsChanged pushes; the budget's notices reach the message line. */
-export function AgentsProvider({ api, team, onMessage, children }: Props) {
-  const [statuses, setStatuses] = useState<Map<string, AgentStatusView>>(new Map());
-  const [cwd, setCwd] = useState('');
+/** Lists the team's agents (a query), then follows main's agentsChanged pushes; the budget's notices reach the message line. */
+export function AgentsProvider({ team, children }: { team: string; children: React.ReactNode }) {
+  const api = useApi();
+  const { fail, onMessage } = useNotices();
+  const client = useQueryClient();
   const [panel, openPanel] = useState<string | null>(null);
   const [starting, openStart] = useState<string | null>(null);
   const [stopping, openStop] = useState<string | null>(null);
-  const adopt = useCallback((agents: AgentStatusView[]) => setStatuses(new Map(agents.map((a) => [a.agent, a]))), []);
+  const { data = NONE } = useQuery({
+    queryKey: keys.agents(team),
+    queryFn: async (): Promise<Agents> => {
+      try {
+        const r = await call(api, 'listAgents', { team });
+        return { statuses: new Map(r.agents.map((a) => [a.agent, a])), cwd: r.cwd };
+      } catch (err) {
+        fail(err);
+        throw err;
+      }
+    },
+  });
+
+  const [shownTeam, setShownTeam] = useState(team);
+  if (shownTeam !== team) {
+    setShownTeam(team);
+    openPanel(null);
+  }
 
   useEffect(() => {
-    let live = true;
-    setStatuses(new Map());
-    openPanel(null);
-    call(api, 'listAgents', { team })
-      .then((r) => {
-        if (!live) return;
-        adopt(r.agents);
-        setCwd(r.cwd);
-      })
-      .catch((err) => live && onMessage(describeFailure(err), true));
-    const offChanged = api.on('agentsChanged', (e) => e.team === team && adopt(e.agents));
+    const offChanged = api.on('agentsChanged', (e) => {
+      if (e.team !== team) return;
+      client.setQueryData<Agents>(keys.agents(team), (s) => ({ cwd: s?.cwd ?? '', statuses: new Map(e.agents.map((a) => [a.agent, a])) }));
+    });
     const offNotice = api.on('agentNotice', (e) => e.team === team && onMessage(e.message, true));
     return () => {
-      live = false;
       offChanged();
       offNotice();
     };
-  }, [api, team, adopt, onMessage]);
+  }, [api, client, team, onMessage]);
 
-  const update = useCallback((status: AgentStatusView) => {
-    setStatuses((prev) => new Map(prev).set(status.agent, status));
-    if (status.run?.cwd) setCwd(status.run.cwd);
-  }, []);
+  const update = useCallback(
+    (status: AgentStatusView) =>
+      client.setQueryData<Agents>(keys.agents(team), (s = NONE) => ({
+        statuses: new Map(s.statuses).set(status.agent, status),
+        cwd: status.run?.cwd || s.cwd,
+      })),
+    [client, team],
+  );
 
+  const { statuses, cwd } = data;
   const value = useMemo<AgentsState>(
-    () => ({ api, team, statuses, cwd, onMessage, panel, openPanel, starting, openStart, stopping, openStop, update }),
-    [api, team, statuses, cwd, onMessage, panel, starting, stopping, update],
+    () => ({ team, statuses, cwd, panel, openPanel, starting, openStart, stopping, openStop, update }),
+    [team, statuses, cwd, panel, starting, stopping, update],
   );
   return <AgentsContext.Provider value={value}>{children}</AgentsContext.Provider>;
 }

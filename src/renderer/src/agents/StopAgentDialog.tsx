@@ -1,6 +1,8 @@
 import { useState } from 'react';
-import { call, describeFailure } from '../api';
+import { call } from '../api';
 import { ConfirmDialog } from '../components/ConfirmDialog';
+import { useApi } from '../state/api-context';
+import { useNotices } from '../state/messages';
 import { useAgents } from './AgentsContext';
 
 /**
@@ -10,6 +12,8 @@ import { useAgents } from './AgentsContext';
 export function StopAgentDialog() {
   const agents = useAgents();
   const [release, setRelease] = useState(true);
+  const api = useApi();
+  const { onMessage, fail } = useNotices();
   if (!agents || !agents.stopping) return null;
   const agent = agents.stopping;
   const claims = agents.statuses.get(agent)?.claims ?? [];
@@ -17,19 +21,19 @@ export function StopAgentDialog() {
   const stop = async () => {
     close();
     try {
-      const result = await call(agents.api, 'stopAgent', { team: agents.team, agent });
+      const result = await call(api, 'stopAgent', { team: agents.team, agent });
       if (release && result.claims.length > 0) {
-        const { released } = await call(agents.api, 'releaseAgentClaims', {
+        const { released } = await call(api, 'releaseAgentClaims', {
           team: agents.team,
           agent,
           taskIds: result.claims.map((c) => c.taskId),
         });
-        agents.onMessage(`Stopped ${agent} and released ${released.length === 1 ? 'its claim' : `its ${released.length} claims`}.`);
+        onMessage(`Stopped ${agent} and released ${released.length === 1 ? 'its claim' : `its ${released.length} claims`}.`);
       } else {
-        agents.onMessage(result.wasRunning ? `Stopped ${agent}.` : `${agent} was not running.`);
+        onMessage(result.wasRunning ? `Stopped ${agent}.` : `${agent} was not running.`);
       }
     } catch (err) {
-      agents.onMessage(describeFailure(err), true);
+      fail(err);
     }
   };
   return (

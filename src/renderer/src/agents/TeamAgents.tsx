@@ -1,5 +1,3 @@
-import type { LockstepApi } from '../../../shared/api';
-import type { OnMessage } from '../state/messages';
 import { AgentsProvider } from './AgentsContext';
 import { StartAgentDialog } from './StartAgentDialog';
 import { StopAgentDialog } from './StopAgentDialog';
@@ -9,9 +7,9 @@ import { AgentsAttention } from './AgentsAttention';
 export { AgentsBar } from './AgentPanel';
 
 /** A team's agents for the team view: liveness for the member cards, the agent panel, and the start/stop dialogs. */
-export function TeamAgents(props: { api: LockstepApi; team: string; members: string[]; onMessage: OnMessage; children: React.ReactNode }) {
+export function TeamAgents(props: { team: string; members: string[]; children: React.ReactNode }) {
   return (
-    <AgentsProvider api={props.api} team={props.team} onMessage={props.onMessage}>
+    <AgentsProvider team={props.team}>
       {props.children}
       <AgentsAttention />
       <StartAgentDialog members={props.members} />

@@ -1,10 +1,11 @@
 import { useEffect, useState } from 'react';
-import type { ApiOutput, LockstepApi } from '../../../shared/api';
+import type { ApiOutput } from '../../../shared/api';
 import { call, describeFailure } from '../api';
 import { Dialog } from '../components/Dialog';
 import { Field, nameInputProblem } from '../components/Field';
-import type { OnMessage } from '../state/messages';
-import { argvOf, fieldOf, RuntimeFields, RUNTIME_LABELS } from './StartAgentDialog';
+import { useApi } from '../state/api-context';
+import { useNotices } from '../state/messages';
+import { argvOf, fieldOf, RuntimeFields, RUNTIME_LABELS } from './RuntimeFields';
 import './agents.css';
 
 type Plan = ApiOutput<'planLaunch'>;
@@ -36,19 +37,9 @@ function Preview({ plan }: { plan: Plan }) {
 }
 
 /** File › New Team from Template…: choose a template, name the team, give the goal, preview, launch. */
-export function TemplateDialog({
-  api,
-  taken,
-  onClose,
-  onLaunched,
-  onMessage,
-}: {
-  api: LockstepApi;
-  taken: string[];
-  onClose(): void;
-  onLaunched(team: string): void;
-  onMessage: OnMessage;
-}) {
+export function TemplateDialog({ taken, onClose, onLaunched }: { taken: string[]; onClose(): void; onLaunched(team: string): void }) {
+  const api = useApi();
+  const { onMessage } = useNotices();
   const [templates, setTemplates] = useState<ApiOutput<'listTemplates'>['templates']>([]);
   const [template, setTemplate] = useState('');
   const [team, setTeam] = useState('');

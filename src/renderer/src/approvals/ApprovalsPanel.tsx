@@ -1,5 +1,4 @@
 import { useEffect, useRef, useState } from 'react';
-import type { LockstepApi } from '../../../shared/api';
 import { ApprovalsHistory } from './ApprovalsHistory';
 import { allAnswered, allOpen, KIND_LABEL, requestKeyOf } from './logic';
 import { RequestCard } from './RequestCard';
@@ -8,7 +7,6 @@ import type { ApprovalsState } from './useApprovals';
 import './approvals.css';
 
 interface Props {
-  api: LockstepApi;
   approvals: ApprovalsState;
   /** The window's acting identity ("You act as"). */
   agentName: string;
@@ -22,7 +20,7 @@ type AnswerAs = 'asked' | 'me';
  * history tab. A modal dialog: focus stays inside, Escape closes it. An answer someone else sent first is said in
  * words at the top (who, how, when); the request then moves to the history.
  */
-export function ApprovalsPanel({ api, approvals, agentName, onClose }: Props) {
+export function ApprovalsPanel({ approvals, agentName, onClose }: Props) {
   const ref = useRef<HTMLDialogElement | null>(null);
   const [tab, setTab] = useState<'open' | 'history'>('open');
   const [answerAs, setAnswerAs] = useState<AnswerAs>('asked');
@@ -116,7 +114,6 @@ export function ApprovalsPanel({ api, approvals, agentName, onClose }: Props) {
             open.map(({ team, request }) => (
               <RequestCard
                 key={requestKeyOf(team, request)}
-                api={api}
                 team={team}
                 request={request}
                 as={answerAs === 'me' ? agentName : request.to}

@@ -1,14 +1,13 @@
 import { useId, useRef, useState } from 'react';
-import type { LockstepApi } from '../../../shared/api';
 import type { TeamRequest } from '../../../shared/requests';
 import { call, describeFailure } from '../api';
 import { Ago } from '../components/Ago';
+import { useBridge } from '../state/api-context';
 import { KIND_LABEL, lateAnswer, requestSummary, requestTitle } from './logic';
 import { PlanMarkdown } from './PlanMarkdown';
 import { useRequestDetails } from './useRequestDetails';
 
 interface Props {
-  api: LockstepApi;
   team: string;
   request: TeamRequest;
   /** Who the answer is sent from. */
@@ -21,7 +20,8 @@ interface Props {
  * One open request: who asks what (the plan rendered), and Approve / Reject. Rejecting needs feedback (it tells the
  * agent why); approving a shutdown is confirmed first (the agent stops). Errors are shown beside the buttons.
  */
-export function RequestCard({ api, team, request, as, onDone }: Props) {
+export function RequestCard({ team, request, as, onDone }: Props) {
+  const api = useBridge();
   const [feedback, setFeedback] = useState('');
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);

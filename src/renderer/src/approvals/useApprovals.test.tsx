@@ -3,6 +3,7 @@ import { act, cleanup, fireEvent, render, renderHook, screen, waitFor } from '@t
 import * as fs from 'fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestBridge, type TestBridge } from '../../../../test/renderer/bridge';
+import { windowProviders } from '../../../../test/renderer/providers';
 import { RequestCard } from './RequestCard';
 import { useApprovals } from './useApprovals';
 
@@ -21,7 +22,7 @@ const historyIds = async () => (await bridge.store.messages.readHistory('webapp'
 
 describe('useApprovals', () => {
   it('counts open requests and reads the list again only when a request, an answer or an idle notice lands', async () => {
-    const { result } = renderHook(() => useApprovals(bridge.api, ['webapp', 'research']));
+    const { result } = renderHook(() => useApprovals(['webapp', 'research']), { wrapper: windowProviders(bridge.api) });
     await waitFor(() => expect(Object.keys(result.current.lists).sort()).toEqual(['research', 'webapp']));
     expect(result.current.openCount).toBe(0);
     const reads = () => bridge.calls.filter((c) => c.name === 'listRequests').length;
@@ -45,7 +46,9 @@ describe('RequestCard', () => {
   it('refuses to reject without feedback (nothing sent) and asks before approving a shutdown', async () => {
     const asked = await bridge.agent('lead').requests.requestShutdown('webapp', { from: 'lead', to: 'backend', reason: 'done' });
     const done: Array<string | null> = [];
-    render(<RequestCard api={bridge.api} team="webapp" request={asked} as="backend" onDone={(late) => done.push(late)} />);
+    render(<RequestCard team="webapp" request={asked} as="backend" onDone={(late) => done.push(late)} />, {
+      wrapper: windowProviders(bridge.api),
+    });
     fireEvent.click(screen.getByRole('button', { name: 'Reject' }));
     expect(screen.getByRole('alert').textContent).toBe('Write why you reject it: the reason goes to lead.');
     fireEvent.click(screen.getByRole('button', { name: 'Approve' }));

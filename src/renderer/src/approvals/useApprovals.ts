@@ -1,7 +1,9 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { LockstepApi } from '../../../shared/api';
+import { useQueries, useQueryClient } from '@tanstack/react-query';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
 import type { RequestList } from '../../../shared/requests';
 import { call, describeFailure } from '../api';
+import { useBridge } from '../state/api-context';
+import { keys } from '../state/queries';
 import { allOpen, changesApprovals } from './logic';
 
 export interface ApprovalsState {
@@ -15,36 +17,37 @@ export interface ApprovalsState {
 }
 
 /**
- * Every team's requests, live: read once per team, then again only when a new history entry of that team is a
- * request, an answer or an idle notice (the new entries are read by name first, which costs little, so a busy
- * chat does not make the window re-read the whole history).
+ * Every team's requests, live: one query per team, read again only when a new history entry of that team is a
+ * request, an answer or an idle notice (the new entries are read by name first, which costs little, so a busy chat
+ * does not make the window re-read the whole history). Answers go to the bridge, never the undo stack.
  */
-export function useApprovals(api: LockstepApi, teams: string[]): ApprovalsState {
-  const [lists, setLists] = useState<Record<string, RequestList>>({});
-  const [errors, setErrors] = useState<Record<string, string>>({});
+export function useApprovals(teams: string[]): ApprovalsState {
+  const api = useBridge();
+  const client = useQueryClient();
   const teamsRef = useRef(new Set<string>());
   teamsRef.current = new Set(teams);
 
-  const reload = useCallback(
-    async (team: string) => {
-      try {
-        const list = await call(api, 'listRequests', { team });
-        if (!teamsRef.current.has(team)) return;
-        setLists((all) => ({ ...all, [team]: list }));
-        setErrors(({ [team]: _gone, ...rest }) => rest);
-      } catch (err) {
-        if (teamsRef.current.has(team)) setErrors((all) => ({ ...all, [team]: describeFailure(err) }));
-      }
+  // One function for as long as the teams are the same: the lists keep their identity until a list changes.
+  const key = teams.join('\n');
+  const combine = useCallback(
+    (results: Array<{ data?: RequestList; error: Error | null }>) => {
+      const names = key ? key.split('\n') : [];
+      const lists: Record<string, RequestList> = {};
+      const errors: Record<string, string> = {};
+      results.forEach((r, i) => {
+        if (r.data) lists[names[i]] = r.data;
+        if (r.error) errors[names[i]] = describeFailure(r.error);
+      });
+      return { lists, errors };
     },
-    [api],
+    [key],
   );
+  const { lists, errors } = useQueries({
+    queries: teams.map((team) => ({ queryKey: keys.requests(team), queryFn: () => call(api, 'listRequests', { team }) })),
+    combine,
+  });
 
-  const key = [...teams].sort().join('\n');
-  useEffect(() => {
-    const names = key ? key.split('\n') : [];
-    setLists((all) => Object.fromEntries(Object.entries(all).filter(([t]) => names.includes(t))));
-    for (const team of names) void reload(team);
-  }, [key, reload]);
+  const reload = useCallback((team: string) => client.invalidateQueries({ queryKey: keys.requests(team) }), [client]);
 
   useEffect(() => {
     const offs = [
@@ -57,13 +60,10 @@ export function useApprovals(api: LockstepApi, teams: string[]): ApprovalsState 
           .catch(() => void reload(team));
       }),
       // Another folder or database: the same team names may hold other requests.
-      api.on('folderChanged', () => {
-        setLists({});
-        for (const team of teamsRef.current) void reload(team);
-      }),
+      api.on('folderChanged', () => void client.resetQueries({ queryKey: keys.allRequests })),
     ];
     return () => offs.forEach((off) => off());
-  }, [api, reload]);
+  }, [api, client, reload]);
 
   const openCount = useMemo(() => allOpen(lists).length, [lists]);
   return { lists, openCount, errors, reload };

@@ -1,7 +1,10 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ApiOutput, LockstepApi } from '../../../shared/api';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback, useEffect, useMemo } from 'react';
+import type { ApiOutput } from '../../../shared/api';
 import type { FindingKind } from '../../../shared/model';
 import { call } from '../api';
+import { useApi } from '../state/api-context';
+import { keys } from '../state/queries';
 
 export type Finding = ApiOutput<'doctor'>['findings'][number];
 
@@ -29,35 +32,28 @@ export function relevantFindings(findings: Finding[], agentName: string): Findin
 }
 
 /**
- * The team's stall findings, kept fresh: read when the team opens and again a moment after its tasks, inboxes or
- * config change (coalesced, so a burst of agent writes costs one look).
+ * The team's stall findings (a query the attention line, the toolbar's count and the radar panel share), kept fresh:
+ * read when the team opens and again a moment after its tasks, inboxes or config change (coalesced, so a burst of
+ * agent writes costs one look), or when asked (`reload`: the radar opened, a fix was tried).
  */
-export function useStallFindings(api: LockstepApi, team: string, agentName: string): { findings: Finding[] | null; reload(): void } {
-  const [findings, setFindings] = useState<Finding[] | null>(null);
-  const asked = useRef(0);
-  const load = useCallback(async () => {
-    const n = ++asked.current;
-    try {
-      const found = (await call(api, 'doctor', { team })).findings;
-      if (n === asked.current) setFindings(relevantFindings(found, agentName));
-    } catch {
-      // the radar panel says what failed when it is opened
-    }
-  }, [api, team, agentName]);
+export function useStallFindings(team: string, agentName: string): { findings: Finding[] | null; error: Error | null; reload(): void } {
+  const api = useApi();
+  const client = useQueryClient();
+  const { data, error } = useQuery({ queryKey: keys.findings(team), queryFn: async () => (await call(api, 'doctor', { team })).findings });
+  const findings = useMemo(() => (data ? relevantFindings(data, agentName) : null), [data, agentName]);
+  const reload = useCallback(() => void client.invalidateQueries({ queryKey: keys.findings(team) }), [client, team]);
   useEffect(() => {
-    setFindings(null);
-    void load();
     let timer: ReturnType<typeof setTimeout> | null = null;
     const later = (p: { team?: string }) => {
       if (p.team !== undefined && p.team !== team) return;
       if (timer) clearTimeout(timer);
-      timer = setTimeout(() => void load(), 1200);
+      timer = setTimeout(reload, 1200);
     };
     const offs = [api.on('tasksChanged', later), api.on('inboxesChanged', later), api.on('teamsChanged', () => later({}))];
     return () => {
       if (timer) clearTimeout(timer);
       offs.forEach((off) => off());
     };
-  }, [api, team, load]);
-  return { findings, reload: () => void load() };
+  }, [api, team, reload]);
+  return { findings, error, reload };
 }

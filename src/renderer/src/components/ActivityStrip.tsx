@@ -1,4 +1,4 @@
-import { relativeTime } from '../../../shared/activity';
+import { describeAge } from '../../../shared/time';
 import { groupRows, groupSummary, type ActivityRow } from '../activity/group';
 import { useNow } from '../state/useNow';
 import '../undo-activity.css';
@@ -14,7 +14,7 @@ function Row({ row, now, onOpen, actor = true }: { row: ActivityRow; now: number
   return (
     <>
       <time dateTime={new Date(row.at).toISOString()} title={new Date(row.at).toLocaleString()}>
-        {relativeTime(row.at, now)}
+        {describeAge(row.at * 1000, Math.max(now, row.at) * 1000)}
       </time>{' '}
       {actor && <strong>{row.actor}</strong>}{' '}
       {row.taskId && row.verb !== 'deleted' ? (
@@ -55,7 +55,7 @@ export function ActivityStrip({ items, onOpen }: Props) {
                 <details>
                   <summary>
                     <time dateTime={new Date(g.rows[0].at).toISOString()} title={new Date(g.rows[0].at).toLocaleString()}>
-                      {relativeTime(g.rows[0].at, now)}
+                      {describeAge(g.rows[0].at * 1000, Math.max(now, g.rows[0].at) * 1000)}
                     </time>{' '}
                     <strong>{groupSummary(g)}</strong>
                     <span className="muted"> · {g.team}</span>

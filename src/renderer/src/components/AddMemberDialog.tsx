@@ -1,7 +1,8 @@
 import { useState } from 'react';
-import type { LockstepApi } from '../../../shared/api';
 import type { TeamConfig } from '../../../shared/domain';
 import { call } from '../api';
+import { useApi } from '../state/api-context';
+import { useNotices } from '../state/messages';
 import { Dialog } from './Dialog';
 import { Field, nameInputProblem } from './Field';
 
@@ -50,27 +51,21 @@ export function AddMemberDialog({ taken, onClose, onAdd }: { taken: string[]; on
 }
 
 /** "+ Member": the dialog, adding through the API. */
-export function AddMember(props: {
-  api: LockstepApi;
-  team: string;
-  config: TeamConfig;
-  onClose(): void;
-  onAdded(): Promise<void> | void;
-  onMessage(text: string, error?: boolean): void;
-  fail(err: unknown): void;
-}) {
+export function AddMember(props: { team: string; config: TeamConfig; onClose(): void; onAdded(): Promise<void> | void }) {
+  const api = useApi();
+  const { onMessage, fail } = useNotices();
   return (
     <AddMemberDialog
       taken={props.config.members.map((m) => m.name)}
       onClose={props.onClose}
       onAdd={async (name) => {
         try {
-          await call(props.api, 'addMember', { team: props.team, name });
+          await call(api, 'addMember', { team: props.team, name });
           await props.onAdded();
-          props.onMessage(`Added ${name} to ${props.team}.`);
+          onMessage(`Added ${name} to ${props.team}.`);
           return true;
         } catch (err) {
-          props.fail(err);
+          fail(err);
           return false;
         }
       }}

@@ -1,27 +1,14 @@
-import {
-  DndContext,
-  DragOverlay,
-  KeyboardSensor,
-  PointerSensor,
-  closestCenter,
-  pointerWithin,
-  useSensor,
-  useSensors,
-  type Announcements,
-  type CollisionDetection,
-  type DragEndEvent,
-  type DragStartEvent,
-} from '@dnd-kit/core';
+import { DndContext, KeyboardSensor, PointerSensor, useSensor, useSensors, type DragEndEvent, type DragStartEvent } from '@dnd-kit/core';
 import { useMemo, useState } from 'react';
-import { createPortal } from 'react-dom';
 import type { TaskStatus, TeamConfig, VersionedTask } from '../../../shared/domain';
 import { leaderOf } from '../../../shared/domain';
-import { memberAvailability } from '../../../shared/members';
 import { moveRefusal } from '../../../shared/rules';
-import { COLUMNS, groupByStatus, memberStats, STATUS_LABEL, type BoardFilter } from '../board/logic';
-import { jumpBetweenTargets } from '../board/keyboard';
-import { Column } from './Column';
 import { CardContextValue } from '../board/cardContext';
+import { announcements, collision, refusalAt, SCREEN_READER_INSTRUCTIONS, type DropScene } from '../board/drop';
+import { jumpBetweenTargets } from '../board/keyboard';
+import { COLUMNS, groupByStatus, memberStats, type BoardFilter } from '../board/logic';
+import { CarriedCard } from './CarriedCard';
+import { Column } from './Column';
 import { MemberTarget } from './MemberTarget';
 
 interface Props {
@@ -41,24 +28,6 @@ interface Props {
   /** A drop on a target that refuses the task: nothing is written, the reason is said. */
   onRefused(reason: string): void;
   problemsSlot?: React.ReactNode;
-}
-
-/**
- * Where the pointer is. For keyboard drags (no pointer): the target the card's centre is inside (a card picked up
- * stays over its own column, however tall the column and however small the card), else the nearest target.
- */
-const collision: CollisionDetection = (args) => {
-  if (args.pointerCoordinates) return pointerWithin(args);
-  const r = args.collisionRect;
-  const inside = pointerWithin({ ...args, pointerCoordinates: { x: r.left + r.width / 2, y: r.top + r.height / 2 } });
-  return inside.length > 0 ? inside : closestCenter(args);
-};
-
-function describeTarget(id: string | number | undefined): string {
-  const value = String(id ?? '');
-  if (value.startsWith('member:')) return `member ${value.slice('member:'.length)} (assign)`;
-  if (value.startsWith('column:')) return `the ${STATUS_LABEL[value.slice('column:'.length) as TaskStatus]} column`;
-  return 'no target';
 }
 
 export type Refusals = Partial<Record<TaskStatus, string>>;
@@ -85,8 +54,7 @@ export function Board(props: Props) {
     [config.members, tasks, onAssign],
   );
   const leader = leaderOf(config);
-  const subjectOf = (id: string | number) => tasks.get(String(id).replace(/^task:/, ''))?.subject ?? 'task';
-  const lookup = (id: string) => tasks.get(id);
+  const scene: DropScene = { config, tasks, all, agentName };
 
   // While a card is dragged: which columns and members would refuse it, and why (the store's own rules).
   const columnRefusals = useMemo<Refusals>(() => {
@@ -94,43 +62,11 @@ export function Board(props: Props) {
     const nowMicros = Date.now() * 1000;
     const out: Refusals = {};
     for (const status of COLUMNS) {
-      const reason = moveRefusal(dragging, status, agentName, lookup, nowMicros);
+      const reason = moveRefusal(dragging, status, agentName, (id) => tasks.get(id), nowMicros);
       if (reason) out[status] = reason;
     }
     return out;
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [dragging, agentName, tasks]);
-  /** `afterDrop`: the sentence once the card was let go; otherwise the short reason shown on the card in hand. */
-  const refusalAt = (overId: string, task: VersionedTask, afterDrop = true): string | null => {
-    if (overId.startsWith('column:')) {
-      const status = overId.slice('column:'.length) as TaskStatus;
-      const reason = moveRefusal(task, status, agentName, lookup, Date.now() * 1000);
-      if (!reason) return null;
-      return afterDrop ? `${reason}. "${task.subject}" stays where it was.` : `${reason}.`;
-    }
-    if (overId.startsWith('member:')) {
-      const member = config.members.find((m) => m.name === overId.slice('member:'.length));
-      const availability = member ? memberAvailability(member, task, all) : { available: true as const };
-      if (availability.available) return null;
-      return afterDrop ? `"${task.subject}" cannot go to ${member?.name}: ${availability.reason}.` : `${availability.reason}.`;
-    }
-    return null;
-  };
-
-  const announcements: Announcements = {
-    onDragStart: ({ active }) =>
-      `Picked up task "${subjectOf(active.id)}". Up and down switch between members and columns, left and right move along them; space or enter drops it, escape cancels.`,
-    onDragOver: ({ active, over }) => {
-      const task = tasks.get(String(active.id).replace(/^task:/, ''));
-      const refusal = task && over ? refusalAt(String(over.id), task) : null;
-      return `Task "${subjectOf(active.id)}" is over ${describeTarget(over?.id)}${refusal ? `, which is unavailable: ${refusal}` : '.'}`;
-    },
-    onDragEnd: ({ active, over }) =>
-      over
-        ? `Dropped task "${subjectOf(active.id)}" on ${describeTarget(over.id)}.`
-        : `Task "${subjectOf(active.id)}" was dropped where nothing happens; it stays where it was.`,
-    onDragCancel: ({ active }) => `Cancelled. Task "${subjectOf(active.id)}" stays where it was.`,
-  };
 
   const onDragStart = (event: DragStartEvent) => setDragging((event.active.data.current?.task as VersionedTask | undefined) ?? null);
   const onDragEnd = (event: DragEndEvent) => {
@@ -140,7 +76,7 @@ export function Board(props: Props) {
     const overId = String(event.over?.id ?? '');
     if (!task || !overId) return;
     const current = tasks.get(task.id) ?? task;
-    const refusal = refusalAt(overId, current);
+    const refusal = refusalAt(scene, overId, current);
     if (refusal) {
       if (overId !== `column:${current.status}` && !(overId === `member:${current.owner}`)) props.onRefused(refusal);
       return;
@@ -166,13 +102,7 @@ export function Board(props: Props) {
           setDragging(null);
           setOverId('');
         }}
-        accessibility={{
-          announcements,
-          screenReaderInstructions: {
-            draggable:
-              'To pick up a task, press space. Up and down switch between members and columns, left and right move along them. Space or enter drops it; escape cancels. Enter without dragging opens the task.',
-          },
-        }}
+        accessibility={{ announcements: announcements(scene), screenReaderInstructions: { draggable: SCREEN_READER_INSTRUCTIONS } }}
       >
         <div className="members" role="list" aria-label="Members: drop a task on a member to assign it">
           {config.members.map((m) => (
@@ -205,28 +135,10 @@ export function Board(props: Props) {
             />
           ))}
         </div>
-        {/* In <body>: the team view is a size container (container queries), which would make it the containing
-            block of the overlay's position: fixed, so the carried card would be drawn (and its collisions found)
-            offset by the sidebar and the top bar. */}
-        {createPortal(
-          <DragOverlay dropAnimation={null}>
-            {dragging ? (
-              <div className={`card overlay priority-${dragging.priority}`}>
-                <div className="card-subject">{dragging.subject}</div>
-                {(() => {
-                  // Said where the person looks: on the card they carry, while it is over a target that would refuse it.
-                  const refusal = overId ? refusalAt(overId, tasks.get(dragging.id) ?? dragging, false) : null;
-                  return refusal ? (
-                    <div className="overlay-refusal" data-testid="drag-refusal">
-                      Can't drop here: {refusal}
-                    </div>
-                  ) : null;
-                })()}
-              </div>
-            ) : null}
-          </DragOverlay>,
-          document.body,
-        )}
+        <CarriedCard
+          task={dragging}
+          refusal={dragging && overId ? refusalAt(scene, overId, tasks.get(dragging.id) ?? dragging, false) : null}
+        />
       </DndContext>
     </CardContextValue.Provider>
   );

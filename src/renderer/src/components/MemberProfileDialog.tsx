@@ -1,7 +1,8 @@
 import { useState } from 'react';
-import type { LockstepApi } from '../../../shared/api';
 import type { Member, TeamConfig } from '../../../shared/domain';
 import { call } from '../api';
+import { useApi } from '../state/api-context';
+import { useNotices } from '../state/messages';
 import { memberProfile } from '../../../shared/members';
 import type { MemberProfilePatch } from '../../../shared/schemas';
 import { Dialog } from './Dialog';
@@ -83,15 +84,14 @@ export function MemberProfileDialog({
 
 /** The profile dialog of one member of `config`, saving through the API (an undoable change). */
 export function EditMemberProfile(props: {
-  api: LockstepApi;
   team: string;
   config: TeamConfig;
   name: string;
   onClose(): void;
   onSaved(): Promise<void> | void;
-  onMessage(text: string, error?: boolean): void;
-  fail(err: unknown): void;
 }) {
+  const api = useApi();
+  const { onMessage, fail } = useNotices();
   const member = props.config.members.find((m) => m.name === props.name);
   if (!member) return null;
   return (
@@ -100,12 +100,12 @@ export function EditMemberProfile(props: {
       onClose={props.onClose}
       onSave={async (profile) => {
         try {
-          await call(props.api, 'setMemberProfile', { team: props.team, name: member.name, profile });
+          await call(api, 'setMemberProfile', { team: props.team, name: member.name, profile });
           await props.onSaved();
-          props.onMessage(`Saved ${member.name}'s profile.`);
+          onMessage(`Saved ${member.name}'s profile.`);
           return true;
         } catch (err) {
-          props.fail(err);
+          fail(err);
           return false;
         }
       }}

@@ -22,16 +22,8 @@ export function NewTaskDialog({ config, tasks, onClose, onCreate }: Props) {
   const [priority, setPriority] = useState<TaskPriority>('medium');
   const [owner, setOwner] = useState('');
   const [blockedBy, setBlockedBy] = useState<string[]>([]);
-  const [find, setFind] = useState('');
   const [busy, setBusy] = useState(false);
   const [touched, setTouched] = useState(false);
-  const open = useMemo(() => [...tasks.values()].filter((t) => t.status !== 'completed').sort(compareTasks), [tasks]);
-  const matching = open
-    .filter((t) => !find.trim() || `${t.id} ${t.subject}`.toLowerCase().includes(find.trim().toLowerCase()))
-    .slice(0, 200);
-  // A chosen task that was completed or deleted meanwhile stays listed (and can be unticked) rather than vanish.
-  const gone = blockedBy.filter((id) => !open.some((t) => t.id === id));
-  const shown = [...gone.map((id) => tasks.get(id) ?? { id, subject: 'a task that no longer exists', status: null }), ...matching];
   const problem = !subject.trim()
     ? 'Give the task a subject.'
     : subject.trim().length > MAX_SUBJECT_LENGTH
@@ -117,41 +109,64 @@ export function NewTaskDialog({ config, tasks, onClose, onCreate }: Props) {
             )}
           </Field>
         </div>
-        <fieldset className="blocker-picker">
-          <legend>Waits for {blockedBy.length > 0 ? `(${blockedBy.length})` : '(optional)'}</legend>
-          {open.length > 8 && (
-            <input
-              type="search"
-              aria-label="Find a task it waits for"
-              placeholder="Find a task…"
-              value={find}
-              onChange={(e) => setFind(e.target.value)}
-            />
-          )}
-          {open.length === 0 ? (
-            <p className="muted small">No open tasks to wait for.</p>
-          ) : (
-            <ul>
-              {shown.map((t) => (
-                <li key={t.id}>
-                  <label className="check">
-                    <input
-                      type="checkbox"
-                      checked={blockedBy.includes(t.id)}
-                      onChange={() => setBlockedBy((list) => (list.includes(t.id) ? list.filter((b) => b !== t.id) : [...list, t.id]))}
-                    />
-                    <span>{t.subject}</span>{' '}
-                    <span className="muted small">
-                      {t.status ? STATUS_LABEL[t.status].toLowerCase() : 'deleted'} · {t.id}
-                    </span>
-                  </label>
-                </li>
-              ))}
-            </ul>
-          )}
-        </fieldset>
+        <BlockerPicker tasks={tasks} blockedBy={blockedBy} onChange={setBlockedBy} />
         <button type="submit" hidden aria-hidden="true" tabIndex={-1} />
       </form>
     </Dialog>
+  );
+}
+
+/** "Waits for": the team's open tasks to tick (a search box once there are more than 8). */
+function BlockerPicker({
+  tasks,
+  blockedBy,
+  onChange,
+}: {
+  tasks: Map<string, VersionedTask>;
+  blockedBy: string[];
+  onChange(update: (list: string[]) => string[]): void;
+}) {
+  const [find, setFind] = useState('');
+  const open = useMemo(() => [...tasks.values()].filter((t) => t.status !== 'completed').sort(compareTasks), [tasks]);
+  const matching = open
+    .filter((t) => !find.trim() || `${t.id} ${t.subject}`.toLowerCase().includes(find.trim().toLowerCase()))
+    .slice(0, 200);
+  // A chosen task that was completed or deleted meanwhile stays listed (and can be unticked) rather than vanish.
+  const gone = blockedBy.filter((id) => !open.some((t) => t.id === id));
+  const shown = [...gone.map((id) => tasks.get(id) ?? { id, subject: 'a task that no longer exists', status: null }), ...matching];
+  return (
+    <fieldset className="blocker-picker">
+      <legend>Waits for {blockedBy.length > 0 ? `(${blockedBy.length})` : '(optional)'}</legend>
+      {open.length > 8 && (
+        <input
+          type="search"
+          aria-label="Find a task it waits for"
+          placeholder="Find a task…"
+          value={find}
+          onChange={(e) => setFind(e.target.value)}
+        />
+      )}
+      {open.length === 0 ? (
+        <p className="muted small">No open tasks to wait for.</p>
+      ) : (
+        <ul>
+          {shown.map((t) => (
+            <li key={t.id}>
+              <label className="check">
+                <input
+                  type="checkbox"
+                  checked={blockedBy.includes(t.id)}
+                  onChange={() => onChange((list) => (list.includes(t.id) ? list.filter((b) => b !== t.id) : [...list, t.id]))}
+                />
+                <span>{t.subject}</span>{' '}
+                <span className="muted small">
+                  {t.status ? STATUS_LABEL[t.status].toLowerCase() : 'deleted'} · {t.id}
+                </span>
+              </label>
+            </li>
+          ))}
+        </ul>
+      )}
+    </fieldset>
   );
 }

@@ -1,48 +1,35 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ApiOutput, LockstepApi } from '../../../shared/api';
+import { useEffect, useState } from 'react';
 import type { VersionedTask } from '../../../shared/domain';
 import { call } from '../api';
-import { useFail } from '../state/messages';
+import { FINDING_LABEL, type Finding } from '../attention/radar';
+import { useApi } from '../state/api-context';
+import { useNotices } from '../state/messages';
 import { BreakClaimDialog } from './ConfirmDialog';
-import { FINDING_LABEL, relevantFindings } from '../attention/radar';
-
-type Finding = ApiOutput<'doctor'>['findings'][number];
 
 /** The stall radar: what keeps the team's work from moving, each with its one-click fix. */
 export function RadarPanel({
-  api,
   team,
   tasks,
-  refreshKey,
-  agentName,
-  onMessage,
+  findings,
+  error,
+  onFixed,
 }: {
-  api: LockstepApi;
   team: string;
   /** The board's tasks: a claim release names its holder and task (issue 10). */
   tasks: Map<string, VersionedTask>;
-  refreshKey: number;
-  /** The person's own inbox is not a stranger's: not shown. */
-  agentName: string;
-  onMessage(text: string, error?: boolean): void;
+  /** The team's findings (null: not read yet), the person's own inbox left out; why they could not be read. */
+  findings: Finding[] | null;
+  error: Error | null;
+  /** A fix was tried (done or refused): the findings and what the fix touched are read again. */
+  onFixed(): void;
 }) {
-  const [findings, setFindings] = useState<Finding[] | null>(null);
-  const fail = useFail(onMessage);
-  // The board hands a new onMessage on every render; loading must not start again because of that.
-  const failRef = useRef(fail);
-  failRef.current = fail;
+  const api = useApi();
+  const { onMessage, fail } = useNotices();
   // Releasing a claim breaks it: the same confirmation and reason as the task panel's (issue 10).
   const [releasing, setReleasing] = useState<{ finding: Finding; task: VersionedTask } | null>(null);
-  const load = useCallback(async () => {
-    try {
-      setFindings(relevantFindings((await call(api, 'doctor', { team })).findings, agentName));
-    } catch (err) {
-      failRef.current(err);
-    }
-  }, [api, team, agentName]);
   useEffect(() => {
-    void load();
-  }, [load, refreshKey]);
+    if (error) fail(error);
+  }, [error, fail]);
   const fix = async (f: Finding, reason?: string) => {
     try {
       await call(api, 'fixFinding', { team, findingId: f.id, ...(reason ? { reason } : {}) });
@@ -50,7 +37,7 @@ export function RadarPanel({
     } catch (err) {
       fail(err);
     }
-    void load();
+    onFixed();
   };
   return (
     <section className="radar" aria-label="Stall radar" data-testid="radar">

@@ -1,17 +1,15 @@
 import { useState } from 'react';
-import type { ApiOutput, LockstepApi, Theme } from '../../../shared/api';
+import type { ApiOutput, Theme } from '../../../shared/api';
 import { call } from '../api';
-import type { OnMessage } from '../state/messages';
+import { useApi } from '../state/api-context';
+import { useNotices } from '../state/messages';
 import { Dialog } from './Dialog';
 
 type Settings = ApiOutput<'getSettings'>;
 
 interface Props {
-  api: LockstepApi;
   settings: Settings;
   onSettings(settings: Settings): void;
-  onMessage: OnMessage;
-  fail(err: unknown): void;
   onConnectDatabase(): void;
   onClose(): void;
 }
@@ -22,7 +20,9 @@ const THEME_LABEL: Record<Theme, string> = { system: 'Follow the system', light:
  * Settings: where the teams live (data folder or database), the ClawTeam interlock with what it is for (turning it off
  * asks first), the theme, and desktop notifications (off until the person turns them on).
  */
-export function SettingsDialog({ api, settings, onSettings, onMessage, fail, onConnectDatabase, onClose }: Props) {
+export function SettingsDialog({ settings, onSettings, onConnectDatabase, onClose }: Props) {
+  const api = useApi();
+  const { onMessage, fail } = useNotices();
   const [confirmOff, setConfirmOff] = useState(false);
   const setInterlock = (enabled: boolean) =>
     void call(api, 'setClawteamInterlock', { enabled })

@@ -1,8 +1,6 @@
 import { useState } from 'react';
 import type { TeamSummary } from '../../../shared/domain';
-import { ConfirmDialog } from './ConfirmDialog';
-import { Dialog } from './Dialog';
-import { Field, nameInputProblem } from './Field';
+import { CreateTeamDialog, DeleteTeamDialog, RenameTeamDialog } from './SidebarDialogs';
 
 interface Props {
   teams: TeamSummary[];
@@ -19,15 +17,9 @@ interface Props {
 
 export function Sidebar({ teams, selected, onSelect, onCreate, onRename, onDelete, onDatabase = false, onFromTemplate }: Props) {
   const [creating, setCreating] = useState(false);
-  const [name, setName] = useState('');
-  const [description, setDescription] = useState('');
   const [renaming, setRenaming] = useState<string | null>(null);
-  const [newName, setNewName] = useState('');
   const [deleting, setDeleting] = useState<TeamSummary | null>(null);
   const taken = teams.map((t) => t.name);
-  // The problem shows once the person has typed; the button says why it is disabled from the start.
-  const createProblem = nameInputProblem(name, 'team', taken);
-  const renameProblem = renaming === null ? null : newName === renaming ? 'Type the new name.' : nameInputProblem(newName, 'team', taken);
   return (
     <nav className="sidebar" aria-label="Teams">
       <header className="sidebar-head">
@@ -73,14 +65,7 @@ export function Sidebar({ teams, selected, onSelect, onCreate, onRename, onDelet
               </button>
               {t.name === selected && (
                 <div className="team-actions">
-                  <button
-                    type="button"
-                    className="link"
-                    onClick={() => {
-                      setRenaming(t.name);
-                      setNewName(t.name);
-                    }}
-                  >
+                  <button type="button" className="link" onClick={() => setRenaming(t.name)}>
                     Rename
                   </button>
                   <button type="button" className="link danger" onClick={() => setDeleting(t)}>
@@ -92,110 +77,9 @@ export function Sidebar({ teams, selected, onSelect, onCreate, onRename, onDelet
           );
         })}
       </ul>
-      {creating && (
-        <Dialog
-          title="Create a team"
-          onClose={() => setCreating(false)}
-          actions={
-            <>
-              {createProblem && !name && <span className="why-disabled">{createProblem}</span>}
-              <button type="button" onClick={() => setCreating(false)}>
-                Cancel
-              </button>
-              <button
-                type="button"
-                className="primary"
-                disabled={Boolean(createProblem)}
-                title={createProblem ?? undefined}
-                onClick={async () => {
-                  if (await onCreate(name.trim(), description)) {
-                    setCreating(false);
-                    setName('');
-                    setDescription('');
-                  }
-                }}
-              >
-                Create
-              </button>
-            </>
-          }
-        >
-          <Field
-            label="Name"
-            problem={name ? createProblem : null}
-            hint={name ? undefined : 'Letters, digits, ".", "_" or "-"; no spaces.'}
-          >
-            {(props) => <input {...props} autoFocus value={name} maxLength={64} onChange={(e) => setName(e.target.value)} />}
-          </Field>
-          <Field label="Description (optional)">
-            {(props) => <input {...props} value={description} onChange={(e) => setDescription(e.target.value)} />}
-          </Field>
-        </Dialog>
-      )}
-      {renaming && (
-        <Dialog
-          title={`Rename team ${renaming}`}
-          onClose={() => setRenaming(null)}
-          actions={
-            <>
-              {renameProblem && newName === renaming && <span className="why-disabled">{renameProblem}</span>}
-              <button type="button" onClick={() => setRenaming(null)}>
-                Cancel
-              </button>
-              <button
-                type="button"
-                className="primary"
-                disabled={Boolean(renameProblem)}
-                title={renameProblem ?? undefined}
-                onClick={async () => {
-                  if (await onRename(renaming, newName.trim())) setRenaming(null);
-                }}
-              >
-                Rename
-              </button>
-            </>
-          }
-        >
-          <Field label="New name" problem={newName !== renaming ? renameProblem : null}>
-            {(props) => <input {...props} autoFocus value={newName} maxLength={64} onChange={(e) => setNewName(e.target.value)} />}
-          </Field>
-          <p className="dialog-note" data-testid="rename-warning">
-            Agents started with the name <strong>{renaming}</strong> keep using it: their commands (for example{' '}
-            <code>lockstep task claim {renaming} --next</code>) fail until they are given the new name.
-          </p>
-        </Dialog>
-      )}
-      {deleting && (
-        <ConfirmDialog
-          title={`Delete team ${deleting.name}?`}
-          confirmLabel="Delete the team"
-          cancelLabel="Keep it"
-          onCancel={() => setDeleting(null)}
-          onConfirm={() => {
-            onDelete(deleting.name);
-            setDeleting(null);
-          }}
-        >
-          <p>
-            Team <strong>{deleting.name}</strong> {taskWords(deleting.counts)} will be deleted from
-            {onDatabase ? (
-              <>
-                {' '}
-                the database (into its trash, with their history, messages and costs). Agents working on them will lose their tasks. You can
-                undo this right after (Ctrl+Z).
-              </>
-            ) : (
-              <> the data folder (into its trash). Agents working on them will lose their tasks. You can undo this right after (Ctrl+Z).</>
-            )}
-          </p>
-        </ConfirmDialog>
-      )}
+      {creating && <CreateTeamDialog taken={taken} onCreate={onCreate} onClose={() => setCreating(false)} />}
+      {renaming && <RenameTeamDialog team={renaming} taken={taken} onRename={onRename} onClose={() => setRenaming(null)} />}
+      {deleting && <DeleteTeamDialog team={deleting} onDatabase={onDatabase} onDelete={onDelete} onClose={() => setDeleting(null)} />}
     </nav>
   );
-}
-
-/** "and all its 5 tasks", "and its one task", "(it has no tasks)": never "all its 0 tasks". */
-function taskWords(c: { pending: number; in_progress: number; blocked: number; completed: number }): string {
-  const n = c.pending + c.in_progress + c.blocked + c.completed;
-  return n === 0 ? '(it has no tasks)' : n === 1 ? 'and its one task' : `and all its ${n.toLocaleString('en-US')} tasks`;
 }

@@ -3,6 +3,7 @@ import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testi
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LockstepApi } from '../../../shared/api';
 import { createTestBridge, makeTask, readTask, type TestBridge } from '../../../../test/renderer/bridge';
+import { windowProviders } from '../../../../test/renderer/providers';
 import { TeamView } from './TeamView';
 
 /** The team view against the app's real handlers and store: what a person sees and what reaches the disk. */
@@ -28,17 +29,9 @@ beforeEach(() => {
 afterEach(cleanup);
 
 function renderTeam(api: LockstepApi = bridge.api, team = 'webapp') {
-  return render(
-    <TeamView
-      api={api}
-      team={team}
-      agentName="ana"
-      focusRequest={null}
-      onMessage={(text, error = false) => messages.push({ text, error })}
-      messagesOpen={null}
-      onMessagesOpen={() => undefined}
-    />,
-  );
+  return render(<TeamView team={team} agentName="ana" focusRequest={null} messagesOpen={null} onMessagesOpen={() => undefined} />, {
+    wrapper: windowProviders(api, { onMessage: (text, error = false) => void messages.push({ text, error }) }),
+  });
 }
 
 const card = (id: string) => screen.getByTestId(`task-card-${id}`);

@@ -1,64 +1,44 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { LockstepApi } from '../../../shared/api';
-import { call } from '../api';
-import { EMPTY_FILTER, type BoardFilter } from '../board/logic';
-import type { OnMessage } from '../state/messages';
-import { modalOpen, useShortcuts } from '../state/shortcuts';
-import { useTeam } from '../state/useTeam';
-import { useTeamWrites } from '../state/useTeamWrites';
-import { Board } from './Board';
-import { AddMember } from './AddMemberDialog';
-import { RemoveMemberDialog } from './ConfirmDialog';
-import { DetailPanel } from './DetailPanel';
-import { NewTaskDialog } from './NewTaskDialog';
-import { RadarPanel } from './RadarPanel';
-import { TeamToolbar, type Density, type TeamLayout } from './TeamToolbar';
-import { TeamAttention } from '../attention/TeamAttention';
-import { TaskListView } from '../list/TaskListView';
-import { ProblemCards } from './ProblemCards';
-import { ConflictDialog } from './ConflictDialog';
-import { EditMemberProfile } from './MemberProfileDialog';
-import { useStallFindings } from '../attention/radar';
-import { MESSAGES_WIDE_ENOUGH, MessagePanel } from '../messages/MessagePanel';
-import { MessagesProvider } from '../messages/MessagesContext';
 import { AgentsBar, TeamAgents } from '../agents/TeamAgents';
+import { TeamAttention } from '../attention/TeamAttention';
+import { useRadar } from '../attention/useRadar';
+import { EMPTY_FILTER, type BoardFilter } from '../board/logic';
+import { MESSAGES_WIDE_ENOUGH } from '../messages/MessagePanel';
+import { MessagesProvider } from '../messages/MessagesContext';
+import { useNotices } from '../state/messages';
+import { useTeam } from '../state/useTeam';
+import { useTeamKeys } from '../state/useTeamKeys';
+import { useTeamWrites } from '../state/useTeamWrites';
+import { RadarPanel } from './RadarPanel';
+import { TeamDialogs, type TeamDialog } from './TeamDialogs';
+import { TeamToolbar, type Density, type TeamLayout } from './TeamToolbar';
+import { TeamWorkspace } from './TeamWorkspace';
 
 interface Props {
-  api: LockstepApi;
   team: string;
   agentName: string;
   focusRequest: { id: string; seq: number } | null;
-  onMessage: OnMessage;
   /** The messages column: shown or folded as the person chose (null: by the window's width), and the way to choose. */
   messagesOpen: boolean | null;
   onMessagesOpen(open: boolean): void;
 }
 
 /**
- * One team: its toolbar (new task, search, filters, members, stall radar), then the workspace: the board, the task
- * panel beside it, and the messages column at the right (folded to a rail when folded, or when the window is too
- * narrow for all three while a task is open). The board yields room to both; nothing is drawn over anything.
+ * One team: its toolbar (new task, search, filters, members, stall radar), the stall radar, the agents, then the
+ * workspace (board, task panel, messages) and the team's dialogs.
  */
-export function TeamView({ api, team, agentName, focusRequest, onMessage, messagesOpen, onMessagesOpen }: Props) {
-  const data = useTeam(api, team);
+export function TeamView({ team, agentName, focusRequest, messagesOpen, onMessagesOpen }: Props) {
+  const data = useTeam(team);
+  const { onMessage } = useNotices();
   const [filter, setFilter] = useState<BoardFilter>(EMPTY_FILTER);
   const [selectedId, setSelectedId] = useState<string | null>(null);
-  const [creatingTask, setCreatingTask] = useState(false);
-  const [addingMember, setAddingMember] = useState(false);
-  const [radarOpen, setRadarOpen] = useState(false);
-  const [radarKey, setRadarKey] = useState(0);
+  const [dialog, setDialog] = useState<TeamDialog | null>(null);
   const [layout, setLayout] = useState<TeamLayout>('board');
   const [density, setDensity] = useState<Density>('comfortable');
-  const stalls = useStallFindings(api, team, agentName);
-  // Issue 10: removing a member asks first (ConfirmDialog), then can be undone.
-  const [removingMember, setRemovingMember] = useState<string | null>(null);
-  const [editingMember, setEditingMember] = useState<string | null>(null);
-  // Bumped when the person keeps somebody else's version: the detail panel drops the text they had typed.
-  const [panelSeq, setPanelSeq] = useState(0);
+  const radar = useRadar(team, agentName);
   const searchRef = useRef<HTMLInputElement | null>(null);
   const onDeleted = useCallback(() => setSelectedId(null), []);
-  const writes = useTeamWrites({ api, team, agentName, data, onMessage, onDeleted });
-  const { fail } = writes;
+  const writes = useTeamWrites({ team, agentName, data, onDeleted });
 
   // A new team closes the panel first; then a focus request (an activity link into that team) opens its task.
   useEffect(() => setSelectedId(null), [team]);
@@ -70,10 +50,6 @@ export function TeamView({ api, team, agentName, focusRequest, onMessage, messag
   const showFoldedMessages = () => {
     if (messagesOpen === false || (messagesOpen === null && window.innerWidth < MESSAGES_WIDE_ENOUGH)) onMessagesOpen(true);
   };
-  const focusSearch = () => {
-    searchRef.current?.focus();
-    searchRef.current?.select();
-  };
   const closePanel = () => {
     if (document.querySelector('[data-testid="detail-panel"] form[data-dirty="true"]')) {
       onMessage('The task panel has text you have not saved: Save text or Discard it, then close the panel.', true);
@@ -81,34 +57,8 @@ export function TeamView({ api, team, agentName, focusRequest, onMessage, messag
     }
     setSelectedId(null);
   };
-  useShortcuts({
-    // The key must not also type an "n" into the dialog's subject, which takes the focus at once.
-    n: (e) => {
-      e.preventDefault();
-      setCreatingTask(true);
-    },
-    '/': (e) => {
-      e.preventDefault();
-      focusSearch();
-    },
-    'Mod+f': (e) => {
-      e.preventDefault();
-      focusSearch();
-    },
-    Escape: (e) => {
-      // Dialogs close themselves; a card being dragged cancels its drag; a search box being typed in keeps the key.
-      if (modalOpen() || document.querySelector('.card.dragging') || e.target === searchRef.current) return;
-      if (selectedId) closePanel();
-    },
-  });
-  useEffect(
-    () =>
-      api.on('menuCommand', ({ command }) => {
-        if (command === 'newTask') setCreatingTask(true);
-        else if (command === 'find') focusSearch();
-      }),
-    [api],
-  );
+  const newTask = () => setDialog({ kind: 'newTask' });
+  useTeamKeys({ searchRef, panelOpen: Boolean(selectedId), onNewTask: newTask, onClosePanel: closePanel });
 
   const owners = useMemo(() => {
     const names = new Set<string>(data.config?.members.map((m) => m.name) ?? []);
@@ -116,38 +66,29 @@ export function TeamView({ api, team, agentName, focusRequest, onMessage, messag
     return [...names].sort();
   }, [data.config, data.tasks]);
 
-  if (data.error)
+  if (data.error || !data.config)
     return (
       <div className="team-view">
-        <p role="alert" className="error">
-          {data.error}
-        </p>
-      </div>
-    );
-  if (!data.config)
-    return (
-      <div className="team-view">
-        <p className="muted">Loading {team}…</p>
+        {data.error ? (
+          <p role="alert" className="error">
+            {data.error}
+          </p>
+        ) : (
+          <p className="muted">Loading {team}…</p>
+        )}
       </div>
     );
   const config = data.config;
-  const showRadar = (open: boolean) => {
-    setRadarOpen(open);
-    setRadarKey((k) => k + 1);
-    stalls.reload();
-  };
-  const selected = selectedId ? (data.tasks.get(selectedId) ?? null) : null;
-
   return (
-    <MessagesProvider api={api} team={team} agentName={agentName} onMessage={onMessage} onSelectMember={showFoldedMessages}>
+    <MessagesProvider team={team} agentName={agentName} onSelectMember={showFoldedMessages}>
       <TeamAttention
         team={team}
         agentName={agentName}
-        findings={stalls.findings}
-        onOpenRadar={() => showRadar(true)}
+        findings={radar.findings}
+        onOpenRadar={() => radar.show(true)}
         onShowMessages={() => onMessagesOpen(true)}
       />
-      <TeamAgents api={api} team={team} members={config.members.map((m) => m.name)} onMessage={onMessage}>
+      <TeamAgents team={team} members={config.members.map((m) => m.name)}>
         <div className={`team-view density-${density}`}>
           <TeamToolbar
             config={config}
@@ -155,144 +96,36 @@ export function TeamView({ api, team, agentName, focusRequest, onMessage, messag
             filter={filter}
             onFilter={setFilter}
             searchRef={searchRef}
-            radarOpen={radarOpen}
-            stallCount={stalls.findings?.length ?? null}
+            radarOpen={radar.open}
+            stallCount={radar.findings?.length ?? null}
             layout={layout}
             onLayout={setLayout}
             density={density}
             onDensity={setDensity}
-            onNewTask={() => setCreatingTask(true)}
-            onAddMember={() => setAddingMember(true)}
-            onToggleRadar={() => showRadar(!radarOpen)}
+            onNewTask={newTask}
+            onAddMember={() => setDialog({ kind: 'addMember' })}
+            onToggleRadar={() => radar.show(!radar.open)}
           />
-
-          {radarOpen && (
+          {radar.open && (
             <RadarPanel
-              api={api}
               team={team}
               tasks={data.tasks}
-              refreshKey={radarKey}
-              agentName={agentName}
-              onMessage={(t, e) => {
-                onMessage(t, e);
+              findings={radar.findings}
+              error={radar.error}
+              onFixed={() => {
                 void data.reload();
-                stalls.reload();
+                radar.reload();
               }}
             />
           )}
-
           <AgentsBar />
-          <div className={`workspace${selected ? ' with-panel' : ''}`}>
-            <div className="board-area">
-              {layout === 'list' ? (
-                <TaskListView
-                  api={api}
-                  team={team}
-                  config={config}
-                  tasks={data.tasks}
-                  filter={filter}
-                  onOpen={setSelectedId}
-                  onChanged={data.reload}
-                  onMessage={onMessage}
-                  fail={fail}
-                />
-              ) : (
-                <Board
-                  config={config}
-                  tasks={data.tasks}
-                  filter={filter}
-                  agentName={agentName}
-                  selectedId={selectedId}
-                  pendingIds={writes.pendingIds}
-                  onOpen={setSelectedId}
-                  onFocusTask={(id) => setSelectedId(id)}
-                  onAssign={writes.assign}
-                  onMove={writes.move}
-                  onRefused={(reason) => onMessage(reason, true)}
-                  onRemoveMember={setRemovingMember}
-                  onEditMember={setEditingMember}
-                  problemsSlot={<ProblemCards problems={data.problems} />}
-                />
-              )}
-            </div>
-            {selected && (
-              <DetailPanel
-                key={`${selected.id}:${panelSeq}`}
-                task={selected}
-                config={config}
-                allTasks={data.tasks}
-                agentName={agentName}
-                actions={{ ...writes.actions, close: () => setSelectedId(null) }}
-              />
-            )}
-            <MessagePanel
-              members={config.members}
-              taskOpen={Boolean(selected)}
-              open={messagesOpen}
-              onOpen={onMessagesOpen}
-              onCloseTask={closePanel}
-            />
-          </div>
-
-          {creatingTask && (
-            <NewTaskDialog
-              config={config}
-              tasks={data.tasks}
-              onClose={() => setCreatingTask(false)}
-              onCreate={async (input) => {
-                try {
-                  const task = await call(api, 'createTask', { team, task: input });
-                  data.applyTask(task);
-                  if (input.blockedBy?.length) void data.refreshIds(input.blockedBy);
-                  onMessage(`Created "${task.subject}".`);
-                  return true;
-                } catch (err) {
-                  fail(err);
-                  return false;
-                }
-              }}
-            />
-          )}
-          {addingMember && (
-            <AddMember {...{ api, team, config, onMessage, fail }} onClose={() => setAddingMember(false)} onAdded={data.reload} />
-          )}
-          {removingMember && (
-            <RemoveMemberDialog
-              team={team}
-              member={removingMember}
-              tasks={data.tasks.values()}
-              onCancel={() => setRemovingMember(null)}
-              onConfirm={async () => {
-                const name = removingMember;
-                setRemovingMember(null);
-                try {
-                  await call(api, 'removeMember', { team, name });
-                  await data.reload();
-                  // The undo toast announces it (with its Undo); no second line says the same.
-                } catch (err) {
-                  fail(err);
-                }
-              }}
-            />
-          )}
-          {editingMember && (
-            <EditMemberProfile
-              {...{ api, team, config, onMessage, fail }}
-              name={editingMember}
-              onClose={() => setEditingMember(null)}
-              onSaved={data.reload}
-            />
-          )}
-          {writes.conflict && (
-            <ConflictDialog
-              conflict={writes.conflict}
-              onKeepTheirs={() => {
-                writes.setConflict(null);
-                setPanelSeq((n) => n + 1);
-              }}
-              onClose={() => writes.setConflict(null)}
-            />
-          )}
+          <TeamWorkspace
+            {...{ team, config, agentName, data, writes, filter, layout, selectedId, messagesOpen, onMessagesOpen }}
+            onSelect={setSelectedId}
+            onDialog={setDialog}
+            onClosePanel={closePanel}
+          />
+          <TeamDialogs team={team} config={config} data={data} writes={writes} dialog={dialog} onClose={() => setDialog(null)} />
         </div>
       </TeamAgents>
     </MessagesProvider>

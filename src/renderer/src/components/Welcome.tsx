@@ -1,20 +1,19 @@
-import type { LockstepApi } from '../../../shared/api';
 import { call } from '../api';
+import { useApi } from '../state/api-context';
+import { useNotices } from '../state/messages';
 
 /** What a data folder without teams shows: start with a sample team, or open another folder. */
 export function Welcome({
-  api,
   onCreated,
   onOpenFolder,
-  fail,
   onDatabase = false,
 }: {
-  api: LockstepApi;
   onCreated(team: string): void;
   onOpenFolder(): void;
-  fail(err: unknown): void;
   onDatabase?: boolean;
 }) {
+  const api = useApi();
+  const { fail } = useNotices();
   return (
     <section className="welcome">
       <h1>Welcome to Lockstep</h1>

@@ -1,6 +1,7 @@
 import { useState } from 'react';
-import type { ApiOutput, LockstepApi } from '../../../shared/api';
+import type { ApiOutput } from '../../../shared/api';
 import { CallError, call, describeFailure } from '../api';
+import { useApi } from '../state/api-context';
 import { Dialog } from '../components/Dialog';
 import { Field } from '../components/Field';
 
@@ -25,16 +26,15 @@ export function databaseUrlProblem(value: string): string | null {
  * words beside the field at fault.
  */
 export function ConnectDatabaseDialog({
-  api,
   current,
   onClose,
   onConnected,
 }: {
-  api: LockstepApi;
   current: string | null;
   onClose(): void;
   onConnected(settings: Settings): void;
 }) {
+  const api = useApi();
   const [url, setUrl] = useState(current ?? '');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);

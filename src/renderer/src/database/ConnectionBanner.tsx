@@ -1,10 +1,12 @@
 import { useEffect, useState } from 'react';
-import type { ApiOutput, LockstepApi } from '../../../shared/api';
+import type { ApiOutput } from '../../../shared/api';
+import { useBridge } from '../state/api-context';
 
 type Connection = ApiOutput<'getConnection'>;
 
 /** Whether the database is reachable: asked once, then kept up to date by main's connectionChanged events. */
-export function useConnection(api: LockstepApi): Connection | null {
+export function useConnection(): Connection | null {
+  const api = useBridge();
   const [connection, setConnection] = useState<Connection | null>(null);
   useEffect(() => {
     let live = true;

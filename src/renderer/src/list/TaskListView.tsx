@@ -1,16 +1,16 @@
 import { useMemo, useRef, useState } from 'react';
 import './list.css';
-import type { LockstepApi } from '../../../shared/api';
 import type { TeamConfig, VersionedTask } from '../../../shared/domain';
 import type { BulkChange } from '../../../shared/schemas';
 import { call } from '../api';
+import { useApi } from '../state/api-context';
+import { useNotices } from '../state/messages';
 import type { BoardFilter } from '../board/logic';
 import { BulkBar, describeBulkDone } from './BulkBar';
 import { listRows, type Sort } from './sort';
 import { TaskTable } from './TaskTable';
 
 interface Props {
-  api: LockstepApi;
   team: string;
   config: TeamConfig;
   tasks: Map<string, VersionedTask>;
@@ -18,12 +18,12 @@ interface Props {
   onOpen(id: string): void;
   /** The team changed on disk: re-read it (after a bulk change). */
   onChanged(): Promise<void> | void;
-  onMessage(text: string, error?: boolean): void;
-  fail(err: unknown): void;
 }
 
 /** The list view of a team's tasks: every task (filtered as the board is), sortable, with bulk changes. */
-export function TaskListView({ api, team, config, tasks, filter, onOpen, onChanged, onMessage, fail }: Props) {
+export function TaskListView({ team, config, tasks, filter, onOpen, onChanged }: Props) {
+  const api = useApi();
+  const { onMessage, fail } = useNotices();
   const [sort, setSort] = useState<Sort>({ key: 'priority', descending: true });
   const [chosen, setChosen] = useState<Set<string>>(new Set());
   const [busy, setBusy] = useState(false);

@@ -1,12 +1,16 @@
 import { useState } from 'react';
 import { call, describeFailure } from '../api';
 import { budgetState, formatCents, formatTokens } from './logic';
+import { useApi } from '../state/api-context';
+import { useNotices } from '../state/messages';
 import { useMessagesContext } from './MessagesContext';
 
 /** Total spend against the budget (amber past 80 %, red past 100 %), spend and tokens per agent, budget editor. */
 export function CostStrip() {
   const ctx = useMessagesContext()!;
-  const { api, team, data } = ctx;
+  const { team, data } = ctx;
+  const api = useApi();
+  const { onMessage } = useNotices();
   const [editing, setEditing] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   // A short window keeps the spend per agent folded, leaving the room to the messages.
@@ -33,7 +37,7 @@ export function CostStrip() {
       data.setBudgetCents(r.budgetCents);
       setEditing(null);
       setError(null);
-      ctx.onMessage(r.budgetCents > 0 ? `Budget set to ${formatCents(r.budgetCents)}.` : 'Budget removed.');
+      onMessage(r.budgetCents > 0 ? `Budget set to ${formatCents(r.budgetCents)}.` : 'Budget removed.');
     } catch (err) {
       setError(describeFailure(err));
     }

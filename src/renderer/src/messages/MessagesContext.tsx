@@ -1,39 +1,32 @@
 import { createContext, useCallback, useContext, useMemo, useRef, useState, type MouseEvent, type ReactNode } from 'react';
-import type { LockstepApi } from '../../../shared/api';
 import { inboxName, type Member } from '../../../shared/domain';
 import type { SelectedMember } from './logic';
-import { useMessages } from './useMessages';
+import { useTeamMessages } from './useTeamMessages';
 
 interface MessagesContextValue {
-  api: LockstepApi;
   team: string;
   agentName: string;
-  data: ReturnType<typeof useMessages>;
+  data: ReturnType<typeof useTeamMessages>;
   selected: SelectedMember | null;
   select(member: SelectedMember | null): void;
-  onMessage(text: string, error?: boolean): void;
 }
 
 const Ctx = createContext<MessagesContextValue | null>(null);
 
 /** Holds a team's messages, unread counts, costs and the member filter, for the panel and the member cards. */
 export function MessagesProvider({
-  api,
   team,
   agentName,
-  onMessage,
   onSelectMember,
   children,
 }: {
-  api: LockstepApi;
   team: string;
   agentName: string;
-  onMessage(text: string, error?: boolean): void;
   /** A member was chosen as the filter (so a folded messages column can show itself). */
   onSelectMember?(): void;
   children: ReactNode;
 }) {
-  const data = useMessages(api, team);
+  const data = useTeamMessages(team);
   const [selected, setSelected] = useState<SelectedMember | null>(null);
   const [selectedTeam, setSelectedTeam] = useState(team);
   if (selectedTeam !== team) {
@@ -46,10 +39,7 @@ export function MessagesProvider({
     setSelected(member);
     if (member) onSelectRef.current?.();
   }, []);
-  const value = useMemo(
-    () => ({ api, team, agentName, data, selected, select, onMessage }),
-    [api, team, agentName, data, selected, select, onMessage],
-  );
+  const value = useMemo(() => ({ team, agentName, data, selected, select }), [team, agentName, data, selected, select]);
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }
 

@@ -1,4 +1,4 @@
-import { createContext, useCallback, useContext, useEffect, useRef, useState } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { describeFailure } from '../api';
 
 /** The one line that tells the person what just happened: a success that fades, or an error that says what to do. */
@@ -14,7 +14,7 @@ export type OnMessage = (text: string, error?: boolean) => void;
  * The window's message: one at a time. A success replaces an error (the problem is over) and fades after 5 s; an
  * error stays until the next success or until dismissed.
  */
-export function useMessages() {
+export function useNoticeLine() {
   const [message, setMessage] = useState<Message | null>(null);
   const seq = useRef(0);
   const onMessage = useCallback<OnMessage>((text, error = false) => setMessage({ text, error, seq: ++seq.current }), []);
@@ -28,9 +28,24 @@ export function useMessages() {
   return { message, onMessage, fail, dismiss };
 }
 
-/** The failure reporter for one component: every refused call becomes one sentence in the message line. */
-export function useFail(onMessage: OnMessage): (err: unknown) => void {
-  return useCallback((err: unknown) => onMessage(describeFailure(err), true), [onMessage]);
+/** Says something in the message line (`onMessage`), or says a refused call as one sentence there (`fail`). */
+export interface Notices {
+  onMessage: OnMessage;
+  fail(err: unknown): void;
+}
+
+const NoticesContext = createContext<Notices | null>(null);
+
+/** The window's reporter, for every component below it (instead of `onMessage`/`fail` props handed down). */
+export function NoticesProvider({ onMessage, fail, children }: Notices & { children: ReactNode }) {
+  const value = useMemo(() => ({ onMessage, fail }), [onMessage, fail]);
+  return <NoticesContext.Provider value={value}>{children}</NoticesContext.Provider>;
+}
+
+export function useNotices(): Notices {
+  const notices = useContext(NoticesContext);
+  if (!notices) throw new Error('No NoticesProvider above this component.');
+  return notices;
 }
 
 /**

@@ -1,12 +1,11 @@
 import { useCallback, useMemo, useRef, useState } from 'react';
-import type { LockstepApi } from '../../../shared/api';
 import { claimOnMove } from '../../../shared/claims';
 import type { Task, TaskStatus, VersionedTask } from '../../../shared/domain';
 import { call, CallError } from '../api';
 import { STATUS_LABEL } from '../board/logic';
 import type { DetailActions } from '../components/DetailPanel';
-import type { OnMessage } from './messages';
-import { useFail } from './messages';
+import { useApi } from './api-context';
+import { useNotices } from './messages';
 import type { useTeam } from './useTeam';
 
 export interface ConflictPrompt {
@@ -15,11 +14,9 @@ export interface ConflictPrompt {
 }
 
 interface Options {
-  api: LockstepApi;
   team: string;
   agentName: string;
   data: ReturnType<typeof useTeam>;
-  onMessage: OnMessage;
   onDeleted(id: string): void;
 }
 
@@ -28,10 +25,13 @@ interface Options {
  * on disk with one clear sentence; a stale view becomes a conflict prompt, never a silent overwrite. A write costs
  * one call: the team list's counts follow from the watcher's countsChanged, not from re-reading every team.
  */
-export function useTeamWrites({ api, team, agentName, data, onMessage, onDeleted }: Options) {
+export function useTeamWrites({ team, agentName, data, onDeleted }: Options) {
+  const api = useApi();
+  const { onMessage, fail } = useNotices();
   const [pendingIds, setPendingIds] = useState<Set<string>>(new Set());
   const [conflict, setConflict] = useState<ConflictPrompt | null>(null);
-  const fail = useFail(onMessage);
+  // Bumped when the person keeps somebody else's version: the task panel drops the text they had typed.
+  const [panelSeq, setPanelSeq] = useState(0);
   const { applyTask, refreshIds, removeTask } = data;
 
   const markPending = (id: string, on: boolean) =>
@@ -161,5 +161,10 @@ export function useTeamWrites({ api, team, agentName, data, onMessage, onDeleted
     [api, team, write, removeTask, refreshIds, onDeleted, fail],
   );
 
-  return { pendingIds, conflict, setConflict, assign, move, actions, fail };
+  const keepTheirs = useCallback(() => {
+    setConflict(null);
+    setPanelSeq((n) => n + 1);
+  }, []);
+
+  return { pendingIds, conflict, setConflict, keepTheirs, panelSeq, assign, move, actions };
 }

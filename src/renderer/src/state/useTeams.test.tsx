@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import { useState } from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestBridge, type TestBridge } from '../../../../test/renderer/bridge';
+import { windowProviders } from '../../../../test/renderer/providers';
 import { useTeams } from './useTeams';
 
 /** The sidebar's team list on the app's real handlers and store over a temp folder. */
@@ -24,7 +25,7 @@ afterEach(() => {
 });
 
 function mount() {
-  return renderHook(() => useTeams(bridge.api, onMessage, fail, useState<string | null>(null)));
+  return renderHook(() => useTeams(useState<string | null>(null)), { wrapper: windowProviders(bridge.api, { onMessage, fail }) });
 }
 
 const listReads = () => bridge.calls.filter((c) => c.name === 'listTeams').length;
@@ -41,7 +42,8 @@ describe('useTeams', () => {
     expect(countsOf(result.current.teams, 'webapp')).not.toEqual(counts);
 
     act(() => bridge.emit('countsChanged', { team: 'webapp', counts: counts as NonNullable<typeof counts>, at: Date.now() }));
-    expect(countsOf(result.current.teams, 'webapp')).toEqual(counts);
+    // The cache tells its readers on the next tick.
+    await waitFor(() => expect(countsOf(result.current.teams, 'webapp')).toEqual(counts));
     expect(listReads()).toBe(reads);
     expect(failures).toEqual([]);
   });

@@ -1,62 +1,65 @@
-import { useCallback, useEffect, useRef, useState, type Dispatch, type SetStateAction } from 'react';
-import type { LockstepApi } from '../../../shared/api';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback, useEffect, useRef, type Dispatch, type SetStateAction } from 'react';
 import type { TeamSummary } from '../../../shared/domain';
 import { call } from '../api';
-import type { OnMessage } from './messages';
+import { useApi } from './api-context';
+import { useNotices } from './messages';
+import { keys } from './queries';
 
 /**
  * The data folder's teams (with their counts) and the selected one; create, rename and delete, each said in words.
- * The selection is the window's (the undo stack follows it too), handed in as a state pair.
+ * The list is a query, read again on teamsChanged; countsChanged updates one team's counts in place. The selection
+ * is the window's (the undo stack follows it too), handed in as a state pair.
  */
-export function useTeams(
-  api: LockstepApi,
-  onMessage: OnMessage,
-  fail: (err: unknown) => void,
-  [selected, setSelected]: [string | null, Dispatch<SetStateAction<string | null>>],
-) {
-  const [teams, setTeams] = useState<TeamSummary[] | null>(null);
+export function useTeams([, setSelected]: [string | null, Dispatch<SetStateAction<string | null>>]) {
+  const api = useApi();
+  const { onMessage, fail } = useNotices();
+  const client = useQueryClient();
   /** Counts the watcher sent while a list read was under way: newer than what that read may have found. */
   const countsSince = useRef(new Map<string, TeamSummary['counts']>());
 
-  const loadTeams = useCallback(async () => {
-    try {
+  const { data } = useQuery({
+    queryKey: keys.teams,
+    queryFn: async () => {
       const since = new Map<string, TeamSummary['counts']>();
       countsSince.current = since;
-      const value = await call(api, 'listTeams', {});
-      setTeams(value.teams.map((t) => (since.has(t.name) ? { ...t, counts: since.get(t.name) as TeamSummary['counts'] } : t)));
-      setSelected((current) => (current && value.teams.some((t) => t.name === current) ? current : (value.teams[0]?.name ?? null)));
-    } catch (err) {
-      fail(err);
-    }
-  }, [api, fail, setSelected]);
+      try {
+        const value = await call(api, 'listTeams', {});
+        // The selection stays if its team is still there, else the first team is shown.
+        setSelected((current) => (current && value.teams.some((t) => t.name === current) ? current : (value.teams[0]?.name ?? null)));
+        return value.teams.map((t) => (since.has(t.name) ? { ...t, counts: since.get(t.name) as TeamSummary['counts'] } : t));
+      } catch (err) {
+        fail(err);
+        throw err;
+      }
+    },
+  });
+
+  const loadTeams = useCallback(() => client.invalidateQueries({ queryKey: keys.teams }), [client]);
 
   useEffect(() => {
-    void loadTeams();
     const offTeams = api.on('teamsChanged', () => void loadTeams());
     // A task moved, came or went: only that team's counts change, sent with the event (no re-read of every team).
     const offCounts = api.on('countsChanged', ({ team, counts }) => {
       countsSince.current.set(team, counts);
-      setTeams((list) => list?.map((t) => (t.name === team ? { ...t, counts } : t)) ?? list);
+      client.setQueryData<TeamSummary[]>(keys.teams, (list) => list?.map((t) => (t.name === team ? { ...t, counts } : t)));
     });
     return () => {
       offTeams();
       offCounts();
     };
-  }, [api, loadTeams]);
+  }, [api, client, loadTeams]);
 
   /** Runs a team change; true when it was applied (dialogs stay open on a refusal, showing it). */
-  const attempt = useCallback(
-    async (run: () => Promise<void>): Promise<boolean> => {
-      try {
-        await run();
-        return true;
-      } catch (err) {
-        fail(err);
-        return false;
-      }
-    },
-    [fail],
-  );
+  const attempt = async (run: () => Promise<void>): Promise<boolean> => {
+    try {
+      await run();
+      return true;
+    } catch (err) {
+      fail(err);
+      return false;
+    }
+  };
 
   const createTeam = (name: string, description: string) =>
     attempt(async () => {
@@ -80,5 +83,5 @@ export function useTeams(
       await loadTeams();
     });
 
-  return { teams, selected, setSelected, loadTeams, createTeam, renameTeam, deleteTeam };
+  return { teams: data ?? null, loadTeams, createTeam, renameTeam, deleteTeam };
 }
