@@ -17,8 +17,8 @@ export interface HandlerContext {
       messagesOpen?: boolean;
     },
   ): EffectiveSettings;
-  /** Shows a desktop notification (Electron); without it (tests, no display) nothing is shown. */
-  notify?(title: string, body: string): boolean;
+  /** Shows a desktop notification (Electron, in main); without it (tests, no display) nothing is shown. */
+  notify?(title: string, body: string): boolean | Promise<boolean>;
   /** Asks the person for a folder in a native dialog; unchanged settings if they cancel. Never takes a path. */
   openDataFolder(): Promise<EffectiveSettings>;
   /** Connects to a PostgreSQL database (validated, migrated) and works on it from now on. */

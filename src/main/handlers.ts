@@ -83,7 +83,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     setClawteamInterlock: async ({ enabled }) => ctx.setClawteamInterlock(enabled),
     setAppearance: async (patch) => ctx.setAppearance(patch),
     // Off by default: only what the person asked for in Settings reaches the desktop.
-    notify: async ({ title, body }) => ({ shown: ctx.settings().notifications === true && (ctx.notify?.(title, body) ?? false) }),
+    notify: async ({ title, body }) => ({ shown: ctx.settings().notifications === true && ((await ctx.notify?.(title, body)) ?? false) }),
     openDataFolder: async () => ctx.openDataFolder(),
     connectDatabase: async (request) => {
       if (!ctx.connectDatabase) throw new InvalidInputError('This window cannot connect to a database.');
@@ -249,7 +249,3 @@ export function createHandlers(ctx: HandlerContext): Handlers {
 
 /** The request a handler received, typed: for tests and the IPC layer. */
 export type HandlerInput<N extends ApiName> = ApiInput<N>;
-
-export function invalidSender(): ApiResult<never> {
-  return { ok: false, error: new InvalidInputError('This request did not come from the Lockstep window; it was ignored.').toJSON() };
-}
