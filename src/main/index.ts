@@ -82,10 +82,8 @@ const store = new StoreClient({
   },
   main: mainMethods,
   onEvent: (name, json) => window.send(channelOf(name as EventName), json),
-  onDeath: (message, restarting) => {
-    send('connectionChanged', { state: 'unavailable', label: settings?.dataDir ?? '', reason: message });
-    send('storeError', { code: 'STORE_UNAVAILABLE', message, details: { restarting } });
-  },
+  // Said in the window's status line; calls meanwhile are answered with an error in words (store-client.ts).
+  onDeath: (message, restarting) => send('storeError', { code: 'STORE_UNAVAILABLE', message, details: { restarting } }),
   // Started again: a fresh store and watchers, so the window reads everything again (as after opening a folder).
   onRestart: (next) => {
     mainMethods.settings(next);

@@ -49,6 +49,10 @@ const methods: StoreMethods = {
   },
 };
 
+// Alive until main ends it, also before the first call and between watchers (a packaged app's utility process can end
+// once its script has run, when nothing else holds its event loop).
+setInterval(() => undefined, 2 ** 30);
+
 const rpc = new Rpc<MainMethods>((message) => port.postMessage(message), methods);
 port.on('message', (event: { data: RpcMessage }) => rpc.receive(event.data));
 
