@@ -173,6 +173,12 @@ async function main() {
         { name, count },
       );
 
+    // The noise floor: the same probe while the app does nothing (on a busy machine, the OS not running main's thread
+    // on time shows here too).
+    await startBlockProbe(app);
+    await new Promise((r) => setTimeout(r, 3000));
+    console.log(`\nLongest main-thread block while the app is idle for 3 s (the machine's noise floor): ${f(await stopBlockProbe(app))} ms`);
+
     console.log('\nOpening a team in the window (click → full board painted; the 1st open includes main\'s first read):');
     const blocks = {};
     for (const n of SIZES) {
