@@ -110,7 +110,10 @@ app.on('second-instance', () => window.focus());
 app.whenReady().then(async () => {
   serveApp(path.dirname(rendererIndex));
   denyPermissions(session.defaultSession);
-  mainMethods.settings(await store.start());
+  // A store that cannot open still leaves a window: its calls answer with the error in words.
+  await store
+    .start()
+    .then(mainMethods.settings, (err) => console.error(`Lockstep could not open its store: ${err instanceof Error ? err.message : err}`));
   bindIpc(
     (name, raw) => store.invoke(name, raw),
     () => window.current(),
