@@ -15,10 +15,17 @@ test('the store process dies: the window says so in words, it starts again, and 
       );
     const pid = await storePid();
     expect(pid).toBeTruthy();
+    // Once started again, the window is told to read everything again (as after opening a folder).
+    await page.evaluate(() => {
+      const w = window as unknown as { restarted: boolean };
+      w.restarted = false;
+      window.lockstep.on('folderChanged', () => (w.restarted = true));
+    });
     process.kill(pid as number, 'SIGKILL');
     await expect(page.getByTestId('error-message')).toContainText("Lockstep's store process stopped");
     await expect.poll(storePid, { timeout: 20_000 }).not.toBe(pid);
     await expect.poll(storePid, { timeout: 20_000 }).toBeTruthy();
+    await expect.poll(() => page.evaluate(() => (window as unknown as { restarted: boolean }).restarted), { timeout: 20_000 }).toBe(true);
 
     // Started again: the window reads the team again and a new task is saved on disk.
     await openTeam(page, 'webapp');
