@@ -14,6 +14,8 @@ module.exports = {
   directories: { output: 'dist/package', buildResources: 'assets' },
   files: [
     'package.json',
+    // The production build: out/main/index.js (main), out/main/store.js (the store process, a utility process main forks
+    // from inside app.asar), the preload and the renderer.
     'out/**/*',
     'bin/lockstep.js',
     'bin/compile-cache.js',

@@ -2,7 +2,7 @@ import type { VersionedTask } from '../shared/domain';
 import { LockstepError, toSerializedError } from '../shared/errors';
 import { liveActivity } from './activity';
 import type { JournalEntry, PostgresStore } from '../store';
-import type { Emit } from './watcher';
+import type { Emit } from './watch-tasks';
 
 /**
  * Live updates on a database: the same events the data-folder watcher emits (watcher.ts), from PostgreSQL's

@@ -17,8 +17,8 @@ export interface HandlerContext {
       messagesOpen?: boolean;
     },
   ): EffectiveSettings;
-  /** Shows a desktop notification (Electron); without it (tests, no display) nothing is shown. */
-  notify?(title: string, body: string): boolean;
+  /** Shows a desktop notification (Electron, in main); without it (tests, no display) nothing is shown. */
+  notify?(title: string, body: string): boolean | Promise<boolean>;
   /** Asks the person for a folder in a native dialog; unchanged settings if they cancel. Never takes a path. */
   openDataFolder(): Promise<EffectiveSettings>;
   /** Connects to a PostgreSQL database (validated, migrated) and works on it from now on. */
@@ -29,16 +29,16 @@ export interface HandlerContext {
   primeTeam?(team: string, tasks: VersionedTask[]): void;
   /** Check outputs against the contract too (tests and development). */
   validateOutputs?: boolean;
-  /** Running agents (agent-handlers.ts): the AgentService over the open store, and what main remembers. */
+  /** Running agents (agent-handlers.ts): the AgentService over the open store, and the remembered folders. */
   agents?: AgentDeps;
 }
 
-/** What main gives the agent handlers (agent-handlers.ts): the service over the open store, the remembered folders. */
+/** What the store process (store-session.ts) gives the agent handlers (agent-handlers.ts): the service over the open store, the remembered folders. */
 export interface AgentDeps {
   service(): AgentService;
   /** The folder agents of a team start in by default (remembered, else the last run's, else the home folder). */
   folderFor(team: string): string;
   rememberFolder(team: string, dir: string): void;
-  /** The window looks at this team's agents: main pushes agentsChanged and agentOutput for it. */
+  /** The window looks at this team's agents: the store process pushes agentsChanged and agentOutput for it. */
   watch(team: string): void;
 }

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { API, type ApiInput, type ApiName, type ApiOutput, type ApiResult } from '../shared/api';
+import { API, callKind, type ApiInput, type ApiName, type ApiOutput, type ApiResult } from '../shared/api';
 import type { FileProblem, VersionedTask } from '../shared/domain';
 import { InvalidInputError, LockstepError, StoreUnavailableError, toSerializedError } from '../shared/errors';
 import { toPlainNumbers } from '../shared/json';
@@ -20,44 +20,6 @@ import { createSampleTeam } from './sample';
 
 type Impl<N extends ApiName> = (input: z.output<(typeof API)[N]['input']>) => Promise<ApiOutput<N>>;
 export type Handlers = { [N in ApiName]: (raw: unknown) => Promise<ApiResult<ApiOutput<N>>> };
-
-/** Calls that only read: they journal nothing, so they are not tracked. */
-/** Calls that write nothing to the store's journal (reads, and the window's own settings): nothing to track. */
-const UNTRACKED = new Set<ApiName>([
-  'getSettings',
-  'setAgentName',
-  'setClawteamInterlock',
-  'setAppearance',
-  'notify',
-  'openDataFolder',
-  'connectDatabase',
-  'getConnection',
-  'listTeams',
-  'getTeam',
-  'getTeamConfig',
-  'getTasks',
-  'history',
-  'doctor',
-  'activity',
-  'listRequests',
-  'getPlan',
-  'listAgents',
-  'readAgentLog',
-  'listTemplates',
-  'planLaunch',
-]);
-
-/** Calls that do not need the store: they answer while a database is away. */
-const WITHOUT_STORE = new Set<ApiName>([
-  'getSettings',
-  'setAgentName',
-  'setClawteamInterlock',
-  'setAppearance',
-  'notify',
-  'openDataFolder',
-  'connectDatabase',
-  'getConnection',
-]);
 
 export function createHandlers(ctx: HandlerContext): Handlers {
   const person = () => ctx.settings().agentName;
@@ -83,7 +45,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     setClawteamInterlock: async ({ enabled }) => ctx.setClawteamInterlock(enabled),
     setAppearance: async (patch) => ctx.setAppearance(patch),
     // Off by default: only what the person asked for in Settings reaches the desktop.
-    notify: async ({ title, body }) => ({ shown: ctx.settings().notifications === true && (ctx.notify?.(title, body) ?? false) }),
+    notify: async ({ title, body }) => ({ shown: ctx.settings().notifications === true && ((await ctx.notify?.(title, body)) ?? false) }),
     openDataFolder: async () => ctx.openDataFolder(),
     connectDatabase: async (request) => {
       if (!ctx.connectDatabase) throw new InvalidInputError('This window cannot connect to a database.');
@@ -197,18 +159,21 @@ export function createHandlers(ctx: HandlerContext): Handlers {
   for (const name of Object.keys(API) as ApiName[]) {
     const schema = API[name];
     const impl = impls[name] as (input: unknown) => Promise<unknown>;
+    // From the contract's entry (shared/api/kinds.ts): `write` calls are tracked for undo; `app` calls need no store.
+    const kind = callKind(schema);
+    const untracked = kind !== 'write';
     handlers[name] = async (raw: unknown) => {
       try {
         const input = parseInput(schema.input, raw ?? {}, `${name} request`);
         // While the database is away, calls that need it are refused at once, in words (the banner says the rest).
         const connection = ctx.connection?.();
-        if (connection?.state === 'unavailable' && !WITHOUT_STORE.has(name)) {
+        if (connection?.state === 'unavailable' && kind !== 'app') {
           throw new StoreUnavailableError(
-            `Lost the connection to the database at ${connection.label}, so ${UNTRACKED.has(name) ? 'this could not be read' : 'the change was not made'}. Lockstep keeps trying to reconnect; try again once it is back.`,
+            `Lost the connection to the database at ${connection.label}, so ${untracked ? 'this could not be read' : 'the change was not made'}. Lockstep keeps trying to reconnect; try again once it is back.`,
             { database: connection.label },
           );
         }
-        const tracked = UNTRACKED.has(name) ? { value: await impl(input), journaled: [] } : await ctx.store().track(() => impl(input));
+        const tracked = untracked ? { value: await impl(input), journaled: [] } : await ctx.store().track(() => impl(input));
         // Numbers kept exactly in the files (`1.0`) reach the window as plain numbers (IPC cannot carry the text).
         const value = toPlainNumbers(tracked.value);
         const { journaled } = tracked;
@@ -249,7 +214,3 @@ export function createHandlers(ctx: HandlerContext): Handlers {
 
 /** The request a handler received, typed: for tests and the IPC layer. */
 export type HandlerInput<N extends ApiName> = ApiInput<N>;
-
-export function invalidSender(): ApiResult<never> {
-  return { ok: false, error: new InvalidInputError('This request did not come from the Lockstep window; it was ignored.').toJSON() };
-}

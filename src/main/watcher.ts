@@ -1,14 +1,14 @@
 import { watch, type FSWatcher } from 'chokidar';
-import * as fs from 'fs';
 import * as path from 'path';
-import type { EventName, EventPayload } from '../shared/api';
-import { emptyCounts, type TaskStatus, type VersionedTask } from '../shared/domain';
-import { LockstepError, toSerializedError } from '../shared/errors';
+import type { VersionedTask } from '../shared/domain';
+import { toSerializedError } from '../shared/errors';
 import type { LockstepStore } from '../store';
 import { taskIdFromFileName } from '../store/paths';
 import { profilesPath } from '../store/team-config';
-import { liveActivity } from './activity';
 import { BigFolderWatcher, mailboxPathKind } from './watch-mailbox';
+import { fingerprint, TaskChanges, type Emit } from './watch-tasks';
+
+export type { Emit };
 
 /**
  * Watches the open data folder for other writers (CLI agents, ClawTeam, another window) and tells the window what
@@ -21,21 +21,9 @@ import { BigFolderWatcher, mailboxPathKind } from './watch-mailbox';
  * subject, an owner, a claim renewed) sends nothing about the team list at all.
  */
 
-export type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
-
 const COALESCE_MS = 25;
 /** chokidar drops a second 'change' of one path within 50 ms of the first; a look after that window catches it. */
 const RECHECK_MS = 60;
-
-/** What a path looks like now (an atomic rename changes the inode; an in-place write the time or size). */
-function fingerprint(p: string): string {
-  try {
-    const st = fs.statSync(p, { bigint: true });
-    return `${st.ino}:${st.mtimeNs}:${st.ctimeNs}:${st.size}`;
-  } catch {
-    return 'gone';
-  }
-}
 
 export class DataFolderWatcher {
   private watcher: FSWatcher | null = null;
@@ -51,17 +39,17 @@ export class DataFolderWatcher {
   private timer: NodeJS.Timeout | null = null;
   /** Paths just reported, with how they looked then: looked at again once chokidar's own throttle has passed. */
   private rechecks = new Map<string, { seen: string; timer: NodeJS.Timeout }>();
-  /** What the window last saw of each team it opened: the "before" of activity lines. */
-  private known = new Map<string, Map<string, VersionedTask>>();
-  /** Each task's status per team, as last read: the team list's counts, kept up to date change by change. */
-  private statuses = new Map<string, Map<string, TaskStatus>>();
+  /** What the window last saw of each team, and each team's counts by status (watch-tasks.ts). */
+  private readonly tasks: TaskChanges;
   /** How each team's config and member profiles looked when last reported: a task change looks at them again. */
   private configs = new Map<string, string>();
 
   constructor(
     private readonly store: LockstepStore,
     private readonly emit: Emit,
-  ) {}
+  ) {
+    this.tasks = new TaskChanges(store, emit);
+  }
 
   start(): Promise<void> {
     const root = this.store.paths.root;
@@ -109,8 +97,7 @@ export class DataFolderWatcher {
   /** What the window just read of a team: every one of its tasks (the window never asks for a filtered list). */
   prime(team: string, tasks: VersionedTask[]): void {
     this.configs.set(team, this.configPrint(team));
-    this.known.set(team, new Map(tasks.map((t) => [t.id, t])));
-    this.statuses.set(team, new Map(tasks.map((t) => [t.id, t.status])));
+    this.tasks.prime(team, tasks);
   }
 
   /**
@@ -156,7 +143,7 @@ export class DataFolderWatcher {
         this.pendingTasks.set(rel[1], ids);
       }
     } else if (rel[0] === 'tasks' && rel.length === 2 && (event === 'addDir' || event === 'unlinkDir')) {
-      this.statuses.delete(rel[1]);
+      this.tasks.forgetCounts(rel[1]);
       this.teamsDirty = true;
     }
     if (!this.timer) this.timer = setTimeout(() => void this.flush(), COALESCE_MS);
@@ -219,12 +206,12 @@ export class DataFolderWatcher {
       this.emit('tasksChanged', { team, ids: [...ids], at });
       let read = new Map<string, VersionedTask | null>();
       try {
-        read = await this.describe(team, [...ids], at);
+        read = await this.tasks.describe(team, [...ids], at);
       } catch (err) {
         this.emit('storeError', toSerializedError(err));
       }
       try {
-        const counts = await this.recount(team, [...ids], read);
+        const counts = await this.tasks.recount(team, [...ids], read);
         if (counts === 'unknown') teamsDirty = true;
         else if (counts) this.emit('countsChanged', { team, counts, at });
       } catch {
@@ -239,88 +226,5 @@ export class DataFolderWatcher {
     this.inboxesDirty.clear();
     for (const team of this.costsDirty) this.emit('costsChanged', { team, at: Date.now() });
     this.costsDirty.clear();
-  }
-
-  /**
-   * The team's counts by status after these tasks changed: null when they stayed the same, 'unknown' when the team
-   * has no index yet (the index is built now, from one read of the team; the window re-reads the list this time) or
-   * a task could not be read as a task (the list reports it). `read` holds tasks describe() already read.
-   */
-  private async recount(
-    team: string,
-    ids: string[],
-    read: Map<string, VersionedTask | null>,
-  ): Promise<Record<TaskStatus, number> | null | 'unknown'> {
-    const index = this.statuses.get(team);
-    if (!index) {
-      if (fs.existsSync(this.store.paths.tasksDir(team))) {
-        const { tasks } = await this.store.listTasks(team);
-        this.statuses.set(team, new Map(tasks.map((t) => [t.id, t.status])));
-      }
-      return 'unknown';
-    }
-    let changed = false;
-    let unreadable = false;
-    for (const id of ids) {
-      let after = read.get(id);
-      if (after === undefined) {
-        try {
-          after = await this.store.getTask(team, id);
-        } catch (err) {
-          if (!(err instanceof LockstepError && err.code === 'NOT_FOUND')) unreadable = true;
-          after = null;
-        }
-      }
-      const before = index.get(id);
-      if (after) index.set(id, after.status);
-      else index.delete(id);
-      if (before !== after?.status) changed = true;
-    }
-    if (unreadable) return 'unknown';
-    if (!changed) return null;
-    const counts = emptyCounts();
-    for (const status of index.values()) counts[status]++;
-    return counts;
-  }
-
-  /**
-   * Activity lines: what changed in each task since the window last saw it, and who did it (from the journal).
-   * Returns the tasks it read (null: gone), so the counts need not read them again.
-   */
-  private async describe(team: string, ids: string[], at: number): Promise<Map<string, VersionedTask | null>> {
-    const read = new Map<string, VersionedTask | null>();
-    const known = this.known.get(team);
-    if (!known) return read;
-    // A team deleted (or renamed) as a whole: its tasks did not go one by one; the window learns it from teamsChanged.
-    if (!fs.existsSync(this.store.paths.tasksDir(team))) {
-      this.known.delete(team);
-      this.statuses.delete(team);
-      return read;
-    }
-    let journal: Awaited<ReturnType<LockstepStore['recentJournal']>> = [];
-    try {
-      journal = this.store.recentJournal(team);
-    } catch {
-      // No journal (a folder only ClawTeam wrote to): fall back on the claim holder or owner.
-    }
-    const unreadableIds = new Set<string>();
-    for (const id of ids) {
-      const before = known.get(id);
-      let after: VersionedTask | undefined;
-      try {
-        after = await this.store.getTask(team, id);
-      } catch (err) {
-        if (!(err instanceof LockstepError && ['NOT_FOUND', 'CORRUPT_FILE', 'UNSAFE_PATH'].includes(err.code))) throw err;
-        // A task that cannot be read as one is left out of `read`: the counts look at it again and say so.
-        if (err.code !== 'NOT_FOUND') unreadableIds.add(id);
-      }
-      if (!unreadableIds.has(id)) read.set(id, after ?? null);
-      if (after && before && after.version === before.version) continue;
-      const entry = after ? journal.filter((e) => e.tasks.some((t) => t.id === id && t.versionAfter === after?.version)).pop() : undefined;
-      if (after) known.set(id, after);
-      else known.delete(id);
-      this.emit('activity', liveActivity(team, id, before, after, entry, at));
-    }
-    return read;
   }
 }

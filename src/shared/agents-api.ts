@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { readCall } from './api/kinds';
 import { memberNameSchema, teamNameSchema } from './schemas';
 
 /**
@@ -93,10 +94,10 @@ const agentRef = { team: teamNameSchema, agent: memberNameSchema };
 
 export const AGENT_API = {
   /** Liveness of every member of a team (and of agents that ran there); main then pushes agentsChanged for it. */
-  listAgents: {
+  listAgents: readCall({
     input: z.object({ team: teamNameSchema }).strict(),
     output: z.object({ agents: z.array(agentStatusSchema), cwd: z.string() }),
-  },
+  }),
   /** Starts an agent detached; its working folder is remembered for the team. One sentence when it cannot run. */
   startAgent: {
     input: z
@@ -125,7 +126,7 @@ export const AGENT_API = {
    * A bounded piece of the agent's newest run's log: by default its last 64 KB; `offset` reads from there (new
    * output), `before` reads the piece ending there (older output). JSON-line runtimes also come back as steps.
    */
-  readAgentLog: {
+  readAgentLog: readCall({
     input: z
       .object({
         ...agentRef,
@@ -143,16 +144,16 @@ export const AGENT_API = {
       next: z.number(),
       size: z.number(),
     }),
-  },
-  listTemplates: {
+  }),
+  listTemplates: readCall({
     input: z.object({}).strict(),
     output: z.object({
       templates: z.array(z.object({ name: z.string(), description: z.string(), builtin: z.boolean(), problem: z.string().optional() })),
       cwd: z.string(),
     }),
-  },
+  }),
   /** What launching would create (members, their commands, tasks); creates nothing. */
-  planLaunch: { input: launchInput, output: planSchema },
+  planLaunch: readCall({ input: launchInput, output: planSchema }),
   /** Creates the team and its tasks from the template and starts every agent. */
   launchTeam: {
     input: launchInput,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { readCall } from './api/kinds';
 import { agentNameSchema, memberNameSchema, teamNameSchema } from './schemas';
 import { REQUEST_KINDS, requestListSchema, teamRequestSchema } from './requests';
 
@@ -12,12 +13,12 @@ const requestIdSchema = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'not a reques
 
 export const REQUEST_API = {
   /** Open requests, answered ones (the history) and each member's latest idle notice. */
-  listRequests: { input: z.object({ team: teamNameSchema }).strict(), output: requestListSchema },
+  listRequests: readCall({ input: z.object({ team: teamNameSchema }).strict(), output: requestListSchema }),
   /** A plan's text when its request message does not carry it (read from ClawTeam's plan file). */
-  getPlan: {
+  getPlan: readCall({
     input: z.object({ team: teamNameSchema, planId: requestIdSchema, agent: agentNameSchema }).strict(),
     output: z.object({ plan: z.string().nullable() }),
-  },
+  }),
   /**
    * Approves or rejects one request, sent from `as` (the one asked, e.g. the team's leader for a plan) and recorded
    * with the person at the window. Exactly once: a later answerer gets CONFLICT naming who answered.
