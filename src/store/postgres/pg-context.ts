@@ -103,8 +103,10 @@ export class PgContext {
   }
 
   /**
-   * Numbers the entry (the team's journal head row, taken last in the transaction), stores it and notifies
-   * listeners, in one statement: one round trip. The entry's line is written with its number in place of the 0.
+   * Numbers the entry (the next value of the team's journal sequence, taken last in the transaction, under a lock
+   * held for that statement only: lockstep_journal_append, migration 5), stores it with the xid readers order by and
+   * notifies listeners, in one statement: one round trip. The entry's line is written with its number in place of
+   * the 0. Two changes of one team no longer wait for each other here: only their row locks order them.
    */
   async appendJournal(client: PoolClient, teamId: string, entry: JournalEntry, opId: string): Promise<void> {
     await this.queueJournal(client, teamId, entry, opId);
@@ -123,14 +125,12 @@ export class PgContext {
     const appended = client
       .query({
         name: 'lockstep_append_journal',
-        text: `WITH h AS (UPDATE lockstep_journal_heads SET seq = seq + 1 WHERE team_id = $1 RETURNING seq),
-                    j AS (INSERT INTO lockstep_journal (team_id, seq, at, actor, via, op, task_ids, line, op_id)
-                          SELECT $1, h.seq, $2, $3, $4, $5, $6, '{"seq":' || h.seq || substr($7, 9), $8 FROM h RETURNING seq)
-               SELECT j.seq, pg_notify($9, json_build_object('team', $10::text, 'seq', j.seq)::text) FROM j`,
+        text: `SELECT s.seq, pg_notify($9, json_build_object('team', $10::text, 'seq', s.seq)::text)
+                 FROM lockstep_journal_append($1, $2, $3, $4, $5, $6, $7, $8) AS s(seq)`,
         values: [teamId, entry.at, entry.actor, entry.via, entry.op, taskIds, line, opId, CHANGES_CHANNEL, entry.team],
       })
       .then((r) => {
-        if (r.rowCount !== 1) throw new Error(`team ${entry.team} has no journal head`);
+        if (r.rowCount !== 1) throw new Error(`team ${entry.team} has no journal sequence`);
         entry.seq = Number(r.rows[0].seq);
         this.uncommitted.set(client, { team: entry.team, entry });
       });
