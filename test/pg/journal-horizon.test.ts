@@ -1,5 +1,7 @@
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DatabaseWatcher } from '../../src/main/db-watcher';
+import type { EventName, EventPayload } from '../../src/shared/api';
 import type { JournalEntry } from '../../src/store/journal';
 import { MIGRATIONS } from '../../src/store/postgres/migrations';
 import { PostgresStore } from '../../src/store/postgres/pg-store';
@@ -164,6 +166,40 @@ describe.skipIf(pg.skipReason !== null)('the journal on PostgreSQL: numbered wit
     await reader.close();
     await admin.close();
   }, 120_000);
+
+  it("the app's watcher: a change announced while an older transaction is open reaches the window once that one ends", async () => {
+    const url = cluster.createDatabase();
+    const store = new PostgresStore({ url });
+    await store.migrate();
+    await store.createTeam({ name: 'w' });
+    const task = await store.createTask('w', { subject: 'watched' });
+    const listener = new PostgresStore({ url });
+    const events: Array<{ event: string; payload: unknown }> = [];
+    const statuses: string[] = [];
+    const watcher = new DatabaseWatcher(
+      listener,
+      <E extends EventName>(event: E, payload: EventPayload<E>) => events.push({ event, payload }),
+      (state) => statuses.push(state),
+    );
+    watcher.prime('w', (await listener.listTasks('w')).tasks);
+    await watcher.start();
+    await expect.poll(() => statuses).toContain('connected');
+    // An older transaction with an xid stays open: the change commits and is announced, but it is not final yet.
+    const blocker = await connect(url);
+    await blocker.query('BEGIN');
+    await blocker.query('SELECT pg_current_xact_id()');
+    await store.updateTask('w', task.id, { priority: 'urgent' });
+    const changed = () => events.some((e) => e.event === 'tasksChanged' && (e.payload as { ids: string[] }).ids.includes(task.id));
+    // Long enough for the watcher's read to give up waiting (2 s) and return without the entry.
+    await new Promise((r) => setTimeout(r, 2_500));
+    await blocker.query('COMMIT');
+    await blocker.end();
+    await expect.poll(changed, { timeout: 20_000 }).toBe(true);
+    expect(events.find((e) => e.event === 'activity')?.payload).toMatchObject({ team: 'w', taskId: task.id });
+    await watcher.stop();
+    await listener.close();
+    await store.close();
+  }, 60_000);
 
   it('a database at version 4 (head rows) migrates: its entries stay readable and numbering continues after them', async () => {
     const url = cluster.createDatabase();
