@@ -6,7 +6,8 @@ const { openStore, isDatabaseUrl } = require(path.join(__dirname, '..', 'dist', 
 const { waitAtBarrier } = require(path.join(__dirname, '..', 'dist', 'store', 'failpoints.js'));
 
 async function main() {
-  const [mode, location, team, durationMs, ...ids] = process.argv.slice(2);
+  const [mode, location, defaultTeam, durationMs, ...ids] = process.argv.slice(2);
+  const team = mode === 'next' ? ids[0] : defaultTeam; // next: the team to claim from instead of task ids
   const opened = isDatabaseUrl(location) ? openStore({ url: location, poolSize: 1 }) : openStore({ dataDir: location, lock: { app: 'bench' } });
   const store = opened.store;
   const me = `bench-${process.pid}`;
@@ -15,9 +16,12 @@ async function main() {
   let refused = 0;
   // Connect (and check the schema) and make one call of the kind raced before the start, as a long-running agent
   // would have: the first call of a process compiles its code, a cost paid once, not per call.
-  await store.getTask(team, ids[0]);
+  if (mode !== 'next') await store.getTask(team, ids[0]);
   if (mode === 'update') await store.updateTask(team, ids[0], { metadata: { [me]: -1 } });
-  else {
+  else if (mode === 'next') {
+    const task = await store.claimNextTask(team, { agent: me });
+    if (task) await store.releaseTask(team, task.id, { agent: me });
+  } else {
     const id = ids[process.pid % ids.length];
     try {
       await store.claimTask(team, id, { agent: me });
@@ -32,6 +36,14 @@ async function main() {
     const t0 = process.hrtime.bigint();
     if (mode === 'update') {
       await store.updateTask(team, ids[0], { metadata: { [me]: i } });
+    } else if (mode === 'next') {
+      // An agent polling `claim --next`, then handing the task back so the team keeps its size (as bench/worker.cjs).
+      const task = await store.claimNextTask(team, { agent: me });
+      latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      calls++;
+      if (task) await store.releaseTask(team, task.id, { agent: me });
+      else refused++;
+      continue;
     } else {
       const id = ids[Math.floor(Math.random() * ids.length)];
       try {

@@ -2,7 +2,7 @@
 // (the folder fsyncs every save; the cluster runs with fsync and synchronous_commit on). Skipped, saying why, when
 // PostgreSQL's server binaries are not installed.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -12,8 +12,10 @@ import { postgresMissingReason, startCluster } from '../test/pg/cluster.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 const { openStore, PostgresStore } = require(join(here, '..', 'dist', 'store', 'index.js'));
+const { copyStore } = require(join(here, '..', 'dist', 'store', 'postgres', 'copy.js'));
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 3000);
 const K = 50;
+const NEXT_TASKS = 2000;
 
 const percentile = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
 const fmt = (n, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '-');
@@ -54,6 +56,23 @@ async function seed(opened) {
   return { hot: hot.id, pool };
 }
 
+/** A team of NEXT_TASKS pending tasks for claim --next, written as task files (as bench/run.mjs's seedTeam). */
+async function seedNext(dataDir) {
+  const opened = openStore({ dataDir });
+  await opened.store.createTeam({ name: 'next' });
+  await opened.close();
+  const dir = join(dataDir, 'tasks', 'next');
+  mkdirSync(dir, { recursive: true });
+  const base = Date.UTC(2026, 0, 1);
+  for (let i = 0; i < NEXT_TASKS; i++) {
+    const id = (0x10000000 + i).toString(16);
+    const at = new Date(base + i * 1000).toISOString().replace('Z', '000+00:00');
+    const task = { id, subject: `seeded ${i}`, description: '', status: 'pending', priority: 'medium', owner: '', lockedBy: '',
+      lockedAt: '', blocks: [], blockedBy: [], startedAt: '', createdAt: at, updatedAt: at, metadata: {} };
+    writeFileSync(join(dir, `task-${id}.json`), JSON.stringify(task, null, 2));
+  }
+}
+
 async function main() {
   const reason = postgresMissingReason();
   console.log('\nData folder vs PostgreSQL — one connection per process (processes stand in for machines), durable writes on both.');
@@ -69,6 +88,9 @@ async function main() {
     await migrator.migrate();
     await migrator.close();
     const dataDir = join(scratch, 'data');
+    // The claim --next team: the same 2,000 tasks in both (copied into the database).
+    await seedNext(dataDir);
+    await copyStore(dataDir, url);
     const stores = {
       folder: { location: dataDir, ...(await seed(openStore({ dataDir }))) },
       postgres: { location: url, ...(await seed(openStore({ url }))) },
@@ -79,12 +101,13 @@ async function main() {
     for (const [label, mode] of [
       ['updates/s, one task', 'update'],
       [`claim attempts/s, ${K} tasks`, 'claim'],
+      [`claim --next/s, ${NEXT_TASKS} tasks`, 'next'],
     ]) {
       for (const procs of [2, 8]) {
         const r = {};
         for (const backend of ['folder', 'postgres']) {
           const s = stores[backend];
-          r[backend] = await race(mode, procs, s.location, scratch, mode === 'update' ? [s.hot] : s.pool);
+          r[backend] = await race(mode, procs, s.location, scratch, mode === 'update' ? [s.hot] : mode === 'next' ? ['next'] : s.pool);
         }
         summary[`${mode}-${procs}`] = r;
         const cell = (x) => `${fmt(x.perSecond, 0).padStart(6)}/s p50 ${fmt(x.p50, 2).padStart(6)} p99 ${fmt(x.p99, 2).padStart(7)} ms`.padEnd(40);
@@ -93,9 +116,12 @@ async function main() {
     }
     const ratio = (k) => summary[k].postgres.perSecond / summary[k].folder.perSecond;
     console.log(
-      `\nPostgreSQL / folder at 8 processes: updates ${fmt(ratio('update-8'), 2)}x, claim attempts ${fmt(ratio('claim-8'), 2)}x ` +
-        `(issue 12's target: at least 2x, p99 under 50 ms). Refused claims (TASK_LOCKED) at 8: folder ${summary['claim-8'].folder.refused}, ` +
-        `PostgreSQL ${summary['claim-8'].postgres.refused}.`,
+      `\nPostgreSQL / folder at 8 processes: updates of one task ${fmt(ratio('update-8'), 2)}x (target at least 1x), ` +
+        `claim --next over ${NEXT_TASKS} tasks ${fmt(ratio('next-8'), 2)}x (target at least 2x), claim attempts over ${K} tasks ` +
+        `${fmt(ratio('claim-8'), 2)}x; PostgreSQL p99 at 8: ${fmt(summary['update-8'].postgres.p99, 1)}, ${fmt(summary['next-8'].postgres.p99, 1)}, ` +
+        `${fmt(summary['claim-8'].postgres.p99, 1)} ms (target under 50 ms). Refused claims (TASK_LOCKED) at 8: folder ` +
+        `${summary['claim-8'].folder.refused}, PostgreSQL ${summary['claim-8'].postgres.refused}; claim --next finding nothing: ` +
+        `folder ${summary['next-8'].folder.refused}, PostgreSQL ${summary['next-8'].postgres.refused}.`,
     );
     // Live updates: from the start of a change in one store to its notification in another's watch (LISTEN/NOTIFY).
     const watcher = new PostgresStore({ url });

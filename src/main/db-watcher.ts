@@ -16,6 +16,9 @@ const COALESCE_MS = 10;
 /** How many of the newest history entries a message notice looks at (a burst larger than this between two looks
  * shows in full when the team is opened again). */
 const MESSAGE_PAGE = 500;
+/** Entries announced but not final yet (see notFinalYet): looked for again after this, up to RECHECKS times. */
+const RECHECK_MS = 250;
+const RECHECKS = 40;
 
 export type ConnectionState = 'connected' | 'unavailable';
 
@@ -137,6 +140,8 @@ export class DatabaseWatcher {
     }
     const last = entries.length ? entries[entries.length - 1].seq : after;
     this.lastSeq.set(team, Math.max(last, p.maxSeq));
+    if (last < p.maxSeq) this.notFinalYet(team, last, p.maxSeq);
+    else this.rechecks.delete(team);
     const ids = [...new Set(entries.flatMap((e) => e.tasks.map((t) => t.id)))];
     if (ids.length === 0) return;
     const at = Date.now();
@@ -146,6 +151,25 @@ export class DatabaseWatcher {
     } catch (err) {
       this.report(err);
     }
+  }
+
+  /** Announced journal numbers not read yet, per team: how many times they were looked for again. */
+  private rechecks = new Map<string, number>();
+
+  /**
+   * Entries announced (so committed) but not returned yet: the database returns an entry only once every
+   * transaction that could still commit a smaller number has ended (pg-journal.ts), and waited for that in vain (a
+   * long transaction is open). Read from the last one returned again shortly, a bounded number of times.
+   */
+  private notFinalYet(team: string, last: number, announced: number): void {
+    this.lastSeq.set(team, last);
+    const n = (this.rechecks.get(team) ?? 0) + 1;
+    if (n > RECHECKS) {
+      this.rechecks.delete(team);
+      return;
+    }
+    this.rechecks.set(team, n);
+    setTimeout(() => this.onChange({ team, seq: announced }), RECHECK_MS).unref?.();
   }
 
   /** A lost connection is the banner's news (and the reconnect re-reads everything), not an error line. */

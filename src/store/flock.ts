@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import { loadKoffi } from './load-koffi';
 import { openLockFile as openLockFileInside } from './safe-fs';
 
 /**
@@ -38,8 +39,7 @@ let loadError = '';
 function loadBackend(): typeof backend {
   if (backend !== undefined) return backend;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const koffi = require('koffi') as typeof import('koffi');
+    const koffi = loadKoffi();
     if (process.platform === 'win32') {
       const kernel32 = koffi.load('kernel32.dll');
       const msvcrt = koffi.load('msvcrt.dll');

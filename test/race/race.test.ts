@@ -271,8 +271,10 @@ function databaseOnlySuite(backend: Backend): void {
       const entries = await backend.journal(url, 'webapp');
       expect(entries).toHaveLength(400);
       let previous: string | null = null;
+      // Numbers increase; one may be skipped: a connection cut after its transaction took a number from the team's
+      // journal sequence, before COMMIT, leaves that number unused (migration 5).
       entries.forEach((entry, i) => {
-        expect(entry.seq).toBe(i + 1);
+        if (i > 0) expect(entry.seq).toBeGreaterThan(entries[i - 1].seq);
         if (previous) expect(entry.tasks[0].versionBefore).toBe(previous);
         previous = entry.tasks[0].versionAfter;
       });

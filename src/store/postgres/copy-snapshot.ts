@@ -204,7 +204,8 @@ export async function writeDatabase(client: PoolClient, snapshot: Snapshot): Pro
         [teamId, seq, e.at ?? '', e.actor ?? '', e.via ?? '', e.op ?? '', ids, line],
       );
     }
-    await client.query('INSERT INTO lockstep_journal_heads (team_id, seq) VALUES ($1, $2)', [teamId, seq]);
+    // The team's journal sequence (made with its row, migration 5) continues after the last number copied.
+    if (seq > 0) await client.query('SELECT setval(lockstep_journal_seq($1), $2)', [teamId, seq]);
     await writeDatabaseMail(client, teamId, t.mail);
   }
 }

@@ -1,4 +1,5 @@
 import type { ClientBase } from 'pg';
+import { JOURNAL_SEQUENCES_SQL } from './migration-journal';
 
 /**
  * The database schema, as versioned migrations. Each runs in one transaction with its version row, under an
@@ -63,6 +64,7 @@ CREATE INDEX lockstep_tasks_claimable ON lockstep_tasks (team_id, priority_rank 
 CREATE INDEX lockstep_tasks_held ON lockstep_tasks (team_id, locked_by) WHERE status = 'in_progress';
 
 -- One row per team: the journal's last sequence number, taken last in every mutation (so journal order is commit order).
+-- Replaced in version 5 by a sequence per team.
 CREATE TABLE lockstep_journal_heads (
   team_id bigint PRIMARY KEY REFERENCES lockstep_teams(id) ON DELETE CASCADE,
   seq     bigint NOT NULL DEFAULT 0
@@ -192,6 +194,7 @@ CREATE TABLE lockstep_request_answers (
 );
 `,
   },
+  { version: 5, name: 'journal numbered by a sequence per team, read up to a safe horizon', sql: JOURNAL_SEQUENCES_SQL },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

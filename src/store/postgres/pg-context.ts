@@ -7,7 +7,7 @@ import { delayBeforeSaveMs } from '../failpoints';
 import type { JournalEntry, JournalTaskChange } from '../journal';
 import { defaultActor, type Actor, type TrackedEntry } from '../store-api';
 import { journalEntry, type MutationInfo } from '../team-batch';
-import { CHANGES_CHANNEL, DEFAULT_RETRY, openPool, redactUrl, sleep, withRetry, type RetryOptions } from './connection';
+import { CHANGES_CHANNEL, DEFAULT_RETRY, openPool, redactUrl, sendTogether, sleep, withRetry, type RetryOptions } from './connection';
 import { SCHEMA_VERSION, migrate, schemaVersion } from './migrations';
 
 export interface PostgresStoreOptions {
@@ -103,8 +103,11 @@ export class PgContext {
   }
 
   /**
-   * Numbers the entry (the team's journal head row, taken last in the transaction), stores it and notifies
-   * listeners, in one statement: one round trip. The entry's line is written with its number in place of the 0.
+   * Numbers the entry (the next value of the team's journal sequence, taken last in the transaction, under a lock
+   * held for that statement only: lockstep_journal_append, migration 5) and stores it with the xid readers order by,
+   * in one statement. The entry's line is written with its number in place of the 0. Listeners are told right after
+   * the COMMIT (`commit`, `announce`). Two changes of one team no longer wait for each other here: only their row
+   * locks order them.
    */
   async appendJournal(client: PoolClient, teamId: string, entry: JournalEntry, opId: string): Promise<void> {
     await this.queueJournal(client, teamId, entry, opId);
@@ -120,17 +123,16 @@ export class PgContext {
     const line = JSON.stringify(entry);
     if (!line.startsWith('{"seq":0,')) throw new Error('a journal entry must start with its number');
     const taskIds = [...new Set([...(entry.taskId ? [entry.taskId] : []), ...entry.tasks.map((t) => t.id)])];
+    this.toAnnounce.set(client, { opId, team: entry.team });
+    this.teamOf.set(opId, entry.team);
     const appended = client
       .query({
         name: 'lockstep_append_journal',
-        text: `WITH h AS (UPDATE lockstep_journal_heads SET seq = seq + 1 WHERE team_id = $1 RETURNING seq),
-                    j AS (INSERT INTO lockstep_journal (team_id, seq, at, actor, via, op, task_ids, line, op_id)
-                          SELECT $1, h.seq, $2, $3, $4, $5, $6, '{"seq":' || h.seq || substr($7, 9), $8 FROM h RETURNING seq)
-               SELECT j.seq, pg_notify($9, json_build_object('team', $10::text, 'seq', j.seq)::text) FROM j`,
-        values: [teamId, entry.at, entry.actor, entry.via, entry.op, taskIds, line, opId, CHANGES_CHANNEL, entry.team],
+        text: 'SELECT lockstep_journal_append($1, $2, $3, $4, $5, $6, $7, $8) AS seq',
+        values: [teamId, entry.at, entry.actor, entry.via, entry.op, taskIds, line, opId],
       })
       .then((r) => {
-        if (r.rowCount !== 1) throw new Error(`team ${entry.team} has no journal head`);
+        if (r.rowCount !== 1) throw new Error(`team ${entry.team} has no journal sequence`);
         entry.seq = Number(r.rows[0].seq);
         this.uncommitted.set(client, { team: entry.team, entry });
       });
@@ -180,9 +182,17 @@ export class PgContext {
       await this.drainQueue(client);
       await sleep(delay);
     }
+    sendTogether(client);
     const commit = client.query('COMMIT');
     commit.catch(() => undefined);
-    await this.drainQueue(client, [commit]);
+    const journaled = this.toAnnounce.get(client);
+    this.toAnnounce.delete(client);
+    const announced = journaled ? this.announce(client, journaled.opId, journaled.team) : Promise.resolve();
+    try {
+      await this.drainQueue(client, [commit]);
+    } finally {
+      await announced;
+    }
     // Test failpoint: the COMMIT went through but its reply is "lost" (the connection is dropped as if cut), once
     // per mutation, so the caller must find out from the database that its change is in, and not apply it twice.
     if (process.env.LOCKSTEP_FAILPOINT_PG_LOSE_COMMIT_REPLY === '1' && !this.replyLost.has(client)) {
@@ -192,6 +202,30 @@ export class PgContext {
     const tracked = this.uncommitted.get(client);
     this.uncommitted.delete(client);
     if (tracked) journalTracker.getStore()?.push(tracked);
+  }
+
+  /** The journaled change of each connection's open transaction, announced after its COMMIT. */
+  private readonly toAnnounce = new WeakMap<PoolClient, { opId: string; team: string }>();
+  /** The team each operation id journaled in (for `settle`, which announces a change found committed). */
+  private readonly teamOf = new Map<string, string>();
+
+  /**
+   * NOTIFY lockstep_changes for the change with this operation id, if it committed: its own statement, sent in the
+   * same write as the COMMIT (so no extra round trip) and run after it, outside the change's transaction. A NOTIFY
+   * inside a transaction takes a lock on the database's notification queue held until the transaction ends, WAL
+   * flush included, so every notifying commit in the database would wait for the one before (8 connections writing
+   * different rows: 541 to 751 commits/s with it, 2,222 to 3,025 without, same run). Never fails the change.
+   */
+  private announce(client: PoolClient, opId: string, team: string): Promise<void> {
+    const sent = client.query({
+      name: 'lockstep_announce',
+      text: `SELECT pg_notify($2, json_build_object('team', $3::text, 'seq', seq)::text) FROM lockstep_journal WHERE op_id = $1`,
+      values: [opId, CHANGES_CHANNEL, team],
+    });
+    return sent.then(
+      () => undefined,
+      () => undefined,
+    );
   }
 
   /** Connections whose COMMIT reply the failpoint "lost" (each is dropped after, so each mutation loses one). */
@@ -207,9 +241,11 @@ export class PgContext {
     let opId = randomUUID();
     return this.run(
       async (client) => {
+        this.teamOf.delete(opId);
         opId = randomUUID();
         result = undefined;
         this.queued.delete(client);
+        this.toAnnounce.delete(client);
         const value = await work(client, opId);
         result = { value };
         await this.commit(client);
@@ -219,7 +255,7 @@ export class PgContext {
         () => opId,
         () => result?.value,
       ),
-    );
+    ).finally(() => this.teamOf.delete(opId));
   }
 
   /** After a dropped connection: did the attempt with this id commit? */
@@ -228,7 +264,11 @@ export class PgContext {
       if (!this.journalEnabled) return null;
       const r = await client.query('SELECT 1 FROM lockstep_journal WHERE op_id = $1', [opId()]);
       const v = value();
-      return r.rowCount && v !== undefined ? { committed: true, value: v } : null;
+      if (!r.rowCount || v === undefined) return null;
+      // Its announcement may have been lost with the connection: announce it (twice is harmless).
+      const team = this.teamOf.get(opId());
+      if (team !== undefined) await this.announce(client, opId(), team);
+      return { committed: true, value: v };
     };
   }
 }

@@ -31,10 +31,10 @@ export async function requireTeam(client: PoolClient, team: string, lock = false
 
 /**
  * SQL signalling listeners (delivered only if the transaction commits): channel, team and kind are parameters $n,
- * $n+1 and $n+2, the team id is $1; `seq` is the team's journal head (a message or cost does not change it).
+ * $n+1 and $n+2, the team id is $1; `seq` is the team's last journal number (a message or cost does not change it).
  */
 export function notifySql(n: number): string {
-  return `pg_notify($${n}, json_build_object('team', $${n + 1}::text, 'seq', coalesce((SELECT seq FROM lockstep_journal_heads WHERE team_id = $1), 0), 'kind', $${n + 2}::text)::text)`;
+  return `pg_notify($${n}, json_build_object('team', $${n + 1}::text, 'seq', coalesce((SELECT max(seq) FROM lockstep_journal WHERE team_id = $1), 0), 'kind', $${n + 2}::text)::text)`;
 }
 
 /**

@@ -23,7 +23,7 @@ import {
 /**
  * The transaction core of the database store: one task mutation (`mutate`, run through task-ops in a PgTransaction
  * exactly as the folder store runs it) or one team-level change (`mutateTeam`) is one database transaction, with its
- * row locks, its journal entry and its NOTIFY, retried as a whole.
+ * row locks and its journal entry (announced by a NOTIFY right after its COMMIT), retried as a whole.
  */
 
 /** The team's row id, its row taken FOR SHARE, FOR UPDATE or not at all; NOT_FOUND when there is no such team. */

@@ -33,7 +33,10 @@ export { CHANGES_CHANNEL };
  * whole team (dependency resolution on complete, delete, cycle checks, sweep, radar fixes, undo) take the team row
  * FOR UPDATE instead, which excludes every other writer of the team. Team changes (members, rename) do too.
  * `claim --next` takes candidate rows with FOR UPDATE SKIP LOCKED, so claimers never wait on each other. The journal
- * head row is taken last, just before COMMIT: journal order is commit order. Each mutation is one transaction.
+ * number comes from the team's sequence, taken last, just before COMMIT, with no lock held past that statement, and
+ * the NOTIFY runs right after the COMMIT (pg-context.ts): nothing team-wide orders the commits of one team.
+ * Readers that follow the journal by number read up to a safe horizon (pg-journal.ts). Each mutation is one
+ * transaction.
  *
  * This class is the facade; the work is in its parts, one job each: pg-context (connections, retries, the journal
  * append and commit), pg-mutate (the transaction core), pg-teams, pg-tasks, pg-claims, pg-doctor, pg-undo,

@@ -74,7 +74,6 @@ export async function createTeam(ctx: PgContext, input: CreateTeamInput): Promis
     );
     if (inserted.rowCount === 0) throw new AlreadyExistsError(`Team ${values.name} already exists.`, { team: values.name });
     const teamId = String(inserted.rows[0].id);
-    await client.query('INSERT INTO lockstep_journal_heads (team_id) VALUES ($1)', [teamId]);
     await writeMembers(client, teamId, config);
     await ctx.appendJournal(client, teamId, ctx.entry(values.name, info, []), opId);
     return config;
