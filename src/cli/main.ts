@@ -4,12 +4,18 @@ import { currentClaim } from '../shared/claims';
 import { TASK_PRIORITIES, TASK_STATUSES, type TaskPriority, type TaskStatus, type VersionedTask } from '../shared/domain';
 import { InvalidInputError, toSerializedError, type ErrorCode } from '../shared/errors';
 import { parseDuration } from '../shared/time';
-import { waitAtBarrier } from '../store/failpoints';
-import { setFlockWaitMode } from '../store/flock';
-import { openStore, resolveDataDir, storeLocation, type Store } from '../store';
-import { PostgresStore } from '../store/postgres/pg-store';
-import { isDatabaseUrl, redactUrl } from '../store/postgres/connection';
-import { copyStore } from '../store/postgres/copy';
+import {
+  copyStore,
+  isDatabaseUrl,
+  openStore,
+  PostgresStore,
+  redactUrl,
+  resolveDataDir,
+  setFlockWaitMode,
+  storeLocation,
+  waitAtBarrier,
+  type Store,
+} from '../store';
 import { MESSAGE_COMMANDS } from './inbox-commands';
 import { REQUEST_COMMANDS } from './plan-commands';
 import { MCP_COMMAND } from './mcp/command';

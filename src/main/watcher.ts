@@ -4,9 +4,7 @@ import * as path from 'path';
 import type { EventName, EventPayload } from '../shared/api';
 import { emptyCounts, type TaskStatus, type VersionedTask } from '../shared/domain';
 import { LockstepError, toSerializedError } from '../shared/errors';
-import type { LockstepStore } from '../store';
-import { taskIdFromFileName } from '../store/paths';
-import { profilesPath } from '../store/team-config';
+import { profilesPath, taskIdFromFileName, type LockstepStore } from '../store';
 import { liveActivity } from './activity';
 import { BigFolderWatcher, mailboxPathKind } from './watch-mailbox';
 

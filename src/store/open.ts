@@ -1,9 +1,9 @@
 import type { DeletedTeam } from '../shared/model';
-import { LockstepStore, type StoreOptions } from './store';
+import { LockstepStore, type StoreOptions } from './folder/store';
 import { PostgresStore, type PostgresStoreOptions } from './postgres/pg-store';
 import { isDatabaseUrl } from './postgres/connection';
-import type { CostService, MessageService } from './message-service';
-import type { Store } from './store-api';
+import type { CostService, MessageService } from './core/message-service';
+import type { Store } from './core/store-api';
 
 /** The interface both backends implement: store-api.ts. */
 export type { Store };

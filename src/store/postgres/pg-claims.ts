@@ -1,9 +1,9 @@
 import type { VersionedTask } from '../../shared/domain';
 import { assertName } from '../../shared/names';
 import { nowTimestamp } from '../../shared/time';
-import type { LoadedTask } from '../task-files';
-import * as ops from '../task-ops';
-import { checkClaimOptions } from '../task-claims';
+import type { LoadedTask } from '../core/task-format';
+import * as ops from '../core/task-ops';
+import { checkClaimOptions } from '../core/task-claims';
 import type { PgContext } from './pg-context';
 import { loadRows, mutate, save, teamIdOf } from './pg-mutate';
 import { PgTransaction } from './pg-transaction';

@@ -3,10 +3,10 @@ import { randomUUID } from 'crypto';
 import * as os from 'os';
 import type { Pool, PoolClient } from 'pg';
 import { StoreUnavailableError } from '../../shared/errors';
-import { delayBeforeSaveMs } from '../failpoints';
-import type { JournalEntry, JournalTaskChange } from '../journal';
-import { defaultActor, type Actor, type TrackedEntry } from '../store-api';
-import { journalEntry, type MutationInfo } from '../team-batch';
+import { delayBeforeSaveMs } from '../core/failpoints';
+import type { JournalEntry, JournalTaskChange } from '../core/journal-format';
+import { defaultActor, type Actor, type TrackedEntry } from '../core/store-api';
+import { journalEntry, type MutationInfo } from '../core/transaction';
 import { CHANGES_CHANNEL, DEFAULT_RETRY, openPool, redactUrl, sleep, withRetry, type RetryOptions } from './connection';
 import { SCHEMA_VERSION, migrate, schemaVersion } from './migrations';
 

@@ -1,4 +1,4 @@
-import { costEventFileSchema } from '../clawteam-format';
+import { costEventFileSchema } from '../core/clawteam-format';
 import {
   costReportInputSchema,
   type AgentCost,
@@ -10,9 +10,9 @@ import {
 import { assertName } from '../../shared/names';
 import { parseInput } from '../../shared/schemas';
 import { nowTimestamp } from '../../shared/time';
-import { serializeEvent } from '../costs';
-import { hex8 } from '../inbox-files';
-import type { CostService } from '../message-service';
+import { serializeEvent } from '../core/cost-format';
+import { hex8 } from '../core/message-format';
+import type { CostService } from '../core/message-service';
 import { CHANGES_CHANNEL } from './connection';
 import { commitOnce, notifySql, requireTeam, type Runner } from './pg-mail-common';
 

@@ -2,15 +2,16 @@ import type { PoolClient } from 'pg';
 import { inboxName, type TeamConfig, type VersionedTask } from '../../shared/domain';
 import { InvalidInputError, NotFoundError, teamNotFound } from '../../shared/errors';
 import { assertName } from '../../shared/names';
-import { diagnose, diagnoseOptions, type Finding } from '../doctor';
-import { strangerInboxFinding, strangerMember } from '../mailbox-doctor';
-import type { DoctorRequest, SweepRequest } from '../store-api';
-import * as ops from '../task-ops';
-import type { LoadedTask } from '../task-files';
+import { diagnose, diagnoseOptions, type Finding } from '../core/doctor';
+import { strangerInboxFinding, strangerMember } from '../core/doctor';
+import type { DoctorRequest, SweepRequest } from '../core/store-api';
+import * as ops from '../core/task-ops';
+import type { LoadedTask } from '../core/task-format';
 import type { PgContext } from './pg-context';
 import { loadAll, mutate, mutateTeam } from './pg-mutate';
 import { appendMember } from './pg-teams';
-import { inboxPath, parseTeamConfigText } from './rows';
+import { inboxPath } from './rows';
+import { parseTeamConfigText } from '../core/team-format';
 
 // The stall radar and the sweep on the database (PostgresStore's doctor, fixFinding and sweepTeam): the same
 // diagnosis and fixes as the folder store (doctor.ts, task-ops), each fix and each sweep one transaction holding the
@@ -24,8 +25,7 @@ export async function sweepTeam(ctx: PgContext, team: string, request: SweepRequ
     ctx,
     team,
     ctx.info('team.sweep'),
-    (tx) =>
-      ops.sweepTeam(tx, { olderThanMs: request.olderThanMs, host: ctx.host, isProcessAlive: ops.isProcessAlive, tempFileAgeMs: 60_000 }),
+    (tx) => ops.sweepTeam(tx, { olderThanMs: request.olderThanMs, host: ctx.host, isProcessAlive: ops.isProcessAlive }),
     { mode: 'exclusive' },
   );
 }

@@ -3,7 +3,7 @@ import { inboxName, type TeamConfig } from '../../shared/domain';
 import { teamNotFound } from '../../shared/errors';
 import { assertName } from '../../shared/names';
 import { CHANGES_CHANNEL } from './connection';
-import { parseTeamConfigText } from './rows';
+import { parseTeamConfigText } from '../core/team-format';
 
 /** What the database's messages (pg-messages.ts) and costs (pg-costs.ts) share: the team row, NOTIFY, COMMIT. */
 

@@ -2,23 +2,16 @@ import type { PoolClient } from 'pg';
 import { teamNotFound } from '../../shared/errors';
 import { assertName } from '../../shared/names';
 import { nowTimestamp } from '../../shared/time';
-import type { JournalEntry, JournalTaskChange } from '../journal';
-import type { LoadedTask } from '../task-files';
-import { applyProfiles, serializeTeamConfig, type LoadedTeamConfig } from '../team-config';
-import { taskChange, type MutationInfo } from '../team-writer';
+import type { JournalEntry, JournalTaskChange } from '../core/journal-format';
+import type { LoadedTask } from '../core/task-format';
+import { applyProfiles, serializeTeamConfig, type LoadedTeamConfig } from '../core/team-format';
+import { taskChange } from '../core/task-change';
+import { type MutationInfo } from '../core/transaction';
 import { sendTogether } from './connection';
 import type { PgContext } from './pg-context';
 import { Need, PgTransaction, type Mode, type TaskMutationOptions } from './pg-transaction';
-import {
-  deleteTaskChecked,
-  insertTask,
-  loadTaskRow,
-  parseTeamConfigText,
-  readProfiles,
-  taskParams,
-  updateTaskChecked,
-  writeMembers,
-} from './rows';
+import { deleteTaskChecked, insertTask, loadTaskRow, readProfiles, taskParams, updateTaskChecked, writeMembers } from './rows';
+import { parseTeamConfigText } from '../core/team-format';
 
 /**
  * The transaction core of the database store: one task mutation (`mutate`, run through task-ops in a PgTransaction

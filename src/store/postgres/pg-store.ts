@@ -3,11 +3,11 @@ import type { FileProblem, TaskList, TeamConfig, TeamSummary, VersionedTask } fr
 import { InvalidInputError } from '../../shared/errors';
 import { assertName } from '../../shared/names';
 import type { CreateTaskInput, CreateTeamInput, NewMember, TaskFilter, UpdateTaskPatch, BulkChange } from '../../shared/schemas';
-import type { Finding } from '../doctor';
-import type { JournalEntry } from '../journal';
-import type { DoctorRequest, SweepRequest, TrackedEntry } from '../store-api';
-import type * as ops from '../task-ops';
-import type { BulkResult } from '../task-bulk';
+import type { Finding } from '../core/doctor';
+import type { JournalEntry } from '../core/journal-format';
+import type { DoctorRequest, SweepRequest, TrackedEntry } from '../core/store-api';
+import type * as ops from '../core/task-ops';
+import type { BulkResult } from '../core/task-bulk';
 import { CHANGES_CHANNEL } from './connection';
 import { watchChanges, type ChangeNotice } from './watch';
 import { PgCosts } from './pg-costs';

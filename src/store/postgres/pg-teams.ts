@@ -12,12 +12,13 @@ import {
   parseNewTeam,
   serializeTeamConfig,
   type LoadedTeamConfig,
-} from '../team-config';
-import { patchProfile, type TeamChange } from '../team-undo';
+} from '../core/team-format';
+import { patchProfile, type TeamChange } from '../core/team-undo';
 import type { PgContext } from './pg-context';
 import { mutateTeam, writeConfig } from './pg-mutate';
 import { checkTrashId, notTrashed, trashTeam, untrashTeam } from './pg-trash';
-import { parseTeamConfigText, readProfiles, writeMembers } from './rows';
+import { readProfiles, writeMembers } from './rows';
+import { parseTeamConfigText } from '../core/team-format';
 
 // Teams and members on the database (PostgresStore's team methods): reads, create, rename, delete into the trash and
 // restore, budget, members and their profiles. Each change is one transaction (mutateTeam, or its own for create
