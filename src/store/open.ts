@@ -10,12 +10,6 @@ export type { Store };
 
 export type { DeletedTeam };
 
-// Compile-time proof that both stores have every method of the common surface, with its signature.
-const _sameApi: (s: PostgresStore) => Store = (s) => s;
-const _folderApi: (s: LockstepStore) => Store = (s) => s;
-void _sameApi;
-void _folderApi;
-
 export type OpenStoreOptions =
   ({ dataDir: string } & Omit<StoreOptions, 'dataDir'>) | ({ url: string } & Omit<PostgresStoreOptions, 'url'>);
 

@@ -68,13 +68,10 @@ export interface Store {
 
   /** The team's journal, oldest first (optionally only entries touching one task). */
   history(team: string, taskId?: string): Promise<JournalEntry[]>;
-  /**
-   * The journal's entries after `afterSeq`, oldest first. A data folder answers at once (an array: other code uses
-   * it synchronously), a database with a Promise: `await` it either way.
-   */
-  journalSince(team: string, afterSeq: number): JournalEntry[] | Promise<JournalEntry[]>;
-  /** The journal's most recent entries (its tail), oldest first; as journalSince, `await` it. */
-  recentJournal(team: string): JournalEntry[] | Promise<JournalEntry[]>;
+  /** The journal's entries after `afterSeq`, oldest first. */
+  journalSince(team: string, afterSeq: number): Promise<JournalEntry[]>;
+  /** The journal's most recent entries (its tail), oldest first. */
+  recentJournal(team: string): Promise<JournalEntry[]>;
   /**
    * Runs `work` and reports every journal entry the mutations it started wrote, with the team whose journal holds
    * it: how the app knows which changes are the window's own (its undo stack).

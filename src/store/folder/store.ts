@@ -53,12 +53,12 @@ export class LockstepStore implements Store {
   }
 
   /** The journal's most recent entries (its tail), cheap enough to consult on every change. */
-  recentJournal(team: string): JournalEntry[] {
+  async recentJournal(team: string): Promise<JournalEntry[]> {
     return readRecent(this.paths.lockstepDir(assertName(team, 'team')));
   }
 
   /** The journal's entries after `afterSeq`, reading only the end of the file that holds them. */
-  journalSince(team: string, afterSeq: number): JournalEntry[] {
+  async journalSince(team: string, afterSeq: number): Promise<JournalEntry[]> {
     return readSince(this.paths.lockstepDir(assertName(team, 'team')), afterSeq);
   }
 

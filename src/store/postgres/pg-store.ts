@@ -5,7 +5,7 @@ import { assertName } from '../../shared/names';
 import type { CreateTaskInput, CreateTeamInput, NewMember, TaskFilter, UpdateTaskPatch, BulkChange } from '../../shared/schemas';
 import type { Finding } from '../core/doctor';
 import type { JournalEntry } from '../core/journal-format';
-import type { DoctorRequest, SweepRequest, TrackedEntry } from '../core/store-api';
+import type { Actor, DoctorRequest, Store, SweepRequest, TrackedEntry } from '../core/store-api';
 import type * as ops from '../core/task-ops';
 import type { BulkResult } from '../core/task-bulk';
 import { CHANGES_CHANNEL } from './connection';
@@ -39,9 +39,9 @@ export { CHANGES_CHANNEL };
  * append and commit), pg-mutate (the transaction core), pg-teams, pg-tasks, pg-claims, pg-doctor, pg-undo,
  * pg-journal, pg-trash, and pg-messages / pg-costs for messages and costs.
  */
-export class PostgresStore {
+export class PostgresStore implements Store {
   readonly url: string;
-  readonly actor: { name: string; via: string };
+  readonly actor: Actor;
   private readonly ctx: PgContext;
   /** Team messages (pg-messages.ts) and costs (pg-costs.ts), in the same database, with the same retries. */
   readonly messages: PgMessages;
