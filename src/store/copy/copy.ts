@@ -2,6 +2,7 @@ import * as path from 'path';
 import { AlreadyExistsError, InvalidInputError } from '../../shared/errors';
 import { DEFAULT_RETRY, isDatabaseUrl, openPool, redactUrl, withRetry } from '../postgres/connection';
 import { migrate } from '../postgres/migrations';
+import { inTransaction, READ_SNAPSHOT } from '../postgres/pg-tx';
 import { counts, folderIsEmpty, readDatabase, readFolder, sameSnapshot, writeDatabase, writeFolder } from './copy-snapshot';
 
 /**
@@ -54,26 +55,23 @@ export async function copyStore(from: string, to: string, options: { replace?: b
       const c = counts(source);
       const unchanged = await withRetry(pool, url, DEFAULT_RETRY, async (client) => {
         await migrate(client);
-        await client.query('BEGIN');
-        // Nobody writes the store while it is being filled (a concurrent copy waits here).
-        await client.query('LOCK TABLE lockstep_teams IN EXCLUSIVE MODE');
-        const target = await readDatabase(client);
-        if (target.size > 0) {
-          if (sameSnapshot(source, target)) {
-            await client.query('ROLLBACK');
-            return true;
+        return inTransaction(client, async () => {
+          // Nobody writes the store while it is being filled (a concurrent copy waits here).
+          await client.query('LOCK TABLE lockstep_teams IN EXCLUSIVE MODE');
+          const target = await readDatabase(client);
+          if (target.size > 0) {
+            if (sameSnapshot(source, target)) return true; // nothing written: the COMMIT only ends the lock
+            if (!options.replace) {
+              throw new AlreadyExistsError(
+                `The database ${redactUrl(to)} already holds ${target.size} team(s) (${[...target.keys()].slice(0, 5).join(', ')}); copy into an empty database, or add --replace to overwrite them.`,
+                { teams: [...target.keys()] },
+              );
+            }
+            await client.query('DELETE FROM lockstep_teams');
           }
-          if (!options.replace) {
-            throw new AlreadyExistsError(
-              `The database ${redactUrl(to)} already holds ${target.size} team(s) (${[...target.keys()].slice(0, 5).join(', ')}); copy into an empty database, or add --replace to overwrite them.`,
-              { teams: [...target.keys()] },
-            );
-          }
-          await client.query('DELETE FROM lockstep_teams');
-        }
-        await writeDatabase(client, source);
-        await client.query('COMMIT');
-        return false;
+          await writeDatabase(client, source);
+          return false;
+        });
       });
       return {
         from,
@@ -85,12 +83,9 @@ export async function copyStore(from: string, to: string, options: { replace?: b
           : `Copied ${c.teams} team(s), ${c.tasks} task(s), ${c.journalEntries} journal entries, ${c.messages} waiting message(s), ${c.historyEntries} message history entries and ${c.costEvents} cost event(s): ${label}.`,
       };
     }
-    const source = await withRetry(pool, url, DEFAULT_RETRY, async (client) => {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const s = await readDatabase(client);
-      await client.query('COMMIT');
-      return s;
-    });
+    const source = await withRetry(pool, url, DEFAULT_RETRY, (client) =>
+      inTransaction(client, () => readDatabase(client), { begin: READ_SNAPSHOT }),
+    );
     const c = counts(source);
     const target = path.resolve(to);
     if (!folderIsEmpty(target)) {

@@ -35,7 +35,6 @@ export async function claimNextTask(ctx: PgContext, team: string, options: ops.C
   const claim = checkClaimOptions(options, ctx.host);
   const info = ctx.info('task.claim-next', claim.agent);
   return ctx.transact(async (client, opId) => {
-    await client.query('BEGIN');
     const teamId = await teamIdOf(client, team, 'share');
     const m = await client.query('SELECT capabilities, wip_limit FROM lockstep_members WHERE team_id = $1 AND name = $2', [
       teamId,

@@ -67,7 +67,6 @@ export async function createTeam(ctx: PgContext, input: CreateTeamInput): Promis
   const values = parseNewTeam(input);
   const info = ctx.info('team.create', undefined, { details: { name: values.name } });
   return ctx.transact(async (client, opId) => {
-    await client.query('BEGIN');
     const config = newTeamConfig(values, nowTimestamp());
     const inserted = await client.query(
       'INSERT INTO lockstep_teams (name, config_raw) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING RETURNING id',
@@ -121,7 +120,6 @@ export async function deleteTeam(ctx: PgContext, team: string): Promise<{ team: 
 export async function restoreTeam(ctx: PgContext, trash: string): Promise<TeamConfig> {
   checkTrashId(trash);
   return ctx.transact(async (client, opId) => {
-    await client.query('BEGIN');
     const { teamId, team } = await untrashTeam(client, trash);
     const r = await client.query('SELECT config_raw FROM lockstep_teams WHERE id = $1', [teamId]);
     const config = applyProfiles(
