@@ -119,10 +119,15 @@ export const teamSummarySchema = z.object({
 });
 export type TeamSummary = z.infer<typeof teamSummarySchema>;
 
-/** A team deleted: how many tasks went with it, and its place in the trash (null: a backend that keeps none). */
 /** A deleted team: `trash` is what restoreTeam takes back (a data folder's trash entry, or the database's). */
 export const deletedTeamSchema = z.object({ team: z.string(), deletedTasks: z.number(), trash: z.string() });
 export type DeletedTeam = z.infer<typeof deletedTeamSchema>;
+
+/** Who acts, and through what (`cli`, `app`, `api`): recorded in every journal entry. */
+export interface Actor {
+  name: string;
+  via: string;
+}
 
 // ---- the journal ---------------------------------------------------------------------------------------------
 

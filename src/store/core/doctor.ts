@@ -4,6 +4,8 @@ import type { Finding, FindingKind, FixAction } from '../../shared/model';
 import { describeAge, nowMicros, parseTimestamp } from '../../shared/time';
 import { claimGoneBecause, currentClaim, processAlive } from './claims';
 import type { NewMember } from '../../shared/schemas';
+import { InvalidInputError, NotFoundError } from '../../shared/errors';
+import { assertName } from '../../shared/names';
 
 /**
  * The stall radar: what keeps a team's work from moving, each finding with the one fix that resolves it. Findings
@@ -177,4 +179,19 @@ export function strangerInboxFinding(team: string, inbox: string, waiting: numbe
 /** The member a stranger-inbox fix adds (on both backends): named as the inbox, no user, so its inbox is that one. */
 export function strangerMember(inbox: string): NewMember {
   return { name: inbox, user: '', agentType: 'general-purpose' };
+}
+
+/**
+ * How a fix starts on either backend: the team's name and the finding's id checked. `gone` is the NOT_FOUND a fix
+ * throws when, looked up again inside the team's lock or transaction, the finding no longer holds.
+ */
+export function checkFixRequest(team: string, findingId: string): { gone: () => NotFoundError } {
+  assertName(team, 'team');
+  if (typeof findingId !== 'string' || findingId.length > 600) throw new InvalidInputError('Give the id of a finding from doctor.');
+  const gone = () =>
+    new NotFoundError(`Finding ${findingId} no longer applies in team ${team}: it was fixed or the task moved on. Run doctor again.`, {
+      team,
+      findingId,
+    });
+  return { gone };
 }

@@ -1,7 +1,15 @@
 import * as os from 'os';
 import type { FileProblem, TaskList, TeamConfig, TeamSummary, VersionedTask } from '../../shared/domain';
-import type { DeletedTeam, SweepResult } from '../../shared/model';
-import type { CreateTaskInput, CreateTeamInput, NewMember, TaskFilter, UpdateTaskPatch, BulkChange } from '../../shared/schemas';
+import type { Actor, DeletedTeam, SweepResult } from '../../shared/model';
+import type {
+  CreateTaskInput,
+  CreateTeamInput,
+  MemberProfilePatch,
+  NewMember,
+  TaskFilter,
+  UpdateTaskPatch,
+  BulkChange,
+} from '../../shared/schemas';
 import { cleanUserName } from '../../shared/names';
 import type { Finding } from './doctor';
 import type { JournalEntry } from './journal-format';
@@ -10,11 +18,8 @@ import type { RequestService } from './requests';
 import type { ActorOptions, ClaimOptions } from './task-ops';
 import type { BulkResult } from './task-bulk';
 
-/** Who acts, and through what (`cli`, `app`, `api`): recorded in every journal entry. */
-export interface Actor {
-  name: string;
-  via: string;
-}
+/** Who acts (Actor) is in shared/model.ts, with the contract's types. */
+export type { Actor };
 
 /** Who acts when nobody says: the OS user (cleaned to a safe name) at this host, through the API. Both backends use it. */
 export function defaultActor(host: string): Actor {
@@ -25,6 +30,23 @@ export function defaultActor(host: string): Actor {
     name = 'person'; // no user database entry (containers)
   }
   return { name: `${name}@${host}`, via: 'api' };
+}
+
+/** How undoChange is asked: by whom, the window's own change numbers (`trusted`), and whether to redo. */
+export interface UndoChangeOptions {
+  actor?: Actor;
+  trusted?: ReadonlySet<number>;
+  redo?: boolean;
+}
+
+/** What undoChange did: the entry undone, the tasks it restored, the team's config after a team change, and where. */
+export interface UndoneChange {
+  undone: JournalEntry;
+  tasks: VersionedTask[];
+  config?: TeamConfig;
+  team: string;
+  /** Undoing a team's creation: its trash id. */
+  trash?: string;
 }
 
 /** A journal entry a tracked call wrote, and the team whose journal holds it. */
@@ -92,11 +114,7 @@ export interface Store {
   addMember(team: string, member: NewMember): Promise<TeamConfig>;
   removeMember(team: string, name: string): Promise<TeamConfig>;
   /** Sets a member's role, capability tags and work-in-progress limit (null clears one). */
-  setMemberProfile(
-    team: string,
-    name: string,
-    profile: { role?: string | null; capabilities?: string[] | null; wipLimit?: number | null },
-  ): Promise<TeamConfig>;
+  setMemberProfile(team: string, name: string, profile: MemberProfilePatch): Promise<TeamConfig>;
   /** Sets the team budget (ClawTeam's `budgetCents`, a float; 0 = none). */
   setBudget(team: string, budgetCents: number): Promise<TeamConfig>;
 
@@ -133,11 +151,7 @@ export interface Store {
    * CONFLICT, naming who did what, when anybody outside `trusted` (the window's own change numbers) touched the same
    * task or member since. Undoing a team's deletion brings it back from the trash; undoing its creation moves it there.
    */
-  undoChange(
-    team: string,
-    seq: number,
-    options?: { actor?: Actor; trusted?: ReadonlySet<number>; redo?: boolean },
-  ): Promise<{ undone: JournalEntry; tasks: VersionedTask[]; config?: TeamConfig; team: string; trash?: string }>;
+  undoChange(team: string, seq: number, options?: UndoChangeOptions): Promise<UndoneChange>;
 
   // ---- doctor (the stall radar)
 

@@ -10,5 +10,5 @@ export { processAlive as isProcessAlive } from './claims';
 export type { WriteGuards, ActorOptions, ClaimOptions, CreateTaskValues, UpdateTaskValues } from './task-guards';
 export { createTask, completeTask, updateTask, deleteTask } from './task-status';
 export { claimTask, claimNextTask, releaseTask, heartbeatTask, checkClaimOptions } from './task-claims';
-export { sweepTeam, fixTaskFinding, type SweepOptions } from './task-sweep';
-export { undoEntry, type UndoOptions } from './task-undo';
+export { sweepTeam, fixTaskFinding, fixFindingNow, type SweepOptions } from './task-sweep';
+export { undoEntry, undoLastEntry, type UndoOptions } from './task-undo';

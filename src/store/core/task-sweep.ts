@@ -2,7 +2,7 @@ import type { VersionedTask } from '../../shared/domain';
 import type { SweepResult, SweptClaim } from '../../shared/model';
 import { InvalidInputError } from '../../shared/errors';
 import { claimGoneBecause, clearClaim } from './claims';
-import type { Finding } from './doctor';
+import { diagnose, type DiagnoseOptions, type Finding } from './doctor';
 import { withVersion } from './task-format';
 import type { TeamTransaction } from './transaction';
 import { micros, requireTask } from './task-guards';
@@ -82,4 +82,25 @@ export function fixTaskFinding(tx: TeamTransaction, finding: Finding): Versioned
   }
   task.updatedAt = tx.now;
   return withVersion(tx.putTask(task, loaded.extra));
+}
+
+/**
+ * A task finding's fix on either backend, inside the team's lock or transaction: the finding looked up again in the
+ * tasks as they are now (NOT_FOUND through `gone` when it no longer holds), then applied.
+ */
+export function fixFindingNow(
+  tx: TeamTransaction,
+  findingId: string,
+  options: DiagnoseOptions,
+  gone: () => Error,
+): { fixed: Finding; task: VersionedTask } {
+  const { loaded, problems } = tx.allTasks();
+  const finding = diagnose(
+    loaded.map((l) => l.task),
+    problems,
+    [],
+    options,
+  ).find((f) => f.id === findingId);
+  if (!finding) throw gone();
+  return { fixed: finding, task: fixTaskFinding(tx, finding) };
 }

@@ -1,5 +1,6 @@
 import type { Task, VersionedTask } from '../../shared/domain';
-import { ConflictError, InvalidInputError } from '../../shared/errors';
+import { ConflictError, InvalidInputError, NotFoundError } from '../../shared/errors';
+import type { Actor } from '../../shared/model';
 import { describeAge, nowMicros, parseTimestamp } from '../../shared/time';
 import type { JournalEntry } from './journal-format';
 import { describeEntry } from '../../shared/activity';
@@ -115,4 +116,30 @@ export function undoEntry(tx: TeamTransaction, entry: JournalEntry, later: Journ
     restored.push(withVersion(tx.putTask(task, current.extra)));
   }
   return restored;
+}
+
+/**
+ * Undo's "last change of `actor`" on either backend (lockstep undo): in the team's journal, read inside the lock or
+ * transaction (oldest first), the newest entry `actor` made through the same `via` that changed tasks and is not
+ * undone yet, undone through undoEntry. The actor's own later entries (its undos among them) are not "somebody
+ * changed it since". NOT_FOUND when there is none.
+ */
+export function undoLastEntry(
+  tx: TeamTransaction,
+  journal: JournalEntry[],
+  actor: Actor,
+): { undone: JournalEntry; tasks: VersionedTask[] } {
+  const undone = new Set(journal.filter((e) => e.op === 'task.undo').map((e) => Number(e.details?.undoes)));
+  let index = -1;
+  for (let i = journal.length - 1; i >= 0 && index < 0; i--) {
+    const e = journal[i];
+    if (e.actor === actor.name && e.via === actor.via && e.op !== 'task.undo' && e.tasks.length > 0 && !undone.has(e.seq)) index = i;
+  }
+  if (index < 0) throw new NotFoundError(`There is no change by ${actor.name} to undo in team ${tx.team}.`, { team: tx.team });
+  const entry = journal[index];
+  const later = journal.slice(index + 1);
+  const own = new Set(later.filter((e) => e.actor === actor.name && e.via === actor.via).map((e) => e.seq));
+  const tasks = undoEntry(tx, entry, later, { trusted: own });
+  tx.annotate({ details: { undoes: entry.seq }, taskId: entry.taskId });
+  return { undone: entry, tasks };
 }

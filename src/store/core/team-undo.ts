@@ -5,6 +5,7 @@ import type { Member } from '../../shared/domain';
 import type { MemberProfile } from '../../shared/members';
 import type { JournalEntry } from './journal-format';
 import { insertMemberRecord, memberRecord, type LoadedTeamConfig } from './team-format';
+import type { MemberProfilePatch } from '../../shared/schemas';
 
 /**
  * Team and member changes, journaled with what it takes to undo and redo them (`details.change`): who was added or
@@ -18,10 +19,7 @@ export type TeamChange =
   | { kind: 'rename'; from: string; to: string };
 
 /** Applies a profile patch (null clears a field) to the member; returns the change, for the journal and its undo. */
-export function patchProfile(
-  member: Member,
-  values: { role?: string | null; capabilities?: string[] | null; wipLimit?: number | null },
-): TeamChange {
+export function patchProfile(member: Member, values: MemberProfilePatch): TeamChange {
   const next: MemberProfile = { ...(member.lockstep ?? {}) };
   for (const key of ['role', 'capabilities', 'wipLimit'] as const) {
     const value = values[key];
@@ -64,6 +62,23 @@ function changedSince(change: TeamChange, later: JournalEntry[], trusted: Readon
     return member === undefined ? c.kind === 'rename' : 'member' in c && c.member === member;
   };
   return [...later].reverse().find((e) => !trusted.has(e.seq) && touches(e));
+}
+
+/** Undoing a team's creation (into the trash): refused (CONFLICT) when anybody outside `trusted` worked in it since. */
+export function refuseUndoCreate(team: string, entry: JournalEntry, later: JournalEntry[], trusted: ReadonlySet<number>): void {
+  const since = [...later].reverse().find((e) => !trusted.has(e.seq));
+  if (since) {
+    throw new ConflictError(`${since.actor} ${describeEntry(since)} in team ${team} since you created it; nothing was undone.`, {
+      seq: entry.seq,
+      changedBy: since.actor,
+    });
+  }
+}
+
+/** A team change undone once already (a later entry undoes it): INVALID_INPUT, nothing changed. */
+export function refuseUndoneTwice(entry: JournalEntry, later: JournalEntry[]): void {
+  const done = later.find((e) => Number(e.details?.undoes) === entry.seq);
+  if (done) throw new InvalidInputError(`That change (#${entry.seq}) was already undone; nothing was changed.`, { seq: entry.seq });
 }
 
 export function refuseTeamUndo(

@@ -28,7 +28,7 @@ export interface StoreOptions {
    * Who acts when a call names no agent, and through what (`cli`, `app`, `api`). Defaults to "user@host" via api.
    * Calls that name an agent (claim --as X) are journaled as that agent.
    */
-  actor?: { name: string; via: string };
+  actor?: Actor;
   onWarning?: (message: string) => void;
   /**
    * Hold ClawTeam's flock (tasks/<team>/.tasks.lock) too on every mutation, so ClawTeam's Python writers and Lockstep

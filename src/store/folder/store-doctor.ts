@@ -1,8 +1,6 @@
 import * as path from 'path';
 import { type VersionedTask } from '../../shared/domain';
-import { InvalidInputError, NotFoundError } from '../../shared/errors';
-import { assertName } from '../../shared/names';
-import { diagnose, diagnoseOptions, type Finding } from '../core/doctor';
+import { checkFixRequest, diagnose, diagnoseOptions, strangerMember, type Finding } from '../core/doctor';
 import { listTempFiles } from './temp-files';
 import { readTeamConfig } from './team-config';
 import { mkdirInside, unlinkInside } from './safe-fs';
@@ -10,7 +8,6 @@ import * as ops from '../core/task-ops';
 import type { DoctorRequest } from '../core/store-api';
 import type { FolderContext } from './store-context';
 import { diagnoseMailbox, fixMailboxFinding, MAILBOX_FINDING_KINDS } from './mailbox-doctor';
-import { strangerMember } from '../core/doctor';
 import { listTasks } from './store-tasks';
 import { addMember } from './store-teams';
 import { moveEntry } from './safe-move';
@@ -35,13 +32,7 @@ export async function fixFinding(
   findingId: string,
   request: DoctorRequest = {},
 ): Promise<{ fixed: Finding; task?: VersionedTask }> {
-  assertName(team, 'team');
-  if (typeof findingId !== 'string' || findingId.length > 600) throw new InvalidInputError('Give the id of a finding from doctor.');
-  const gone = () =>
-    new NotFoundError(`Finding ${findingId} no longer applies in team ${team}: it was fixed or the task moved on. Run doctor again.`, {
-      team,
-      findingId,
-    });
+  const { gone } = checkFixRequest(team, findingId);
   const kind = findingId.split(':')[0];
   if (MAILBOX_FINDING_KINDS.includes(kind)) {
     const fixed = await ctx
@@ -75,15 +66,9 @@ export async function fixFinding(
       return { fixed: finding };
     });
   }
-  return ctx.writer(team).mutate(ctx.info('doctor.fix', undefined, { details: { findingId }, reason: request.reason }), (tx) => {
-    const { loaded, problems } = tx.allTasks();
-    const finding = diagnose(
-      loaded.map((l) => l.task),
-      problems,
-      [],
-      diagnoseOptions(ctx.host, request),
-    ).find((f) => f.id === findingId);
-    if (!finding) throw gone();
-    return { fixed: finding, task: ops.fixTaskFinding(tx, finding) };
-  });
+  return ctx
+    .writer(team)
+    .mutate(ctx.info('doctor.fix', undefined, { details: { findingId }, reason: request.reason }), (tx) =>
+      ops.fixFindingNow(tx, findingId, diagnoseOptions(ctx.host, request), gone),
+    );
 }

@@ -2,7 +2,14 @@ import * as fs from 'fs';
 import { emptyCounts, inboxName, leaderOf, type FileProblem, type Member, type TeamConfig, type TeamSummary } from '../../shared/domain';
 import { AlreadyExistsError, CorruptFileError, InvalidInputError, NotFoundError, teamNotFound, UnsafePathError } from '../../shared/errors';
 import { assertName } from '../../shared/names';
-import { memberProfilePatchSchema, newMemberSchema, parseInput, type CreateTeamInput, type NewMember } from '../../shared/schemas';
+import {
+  memberProfilePatchSchema,
+  newMemberSchema,
+  parseInput,
+  type CreateTeamInput,
+  type NewMember,
+  type MemberProfilePatch,
+} from '../../shared/schemas';
 import { nowTimestamp } from '../../shared/time';
 import { readTeamConfig, writeProfiles, writeTeamConfig } from './team-config';
 import { applyProfiles, memberRecord, newMember, newTeamConfig, parseNewTeam, type LoadedTeamConfig } from '../core/team-format';
@@ -164,12 +171,7 @@ export async function removeMember(ctx: FolderContext, team: string, name: strin
 }
 
 /** Sets a member's role, capability tags and work-in-progress limit (null clears one). */
-export async function setMemberProfile(
-  ctx: FolderContext,
-  team: string,
-  name: string,
-  profile: { role?: string | null; capabilities?: string[] | null; wipLimit?: number | null },
-): Promise<TeamConfig> {
+export async function setMemberProfile(ctx: FolderContext, team: string, name: string, profile: MemberProfilePatch): Promise<TeamConfig> {
   assertName(name, 'member');
   const values = parseInput(memberProfilePatchSchema, profile, 'member profile');
   const details: Record<string, unknown> = { member: name, ...values };

@@ -10,6 +10,7 @@ import { TRASH_ID, TRASH_KEEP } from '../core/store-api';
 import { assertNoLinks, mkdirInside, readTextOrNull, removeInside, renameInside, writeNewInside } from './safe-fs';
 import { assertTrashTree, moveAll } from './trash-check';
 import { removeEmptyDir } from './safe-move';
+import type { DeletedTeam } from '../../shared/model';
 
 // The folder store's team trash: a deleted team's folders move into .lockstep/trash/<id>/ and come back from there.
 
@@ -17,7 +18,7 @@ import { removeEmptyDir } from './safe-move';
  * Deletes a team: its config folder and its tasks (with its journal) move into the data folder's trash
  * (`.lockstep/trash/<id>/`, the newest TRASH_KEEP kept), so the deletion can be undone with restoreTeam(id).
  */
-export async function deleteTeam(ctx: FolderContext, team: string): Promise<{ team: string; deletedTasks: number; trash: string }> {
+export async function deleteTeam(ctx: FolderContext, team: string): Promise<DeletedTeam> {
   assertName(team, 'team');
   assertNoLinks(ctx.paths.root, ctx.paths.trashDir(), 'dir'); // a linked .lockstep: refused before anything is made
   const result = await ctx
@@ -32,7 +33,7 @@ export async function deleteTeam(ctx: FolderContext, team: string): Promise<{ te
  * checked that neither team folder is a link (UNSAFE_PATH otherwise), and a rename moves a link inside, never
  * what it points to.
  */
-export function trashTeam(ctx: FolderContext, team: string): { team: string; deletedTasks: number; trash: string } {
+export function trashTeam(ctx: FolderContext, team: string): DeletedTeam {
   const tasksDir = ctx.paths.tasksDir(team);
   const hasConfig = fs.existsSync(ctx.paths.teamConfig(team));
   const lockName = path.basename(ctx.paths.lockstepDir(team));

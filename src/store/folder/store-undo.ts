@@ -1,11 +1,10 @@
 import * as fs from 'fs';
-import { inboxName, type TeamConfig, type VersionedTask } from '../../shared/domain';
-import { ConflictError, InvalidInputError, NotFoundError } from '../../shared/errors';
+import { inboxName, type VersionedTask } from '../../shared/domain';
+import { InvalidInputError, NotFoundError } from '../../shared/errors';
 import { assertName } from '../../shared/names';
 import { writeTeamConfig } from './team-config';
 import { applyProfiles } from '../core/team-format';
-import { applyMemberChange, inverseOf, refuseTeamUndo, teamChangeOf } from '../core/team-undo';
-import { describeEntry } from '../../shared/activity';
+import { applyMemberChange, inverseOf, refuseTeamUndo, refuseUndoCreate, refuseUndoneTwice, teamChangeOf } from '../core/team-undo';
 import { mkdirInside } from './safe-fs';
 import { readJournal } from './journal';
 import { type JournalEntry } from '../core/journal-format';
@@ -13,6 +12,8 @@ import * as ops from '../core/task-ops';
 import type { FolderContext } from './store-context';
 import { moveTeam } from './store-teams';
 import { afterTrash, trashTeam } from './store-trash';
+import type { Actor } from '../../shared/model';
+import type { UndoChangeOptions, UndoneChange } from '../core/store-api';
 
 // The folder store's undo: the last change of an actor, or one journal entry by its number (the app's undo stack).
 
@@ -23,25 +24,14 @@ import { afterTrash, trashTeam } from './store-trash';
 export async function undoLast(
   ctx: FolderContext,
   team: string,
-  actor: { name: string; via: string } = ctx.actor,
+  actor: Actor = ctx.actor,
 ): Promise<{ undone: JournalEntry; tasks: VersionedTask[] }> {
   assertName(team, 'team');
-  return ctx.writer(team).mutate({ op: 'task.undo', actor: actor.name, via: actor.via, solo: true }, (tx) => {
-    const journal = readJournal(ctx.paths.lockstepDir(team), ctx.writerOptions.journal);
-    const undone = new Set(journal.filter((e) => e.op === 'task.undo').map((e) => Number(e.details?.undoes)));
-    const index = findLastIndex(
-      journal,
-      (e) => e.actor === actor.name && e.via === actor.via && e.op !== 'task.undo' && e.tasks.length > 0 && !undone.has(e.seq),
+  return ctx
+    .writer(team)
+    .mutate({ op: 'task.undo', actor: actor.name, via: actor.via, solo: true }, (tx) =>
+      ops.undoLastEntry(tx, readJournal(ctx.paths.lockstepDir(team), ctx.writerOptions.journal), actor),
     );
-    if (index < 0) throw new NotFoundError(`There is no change by ${actor.name} to undo in team ${team}.`, { team });
-    const entry = journal[index];
-    const later = journal.slice(index + 1);
-    // The actor's own later entries (its undos among them) are not "somebody changed it since".
-    const own = new Set(later.filter((e) => e.actor === actor.name && e.via === actor.via).map((e) => e.seq));
-    const tasks = ops.undoEntry(tx, entry, later, { trusted: own });
-    tx.annotate({ details: { undoes: entry.seq }, taskId: entry.taskId });
-    return { undone: entry, tasks };
-  });
 }
 
 /**
@@ -50,12 +40,7 @@ export async function undoLast(
  * "somebody changed it since". Task changes are reverted through undoEntry's conflict check, team and member
  * changes by applying their inverse after checking the team is as the change left it. Returns the new entry.
  */
-export async function undoChange(
-  ctx: FolderContext,
-  team: string,
-  seq: number,
-  options: { actor?: { name: string; via: string }; trusted?: ReadonlySet<number>; redo?: boolean } = {},
-): Promise<{ undone: JournalEntry; tasks: VersionedTask[]; config?: TeamConfig; team: string; trash?: string }> {
+export async function undoChange(ctx: FolderContext, team: string, seq: number, options: UndoChangeOptions = {}): Promise<UndoneChange> {
   assertName(team, 'team');
   if (!Number.isInteger(seq) || seq < 1) throw new InvalidInputError('Name a change by its number in the team journal.');
   const actor = options.actor ?? ctx.actor;
@@ -76,13 +61,7 @@ export async function undoChange(
       .writer(team)
       .mutateDirect(ctx.tracked({ op: 'team.delete', actor: actor.name, via: actor.via, details: { name: team } }), () => {
         const { entry, later } = lookup();
-        const since = [...later].reverse().find((e) => !trusted.has(e.seq));
-        if (since) {
-          throw new ConflictError(`${since.actor} ${describeEntry(since)} in team ${team} since you created it; nothing was undone.`, {
-            seq: entry.seq,
-            changedBy: since.actor,
-          });
-        }
+        refuseUndoCreate(team, entry, later, trusted);
         return { undone: entry, ...trashTeam(ctx, team) };
       });
     afterTrash(ctx, team);
@@ -104,8 +83,7 @@ export async function undoChange(
     .writer(team)
     .mutateDirect(ctx.tracked({ op: op('team'), actor: actor.name, via: actor.via, details, journalTeam }), (assertLockHeld) => {
       const { entry, later } = lookup();
-      const done = later.find((e) => Number(e.details?.undoes) === entry.seq);
-      if (done) throw new InvalidInputError(`That change (#${entry.seq}) was already undone; nothing was changed.`, { seq: entry.seq });
+      refuseUndoneTwice(entry, later);
       if (inverse.kind === 'rename') {
         if (fs.existsSync(ctx.paths.teamDir(inverse.to)) || fs.existsSync(ctx.paths.tasksDir(inverse.to))) {
           refuseTeamUndo(`The name ${inverse.to}`, inverse, entry, later, trusted);
@@ -123,9 +101,4 @@ export async function undoChange(
       ctx.saveProfiles(team, loaded);
       return { undone: entry, tasks: [], config: loaded.config, team };
     });
-}
-
-function findLastIndex<T>(items: T[], predicate: (item: T) => boolean): number {
-  for (let i = items.length - 1; i >= 0; i--) if (predicate(items[i])) return i;
-  return -1;
 }

@@ -1,6 +1,14 @@
 import type { FileProblem, TaskList, TeamConfig, TeamSummary, VersionedTask } from '../../shared/domain';
 import { assertName } from '../../shared/names';
-import type { CreateTaskInput, CreateTeamInput, NewMember, TaskFilter, UpdateTaskPatch, BulkChange } from '../../shared/schemas';
+import type {
+  CreateTaskInput,
+  CreateTeamInput,
+  NewMember,
+  TaskFilter,
+  UpdateTaskPatch,
+  BulkChange,
+  MemberProfilePatch,
+} from '../../shared/schemas';
 import type { Finding } from '../core/doctor';
 import { readJournal, readRecent, readSince } from './journal';
 import { type JournalEntry } from '../core/journal-format';
@@ -9,7 +17,7 @@ import { CostStore } from './costs';
 import { FolderMessages } from './folder-messages';
 import { FolderRequests } from './requests-folder';
 import type { StorePaths } from './paths';
-import type { Actor, DoctorRequest, Store, SweepRequest, TrackedEntry } from '../core/store-api';
+import type { Actor, DoctorRequest, Store, SweepRequest, TrackedEntry, UndoChangeOptions, UndoneChange } from '../core/store-api';
 import { FolderContext, type StoreOptions } from './store-context';
 import * as doctor from './store-doctor';
 import * as tasks from './store-tasks';
@@ -21,6 +29,7 @@ import type { BulkResult } from '../core/task-bulk';
 import { assertNoLinks } from './safe-fs';
 import { teamNotFound } from '../../shared/errors';
 import * as fs from 'fs';
+import type { DeletedTeam } from '../../shared/model';
 
 export type { DoctorRequest, StoreOptions, SweepRequest, TrackedEntry };
 export { TRASH_ID, TRASH_KEEP } from '../core/store-api';
@@ -95,7 +104,7 @@ export class LockstepStore implements Store {
    * Deletes a team: its config folder and its tasks (with its journal) move into the data folder's trash
    * (`.lockstep/trash/<id>/`, the newest TRASH_KEEP kept), so the deletion can be undone with restoreTeam(id).
    */
-  deleteTeam(team: string): Promise<{ team: string; deletedTasks: number; trash: string }> {
+  deleteTeam(team: string): Promise<DeletedTeam> {
     return trash.deleteTeam(this.ctx, team);
   }
 
@@ -111,11 +120,7 @@ export class LockstepStore implements Store {
     return teams.removeMember(this.ctx, team, name);
   }
 
-  setMemberProfile(
-    team: string,
-    name: string,
-    profile: { role?: string | null; capabilities?: string[] | null; wipLimit?: number | null },
-  ): Promise<TeamConfig> {
+  setMemberProfile(team: string, name: string, profile: MemberProfilePatch): Promise<TeamConfig> {
     return teams.setMemberProfile(this.ctx, team, name, profile);
   }
 
@@ -207,11 +212,7 @@ export class LockstepStore implements Store {
   }
 
   /** Undoes (or redoes) one journal entry named by its number: the app's undo stack (see store-undo.ts). */
-  undoChange(
-    team: string,
-    seq: number,
-    options: { actor?: Actor; trusted?: ReadonlySet<number>; redo?: boolean } = {},
-  ): Promise<{ undone: JournalEntry; tasks: VersionedTask[]; config?: TeamConfig; team: string; trash?: string }> {
+  undoChange(team: string, seq: number, options: UndoChangeOptions = {}): Promise<UndoneChange> {
     return undo.undoChange(this.ctx, team, seq, options);
   }
 

@@ -14,7 +14,7 @@ import { inTransaction, type TransactionOptions } from './pg-tx';
 export interface PostgresStoreOptions {
   url: string;
   host?: string;
-  actor?: { name: string; via: string };
+  actor?: Actor;
   /** Journal off only to measure what it costs. */
   journal?: { enabled?: boolean };
   retry?: Partial<RetryOptions>;
