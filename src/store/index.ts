@@ -19,3 +19,7 @@ export type { ChangeNotice } from './postgres/watch';
 export { copyStore } from './copy/copy';
 export type { BroadcastResult, CostService, MessageService } from './core/message-service';
 export type { AnswerInput, AnswerResult, RequestService } from './core/requests';
+// The data folder's guarded file calls and its kernel lock, for the agent service (src/store/agents: its registry,
+// runs and logs live in the data folder too).
+export { acquireFlock } from './folder/flock';
+export { assertNoLinks, mkdirInside, openNoFollow, readBounded, writeInside } from './folder/safe-fs';
