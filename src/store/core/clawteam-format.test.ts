@@ -11,7 +11,7 @@ import { parseTaskFileFast, taskFileSchema } from './clawteam-format';
  * them set to every kind of value, missing, null, or joined by unknown fields.
  */
 
-const FIXTURE_TASKS = path.resolve(__dirname, '..', '..', 'test', 'fixtures', 'clawteam-0.3', 'tasks');
+const FIXTURE_TASKS = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'clawteam-0.3', 'tasks');
 
 function fixtureTasks(): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
