@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { InvalidInputError, LockstepError, StoreUnavailableError } from '../shared/errors';
-import { isDatabaseUrl, PostgresStore, SCHEMA_VERSION, schemaVersion, type Actor } from '../store';
+import { isDatabaseUrl, PostgresStore, SCHEMA_VERSION, schemaVersion } from '../store';
 import { databaseLabel, withoutPassword } from './settings';
 
 /**
@@ -127,7 +127,7 @@ export function explainConnectError(
 /** Validates, test-connects, migrates and opens the database; refused in plain words otherwise. */
 export async function connectDatabase(
   request: ConnectRequest,
-  options: { actor: Actor; timeoutMs?: number },
+  options: { actor: { name: string; via: string }; timeoutMs?: number },
 ): Promise<ConnectedDatabase> {
   const parsed = parseDatabaseUrl(request.url, request.password);
   const where = {
