@@ -35,28 +35,99 @@ function foldersUnder(dir) {
 /**
  * THE LAYERS, one declared table: each folder of src, the folders of ours it may import, and whether it may import
  * Node's built-ins and electron. import-x/no-restricted-paths refuses every other folder of ours (type-only imports
- * too); no-restricted-imports refuses the modules.
+ * too); no-restricted-imports refuses the modules. A folder inside another (the store's rooms) keeps its parent's
+ * rules too.
  *   shared   <- store <- cli, main        preload, renderer <- shared only
+ * and inside the store (cli and main come in through src/store/index.ts and open.ts only):
+ *   store/core <- store/folder, store/postgres <- store/copy (a data folder copied into a database)
  */
 const LAYERS = {
-  'src/shared': { may: [], node: false, electron: false, why: 'src/shared is the contract: it imports only itself, nothing of Node or electron (the renderer uses it too).' },
-  'src/store': { may: ['src/shared'], node: true, electron: false, why: 'The store is plain Node: it imports only src/shared, never electron, main, the CLI, preload or renderer.' },
-  'src/cli': { may: ['src/shared', 'src/store'], node: true, electron: false, why: 'The CLI runs without Electron: it imports src/store and src/shared only.' },
-  'src/main': { may: ['src/shared', 'src/store'], node: true, electron: true, why: 'Main binds the store to IPC: it imports src/store and src/shared, never the CLI or the renderer.' },
-  'src/preload': { may: ['src/shared'], node: false, electron: true, why: 'The preload exposes the contract: it imports src/shared and electron only.' },
-  'src/renderer': { may: ['src/shared'], node: false, electron: false, why: 'The renderer imports only its own files and src/shared, never electron or Node (it never touches disk).' },
+  'src/shared': {
+    may: [],
+    node: false,
+    electron: false,
+    why: 'src/shared is the contract: it imports only itself, nothing of Node or electron (the renderer uses it too).',
+  },
+  'src/store': {
+    may: ['src/shared'],
+    node: true,
+    electron: false,
+    why: 'The store is plain Node: it imports only src/shared, never electron, main, the CLI, preload or renderer.',
+  },
+  'src/cli': {
+    may: ['src/shared', 'src/store'],
+    node: true,
+    electron: false,
+    why: 'The CLI runs without Electron: it imports src/store (through src/store/index.ts) and src/shared only.',
+  },
+  'src/main': {
+    may: ['src/shared', 'src/store'],
+    node: true,
+    electron: true,
+    why: 'Main binds the store to IPC: it imports src/store (through src/store/index.ts) and src/shared, never the CLI or the renderer.',
+  },
+  'src/preload': {
+    may: ['src/shared'],
+    node: false,
+    electron: true,
+    why: 'The preload exposes the contract: it imports src/shared and electron only.',
+  },
+  'src/renderer': {
+    may: ['src/shared'],
+    node: false,
+    electron: false,
+    why: 'The renderer imports only its own files and src/shared, never electron or Node (it never touches disk).',
+  },
+  'src/store/core': {
+    may: ['src/shared', 'src/store'],
+    node: true,
+    electron: false,
+    why: "The store's core is the rules and formats both backends share: it imports neither the data folder (store/folder) nor the database (store/postgres), nor the copy between them.",
+  },
+  'src/store/folder': {
+    may: ['src/shared', 'src/store', 'src/store/core'],
+    node: true,
+    electron: false,
+    why: "The data-folder backend builds on the store's core only: never on the database backend (store/postgres) or the copy between them.",
+  },
+  'src/store/postgres': {
+    may: ['src/shared', 'src/store', 'src/store/core'],
+    node: true,
+    electron: false,
+    why: "The database backend builds on the store's core only: it never reaches into the data folder's code (store/folder) or the copy between them.",
+  },
+  'src/store/copy': {
+    may: ['src/shared', 'src/store', 'src/store/core', 'src/store/folder', 'src/store/postgres'],
+    node: true,
+    electron: false,
+    why: 'The copy of a data folder into a database is the one place that reads both backends.',
+  },
 };
 
+/** The zone of one folder of LAYERS: every folder of ours it may not import. */
+function zoneOf(folder) {
+  const layer = LAYERS[folder];
+  const inside = (f, outer) => f.startsWith(`${outer}/`);
+  // Its own subfolders (the store's rooms) and the folders holding it are its own; only what `may` names besides.
+  const others = Object.keys(LAYERS).filter((f) => f !== folder && !inside(f, folder) && !inside(folder, f) && !layer.may.includes(f));
+  return { target: `./${folder}`, from: others.map((f) => `./${f}`), message: layer.why };
+}
+
 const layerRules = Object.entries(LAYERS).map(([folder, layer]) => {
-  const others = Object.keys(LAYERS).filter((f) => f !== folder && !layer.may.includes(f));
   const modules = [...(layer.node ? [] : [builtinRegex]), ...(layer.electron ? [] : ['^electron(/.*)?$'])];
+  // A later config's options replace an earlier one's for the same rule: a room lists its parents' zones with its own.
+  const zones = Object.keys(LAYERS)
+    .filter((f) => f === folder || folder.startsWith(`${f}/`))
+    .map(zoneOf);
   return {
     name: `lockstep/layers/${folder}`,
     files: [`${folder}/**/*.ts`, `${folder}/**/*.tsx`],
     ignores: tests,
     rules: {
-      'import-x/no-restricted-paths': ['error', { basePath: root, zones: [{ target: `./${folder}`, from: others.map((f) => `./${f}`), message: layer.why }] }],
-      ...(modules.length ? { 'no-restricted-imports': ['error', { patterns: modules.map((regex) => ({ regex, message: layer.why })) }] } : {}),
+      'import-x/no-restricted-paths': ['error', { basePath: root, zones }],
+      ...(modules.length
+        ? { 'no-restricted-imports': ['error', { patterns: modules.map((regex) => ({ regex, message: layer.why })) }] }
+        : {}),
     },
   };
 });
@@ -109,7 +180,7 @@ export default tseslint.config(
   // elsewhere in src/store is an error; the few deliberate ones say why on an eslint-disable line.
   {
     files: ['src/store/**/*.ts'],
-    ignores: [...tests, 'src/store/safe-fs.ts', 'src/store/safe-read.ts', 'src/store/safe-move.ts'],
+    ignores: [...tests, 'src/store/folder/safe-fs.ts', 'src/store/folder/safe-read.ts', 'src/store/folder/safe-move.ts'],
     rules: {
       'no-restricted-syntax': [
         'error',

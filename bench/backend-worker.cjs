@@ -3,7 +3,7 @@
 // the barrier, one call in flight, and prints one JSON line: calls made, claims refused, each call's latency in ms.
 const path = require('path');
 const { openStore, isDatabaseUrl } = require(path.join(__dirname, '..', 'dist', 'store', 'index.js'));
-const { waitAtBarrier } = require(path.join(__dirname, '..', 'dist', 'store', 'failpoints.js'));
+const { waitAtBarrier } = require(path.join(__dirname, '..', 'dist', 'store', 'core', 'failpoints.js'));
 
 async function main() {
   const [mode, location, defaultTeam, durationMs, ...ids] = process.argv.slice(2);

@@ -7,8 +7,8 @@
 const path = require('path');
 const dist = path.join(__dirname, '..', 'dist', 'store');
 const { LockstepStore, openStore } = require(path.join(dist, 'index.js'));
-const { waitAtBarrier } = require(path.join(dist, 'failpoints.js'));
-const { claimableNames } = require(path.join(dist, 'inbox-files.js'));
+const { waitAtBarrier } = require(path.join(dist, 'core', 'failpoints.js'));
+const { claimableNames } = require(path.join(dist, 'folder', 'inbox-files.js'));
 const fs = require('fs');
 
 async function main() {

@@ -2,7 +2,7 @@
 // One benchmark process: runs MODE against the store for DURATION ms after the barrier, prints one JSON line.
 const path = require('path');
 const { LockstepStore } = require(path.join(__dirname, '..', 'dist', 'store', 'index.js'));
-const { waitAtBarrier } = require(path.join(__dirname, '..', 'dist', 'store', 'failpoints.js'));
+const { waitAtBarrier } = require(path.join(__dirname, '..', 'dist', 'store', 'core', 'failpoints.js'));
 
 async function main() {
   const [mode, dataDir, team, durationMs, inflight, ...rest] = process.argv.slice(2);

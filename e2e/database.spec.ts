@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Client } from 'pg';
 import { parseTimestamp } from '../src/shared/time';
-import { copyStore } from '../src/store/postgres/copy';
+import { copyStore } from '../src/store/copy/copy';
 import { freePort, postgresMissingReason, startCluster } from '../test/pg/cluster.mjs';
 import { CLI, copyFixture, dragTo, openTeam, PERSON, ROOT, setWindowSize, spawnCli, tempDir as newTempDir } from './app';
 

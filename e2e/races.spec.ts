@@ -3,7 +3,7 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { DEFAULT_LOCK_OPTIONS, LockstepStore } from '../src/store';
-import { acquireTeamLock } from '../src/store/team-lock';
+import { acquireTeamLock } from '../src/store/folder/team-lock';
 import { copyFixture, dragTo, launchApp, openTeam, PERSON, readTask, releaseBarrier, ROOT, spawnCli, tempDir } from './app';
 
 /** The desktop app and agents sharing one task store: racing processes against the real window. */

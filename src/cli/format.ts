@@ -1,5 +1,5 @@
 import type { TaskList, TeamConfig, TeamSummary, VersionedTask } from '../shared/domain';
-import type { JournalEntry } from '../store/journal';
+import type { JournalEntry } from '../store';
 import { leaderOf } from '../shared/domain';
 import { describeAge, parseTimestamp } from '../shared/time';
 

@@ -1,9 +1,7 @@
 import { parseArgs } from 'util';
 import { stringifyJson } from '../shared/json';
 import { InvalidInputError, toSerializedError, type ErrorCode } from '../shared/errors';
-import { waitAtBarrier } from '../store/failpoints';
-import { setFlockWaitMode } from '../store/flock';
-import { openStore, resolveDataDir, storeLocation } from '../store';
+import { openStore, resolveDataDir, setFlockWaitMode, storeLocation, waitAtBarrier } from '../store';
 import { MESSAGE_COMMANDS } from './inbox-commands';
 import { REQUEST_COMMANDS } from './plan-commands';
 import { MCP_COMMAND } from './mcp/command';

@@ -1,7 +1,6 @@
 import { InvalidInputError, LockstepError, NotFoundError } from '../shared/errors';
 import type { TeamRequest } from '../shared/requests';
-import type { Store } from '../store';
-import type { AnswerInput } from '../store/requests';
+import type { AnswerInput, Store } from '../store';
 import { str, who, type Command } from './command';
 
 /**

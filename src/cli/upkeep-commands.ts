@@ -1,7 +1,5 @@
 import { InvalidInputError } from '../shared/errors';
-import { PostgresStore } from '../store/postgres/pg-store';
-import { isDatabaseUrl, redactUrl } from '../store/postgres/connection';
-import { copyStore } from '../store/postgres/copy';
+import { copyStore, isDatabaseUrl, PostgresStore, redactUrl } from '../store';
 import { formatHistory } from './format';
 import { agent, str, type Command } from './command';
 import { duration, integer, list } from './options';

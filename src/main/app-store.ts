@@ -1,10 +1,9 @@
-import { LockstepStore, type Store } from '../store';
+import { LockstepStore, type PostgresStore, type Store } from '../store';
 
 /**
  * The store the app works on: a data folder (LockstepStore) or a PostgreSQL database (PostgresStore), through the
  * interface both implement (store-api.ts): messages, costs, budgets, the team trash, `track` and `undoChange` (the
- * window's undo stack) and the journal reads (`journalSince`, `recentJournal`: `await` them, a folder answers at
- * once). Plain Node.
+ * window's undo stack) and the journal reads (`journalSince`, `recentJournal`). Plain Node.
  */
 export type AppStore = Store;
 
@@ -14,5 +13,5 @@ export function isFolderStore(store: AppStore): store is LockstepStore {
 
 /** What keys the window's own changes: the data folder, or the database. */
 export function storeKey(store: AppStore): string {
-  return isFolderStore(store) ? store.paths.root : `db:${(store as unknown as { url?: string }).url ?? ''}`;
+  return isFolderStore(store) ? store.paths.root : `db:${(store as PostgresStore).url}`;
 }

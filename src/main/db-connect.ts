@@ -1,8 +1,6 @@
 import { Client } from 'pg';
 import { InvalidInputError, LockstepError, StoreUnavailableError } from '../shared/errors';
-import { PostgresStore } from '../store';
-import { isDatabaseUrl } from '../store/postgres/connection';
-import { SCHEMA_VERSION, schemaVersion } from '../store/postgres/migrations';
+import { isDatabaseUrl, PostgresStore, SCHEMA_VERSION, schemaVersion } from '../store';
 import { databaseLabel, withoutPassword } from './settings';
 
 /**

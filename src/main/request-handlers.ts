@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { ApiOutput } from '../shared/api';
 import { REQUEST_API } from '../shared/requests-api';
-import { waitAtBarrier } from '../store/failpoints';
+import { waitAtBarrier } from '../store';
 import type { HandlerContext } from './handler-context';
 
 /**

@@ -5,8 +5,7 @@ import writeFileAtomic from 'write-file-atomic';
 import { ACTIVITY_HEIGHT, THEMES, type Theme } from '../shared/api';
 import type { Settings } from '../shared/model';
 import { cleanUserName, nameProblem } from '../shared/names';
-import { resolveDataDir } from '../store/paths';
-import { isDatabaseUrl } from '../store/postgres/connection';
+import { isDatabaseUrl, resolveDataDir } from '../store';
 
 /** What the app remembers between runs, in its user-data folder. Plain Node: tested without Electron. */
 export type SavedSettings = Partial<

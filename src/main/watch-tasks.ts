@@ -101,7 +101,7 @@ export class TaskChanges {
     }
     let journal: Awaited<ReturnType<LockstepStore['recentJournal']>> = [];
     try {
-      journal = this.store.recentJournal(team);
+      journal = await this.store.recentJournal(team);
     } catch {
       // No journal (a folder only ClawTeam wrote to): fall back on the claim holder or owner.
     }

@@ -2,9 +2,7 @@ import { watch, type FSWatcher } from 'chokidar';
 import * as path from 'path';
 import type { VersionedTask } from '../shared/domain';
 import { toSerializedError } from '../shared/errors';
-import type { LockstepStore } from '../store';
-import { taskIdFromFileName } from '../store/paths';
-import { profilesPath } from '../store/team-config';
+import { profilesPath, taskIdFromFileName, type LockstepStore } from '../store';
 import { BigFolderWatcher, mailboxPathKind } from './watch-mailbox';
 import { fingerprint, TaskChanges, type Emit } from './watch-tasks';
 

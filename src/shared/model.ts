@@ -5,7 +5,7 @@ import { z } from 'zod';
  * around, and its TypeScript type derived from it (`z.infer`), never written a second time by hand. The IPC
  * contract (api.ts) answers with these schemas; input schemas with limits and name rules are in schemas.ts; the
  * lenient reading of ClawTeam's files (missing fields get defaults) lives next to the folder backend
- * (src/store/clawteam-format.ts). This file imports nothing of ours, so nothing in src/shared can loop through it.
+ * (src/store/core/clawteam-format.ts). This file imports nothing of ours, so nothing in src/shared can loop through it.
  */
 
 // ---- tasks ---------------------------------------------------------------------------------------------------
@@ -119,10 +119,15 @@ export const teamSummarySchema = z.object({
 });
 export type TeamSummary = z.infer<typeof teamSummarySchema>;
 
-/** A team deleted: how many tasks went with it, and its place in the trash (null: a backend that keeps none). */
 /** A deleted team: `trash` is what restoreTeam takes back (a data folder's trash entry, or the database's). */
 export const deletedTeamSchema = z.object({ team: z.string(), deletedTasks: z.number(), trash: z.string() });
 export type DeletedTeam = z.infer<typeof deletedTeamSchema>;
+
+/** Who acts, and through what (`cli`, `app`, `api`): recorded in every journal entry. */
+export interface Actor {
+  name: string;
+  via: string;
+}
 
 // ---- the journal ---------------------------------------------------------------------------------------------
 

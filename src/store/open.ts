@@ -1,20 +1,14 @@
 import type { DeletedTeam } from '../shared/model';
-import { LockstepStore, type StoreOptions } from './store';
+import { LockstepStore, type StoreOptions } from './folder/store';
 import { PostgresStore, type PostgresStoreOptions } from './postgres/pg-store';
 import { isDatabaseUrl } from './postgres/connection';
-import type { CostService, MessageService } from './message-service';
-import type { Store } from './store-api';
+import type { CostService, MessageService } from './core/message-service';
+import type { Store } from './core/store-api';
 
 /** The interface both backends implement: store-api.ts. */
 export type { Store };
 
 export type { DeletedTeam };
-
-// Compile-time proof that both stores have every method of the common surface, with its signature.
-const _sameApi: (s: PostgresStore) => Store = (s) => s;
-const _folderApi: (s: LockstepStore) => Store = (s) => s;
-void _sameApi;
-void _folderApi;
 
 export type OpenStoreOptions =
   ({ dataDir: string } & Omit<StoreOptions, 'dataDir'>) | ({ url: string } & Omit<PostgresStoreOptions, 'url'>);

@@ -7,7 +7,7 @@ import { DatabaseWatcher } from '../../src/main/db-watcher';
 import { createHandlers } from '../../src/main/handlers';
 import type { EffectiveSettings } from '../../src/main/settings';
 import { PostgresStore } from '../../src/store';
-import { copyStore } from '../../src/store/postgres/copy';
+import { copyStore } from '../../src/store/copy/copy';
 import { freePort, postgresMissingReason, startCluster } from '../pg/cluster.mjs';
 import { lockstepAt } from '../features/cli-harness';
 import { copyFixture } from '../fixture';

@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { describe, expect, it } from 'vitest';
-import { isFlockSupported, tryFlockExclusive } from '../../src/store/flock';
+import { isFlockSupported, tryFlockExclusive } from '../../src/store/folder/flock';
 import { tempDir } from '../race/harness';
 
 /** Lockstep's flock really excludes Python's fcntl.flock on the same file, both ways. */

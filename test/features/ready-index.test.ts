@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LockstepStore } from '../../src/store';
-import { READY_INDEX_LIMIT } from '../../src/store/ready-index';
+import { READY_INDEX_LIMIT } from '../../src/store/folder/ready-index';
 import { tempDir } from '../fixture';
 
 /** claim --next through a team bigger than the ready index holds: the same order and the same tasks as a full read. */

@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DatabaseWatcher } from '../../src/main/db-watcher';
 import type { EventName, EventPayload } from '../../src/shared/api';
-import type { JournalEntry } from '../../src/store/journal';
+import type { JournalEntry } from '../../src/store';
 import { MIGRATIONS } from '../../src/store/postgres/migrations';
 import { PostgresStore } from '../../src/store/postgres/pg-store';
 import { postgresBackend as pg, sql } from '../race/backends';

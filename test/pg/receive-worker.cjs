@@ -5,7 +5,7 @@
 const path = require('path');
 const dist = path.join(__dirname, '..', '..', 'dist', 'store');
 const { openStore, storeLocation } = require(path.join(dist, 'index.js'));
-const { waitAtBarrier } = require(path.join(dist, 'failpoints.js'));
+const { waitAtBarrier } = require(path.join(dist, 'core', 'failpoints.js'));
 
 async function main() {
   const [location, team, agent, limit] = process.argv.slice(2);

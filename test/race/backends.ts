@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Client } from 'pg';
 import { openStore, type OpenedStore } from '../../src/store';
-import { copyStore } from '../../src/store/postgres/copy';
+import { copyStore } from '../../src/store/copy/copy';
 import { PostgresStore } from '../../src/store/postgres/pg-store';
 import { afterAll } from 'vitest';
 import { lockstepAt } from '../features/cli-harness';

@@ -4,7 +4,7 @@
 // Prints one JSON line when done.
 const path = require('path');
 const { openStore, isDatabaseUrl } = require(path.join(__dirname, '..', '..', 'dist', 'store', 'index.js'));
-const { waitAtBarrier } = require(path.join(__dirname, '..', '..', 'dist', 'store', 'failpoints.js'));
+const { waitAtBarrier } = require(path.join(__dirname, '..', '..', 'dist', 'store', 'core', 'failpoints.js'));
 
 async function main() {
   const [mode, location, team, ...rest] = process.argv.slice(2);

@@ -5,7 +5,7 @@ import type { Store } from '../../src/store';
 import type { OpenedStore } from '../../src/store';
 import { lockstepAt } from '../features/cli-harness';
 import { describeEntry } from '../../src/shared/activity';
-import { copyStore } from '../../src/store/postgres/copy';
+import { copyStore } from '../../src/store/copy/copy';
 
 /**
  * Plans, shutdown, join and idle requests through `Store.requests`, on both backends from one set of tests: the

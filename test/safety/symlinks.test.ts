@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { tryFlockExclusive } from '../../src/store/flock';
+import { tryFlockExclusive } from '../../src/store/folder/flock';
 import { copyFixture, tempDir } from '../fixture';
 import { lockstepAsync, pool, snapshot } from './helpers';
 

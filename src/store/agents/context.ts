@@ -1,4 +1,4 @@
-import type { Store } from '../store-api';
+import type { Store } from '../core/store-api';
 import type { AgentPaths } from './agent-paths';
 import type { LockstepCommand } from './shim';
 

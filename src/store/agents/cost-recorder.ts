@@ -3,7 +3,7 @@ import type { CostEvent } from '../../shared/messages';
 import { assertName } from '../../shared/names';
 import type { AgentContext } from './context';
 import { logPath } from './logs';
-import { openNoFollow } from '../safe-fs';
+import { openNoFollow } from '..';
 import { readRuns, updateRun, type AgentRun } from './runs';
 import { RUNTIME_PRESETS } from './runtimes';
 import { newParseState, parseLine } from './steps';

@@ -1,7 +1,6 @@
 import * as path from 'path';
 import { CorruptFileError } from '../../shared/errors';
-import { acquireFlock } from '../flock';
-import { assertNoLinks, mkdirInside, readBounded, writeInside } from '../safe-fs';
+import { acquireFlock, assertNoLinks, mkdirInside, readBounded, writeInside } from '..';
 
 /** The largest registry or run-record file read (a team with thousands of runs stays far below). */
 export const MAX_RECORD_BYTES = 8 * 1024 * 1024;

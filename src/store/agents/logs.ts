@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { NotFoundError, UnsafePathError } from '../../shared/errors';
-import { assertNoLinks, mkdirInside, openNoFollow } from '../safe-fs';
+import { assertNoLinks, mkdirInside, openNoFollow } from '..';
 import type { AgentPaths } from './agent-paths';
 import type { AgentRun } from './runs';
 

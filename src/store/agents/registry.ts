@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import { dumpsPy, pyFloat } from '../py-json';
+import { dumpsPy, pyFloat } from '../core/py-json';
 import type { AgentPaths } from './agent-paths';
 import { readJsonFile, updateJsonFile } from './locked-json';
 

@@ -4,7 +4,7 @@ import * as path from 'path';
 import type { VersionedTask } from '../../shared/domain';
 import type { CostEvent } from '../../shared/messages';
 import { assertName, nameProblem } from '../../shared/names';
-import type { Store } from '../store-api';
+import type { Store } from '../core/store-api';
 import { AgentPaths } from './agent-paths';
 import { enforceBudget, type BudgetResult } from './budget';
 import type { AgentContext } from './context';

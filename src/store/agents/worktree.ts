@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../shared/errors';
 import { assertName } from '../../shared/names';
-import { assertNoLinks, mkdirInside } from '../safe-fs';
+import { assertNoLinks, mkdirInside } from '..';
 import type { AgentPaths } from './agent-paths';
 
 /**

@@ -1,9 +1,9 @@
 import type { VersionedTask } from '../../shared/domain';
 import { assertName } from '../../shared/names';
 import { nowTimestamp } from '../../shared/time';
-import type { LoadedTask } from '../task-files';
-import * as ops from '../task-ops';
-import { checkClaimOptions } from '../task-claims';
+import type { LoadedTask } from '../core/task-format';
+import * as ops from '../core/task-ops';
+import { checkClaimOptions } from '../core/task-claims';
 import type { PgContext } from './pg-context';
 import { loadRows, mutate, save, teamIdOf } from './pg-mutate';
 import { PgTransaction } from './pg-transaction';
@@ -35,7 +35,6 @@ export async function claimNextTask(ctx: PgContext, team: string, options: ops.C
   const claim = checkClaimOptions(options, ctx.host);
   const info = ctx.info('task.claim-next', claim.agent);
   return ctx.transact(async (client, opId) => {
-    await client.query('BEGIN');
     const teamId = await teamIdOf(client, team, 'share');
     const m = await client.query('SELECT capabilities, wip_limit FROM lockstep_members WHERE team_id = $1 AND name = $2', [
       teamId,

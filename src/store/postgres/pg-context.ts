@@ -3,17 +3,18 @@ import { randomUUID } from 'crypto';
 import * as os from 'os';
 import type { Pool, PoolClient } from 'pg';
 import { StoreUnavailableError } from '../../shared/errors';
-import { delayBeforeSaveMs } from '../failpoints';
-import type { JournalEntry, JournalTaskChange } from '../journal';
-import { defaultActor, type Actor, type TrackedEntry } from '../store-api';
-import { journalEntry, type MutationInfo } from '../team-batch';
+import { delayBeforeSaveMs } from '../core/failpoints';
+import type { JournalEntry, JournalTaskChange } from '../core/journal-format';
+import { defaultActor, type Actor, type TrackedEntry } from '../core/store-api';
+import { journalEntry, type MutationInfo } from '../core/transaction';
 import { CHANGES_CHANNEL, DEFAULT_RETRY, openPool, redactUrl, sendTogether, sleep, withRetry, type RetryOptions } from './connection';
 import { SCHEMA_VERSION, migrate, schemaVersion } from './migrations';
+import { inTransaction, type TransactionOptions } from './pg-tx';
 
 export interface PostgresStoreOptions {
   url: string;
   host?: string;
-  actor?: { name: string; via: string };
+  actor?: Actor;
   /** Journal off only to measure what it costs. */
   journal?: { enabled?: boolean };
   retry?: Partial<RetryOptions>;
@@ -232,11 +233,14 @@ export class PgContext {
   private readonly replyLost = new WeakSet<PoolClient>();
 
   /**
-   * One journaled change, retried as a whole by `run`: `work` begins the transaction and journals the change with
-   * the attempt's operation id; COMMIT is here. When the connection is lost around the COMMIT, the journal tells
+   * One journaled change, retried as a whole by `run`: one transaction (inTransaction, pg-tx.ts) in which `work`
+   * journals the change with the attempt's operation id; its COMMIT is `commit`. When the connection is lost around the COMMIT, the journal tells
    * whether that attempt went in, and then its value is the result (never applied twice).
    */
-  transact<T>(work: (client: PoolClient, opId: string) => Promise<T>): Promise<T> {
+  transact<T>(
+    work: (client: PoolClient, opId: string, restarts: number, begun: Promise<unknown>) => Promise<T>,
+    options: Pick<TransactionOptions, 'together'> = {},
+  ): Promise<T> {
     let result: { value: T } | undefined;
     let opId = randomUUID();
     return this.run(
@@ -246,10 +250,15 @@ export class PgContext {
         result = undefined;
         this.queued.delete(client);
         this.toAnnounce.delete(client);
-        const value = await work(client, opId);
-        result = { value };
-        await this.commit(client);
-        return value;
+        return inTransaction(
+          client,
+          async (restarts, begun) => {
+            const value = await work(client, opId, restarts, begun);
+            result = { value };
+            return value;
+          },
+          { ...options, commit: () => this.commit(client) },
+        );
       },
       this.settle(
         () => opId,

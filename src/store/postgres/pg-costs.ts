@@ -1,4 +1,4 @@
-import { costEventFileSchema } from '../clawteam-format';
+import { costEventFileSchema } from '../core/clawteam-format';
 import {
   costReportInputSchema,
   type AgentCost,
@@ -10,11 +10,12 @@ import {
 import { assertName } from '../../shared/names';
 import { parseInput } from '../../shared/schemas';
 import { nowTimestamp } from '../../shared/time';
-import { serializeEvent } from '../costs';
-import { hex8 } from '../inbox-files';
-import type { CostService } from '../message-service';
+import { serializeEvent } from '../core/cost-format';
+import { hex8 } from '../core/message-format';
+import type { CostService } from '../core/message-service';
 import { CHANGES_CHANNEL } from './connection';
-import { commitOnce, notifySql, requireTeam, type Runner } from './pg-mail-common';
+import { inTransaction, READ_SNAPSHOT } from './pg-tx';
+import { loseCommitReply, notifySql, requireTeam, type Runner } from './pg-mail-common';
 
 /** A cost event's name, as the folder names its file (costs.ts): it orders events oldest first. */
 export function costEventName(event: CostEvent): string {
@@ -37,27 +38,31 @@ export class PgCosts implements CostService {
     const lost = { done: false };
     return this.run(
       async (client) => {
-        await client.query('BEGIN');
-        const { id } = await requireTeam(client, team, true);
-        await client.query(
-          `WITH c AS (INSERT INTO lockstep_cost_events (team_id, name, agent_name, input_tokens, output_tokens, cost_cents, raw)
+        return inTransaction(
+          client,
+          async () => {
+            const { id } = await requireTeam(client, team, true);
+            await client.query(
+              `WITH c AS (INSERT INTO lockstep_cost_events (team_id, name, agent_name, input_tokens, output_tokens, cost_cents, raw)
                       VALUES ($1, $2, $3, $4, $5, $6, $7))
            SELECT ${notifySql(8)}`,
-          [
-            id,
-            name,
-            event.agentName,
-            event.inputTokens,
-            event.outputTokens,
-            event.costCents,
-            serializeEvent(event),
-            CHANGES_CHANNEL,
-            team,
-            'costs',
-          ],
+              [
+                id,
+                name,
+                event.agentName,
+                event.inputTokens,
+                event.outputTokens,
+                event.costCents,
+                serializeEvent(event),
+                CHANGES_CHANNEL,
+                team,
+                'costs',
+              ],
+            );
+            return event;
+          },
+          { afterCommit: () => loseCommitReply(lost) },
         );
-        await commitOnce(client, lost);
-        return event;
       },
       async (client) => {
         const r = await client.query('SELECT 1 FROM lockstep_cost_events WHERE name = $1', [name]);
@@ -92,14 +97,19 @@ export class PgCosts implements CostService {
     assertName(team, 'team');
     return this.run(async (client) => {
       // One snapshot for the config (budget) and the sums.
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const { id, config } = await requireTeam(client, team);
-      const r = await client.query(
-        `SELECT agent_name, sum(cost_cents)::float8 AS cents, sum(input_tokens)::float8 AS input, sum(output_tokens)::float8 AS output, count(*)::int AS n
-           FROM lockstep_cost_events WHERE team_id = $1 GROUP BY agent_name`,
-        [id],
+      const { config, r } = await inTransaction(
+        client,
+        async () => {
+          const { id, config } = await requireTeam(client, team);
+          const r = await client.query(
+            `SELECT agent_name, sum(cost_cents)::float8 AS cents, sum(input_tokens)::float8 AS input, sum(output_tokens)::float8 AS output, count(*)::int AS n
+               FROM lockstep_cost_events WHERE team_id = $1 GROUP BY agent_name`,
+            [id],
+          );
+          return { config, r };
+        },
+        { begin: READ_SNAPSHOT },
       );
-      await client.query('COMMIT');
       const agents: AgentCost[] = r.rows.map((row) => ({
         agentName: row.agent_name,
         costCents: Number(row.cents),

@@ -1,16 +1,16 @@
 import type { PoolClient } from 'pg';
 import { inboxName, type TeamConfig, type VersionedTask } from '../../shared/domain';
-import { InvalidInputError, NotFoundError, teamNotFound } from '../../shared/errors';
+import { InvalidInputError, teamNotFound } from '../../shared/errors';
 import { assertName } from '../../shared/names';
-import { diagnose, diagnoseOptions, type Finding } from '../doctor';
-import { strangerInboxFinding, strangerMember } from '../mailbox-doctor';
-import type { DoctorRequest, SweepRequest } from '../store-api';
-import * as ops from '../task-ops';
-import type { LoadedTask } from '../task-files';
+import { checkFixRequest, diagnose, diagnoseOptions, strangerInboxFinding, strangerMember, type Finding } from '../core/doctor';
+import type { DoctorRequest, SweepRequest } from '../core/store-api';
+import * as ops from '../core/task-ops';
+import type { LoadedTask } from '../core/task-format';
 import type { PgContext } from './pg-context';
 import { loadAll, mutate, mutateTeam } from './pg-mutate';
 import { appendMember } from './pg-teams';
-import { inboxPath, parseTeamConfigText } from './rows';
+import { inboxPath } from './rows';
+import { parseTeamConfigText } from '../core/team-format';
 
 // The stall radar and the sweep on the database (PostgresStore's doctor, fixFinding and sweepTeam): the same
 // diagnosis and fixes as the folder store (doctor.ts, task-ops), each fix and each sweep one transaction holding the
@@ -24,8 +24,7 @@ export async function sweepTeam(ctx: PgContext, team: string, request: SweepRequ
     ctx,
     team,
     ctx.info('team.sweep'),
-    (tx) =>
-      ops.sweepTeam(tx, { olderThanMs: request.olderThanMs, host: ctx.host, isProcessAlive: ops.isProcessAlive, tempFileAgeMs: 60_000 }),
+    (tx) => ops.sweepTeam(tx, { olderThanMs: request.olderThanMs, host: ctx.host, isProcessAlive: ops.isProcessAlive }),
     { mode: 'exclusive' },
   );
 }
@@ -82,13 +81,7 @@ export async function fixFinding(
   findingId: string,
   request: DoctorRequest = {},
 ): Promise<{ fixed: Finding; task?: VersionedTask }> {
-  assertName(team, 'team');
-  if (typeof findingId !== 'string' || findingId.length > 600) throw new InvalidInputError('Give the id of a finding from doctor.');
-  const gone = () =>
-    new NotFoundError(`Finding ${findingId} no longer applies in team ${team}: it was fixed or the task moved on. Run doctor again.`, {
-      team,
-      findingId,
-    });
+  const { gone } = checkFixRequest(team, findingId);
   if (findingId.startsWith('stranger-inbox:')) {
     // One team change (the team row FOR UPDATE, so no message goes in meanwhile): the finding looked up again, then
     // the member added with the folder fix's defaults, journaled as an added member (undo removes it again).
@@ -105,17 +98,7 @@ export async function fixFinding(
     ctx,
     team,
     ctx.info('doctor.fix', undefined, { details: { findingId } }),
-    (tx) => {
-      const { loaded } = tx.allTasks();
-      const finding = diagnose(
-        loaded.map((l) => l.task),
-        [],
-        [],
-        diagnoseOptions(ctx.host, request),
-      ).find((f) => f.id === findingId);
-      if (!finding) throw gone();
-      return { fixed: finding, task: ops.fixTaskFinding(tx, finding) };
-    },
+    (tx) => ops.fixFindingNow(tx, findingId, diagnoseOptions(ctx.host, request), gone),
     { mode: 'exclusive' },
   );
 }

@@ -1,6 +1,6 @@
 import type { PoolClient } from 'pg';
 import { teamNotFound } from '../../shared/errors';
-import type { JournalEntry } from '../journal';
+import type { JournalEntry } from '../core/journal-format';
 
 /**
  * Journal reads on the database (the writes are PgContext.appendJournal's, pg-context.ts: numbered last, in the

@@ -3,7 +3,7 @@ import { inboxName, type TeamConfig } from '../../shared/domain';
 import { teamNotFound } from '../../shared/errors';
 import { assertName } from '../../shared/names';
 import { CHANGES_CHANNEL } from './connection';
-import { parseTeamConfigText } from './rows';
+import { parseTeamConfigText } from '../core/team-format';
 
 /** What the database's messages (pg-messages.ts) and costs (pg-costs.ts) share: the team row, NOTIFY, COMMIT. */
 
@@ -38,12 +38,12 @@ export function notifySql(n: number): string {
 }
 
 /**
- * COMMIT. Test failpoint (as PostgresStore's): with LOCKSTEP_FAILPOINT_PG_LOSE_COMMIT_REPLY=1 the COMMIT goes through
- * but its reply is "lost" (the connection dropped), once per call (`lost`), so the caller has to find out from the
- * database whether its change is in, without sending a message twice or losing one it received.
+ * After the COMMIT (inTransaction's afterCommit, pg-tx.ts). Test failpoint (as PostgresStore's): with
+ * LOCKSTEP_FAILPOINT_PG_LOSE_COMMIT_REPLY=1 the COMMIT goes through but its reply is "lost" (the connection dropped),
+ * once per call (`lost`), so the caller has to find out from the database whether its change is in, without sending a
+ * message twice or losing one it received.
  */
-export async function commitOnce(client: PoolClient, lost: { done: boolean }): Promise<void> {
-  await client.query('COMMIT');
+export function loseCommitReply(lost: { done: boolean }): void {
   if (process.env.LOCKSTEP_FAILPOINT_PG_LOSE_COMMIT_REPLY === '1' && !lost.done) {
     lost.done = true;
     throw Object.assign(new Error('Connection terminated unexpectedly (failpoint: COMMIT reply lost)'), { code: '08006' });

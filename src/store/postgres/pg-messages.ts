@@ -3,13 +3,14 @@ import type { PoolClient } from 'pg';
 import { inboxName } from '../../shared/domain';
 import type { BroadcastInput, MessageRecord, SendMessageInput, TeamMessage } from '../../shared/messages';
 import { assertName } from '../../shared/names';
-import type { EventsRead } from '../inbox';
-import { EVENT_FILE_RE, newEventName, newMessageName, parseMessage, serializeMessage } from '../inbox-files';
-import { broadcastValues, buildMessage, checkLimit, historyPage, MAX_MESSAGE_LIMIT } from '../message-rules';
-import type { BroadcastResult, MessageService } from '../message-service';
+import type { EventsRead } from '../core/message-service';
+import { EVENT_FILE_RE, newEventName, newMessageName, parseMessage, serializeMessage } from '../core/message-format';
+import { broadcastValues, buildMessage, checkLimit, historyPage, MAX_MESSAGE_LIMIT } from '../core/message-rules';
+import type { BroadcastResult, MessageService } from '../core/message-service';
 import { nowTimestamp } from '../../shared/time';
 import { CHANGES_CHANNEL } from './connection';
-import { commitOnce, deliverMessages, inboxOf, notifySql, requireTeam, type Runner } from './pg-mail-common';
+import { inTransaction } from './pg-tx';
+import { loseCommitReply, deliverMessages, inboxOf, notifySql, requireTeam, type Runner } from './pg-mail-common';
 
 function parseRaw(raw: string): TeamMessage | null {
   const parsed = parseMessage(Buffer.from(raw, 'utf8'));
@@ -50,13 +51,17 @@ export class PgMessages implements MessageService {
     const lost = { done: false };
     return this.run(
       async (client) => {
-        await client.query('BEGIN');
-        const { id, config } = await requireTeam(client, team, true);
-        await deliverMessages(client, team, id, [
-          { inbox: inboxOf(config, message.to as string), name: newMessageName(), event, from: message.from, raw },
-        ]);
-        await commitOnce(client, lost);
-        return value;
+        return inTransaction(
+          client,
+          async () => {
+            const { id, config } = await requireTeam(client, team, true);
+            await deliverMessages(client, team, id, [
+              { inbox: inboxOf(config, message.to as string), name: newMessageName(), event, from: message.from, raw },
+            ]);
+            return value;
+          },
+          { afterCommit: () => loseCommitReply(lost) },
+        );
       },
       this.sent(
         () => event,
@@ -74,30 +79,34 @@ export class PgMessages implements MessageService {
     return this.run(
       async (client) => {
         last = undefined;
-        await client.query('BEGIN');
-        const { id, config } = await requireTeam(client, team, true);
-        const own = new Set([values.from, inboxOf(config, values.from)]);
-        const existing = await client.query('SELECT inbox FROM lockstep_inboxes WHERE team_id = $1', [id]);
-        const all = new Set([...existing.rows.map((r) => r.inbox as string), ...config.members.map((m) => inboxName(m))]);
-        const recipients = [...all].filter((r) => !own.has(r)).sort();
-        const items = recipients.map((to) => {
-          const raw = serializeMessage({
-            type: values.type,
-            from: values.from,
-            to,
-            content: values.content,
-            timestamp: nowTimestamp(),
-            key: values.key,
-          });
-          return { inbox: to, name: newMessageName(), event: newEventName(), from: values.from, raw };
-        });
-        const value = { count: items.length, recipients, messages: items.map((i) => JSON.parse(i.raw) as TeamMessage) };
-        if (items.length) {
-          await deliverMessages(client, team, id, items);
-        }
-        if (items.length) last = { event: items[0].event, value };
-        await commitOnce(client, lost);
-        return value;
+        return inTransaction(
+          client,
+          async () => {
+            const { id, config } = await requireTeam(client, team, true);
+            const own = new Set([values.from, inboxOf(config, values.from)]);
+            const existing = await client.query('SELECT inbox FROM lockstep_inboxes WHERE team_id = $1', [id]);
+            const all = new Set([...existing.rows.map((r) => r.inbox as string), ...config.members.map((m) => inboxName(m))]);
+            const recipients = [...all].filter((r) => !own.has(r)).sort();
+            const items = recipients.map((to) => {
+              const raw = serializeMessage({
+                type: values.type,
+                from: values.from,
+                to,
+                content: values.content,
+                timestamp: nowTimestamp(),
+                key: values.key,
+              });
+              return { inbox: to, name: newMessageName(), event: newEventName(), from: values.from, raw };
+            });
+            const value = { count: items.length, recipients, messages: items.map((i) => JSON.parse(i.raw) as TeamMessage) };
+            if (items.length) {
+              await deliverMessages(client, team, id, items);
+            }
+            if (items.length) last = { event: items[0].event, value };
+            return value;
+          },
+          { afterCommit: () => loseCommitReply(lost) },
+        );
       },
       this.sent(
         () => last?.event,
@@ -124,24 +133,28 @@ export class PgMessages implements MessageService {
     return this.run(
       async (client) => {
         opId = randomUUID();
-        await client.query('BEGIN');
-        const { id, config } = await requireTeam(client, team, true);
-        // Takes the oldest free rows, keeps a receipt of them (a receiver whose COMMIT reply was lost learns from it
-        // what it took: see settle below) and signals listeners if it took any, in one statement.
-        const taken = await client.query(
-          `WITH picked AS (SELECT name FROM lockstep_messages WHERE team_id = $1 AND inbox = $2 ORDER BY name LIMIT $3 FOR UPDATE SKIP LOCKED),
+        return inTransaction(
+          client,
+          async () => {
+            const { id, config } = await requireTeam(client, team, true);
+            // Takes the oldest free rows, keeps a receipt of them (a receiver whose COMMIT reply was lost learns from it
+            // what it took: see settle below) and signals listeners if it took any, in one statement.
+            const taken = await client.query(
+              `WITH picked AS (SELECT name FROM lockstep_messages WHERE team_id = $1 AND inbox = $2 ORDER BY name LIMIT $3 FOR UPDATE SKIP LOCKED),
                 d AS (DELETE FROM lockstep_messages m USING picked WHERE m.team_id = $1 AND m.inbox = $2 AND m.name = picked.name
                       RETURNING m.name, m.raw),
                 r AS (INSERT INTO lockstep_message_receipts (op_id, team_id, raws)
                       SELECT $4, $1, array_agg(raw ORDER BY name) FROM d HAVING count(*) > 0)
            SELECT d.name, d.raw, (SELECT ${notifySql(5)}) AS notified FROM d`,
-          [id, inboxOf(config, agent), limit, opId, CHANGES_CHANNEL, team, 'messages'],
+              [id, inboxOf(config, agent), limit, opId, CHANGES_CHANNEL, team, 'messages'],
+            );
+            const rows = (taken.rows as Array<{ name: string; raw: string }>).sort((a, b) => (a.name < b.name ? -1 : 1));
+            if (rows.length && Math.random() < 0.02)
+              await client.query("DELETE FROM lockstep_message_receipts WHERE at < now() - interval '1 day'");
+            return records(rows).map((r) => r.message);
+          },
+          { afterCommit: () => loseCommitReply(lost) },
         );
-        const rows = (taken.rows as Array<{ name: string; raw: string }>).sort((a, b) => (a.name < b.name ? -1 : 1));
-        if (rows.length && Math.random() < 0.02)
-          await client.query("DELETE FROM lockstep_message_receipts WHERE at < now() - interval '1 day'");
-        await commitOnce(client, lost);
-        return records(rows).map((r) => r.message);
       },
       async (client) => {
         const r = await client.query('SELECT raws FROM lockstep_message_receipts WHERE op_id = $1', [opId]);

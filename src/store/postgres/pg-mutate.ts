@@ -2,23 +2,16 @@ import type { PoolClient } from 'pg';
 import { teamNotFound } from '../../shared/errors';
 import { assertName } from '../../shared/names';
 import { nowTimestamp } from '../../shared/time';
-import type { JournalEntry, JournalTaskChange } from '../journal';
-import type { LoadedTask } from '../task-files';
-import { applyProfiles, serializeTeamConfig, type LoadedTeamConfig } from '../team-config';
-import { taskChange, type MutationInfo } from '../team-writer';
+import type { JournalEntry, JournalTaskChange } from '../core/journal-format';
+import type { LoadedTask } from '../core/task-format';
+import { applyProfiles, parseTeamConfigText, serializeTeamConfig, type LoadedTeamConfig } from '../core/team-format';
+import { taskChange } from '../core/task-change';
+import { type MutationInfo } from '../core/transaction';
 import { sendTogether } from './connection';
 import type { PgContext } from './pg-context';
 import { Need, PgTransaction, type Mode, type TaskMutationOptions } from './pg-transaction';
-import {
-  deleteTaskChecked,
-  insertTask,
-  loadTaskRow,
-  parseTeamConfigText,
-  readProfiles,
-  taskParams,
-  updateTaskChecked,
-  writeMembers,
-} from './rows';
+import { RestartTransaction } from './pg-tx';
+import { deleteTaskChecked, insertTask, loadTaskRow, readProfiles, taskParams, updateTaskChecked, writeMembers } from './rows';
 
 /**
  * The transaction core of the database store: one task mutation (`mutate`, run through task-ops in a PgTransaction
@@ -98,17 +91,16 @@ export async function mutate<T>(
   options: TaskMutationOptions = {},
 ): Promise<T> {
   assertName(team, 'team');
-  return ctx.transact(async (client, opId) => {
-    let mode: Mode = options.mode ?? 'share';
-    for (;;) {
+  return ctx.transact(
+    async (client, opId, restarts, begun) => {
+      // Needing the whole team, a share-mode attempt starts again holding the team row exclusively.
+      const mode: Mode = restarts > 0 ? 'exclusive' : (options.mode ?? 'share');
       // BEGIN and the first read go out together (the connections pipeline: connection.ts).
-      sendTogether(client);
-      const begin = client.query('BEGIN');
       const first =
         mode === 'share' && options.preload?.length
           ? lockTeamAndRows(client, team, options.preload)
           : teamIdOf(client, team, mode).then((id) => ({ teamId: id, rows: null }));
-      const [, locked] = await Promise.all([begin, first]);
+      const [, locked] = await Promise.all([begun, first]);
       const teamId = locked.teamId;
       const rows = locked.rows ?? (mode === 'exclusive' ? await loadAll(client, team, teamId) : new Map<string, LoadedTask | null>());
       if (options.beforeRun) await options.beforeRun(client, teamId);
@@ -132,16 +124,12 @@ export async function mutate<T>(
           if (who) writers.set(`${who.taskId}@${who.version}`, await findWriter(client, teamId, who.taskId, who.version));
         }
       }
-      if (upgrade) {
-        // Needs the whole team: start again holding the team row exclusively.
-        await client.query('ROLLBACK');
-        mode = 'exclusive';
-        continue;
-      }
+      if (upgrade) throw new RestartTransaction(); // rolled back, then again from BEGIN in exclusive mode
       await save(ctx, client, team, teamId, tx!, info, opId);
       return value!;
-    }
-  });
+    },
+    { together: true },
+  );
 }
 
 /**
@@ -184,7 +172,6 @@ export async function mutateTeam<T>(
 ): Promise<T> {
   assertName(team, 'team');
   return ctx.transact(async (client, opId) => {
-    await client.query('BEGIN');
     const r = await client.query('SELECT id, config_raw FROM lockstep_teams WHERE name = $1 FOR UPDATE', [team]);
     if (r.rowCount === 0) throw teamNotFound(team);
     const teamId = String(r.rows[0].id);

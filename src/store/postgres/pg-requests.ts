@@ -5,8 +5,8 @@ import { InvalidInputError } from '../../shared/errors';
 import type { MessageRecord, TeamMessage } from '../../shared/messages';
 import { assertName } from '../../shared/names';
 import { requestAnswerSchema, type RequestAnswer, type RequestKind, type RequestList, type TeamRequest } from '../../shared/requests';
-import { newEventName, newMessageName, parseMessage, serializeMessage } from '../inbox-files';
-import { buildMessage } from '../message-rules';
+import { newEventName, newMessageName, parseMessage, serializeMessage } from '../core/message-format';
+import { buildMessage } from '../core/message-rules';
 import {
   alreadyAnswered,
   ANSWER_OP,
@@ -28,7 +28,7 @@ import {
   type PlanInput,
   type RequestService,
   type ShutdownInput,
-} from '../requests';
+} from '../core/requests';
 import type { PgContext } from './pg-context';
 import { deliverMessages, inboxOf, requireTeam } from './pg-mail-common';
 import type { PgMessages } from './pg-messages';

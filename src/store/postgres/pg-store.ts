@@ -2,12 +2,20 @@ import type { PoolClient } from 'pg';
 import type { FileProblem, TaskList, TeamConfig, TeamSummary, VersionedTask } from '../../shared/domain';
 import { InvalidInputError } from '../../shared/errors';
 import { assertName } from '../../shared/names';
-import type { CreateTaskInput, CreateTeamInput, NewMember, TaskFilter, UpdateTaskPatch, BulkChange } from '../../shared/schemas';
-import type { Finding } from '../doctor';
-import type { JournalEntry } from '../journal';
-import type { DoctorRequest, SweepRequest, TrackedEntry } from '../store-api';
-import type * as ops from '../task-ops';
-import type { BulkResult } from '../task-bulk';
+import type {
+  CreateTaskInput,
+  CreateTeamInput,
+  NewMember,
+  TaskFilter,
+  UpdateTaskPatch,
+  BulkChange,
+  MemberProfilePatch,
+} from '../../shared/schemas';
+import type { Finding } from '../core/doctor';
+import type { JournalEntry } from '../core/journal-format';
+import type { Actor, DoctorRequest, Store, SweepRequest, TrackedEntry, UndoChangeOptions, UndoneChange } from '../core/store-api';
+import type * as ops from '../core/task-ops';
+import type { BulkResult } from '../core/task-bulk';
 import { CHANGES_CHANNEL } from './connection';
 import { watchChanges, type ChangeNotice } from './watch';
 import { PgCosts } from './pg-costs';
@@ -20,7 +28,8 @@ import * as claims from './pg-claims';
 import * as doctor from './pg-doctor';
 import * as tasks from './pg-tasks';
 import * as teams from './pg-teams';
-import { undoChange, undoLast, type UndoAccess, type UndoOptions, type UndoneChange } from './pg-undo';
+import { undoChange, undoLast, type UndoAccess } from './pg-undo';
+import type { DeletedTeam } from '../../shared/model';
 
 export type { PostgresStoreOptions };
 export { CHANGES_CHANNEL };
@@ -42,9 +51,9 @@ export { CHANGES_CHANNEL };
  * append and commit), pg-mutate (the transaction core), pg-teams, pg-tasks, pg-claims, pg-doctor, pg-undo,
  * pg-journal, pg-trash, and pg-messages / pg-costs for messages and costs.
  */
-export class PostgresStore {
+export class PostgresStore implements Store {
   readonly url: string;
-  readonly actor: { name: string; via: string };
+  readonly actor: Actor;
   private readonly ctx: PgContext;
   /** Team messages (pg-messages.ts) and costs (pg-costs.ts), in the same database, with the same retries. */
   readonly messages: PgMessages;
@@ -132,7 +141,7 @@ export class PostgresStore {
    * Moves the team into the database's trash (pg-trash.ts) with its tasks, members, journal, messages and costs;
    * `trash` names it for restoreTeam. Journaled (team.delete) in the deleted team's journal, as in a data folder.
    */
-  deleteTeam(team: string): Promise<{ team: string; deletedTasks: number; trash: string }> {
+  deleteTeam(team: string): Promise<DeletedTeam> {
     return teams.deleteTeam(this.ctx, team);
   }
 
@@ -154,11 +163,7 @@ export class PostgresStore {
     return teams.removeMember(this.ctx, team, name);
   }
 
-  setMemberProfile(
-    team: string,
-    name: string,
-    profile: { role?: string | null; capabilities?: string[] | null; wipLimit?: number | null },
-  ): Promise<TeamConfig> {
+  setMemberProfile(team: string, name: string, profile: MemberProfilePatch): Promise<TeamConfig> {
     return teams.setMemberProfile(this.ctx, team, name, profile);
   }
 
@@ -226,15 +231,12 @@ export class PostgresStore {
   // ---------------------------------------------------------------- undo (pg-undo.ts)
 
   /** Undoes the actor's last change that is not undone yet (pg-undo.ts). */
-  async undoLast(
-    team: string,
-    actor: { name: string; via: string } = this.actor,
-  ): Promise<{ undone: JournalEntry; tasks: VersionedTask[] }> {
+  async undoLast(team: string, actor: Actor = this.actor): Promise<{ undone: JournalEntry; tasks: VersionedTask[] }> {
     return undoLast(this.undoAccess(), team, actor);
   }
 
   /** Undoes or redoes one journaled change by its number, exactly as the folder store does (pg-undo.ts). */
-  async undoChange(team: string, seq: number, options: UndoOptions = {}): Promise<UndoneChange> {
+  async undoChange(team: string, seq: number, options: UndoChangeOptions = {}): Promise<UndoneChange> {
     return undoChange(this.undoAccess(), team, seq, options);
   }
 

@@ -10,13 +10,13 @@ import {
   type TaskFilter,
   type UpdateTaskPatch,
 } from '../../shared/schemas';
-import { withVersion, type LoadedTask } from '../task-files';
-import { selectTasks } from '../task-filter';
-import * as ops from '../task-ops';
+import { withVersion, type LoadedTask } from '../core/task-format';
+import { selectTasks } from '../core/task-filter';
+import * as ops from '../core/task-ops';
 import type { PgContext } from './pg-context';
 import { loadAll, mutate, teamIdOf } from './pg-mutate';
 import { loadTaskRow } from './rows';
-import { bulkDetails, checkBulk, runBulk, type BulkResult } from '../task-bulk';
+import { bulkDetails, checkBulk, runBulk, type BulkResult } from '../core/task-bulk';
 import type { BulkChange } from '../../shared/schemas';
 
 // Tasks on the database (PostgresStore's task methods; claims are in pg-claims.ts): reads, and the mutations, each

@@ -2,7 +2,14 @@ import type { PoolClient } from 'pg';
 import { emptyCounts, leaderOf, type FileProblem, type TeamConfig, type TeamSummary } from '../../shared/domain';
 import { AlreadyExistsError, InvalidInputError, NotFoundError, teamNotFound } from '../../shared/errors';
 import { assertName } from '../../shared/names';
-import { memberProfilePatchSchema, newMemberSchema, parseInput, type CreateTeamInput, type NewMember } from '../../shared/schemas';
+import {
+  memberProfilePatchSchema,
+  newMemberSchema,
+  parseInput,
+  type CreateTeamInput,
+  type NewMember,
+  type MemberProfilePatch,
+} from '../../shared/schemas';
 import { nowTimestamp } from '../../shared/time';
 import {
   applyProfiles,
@@ -12,12 +19,14 @@ import {
   parseNewTeam,
   serializeTeamConfig,
   type LoadedTeamConfig,
-} from '../team-config';
-import { patchProfile, type TeamChange } from '../team-undo';
+} from '../core/team-format';
+import { patchProfile, type TeamChange } from '../core/team-undo';
 import type { PgContext } from './pg-context';
 import { mutateTeam, writeConfig } from './pg-mutate';
 import { checkTrashId, notTrashed, trashTeam, untrashTeam } from './pg-trash';
-import { parseTeamConfigText, readProfiles, writeMembers } from './rows';
+import { readProfiles, writeMembers } from './rows';
+import { parseTeamConfigText } from '../core/team-format';
+import type { DeletedTeam } from '../../shared/model';
 
 // Teams and members on the database (PostgresStore's team methods): reads, create, rename, delete into the trash and
 // restore, budget, members and their profiles. Each change is one transaction (mutateTeam, or its own for create
@@ -66,7 +75,6 @@ export async function createTeam(ctx: PgContext, input: CreateTeamInput): Promis
   const values = parseNewTeam(input);
   const info = ctx.info('team.create', undefined, { details: { name: values.name } });
   return ctx.transact(async (client, opId) => {
-    await client.query('BEGIN');
     const config = newTeamConfig(values, nowTimestamp());
     const inserted = await client.query(
       'INSERT INTO lockstep_teams (name, config_raw) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING RETURNING id',
@@ -108,7 +116,7 @@ export async function renameTeam(ctx: PgContext, team: string, newName: string):
  * Moves the team into the database's trash (pg-trash.ts) with its tasks, members, journal, messages and costs;
  * `trash` names it for restoreTeam. Journaled (team.delete) in the deleted team's journal, as in a data folder.
  */
-export async function deleteTeam(ctx: PgContext, team: string): Promise<{ team: string; deletedTasks: number; trash: string }> {
+export async function deleteTeam(ctx: PgContext, team: string): Promise<DeletedTeam> {
   return mutateTeam(ctx, team, ctx.info('team.delete', undefined, { details: { name: team } }), async (client, teamId) => ({
     team,
     ...(await trashTeam(client, teamId, team, ctx.actor.name)),
@@ -119,7 +127,6 @@ export async function deleteTeam(ctx: PgContext, team: string): Promise<{ team: 
 export async function restoreTeam(ctx: PgContext, trash: string): Promise<TeamConfig> {
   checkTrashId(trash);
   return ctx.transact(async (client, opId) => {
-    await client.query('BEGIN');
     const { teamId, team } = await untrashTeam(client, trash);
     const r = await client.query('SELECT config_raw FROM lockstep_teams WHERE id = $1', [teamId]);
     const config = applyProfiles(
@@ -196,12 +203,7 @@ export async function removeMember(ctx: PgContext, team: string, name: string): 
   });
 }
 
-export async function setMemberProfile(
-  ctx: PgContext,
-  team: string,
-  name: string,
-  profile: { role?: string | null; capabilities?: string[] | null; wipLimit?: number | null },
-): Promise<TeamConfig> {
+export async function setMemberProfile(ctx: PgContext, team: string, name: string, profile: MemberProfilePatch): Promise<TeamConfig> {
   assertName(name, 'member');
   const values = parseInput(memberProfilePatchSchema, profile, 'member profile');
   const details: Record<string, unknown> = { member: name, ...values };

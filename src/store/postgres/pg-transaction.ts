@@ -1,15 +1,11 @@
 import type { PoolClient } from 'pg';
 import type { FileProblem, Task } from '../../shared/domain';
-import type { JournalEntry } from '../journal';
-import { StorePaths } from '../paths';
-import { serializeTask, versionOf, type LoadedTask } from '../task-files';
-import type { MutationInfo, TeamTransaction } from '../team-writer';
+import type { JournalEntry } from '../core/journal-format';
+import { serializeTask, versionOf, type LoadedTask } from '../core/task-format';
+import type { MutationInfo, TeamTransaction } from '../core/transaction';
 import { taskPath } from './rows';
 
 /** The in-memory transaction task-ops runs in on the database (mutate in pg-mutate.ts drives it). */
-
-/** A database has no temp files or task folders: the sweep's temp-file step looks at a folder that never exists. */
-export const NO_FILES = new StorePaths('/nonexistent/lockstep-postgres-store');
 
 /** Thrown by the in-memory transaction when an operation needs rows it has not loaded: they are loaded and it re-runs. */
 export class Need {
@@ -25,7 +21,6 @@ export type Staged = { kind: 'write'; loaded: LoadedTask; raw: string } | { kind
  * their rows, except new task ids, which the primary key keeps unique.
  */
 export class PgTransaction implements TeamTransaction {
-  readonly paths = NO_FILES;
   readonly overlay = new Map<string, Staged>();
   readonly seen = new Map<string, LoadedTask | null>();
   readonly notes: Partial<MutationInfo> = {};
@@ -84,19 +79,6 @@ export class PgTransaction implements TeamTransaction {
   removeTask(id: string): void {
     this.remember(id);
     this.overlay.set(id, { kind: 'delete' });
-  }
-
-  /**
-   * The ready-set index is the folder store's shortcut for claim --next. The database needs none: claimNextTask
-   * picks the next row with one indexed query (FOR UPDATE SKIP LOCKED) and never runs task-ops' claimNextTask, so
-   * there is no index here, and none to rebuild.
-   */
-  readyIndex(): null {
-    return null;
-  }
-
-  rebuildReadyIndex(): void {
-    // nothing to rebuild: see readyIndex
   }
 
   whoWrote(taskId: string, version: string): JournalEntry | undefined {

@@ -2,7 +2,7 @@ import { randomBytes } from 'crypto';
 import type { PoolClient } from 'pg';
 import { AlreadyExistsError, InvalidInputError, NotFoundError } from '../../shared/errors';
 import { nowTimestamp } from '../../shared/time';
-import { TRASH_ID, TRASH_KEEP } from '../store-api';
+import { TRASH_ID, TRASH_KEEP } from '../core/store-api';
 
 /**
  * The team trash in the database. A deleted team's row stays, with everything that hangs off it (members, tasks,

@@ -1,16 +1,17 @@
 import type { PoolClient } from 'pg';
-import type { TeamConfig, VersionedTask } from '../../shared/domain';
-import { describeEntry } from '../../shared/activity';
-import { AlreadyExistsError, ConflictError, InvalidInputError, NotFoundError, teamNotFound } from '../../shared/errors';
+import type { VersionedTask } from '../../shared/domain';
+import { AlreadyExistsError, InvalidInputError, NotFoundError, teamNotFound } from '../../shared/errors';
 import { assertName } from '../../shared/names';
-import type { JournalEntry } from '../journal';
-import { serializeTeamConfig, type LoadedTeamConfig } from '../team-config';
-import { applyMemberChange, inverseOf, refuseTeamUndo, teamChangeOf } from '../team-undo';
-import type { MutationInfo } from '../team-writer';
-import * as ops from '../task-ops';
+import type { JournalEntry } from '../core/journal-format';
+import { serializeTeamConfig, type LoadedTeamConfig } from '../core/team-format';
+import { applyMemberChange, inverseOf, refuseTeamUndo, refuseUndoCreate, refuseUndoneTwice, teamChangeOf } from '../core/team-undo';
+import type { MutationInfo } from '../core/transaction';
+import * as ops from '../core/task-ops';
 import type { PgTransaction, TaskMutationOptions } from './pg-transaction';
 import { trashTeam } from './pg-trash';
 import { writeMembers } from './rows';
+import type { Actor } from '../../shared/model';
+import type { UndoChangeOptions, UndoneChange } from '../core/store-api';
 
 /**
  * Undo on the database: the folder store's undoLast and undoChange (store.ts), with the same results, refusals and
@@ -21,7 +22,7 @@ import { writeMembers } from './rows';
 
 /** What undo needs of PostgresStore (its transaction drivers, pg-mutate.ts). */
 export interface UndoAccess {
-  actor: { name: string; via: string };
+  actor: Actor;
   mutate<T>(team: string, info: MutationInfo, run: (tx: PgTransaction) => T, options?: TaskMutationOptions): Promise<T>;
   mutateTeam<T>(
     team: string,
@@ -29,20 +30,6 @@ export interface UndoAccess {
     run: (client: PoolClient, teamId: string, loaded: LoadedTeamConfig) => Promise<T>,
   ): Promise<T>;
   read<T>(work: (client: PoolClient) => Promise<T>): Promise<T>;
-}
-
-export interface UndoOptions {
-  actor?: { name: string; via: string };
-  trusted?: ReadonlySet<number>;
-  redo?: boolean;
-}
-
-export interface UndoneChange {
-  undone: JournalEntry;
-  tasks: VersionedTask[];
-  config?: TeamConfig;
-  team: string;
-  trash?: string;
 }
 
 const parse = (rows: Array<{ line: string }>): JournalEntry[] => rows.map((row) => JSON.parse(row.line) as JournalEntry);
@@ -63,39 +50,15 @@ async function entryAndLater(
 }
 
 /** Undoes the last change `actor` made that is not undone yet (lockstep undo). */
-export async function undoLast(
-  access: UndoAccess,
-  team: string,
-  actor: { name: string; via: string },
-): Promise<{ undone: JournalEntry; tasks: VersionedTask[] }> {
+export async function undoLast(access: UndoAccess, team: string, actor: Actor): Promise<{ undone: JournalEntry; tasks: VersionedTask[] }> {
   assertName(team, 'team');
   let journal: JournalEntry[] = [];
-  return access.mutate(
-    team,
-    { op: 'task.undo', actor: actor.name, via: actor.via },
-    (tx) => {
-      const undone = new Set(journal.filter((e) => e.op === 'task.undo').map((e) => Number(e.details?.undoes)));
-      let index = -1;
-      for (let i = journal.length - 1; i >= 0 && index < 0; i--) {
-        const e = journal[i];
-        if (e.actor === actor.name && e.via === actor.via && e.op !== 'task.undo' && e.tasks.length > 0 && !undone.has(e.seq)) index = i;
-      }
-      if (index < 0) throw new NotFoundError(`There is no change by ${actor.name} to undo in team ${team}.`, { team });
-      const entry = journal[index];
-      const later = journal.slice(index + 1);
-      // The actor's own later entries (its undos among them) are not "somebody changed it since".
-      const own = new Set(later.filter((e) => e.actor === actor.name && e.via === actor.via).map((e) => e.seq));
-      const tasks = ops.undoEntry(tx, entry, later, { trusted: own });
-      tx.annotate({ details: { undoes: entry.seq }, taskId: entry.taskId });
-      return { undone: entry, tasks };
+  return access.mutate(team, { op: 'task.undo', actor: actor.name, via: actor.via }, (tx) => ops.undoLastEntry(tx, journal, actor), {
+    mode: 'exclusive',
+    beforeRun: async (client, teamId) => {
+      journal = parse((await client.query('SELECT line FROM lockstep_journal WHERE team_id = $1 ORDER BY seq', [teamId])).rows);
     },
-    {
-      mode: 'exclusive',
-      beforeRun: async (client, teamId) => {
-        journal = parse((await client.query('SELECT line FROM lockstep_journal WHERE team_id = $1 ORDER BY seq', [teamId])).rows);
-      },
-    },
-  );
+  });
 }
 
 /**
@@ -104,7 +67,7 @@ export async function undoLast(
  * inverse after checking the team is as the change left it; a team's creation by moving the team to the trash.
  * `trusted` are the undoer's own entries: they never count as "somebody changed it since".
  */
-export async function undoChange(access: UndoAccess, team: string, seq: number, options: UndoOptions = {}): Promise<UndoneChange> {
+export async function undoChange(access: UndoAccess, team: string, seq: number, options: UndoChangeOptions = {}): Promise<UndoneChange> {
   assertName(team, 'team');
   if (!Number.isInteger(seq) || seq < 1) throw new InvalidInputError('Name a change by its number in the team journal.');
   const actor = options.actor ?? access.actor;
@@ -123,13 +86,7 @@ export async function undoChange(access: UndoAccess, team: string, seq: number, 
     const info: MutationInfo = { op: 'team.delete', actor: actor.name, via: actor.via, details: { name: team } };
     return access.mutateTeam(team, info, async (client, teamId) => {
       const { entry, later } = await entryAndLater(client, team, teamId, seq);
-      const since = [...later].reverse().find((e) => !trusted.has(e.seq));
-      if (since) {
-        throw new ConflictError(`${since.actor} ${describeEntry(since)} in team ${team} since you created it; nothing was undone.`, {
-          seq: entry.seq,
-          changedBy: since.actor,
-        });
-      }
+      refuseUndoCreate(team, entry, later, trusted);
       const { trash } = await trashTeam(client, teamId, team, actor.name);
       return { undone: entry, tasks: [], team, trash };
     });
@@ -162,8 +119,7 @@ export async function undoChange(access: UndoAccess, team: string, seq: number, 
   const info: MutationInfo = { op: op('team'), actor: actor.name, via: actor.via, details, journalTeam };
   return access.mutateTeam(team, info, async (client, teamId, loaded) => {
     const { entry, later } = await entryAndLater(client, team, teamId, seq);
-    const done = later.find((e) => Number(e.details?.undoes) === entry.seq);
-    if (done) throw new InvalidInputError(`That change (#${entry.seq}) was already undone; nothing was changed.`, { seq: entry.seq });
+    refuseUndoneTwice(entry, later);
     if (inverse.kind === 'rename') {
       if ((await client.query('SELECT 1 FROM lockstep_teams WHERE name = $1', [inverse.to])).rowCount) {
         refuseTeamUndo(`The name ${inverse.to}`, inverse, entry, later, trusted);

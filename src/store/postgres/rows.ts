@@ -1,10 +1,8 @@
 import type { ClientBase } from 'pg';
-import { PRIORITY_RANK, type Member, type Task, type TeamConfig } from '../../shared/domain';
+import { PRIORITY_RANK, type Task, type TeamConfig } from '../../shared/domain';
 import { CorruptFileError } from '../../shared/errors';
-import { describeSchemaProblem, teamFileSchema } from '../clawteam-format';
 import { parseTimestamp } from '../../shared/time';
-import { parseTaskBytes, type LoadedTask } from '../task-files';
-import type { LoadedTeamConfig } from '../team-config';
+import { parseTaskBytes, type LoadedTask } from '../core/task-format';
 import type { MemberProfile } from '../../shared/members';
 
 /**
@@ -97,39 +95,6 @@ export function deleteTaskChecked(client: ClientBase, teamId: string, id: string
            SELECT lockstep_expect_rows((SELECT count(*) FROM d), 1, 'task ' || $2)`,
     values: [teamId, id, expected],
   });
-}
-
-const TEAM_FIELDS = ['name', 'description', 'leadAgentId', 'createdAt', 'members', 'budgetCents'] as const;
-const MEMBER_FIELDS = ['name', 'user', 'agentId', 'agentType', 'joinedAt'] as const;
-
-function split(obj: Record<string, unknown>, known: readonly string[]) {
-  const picked: Record<string, unknown> = {};
-  const extra: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(obj)) (known.includes(k) ? picked : extra)[k] = v;
-  return { picked, extra };
-}
-
-/** A team config's text, read as the folder store reads config.json (team-config.ts), unknown fields kept. */
-export function parseTeamConfigText(text: string, where: string): LoadedTeamConfig {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new CorruptFileError(where, `not valid JSON (${(err as Error).message})`);
-  }
-  const parsed = teamFileSchema.safeParse(json);
-  if (!parsed.success) throw new CorruptFileError(where, `not a team config (${describeSchemaProblem(parsed.error)})`);
-  const { picked, extra } = split(parsed.data as Record<string, unknown>, TEAM_FIELDS);
-  const memberExtras: Array<Record<string, unknown>> = [];
-  const members = (picked.members as Array<Record<string, unknown>>).map((m) => {
-    const s = split(m, MEMBER_FIELDS);
-    memberExtras.push(s.extra);
-    const member = s.picked as unknown as Member;
-    const profile = s.extra.lockstep;
-    if (profile && typeof profile === 'object' && !Array.isArray(profile)) member.lockstep = profile as Member['lockstep'];
-    return member;
-  });
-  return { config: { ...(picked as unknown as TeamConfig), members }, extra, memberExtras };
 }
 
 /** Rewrites the members index of a team from its config (same transaction as the config write). */
