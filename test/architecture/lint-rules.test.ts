@@ -48,9 +48,13 @@ describe('the declared layers', () => {
     for (const [file, code] of cases) expect(await refusals(file, code), file).toContain('import-x/no-restricted-paths');
   });
 
-  it('let the database backend import nothing from the data-folder backend', async () => {
-    const code = "import * as folder from '../folder';\nexport const x = folder;\n";
+  it('let the database backend import nothing from the data-folder backend, and the core neither backend', async () => {
+    const code = "import * as folder from '../folder/paths';\nexport const x = folder;\n";
     expect(await refusals('src/store/postgres/planted.ts', code)).toContain('import-x/no-restricted-paths');
+    expect(await refusals('src/store/core/planted.ts', code)).toContain('import-x/no-restricted-paths');
+    const pg = "import * as pg from '../postgres/pg-store';\nexport const x = pg;\n";
+    expect(await refusals('src/store/core/planted.ts', pg)).toContain('import-x/no-restricted-paths');
+    expect(await refusals('src/store/folder/planted.ts', pg)).toContain('import-x/no-restricted-paths');
   });
 
   it('accept what each layer may import', async () => {
