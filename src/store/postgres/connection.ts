@@ -1,4 +1,4 @@
-import type { Pool, PoolClient } from 'pg';
+import type { ClientBase, Pool, PoolClient } from 'pg';
 import { pgLib } from './pg-lib';
 import { InvalidInputError, LockstepError, StoreBusyError, StoreUnavailableError } from '../../shared/errors';
 
@@ -68,7 +68,7 @@ export function openPool(url: string, max = 4, lockTimeoutMs = 20_000): Pool {
  * Statements issued on `client` from now until the end of this tick leave in one write (Node's cork, then uncork on
  * the next tick): pipelined statements then reach the server together, one wake-up instead of one per statement.
  */
-export function sendTogether(client: PoolClient): void {
+export function sendTogether(client: ClientBase): void {
   const stream = (client as unknown as { connection?: { stream?: { cork?: () => void; uncork?: () => void } } }).connection?.stream;
   if (!stream?.cork || !stream.uncork) return;
   stream.cork();

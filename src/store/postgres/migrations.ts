@@ -1,5 +1,6 @@
 import type { ClientBase } from 'pg';
 import { JOURNAL_SEQUENCES_SQL } from './migration-journal';
+import { inTransaction } from './pg-tx';
 
 /**
  * The database schema, as versioned migrations. Each runs in one transaction with its version row, under an
@@ -217,8 +218,7 @@ export async function migrate(client: ClientBase): Promise<{ from: number; to: n
   const from = await currentVersion(client);
   const applied: number[] = [];
   for (const m of MIGRATIONS) {
-    await client.query('BEGIN');
-    try {
+    await inTransaction(client, async () => {
       await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATE_LOCK]);
       await client.query(
         `CREATE TABLE IF NOT EXISTS lockstep_schema_migrations (
@@ -230,11 +230,7 @@ export async function migrate(client: ClientBase): Promise<{ from: number; to: n
         await client.query('INSERT INTO lockstep_schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
         applied.push(m.version);
       }
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    }
+    });
   }
   return { from, to: SCHEMA_VERSION, applied };
 }

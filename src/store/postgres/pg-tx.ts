@@ -1,4 +1,4 @@
-import type { PoolClient } from 'pg';
+import type { ClientBase } from 'pg';
 import { sendTogether } from './connection';
 
 /** A snapshot to read from: every statement of the transaction sees the database as at its first one. */
@@ -31,7 +31,7 @@ export interface TransactionOptions {
  * goes on; when it throws RestartTransaction, BEGIN and the work run again (`restarts` counts how often).
  */
 export async function inTransaction<T>(
-  client: PoolClient,
+  client: ClientBase,
   work: (restarts: number, begun: Promise<unknown>) => Promise<T>,
   options: TransactionOptions = {},
 ): Promise<T> {
