@@ -1,5 +1,5 @@
 import { InvalidInputError } from '../shared/errors';
-import { copyStore, isDatabaseUrl, PostgresStore, redactUrl } from '../store';
+import { copyStore, isDatabaseUrl, openStore, redactUrl } from '../store';
 import { formatHistory } from './format';
 import { agent, str, type Command } from './command';
 import { duration, integer, list } from './options';
@@ -89,7 +89,7 @@ export const UPKEEP_COMMANDS: Record<string, Command> = {
     },
     async standalone([url]) {
       if (!isDatabaseUrl(url)) throw new InvalidInputError(`"${url}" is not a database URL; use postgres://user@host:5432/database.`);
-      const store = new PostgresStore({ url });
+      const { store } = openStore({ url });
       try {
         const result = await store.migrate();
         const text = result.applied.length

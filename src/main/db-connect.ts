@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { InvalidInputError, LockstepError, StoreUnavailableError } from '../shared/errors';
-import { isDatabaseUrl, PostgresStore, SCHEMA_VERSION, schemaVersion } from '../store';
+import { isDatabaseUrl, openStore, SCHEMA_VERSION, schemaVersion, type PostgresStore } from '../store';
 import { databaseLabel, withoutPassword } from './settings';
 
 /**
@@ -158,7 +158,7 @@ export async function connectDatabase(
       { field: 'url' },
     );
   }
-  const store = new PostgresStore({ url: parsed.connectUrl, actor: options.actor, poolSize: 4, retry: { connectionAttempts: 3 } });
+  const { store } = openStore({ url: parsed.connectUrl, actor: options.actor, poolSize: 4, retry: { connectionAttempts: 3 } });
   try {
     // Tables created or upgraded only when needed: a user with everyday rights (no CREATE) connects to an
     // up-to-date database.

@@ -4,7 +4,7 @@ import * as path from 'path';
 import type { ApiOutput, EventName, EventPayload } from '../shared/api';
 import type { VersionedTask } from '../shared/domain';
 import { InvalidInputError } from '../shared/errors';
-import { LockstepStore, PostgresStore } from '../store';
+import { openStore } from '../store';
 import { AgentService } from '../store/agents';
 import { AgentWatcher } from './agent-watch';
 import type { AppStore } from './app-store';
@@ -149,7 +149,7 @@ export class StoreSession {
     const label = database.label;
     const actor = { name: current.agentName, via: 'app' };
     const pg =
-      connected?.store ?? new PostgresStore({ url: this.storeUrl ?? database.url, actor, poolSize: 4, retry: { connectionAttempts: 3 } });
+      connected?.store ?? openStore({ url: this.storeUrl ?? database.url, actor, poolSize: 4, retry: { connectionAttempts: 3 } }).store;
     // Opened at launch (or after a name change): tables created or upgraded if need be, in the background, so a
     // server that is away does not hold the window up (its banner says so).
     if (!connected) void pg.migrate().catch(() => undefined);
@@ -163,7 +163,7 @@ export class StoreSession {
 
   private openFolder(current: EffectiveSettings): DataFolderWatcher {
     fs.mkdirSync(current.dataDir, { recursive: true });
-    const store = new LockstepStore({
+    const { store } = openStore({
       dataDir: current.dataDir,
       actor: { name: current.agentName, via: 'app' },
       // LOCKSTEP_LOCK_STALE_MS: shorter stale time for end-to-end tests of crash recovery (min 2000).

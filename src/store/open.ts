@@ -13,16 +13,27 @@ export type { DeletedTeam };
 export type OpenStoreOptions =
   ({ dataDir: string } & Omit<StoreOptions, 'dataDir'>) | ({ url: string } & Omit<PostgresStoreOptions, 'url'>);
 
-export interface OpenedStore {
-  store: Store;
-  backend: 'folder' | 'postgres';
+interface Opened {
   /** Where: the data folder, or the database URL. */
   location: string;
   /** Releases connections (database); nothing to do for a folder. */
   close(): Promise<void>;
 }
 
-/** The backend chooser: a data folder (the embedded default) or a PostgreSQL database named by a URL. */
+/** An opened store, by backend: `store` is the Store both implement, as its own class for what only one has. */
+export type OpenedStore = Opened & ({ backend: 'folder'; store: LockstepStore } | { backend: 'postgres'; store: PostgresStore });
+
+/**
+ * THE backend chooser, the one place a store is made: a data folder (the embedded default) or a PostgreSQL database
+ * named by a URL. The CLI, the MCP server and the app's store process all open theirs here.
+ */
+export function openStore(
+  options: { url: string } & Omit<PostgresStoreOptions, 'url'>,
+): Opened & { backend: 'postgres'; store: PostgresStore };
+export function openStore(
+  options: { dataDir: string } & Omit<StoreOptions, 'dataDir'>,
+): Opened & { backend: 'folder'; store: LockstepStore };
+export function openStore(options: OpenStoreOptions): OpenedStore;
 export function openStore(options: OpenStoreOptions): OpenedStore {
   if ('url' in options) {
     const store = new PostgresStore(options);
