@@ -98,7 +98,7 @@ export interface Store {
   setMemberProfile(
     team: string,
     name: string,
-    profile: { role?: string | null; capabilities?: string[] | null; wipLimit?: number | null },
+    profile: { role?: string | null; capabilities?: string[] | null; wipLimit?: number | null; displayName?: string | null },
   ): Promise<TeamConfig>;
   /** Sets the team budget (ClawTeam's `budgetCents`, a float; 0 = none). */
   setBudget(team: string, budgetCents: number): Promise<TeamConfig>;

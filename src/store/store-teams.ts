@@ -11,7 +11,9 @@ import {
   newTeamConfig,
   parseNewTeam,
   readTeamConfig,
+  readTeamDisplayName,
   writeProfiles,
+  writeTeamDisplayName,
   writeTeamConfig,
   type LoadedTeamConfig,
 } from './team-config';
@@ -49,8 +51,10 @@ export async function listTeams(ctx: FolderContext): Promise<{ teams: TeamSummar
     const counts = emptyCounts();
     for (const t of tasks) counts[t.status]++;
     problems.push(...taskProblems);
+    const displayName = readTeamDisplayName(ctx.paths.root, ctx.paths.lockstepDir(name));
     teams.push({
       name,
+      ...(displayName ? { displayName } : {}),
       description: loaded.config.description,
       memberCount: loaded.config.members.length,
       leader: leaderOf(loaded.config)?.name ?? '',
@@ -76,7 +80,12 @@ export async function createTeam(ctx: FolderContext, input: CreateTeamInput): Pr
       const config = newTeamConfig(values, nowTimestamp());
       mkdirInside(ctx.paths.root, ctx.paths.teamDir(values.name));
       for (const m of config.members) mkdirInside(ctx.paths.root, ctx.paths.inboxDir(values.name, inboxName(m)));
-      writeTeamConfig(ctx.paths.root, configPath, { config, extra: {}, memberExtras: [] });
+      const loaded = { config, extra: {}, memberExtras: [] };
+      writeTeamConfig(ctx.paths.root, configPath, loaded);
+      if (config.members.some((m) => m.lockstep)) ctx.saveProfiles(values.name, loaded);
+      if (values.displayName && values.displayName !== values.name) {
+        writeTeamDisplayName(ctx.paths.root, ctx.paths.lockstepDir(values.name), values.displayName);
+      }
       return config;
     },
     true,
@@ -144,6 +153,13 @@ export function appendMember(
   const added = newMember(values, nowTimestamp());
   loaded.config.members.push(added);
   if (!loaded.config.leadAgentId) loaded.config.leadAgentId = added.agentId;
+  if (added.lockstep) {
+    // A display name is the new member's profile: saved with everybody's (from the file) in Lockstep's own file.
+    const profile = added.lockstep;
+    applyProfiles(loaded.config, ctx.profiles(team));
+    added.lockstep = profile;
+    ctx.saveProfiles(team, loaded);
+  }
   mkdirInside(ctx.paths.root, ctx.paths.inboxDir(team, inboxName(added)));
   const index = loaded.config.members.length - 1;
   details.change = { kind: 'add-member', member: values.name, record: memberRecord(loaded, index), index } satisfies TeamChange;
@@ -177,7 +193,7 @@ export async function setMemberProfile(
   ctx: FolderContext,
   team: string,
   name: string,
-  profile: { role?: string | null; capabilities?: string[] | null; wipLimit?: number | null },
+  profile: { role?: string | null; capabilities?: string[] | null; wipLimit?: number | null; displayName?: string | null },
 ): Promise<TeamConfig> {
   assertName(name, 'member');
   const values = parseInput(memberProfilePatchSchema, profile, 'member profile');

@@ -168,9 +168,37 @@ export function insertMemberRecord(loaded: LoadedTeamConfig, record: Record<stri
   loaded.memberExtras.splice(at, 0, extra);
 }
 
-/** A new member's record (a fresh agent id), as both stores add one. */
-export function newMember(m: { name: string; user: string; agentType: string }, now: string): Member {
-  return { name: m.name, user: m.user, agentId: randomBytes(6).toString('hex'), agentType: m.agentType, joinedAt: now };
+/** A new member's record (a fresh agent id), as both stores add one; a display name goes in its profile. */
+export function newMember(m: { name: string; user: string; agentType: string; displayName?: string }, now: string): Member {
+  const member: Member = { name: m.name, user: m.user, agentId: randomBytes(6).toString('hex'), agentType: m.agentType, joinedAt: now };
+  if (m.displayName && m.displayName !== m.name) member.lockstep = { displayName: m.displayName };
+  return member;
+}
+
+// ------------------------------------------------------------------ the team's display name
+
+/**
+ * What people call a team whose name is a short one made from it ("Marketing Launch" for marketing-launch) lives in
+ * `tasks/<team>/.lockstep/team.json`, Lockstep's own (ClawTeam rewrites config.json without fields it does not
+ * know); it moves with the team on a rename and goes with it to the trash.
+ */
+export function teamNamesPath(lockstepDir: string): string {
+  return path.join(lockstepDir, 'team.json');
+}
+
+/** The team's display name, or undefined (none, or a file that cannot be read: the short name shows). */
+export function readTeamDisplayName(root: string, lockstepDir: string): string | undefined {
+  try {
+    const json = readJsonFile(root, teamNamesPath(lockstepDir)) as { displayName?: unknown } | undefined;
+    return json && typeof json.displayName === 'string' && json.displayName ? json.displayName : undefined;
+  } catch (err) {
+    if (err instanceof CorruptFileError || err instanceof UnsafePathError) return undefined;
+    throw err;
+  }
+}
+
+export function writeTeamDisplayName(root: string, lockstepDir: string, displayName: string): void {
+  writeFileDurably(root, teamNamesPath(lockstepDir), stringifyJson({ version: 1, displayName }, 2));
 }
 
 /** A new team's input, checked (both backends): its shape, then no member listed twice. */

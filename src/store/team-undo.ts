@@ -20,10 +20,10 @@ export type TeamChange =
 /** Applies a profile patch (null clears a field) to the member; returns the change, for the journal and its undo. */
 export function patchProfile(
   member: Member,
-  values: { role?: string | null; capabilities?: string[] | null; wipLimit?: number | null },
+  values: { role?: string | null; capabilities?: string[] | null; wipLimit?: number | null; displayName?: string | null },
 ): TeamChange {
   const next: MemberProfile = { ...(member.lockstep ?? {}) };
-  for (const key of ['role', 'capabilities', 'wipLimit'] as const) {
+  for (const key of ['role', 'capabilities', 'wipLimit', 'displayName'] as const) {
     const value = values[key];
     if (value === null) delete next[key];
     else if (value !== undefined) (next as Record<string, unknown>)[key] = value;

@@ -154,7 +154,7 @@ export class PostgresStore {
   setMemberProfile(
     team: string,
     name: string,
-    profile: { role?: string | null; capabilities?: string[] | null; wipLimit?: number | null },
+    profile: { role?: string | null; capabilities?: string[] | null; wipLimit?: number | null; displayName?: string | null },
   ): Promise<TeamConfig> {
     return teams.setMemberProfile(this.ctx, team, name, profile);
   }

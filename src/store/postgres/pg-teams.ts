@@ -25,7 +25,9 @@ import { parseTeamConfigText, readProfiles, writeMembers } from './rows';
 
 export async function listTeams(ctx: PgContext): Promise<{ teams: TeamSummary[]; problems: FileProblem[] }> {
   return ctx.run(async (client) => {
-    const teams = await client.query(`SELECT id, name, config_raw FROM lockstep_teams t WHERE ${notTrashed('t')} ORDER BY name`);
+    const teams = await client.query(
+      `SELECT id, name, config_raw, display_name FROM lockstep_teams t WHERE ${notTrashed('t')} ORDER BY name`,
+    );
     const counts = await client.query('SELECT team_id, status, count(*)::int AS n FROM lockstep_tasks GROUP BY team_id, status');
     const problems: FileProblem[] = [];
     const out: TeamSummary[] = [];
@@ -42,6 +44,7 @@ export async function listTeams(ctx: PgContext): Promise<{ teams: TeamSummary[];
       for (const n of counts.rows) if (String(n.team_id) === String(row.id)) c[n.status as keyof typeof c] = n.n;
       out.push({
         name: row.name,
+        ...(row.display_name ? { displayName: row.display_name as string } : {}),
         description: loaded.config.description,
         memberCount: loaded.config.members.length,
         leader: leaderOf(loaded.config)?.name ?? '',
@@ -69,8 +72,12 @@ export async function createTeam(ctx: PgContext, input: CreateTeamInput): Promis
     await client.query('BEGIN');
     const config = newTeamConfig(values, nowTimestamp());
     const inserted = await client.query(
-      'INSERT INTO lockstep_teams (name, config_raw) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING RETURNING id',
-      [values.name, serializeTeamConfig({ config, extra: {}, memberExtras: [] })],
+      'INSERT INTO lockstep_teams (name, config_raw, display_name) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING RETURNING id',
+      [
+        values.name,
+        serializeTeamConfig({ config, extra: {}, memberExtras: [] }),
+        values.displayName && values.displayName !== values.name ? values.displayName : null,
+      ],
     );
     if (inserted.rowCount === 0) throw new AlreadyExistsError(`Team ${values.name} already exists.`, { team: values.name });
     const teamId = String(inserted.rows[0].id);
@@ -201,7 +208,7 @@ export async function setMemberProfile(
   ctx: PgContext,
   team: string,
   name: string,
-  profile: { role?: string | null; capabilities?: string[] | null; wipLimit?: number | null },
+  profile: { role?: string | null; capabilities?: string[] | null; wipLimit?: number | null; displayName?: string | null },
 ): Promise<TeamConfig> {
   assertName(name, 'member');
   const values = parseInput(memberProfilePatchSchema, profile, 'member profile');

@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backendsHere, type Backend } from '../race/backends';
+import { lockstepAt } from '../features/cli-harness';
+
+/**
+ * Display names with spaces (issue 27): a team or member a person named "Marketing Launch" / "Sam Lee" keeps that
+ * name beside the short one agents use, on both backends, and agents go on using the short names through the CLI.
+ */
+function suite(backend: Backend): void {
+  it('keeps display names beside short names, through rename, profile edits and an agent claiming by short name', async () => {
+    const loc = await backend.empty();
+    const opened = backend.open(loc);
+    const store = opened.store;
+    try {
+      const created = await store.createTeam({
+        name: 'marketing-launch',
+        displayName: 'Marketing Launch',
+        members: [{ name: 'sam-lee', displayName: 'Sam  Lee' }],
+      });
+      expect(created.members[0]).toMatchObject({ name: 'sam-lee', lockstep: { displayName: 'Sam Lee' } });
+      const added = await store.addMember('marketing-launch', { name: 'jo-ng', displayName: 'Jo Ng' });
+      expect(added.members.map((m) => [m.name, m.lockstep?.displayName])).toEqual([
+        ['sam-lee', 'Sam Lee'],
+        ['jo-ng', 'Jo Ng'],
+      ]);
+      // A profile change keeps the display name; a display name can be changed or cleared like any profile field.
+      await store.setMemberProfile('marketing-launch', 'sam-lee', { role: 'Writer' });
+      expect((await store.getTeam('marketing-launch')).members[0].lockstep).toEqual({ displayName: 'Sam Lee', role: 'Writer' });
+      await store.setMemberProfile('marketing-launch', 'jo-ng', { displayName: 'Jo N.' });
+      expect((await store.getTeam('marketing-launch')).members[1].lockstep).toEqual({ displayName: 'Jo N.' });
+      await expect(store.addMember('marketing-launch', { name: 'Sam Lee' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+
+      let teams = (await store.listTeams()).teams;
+      expect(teams.map((t) => [t.name, t.displayName])).toEqual([['marketing-launch', 'Marketing Launch']]);
+
+      // An agent uses the short names.
+      const task = await store.createTask('marketing-launch', { subject: 'Draft the post' });
+      const claim = lockstepAt(backend.storeArgs(loc), ['task', 'claim', 'marketing-launch', '--next', '--as', 'sam-lee']);
+      expect(claim.code).toBe(0);
+      expect(claim.json.id).toBe(task.id);
+      expect(claim.json.lockedBy).toBe('sam-lee');
+
+      // The display name moves with the team on a rename.
+      await store.renameTeam('marketing-launch', 'launch');
+      teams = (await store.listTeams()).teams;
+      expect(teams.map((t) => [t.name, t.displayName])).toEqual([['launch', 'Marketing Launch']]);
+      expect((await store.getTeam('launch')).members[0].lockstep?.displayName).toBe('Sam Lee');
+    } finally {
+      await opened.close();
+    }
+  });
+}
+
+for (const backend of backendsHere()) {
+  describe.skipIf(backend.skipReason !== null)(`${backend.name} backend: display names`, () => {
+    beforeAll(() => backend.start(), 60_000);
+    afterAll(async () => {
+      await backend.cleanup();
+      await backend.stop();
+    });
+    suite(backend);
+  });
+}
