@@ -145,6 +145,8 @@ export const bulkChangeSchema = z.union([
   z.object({ status: statusSchema }).strict(),
   z.object({ priority: prioritySchema }).strict(),
   z.object({ delete: z.literal(true) }).strict(),
+  /** Claims `from` holds go to `to`, owner too where it was `from` (a person who changed who they act as). */
+  z.object({ moveClaims: z.object({ from: agentNameSchema, to: agentNameSchema }).strict() }).strict(),
 ]);
 export type BulkChange = z.infer<typeof bulkChangeSchema>;
 export const bulkIdsSchema = z.array(taskIdSchema).min(1, 'Choose at least one task.').max(5000);

@@ -49,10 +49,53 @@ function suite(backend: Backend): void {
       await opened.close();
     }
   });
+
+  it('moves the claims one name holds to another in one step (owner too), which one undo takes back', async () => {
+    const loc = await backend.fixture();
+    const opened = backend.open(loc);
+    const root = { agent: 'root' };
+    try {
+      const a = await opened.store.claimTask('webapp', '087e245f', root);
+      const b = (await opened.store.createTask('webapp', { subject: 'Second' })).id;
+      await opened.store.claimTask('webapp', b, root);
+      const result = await opened.store.bulkChangeTasks(
+        'webapp',
+        ['087e245f', b],
+        { moveClaims: { from: 'root', to: 'sam' } },
+        {
+          agent: 'sam',
+        },
+      );
+      expect(result.tasks.map((t) => [t.lockedBy, t.owner])).toEqual([
+        ['sam', a.owner === 'root' ? 'sam' : a.owner],
+        ['sam', 'sam'],
+      ]);
+      const moved = await opened.store.getTask('webapp', '087e245f');
+      expect(moved.metadata.lockstep).toMatchObject({ claim: { agent: 'sam' } });
+      expect((moved.metadata.lockstep as { claim: { token: number } }).claim.token).toBeGreaterThan(
+        (a.metadata.lockstep as { claim: { token: number } }).claim.token,
+      );
+      // sam may now work on it; root no longer may.
+      await expect(opened.store.releaseTask('webapp', '087e245f', root)).rejects.toMatchObject({ code: 'TASK_LOCKED' });
+      const journal = await backend.journal(loc, 'webapp');
+      const last = journal[journal.length - 1];
+      expect(last.op).toBe('task.bulk');
+      await opened.store.undoChange('webapp', last.seq as number);
+      for (const id of ['087e245f', b]) expect((await opened.store.getTask('webapp', id)).lockedBy).toBe('root');
+      // Refused whole when one of them is no longer held by that name.
+      await opened.store.releaseTask('webapp', b, root);
+      await expect(
+        opened.store.bulkChangeTasks('webapp', ['087e245f', b], { moveClaims: { from: 'root', to: 'sam' } }, { agent: 'sam' }),
+      ).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+      expect((await opened.store.getTask('webapp', '087e245f')).lockedBy).toBe('root');
+    } finally {
+      await opened.close();
+    }
+  });
 }
 
 for (const backend of backendsHere()) {
-  describe.skipIf(backend.skipReason !== null)(`${backend.name} backend: display names`, () => {
+  describe.skipIf(backend.skipReason !== null)(`${backend.name} backend: display names and moving claims`, () => {
     beforeAll(() => backend.start(), 60_000);
     afterAll(async () => {
       await backend.cleanup();
