@@ -21,6 +21,7 @@ import { ConnectDatabaseDialog } from './database/ConnectDatabaseDialog';
 import { TemplateDialog } from './agents/TemplateDialog';
 import { ConnectionBanner, useConnection } from './database/ConnectionBanner';
 import { MessageContext, MessageLine, useMessages } from './state/messages';
+import { TeamNamesProvider } from './state/names';
 import { useShortcuts } from './state/shortcuts';
 import { useTeams } from './state/useTeams';
 import { useTheme } from './state/useTheme';
@@ -124,132 +125,134 @@ export function App({ api: bridge }: { api: LockstepApi }) {
 
   // The title names the team on screen ("webapp — Lockstep"); with none, the database if the app works on one.
   useEffect(() => {
-    if (selected) document.title = `${selected} — Lockstep`;
+    if (selected) document.title = `${teams?.find((t) => t.name === selected)?.displayName ?? selected} — Lockstep`;
     else if (settings) document.title = settings.database ? `Lockstep — db: ${settings.database.label}` : 'Lockstep';
-  }, [settings, selected]);
+  }, [settings, selected, teams]);
 
   const openFolder = () => void call(api, 'openDataFolder', {}).then(setSettings).catch(fail);
   return (
     <AttentionProvider>
-      <MessageContext.Provider value={message}>
-        <div className={`app${activityOpen ? '' : ' activity-collapsed'}`}>
-          <TopBar
-            api={api}
-            settings={settings}
-            onSettings={setSettings}
-            fail={fail}
-            nextUndo={undoStack.nextUndo?.label ?? null}
-            nextRedo={undoStack.nextRedo?.label ?? null}
-            onUndo={() => void undoStack.undo()}
-            onRedo={() => void undoStack.redo()}
-            onConnectDatabase={() => setConnectOpen(true)}
-            onOpenSettings={() => setSettingsOpen(true)}
-            extra={<ApprovalsButton count={approvals.openCount} onOpen={() => setApprovalsOpen(true)} />}
-          />
-          <Sidebar
-            teams={teams ?? []}
-            selected={selected}
-            onSelect={setSelected}
-            onCreate={createTeam}
-            onRename={renameTeam}
-            onDelete={(team) => void deleteTeam(team)}
-            onDatabase={Boolean(settings?.database)}
-            onFromTemplate={() => setTemplateOpen(true)}
-          />
-          <main className="main">
-            <ConnectionBanner connection={settings?.database ? connection : null} />
-            <MessageLine message={message} onDismiss={dismiss} />
-            {teams === null ? (
-              <p className="muted loading">
-                {settings?.database && connection?.state === 'unavailable' ? 'Waiting for the database to come back…' : 'Loading…'}
-              </p>
-            ) : selected && settings ? (
-              <ApprovalsProvider value={{ approvals, team: selected }}>
-                <TeamView
+      <TeamNamesProvider teams={teams}>
+        <MessageContext.Provider value={message}>
+          <div className={`app${activityOpen ? '' : ' activity-collapsed'}`}>
+            <TopBar
+              api={api}
+              settings={settings}
+              onSettings={setSettings}
+              fail={fail}
+              nextUndo={undoStack.nextUndo?.label ?? null}
+              nextRedo={undoStack.nextRedo?.label ?? null}
+              onUndo={() => void undoStack.undo()}
+              onRedo={() => void undoStack.redo()}
+              onConnectDatabase={() => setConnectOpen(true)}
+              onOpenSettings={() => setSettingsOpen(true)}
+              extra={<ApprovalsButton count={approvals.openCount} onOpen={() => setApprovalsOpen(true)} />}
+            />
+            <Sidebar
+              teams={teams ?? []}
+              selected={selected}
+              onSelect={setSelected}
+              onCreate={createTeam}
+              onRename={renameTeam}
+              onDelete={(team) => void deleteTeam(team)}
+              onDatabase={Boolean(settings?.database)}
+              onFromTemplate={() => setTemplateOpen(true)}
+            />
+            <main className="main">
+              <ConnectionBanner connection={settings?.database ? connection : null} />
+              <MessageLine message={message} onDismiss={dismiss} />
+              {teams === null ? (
+                <p className="muted loading">
+                  {settings?.database && connection?.state === 'unavailable' ? 'Waiting for the database to come back…' : 'Loading…'}
+                </p>
+              ) : selected && settings ? (
+                <ApprovalsProvider value={{ approvals, team: selected }}>
+                  <TeamView
+                    api={api}
+                    team={selected}
+                    agentName={settings.agentName}
+                    focusRequest={focusRequest}
+                    onMessage={onMessage}
+                    messagesOpen={settings.messagesOpen}
+                    onMessagesOpen={(open) => setAppearance({ messagesOpen: open })}
+                  />
+                </ApprovalsProvider>
+              ) : (
+                <Welcome
                   api={api}
-                  team={selected}
-                  agentName={settings.agentName}
-                  focusRequest={focusRequest}
-                  onMessage={onMessage}
-                  messagesOpen={settings.messagesOpen}
-                  onMessagesOpen={(open) => setAppearance({ messagesOpen: open })}
+                  fail={fail}
+                  onOpenFolder={openFolder}
+                  onDatabase={Boolean(settings?.database)}
+                  onCreated={(team) => {
+                    void loadTeams().then(() => setSelected(team));
+                  }}
                 />
-              </ApprovalsProvider>
-            ) : (
-              <Welcome
+              )}
+              <UndoToast item={undoStack.state.undo[undoStack.state.undo.length - 1]} onUndo={(item) => void undoStack.undo(item)} />
+            </main>
+            <ActivityRegion
+              open={activityOpen}
+              height={activityHeight ?? settings?.activityHeight ?? 160}
+              onToggle={toggleActivity}
+              onResize={(h, done) => {
+                setActivityHeight(h);
+                if (done) setAppearance({ activityHeight: h });
+              }}
+            >
+              <ActivityStrip
+                items={activity.rows}
+                onOpen={(team, id) => {
+                  setSelected(team);
+                  setFocusRequest({ id, seq: ++seq.current });
+                }}
+              />
+            </ActivityRegion>
+            <ApprovalsAttention count={approvals.openCount} onOpen={() => setApprovalsOpen(true)} />
+            {approvalsOpen && settings && (
+              <ApprovalsPanel api={bridge} approvals={approvals} agentName={settings.agentName} onClose={() => setApprovalsOpen(false)} />
+            )}
+            {helpOpen && <ShortcutsHelp onClose={() => setHelpOpen(false)} />}
+            {templateOpen && (
+              <TemplateDialog
                 api={api}
-                fail={fail}
-                onOpenFolder={openFolder}
-                onDatabase={Boolean(settings?.database)}
-                onCreated={(team) => {
+                taken={(teams ?? []).map((t) => t.name)}
+                onClose={() => setTemplateOpen(false)}
+                onMessage={onMessage}
+                onLaunched={(team) => {
+                  setTemplateOpen(false);
                   void loadTeams().then(() => setSelected(team));
                 }}
               />
             )}
-            <UndoToast item={undoStack.state.undo[undoStack.state.undo.length - 1]} onUndo={(item) => void undoStack.undo(item)} />
-          </main>
-          <ActivityRegion
-            open={activityOpen}
-            height={activityHeight ?? settings?.activityHeight ?? 160}
-            onToggle={toggleActivity}
-            onResize={(h, done) => {
-              setActivityHeight(h);
-              if (done) setAppearance({ activityHeight: h });
-            }}
-          >
-            <ActivityStrip
-              items={activity.rows}
-              onOpen={(team, id) => {
-                setSelected(team);
-                setFocusRequest({ id, seq: ++seq.current });
-              }}
-            />
-          </ActivityRegion>
-          <ApprovalsAttention count={approvals.openCount} onOpen={() => setApprovalsOpen(true)} />
-          {approvalsOpen && settings && (
-            <ApprovalsPanel api={bridge} approvals={approvals} agentName={settings.agentName} onClose={() => setApprovalsOpen(false)} />
-          )}
-          {helpOpen && <ShortcutsHelp onClose={() => setHelpOpen(false)} />}
-          {templateOpen && (
-            <TemplateDialog
-              api={api}
-              taken={(teams ?? []).map((t) => t.name)}
-              onClose={() => setTemplateOpen(false)}
-              onMessage={onMessage}
-              onLaunched={(team) => {
-                setTemplateOpen(false);
-                void loadTeams().then(() => setSelected(team));
-              }}
-            />
-          )}
-          {settingsOpen && settings && (
-            <SettingsDialog
-              api={api}
-              settings={settings}
-              onSettings={setSettings}
-              onMessage={onMessage}
-              fail={fail}
-              onConnectDatabase={() => {
-                setSettingsOpen(false);
-                setConnectOpen(true);
-              }}
-              onClose={() => setSettingsOpen(false)}
-            />
-          )}
-          {connectOpen && (
-            <ConnectDatabaseDialog
-              api={api}
-              current={settings?.database?.url ?? null}
-              onClose={() => setConnectOpen(false)}
-              onConnected={(s) => {
-                setSettings(s);
-                setSelected(null);
-                void loadTeams();
-              }}
-            />
-          )}
-        </div>
-      </MessageContext.Provider>
+            {settingsOpen && settings && (
+              <SettingsDialog
+                api={api}
+                settings={settings}
+                onSettings={setSettings}
+                onMessage={onMessage}
+                fail={fail}
+                onConnectDatabase={() => {
+                  setSettingsOpen(false);
+                  setConnectOpen(true);
+                }}
+                onClose={() => setSettingsOpen(false)}
+              />
+            )}
+            {connectOpen && (
+              <ConnectDatabaseDialog
+                api={api}
+                current={settings?.database?.url ?? null}
+                onClose={() => setConnectOpen(false)}
+                onConnected={(s) => {
+                  setSettings(s);
+                  setSelected(null);
+                  void loadTeams();
+                }}
+              />
+            )}
+          </div>
+        </MessageContext.Provider>
+      </TeamNamesProvider>
     </AttentionProvider>
   );
 }

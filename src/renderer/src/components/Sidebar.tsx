@@ -3,6 +3,8 @@ import type { TeamSummary } from '../../../shared/domain';
 import { ConfirmDialog } from './ConfirmDialog';
 import { Dialog } from './Dialog';
 import { Field, nameInputProblem } from './Field';
+import { NameField, typedName } from './NameField';
+import { agentsUseHint } from '../state/names';
 
 interface Props {
   teams: TeamSummary[];
@@ -10,7 +12,7 @@ interface Props {
   onSelect(name: string): void;
   /** On a database: a deleted team goes to the database's trash (the confirmation says so). */
   onDatabase?: boolean;
-  onCreate(name: string, description: string): Promise<boolean>;
+  onCreate(name: string, description: string, displayName?: string): Promise<boolean>;
   onRename(name: string, newName: string): Promise<boolean>;
   onDelete(name: string): void;
   /** New team from template… (running agents, issue 25). */
@@ -26,7 +28,14 @@ export function Sidebar({ teams, selected, onSelect, onCreate, onRename, onDelet
   const [deleting, setDeleting] = useState<TeamSummary | null>(null);
   const taken = teams.map((t) => t.name);
   // The problem shows once the person has typed; the button says why it is disabled from the start.
-  const createProblem = nameInputProblem(name, 'team', taken);
+  const typed = typedName(
+    name,
+    'team',
+    taken,
+    teams.map((t) => t.displayName ?? t.name),
+  );
+  const createProblem = typed.problem;
+  const label = (t: TeamSummary) => t.displayName ?? t.name;
   const renameProblem = renaming === null ? null : newName === renaming ? 'Type the new name.' : nameInputProblem(newName, 'team', taken);
   return (
     <nav className="sidebar" aria-label="Teams">
@@ -59,7 +68,9 @@ export function Sidebar({ teams, selected, onSelect, onCreate, onRename, onDelet
                 aria-current={t.name === selected ? 'page' : undefined}
                 onClick={() => onSelect(t.name)}
               >
-                <span className="team-name">{t.name}</span>
+                <span className="team-name" title={agentsUseHint(t.name, label(t))}>
+                  {label(t)}
+                </span>
                 <span
                   className="counts"
                   aria-label={`${t.counts.pending} pending, ${t.counts.in_progress} in progress, ${t.counts.blocked} blocked, ${t.counts.completed} completed`}
@@ -108,7 +119,7 @@ export function Sidebar({ teams, selected, onSelect, onCreate, onRename, onDelet
                 disabled={Boolean(createProblem)}
                 title={createProblem ?? undefined}
                 onClick={async () => {
-                  if (await onCreate(name.trim(), description)) {
+                  if (await onCreate(typed.name, description, typed.displayName)) {
                     setCreating(false);
                     setName('');
                     setDescription('');
@@ -120,13 +131,13 @@ export function Sidebar({ teams, selected, onSelect, onCreate, onRename, onDelet
             </>
           }
         >
-          <Field
+          <NameField
             label="Name"
-            problem={name ? createProblem : null}
-            hint={name ? undefined : 'Letters, digits, ".", "_" or "-"; no spaces.'}
-          >
-            {(props) => <input {...props} autoFocus value={name} maxLength={64} onChange={(e) => setName(e.target.value)} />}
-          </Field>
+            value={name}
+            onChange={setName}
+            typed={typed}
+            hint='What people call it, for example "Marketing Launch"; agents get a short name made from it.'
+          />
           <Field label="Description (optional)">
             {(props) => <input {...props} value={description} onChange={(e) => setDescription(e.target.value)} />}
           </Field>
@@ -134,7 +145,7 @@ export function Sidebar({ teams, selected, onSelect, onCreate, onRename, onDelet
       )}
       {renaming && (
         <Dialog
-          title={`Rename team ${renaming}`}
+          title={`Rename team ${teams.find((t) => t.name === renaming)?.displayName ?? renaming}`}
           onClose={() => setRenaming(null)}
           actions={
             <>
@@ -167,7 +178,7 @@ export function Sidebar({ teams, selected, onSelect, onCreate, onRename, onDelet
       )}
       {deleting && (
         <ConfirmDialog
-          title={`Delete team ${deleting.name}?`}
+          title={`Delete team ${label(deleting)}?`}
           confirmLabel="Delete the team"
           cancelLabel="Keep it"
           onCancel={() => setDeleting(null)}
@@ -177,7 +188,7 @@ export function Sidebar({ teams, selected, onSelect, onCreate, onRename, onDelet
           }}
         >
           <p>
-            Team <strong>{deleting.name}</strong> {taskWords(deleting.counts)} will be deleted from
+            Team <strong>{label(deleting)}</strong> {taskWords(deleting.counts)} will be deleted from
             {onDatabase ? (
               <>
                 {' '}

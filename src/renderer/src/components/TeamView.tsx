@@ -16,6 +16,7 @@ import { TeamToolbar, type Density, type TeamLayout } from './TeamToolbar';
 import { TeamAttention } from '../attention/TeamAttention';
 import { TaskListView } from '../list/TaskListView';
 import { ProblemCards } from './ProblemCards';
+import { MemberNamesProvider } from '../state/names';
 import { ConflictDialog } from './ConflictDialog';
 import { EditMemberProfile } from './MemberProfileDialog';
 import { useStallFindings } from '../attention/radar';
@@ -139,162 +140,164 @@ export function TeamView({ api, team, agentName, focusRequest, onMessage, messag
   const selected = selectedId ? (data.tasks.get(selectedId) ?? null) : null;
 
   return (
-    <MessagesProvider api={api} team={team} agentName={agentName} onMessage={onMessage} onSelectMember={showFoldedMessages}>
-      <TeamAttention
-        team={team}
-        agentName={agentName}
-        findings={stalls.findings}
-        onOpenRadar={() => showRadar(true)}
-        onShowMessages={() => onMessagesOpen(true)}
-      />
-      <TeamAgents api={api} team={team} members={config.members.map((m) => m.name)} onMessage={onMessage}>
-        <div className={`team-view density-${density}`}>
-          <TeamToolbar
-            config={config}
-            owners={owners}
-            filter={filter}
-            onFilter={setFilter}
-            searchRef={searchRef}
-            radarOpen={radarOpen}
-            stallCount={stalls.findings?.length ?? null}
-            layout={layout}
-            onLayout={setLayout}
-            density={density}
-            onDensity={setDensity}
-            onNewTask={() => setCreatingTask(true)}
-            onAddMember={() => setAddingMember(true)}
-            onToggleRadar={() => showRadar(!radarOpen)}
-          />
-
-          {radarOpen && (
-            <RadarPanel
-              api={api}
-              team={team}
-              tasks={data.tasks}
-              refreshKey={radarKey}
-              agentName={agentName}
-              onMessage={(t, e) => {
-                onMessage(t, e);
-                void data.reload();
-                stalls.reload();
-              }}
+    <MemberNamesProvider config={config}>
+      <MessagesProvider api={api} team={team} agentName={agentName} onMessage={onMessage} onSelectMember={showFoldedMessages}>
+        <TeamAttention
+          team={team}
+          agentName={agentName}
+          findings={stalls.findings}
+          onOpenRadar={() => showRadar(true)}
+          onShowMessages={() => onMessagesOpen(true)}
+        />
+        <TeamAgents api={api} team={team} members={config.members.map((m) => m.name)} onMessage={onMessage}>
+          <div className={`team-view density-${density}`}>
+            <TeamToolbar
+              config={config}
+              owners={owners}
+              filter={filter}
+              onFilter={setFilter}
+              searchRef={searchRef}
+              radarOpen={radarOpen}
+              stallCount={stalls.findings?.length ?? null}
+              layout={layout}
+              onLayout={setLayout}
+              density={density}
+              onDensity={setDensity}
+              onNewTask={() => setCreatingTask(true)}
+              onAddMember={() => setAddingMember(true)}
+              onToggleRadar={() => showRadar(!radarOpen)}
             />
-          )}
 
-          <AgentsBar />
-          <div className={`workspace${selected ? ' with-panel' : ''}`}>
-            <div className="board-area">
-              {layout === 'list' ? (
-                <TaskListView
-                  api={api}
-                  team={team}
-                  config={config}
-                  tasks={data.tasks}
-                  filter={filter}
-                  onOpen={setSelectedId}
-                  onChanged={data.reload}
-                  onMessage={onMessage}
-                  fail={fail}
-                />
-              ) : (
-                <Board
-                  config={config}
-                  tasks={data.tasks}
-                  filter={filter}
-                  agentName={agentName}
-                  selectedId={selectedId}
-                  pendingIds={writes.pendingIds}
-                  onOpen={setSelectedId}
-                  onFocusTask={(id) => setSelectedId(id)}
-                  onAssign={writes.assign}
-                  onMove={writes.move}
-                  onRefused={(reason) => onMessage(reason, true)}
-                  onRemoveMember={setRemovingMember}
-                  onEditMember={setEditingMember}
-                  problemsSlot={<ProblemCards problems={data.problems} />}
-                />
-              )}
-            </div>
-            {selected && (
-              <DetailPanel
-                key={`${selected.id}:${panelSeq}`}
-                task={selected}
-                config={config}
-                allTasks={data.tasks}
+            {radarOpen && (
+              <RadarPanel
+                api={api}
+                team={team}
+                tasks={data.tasks}
+                refreshKey={radarKey}
                 agentName={agentName}
-                actions={{ ...writes.actions, close: () => setSelectedId(null) }}
+                onMessage={(t, e) => {
+                  onMessage(t, e);
+                  void data.reload();
+                  stalls.reload();
+                }}
               />
             )}
-            <MessagePanel
-              members={config.members}
-              taskOpen={Boolean(selected)}
-              open={messagesOpen}
-              onOpen={onMessagesOpen}
-              onCloseTask={closePanel}
-            />
-          </div>
 
-          {creatingTask && (
-            <NewTaskDialog
-              config={config}
-              tasks={data.tasks}
-              onClose={() => setCreatingTask(false)}
-              onCreate={async (input) => {
-                try {
-                  const task = await call(api, 'createTask', { team, task: input });
-                  data.applyTask(task);
-                  if (input.blockedBy?.length) void data.refreshIds(input.blockedBy);
-                  onMessage(`Created "${task.subject}".`);
-                  return true;
-                } catch (err) {
-                  fail(err);
-                  return false;
-                }
-              }}
-            />
-          )}
-          {addingMember && (
-            <AddMember {...{ api, team, config, onMessage, fail }} onClose={() => setAddingMember(false)} onAdded={data.reload} />
-          )}
-          {removingMember && (
-            <RemoveMemberDialog
-              team={team}
-              member={removingMember}
-              tasks={data.tasks.values()}
-              onCancel={() => setRemovingMember(null)}
-              onConfirm={async () => {
-                const name = removingMember;
-                setRemovingMember(null);
-                try {
-                  await call(api, 'removeMember', { team, name });
-                  await data.reload();
-                  // The undo toast announces it (with its Undo); no second line says the same.
-                } catch (err) {
-                  fail(err);
-                }
-              }}
-            />
-          )}
-          {editingMember && (
-            <EditMemberProfile
-              {...{ api, team, config, onMessage, fail }}
-              name={editingMember}
-              onClose={() => setEditingMember(null)}
-              onSaved={data.reload}
-            />
-          )}
-          {writes.conflict && (
-            <ConflictDialog
-              conflict={writes.conflict}
-              onKeepTheirs={() => {
-                writes.setConflict(null);
-                setPanelSeq((n) => n + 1);
-              }}
-              onClose={() => writes.setConflict(null)}
-            />
-          )}
-        </div>
-      </TeamAgents>
-    </MessagesProvider>
+            <AgentsBar />
+            <div className={`workspace${selected ? ' with-panel' : ''}`}>
+              <div className="board-area">
+                {layout === 'list' ? (
+                  <TaskListView
+                    api={api}
+                    team={team}
+                    config={config}
+                    tasks={data.tasks}
+                    filter={filter}
+                    onOpen={setSelectedId}
+                    onChanged={data.reload}
+                    onMessage={onMessage}
+                    fail={fail}
+                  />
+                ) : (
+                  <Board
+                    config={config}
+                    tasks={data.tasks}
+                    filter={filter}
+                    agentName={agentName}
+                    selectedId={selectedId}
+                    pendingIds={writes.pendingIds}
+                    onOpen={setSelectedId}
+                    onFocusTask={(id) => setSelectedId(id)}
+                    onAssign={writes.assign}
+                    onMove={writes.move}
+                    onRefused={(reason) => onMessage(reason, true)}
+                    onRemoveMember={setRemovingMember}
+                    onEditMember={setEditingMember}
+                    problemsSlot={<ProblemCards problems={data.problems} />}
+                  />
+                )}
+              </div>
+              {selected && (
+                <DetailPanel
+                  key={`${selected.id}:${panelSeq}`}
+                  task={selected}
+                  config={config}
+                  allTasks={data.tasks}
+                  agentName={agentName}
+                  actions={{ ...writes.actions, close: () => setSelectedId(null) }}
+                />
+              )}
+              <MessagePanel
+                members={config.members}
+                taskOpen={Boolean(selected)}
+                open={messagesOpen}
+                onOpen={onMessagesOpen}
+                onCloseTask={closePanel}
+              />
+            </div>
+
+            {creatingTask && (
+              <NewTaskDialog
+                config={config}
+                tasks={data.tasks}
+                onClose={() => setCreatingTask(false)}
+                onCreate={async (input) => {
+                  try {
+                    const task = await call(api, 'createTask', { team, task: input });
+                    data.applyTask(task);
+                    if (input.blockedBy?.length) void data.refreshIds(input.blockedBy);
+                    onMessage(`Created "${task.subject}".`);
+                    return true;
+                  } catch (err) {
+                    fail(err);
+                    return false;
+                  }
+                }}
+              />
+            )}
+            {addingMember && (
+              <AddMember {...{ api, team, config, onMessage, fail }} onClose={() => setAddingMember(false)} onAdded={data.reload} />
+            )}
+            {removingMember && (
+              <RemoveMemberDialog
+                team={team}
+                member={removingMember}
+                tasks={data.tasks.values()}
+                onCancel={() => setRemovingMember(null)}
+                onConfirm={async () => {
+                  const name = removingMember;
+                  setRemovingMember(null);
+                  try {
+                    await call(api, 'removeMember', { team, name });
+                    await data.reload();
+                    // The undo toast announces it (with its Undo); no second line says the same.
+                  } catch (err) {
+                    fail(err);
+                  }
+                }}
+              />
+            )}
+            {editingMember && (
+              <EditMemberProfile
+                {...{ api, team, config, onMessage, fail }}
+                name={editingMember}
+                onClose={() => setEditingMember(null)}
+                onSaved={data.reload}
+              />
+            )}
+            {writes.conflict && (
+              <ConflictDialog
+                conflict={writes.conflict}
+                onKeepTheirs={() => {
+                  writes.setConflict(null);
+                  setPanelSeq((n) => n + 1);
+                }}
+                onClose={() => writes.setConflict(null)}
+              />
+            )}
+          </div>
+        </TeamAgents>
+      </MessagesProvider>
+    </MemberNamesProvider>
   );
 }

@@ -58,12 +58,12 @@ export function useTeams(
     [fail],
   );
 
-  const createTeam = (name: string, description: string) =>
+  const createTeam = (name: string, description: string, displayName?: string) =>
     attempt(async () => {
-      await call(api, 'createTeam', { name, description });
+      await call(api, 'createTeam', { name, description, ...(displayName ? { displayName } : {}) });
       await loadTeams();
       setSelected(name);
-      onMessage(`Created team ${name}.`);
+      onMessage(displayName ? `Created team ${displayName} (agents use: ${name}).` : `Created team ${name}.`);
     });
   const renameTeam = (team: string, newName: string) =>
     attempt(async () => {
