@@ -17,7 +17,7 @@ import { TeamAttention } from '../attention/TeamAttention';
 import { TaskListView } from '../list/TaskListView';
 import { ProblemCards } from './ProblemCards';
 import { MemberNamesProvider } from '../state/names';
-import { ConflictDialog } from './ConflictDialog';
+import { ConflictDialog, type DiscardedText } from './ConflictDialog';
 import { EditMemberProfile } from './MemberProfileDialog';
 import { useStallFindings } from '../attention/radar';
 import { MESSAGES_WIDE_ENOUGH, MessagePanel } from '../messages/MessagePanel';
@@ -56,6 +56,7 @@ export function TeamView({ api, team, agentName, focusRequest, onMessage, messag
   const [editingMember, setEditingMember] = useState<string | null>(null);
   // Bumped when the person keeps somebody else's version: the detail panel drops the text they had typed.
   const [panelSeq, setPanelSeq] = useState(0);
+  const [discarded, setDiscarded] = useState<DiscardedText | null>(null);
   const searchRef = useRef<HTMLInputElement | null>(null);
   const onDeleted = useCallback(() => setSelectedId(null), []);
   const writes = useTeamWrites({ api, team, agentName, data, onMessage, onDeleted });
@@ -225,6 +226,8 @@ export function TeamView({ api, team, agentName, focusRequest, onMessage, messag
                   allTasks={data.tasks}
                   agentName={agentName}
                   actions={{ ...writes.actions, close: () => setSelectedId(null) }}
+                  discarded={discarded?.taskId === selected.id ? discarded.fields : null}
+                  onDismissDiscarded={() => setDiscarded(null)}
                 />
               )}
               <MessagePanel
@@ -288,8 +291,13 @@ export function TeamView({ api, team, agentName, focusRequest, onMessage, messag
             {writes.conflict && (
               <ConflictDialog
                 conflict={writes.conflict}
-                onKeepTheirs={() => {
+                onKeepTheirs={(fields, copied) => {
                   writes.setConflict(null);
+                  const text = fields.filter((f) => f.text);
+                  if (selectedId && text.length) {
+                    setDiscarded({ taskId: selectedId, fields: text });
+                    onMessage(`Kept their text. Yours is ${copied ? 'on the clipboard and ' : ''}under “Your discarded text” in the task.`);
+                  }
                   setPanelSeq((n) => n + 1);
                 }}
                 onClose={() => writes.setConflict(null)}

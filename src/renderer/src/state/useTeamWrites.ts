@@ -5,12 +5,15 @@ import type { Task, TaskStatus, VersionedTask } from '../../../shared/domain';
 import { call, CallError } from '../api';
 import { STATUS_LABEL } from '../board/logic';
 import type { DetailActions } from '../components/DetailPanel';
+import { conflictFields, type ConflictField } from '../components/ConflictDialog';
 import type { OnMessage } from './messages';
 import { useFail } from './messages';
 import type { useTeam } from './useTeam';
 
 export interface ConflictPrompt {
   message: string;
+  /** The fields of my change that are saved differently now: mine beside theirs (ConflictDialog). */
+  fields?: ConflictField[];
   applyMine(): Promise<void>;
 }
 
@@ -75,6 +78,7 @@ export function useTeamWrites({ api, team, agentName, data, onMessage, onDeleted
           const current = err.error.details.current as VersionedTask | undefined;
           setConflict({
             message: err.message,
+            fields: conflictFields(optimistic, current),
             applyMine: async () => {
               setConflict(null);
               if (current) await write(current, optimistic, run, done);
