@@ -147,6 +147,7 @@ export function App({ api: bridge }: { api: LockstepApi }) {
               onConnectDatabase={() => setConnectOpen(true)}
               onOpenSettings={() => setSettingsOpen(true)}
               extra={<ApprovalsButton count={approvals.openCount} onOpen={() => setApprovalsOpen(true)} />}
+              team={selected}
             />
             <Sidebar
               teams={teams ?? []}
