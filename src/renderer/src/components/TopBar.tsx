@@ -1,4 +1,5 @@
 import { useState, type ReactNode } from 'react';
+import { createPortal } from 'react-dom';
 import type { ApiOutput, LockstepApi } from '../../../shared/api';
 import { AttentionBar } from '../attention/AttentionBar';
 import { call } from '../api';
@@ -192,7 +193,8 @@ function Identity({ api, settings, onSettings, fail, team }: Pick<Props, 'api' |
           )}
         </form>
       )}
-      {offer && <MoveClaimsDialog api={api} offer={offer} fail={fail} onDone={() => setOffer(null)} />}
+      {/* In the page body, not the bar: the bar's one-line, dark styles would reach into the dialog. */}
+      {offer && createPortal(<MoveClaimsDialog api={api} offer={offer} fail={fail} onDone={() => setOffer(null)} />, document.body)}
     </div>
   );
 }
@@ -242,8 +244,9 @@ function MoveClaimsDialog({ api, offer, fail, onDone }: { api: LockstepApi; offe
         {n > 5 && <li className="muted">and {n - 5} more</li>}
       </ul>
       <p className="muted small">
-        Left as they are, the board refuses your changes to them (they are locked by {offer.from}). Moving is one step: Undo (Ctrl+Z) gives
-        them back to {offer.from}.
+        {n === 1
+          ? `Left as it is, the board refuses your changes to it (it is locked by ${offer.from}). Moving is one step: Undo (Ctrl+Z) gives it back to ${offer.from}.`
+          : `Left as they are, the board refuses your changes to them (they are locked by ${offer.from}). Moving is one step: Undo (Ctrl+Z) gives them back to ${offer.from}.`}
       </p>
     </Dialog>
   );
