@@ -43,6 +43,7 @@ test('a team "Marketing Launch" with member "Sam Lee": spaces where people read,
     const card = page.getByTestId('member-sam-lee');
     await expect(card).toContainText('Sam Lee');
     await expect(card).toContainText('agents use: sam-lee');
+    await page.screenshot({ path: path.join(SHOTS, 'display-names-1400x900.png') });
 
     // On disk: ClawTeam's config keeps the short names; the display names are Lockstep's own.
     const config = JSON.parse(fs.readFileSync(path.join(dataDir, 'teams', 'marketing-launch', 'config.json'), 'utf8'));

@@ -1,5 +1,6 @@
 import { displayNameFor, displayNameProblem, nameProblem, shortNameFor } from '../../../shared/names';
 import { Field, nameInputProblem } from './Field';
+import './names.css';
 
 export interface TypedName {
   /** The name agents use: what was typed when it is a safe name, else one made from it ("sam-lee"). */
