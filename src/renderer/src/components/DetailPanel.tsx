@@ -1,35 +1,16 @@
 import { useState } from 'react';
-import type { TaskPriority, TaskStatus, TeamConfig, VersionedTask } from '../../../shared/domain';
+import type { TeamConfig, VersionedTask } from '../../../shared/domain';
+import type { DetailActions } from './detail/actions';
 import { Ago } from './Ago';
 import { BreakClaimDialog, ConfirmDialog } from './ConfirmDialog';
-import type { ConflictField } from './ConflictDialog';
+import type { ConflictField } from './detail/conflict';
 import { ClaimBox } from './detail/ClaimBox';
 import { Dependencies } from './detail/Dependencies';
 import { TaskFields } from './detail/TaskFields';
 import { TaskTextForm } from './detail/TaskTextForm';
 import { LabelsField } from './LabelsField';
 
-export interface DetailActions {
-  save(
-    task: VersionedTask,
-    patch: {
-      subject?: string;
-      description?: string;
-      priority?: TaskPriority;
-      owner?: string;
-      status?: TaskStatus;
-      metadata?: Record<string, unknown>;
-    },
-  ): void;
-  addBlocker(task: VersionedTask, blockerId: string): void;
-  removeBlocker(task: VersionedTask, blockerId: string): void;
-  claim(task: VersionedTask): void;
-  release(task: VersionedTask): void;
-  forceRelease(task: VersionedTask, reason: string): void;
-  complete(task: VersionedTask): void;
-  remove(task: VersionedTask): void;
-  close(): void;
-}
+export type { DetailActions } from './detail/actions';
 
 interface Props {
   task: VersionedTask;

@@ -3,7 +3,7 @@ import { claimView, leaseLabel } from '../../board/logic';
 import { agentsUseHint, useMemberLabel } from '../../state/names';
 import { useNow } from '../../state/useNow';
 import { Ago } from '../Ago';
-import type { DetailActions } from '../DetailPanel';
+import type { DetailActions } from './actions';
 
 /** Who holds the task, since when, the lease; ticking on its own so the rest of the panel does not re-render. */
 function ClaimStatus({ task }: { task: VersionedTask }) {

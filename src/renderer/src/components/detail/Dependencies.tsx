@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { VersionedTask } from '../../../../shared/domain';
 import { STATUS_LABEL } from '../../board/logic';
-import type { DetailActions } from '../DetailPanel';
+import type { DetailActions } from './actions';
 
 /** What the task waits for (with remove and Add a blocker…) and what waits for it. */
 export function Dependencies({

@@ -7,7 +7,7 @@ import {
   type VersionedTask,
 } from '../../../../shared/domain';
 import { STATUS_LABEL } from '../../board/logic';
-import type { DetailActions } from '../DetailPanel';
+import type { DetailActions } from './actions';
 
 /** Status, priority and owner, each saved as soon as it is chosen; members by the name people see. */
 export function TaskFields({ task, config, save }: { task: VersionedTask; config: TeamConfig; save: DetailActions['save'] }) {

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { VersionedTask } from '../../../../shared/domain';
-import { copyText, discardedAsText, type ConflictField } from '../ConflictDialog';
-import type { DetailActions } from '../DetailPanel';
+import { copyText, discardedAsText, type ConflictField } from './conflict';
+import type { DetailActions } from './actions';
 
 /**
  * The task's subject and description as the person edits them, and the version they were read from. While the
