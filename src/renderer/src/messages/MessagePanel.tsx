@@ -317,7 +317,7 @@ function Compose({ members }: { members: Member[] }) {
           <select aria-label="Recipient" data-testid="compose-to" value={target} onChange={(e) => setTo(e.target.value)}>
             {others.map((m) => (
               <option key={m.name} value={m.name}>
-                {m.name}
+                {m.lockstep?.displayName ?? m.name}
               </option>
             ))}
             <option value={BROADCAST}>Everyone (broadcast)</option>
