@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backendsHere, type Backend } from '../race/backends';
+import { copyStore } from '../../src/store/postgres/copy';
+import { backendsHere, folderBackend, type Backend } from '../race/backends';
 import { lockstepAt } from '../features/cli-harness';
 
 /**
@@ -47,6 +48,18 @@ function suite(backend: Backend): void {
       expect((await store.getTeam('launch')).members[0].lockstep?.displayName).toBe('Sam Lee');
     } finally {
       await opened.close();
+    }
+    // `lockstep store copy` carries both display names to the other backend.
+    if (backend.name === 'postgres') {
+      const folder = await folderBackend.empty();
+      await copyStore(loc, folder);
+      const copied = folderBackend.open(folder);
+      try {
+        expect((await copied.store.listTeams()).teams.map((t) => [t.name, t.displayName])).toEqual([['launch', 'Marketing Launch']]);
+        expect((await copied.store.getTeam('launch')).members.map((m) => m.lockstep?.displayName)).toEqual(['Sam Lee', 'Jo N.']);
+      } finally {
+        await copied.close();
+      }
     }
   });
 
