@@ -167,7 +167,10 @@ export function Sidebar({ teams, selected, onSelect, onCreate, onRename, onDelet
             </>
           }
         >
-          <Field label="New name" problem={newName !== renaming ? renameProblem : null}>
+          <Field
+            label={teams.find((t) => t.name === renaming)?.displayName ? 'New short name (the name agents use)' : 'New name'}
+            problem={newName !== renaming ? renameProblem : null}
+          >
             {(props) => <input {...props} autoFocus value={newName} maxLength={64} onChange={(e) => setNewName(e.target.value)} />}
           </Field>
           <p className="dialog-note" data-testid="rename-warning">

@@ -22,7 +22,11 @@ const LABELS: Record<string, string> = {
   owner: 'Owner',
   priority: 'Priority',
   status: 'Status',
+  lockedBy: 'Held by',
+  metadata: 'Labels',
 };
+/** Bookkeeping that changes with the fields above: not a question of its own. */
+const UNSHOWN = new Set(['lockedAt', 'updatedAt', 'version']);
 
 function asText(value: unknown): string {
   if (typeof value === 'string') return value;
@@ -33,13 +37,22 @@ function asText(value: unknown): string {
 /** The fields of my change (`mine`, a patch) whose saved value (`current`) is not what I wanted. */
 export function conflictFields(mine: Record<string, unknown> | null, current: VersionedTask | undefined): ConflictField[] {
   if (!mine || !current) return [];
-  return Object.entries(mine)
-    .filter(([field, value]) => asText(value) !== asText((current as unknown as Record<string, unknown>)[field]))
-    .map(([field, value]) => ({
+  const saved = current as unknown as Record<string, unknown>;
+  // A metadata patch (labels) is compared key by key, not against everything the task keeps in metadata.
+  const pairs: Array<[string, unknown, unknown]> = [];
+  for (const [field, value] of Object.entries(mine)) {
+    if (field === 'metadata' && value && typeof value === 'object' && !Array.isArray(value)) {
+      for (const [key, v] of Object.entries(value))
+        pairs.push([key === 'labels' ? 'metadata' : `metadata.${key}`, v, current.metadata[key]]);
+    } else pairs.push([field, value, saved[field]]);
+  }
+  return pairs
+    .filter(([field, value, theirs]) => !UNSHOWN.has(field) && asText(value) !== asText(theirs))
+    .map(([field, value, theirs]) => ({
       field,
       label: LABELS[field] ?? field,
-      mine: asText(value),
-      theirs: asText((current as unknown as Record<string, unknown>)[field]),
+      mine: Array.isArray(value) ? value.join(', ') : asText(value),
+      theirs: Array.isArray(theirs) ? theirs.join(', ') : asText(theirs),
       text: field === 'subject' || field === 'description',
     }));
 }
