@@ -67,6 +67,17 @@ test('a team "Marketing Launch" with member "Sam Lee": spaces where people read,
     const done = page.getByTestId(`task-card-${task.id}`);
     await expect(done).toContainText('@Sam Lee');
     await expect(page.getByTestId('column-completed').getByTestId(`task-card-${task.id}`)).toBeVisible();
+
+    // Renaming to a name with spaces changes what people see only: agents keep marketing-launch; Undo takes it back.
+    await page.getByRole('button', { name: 'Rename' }).click();
+    const rename = page.getByRole('dialog', { name: 'Rename team Marketing Launch' });
+    await rename.getByLabel('New name').fill('Spring Launch');
+    await expect(rename.getByTestId('rename-shown')).toContainText('agents keep using marketing-launch');
+    await rename.getByRole('button', { name: 'Rename' }).click();
+    await expect(page.getByTestId('team-item-marketing-launch')).toContainText('Spring Launch');
+    await expect(page.locator('.team-head h1')).toHaveText('Spring Launch');
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await expect(page.getByTestId('team-item-marketing-launch')).toContainText('Marketing Launch');
   } finally {
     await app.close();
   }

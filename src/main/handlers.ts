@@ -121,6 +121,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       ctx.store().createTeam({ name, displayName, description, members: members.map((m) => ({ name: m })) }),
     createSampleTeam: async () => createSampleTeam(ctx.store()),
     renameTeam: async ({ team, newName }) => ctx.store().renameTeam(team, newName),
+    setTeamDisplayName: async ({ team, displayName }) => ctx.store().setTeamDisplayName(team, displayName),
     deleteTeam: async ({ team }) => {
       const result = await ctx.store().deleteTeam(team);
       if (result.trash) ownTrash.set(result.trash, new Set(own(team)));

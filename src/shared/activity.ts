@@ -153,6 +153,11 @@ function describeTeamEntry(entry: JournalEntryLike): string {
     case 'set-member':
     case 'team.set-member':
       return `${prefix}changed ${member}'s profile`;
+    case 'display-name':
+    case 'team.set-display-name': {
+      const after = (change as { after?: unknown }).after;
+      return after ? `${prefix}called team ${entry.team} "${String(after)}"` : `${prefix}took team ${entry.team}'s display name away`;
+    }
     case 'rename':
     case 'team.rename':
       return `${prefix}renamed team ${String(change.from ?? d.name ?? '')} to ${String(change.to ?? d.newName ?? '')}`;

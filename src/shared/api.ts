@@ -7,6 +7,7 @@ import {
   bulkIdsSchema,
   createTaskInputSchema,
   createTeamInputSchema,
+  displayNameSchema,
   memberNameSchema,
   memberProfilePatchSchema,
   newMemberSchema,
@@ -146,6 +147,11 @@ export const API = {
   },
   createSampleTeam: { input: emptyInput, output: teamConfigSchema },
   renameTeam: { input: z.object({ team: teamNameSchema, newName: teamNameSchema }).strict(), output: teamConfigSchema },
+  /** What people call the team ("Spring Launch"; null: its name); agents keep using its name. Undoable. */
+  setTeamDisplayName: {
+    input: z.object({ team: teamNameSchema, displayName: z.union([displayNameSchema, z.null()]) }).strict(),
+    output: teamConfigSchema,
+  },
   /** Moves the team into the trash (the data folder's, or the database's); `trash` names it for restoreTeam (undo). */
   deleteTeam: { input: teamInput, output: deletedTeamSchema },
   /** Brings back a team this window deleted (undo of a deletion, redo of undoing a creation). */

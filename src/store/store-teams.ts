@@ -2,7 +2,14 @@ import * as fs from 'fs';
 import { emptyCounts, inboxName, leaderOf, type FileProblem, type Member, type TeamConfig, type TeamSummary } from '../shared/domain';
 import { AlreadyExistsError, CorruptFileError, InvalidInputError, NotFoundError, teamNotFound, UnsafePathError } from '../shared/errors';
 import { assertName } from '../shared/names';
-import { memberProfilePatchSchema, newMemberSchema, parseInput, type CreateTeamInput, type NewMember } from '../shared/schemas';
+import {
+  displayNameSchema,
+  memberProfilePatchSchema,
+  newMemberSchema,
+  parseInput,
+  type CreateTeamInput,
+  type NewMember,
+} from '../shared/schemas';
 import { nowTimestamp } from '../shared/time';
 import {
   applyProfiles,
@@ -209,6 +216,24 @@ export async function setMemberProfile(
     details.change = patchProfile(member, values);
     ctx.saveProfiles(team, loaded);
     return config;
+  });
+}
+
+/**
+ * Sets what people call the team ("Spring Launch"; null: its name), keeping the name agents use. Journaled with
+ * before and after, so undo takes it back.
+ */
+export async function setTeamDisplayName(ctx: FolderContext, team: string, displayName: string | null): Promise<TeamConfig> {
+  assertName(team, 'team');
+  const value = displayName === null ? null : parseInput(displayNameSchema, displayName, 'display name');
+  const details: Record<string, unknown> = { name: team };
+  return ctx.writer(team).mutateDirect(ctx.info('team.set-display-name', undefined, { details }), () => {
+    const loaded = ctx.requireTeam(team);
+    const before = readTeamDisplayName(ctx.paths.root, ctx.paths.lockstepDir(team)) ?? null;
+    const after = value && value !== team ? value : null;
+    details.change = { kind: 'display-name', before, after } satisfies TeamChange;
+    writeTeamDisplayName(ctx.paths.root, ctx.paths.lockstepDir(team), after);
+    return applyProfiles(loaded.config, ctx.profiles(team));
   });
 }
 

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import { inboxName, type TeamConfig, type VersionedTask } from '../shared/domain';
 import { ConflictError, InvalidInputError, NotFoundError } from '../shared/errors';
 import { assertName } from '../shared/names';
-import { applyProfiles, writeTeamConfig } from './team-config';
+import { applyProfiles, readTeamDisplayName, writeTeamConfig, writeTeamDisplayName } from './team-config';
 import { applyMemberChange, inverseOf, refuseTeamUndo, teamChangeOf } from './team-undo';
 import { describeEntry } from '../shared/activity';
 import { mkdirInside } from './safe-fs';
@@ -112,6 +112,12 @@ export async function undoChange(
       }
       const loaded = ctx.requireTeam(team);
       applyProfiles(loaded.config, ctx.profiles(team)); // profiles live beside the journal, not in config.json
+      if (inverse.kind === 'display-name') {
+        const now = readTeamDisplayName(ctx.paths.root, ctx.paths.lockstepDir(team)) ?? null;
+        if (now !== inverse.before) refuseTeamUndo(`Team ${team}'s display name`, inverse, entry, later, trusted);
+        writeTeamDisplayName(ctx.paths.root, ctx.paths.lockstepDir(team), inverse.after);
+        return { undone: entry, tasks: [], config: loaded.config, team };
+      }
       applyMemberChange(loaded, inverse, entry, later, trusted);
       if (inverse.kind === 'add-member') {
         const added = loaded.config.members.find((m) => m.name === inverse.member);

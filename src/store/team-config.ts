@@ -6,7 +6,7 @@ import { decodeUtf8, JsonProblem, LosslessNumber, parseJson, stringifyJson } fro
 import type { MemberProfile } from '../shared/members';
 import { createTeamInputSchema, parseInput, type CreateTeamInput } from '../shared/schemas';
 import { describeSchemaProblem, teamFileSchema } from './clawteam-format';
-import { assertNoLinks, readBounded } from './safe-fs';
+import { assertNoLinks, readBounded, unlinkInside } from './safe-fs';
 import { MAX_FILE_BYTES, MAX_JSON_DEPTH, writeFileDurably } from './task-files';
 
 /** A team's config.json as read, with the fields we do not know kept for the rewrite. */
@@ -197,8 +197,10 @@ export function readTeamDisplayName(root: string, lockstepDir: string): string |
   }
 }
 
-export function writeTeamDisplayName(root: string, lockstepDir: string, displayName: string): void {
-  writeFileDurably(root, teamNamesPath(lockstepDir), stringifyJson({ version: 1, displayName }, 2));
+/** Writes the team's display name; null removes it (the short name shows). */
+export function writeTeamDisplayName(root: string, lockstepDir: string, displayName: string | null): void {
+  if (displayName === null) unlinkInside(root, teamNamesPath(lockstepDir));
+  else writeFileDurably(root, teamNamesPath(lockstepDir), stringifyJson({ version: 1, displayName }, 2));
 }
 
 /** A new team's input, checked (both backends): its shape, then no member listed twice. */

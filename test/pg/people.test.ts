@@ -46,6 +46,18 @@ function suite(backend: Backend): void {
       teams = (await store.listTeams()).teams;
       expect(teams.map((t) => [t.name, t.displayName])).toEqual([['launch', 'Marketing Launch']]);
       expect((await store.getTeam('launch')).members[0].lockstep?.displayName).toBe('Sam Lee');
+
+      // The name people see changes without touching the name agents use; one undo takes it back.
+      await store.setTeamDisplayName('launch', 'Spring  Launch');
+      expect((await store.listTeams()).teams.map((t) => [t.name, t.displayName])).toEqual([['launch', 'Spring Launch']]);
+      const journal = await backend.journal(loc, 'launch');
+      const last = journal[journal.length - 1];
+      expect(last.op).toBe('team.set-display-name');
+      await store.undoChange('launch', last.seq as number);
+      expect((await store.listTeams()).teams.map((t) => [t.name, t.displayName])).toEqual([['launch', 'Marketing Launch']]);
+      await store.setTeamDisplayName('launch', null);
+      expect((await store.listTeams()).teams[0].displayName).toBeUndefined();
+      await store.setTeamDisplayName('launch', 'Marketing Launch');
     } finally {
       await opened.close();
     }

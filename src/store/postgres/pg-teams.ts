@@ -2,7 +2,14 @@ import type { PoolClient } from 'pg';
 import { emptyCounts, leaderOf, type FileProblem, type TeamConfig, type TeamSummary } from '../../shared/domain';
 import { AlreadyExistsError, InvalidInputError, NotFoundError, teamNotFound } from '../../shared/errors';
 import { assertName } from '../../shared/names';
-import { memberProfilePatchSchema, newMemberSchema, parseInput, type CreateTeamInput, type NewMember } from '../../shared/schemas';
+import {
+  displayNameSchema,
+  memberProfilePatchSchema,
+  newMemberSchema,
+  parseInput,
+  type CreateTeamInput,
+  type NewMember,
+} from '../../shared/schemas';
 import { nowTimestamp } from '../../shared/time';
 import {
   applyProfiles,
@@ -141,6 +148,21 @@ export async function restoreTeam(ctx: PgContext, trash: string): Promise<TeamCo
       opId,
     );
     return config;
+  });
+}
+
+/** Sets what people call the team (null: its name), keeping the name agents use; undoable. */
+export async function setTeamDisplayName(ctx: PgContext, team: string, displayName: string | null): Promise<TeamConfig> {
+  assertName(team, 'team');
+  const value = displayName === null ? null : parseInput(displayNameSchema, displayName, 'display name');
+  const details: Record<string, unknown> = { name: team };
+  return mutateTeam(ctx, team, ctx.info('team.set-display-name', undefined, { details }), async (client, teamId, loaded) => {
+    const r = await client.query('SELECT display_name FROM lockstep_teams WHERE id = $1', [teamId]);
+    const before = (r.rows[0]?.display_name as string | null) ?? null;
+    const after = value && value !== team ? value : null;
+    details.change = { kind: 'display-name', before, after } satisfies TeamChange;
+    await client.query('UPDATE lockstep_teams SET display_name = $2 WHERE id = $1', [teamId, after]);
+    return loaded.config;
   });
 }
 

@@ -5,6 +5,7 @@ import { Dialog } from './Dialog';
 import { Field, nameInputProblem } from './Field';
 import { NameField, typedName } from './NameField';
 import { agentsUseHint } from '../state/names';
+import { displayNameProblem, nameProblem } from '../../../shared/names';
 
 interface Props {
   teams: TeamSummary[];
@@ -36,7 +37,17 @@ export function Sidebar({ teams, selected, onSelect, onCreate, onRename, onDelet
   );
   const createProblem = typed.problem;
   const label = (t: TeamSummary) => t.displayName ?? t.name;
-  const renameProblem = renaming === null ? null : newName === renaming ? 'Type the new name.' : nameInputProblem(newName, 'team', taken);
+  const renamingTeam = teams.find((t) => t.name === renaming);
+  // A name with spaces changes what people see (agents keep the short name); a safe name renames the team.
+  const renamesShown = renaming !== null && newName.trim() !== '' && nameProblem(newName.trim(), 'team') !== null;
+  const renameProblem =
+    renaming === null
+      ? null
+      : newName === renaming || (renamingTeam?.displayName && newName.trim() === renamingTeam.displayName)
+        ? 'Type the new name.'
+        : renamesShown
+          ? displayNameProblem(newName)
+          : nameInputProblem(newName, 'team', taken);
   return (
     <nav className="sidebar" aria-label="Teams">
       <header className="sidebar-head">
@@ -89,7 +100,7 @@ export function Sidebar({ teams, selected, onSelect, onCreate, onRename, onDelet
                     className="link"
                     onClick={() => {
                       setRenaming(t.name);
-                      setNewName(t.name);
+                      setNewName(t.displayName ?? t.name);
                     }}
                   >
                     Rename
@@ -149,7 +160,7 @@ export function Sidebar({ teams, selected, onSelect, onCreate, onRename, onDelet
           onClose={() => setRenaming(null)}
           actions={
             <>
-              {renameProblem && newName === renaming && <span className="why-disabled">{renameProblem}</span>}
+              {renameProblem && renameProblem === 'Type the new name.' && <span className="why-disabled">{renameProblem}</span>}
               <button type="button" onClick={() => setRenaming(null)}>
                 Cancel
               </button>
@@ -167,16 +178,19 @@ export function Sidebar({ teams, selected, onSelect, onCreate, onRename, onDelet
             </>
           }
         >
-          <Field
-            label={teams.find((t) => t.name === renaming)?.displayName ? 'New short name (the name agents use)' : 'New name'}
-            problem={newName !== renaming ? renameProblem : null}
-          >
+          <Field label="New name" problem={renameProblem !== 'Type the new name.' ? renameProblem : null}>
             {(props) => <input {...props} autoFocus value={newName} maxLength={64} onChange={(e) => setNewName(e.target.value)} />}
           </Field>
-          <p className="dialog-note" data-testid="rename-warning">
-            Agents started with the name <strong>{renaming}</strong> keep using it: their commands (for example{' '}
-            <code>lockstep task claim {renaming} --next</code>) fail until they are given the new name.
-          </p>
+          {renamesShown && !renameProblem ? (
+            <p className="dialog-note" data-testid="rename-shown">
+              People will see <strong>{newName.trim()}</strong>; agents keep using <code>{renaming}</code>, so nothing of theirs breaks.
+            </p>
+          ) : (
+            <p className="dialog-note" data-testid="rename-warning">
+              Agents started with the name <strong>{renaming}</strong> keep using it: their commands (for example{' '}
+              <code>lockstep task claim {renaming} --next</code>) fail until they are given the new name.
+            </p>
+          )}
         </Dialog>
       )}
       {deleting && (

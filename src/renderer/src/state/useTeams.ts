@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState, type Dispatch, type SetStateAction } from 'react';
+import { nameProblem } from '../../../shared/names';
 import type { LockstepApi } from '../../../shared/api';
 import type { TeamSummary } from '../../../shared/domain';
 import { call } from '../api';
@@ -67,6 +68,13 @@ export function useTeams(
     });
   const renameTeam = (team: string, newName: string) =>
     attempt(async () => {
+      if (nameProblem(newName, 'team') !== null) {
+        // A name with spaces is what people call the team; agents keep using its name (nothing of theirs breaks).
+        await call(api, 'setTeamDisplayName', { team, displayName: newName });
+        await loadTeams();
+        onMessage(`People now see team ${team} as "${newName.trim()}"; agents still use ${team}.`);
+        return;
+      }
       await call(api, 'renameTeam', { team, newName });
       setSelected(newName);
       await loadTeams();
