@@ -78,6 +78,10 @@ test('a team "Marketing Launch" with member "Sam Lee": spaces where people read,
     await expect(page.locator('.team-head h1')).toHaveText('Spring Launch');
     await page.getByRole('button', { name: 'Undo' }).click();
     await expect(page.getByTestId('team-item-marketing-launch')).toContainText('Marketing Launch');
+    // The smallest window still shows the short name under the team's name.
+    await setWindowSize(app, page, 900, 600);
+    await expect(page.getByTestId('team-agents-use')).toBeVisible();
+    await page.screenshot({ path: path.join(SHOTS, 'display-names-900x600.png') });
   } finally {
     await app.close();
   }
