@@ -175,13 +175,15 @@ test('problems are said beside the field as the person types; times are relative
     await page.getByRole('button', { name: 'Create a team' }).click();
     const dialog = page.getByRole('dialog', { name: 'Create a team' });
     const name = dialog.getByLabel('Name');
+    // A name with spaces is a display name: the short name agents will use shows as the person types (issue 27).
     await name.fill('my team');
-    await expect(dialog.getByRole('alert')).toHaveText('Use letters, digits, ".", "_" or "-" only (no spaces).');
+    await expect(dialog.getByRole('alert')).toHaveCount(0);
+    await expect(dialog.getByTestId('short-name')).toContainText('Agents use: my-team');
+    await name.fill('webapp');
+    await expect(dialog.getByRole('alert')).toHaveText('There is already a team named webapp.');
     await expect(name).toHaveAttribute('aria-invalid', 'true');
     await page.screenshot({ path: path.join(SHOTS, 'create-team-problem.png') });
     await expect(dialog.getByRole('button', { name: 'Create' })).toBeDisabled();
-    await name.fill('webapp');
-    await expect(dialog.getByRole('alert')).toHaveText('There is already a team named webapp.');
     await name.fill('my-team');
     await expect(dialog.getByRole('alert')).toHaveCount(0);
     await dialog.getByRole('button', { name: 'Create' }).click();

@@ -79,10 +79,11 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       }
       return { tasks, problems, missing };
     },
-    createTeam: async ({ name, description, members }) =>
-      ctx.store().createTeam({ name, description, members: members.map((m) => ({ name: m })) }),
+    createTeam: async ({ name, displayName, description, members }) =>
+      ctx.store().createTeam({ name, displayName, description, members: members.map((m) => ({ name: m })) }),
     createSampleTeam: async () => createSampleTeam(ctx.store()),
     renameTeam: async ({ team, newName }) => ctx.store().renameTeam(team, newName),
+    setTeamDisplayName: async ({ team, displayName }) => ctx.store().setTeamDisplayName(team, displayName),
     deleteTeam: async ({ team }) => {
       const result = await ctx.store().deleteTeam(team);
       if (result.trash) ownTrash.set(result.trash, new Set(own(team)));
@@ -97,7 +98,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       ownTrash.delete(trash);
       return config;
     },
-    addMember: async ({ team, name, user, agentType }) => ctx.store().addMember(team, { name, user, agentType }),
+    addMember: async ({ team, name, user, agentType, displayName }) => ctx.store().addMember(team, { name, user, agentType, displayName }),
     removeMember: async ({ team, name }) => ctx.store().removeMember(team, name),
     setMemberProfile: async ({ team, name, profile }) => ctx.store().setMemberProfile(team, name, profile),
 

@@ -68,7 +68,8 @@ export class DataFolderWatcher {
         const rel = path.relative(root, p).split(path.sep);
         const mailbox = mailboxPathKind(rel);
         if (mailbox !== null) return mailbox !== 'dir' && mailbox !== 'inbox' && mailbox !== 'inbox-file';
-        if (rel[0] === 'tasks' && rel[2] === '.lockstep') return !(rel.length === 3 || (rel.length === 4 && rel[3] === 'members.json'));
+        if (rel[0] === 'tasks' && rel[2] === '.lockstep')
+          return !(rel.length === 3 || (rel.length === 4 && (rel[3] === 'members.json' || rel[3] === 'team.json')));
         if (rel.includes('.lockstep') || rel.includes('inboxes') || rel.includes('events')) return true;
         if (rel[0] === 'tasks' && rel.length === 3) return taskIdFromFileName(rel[2]) === null;
         if (rel[0] === 'teams' && rel.length === 3) return rel[2] !== 'config.json';
@@ -127,7 +128,7 @@ export class DataFolderWatcher {
     if (rel[0] === 'tasks' && rel[2] === '.lockstep') {
       // Lockstep's own folder is watched only for the member profiles (part of the team config); its lock,
       // queue and journal change on every write and are nobody's news.
-      if (rel[3] !== 'members.json') return;
+      if (rel[3] !== 'members.json' && rel[3] !== 'team.json') return;
       this.teamsDirty = true;
       this.configs.delete(rel[1]);
     } else if (rel[0] === 'teams') {

@@ -153,6 +153,11 @@ function describeTeamEntry(entry: JournalEntryLike): string {
     case 'set-member':
     case 'team.set-member':
       return `${prefix}changed ${member}'s profile`;
+    case 'display-name':
+    case 'team.set-display-name': {
+      const after = (change as { after?: unknown }).after;
+      return after ? `${prefix}called team ${entry.team} "${String(after)}"` : `${prefix}took team ${entry.team}'s display name away`;
+    }
     case 'rename':
     case 'team.rename':
       return `${prefix}renamed team ${String(change.from ?? d.name ?? '')} to ${String(change.to ?? d.newName ?? '')}`;
@@ -180,10 +185,17 @@ function describeTeamEntry(entry: JournalEntryLike): string {
 
 /** A change to many tasks at once (the list view's bulk actions): "assigned 50 tasks to tester". */
 function describeBulk(entry: JournalEntryLike): string {
-  const change = (entry.details?.bulk ?? {}) as { owner?: string; status?: string; priority?: string; delete?: boolean };
+  const change = (entry.details?.bulk ?? {}) as {
+    owner?: string;
+    status?: string;
+    priority?: string;
+    delete?: boolean;
+    moveClaims?: { from?: string; to?: string };
+  };
   const n = entry.tasks.length;
   const tasks = `${n} task${n === 1 ? '' : 's'}`;
   if (change.delete) return `deleted ${tasks}`;
+  if (change.moveClaims) return `moved ${n === 1 ? 'a claim' : `${n} claims`} from ${change.moveClaims.from} to ${change.moveClaims.to}`;
   if (change.owner !== undefined) return change.owner ? `assigned ${tasks} to ${change.owner}` : `unassigned ${tasks}`;
   if (change.status !== undefined) return `moved ${tasks} to ${change.status.replace('_', ' ')}`;
   if (change.priority !== undefined) return `set ${tasks} to ${change.priority} priority`;

@@ -82,6 +82,8 @@ export const memberProfileSchema = z.object({
   role: z.string().optional(),
   capabilities: z.array(z.string()).optional(),
   wipLimit: z.number().optional(),
+  /** What people call the member when its name is a short one made from it ("Sam Lee" for sam-lee). */
+  displayName: z.string().optional(),
 });
 export type MemberProfile = z.infer<typeof memberProfileSchema>;
 
@@ -112,6 +114,8 @@ export type StatusCounts = z.infer<typeof countsSchema>;
 
 export const teamSummarySchema = z.object({
   name: z.string(),
+  /** What people call the team when its name is a short one made from it ("Marketing Launch"); Lockstep's own. */
+  displayName: z.string().optional(),
   description: z.string(),
   memberCount: z.number(),
   leader: z.string(),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { InvalidInputError } from './errors';
 import { depthOf } from './json';
 import { prioritySchema, statusSchema } from './model';
-import { nameProblem, type NameKind } from './names';
+import { displayNameProblem, nameProblem, type NameKind } from './names';
 
 /** Schemas shared by the store, the CLI and the IPC bridge. Validation failures become INVALID_INPUT. */
 
@@ -17,6 +17,14 @@ const safeName = (kind: NameKind) =>
   });
 
 export const teamNameSchema = safeName('team');
+/** What a person calls a team or member when it is not a safe name ("Sam Lee"); agents use the short name. */
+export const displayNameSchema = z
+  .string()
+  .transform((v) => v.trim().replace(/\s+/g, ' '))
+  .superRefine((value, ctx) => {
+    const problem = displayNameProblem(value);
+    if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+  });
 export const memberNameSchema = safeName('member');
 export const agentNameSchema = safeName('agent');
 export const taskIdSchema = safeName('task id');
@@ -90,6 +98,7 @@ export const newMemberSchema = z
     name: memberNameSchema,
     user: z.union([z.literal(''), memberNameSchema]).default(''),
     agentType: z.string().max(64).default('general-purpose'),
+    displayName: displayNameSchema.optional(),
   })
   .strict();
 export type NewMember = z.input<typeof newMemberSchema>;
@@ -101,6 +110,7 @@ export const memberProfilePatchSchema = z
     role: z.union([z.string().trim().min(1).max(64), z.null()]).optional(),
     capabilities: z.union([z.array(tagSchema).max(50), z.null()]).optional(),
     wipLimit: z.union([z.number().int().min(0).max(1000), z.null()]).optional(),
+    displayName: z.union([displayNameSchema, z.null()]).optional(),
   })
   .strict();
 export type MemberProfilePatch = z.input<typeof memberProfilePatchSchema>;
@@ -108,6 +118,7 @@ export type MemberProfilePatch = z.input<typeof memberProfilePatchSchema>;
 export const createTeamInputSchema = z
   .object({
     name: teamNameSchema,
+    displayName: displayNameSchema.optional(),
     description: z.string().max(10_000).default(''),
     members: z.array(newMemberSchema).max(500).default([]),
   })
@@ -134,6 +145,8 @@ export const bulkChangeSchema = z.union([
   z.object({ status: statusSchema }).strict(),
   z.object({ priority: prioritySchema }).strict(),
   z.object({ delete: z.literal(true) }).strict(),
+  /** Claims `from` holds go to `to`, owner too where it was `from` (a person who changed who they act as). */
+  z.object({ moveClaims: z.object({ from: agentNameSchema, to: agentNameSchema }).strict() }).strict(),
 ]);
 export type BulkChange = z.infer<typeof bulkChangeSchema>;
 export const bulkIdsSchema = z.array(taskIdSchema).min(1, 'Choose at least one task.').max(5000);

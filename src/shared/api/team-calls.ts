@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { deletedTeamSchema, fileProblemSchema, teamConfigSchema, teamSummarySchema, versionedTaskSchema as taskSchema } from '../model';
 import {
   createTeamInputSchema,
+  displayNameSchema,
   memberNameSchema,
   memberProfilePatchSchema,
   newMemberSchema,
@@ -29,6 +30,11 @@ export const TEAM_API = {
   },
   createSampleTeam: { input: emptyInput, output: teamConfigSchema },
   renameTeam: { input: z.object({ team: teamNameSchema, newName: teamNameSchema }).strict(), output: teamConfigSchema },
+  /** What people call the team ("Spring Launch"; null: its name); agents keep using its name. Undoable. */
+  setTeamDisplayName: {
+    input: z.object({ team: teamNameSchema, displayName: z.union([displayNameSchema, z.null()]) }).strict(),
+    output: teamConfigSchema,
+  },
   /** Moves the team into the trash (the data folder's, or the database's); `trash` names it for restoreTeam (undo). */
   deleteTeam: { input: teamInput, output: deletedTeamSchema },
   /** Brings back a team this window deleted (undo of a deletion, redo of undoing a creation). */

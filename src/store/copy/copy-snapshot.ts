@@ -8,7 +8,7 @@ import { StorePaths, taskIdFromFileName } from '../folder/paths';
 import type { MemberProfile } from '../../shared/members';
 import { writeFileDurably } from '../folder/task-files';
 import { parseTaskBytes } from '../core/task-format';
-import { readProfiles as readProfilesFile, writeProfiles } from '../folder/team-config';
+import { readProfiles as readProfilesFile, readTeamDisplayName, writeProfiles, writeTeamDisplayName } from '../folder/team-config';
 import { applyProfiles } from '../core/team-format';
 import { notTrashed } from '../postgres/pg-trash';
 import { mailCounts, readFolderMail, readDatabaseMail, sameMail, writeDatabaseMail, writeFolderMail, type TeamMail } from './copy-messages';
@@ -33,10 +33,12 @@ interface TeamSnapshot {
   profiles: Map<string, MemberProfile>;
   /** ClawTeam's messages and costs (copy-messages.ts): waiting messages per inbox, history, cost events */
   mail: TeamMail;
+  /** What people call the team (.lockstep/team.json, or the display_name column), when it has a display name */
+  displayName?: string;
 }
 
 function profileKey(p: MemberProfile | undefined): string {
-  return JSON.stringify([p?.role ?? null, p?.capabilities ?? null, p?.wipLimit ?? null]);
+  return JSON.stringify([p?.role ?? null, p?.capabilities ?? null, p?.wipLimit ?? null, p?.displayName ?? null]);
 }
 
 /**
@@ -127,7 +129,8 @@ export function readFolder(dataDir: string): Snapshot {
       }
     }
     const profiles = carriedProfiles(configRaw, paths.teamConfig(team), readProfilesFile(paths.root, paths.lockstepDir(team)));
-    snapshot.set(team, { configRaw, tasks, journal, profiles, mail: readFolderMail(paths, team) });
+    const displayName = readTeamDisplayName(paths.root, paths.lockstepDir(team));
+    snapshot.set(team, { configRaw, tasks, journal, profiles, mail: readFolderMail(paths, team), ...(displayName ? { displayName } : {}) });
   }
   return snapshot;
 }
@@ -150,7 +153,8 @@ export function writeFolder(dataDir: string, snapshot: Snapshot, replace: boolea
     // ClawTeam's own lock file (empty; it creates it too): present so ClawTeam and Lockstep's interlock find it.
     if (!fs.existsSync(paths.clawteamLock(team))) writeNewInside(paths.root, paths.clawteamLock(team), '');
     for (const [id, raw] of t.tasks) writeFileDurably(paths.root, paths.taskFile(team, id), raw);
-    if (t.journal.length || t.profiles.size) makeDirs(paths.lockstepDir(team));
+    if (t.journal.length || t.profiles.size || t.displayName) makeDirs(paths.lockstepDir(team));
+    if (t.displayName) writeTeamDisplayName(paths.root, paths.lockstepDir(team), t.displayName);
     if (t.journal.length) writeFileDurably(paths.root, journalPath(paths.lockstepDir(team)), t.journal.map((l) => `${l}\n`).join(''));
     if (t.profiles.size) writeProfiles(paths.root, paths.lockstepDir(team), Object.fromEntries(t.profiles));
     writeFolderMail(paths, team, t.mail);
@@ -160,7 +164,9 @@ export function writeFolder(dataDir: string, snapshot: Snapshot, replace: boolea
 export async function readDatabase(client: PoolClient): Promise<Snapshot> {
   const snapshot: Snapshot = new Map();
   // Deleted teams (the database's trash) stay behind, as a folder's .lockstep/trash does.
-  const teams = await client.query(`SELECT id, name, config_raw FROM lockstep_teams t WHERE ${notTrashed('t')} ORDER BY name`);
+  const teams = await client.query(
+    `SELECT id, name, config_raw, display_name FROM lockstep_teams t WHERE ${notTrashed('t')} ORDER BY name`,
+  );
   for (const row of teams.rows) {
     const tasks = await client.query('SELECT id, raw FROM lockstep_tasks WHERE team_id = $1 ORDER BY id', [row.id]);
     const journal = await client.query('SELECT line FROM lockstep_journal WHERE team_id = $1 ORDER BY seq', [row.id]);
@@ -170,6 +176,7 @@ export async function readDatabase(client: PoolClient): Promise<Snapshot> {
       journal: journal.rows.map((j) => j.line as string),
       profiles: carriedProfiles(row.config_raw, `postgres:${row.name}/config.json`, await readProfileRows(client, String(row.id))),
       mail: await readDatabaseMail(client, String(row.id)),
+      ...(row.display_name ? { displayName: row.display_name as string } : {}),
     });
   }
   return snapshot;
@@ -178,7 +185,11 @@ export async function readDatabase(client: PoolClient): Promise<Snapshot> {
 export async function writeDatabase(client: PoolClient, snapshot: Snapshot): Promise<void> {
   for (const [team, t] of snapshot) {
     const loaded = parseTeamConfigText(t.configRaw, `${team}/config.json`);
-    const r = await client.query('INSERT INTO lockstep_teams (name, config_raw) VALUES ($1, $2) RETURNING id', [team, t.configRaw]);
+    const r = await client.query('INSERT INTO lockstep_teams (name, config_raw, display_name) VALUES ($1, $2, $3) RETURNING id', [
+      team,
+      t.configRaw,
+      t.displayName ?? null,
+    ]);
     const teamId = String(r.rows[0].id);
     // The members rows hold the profiles (the config bytes stay config.json's).
     await writeMembers(client, teamId, applyProfiles(loaded.config, Object.fromEntries(t.profiles)));
@@ -218,7 +229,7 @@ export function sameSnapshot(a: Snapshot, b: Snapshot): boolean {
   for (const [team, x] of a) {
     const y = b.get(team);
     if (!y || x.configRaw !== y.configRaw || x.tasks.size !== y.tasks.size || x.journal.join('\n') !== y.journal.join('\n')) return false;
-    if (x.profiles.size !== y.profiles.size || !sameMail(x.mail, y.mail)) return false;
+    if (x.profiles.size !== y.profiles.size || !sameMail(x.mail, y.mail) || x.displayName !== y.displayName) return false;
     for (const [name, p] of x.profiles) if (profileKey(y.profiles.get(name)) !== profileKey(p)) return false;
     for (const [id, raw] of x.tasks) if (y.tasks.get(id) !== raw) return false;
   }

@@ -107,6 +107,8 @@ export interface Store {
   getTeam(team: string): Promise<TeamConfig>;
   createTeam(input: CreateTeamInput): Promise<TeamConfig>;
   renameTeam(team: string, newName: string): Promise<TeamConfig>;
+  /** Sets what people call the team ("Spring Launch"; null: its name); agents keep using its name. Undoable. */
+  setTeamDisplayName(team: string, displayName: string | null): Promise<TeamConfig>;
   /** Moves the team to the trash (a data folder's .lockstep/trash, or the database's); `trash` is what restoreTeam takes. */
   deleteTeam(team: string): Promise<DeletedTeam>;
   /** Brings a deleted team back from the trash, unless a team of that name exists again (ALREADY_EXISTS). */

@@ -3,6 +3,7 @@ import { InvalidInputError } from '../../shared/errors';
 import { assertName } from '../../shared/names';
 import { bulkChangeSchema, bulkIdsSchema, parseInput, type BulkChange } from '../../shared/schemas';
 import * as ops from './task-ops';
+import { moveClaim } from './task-claims';
 import type { TeamTransaction } from './transaction';
 
 export interface BulkResult {
@@ -35,7 +36,8 @@ export function runBulk(tx: TeamTransaction, ids: string[], change: BulkChange, 
     if ('delete' in change) {
       ops.deleteTask(tx, id, options);
       deleted.push(id);
-    } else tasks.push(ops.updateTask(tx, id, change, options));
+    } else if ('moveClaims' in change) tasks.push(moveClaim(tx, id, change.moveClaims.from, change.moveClaims.to));
+    else tasks.push(ops.updateTask(tx, id, change, options));
   }
   return { tasks, deleted };
 }

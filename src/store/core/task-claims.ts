@@ -199,3 +199,29 @@ export function heartbeatTask(tx: TeamTransaction, id: string, options: ClaimOpt
   task.updatedAt = tx.now;
   return withVersion(tx.putTask(task, loaded.extra));
 }
+
+/**
+ * Moves the claim `from` holds on a task to `to` (a person who changed who they act as keeps their claims): the
+ * same claim time and lease, a new fencing number (a process still working as `from` loses the claim), and the
+ * owner too where it was `from`. Refused when `from` no longer holds it.
+ */
+export function moveClaim(tx: TeamTransaction, id: string, from: string, to: string): VersionedTask {
+  const loaded = requireTask(tx, id);
+  const { task } = loaded;
+  if (task.lockedBy !== from) {
+    throw new InvalidInputError(`Task ${id} is no longer claimed by ${from}${task.lockedBy ? ` (${task.lockedBy} holds it)` : ''}.`, {
+      taskId: id,
+      holder: task.lockedBy,
+    });
+  }
+  const meta = lockstepMeta(task);
+  const claim = currentClaim(task);
+  const token = Math.max(toSafeInteger(meta.fence) ?? 0, toSafeInteger(claim?.token) ?? 0) + 1;
+  const next: ClaimInfo = { agent: to, at: task.lockedAt || tx.now, token };
+  if (claim?.leaseUntil) next.leaseUntil = claim.leaseUntil;
+  task.lockedBy = to;
+  if (task.owner === from) task.owner = to;
+  task.updatedAt = tx.now;
+  setLockstepMeta(task, { ...meta, fence: token, claim: next });
+  return withVersion(tx.putTask(task, loaded.extra));
+}

@@ -139,9 +139,11 @@ export function insertMemberRecord(loaded: LoadedTeamConfig, record: Record<stri
   loaded.memberExtras.splice(at, 0, extra);
 }
 
-/** A new member's record (a fresh agent id), as both stores add one. */
-export function newMember(m: { name: string; user: string; agentType: string }, now: string): Member {
-  return { name: m.name, user: m.user, agentId: randomBytes(6).toString('hex'), agentType: m.agentType, joinedAt: now };
+/** A new member's record (a fresh agent id), as both stores add one; a display name goes in its profile. */
+export function newMember(m: { name: string; user: string; agentType: string; displayName?: string }, now: string): Member {
+  const member: Member = { name: m.name, user: m.user, agentId: randomBytes(6).toString('hex'), agentType: m.agentType, joinedAt: now };
+  if (m.displayName && m.displayName !== m.name) member.lockstep = { displayName: m.displayName };
+  return member;
 }
 
 /** A new team's input, checked (both backends): its shape, then no member listed twice. */

@@ -16,12 +16,13 @@ export type TeamChange =
   | { kind: 'add-member'; member: string; record: Record<string, unknown>; index: number }
   | { kind: 'remove-member'; member: string; record: Record<string, unknown>; index: number }
   | { kind: 'set-member'; member: string; before: Record<string, unknown> | null; after: Record<string, unknown> | null }
-  | { kind: 'rename'; from: string; to: string };
+  | { kind: 'rename'; from: string; to: string }
+  | { kind: 'display-name'; before: string | null; after: string | null };
 
 /** Applies a profile patch (null clears a field) to the member; returns the change, for the journal and its undo. */
 export function patchProfile(member: Member, values: MemberProfilePatch): TeamChange {
   const next: MemberProfile = { ...(member.lockstep ?? {}) };
-  for (const key of ['role', 'capabilities', 'wipLimit'] as const) {
+  for (const key of ['role', 'capabilities', 'wipLimit', 'displayName'] as const) {
     const value = values[key];
     if (value === null) delete next[key];
     else if (value !== undefined) (next as Record<string, unknown>)[key] = value;
@@ -48,6 +49,8 @@ export function inverseOf(change: TeamChange): TeamChange {
       return { ...change, before: change.after, after: change.before };
     case 'rename':
       return { kind: 'rename', from: change.to, to: change.from };
+    case 'display-name':
+      return { kind: 'display-name', before: change.after, after: change.before };
   }
 }
 
@@ -59,7 +62,7 @@ function changedSince(change: TeamChange, later: JournalEntry[], trusted: Readon
   const touches = (e: JournalEntry) => {
     const c = teamChangeOf(e);
     if (!c) return e.op.startsWith('team.') && e.tasks.length === 0 && (member === undefined || e.details?.member === member);
-    return member === undefined ? c.kind === 'rename' : 'member' in c && c.member === member;
+    return member === undefined ? c.kind === 'rename' || c.kind === 'display-name' : 'member' in c && c.member === member;
   };
   return [...later].reverse().find((e) => !trusted.has(e.seq) && touches(e));
 }
@@ -106,7 +109,7 @@ export function applyMemberChange(
   later: JournalEntry[],
   trusted: ReadonlySet<number>,
 ): void {
-  if (change.kind === 'rename') throw new InvalidInputError('A rename is not a member change.');
+  if (change.kind === 'rename' || change.kind === 'display-name') throw new InvalidInputError('A team name is not a member change.');
   const index = loaded.config.members.findIndex((m) => m.name === change.member);
   switch (change.kind) {
     case 'add-member':

@@ -3,6 +3,7 @@ import { emptyCounts, inboxName, leaderOf, type FileProblem, type Member, type T
 import { AlreadyExistsError, CorruptFileError, InvalidInputError, NotFoundError, teamNotFound, UnsafePathError } from '../../shared/errors';
 import { assertName } from '../../shared/names';
 import {
+  displayNameSchema,
   memberProfilePatchSchema,
   newMemberSchema,
   parseInput,
@@ -11,7 +12,7 @@ import {
   type MemberProfilePatch,
 } from '../../shared/schemas';
 import { nowTimestamp } from '../../shared/time';
-import { readTeamConfig, writeProfiles, writeTeamConfig } from './team-config';
+import { readTeamConfig, readTeamDisplayName, writeProfiles, writeTeamConfig, writeTeamDisplayName } from './team-config';
 import { applyProfiles, memberRecord, newMember, newTeamConfig, parseNewTeam, type LoadedTeamConfig } from '../core/team-format';
 import { patchProfile, type TeamChange } from '../core/team-undo';
 import { assertNoLinks, mkdirInside } from './safe-fs';
@@ -47,8 +48,10 @@ export async function listTeams(ctx: FolderContext): Promise<{ teams: TeamSummar
     const counts = emptyCounts();
     for (const t of tasks) counts[t.status]++;
     problems.push(...taskProblems);
+    const displayName = readTeamDisplayName(ctx.paths.root, ctx.paths.lockstepDir(name));
     teams.push({
       name,
+      ...(displayName ? { displayName } : {}),
       description: loaded.config.description,
       memberCount: loaded.config.members.length,
       leader: leaderOf(loaded.config)?.name ?? '',
@@ -74,7 +77,12 @@ export async function createTeam(ctx: FolderContext, input: CreateTeamInput): Pr
       const config = newTeamConfig(values, nowTimestamp());
       mkdirInside(ctx.paths.root, ctx.paths.teamDir(values.name));
       for (const m of config.members) mkdirInside(ctx.paths.root, ctx.paths.inboxDir(values.name, inboxName(m)));
-      writeTeamConfig(ctx.paths.root, configPath, { config, extra: {}, memberExtras: [] });
+      const loaded = { config, extra: {}, memberExtras: [] };
+      writeTeamConfig(ctx.paths.root, configPath, loaded);
+      if (config.members.some((m) => m.lockstep)) ctx.saveProfiles(values.name, loaded);
+      if (values.displayName && values.displayName !== values.name) {
+        writeTeamDisplayName(ctx.paths.root, ctx.paths.lockstepDir(values.name), values.displayName);
+      }
       return config;
     },
     true,
@@ -142,6 +150,13 @@ export function appendMember(
   const added = newMember(values, nowTimestamp());
   loaded.config.members.push(added);
   if (!loaded.config.leadAgentId) loaded.config.leadAgentId = added.agentId;
+  if (added.lockstep) {
+    // A display name is the new member's profile: saved with everybody's (from the file) in Lockstep's own file.
+    const profile = added.lockstep;
+    applyProfiles(loaded.config, ctx.profiles(team));
+    added.lockstep = profile;
+    ctx.saveProfiles(team, loaded);
+  }
   mkdirInside(ctx.paths.root, ctx.paths.inboxDir(team, inboxName(added)));
   const index = loaded.config.members.length - 1;
   details.change = { kind: 'add-member', member: values.name, record: memberRecord(loaded, index), index } satisfies TeamChange;
@@ -186,6 +201,24 @@ export async function setMemberProfile(ctx: FolderContext, team: string, name: s
     details.change = patchProfile(member, values);
     ctx.saveProfiles(team, loaded);
     return config;
+  });
+}
+
+/**
+ * Sets what people call the team ("Spring Launch"; null: its name), keeping the name agents use. Journaled with
+ * before and after, so undo takes it back.
+ */
+export async function setTeamDisplayName(ctx: FolderContext, team: string, displayName: string | null): Promise<TeamConfig> {
+  assertName(team, 'team');
+  const value = displayName === null ? null : parseInput(displayNameSchema, displayName, 'display name');
+  const details: Record<string, unknown> = { name: team };
+  return ctx.writer(team).mutateDirect(ctx.info('team.set-display-name', undefined, { details }), () => {
+    const loaded = ctx.requireTeam(team);
+    const before = readTeamDisplayName(ctx.paths.root, ctx.paths.lockstepDir(team)) ?? null;
+    const after = value && value !== team ? value : null;
+    details.change = { kind: 'display-name', before, after } satisfies TeamChange;
+    writeTeamDisplayName(ctx.paths.root, ctx.paths.lockstepDir(team), after);
+    return applyProfiles(loaded.config, ctx.profiles(team));
   });
 }
 

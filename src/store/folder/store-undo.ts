@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import { inboxName, type VersionedTask } from '../../shared/domain';
 import { InvalidInputError, NotFoundError } from '../../shared/errors';
 import { assertName } from '../../shared/names';
-import { writeTeamConfig } from './team-config';
+import { readTeamDisplayName, writeTeamConfig, writeTeamDisplayName } from './team-config';
 import { applyProfiles } from '../core/team-format';
 import { applyMemberChange, inverseOf, refuseTeamUndo, refuseUndoCreate, refuseUndoneTwice, teamChangeOf } from '../core/team-undo';
 import { mkdirInside } from './safe-fs';
@@ -92,6 +92,12 @@ export async function undoChange(ctx: FolderContext, team: string, seq: number, 
       }
       const loaded = ctx.requireTeam(team);
       applyProfiles(loaded.config, ctx.profiles(team)); // profiles live beside the journal, not in config.json
+      if (inverse.kind === 'display-name') {
+        const now = readTeamDisplayName(ctx.paths.root, ctx.paths.lockstepDir(team)) ?? null;
+        if (now !== inverse.before) refuseTeamUndo(`Team ${team}'s display name`, inverse, entry, later, trusted);
+        writeTeamDisplayName(ctx.paths.root, ctx.paths.lockstepDir(team), inverse.after);
+        return { undone: entry, tasks: [], config: loaded.config, team };
+      }
       applyMemberChange(loaded, inverse, entry, later, trusted);
       if (inverse.kind === 'add-member') {
         const added = loaded.config.members.find((m) => m.name === inverse.member);

@@ -100,6 +100,10 @@ export class LockstepStore implements Store {
     return teams.renameTeam(this.ctx, team, newName);
   }
 
+  setTeamDisplayName(team: string, displayName: string | null): Promise<TeamConfig> {
+    return teams.setTeamDisplayName(this.ctx, team, displayName);
+  }
+
   /**
    * Deletes a team: its config folder and its tasks (with its journal) move into the data folder's trash
    * (`.lockstep/trash/<id>/`, the newest TRASH_KEEP kept), so the deletion can be undone with restoreTeam(id).

@@ -2,7 +2,7 @@ import * as path from 'path';
 import { CorruptFileError, UnsafePathError } from '../../shared/errors';
 import { decodeUtf8, JsonProblem, parseJson, stringifyJson } from '../../shared/json';
 import type { MemberProfile } from '../../shared/members';
-import { assertNoLinks, readBounded } from './safe-fs';
+import { assertNoLinks, readBounded, unlinkInside } from './safe-fs';
 import { writeFileDurably } from './task-files';
 import { MAX_FILE_BYTES, MAX_JSON_DEPTH } from '../core/task-format';
 import { parseProfiles, parseTeamConfig, serializeTeamConfig, type LoadedTeamConfig } from '../core/team-format';
@@ -62,4 +62,32 @@ export function readProfiles(root: string, lockstepDir: string): Record<string, 
 
 export function writeProfiles(root: string, lockstepDir: string, profiles: Record<string, MemberProfile>): void {
   writeFileDurably(root, profilesPath(lockstepDir), stringifyJson({ version: 1, members: profiles }, 2));
+}
+
+// ------------------------------------------------------------------ the team's display name
+
+/**
+ * What people call a team whose name is a short one made from it ("Marketing Launch" for marketing-launch) lives in
+ * `tasks/<team>/.lockstep/team.json`, Lockstep's own (ClawTeam rewrites config.json without fields it does not
+ * know); it moves with the team on a rename and goes with it to the trash.
+ */
+export function teamNamesPath(lockstepDir: string): string {
+  return path.join(lockstepDir, 'team.json');
+}
+
+/** The team's display name, or undefined (none, or a file that cannot be read: the short name shows). */
+export function readTeamDisplayName(root: string, lockstepDir: string): string | undefined {
+  try {
+    const json = readJsonFile(root, teamNamesPath(lockstepDir)) as { displayName?: unknown } | undefined;
+    return json && typeof json.displayName === 'string' && json.displayName ? json.displayName : undefined;
+  } catch (err) {
+    if (err instanceof CorruptFileError || err instanceof UnsafePathError) return undefined;
+    throw err;
+  }
+}
+
+/** Writes the team's display name; null removes it (the short name shows). */
+export function writeTeamDisplayName(root: string, lockstepDir: string, displayName: string | null): void {
+  if (displayName === null) unlinkInside(root, teamNamesPath(lockstepDir));
+  else writeFileDurably(root, teamNamesPath(lockstepDir), stringifyJson({ version: 1, displayName }, 2));
 }

@@ -196,6 +196,17 @@ CREATE TABLE lockstep_request_answers (
 `,
   },
   { version: 5, name: 'journal numbered by a sequence per team, read up to a safe horizon', sql: JOURNAL_SEQUENCES_SQL },
+  {
+    version: 6,
+    name: 'display names',
+    sql: `
+-- What people call a team or member whose name is a short one made from it ("Marketing Launch" for
+-- marketing-launch, "Sam Lee" for sam-lee): Lockstep's own, as a data folder keeps them in .lockstep/team.json and
+-- in the member profiles of .lockstep/members.json.
+ALTER TABLE lockstep_teams ADD COLUMN display_name text;
+ALTER TABLE lockstep_members ADD COLUMN display_name text;
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

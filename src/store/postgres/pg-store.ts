@@ -137,6 +137,10 @@ export class PostgresStore implements Store {
     return teams.renameTeam(this.ctx, team, newName);
   }
 
+  setTeamDisplayName(team: string, displayName: string | null): Promise<TeamConfig> {
+    return teams.setTeamDisplayName(this.ctx, team, displayName);
+  }
+
   /**
    * Moves the team into the database's trash (pg-trash.ts) with its tasks, members, journal, messages and costs;
    * `trash` names it for restoreTeam. Journaled (team.delete) in the deleted team's journal, as in a data folder.

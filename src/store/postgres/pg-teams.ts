@@ -3,6 +3,7 @@ import { emptyCounts, leaderOf, type FileProblem, type TeamConfig, type TeamSumm
 import { AlreadyExistsError, InvalidInputError, NotFoundError, teamNotFound } from '../../shared/errors';
 import { assertName } from '../../shared/names';
 import {
+  displayNameSchema,
   memberProfilePatchSchema,
   newMemberSchema,
   parseInput,
@@ -34,7 +35,9 @@ import type { DeletedTeam } from '../../shared/model';
 
 export async function listTeams(ctx: PgContext): Promise<{ teams: TeamSummary[]; problems: FileProblem[] }> {
   return ctx.run(async (client) => {
-    const teams = await client.query(`SELECT id, name, config_raw FROM lockstep_teams t WHERE ${notTrashed('t')} ORDER BY name`);
+    const teams = await client.query(
+      `SELECT id, name, config_raw, display_name FROM lockstep_teams t WHERE ${notTrashed('t')} ORDER BY name`,
+    );
     const counts = await client.query('SELECT team_id, status, count(*)::int AS n FROM lockstep_tasks GROUP BY team_id, status');
     const problems: FileProblem[] = [];
     const out: TeamSummary[] = [];
@@ -51,6 +54,7 @@ export async function listTeams(ctx: PgContext): Promise<{ teams: TeamSummary[];
       for (const n of counts.rows) if (String(n.team_id) === String(row.id)) c[n.status as keyof typeof c] = n.n;
       out.push({
         name: row.name,
+        ...(row.display_name ? { displayName: row.display_name as string } : {}),
         description: loaded.config.description,
         memberCount: loaded.config.members.length,
         leader: leaderOf(loaded.config)?.name ?? '',
@@ -77,8 +81,12 @@ export async function createTeam(ctx: PgContext, input: CreateTeamInput): Promis
   return ctx.transact(async (client, opId) => {
     const config = newTeamConfig(values, nowTimestamp());
     const inserted = await client.query(
-      'INSERT INTO lockstep_teams (name, config_raw) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING RETURNING id',
-      [values.name, serializeTeamConfig({ config, extra: {}, memberExtras: [] })],
+      'INSERT INTO lockstep_teams (name, config_raw, display_name) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING RETURNING id',
+      [
+        values.name,
+        serializeTeamConfig({ config, extra: {}, memberExtras: [] }),
+        values.displayName && values.displayName !== values.name ? values.displayName : null,
+      ],
     );
     if (inserted.rowCount === 0) throw new AlreadyExistsError(`Team ${values.name} already exists.`, { team: values.name });
     const teamId = String(inserted.rows[0].id);
@@ -140,6 +148,21 @@ export async function restoreTeam(ctx: PgContext, trash: string): Promise<TeamCo
       opId,
     );
     return config;
+  });
+}
+
+/** Sets what people call the team (null: its name), keeping the name agents use; undoable. */
+export async function setTeamDisplayName(ctx: PgContext, team: string, displayName: string | null): Promise<TeamConfig> {
+  assertName(team, 'team');
+  const value = displayName === null ? null : parseInput(displayNameSchema, displayName, 'display name');
+  const details: Record<string, unknown> = { name: team };
+  return mutateTeam(ctx, team, ctx.info('team.set-display-name', undefined, { details }), async (client, teamId, loaded) => {
+    const r = await client.query('SELECT display_name FROM lockstep_teams WHERE id = $1', [teamId]);
+    const before = (r.rows[0]?.display_name as string | null) ?? null;
+    const after = value && value !== team ? value : null;
+    details.change = { kind: 'display-name', before, after } satisfies TeamChange;
+    await client.query('UPDATE lockstep_teams SET display_name = $2 WHERE id = $1', [teamId, after]);
+    return loaded.config;
   });
 }
 

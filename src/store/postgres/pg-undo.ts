@@ -139,6 +139,12 @@ export async function undoChange(access: UndoAccess, team: string, seq: number, 
       }
       return { undone: entry, tasks: [], config: loaded.config, team: inverse.to };
     }
+    if (inverse.kind === 'display-name') {
+      const now = (await client.query('SELECT display_name FROM lockstep_teams WHERE id = $1', [teamId])).rows[0]?.display_name ?? null;
+      if (now !== inverse.before) refuseTeamUndo(`Team ${team}'s display name`, inverse, entry, later, trusted);
+      await client.query('UPDATE lockstep_teams SET display_name = $2 WHERE id = $1', [teamId, inverse.after]);
+      return { undone: entry, tasks: [], config: loaded.config, team };
+    }
     applyMemberChange(loaded, inverse, entry, later, trusted);
     await client.query('UPDATE lockstep_teams SET config_raw = $2 WHERE id = $1', [teamId, serializeTeamConfig(loaded)]);
     await writeMembers(client, teamId, loaded.config);

@@ -103,8 +103,9 @@ export async function writeMembers(client: ClientBase, teamId: string, config: T
   for (const [i, m] of config.members.entries()) {
     const p = m.lockstep ?? {};
     await client.query(
-      `INSERT INTO lockstep_members (team_id, name, position, user_name, agent_id, agent_type, joined_at, role, capabilities, wip_limit)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (team_id, name) DO NOTHING`,
+      `INSERT INTO lockstep_members (team_id, name, position, user_name, agent_id, agent_type, joined_at, role, capabilities, wip_limit,
+         display_name)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (team_id, name) DO NOTHING`,
       [
         teamId,
         m.name,
@@ -116,17 +117,24 @@ export async function writeMembers(client: ClientBase, teamId: string, config: T
         typeof p.role === 'string' ? p.role : null,
         Array.isArray(p.capabilities) ? p.capabilities.filter((c) => typeof c === 'string') : null,
         typeof p.wipLimit === 'number' && Number.isInteger(p.wipLimit) && p.wipLimit >= 0 ? p.wipLimit : null,
+        typeof p.displayName === 'string' && p.displayName ? p.displayName : null,
       ],
     );
   }
 }
 
 /** One members row's profile (role, capability tags, WIP limit), as the folder's members.json holds it. */
-export function profileOfRow(row: { role: string | null; capabilities: string[] | null; wip_limit: number | null }): MemberProfile {
+export function profileOfRow(row: {
+  role: string | null;
+  capabilities: string[] | null;
+  wip_limit: number | null;
+  display_name?: string | null;
+}): MemberProfile {
   const profile: MemberProfile = {};
   if (row.role !== null) profile.role = row.role;
   if (row.capabilities !== null) profile.capabilities = row.capabilities;
   if (row.wip_limit !== null) profile.wipLimit = row.wip_limit;
+  if (row.display_name) profile.displayName = row.display_name;
   return profile;
 }
 
@@ -136,7 +144,7 @@ export function profileOfRow(row: { role: string | null; capabilities: string[] 
  */
 export async function readProfiles(client: ClientBase, teamId: string): Promise<Record<string, MemberProfile>> {
   const r = await client.query(
-    'SELECT name, role, capabilities, wip_limit FROM lockstep_members WHERE team_id = $1 ORDER BY position, name',
+    'SELECT name, role, capabilities, wip_limit, display_name FROM lockstep_members WHERE team_id = $1 ORDER BY position, name',
     [teamId],
   );
   const out: Record<string, MemberProfile> = {};

@@ -51,4 +51,23 @@ describe('useActivity', () => {
       ),
     );
   });
+
+  it('lists each past line once after the team is renamed (the journal moves with the team)', async () => {
+    await call(bridge.api, 'updateTask', { team: 'webapp', id: '087e245f', patch: { subject: 'Renamed subject' } });
+    const { result, rerender } = renderHook(({ teams }) => useActivity(bridge.api, teams, teams[0]), {
+      initialProps: { teams: ['webapp', 'research'] },
+    });
+    await waitFor(() => expect(result.current.rows.length).toBeGreaterThan(0));
+    const before = result.current.rows.length;
+
+    await call(bridge.api, 'renameTeam', { team: 'webapp', newName: 'webshop' });
+    rerender({ teams: ['webshop', 'research'] });
+    await waitFor(() => expect(result.current.rows.some((r) => r.team === 'webshop')).toBe(true));
+    // The rename itself is one more line; nothing else is listed twice, and no line is left under the old name.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(result.current.rows.filter((r) => r.team === 'webapp')).toEqual([]);
+    expect(result.current.rows.length).toBeLessThanOrEqual(before + 1);
+    const keys = result.current.rows.map((r) => `${r.team}:${r.seq}`);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
 });

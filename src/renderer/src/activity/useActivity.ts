@@ -29,6 +29,8 @@ export function useActivity(api: LockstepApi, teams: string[], selected: string 
   const again = useRef(new Set<string>());
   const counter = useRef(0);
   const generation = useRef(0);
+  const listed = useRef(new Set(teams));
+  listed.current = new Set(teams);
 
   const fetchTeam = useCallback(
     async (team: string): Promise<void> => {
@@ -41,7 +43,7 @@ export function useActivity(api: LockstepApi, teams: string[], selected: string 
         try {
           const after = lastSeq.current.get(team);
           const value = await call(api, 'activity', after === undefined ? { team, limit: LAUNCH_ROWS } : { team, afterSeq: after });
-          if (gen !== generation.current) return;
+          if (gen !== generation.current || !listed.current.has(team)) return;
           lastSeq.current.set(team, value.lastSeq);
           if (value.items.length === 0) return;
           setJournal((m) => {
@@ -66,6 +68,15 @@ export function useActivity(api: LockstepApi, teams: string[], selected: string 
 
   const teamsKey = teams.join('\n');
   useEffect(() => {
+    // A team renamed or deleted leaves the list: its lines go with it. A renamed team's journal moves with it and is
+    // read afresh under the new name, so keeping the old name's lines would list every past line twice.
+    const now = new Set(teams);
+    const gone = [...lastSeq.current.keys()].filter((team) => !now.has(team));
+    if (gone.length) {
+      for (const team of gone) lastSeq.current.delete(team);
+      setJournal((m) => new Map([...m].filter(([team]) => now.has(team))));
+      setWatched((list) => list.filter((row) => now.has(row.team)));
+    }
     for (const team of teams) if (!lastSeq.current.has(team) && !inflight.current.has(team)) void fetchTeam(team);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [teamsKey, fetchTeam]);

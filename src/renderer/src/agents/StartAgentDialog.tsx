@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { useMemberLabel, useTeamLabel } from '../state/names';
 import { call, describeFailure } from '../api';
 import { Dialog } from '../components/Dialog';
 import { Field } from '../components/Field';
@@ -16,6 +17,8 @@ export function StartAgentDialog({ members }: { members: string[] }) {
   const [problems, setProblems] = useState<{ command?: string | null; cwd?: string | null; other?: string | null }>({});
   const [busy, setBusy] = useState(false);
   const api = useApi();
+  const memberLabel = useMemberLabel();
+  const teamLabel = useTeamLabel();
   if (!agents || agents.starting === null) return null;
   const runningNow = (m: string) => ['running', 'idle'].includes(agents.statuses.get(m)?.state ?? '');
   const who = agents.starting === '*' ? members.filter((m) => !runningNow(m)) : [agents.starting];
@@ -45,7 +48,9 @@ export function StartAgentDialog({ members }: { members: string[] }) {
       setBusy(false);
     }
   };
-  const title = agents.starting === '*' ? `Start team ${agents.team}` : `Start agent ${agents.starting}`;
+  const title = agents.starting === '*' ? `Start team ${teamLabel(agents.team)}` : `Start agent ${memberLabel(agents.starting)}`;
+  // Where a display name hides a short name, the dialog says which names the agents will use.
+  const named = who.some((m) => memberLabel(m) !== m) || teamLabel(agents.team) !== agents.team;
   return (
     <Dialog
       title={title}
@@ -62,7 +67,7 @@ export function StartAgentDialog({ members }: { members: string[] }) {
             onClick={() => void start()}
             data-testid="agent-start"
           >
-            {busy ? 'Starting…' : who.length === 1 ? `Start ${who[0]}` : `Start ${who.length} agents`}
+            {busy ? 'Starting…' : who.length === 1 ? `Start ${memberLabel(who[0])}` : `Start ${who.length} agents`}
           </button>
         </>
       }
@@ -76,7 +81,25 @@ export function StartAgentDialog({ members }: { members: string[] }) {
         />
         Start the whole team (every member not running)
       </label>
-      {agents.starting === '*' && <p className="muted">Starts {who.length ? who.join(', ') : 'nobody: every member already runs'}.</p>}
+      {agents.starting === '*' && (
+        <p className="muted">Starts {who.length ? who.map(memberLabel).join(', ') : 'nobody: every member already runs'}.</p>
+      )}
+      {named && who.length > 0 && (
+        <p className="muted agents-use" data-testid="start-agents-use">
+          Agents use short names: team <code>{agents.team}</code>, {who.length === 1 ? 'member' : 'members'}{' '}
+          {who.map((m, i) => (
+            <span key={m}>
+              {i > 0 ? ', ' : ''}
+              <code>{m}</code>
+            </span>
+          ))}{' '}
+          (for example{' '}
+          <code>
+            lockstep task claim {agents.team} --next --as {who[0]}
+          </code>
+          ).
+        </p>
+      )}
       <RuntimeFields
         runtime={runtime}
         onRuntime={setRuntime}

@@ -1,5 +1,6 @@
 import { describeAge } from '../../../shared/time';
 import { groupRows, groupSummary, type ActivityRow } from '../activity/group';
+import { useTeamLabel } from '../state/names';
 import { useNow } from '../state/useNow';
 import '../undo-activity.css';
 
@@ -11,6 +12,7 @@ interface Props {
 }
 
 function Row({ row, now, onOpen, actor = true }: { row: ActivityRow; now: number; onOpen: Props['onOpen']; actor?: boolean }) {
+  const teamLabel = useTeamLabel();
   return (
     <>
       <time dateTime={new Date(row.at).toISOString()} title={new Date(row.at).toLocaleString()}>
@@ -25,7 +27,7 @@ function Row({ row, now, onOpen, actor = true }: { row: ActivityRow; now: number
         <span>{row.text}</span>
       )}
       {row.reason && <span className="muted"> — "{row.reason}"</span>}
-      <span className="muted"> · {row.team}</span>
+      <span className="muted"> · {teamLabel(row.team)}</span>
     </>
   );
 }
@@ -38,6 +40,7 @@ export function ActivityStrip({ items, onOpen }: Props) {
   // The shared clock ticks, so "2 min ago" stays true; only this view re-renders for it.
   const now = useNow();
   const groups = groupRows(items).slice(0, 60);
+  const teamLabel = useTeamLabel();
   return (
     <section className="activity" data-testid="activity-strip" aria-label="Recent activity">
       <h3>Activity</h3>
@@ -58,7 +61,7 @@ export function ActivityStrip({ items, onOpen }: Props) {
                       {describeAge(g.rows[0].at * 1000, Math.max(now, g.rows[0].at) * 1000)}
                     </time>{' '}
                     <strong>{groupSummary(g)}</strong>
-                    <span className="muted"> · {g.team}</span>
+                    <span className="muted"> · {teamLabel(g.team)}</span>
                   </summary>
                   <ol>
                     {g.rows.map((row) => (

@@ -4,14 +4,25 @@ import { call } from '../api';
 import { useApi } from '../state/api-context';
 import { useNotices } from '../state/messages';
 import { Dialog } from './Dialog';
-import { Field, nameInputProblem } from './Field';
+import { NameField, typedName } from './NameField';
 
-/** A new member's name, checked as it is typed (allowed characters, not taken). */
-export function AddMemberDialog({ taken, onClose, onAdd }: { taken: string[]; onClose(): void; onAdd(name: string): Promise<boolean> }) {
-  const [name, setName] = useState('');
-  const problem = nameInputProblem(name, 'member', taken);
+/** A new member's name, checked as it is typed; a name with spaces gets a short name agents use, shown live. */
+export function AddMemberDialog({
+  taken,
+  takenLabels = [],
+  onClose,
+  onAdd,
+}: {
+  taken: string[];
+  takenLabels?: string[];
+  onClose(): void;
+  onAdd(name: string, displayName?: string): Promise<boolean>;
+}) {
+  const [value, setValue] = useState('');
+  const typed = typedName(value, 'member', taken, takenLabels);
+  const { problem } = typed;
   const submit = async () => {
-    if (!problem && (await onAdd(name.trim()))) onClose();
+    if (!problem && (await onAdd(typed.name, typed.displayName))) onClose();
   };
   return (
     <Dialog
@@ -19,7 +30,7 @@ export function AddMemberDialog({ taken, onClose, onAdd }: { taken: string[]; on
       onClose={onClose}
       actions={
         <>
-          {problem && !name && <span className="why-disabled">{problem}</span>}
+          {problem && !value && <span className="why-disabled">{problem}</span>}
           <button type="button" onClick={onClose}>
             Cancel
           </button>
@@ -29,23 +40,15 @@ export function AddMemberDialog({ taken, onClose, onAdd }: { taken: string[]; on
         </>
       }
     >
-      <Field
+      <NameField
         label="Name"
-        problem={name ? problem : null}
-        hint={name ? undefined : 'The name the agent or person uses (letters, digits, ".", "_" or "-").'}
-      >
-        {(props) => (
-          <input
-            {...props}
-            aria-label="New member name"
-            autoFocus
-            value={name}
-            maxLength={64}
-            onChange={(e) => setName(e.target.value)}
-            onKeyDown={(e) => e.key === 'Enter' && void submit()}
-          />
-        )}
-      </Field>
+        inputLabel="New member name"
+        value={value}
+        onChange={setValue}
+        typed={typed}
+        onEnter={() => void submit()}
+        hint='What people call them, for example "Sam Lee"; agents get a short name made from it.'
+      />
     </Dialog>
   );
 }
@@ -57,12 +60,13 @@ export function AddMember(props: { team: string; config: TeamConfig; onClose(): 
   return (
     <AddMemberDialog
       taken={props.config.members.map((m) => m.name)}
+      takenLabels={props.config.members.map((m) => m.lockstep?.displayName ?? m.name)}
       onClose={props.onClose}
-      onAdd={async (name) => {
+      onAdd={async (name, displayName) => {
         try {
-          await call(api, 'addMember', { team: props.team, name });
+          await call(api, 'addMember', { team: props.team, name, ...(displayName ? { displayName } : {}) });
           await props.onAdded();
-          onMessage(`Added ${name} to ${props.team}.`);
+          onMessage(displayName ? `Added ${displayName} (agents use: ${name}).` : `Added ${name} to ${props.team}.`);
           return true;
         } catch (err) {
           fail(err);

@@ -7,6 +7,7 @@ import { useApi, useBridge } from '../state/api-context';
 import { useNotices, type Message } from '../state/messages';
 import { useSettings } from '../state/useSettings';
 import { useTeams } from '../state/useTeams';
+import { TeamNamesProvider } from '../state/names';
 import { useTheme } from '../state/useTheme';
 import type { UndoStack } from '../state/useUndoStack';
 import { useWindowDialogs } from '../state/useWindowDialogs';
@@ -76,69 +77,72 @@ export function AppWindow({ selection, undoStack, followActivity, message, onDis
 
   // The title names the team on screen ("webapp — Lockstep"); with none, the database if the app works on one.
   useEffect(() => {
-    if (selected) document.title = `${selected} — Lockstep`;
+    if (selected) document.title = `${teams?.find((t) => t.name === selected)?.displayName ?? selected} — Lockstep`;
     else if (settings) document.title = settings.database ? `Lockstep — db: ${settings.database.label}` : 'Lockstep';
-  }, [settings, selected]);
+  }, [settings, selected, teams]);
 
   // A new team shows at once, once the list (read again) holds it.
   const showNewTeam = (team: string) => void loadTeams().then(() => setSelected(team));
   return (
-    <div className={`app${activityOpen ? '' : ' activity-collapsed'}`}>
-      <TopBar
-        api={api}
-        settings={settings}
-        onSettings={setSettings}
-        fail={fail}
-        nextUndo={undoStack.nextUndo?.label ?? null}
-        nextRedo={undoStack.nextRedo?.label ?? null}
-        onUndo={() => void undoStack.undo()}
-        onRedo={() => void undoStack.redo()}
-        onConnectDatabase={() => dialogs.show('connect')}
-        onOpenSettings={() => dialogs.show('settings')}
-        extra={<ApprovalsButton count={approvals.openCount} onOpen={() => dialogs.show('approvals')} />}
-      />
-      <Sidebar
-        teams={teams ?? []}
-        selected={selected}
-        onSelect={setSelected}
-        onCreate={createTeam}
-        onRename={renameTeam}
-        onDelete={(team) => void deleteTeam(team)}
-        onDatabase={Boolean(settings?.database)}
-        onFromTemplate={() => dialogs.show('template')}
-      />
-      <MainArea
-        loading={teams === null}
-        selected={selected}
-        approvals={approvals}
-        focusRequest={focusRequest}
-        message={message}
-        onDismiss={onDismiss}
-        onCreated={showNewTeam}
-        undoStack={undoStack}
-      />
-      <WindowActivity
-        open={activityOpen}
-        savedHeight={settings?.activityHeight}
-        rows={activity.rows}
-        onToggle={toggleActivity}
-        onHeight={(h) => setAppearance({ activityHeight: h })}
-        onOpenTask={(team, id) => {
-          setSelected(team);
-          setFocusRequest({ id, seq: ++seq.current });
-        }}
-      />
-      <ApprovalsAttention count={approvals.openCount} onOpen={() => dialogs.show('approvals')} />
-      <WindowDialogs
-        dialogs={dialogs}
-        approvals={approvals}
-        taken={names}
-        onLaunched={showNewTeam}
-        onConnected={() => {
-          setSelected(null);
-          void loadTeams();
-        }}
-      />
-    </div>
+    <TeamNamesProvider teams={teams}>
+      <div className={`app${activityOpen ? '' : ' activity-collapsed'}`}>
+        <TopBar
+          api={api}
+          settings={settings}
+          onSettings={setSettings}
+          fail={fail}
+          nextUndo={undoStack.nextUndo?.label ?? null}
+          nextRedo={undoStack.nextRedo?.label ?? null}
+          onUndo={() => void undoStack.undo()}
+          onRedo={() => void undoStack.redo()}
+          onConnectDatabase={() => dialogs.show('connect')}
+          onOpenSettings={() => dialogs.show('settings')}
+          extra={<ApprovalsButton count={approvals.openCount} onOpen={() => dialogs.show('approvals')} />}
+          team={selected}
+        />
+        <Sidebar
+          teams={teams ?? []}
+          selected={selected}
+          onSelect={setSelected}
+          onCreate={createTeam}
+          onRename={renameTeam}
+          onDelete={(team) => void deleteTeam(team)}
+          onDatabase={Boolean(settings?.database)}
+          onFromTemplate={() => dialogs.show('template')}
+        />
+        <MainArea
+          loading={teams === null}
+          selected={selected}
+          approvals={approvals}
+          focusRequest={focusRequest}
+          message={message}
+          onDismiss={onDismiss}
+          onCreated={showNewTeam}
+          undoStack={undoStack}
+        />
+        <WindowActivity
+          open={activityOpen}
+          savedHeight={settings?.activityHeight}
+          rows={activity.rows}
+          onToggle={toggleActivity}
+          onHeight={(h) => setAppearance({ activityHeight: h })}
+          onOpenTask={(team, id) => {
+            setSelected(team);
+            setFocusRequest({ id, seq: ++seq.current });
+          }}
+        />
+        <ApprovalsAttention count={approvals.openCount} onOpen={() => dialogs.show('approvals')} />
+        <WindowDialogs
+          dialogs={dialogs}
+          approvals={approvals}
+          taken={names}
+          onLaunched={showNewTeam}
+          onConnected={() => {
+            setSelected(null);
+            void loadTeams();
+          }}
+        />
+      </div>
+    </TeamNamesProvider>
   );
 }

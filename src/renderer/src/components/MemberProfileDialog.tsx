@@ -4,6 +4,7 @@ import { call } from '../api';
 import { useApi } from '../state/api-context';
 import { useNotices } from '../state/messages';
 import { memberProfile } from '../../../shared/members';
+import { displayNameProblem } from '../../../shared/names';
 import type { MemberProfilePatch } from '../../../shared/schemas';
 import { Dialog } from './Dialog';
 import { Field } from './Field';
@@ -33,6 +34,7 @@ export function MemberProfileDialog({
   onSave(patch: MemberProfilePatch): Promise<boolean>;
 }) {
   const profile = memberProfile(member);
+  const [shown, setShown] = useState(profile.displayName ?? '');
   const [role, setRole] = useState(profile.role ?? '');
   const [skills, setSkills] = useState((profile.capabilities ?? []).join(', '));
   const [wip, setWip] = useState(profile.wipLimit === undefined ? '' : String(profile.wipLimit));
@@ -45,9 +47,11 @@ export function MemberProfileDialog({
     ),
   ];
   const problem = problemOf(role, list, wip);
+  const shownProblem = shown.trim() ? displayNameProblem(shown) : null;
   const save = async () => {
-    if (problem) return;
+    if (problem || shownProblem) return;
     const patch: MemberProfilePatch = {
+      displayName: shown.trim() && shown.trim() !== member.name ? shown.trim() : null,
       role: role.trim() || null,
       capabilities: list.length ? list : null,
       wipLimit: wip.trim() ? Number(wip.trim()) : null,
@@ -56,21 +60,30 @@ export function MemberProfileDialog({
   };
   return (
     <Dialog
-      title={`${member.name}'s profile`}
+      title={`${profile.displayName ?? member.name}'s profile`}
       onClose={onClose}
       actions={
         <>
           <button type="button" onClick={onClose}>
             Cancel
           </button>
-          <button type="button" className="primary" disabled={Boolean(problem)} title={problem ?? undefined} onClick={() => void save()}>
+          <button
+            type="button"
+            className="primary"
+            disabled={Boolean(problem || shownProblem)}
+            title={problem ?? shownProblem ?? undefined}
+            onClick={() => void save()}
+          >
             Save profile
           </button>
         </>
       }
     >
+      <Field label="Name people see" problem={shownProblem} hint={`Agents use ${member.name}. Empty: people see ${member.name} too.`}>
+        {(props) => <input {...props} autoFocus value={shown} maxLength={64} onChange={(e) => setShown(e.target.value)} />}
+      </Field>
       <Field label="Role" hint="What they do, in a few words: “UI engineer”, “QA”.">
-        {(props) => <input {...props} autoFocus value={role} maxLength={80} onChange={(e) => setRole(e.target.value)} />}
+        {(props) => <input {...props} value={role} maxLength={80} onChange={(e) => setRole(e.target.value)} />}
       </Field>
       <Field label="Skills" hint="Separated by commas: react, sql, playwright. Tasks that require a skill go to members who have it.">
         {(props) => <input {...props} value={skills} maxLength={600} onChange={(e) => setSkills(e.target.value)} />}
@@ -102,7 +115,7 @@ export function EditMemberProfile(props: {
         try {
           await call(api, 'setMemberProfile', { team: props.team, name: member.name, profile });
           await props.onSaved();
-          onMessage(`Saved ${member.name}'s profile.`);
+          onMessage(`Saved ${profile.displayName ?? member.name}'s profile.`);
           return true;
         } catch (err) {
           fail(err);

@@ -5,6 +5,7 @@ import type { MemberStats } from '../board/logic';
 import { AgentLine } from '../agents/AgentLine'; // agents: liveness, last output, Start agent…
 import { useMemberMail } from '../messages/MessagesContext'; // messages: unread badge + click to filter
 import { IdleMark } from '../approvals/ApprovalsContext'; // approvals: the agent said it is idle
+import { agentsUseHint } from '../state/names';
 
 interface Props {
   member: Member;
@@ -24,6 +25,8 @@ export function MemberTarget({ member, leader, stats, dragging, allTasks, onRemo
   const profile = memberProfile(member);
   const mail = useMemberMail(member);
   const overLimit = profile.wipLimit !== undefined && stats.held > profile.wipLimit;
+  const label = profile.displayName ?? member.name;
+  const agentsUse = agentsUseHint(member.name, label);
   const doing = `working on ${stats.held}${profile.wipLimit !== undefined ? ` of ${profile.wipLimit} at most` : ''}`;
   return (
     <div
@@ -31,26 +34,26 @@ export function MemberTarget({ member, leader, stats, dragging, allTasks, onRemo
       onClick={mail.onCardClick}
       className={`member${isOver ? ' over' : ''}${availability.available ? '' : ' unavailable'}${mail.selected ? ' mail-selected' : ''}`}
       data-testid={`member-${member.name}`}
-      aria-label={`${member.name}${leader ? ' (leader)' : ''}: ${stats.owned} assigned, ${doing}${overLimit ? ' (over the limit)' : ''}${availability.available ? '' : `; unavailable: ${availability.reason}`}`}
-      title={availability.available ? undefined : availability.reason}
+      aria-label={`${label}${agentsUse ? ` (${agentsUse})` : ''}${leader ? ' (leader)' : ''}: ${stats.owned} assigned, ${doing}${overLimit ? ' (over the limit)' : ''}${availability.available ? '' : `; unavailable: ${availability.reason}`}`}
+      title={availability.available ? agentsUse : availability.reason}
     >
       <div className="member-name">
         <span className="avatar" aria-hidden="true">
-          {member.name.slice(0, 2).toUpperCase()}
+          {initials(label)}
         </span>
         <span className="member-title">
-          <span>{member.name}</span>
-          {(leader || profile.role) && (
-            <span className="member-role">{[leader ? 'team lead' : '', profile.role].filter(Boolean).join(' · ')}</span>
+          <span>{label}</span>
+          {(leader || profile.role || agentsUse) && (
+            <span className="member-role">{[leader ? 'team lead' : '', profile.role, agentsUse].filter(Boolean).join(' · ')}</span>
           )}
         </span>
       </div>
       {availability.available ? (
         <div className="member-stats">
-          <span title={`${stats.owned} open task${stats.owned === 1 ? '' : 's'} assigned to ${member.name}`}>{stats.owned} assigned</span>
+          <span title={`${stats.owned} open task${stats.owned === 1 ? '' : 's'} assigned to ${label}`}>{stats.owned} assigned</span>
           <span
             className={overLimit ? 'over-limit' : undefined}
-            title={`${member.name} is ${doing}${overLimit ? ': over the limit' : ''}`}
+            title={`${label} is ${doing}${overLimit ? ': over the limit' : ''}`}
             data-testid={`wip-${member.name}`}
           >
             doing {stats.held}
@@ -75,7 +78,7 @@ export function MemberTarget({ member, leader, stats, dragging, allTasks, onRemo
         <button
           type="button"
           className="icon-button edit-member"
-          aria-label={`Edit ${member.name}'s profile`}
+          aria-label={`Edit ${label}'s profile`}
           title="Role, skills, most tasks at once"
           onClick={(e) => {
             e.stopPropagation();
@@ -89,11 +92,17 @@ export function MemberTarget({ member, leader, stats, dragging, allTasks, onRemo
       <button
         type="button"
         className="icon-button remove-member"
-        aria-label={`Remove ${member.name} from the team`}
+        aria-label={`Remove ${label} from the team`}
         onClick={() => onRemove(member.name)}
       >
         ×
       </button>
     </div>
   );
+}
+
+/** "SL" for Sam Lee, "FR" for frontend. */
+function initials(label: string): string {
+  const words = label.split(/[\s._-]+/).filter(Boolean);
+  return (words.length > 1 ? words[0][0] + words[1][0] : label.slice(0, 2)).toUpperCase();
 }

@@ -102,7 +102,7 @@ export function NewTaskDialog({ config, tasks, onClose, onCreate }: Props) {
                 <option value="">nobody yet</option>
                 {config.members.map((m) => (
                   <option key={m.name} value={m.name}>
-                    {m.name}
+                    {m.lockstep?.displayName ?? m.name}
                   </option>
                 ))}
               </select>

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { TeamSummary } from '../../../shared/domain';
 import { CreateTeamDialog, DeleteTeamDialog, RenameTeamDialog } from './SidebarDialogs';
+import { agentsUseHint } from '../state/names';
 
 interface Props {
   teams: TeamSummary[];
@@ -8,7 +9,7 @@ interface Props {
   onSelect(name: string): void;
   /** On a database: a deleted team goes to the database's trash (the confirmation says so). */
   onDatabase?: boolean;
-  onCreate(name: string, description: string): Promise<boolean>;
+  onCreate(name: string, description: string, displayName?: string): Promise<boolean>;
   onRename(name: string, newName: string): Promise<boolean>;
   onDelete(name: string): void;
   /** New team from template… (running agents, issue 25). */
@@ -19,7 +20,6 @@ export function Sidebar({ teams, selected, onSelect, onCreate, onRename, onDelet
   const [creating, setCreating] = useState(false);
   const [renaming, setRenaming] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<TeamSummary | null>(null);
-  const taken = teams.map((t) => t.name);
   return (
     <nav className="sidebar" aria-label="Teams">
       <header className="sidebar-head">
@@ -51,7 +51,9 @@ export function Sidebar({ teams, selected, onSelect, onCreate, onRename, onDelet
                 aria-current={t.name === selected ? 'page' : undefined}
                 onClick={() => onSelect(t.name)}
               >
-                <span className="team-name">{t.name}</span>
+                <span className="team-name" title={agentsUseHint(t.name, t.displayName ?? t.name)}>
+                  {t.displayName ?? t.name}
+                </span>
                 <span
                   className="counts"
                   aria-label={`${t.counts.pending} pending, ${t.counts.in_progress} in progress, ${t.counts.blocked} blocked, ${t.counts.completed} completed`}
@@ -77,8 +79,8 @@ export function Sidebar({ teams, selected, onSelect, onCreate, onRename, onDelet
           );
         })}
       </ul>
-      {creating && <CreateTeamDialog taken={taken} onCreate={onCreate} onClose={() => setCreating(false)} />}
-      {renaming && <RenameTeamDialog team={renaming} taken={taken} onRename={onRename} onClose={() => setRenaming(null)} />}
+      {creating && <CreateTeamDialog teams={teams} onCreate={onCreate} onClose={() => setCreating(false)} />}
+      {renaming && <RenameTeamDialog team={renaming} teams={teams} onRename={onRename} onClose={() => setRenaming(null)} />}
       {deleting && <DeleteTeamDialog team={deleting} onDatabase={onDatabase} onDelete={onDelete} onClose={() => setDeleting(null)} />}
     </nav>
   );

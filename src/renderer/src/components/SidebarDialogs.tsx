@@ -3,21 +3,32 @@ import type { TeamSummary } from '../../../shared/domain';
 import { ConfirmDialog } from './ConfirmDialog';
 import { Dialog } from './Dialog';
 import { Field, nameInputProblem } from './Field';
+import { NameField, typedName } from './NameField';
+import { displayNameProblem, nameProblem } from '../../../shared/names';
 
-/** "+ Team": a name (checked as it is typed: allowed characters, not taken) and an optional description. */
+/**
+ * "+ Team": a name (checked as it is typed: not taken; a name with spaces gets a short name agents use, shown live)
+ * and an optional description.
+ */
 export function CreateTeamDialog({
-  taken,
+  teams,
   onCreate,
   onClose,
 }: {
-  taken: string[];
-  onCreate(name: string, description: string): Promise<boolean>;
+  teams: TeamSummary[];
+  onCreate(name: string, description: string, displayName?: string): Promise<boolean>;
   onClose(): void;
 }) {
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
   // The problem shows once the person has typed; the button says why it is disabled from the start.
-  const problem = nameInputProblem(name, 'team', taken);
+  const typed = typedName(
+    name,
+    'team',
+    teams.map((t) => t.name),
+    teams.map((t) => t.displayName ?? t.name),
+  );
+  const problem = typed.problem;
   return (
     <Dialog
       title="Create a team"
@@ -34,7 +45,7 @@ export function CreateTeamDialog({
             disabled={Boolean(problem)}
             title={problem ?? undefined}
             onClick={async () => {
-              if (await onCreate(name.trim(), description)) onClose();
+              if (await onCreate(typed.name, description, typed.displayName)) onClose();
             }}
           >
             Create
@@ -42,9 +53,13 @@ export function CreateTeamDialog({
         </>
       }
     >
-      <Field label="Name" problem={name ? problem : null} hint={name ? undefined : 'Letters, digits, ".", "_" or "-"; no spaces.'}>
-        {(props) => <input {...props} autoFocus value={name} maxLength={64} onChange={(e) => setName(e.target.value)} />}
-      </Field>
+      <NameField
+        label="Name"
+        value={name}
+        onChange={setName}
+        typed={typed}
+        hint='What people call it, for example "Marketing Launch"; agents get a short name made from it.'
+      />
       <Field label="Description (optional)">
         {(props) => <input {...props} value={description} onChange={(e) => setDescription(e.target.value)} />}
       </Field>
@@ -52,27 +67,41 @@ export function CreateTeamDialog({
   );
 }
 
-/** Rename: the new name, and what it means for agents started with the old one. */
+/**
+ * Rename: the new name, and what it means for agents started with the old one. A name with spaces changes only what
+ * people see (agents keep the short name); a safe name renames the team.
+ */
 export function RenameTeamDialog({
   team,
-  taken,
+  teams,
   onRename,
   onClose,
 }: {
   team: string;
-  taken: string[];
+  teams: TeamSummary[];
   onRename(name: string, newName: string): Promise<boolean>;
   onClose(): void;
 }) {
-  const [newName, setNewName] = useState(team);
-  const problem = newName === team ? 'Type the new name.' : nameInputProblem(newName, 'team', taken);
+  const shown = teams.find((t) => t.name === team)?.displayName;
+  const [newName, setNewName] = useState(shown ?? team);
+  const renamesShown = newName.trim() !== '' && nameProblem(newName.trim(), 'team') !== null;
+  const unchanged = newName === team || (shown !== undefined && newName.trim() === shown);
+  const problem = unchanged
+    ? 'Type the new name.'
+    : renamesShown
+      ? displayNameProblem(newName)
+      : nameInputProblem(
+          newName,
+          'team',
+          teams.map((t) => t.name),
+        );
   return (
     <Dialog
-      title={`Rename team ${team}`}
+      title={`Rename team ${shown ?? team}`}
       onClose={onClose}
       actions={
         <>
-          {problem && newName === team && <span className="why-disabled">{problem}</span>}
+          {problem && unchanged && <span className="why-disabled">{problem}</span>}
           <button type="button" onClick={onClose}>
             Cancel
           </button>
@@ -90,13 +119,19 @@ export function RenameTeamDialog({
         </>
       }
     >
-      <Field label="New name" problem={newName !== team ? problem : null}>
+      <Field label="New name" problem={unchanged ? null : problem}>
         {(props) => <input {...props} autoFocus value={newName} maxLength={64} onChange={(e) => setNewName(e.target.value)} />}
       </Field>
-      <p className="dialog-note" data-testid="rename-warning">
-        Agents started with the name <strong>{team}</strong> keep using it: their commands (for example{' '}
-        <code>lockstep task claim {team} --next</code>) fail until they are given the new name.
-      </p>
+      {renamesShown && !problem ? (
+        <p className="dialog-note" data-testid="rename-shown">
+          People will see <strong>{newName.trim()}</strong>; agents keep using <code>{team}</code>, so nothing of theirs breaks.
+        </p>
+      ) : (
+        <p className="dialog-note" data-testid="rename-warning">
+          Agents started with the name <strong>{team}</strong> keep using it: their commands (for example{' '}
+          <code>lockstep task claim {team} --next</code>) fail until they are given the new name.
+        </p>
+      )}
     </Dialog>
   );
 }
@@ -115,7 +150,7 @@ export function DeleteTeamDialog({
 }) {
   return (
     <ConfirmDialog
-      title={`Delete team ${team.name}?`}
+      title={`Delete team ${team.displayName ?? team.name}?`}
       confirmLabel="Delete the team"
       cancelLabel="Keep it"
       onCancel={onClose}
@@ -125,7 +160,7 @@ export function DeleteTeamDialog({
       }}
     >
       <p>
-        Team <strong>{team.name}</strong> {taskWords(team.counts)} will be deleted from
+        Team <strong>{team.displayName ?? team.name}</strong> {taskWords(team.counts)} will be deleted from
         {onDatabase ? (
           <>
             {' '}

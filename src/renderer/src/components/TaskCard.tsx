@@ -5,6 +5,7 @@ import { claimView, leaseLabel } from '../board/logic';
 import { useNow } from '../state/useNow';
 import { exactTime } from './Ago';
 import { useCardContext } from '../board/cardContext';
+import { agentsUseHint, useMemberLabel } from '../state/names';
 
 interface Props {
   task: VersionedTask;
@@ -45,6 +46,7 @@ function LockIcon() {
 export const TaskCard = memo(function TaskCard({ task, selected, pending, onOpen, onFocusTask }: Props) {
   const { attributes, listeners, setNodeRef, isDragging } = useDraggable({ id: `task:${task.id}`, data: { task } });
   const ctx = useCardContext();
+  const memberLabel = useMemberLabel();
   return (
     <div
       ref={setNodeRef}
@@ -69,7 +71,9 @@ export const TaskCard = memo(function TaskCard({ task, selected, pending, onOpen
       </div>
       <ClaimLine task={task} />
       <div className="card-bottom">
-        <span className="owner">{task.owner ? `@${task.owner}` : 'unassigned'}</span>
+        <span className="owner" title={task.owner ? agentsUseHint(task.owner, memberLabel(task.owner)) : undefined}>
+          {task.owner ? `@${memberLabel(task.owner)}` : 'unassigned'}
+        </span>
         {task.blockedBy.length > 0 && (
           <span className="blocked-by">
             <span className="muted">waits for</span>

@@ -1,6 +1,7 @@
 import { TASK_PRIORITIES, TASK_STATUSES, type TaskPriority, type TeamConfig } from '../../../shared/domain';
 import { EMPTY_FILTER, STATUS_LABEL, type BoardFilter } from '../board/logic';
 import { PopMenu } from './PopMenu';
+import { agentsUseHint, useTeamLabel } from '../state/names';
 
 export type TeamLayout = 'board' | 'list';
 export type Density = 'comfortable' | 'compact';
@@ -32,11 +33,22 @@ export function TeamToolbar(props: Props) {
   const { config, owners, filter, onFilter, searchRef, onNewTask } = props;
   const toggle = <T,>(list: T[], value: T) => (list.includes(value) ? list.filter((v) => v !== value) : [...list, value]);
   const filtering = filter.statuses.length + filter.priorities.length;
+  const teamLabel = useTeamLabel();
   return (
     <header className="team-head">
-      <div className="team-title" title={[config.name, config.description].filter(Boolean).join(': ')}>
-        <h1>{config.name}</h1>
-        {config.description && <p className="muted">{config.description}</p>}
+      <div
+        className="team-title"
+        title={[teamLabel(config.name), config.description, agentsUseHint(config.name, teamLabel(config.name))].filter(Boolean).join(': ')}
+      >
+        <h1>{teamLabel(config.name)}</h1>
+        {teamLabel(config.name) !== config.name ? (
+          <p className="muted agents-use" data-testid="team-agents-use">
+            agents use: <code>{config.name}</code>
+            {config.description ? ` · ${config.description}` : ''}
+          </p>
+        ) : (
+          config.description && <p className="muted">{config.description}</p>
+        )}
       </div>
       <button type="button" className="primary" onClick={onNewTask} title="New task (N)" aria-keyshortcuts="N">
         New task

@@ -6,6 +6,7 @@ import { EMPTY_FILTER, type BoardFilter } from '../board/logic';
 import { MESSAGES_WIDE_ENOUGH } from '../messages/MessagePanel';
 import { MessagesProvider } from '../messages/MessagesContext';
 import { useNotices } from '../state/messages';
+import { MemberNamesProvider } from '../state/names';
 import { useTeam } from '../state/useTeam';
 import { useTeamKeys } from '../state/useTeamKeys';
 import { useTeamWrites } from '../state/useTeamWrites';
@@ -80,54 +81,56 @@ export function TeamView({ team, agentName, focusRequest, messagesOpen, onMessag
     );
   const config = data.config;
   return (
-    <MessagesProvider team={team} agentName={agentName} onSelectMember={showFoldedMessages}>
-      <TeamAttention
-        team={team}
-        agentName={agentName}
-        findings={radar.findings}
-        onOpenRadar={() => radar.show(true)}
-        onShowMessages={() => onMessagesOpen(true)}
-      />
-      <TeamAgents team={team} members={config.members.map((m) => m.name)}>
-        <div className={`team-view density-${density}`}>
-          <TeamToolbar
-            config={config}
-            owners={owners}
-            filter={filter}
-            onFilter={setFilter}
-            searchRef={searchRef}
-            radarOpen={radar.open}
-            stallCount={radar.findings?.length ?? null}
-            layout={layout}
-            onLayout={setLayout}
-            density={density}
-            onDensity={setDensity}
-            onNewTask={newTask}
-            onAddMember={() => setDialog({ kind: 'addMember' })}
-            onToggleRadar={() => radar.show(!radar.open)}
-          />
-          {radar.open && (
-            <RadarPanel
-              team={team}
-              tasks={data.tasks}
-              findings={radar.findings}
-              error={radar.error}
-              onFixed={() => {
-                void data.reload();
-                radar.reload();
-              }}
+    <MemberNamesProvider config={config}>
+      <MessagesProvider team={team} agentName={agentName} onSelectMember={showFoldedMessages}>
+        <TeamAttention
+          team={team}
+          agentName={agentName}
+          findings={radar.findings}
+          onOpenRadar={() => radar.show(true)}
+          onShowMessages={() => onMessagesOpen(true)}
+        />
+        <TeamAgents team={team} members={config.members.map((m) => m.name)}>
+          <div className={`team-view density-${density}`}>
+            <TeamToolbar
+              config={config}
+              owners={owners}
+              filter={filter}
+              onFilter={setFilter}
+              searchRef={searchRef}
+              radarOpen={radar.open}
+              stallCount={radar.findings?.length ?? null}
+              layout={layout}
+              onLayout={setLayout}
+              density={density}
+              onDensity={setDensity}
+              onNewTask={newTask}
+              onAddMember={() => setDialog({ kind: 'addMember' })}
+              onToggleRadar={() => radar.show(!radar.open)}
             />
-          )}
-          <AgentsBar />
-          <TeamWorkspace
-            {...{ team, config, agentName, data, writes, filter, layout, selectedId, messagesOpen, onMessagesOpen }}
-            onSelect={setSelectedId}
-            onDialog={setDialog}
-            onClosePanel={closePanel}
-          />
-          <TeamDialogs team={team} config={config} data={data} writes={writes} dialog={dialog} onClose={() => setDialog(null)} />
-        </div>
-      </TeamAgents>
-    </MessagesProvider>
+            {radar.open && (
+              <RadarPanel
+                team={team}
+                tasks={data.tasks}
+                findings={radar.findings}
+                error={radar.error}
+                onFixed={() => {
+                  void data.reload();
+                  radar.reload();
+                }}
+              />
+            )}
+            <AgentsBar />
+            <TeamWorkspace
+              {...{ team, config, agentName, data, writes, filter, layout, selectedId, messagesOpen, onMessagesOpen }}
+              onSelect={setSelectedId}
+              onDialog={setDialog}
+              onClosePanel={closePanel}
+            />
+            <TeamDialogs team={team} config={config} data={data} writes={writes} dialog={dialog} onClose={() => setDialog(null)} />
+          </div>
+        </TeamAgents>
+      </MessagesProvider>
+    </MemberNamesProvider>
   );
 }

@@ -70,6 +70,8 @@ export function TeamWorkspace(props: Props) {
           allTasks={data.tasks}
           agentName={agentName}
           actions={{ ...writes.actions, close: () => onSelect(null) }}
+          discarded={writes.discarded?.taskId === selected.id ? writes.discarded.fields : null}
+          onDismissDiscarded={() => writes.setDiscarded(null)}
         />
       )}
       <MessagePanel

@@ -18,6 +18,7 @@ export function describeBulk(change: BulkChange, count: number): string {
   if ('delete' in change) return `Delete ${tasks}`;
   if ('owner' in change) return change.owner ? `Assign ${tasks} to ${change.owner}` : `Unassign ${tasks}`;
   if ('status' in change) return `Move ${tasks} to ${STATUS_LABEL[change.status]}`;
+  if ('moveClaims' in change) return `Move ${count === 1 ? 'a claim' : `${count} claims`} to ${change.moveClaims.to}`;
   return `Set ${tasks} to ${change.priority} priority`;
 }
 
@@ -27,6 +28,7 @@ export function describeBulkDone(change: BulkChange, count: number): string {
   if ('delete' in change) return `Deleted ${tasks}.`;
   if ('owner' in change) return change.owner ? `Assigned ${tasks} to ${change.owner}.` : `Unassigned ${tasks}.`;
   if ('status' in change) return `Moved ${tasks} to ${STATUS_LABEL[change.status]}.`;
+  if ('moveClaims' in change) return `Moved ${count === 1 ? 'a claim' : `${count} claims`} to ${change.moveClaims.to}.`;
   return `Set ${tasks} to ${change.priority} priority.`;
 }
 

@@ -65,7 +65,7 @@ export function Compose({ members }: { members: Member[] }) {
           <select aria-label="Recipient" data-testid="compose-to" value={target} onChange={(e) => setTo(e.target.value)}>
             {others.map((m) => (
               <option key={m.name} value={m.name}>
-                {m.name}
+                {m.lockstep?.displayName ?? m.name}
               </option>
             ))}
             <option value={BROADCAST}>Everyone (broadcast)</option>

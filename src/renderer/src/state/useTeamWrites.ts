@@ -3,13 +3,18 @@ import { claimOnMove } from '../../../shared/claims';
 import type { Task, TaskStatus, VersionedTask } from '../../../shared/domain';
 import { call, CallError } from '../api';
 import { STATUS_LABEL } from '../board/logic';
-import type { DetailActions } from '../components/DetailPanel';
+import type { DetailActions } from '../components/detail/actions';
+import { conflictFields, type ConflictField, type DiscardedText } from '../components/detail/conflict';
 import { useApi } from './api-context';
 import { useNotices } from './messages';
 import type { useTeam } from './useTeam';
 
 export interface ConflictPrompt {
   message: string;
+  /** The fields of my change that are saved differently now: mine beside theirs (ConflictDialog). */
+  fields?: ConflictField[];
+  /** The task of the conflicting write. */
+  taskId?: string;
   applyMine(): Promise<void>;
 }
 
@@ -75,6 +80,8 @@ export function useTeamWrites({ team, agentName, data, onDeleted }: Options) {
           const current = err.error.details.current as VersionedTask | undefined;
           setConflict({
             message: err.message,
+            fields: conflictFields(optimistic, current),
+            taskId: task.id,
             applyMine: async () => {
               setConflict(null);
               if (current) await write(current, optimistic, run, done);
@@ -161,10 +168,20 @@ export function useTeamWrites({ team, agentName, data, onDeleted }: Options) {
     [api, team, write, removeTask, refreshIds, onDeleted, fail],
   );
 
-  const keepTheirs = useCallback(() => {
-    setConflict(null);
-    setPanelSeq((n) => n + 1);
-  }, []);
+  /** My text a kept "theirs" replaced, kept in the task panel (and said where) so no typing is lost. */
+  const [discarded, setDiscarded] = useState<DiscardedText | null>(null);
+  const keepTheirs = useCallback(
+    (fields: ConflictField[], copied: boolean) => {
+      const text = fields.filter((f) => f.text);
+      if (conflict?.taskId && text.length) {
+        setDiscarded({ taskId: conflict.taskId, fields: text });
+        onMessage(`Kept their text. Yours is ${copied ? 'on the clipboard and ' : ''}under “Your discarded text” in the task.`);
+      }
+      setConflict(null);
+      setPanelSeq((n) => n + 1);
+    },
+    [conflict, onMessage],
+  );
 
-  return { pendingIds, conflict, setConflict, keepTheirs, panelSeq, assign, move, actions };
+  return { pendingIds, conflict, setConflict, keepTheirs, panelSeq, discarded, setDiscarded, assign, move, actions };
 }

@@ -1,6 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, type Dispatch, type SetStateAction } from 'react';
 import type { TeamSummary } from '../../../shared/domain';
+import { nameProblem } from '../../../shared/names';
 import { call } from '../api';
 import { useApi } from './api-context';
 import { useNotices } from './messages';
@@ -61,15 +62,22 @@ export function useTeams([, setSelected]: [string | null, Dispatch<SetStateActio
     }
   };
 
-  const createTeam = (name: string, description: string) =>
+  const createTeam = (name: string, description: string, displayName?: string) =>
     attempt(async () => {
-      await call(api, 'createTeam', { name, description });
+      await call(api, 'createTeam', { name, description, ...(displayName ? { displayName } : {}) });
       await loadTeams();
       setSelected(name);
-      onMessage(`Created team ${name}.`);
+      onMessage(displayName ? `Created team ${displayName} (agents use: ${name}).` : `Created team ${name}.`);
     });
   const renameTeam = (team: string, newName: string) =>
     attempt(async () => {
+      if (nameProblem(newName, 'team') !== null) {
+        // A name with spaces is what people call the team; agents keep using its name (nothing of theirs breaks).
+        await call(api, 'setTeamDisplayName', { team, displayName: newName });
+        await loadTeams();
+        onMessage(`People now see team ${team} as "${newName.trim()}"; agents still use ${team}.`);
+        return;
+      }
       await call(api, 'renameTeam', { team, newName });
       setSelected(newName);
       await loadTeams();
