@@ -24,6 +24,17 @@ export function SettingsDialog({ settings, onSettings, onConnectDatabase, onClos
   const api = useApi();
   const { onMessage, fail } = useNotices();
   const [confirmOff, setConfirmOff] = useState(false);
+  // Shown as chosen at once (a saved setting comes back from the store process a moment later); put back on a refusal.
+  const [notify, setNotify] = useState(settings.notifications === true);
+  const setNotifications = (on: boolean) => {
+    setNotify(on);
+    void call(api, 'setAppearance', { notifications: on })
+      .then(onSettings)
+      .catch((err) => {
+        setNotify(!on);
+        fail(err);
+      });
+  };
   const setInterlock = (enabled: boolean) =>
     void call(api, 'setClawteamInterlock', { enabled })
       .then((s) => {
@@ -118,11 +129,7 @@ export function SettingsDialog({ settings, onSettings, onConnectDatabase, onClos
           </select>
         </label>
         <label className="settings-check">
-          <input
-            type="checkbox"
-            checked={settings.notifications === true}
-            onChange={(e) => void call(api, 'setAppearance', { notifications: e.target.checked }).then(onSettings).catch(fail)}
-          />
+          <input type="checkbox" checked={notify} onChange={(e) => setNotifications(e.target.checked)} />
           Desktop notifications when something needs attention (stalled work, over budget, messages for you)
         </label>
       </section>
