@@ -175,7 +175,7 @@ export default tseslint.config(
     ignores: tests,
     rules: { 'max-lines': ['error', { max: 300 }] },
   },
-  // The data folder is a boundary (issue 28): the store reads, writes, moves and deletes its files only through
+  // The data folder is a boundary: the store reads, writes, moves and deletes its files only through
   // safe-fs.ts / safe-read.ts (no link followed, no FIFO waited on, O_EXCL temp files, size caps). A raw fs call
   // elsewhere in src/store is an error; the few deliberate ones say why on an eslint-disable line.
   {

@@ -148,7 +148,7 @@ async function main() {
     delays.sort((a, b) => a - b);
     console.log(
       `Live update on PostgreSQL, from the start of a change to its notification in another connection (100 changes): ` +
-        `p50 ${fmt(percentile(delays, 50), 2)} ms, p99 ${fmt(percentile(delays, 99), 2)} ms (issue 12: the window must show it within 300 ms).`,
+        `p50 ${fmt(percentile(delays, 50), 2)} ms, p99 ${fmt(percentile(delays, 99), 2)} ms (the window must show it within 300 ms).`,
     );
   } finally {
     cluster.stop();

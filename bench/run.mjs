@@ -133,7 +133,7 @@ async function versusReference(label, lsMode, pyMode, procs, dataDir, lsTeam, py
 }
 
 /**
- * W1, ClawTeam's own race-test workload (issue 29, goal 1): 8 processes updating one task that gains a metadata key
+ * W1, ClawTeam's own race-test workload: 8 processes updating one task that gains a metadata key
  * per update. Lockstep (fsync on) beside the ClawTeam-protocol reference with fsync of the file and its folder
  * (equal durability) and without (as ClawTeam ships), REPS interleaved runs, a fresh task for each run.
  */
@@ -157,7 +157,7 @@ async function growingTask(store, dataDir) {
   console.log(`${line('reference without fsync (as ClawTeam ships)', rows.plain)}   Lockstep/it ${fmt(median(ratios(rows.plain)), 2)} (${ratios(rows.plain).map((r) => fmt(r, 2)).join(' ')}; goal ≥ 0.8)`);
 }
 
-/** The rows of issue 29's goals 3, 5 and 2: claims by members, one CLI command, the cost by task size. */
+/** The speed rows: claims by members, one CLI command, the cost by task size. */
 async function sections(store, dataDir, oneTask) {
   if (only('members')) {
     console.log(`\nclaim --next as a member of the team (member m1, no profile limits) vs as a non-member, ${REP_MS / 1000} s per row:`);

@@ -1,4 +1,4 @@
-// Goal 2 of issue 29: an update's cost does not grow with the task. One process, sequential locked updates (one
+// an update's cost does not grow with the task. One process, sequential locked updates (one
 // metadata key each, fsync on) of a ~1 KB task and a ~50 KB task (long description, a few hundred metadata keys of
 // the kinds agents write: strings, counters, small objects), in alternating blocks so drift hits both alike.
 // Run alone: node bench/task-size.mjs

@@ -1,4 +1,4 @@
-// Electron's fuses for the packaged app (issue 28), flipped by electron-builder's afterPack hook (electron-builder.cjs)
+// Electron's fuses for the packaged app, flipped by electron-builder's afterPack hook (electron-builder.cjs)
 // in the Electron binary of the package, before it is signed or archived:
 // - RunAsNode stays on: the `lockstep` command line of an installed app runs on the app's own Node through it
 //   (assets/linux/lockstep-cli.sh sets ELECTRON_RUN_AS_NODE=1);

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 /**
- * The window's page is served from `lockstep://app/…` (issue 28), not `file://`: under `file://` the page's CSP
+ * The window's page is served from `lockstep://app/…`, not `file://`: under `file://` the page's CSP
  * `'self'` covers every local file, so it could `fetch('file:///etc/hostname')`. Here `'self'` is the app's own
  * bundle only, and the handler serves files of the renderer folder and nothing else (no `..`, no links out).
  */

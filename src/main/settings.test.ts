@@ -78,7 +78,7 @@ describe('settings', () => {
     expect(defaultAgentName()).toMatch(/^[A-Za-z0-9._-]+$/);
   });
 
-  it('keeps no password from any part of a database URL (issue 28)', () => {
+  it('keeps no password from any part of a database URL', () => {
     expect(withoutPassword('postgres://lock:pw@h:5432/db?password=secret&sslpassword=s2&application_name=a')).toBe(
       'postgres://lock@h:5432/db?application_name=a',
     );

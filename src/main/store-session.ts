@@ -33,7 +33,7 @@ export class StoreSession {
   private watcher: { stop(): Promise<void>; prime(team: string, tasks: VersionedTask[]): void } | null = null;
   /** Whether the store is reachable (a database can go away): the window's banner, and calls refused meanwhile. */
   private connection: ApiOutput<'getConnection'> = { state: 'connected', label: '' };
-  /** Running agents (issue 25): the one AgentService of the store, re-made with it; the watcher of their output. */
+  /** Running agents: the one AgentService of the store, re-made with it; the watcher of their output. */
   private agents: AgentService | null = null;
   /** The database URL the open store connected with (password included), for agents. */
   private storeUrl: string | undefined;

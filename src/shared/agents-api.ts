@@ -3,7 +3,7 @@ import { readCall } from './api/kinds';
 import { memberNameSchema, teamNameSchema } from './schemas';
 
 /**
- * The running-agents part of the window's contract (issue 25, merged into API and EVENTS in api.ts): main answers
+ * The running-agents part of the window's contract (merged into API and EVENTS in api/): main answers
  * these with the store's AgentService (src/store/agents), the same implementation the CLI uses.
  */
 

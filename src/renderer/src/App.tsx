@@ -18,7 +18,7 @@ export function App({ api: bridge }: { api: LockstepApi }) {
   const { message, onMessage, fail, dismiss } = useNoticeLine();
   // The activity view hears of the window's own journaled changes from the undo stack's recording API (set below).
   const followActivity = useRef<(team: string) => void>(() => undefined);
-  // Undo/redo (issue 10): every write goes through `api`, which records the window's own changes on the stack
+  // Undo/redo: every write goes through `api`, which records the window's own changes on the stack
   // (Ctrl+Z, Ctrl+Shift+Z / Ctrl+Y and Edit › Undo / Redo are handled there).
   const undoStack = useUndoStack(bridge, {
     team: selected,

@@ -1,5 +1,5 @@
 /**
- * Running agents (issue 25): start, watch, stop, restart, logs, liveness, budget, templates. One implementation for
+ * Running agents: start, watch, stop, restart, logs, liveness, budget, templates. One implementation for
  * the CLI and the window's main process: construct an AgentService and call it. Plain Node, no electron.
  */
 export { AgentService, type AgentServiceOptions, type LaunchOptions } from './service';

@@ -7,7 +7,7 @@ import { assertNoLinks, mkdirInside } from '..';
 import type { AgentPaths } from './agent-paths';
 
 /**
- * Each agent in its own git worktree on its own branch (issue 25, item 9), laid out as ClawTeam lays out its
+ * Each agent in its own git worktree on its own branch, laid out as ClawTeam lays out its
  * workspaces: `<data folder>/workspaces/<team>/<agent>`, on branch `lockstep/<team>/<agent>` made from the folder's
  * current HEAD. Removing one never loses work silently: uncommitted changes or commits not merged into the branch it
  * came from refuse the removal, in words, unless the caller confirmed with `force`.

@@ -45,7 +45,7 @@ export function AppWindow({ selection, undoStack, followActivity, message, onDis
   const names = teams?.map((t) => t.name) ?? [];
   const activity = useActivity(bridge, names, selected);
   followActivity.current = activity.follow;
-  // Requests agents ask a person to answer (issue 26): `approvals.openCount` is the number waiting.
+  // Requests agents ask a person to answer: `approvals.openCount` is the number waiting.
   const approvals = useApprovals(names);
   const dialogs = useWindowDialogs();
   const [focusRequest, setFocusRequest] = useState<{ id: string; seq: number } | null>(null);

@@ -5,7 +5,7 @@ import { createTestBridge, readTask, type TestBridge } from '../../../../test/re
 import { windowProviders } from '../../../../test/renderer/providers';
 import { TeamView } from './TeamView';
 
-/** The conflict question shows mine beside theirs, and Keep theirs never throws my typing away (issue 27). */
+/** The conflict question shows mine beside theirs, and Keep theirs never throws my typing away. */
 
 Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 800 });
 Object.defineProperty(HTMLElement.prototype, 'clientWidth', { configurable: true, get: () => 280 });

@@ -15,7 +15,7 @@ export function RadarPanel({
   onFixed,
 }: {
   team: string;
-  /** The board's tasks: a claim release names its holder and task (issue 10). */
+  /** The board's tasks: a claim release names its holder and task. */
   tasks: Map<string, VersionedTask>;
   /** The team's findings (null: not read yet), the person's own inbox left out; why they could not be read. */
   findings: Finding[] | null;
@@ -25,7 +25,7 @@ export function RadarPanel({
 }) {
   const api = useApi();
   const { onMessage, fail } = useNotices();
-  // Releasing a claim breaks it: the same confirmation and reason as the task panel's (issue 10).
+  // Releasing a claim breaks it: the same confirmation and reason as the task panel's.
   const [releasing, setReleasing] = useState<{ finding: Finding; task: VersionedTask } | null>(null);
   useEffect(() => {
     if (error) fail(error);

@@ -12,7 +12,7 @@ interface Props {
   onCreate(name: string, description: string, displayName?: string): Promise<boolean>;
   onRename(name: string, newName: string): Promise<boolean>;
   onDelete(name: string): void;
-  /** New team from template… (running agents, issue 25). */
+  /** New team from template… (running agents). */
   onFromTemplate?(): void;
 }
 

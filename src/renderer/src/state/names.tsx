@@ -2,7 +2,7 @@ import { createContext, useCallback, useContext, useMemo, type ReactNode } from 
 import type { TeamConfig, TeamSummary } from '../../../shared/domain';
 
 /**
- * Display names (issue 27): what people called a team or member when they created it ("Marketing Launch", "Sam
+ * Display names: what people called a team or member when they created it ("Marketing Launch", "Sam
  * Lee"), shown wherever a person reads the name; the short name (marketing-launch, sam-lee) is what agents use and
  * shows where they need it. Teams come from the team list, members from the team on screen.
  */
