@@ -3,6 +3,7 @@ import type { VersionedTask } from '../../../shared/domain';
 import { Ago } from './Ago';
 import { Dialog } from './Dialog';
 import '../undo-activity.css';
+import { useMemberLabel } from '../state/names';
 
 interface Props {
   title: string;
@@ -76,18 +77,19 @@ export function BreakClaimDialog({
   onConfirm(reason: string): void;
   onCancel(): void;
 }) {
+  const holder = useMemberLabel()(task.lockedBy);
   return (
     <ConfirmDialog
-      title={`Break ${task.lockedBy}'s claim?`}
-      confirmLabel={`Break ${task.lockedBy}'s claim`}
+      title={`Break ${holder}'s claim?`}
+      confirmLabel={`Break ${holder}'s claim`}
       cancelLabel="Keep the claim"
       reason={{ label: 'Reason (kept in the team journal)', placeholder: 'e.g. agent crashed an hour ago' }}
       onConfirm={onConfirm}
       onCancel={onCancel}
     >
       <p>
-        <strong>{task.lockedBy}</strong> claimed "{task.subject}" <Ago at={task.lockedAt} />. If they are still working on it, they may lose
-        work; the task goes back to Pending. You can undo this right after (Ctrl+Z).
+        <strong>{holder}</strong> claimed "{task.subject}" <Ago at={task.lockedAt} />. If they are still working on it, they may lose work;
+        the task goes back to Pending. You can undo this right after (Ctrl+Z).
       </p>
     </ConfirmDialog>
   );

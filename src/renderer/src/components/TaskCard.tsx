@@ -113,6 +113,7 @@ function AssignSelect({
   onAssign(task: VersionedTask, owner: string): void;
 }) {
   const names = task.owner && !members.includes(task.owner) ? [...members, task.owner] : members;
+  const label = useMemberLabel();
   return (
     <select
       className="card-assign"
@@ -129,7 +130,7 @@ function AssignSelect({
       <option value="-">{task.owner ? 'nobody' : '✓ nobody'}</option>
       {names.map((m) => (
         <option key={m} value={m}>
-          {m === task.owner ? `✓ ${m}` : m}
+          {m === task.owner ? `✓ ${label(m)}` : label(m)}
         </option>
       ))}
     </select>

@@ -1,7 +1,7 @@
 import { TASK_PRIORITIES, TASK_STATUSES, type TaskPriority, type TeamConfig } from '../../../shared/domain';
 import { EMPTY_FILTER, STATUS_LABEL, type BoardFilter } from '../board/logic';
 import { PopMenu } from './PopMenu';
-import { agentsUseHint, useTeamLabel } from '../state/names';
+import { agentsUseHint, useMemberLabel, useTeamLabel } from '../state/names';
 
 export type TeamLayout = 'board' | 'list';
 export type Density = 'comfortable' | 'compact';
@@ -34,6 +34,7 @@ export function TeamToolbar(props: Props) {
   const toggle = <T,>(list: T[], value: T) => (list.includes(value) ? list.filter((v) => v !== value) : [...list, value]);
   const filtering = filter.statuses.length + filter.priorities.length;
   const teamLabel = useTeamLabel();
+  const memberLabel = useMemberLabel();
   return (
     <header className="team-head">
       <div
@@ -78,7 +79,7 @@ export function TeamToolbar(props: Props) {
           <option value="">Anyone</option>
           {owners.map((o) => (
             <option key={o} value={o}>
-              {o}
+              {memberLabel(o)}
             </option>
           ))}
         </select>

@@ -3,6 +3,7 @@ import { TASK_PRIORITIES, type TaskPriority, type TaskStatus } from '../../../sh
 import type { BulkChange } from '../../../shared/schemas';
 import { COLUMNS, STATUS_LABEL } from '../board/logic';
 import { ConfirmDialog } from '../components/ConfirmDialog';
+import { useMemberLabel } from '../state/names';
 
 interface Props {
   count: number;
@@ -12,23 +13,26 @@ interface Props {
   onClear(): void;
 }
 
-/** In words, for the confirmation and its button: "Assign 50 tasks to tester". */
-export function describeBulk(change: BulkChange, count: number): string {
+type Label = (member: string) => string;
+const same: Label = (m) => m;
+
+/** In words, for the confirmation and its button: "Assign 50 tasks to Sam Lee" (`label`: what people call a member). */
+export function describeBulk(change: BulkChange, count: number, label: Label = same): string {
   const tasks = `${count} task${count === 1 ? '' : 's'}`;
   if ('delete' in change) return `Delete ${tasks}`;
-  if ('owner' in change) return change.owner ? `Assign ${tasks} to ${change.owner}` : `Unassign ${tasks}`;
+  if ('owner' in change) return change.owner ? `Assign ${tasks} to ${label(change.owner)}` : `Unassign ${tasks}`;
   if ('status' in change) return `Move ${tasks} to ${STATUS_LABEL[change.status]}`;
-  if ('moveClaims' in change) return `Move ${count === 1 ? 'a claim' : `${count} claims`} to ${change.moveClaims.to}`;
+  if ('moveClaims' in change) return `Move ${count === 1 ? 'a claim' : `${count} claims`} to ${label(change.moveClaims.to)}`;
   return `Set ${tasks} to ${change.priority} priority`;
 }
 
 /** Once done, for the message line: "Assigned 50 tasks to tester." */
-export function describeBulkDone(change: BulkChange, count: number): string {
+export function describeBulkDone(change: BulkChange, count: number, label: Label = same): string {
   const tasks = `${count} task${count === 1 ? '' : 's'}`;
   if ('delete' in change) return `Deleted ${tasks}.`;
-  if ('owner' in change) return change.owner ? `Assigned ${tasks} to ${change.owner}.` : `Unassigned ${tasks}.`;
+  if ('owner' in change) return change.owner ? `Assigned ${tasks} to ${label(change.owner)}.` : `Unassigned ${tasks}.`;
   if ('status' in change) return `Moved ${tasks} to ${STATUS_LABEL[change.status]}.`;
-  if ('moveClaims' in change) return `Moved ${count === 1 ? 'a claim' : `${count} claims`} to ${change.moveClaims.to}.`;
+  if ('moveClaims' in change) return `Moved ${count === 1 ? 'a claim' : `${count} claims`} to ${label(change.moveClaims.to)}.`;
   return `Set ${tasks} to ${change.priority} priority.`;
 }
 
@@ -38,6 +42,7 @@ export function describeBulkDone(change: BulkChange, count: number): string {
  */
 export function BulkBar({ count, members, busy, onApply, onClear }: Props) {
   const [asking, setAsking] = useState<BulkChange | null>(null);
+  const label = useMemberLabel();
   if (count === 0) return null;
   return (
     <div className="bulk-bar" role="toolbar" aria-label="Change the chosen tasks" data-testid="bulk-bar">
@@ -54,7 +59,7 @@ export function BulkBar({ count, members, busy, onApply, onClear }: Props) {
         <option value="-">nobody</option>
         {members.map((m) => (
           <option key={m} value={m}>
-            {m}
+            {label(m)}
           </option>
         ))}
       </select>
@@ -96,8 +101,8 @@ export function BulkBar({ count, members, busy, onApply, onClear }: Props) {
       </button>
       {asking && (
         <ConfirmDialog
-          title={`${describeBulk(asking, count)}?`}
-          confirmLabel={describeBulk(asking, count)}
+          title={`${describeBulk(asking, count, label)}?`}
+          confirmLabel={describeBulk(asking, count, label)}
           cancelLabel="Cancel"
           onCancel={() => setAsking(null)}
           onConfirm={() => {

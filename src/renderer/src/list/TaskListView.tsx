@@ -7,6 +7,7 @@ import { useApi } from '../state/api-context';
 import { useNotices } from '../state/messages';
 import type { BoardFilter } from '../board/logic';
 import { BulkBar, describeBulkDone } from './BulkBar';
+import { useMemberLabel } from '../state/names';
 import { listRows, type Sort } from './sort';
 import { TaskTable } from './TaskTable';
 
@@ -24,6 +25,7 @@ interface Props {
 export function TaskListView({ team, config, tasks, filter, onOpen, onChanged }: Props) {
   const api = useApi();
   const { onMessage, fail } = useNotices();
+  const label = useMemberLabel();
   const [sort, setSort] = useState<Sort>({ key: 'priority', descending: true });
   const [chosen, setChosen] = useState<Set<string>>(new Set());
   const [busy, setBusy] = useState(false);
@@ -50,7 +52,7 @@ export function TaskListView({ team, config, tasks, filter, onOpen, onChanged }:
       await call(api, 'bulkChangeTasks', { team, ids, change });
       setChosen(new Set());
       await onChanged();
-      onMessage(`${describeBulkDone(change, ids.length)} Undo (Ctrl+Z) takes it back.`);
+      onMessage(`${describeBulkDone(change, ids.length, label)} Undo (Ctrl+Z) takes it back.`);
     } catch (err) {
       fail(err);
     } finally {

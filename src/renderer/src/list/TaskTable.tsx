@@ -4,6 +4,7 @@ import type { VersionedTask } from '../../../shared/domain';
 import { STATUS_LABEL } from '../board/logic';
 import { Ago } from '../components/Ago';
 import type { Sort, SortKey } from './sort';
+import { useMemberLabel } from '../state/names';
 
 const ROW = 34;
 const COLUMNS: Array<{ key: SortKey; label: string }> = [
@@ -32,6 +33,7 @@ interface Props {
  */
 export function TaskTable({ rows, sort, onSort, chosen, onChoose, onChooseAll, onOpen }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
+  const label = useMemberLabel();
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollRef.current,
@@ -102,7 +104,7 @@ export function TaskTable({ rows, sort, onSort, chosen, onChoose, onChooseAll, o
                   <span className={`badge priority ${t.priority}`}>{t.priority}</span>
                 </span>
                 <span className="tt-owner" role="cell">
-                  {t.owner || <span className="muted">nobody</span>}
+                  {t.owner ? label(t.owner) : <span className="muted">nobody</span>}
                 </span>
                 <span className="tt-updated muted" role="cell">
                   <Ago at={t.updatedAt} />
