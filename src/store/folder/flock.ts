@@ -160,18 +160,7 @@ export function tryFlockExclusive(lockPath: string): FlockHandle | null {
     fs.closeSync(fd);
     return null;
   }
-  let released = false;
-  return {
-    release() {
-      if (released) return;
-      released = true;
-      try {
-        impl.unlock(fd);
-      } finally {
-        fs.closeSync(fd); // closing the descriptor drops the lock in any case
-      }
-    },
-  };
+  return handleFor(impl, fd);
 }
 
 /**
@@ -207,7 +196,7 @@ function handleFor(impl: NonNullable<typeof backend>, fd: number): FlockHandle {
       try {
         impl.unlock(fd);
       } finally {
-        fs.closeSync(fd);
+        fs.closeSync(fd); // closing the descriptor drops the lock in any case
       }
     },
   };
