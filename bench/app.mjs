@@ -282,7 +282,7 @@ async function main() {
       window.__stopFrames = false;
       requestAnimationFrame(tick);
     });
-    await page.mouse.move(box.x + box.width / 2, box.y + 20);
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2); // by its subject, not the Assign… menu
     await page.mouse.down();
     for (let i = 0; i < 3; i++) {
       await page.mouse.move(target.x + target.width / 2, target.y + 100, { steps: 40 });
@@ -308,12 +308,14 @@ async function main() {
       const to = await page.getByTestId('column-in_progress').boundingBox();
       await takeIpc(app);
       await startBlockProbe(app);
-      await page.mouse.move(from.x + from.width / 2, from.y + 20);
+      // Picked up by its subject (the top row holds the Assign… menu, which is not a handle).
+      await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
       await page.mouse.down();
-      await page.mouse.move(from.x + from.width / 2 + 10, from.y + 30, { steps: 3 });
+      await page.mouse.move(from.x + from.width / 2 + 10, from.y + from.height / 2 + 10, { steps: 3 });
       await page.mouse.move(to.x + to.width / 2, to.y + 40, { steps: 12 });
       await page.mouse.up();
-      await page.locator(`[data-testid="column-in_progress"] [data-testid="task-card-${id}"]`).waitFor({ timeout: 20_000 });
+      // The card leaves Pending (In progress holds thousands: the moved card may be scrolled out of its list).
+      await page.locator(`[data-testid="column-pending"] [data-testid="task-card-${id}"]`).waitFor({ state: 'detached', timeout: 20_000 });
       // Quiet: the watcher's coalescing (25 ms), its re-check (60 ms) and any reload have long finished by then.
       await new Promise((r) => setTimeout(r, 1500));
       dropBlocks.push(await stopBlockProbe(app));

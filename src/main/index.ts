@@ -87,6 +87,8 @@ const store = new StoreClient({
   // Started again: a fresh store and watchers, so the window reads everything again (as after opening a folder).
   onRestart: (next) => {
     mainMethods.settings(next);
+    const win = window.current();
+    if (win) store.connectWindow(win.webContents); // a fresh line for big answers to the new store process
     send('folderChanged', next);
   },
 });
@@ -118,6 +120,7 @@ app.whenReady().then(async () => {
     (name, raw) => store.invoke(name, raw),
     () => window.current(),
     isAppUrl,
+    { connect: (contents) => store.connectWindow(contents), ready: (generation) => store.windowReady(generation) },
   );
   buildMenu({
     // The same call as the window's File › Open: main's dialog, then the store process opens the folder.

@@ -1,4 +1,5 @@
-import { utilityProcess, type UtilityProcess } from 'electron';
+import { MessageChannelMain, utilityProcess, type UtilityProcess, type WebContents } from 'electron';
+import { BULK_PORT } from '../shared/bulk';
 import * as path from 'path';
 import type { ApiName, ApiResult } from '../shared/api';
 import { StoreUnavailableError } from '../shared/errors';
@@ -32,6 +33,9 @@ export class StoreClient {
   private stopping = false;
   private deaths: number[] = [];
   private ready: Promise<EffectiveSettings> | null = null;
+  /** The direct line the page holds (its generation; 0: none yet, or the store process it led to is gone). */
+  private bulkGeneration = 0;
+  private bulkOffered = 0;
 
   constructor(private readonly options: StoreClientOptions) {}
 
@@ -52,7 +56,7 @@ export class StoreClient {
     try {
       if (!this.rpc || !this.ready) throw new Error('it is not running');
       await this.ready;
-      return await this.rpc.call('invoke', name, raw);
+      return await this.rpc.call('invoke', name, raw, this.bulkGeneration);
     } catch (err) {
       const why = err instanceof Error ? err.message : String(err);
       return {
@@ -62,6 +66,21 @@ export class StoreClient {
         ).toJSON(),
       };
     }
+  }
+
+  /** A new direct line between the store process and the page (`contents`), for big answers (shared/bulk.ts). */
+  connectWindow(contents: WebContents): void {
+    if (!this.child || contents.isDestroyed()) return;
+    const generation = ++this.bulkOffered;
+    this.bulkGeneration = 0; // until the page says it holds the new line
+    const { port1, port2 } = new MessageChannelMain();
+    this.child.postMessage({ kind: 'bulk-port', generation }, [port1]);
+    contents.postMessage(BULK_PORT, { generation }, [port2]);
+  }
+
+  /** The page holds line `generation`: big answers may take it. */
+  windowReady(generation: number): void {
+    if (generation === this.bulkOffered) this.bulkGeneration = generation;
   }
 
   async runningAgents(timeoutMs: number): Promise<RunningAgent[]> {
@@ -86,6 +105,7 @@ export class StoreClient {
 
   private died(child: UtilityProcess, rpc: Rpc<StoreMethods>, code: number): void {
     if (this.child === child) {
+      this.bulkGeneration = 0;
       this.child = null;
       this.rpc = null;
       this.ready = null;

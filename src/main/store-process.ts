@@ -1,5 +1,7 @@
 import { API_NAMES, type ApiName, type EventName, type EventPayload } from '../shared/api';
+import { BULK_MIN_CHARS, type BulkTicket } from '../shared/bulk';
 import { toSerializedError } from '../shared/errors';
+import type { MessagePortMain } from 'electron';
 import { createHandlers, type Handlers } from './handlers';
 import { Rpc, type RpcMessage } from './rpc';
 import { SettingsStore } from './settings';
@@ -17,6 +19,8 @@ const port = process.parentPort;
 let session: StoreSession | null = null;
 let handlers: Handlers | null = null;
 let settings: SettingsStore | null = null;
+/** The direct line to the page for big answers, as main last gave it. */
+let bulk: { port: MessagePortMain; generation: number; sent: number } | null = null;
 
 function send<E extends EventName>(event: E, payload: EventPayload<E>): void {
   rpc.event(event, JSON.stringify(payload));
@@ -31,10 +35,15 @@ const methods: StoreMethods = {
     session.agentWatcher.start();
     return settings.effective();
   },
-  async invoke(name: ApiName, raw: unknown) {
+  async invoke(name: ApiName, raw: unknown, bulkGeneration: number) {
     if (!handlers || !API_NAMES.includes(name)) throw new Error(`Unknown call ${String(name)}.`);
-    // JSON text: main hands it on to the window without reading it (a 10,000-task team is megabytes).
-    return JSON.stringify(await handlers[name](raw));
+    // JSON text: main hands it on to the window without reading it; a big one (a 10,000-task team is megabytes)
+    // goes straight to the page on the line it holds, and main relays only its ticket (shared/bulk.ts).
+    const text = JSON.stringify(await handlers[name](raw));
+    if (text.length < BULK_MIN_CHARS || !bulk || bulk.generation !== bulkGeneration) return text;
+    const ticket: BulkTicket = { lockstepBulk: `${process.pid}:${++bulk.sent}` };
+    bulk.port.postMessage({ id: ticket.lockstepBulk, text });
+    return JSON.stringify(ticket);
   },
   runningAgents(): RunningAgent[] {
     return (session?.agentService().runningRuns() ?? []).map((r) => ({ team: r.team, agent: r.agent }));
@@ -54,7 +63,14 @@ const methods: StoreMethods = {
 setInterval(() => undefined, 2 ** 30);
 
 const rpc = new Rpc<MainMethods>((message) => port.postMessage(message), methods);
-port.on('message', (event: { data: RpcMessage }) => rpc.receive(event.data));
+port.on('message', (event: { data: RpcMessage | { kind: 'bulk-port'; generation: number }; ports: MessagePortMain[] }) => {
+  if (event.data.kind === 'bulk-port') {
+    bulk?.port.close();
+    const [line] = event.ports;
+    line.start();
+    bulk = { port: line, generation: event.data.generation, sent: 0 };
+  } else rpc.receive(event.data);
+});
 
 // Something thrown outside a call: the window hears of it; the process keeps serving.
 process.on('uncaughtException', (err) => send('storeError', toSerializedError(err)));

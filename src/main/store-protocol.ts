@@ -23,7 +23,7 @@ export interface RunningAgent {
 export type StoreMethods = {
   start(init: StoreInit): Promise<EffectiveSettings>;
   /** One call of the window: the ApiResult as JSON text, which main hands to the window as it is. */
-  invoke(name: ApiName, raw: unknown): Promise<string>;
+  invoke(name: ApiName, raw: unknown, bulkGeneration: number): Promise<string>;
   runningAgents(): RunningAgent[];
   stopAgents(running: RunningAgent[]): Promise<void>;
   /** Stops the watchers and closes the store's connections, before the app quits. */
