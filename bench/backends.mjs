@@ -11,8 +11,7 @@ import { postgresMissingReason, startCluster } from '../test/pg/cluster.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
-const { openStore, PostgresStore } = require(join(here, '..', 'dist', 'store', 'index.js'));
-const { copyStore } = require(join(here, '..', 'dist', 'store', 'postgres', 'copy.js'));
+const { copyStore, openStore, PostgresStore } = require(join(here, '..', 'dist', 'store', 'index.js'));
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 3000);
 const K = 50;
 const NEXT_TASKS = 2000;
