@@ -4,7 +4,8 @@
 // Xvfb), then the installed package (test/installed) — and one closing summary line, "N passed, N failed", that CI
 // reads. `--unit`: lint and Vitest only; `--installed`: the installed-package test only.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,10 +15,16 @@ mkdirSync(resultsDir, { recursive: true });
 const bin = (pkg, file) => join(root, 'node_modules', pkg, file);
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const onlyUnit = process.argv.includes('--unit');
+// Every temporary folder the tests make (data folders, app profiles, clusters, agents' scratch) goes under one folder
+// of this run, removed at the end: the suites leave nothing behind in the system's temp folder. Sticky and open to
+// all, as /tmp is, because the PostgreSQL cluster runs as the postgres user.
+const scratch = mkdtempSync(join(tmpdir(), 'lockstep-test-run-'));
+chmodSync(scratch, 0o1777);
+const scratchEnv = { TMPDIR: scratch, TMP: scratch, TEMP: scratch };
 
 function run(label, command, args, env = {}) {
   console.log(`\n=== ${label} ===`);
-  return spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } }).status;
+  return spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...scratchEnv, ...env } }).status;
 }
 
 /** ESLint over src/ (eslint.config.mjs), then Prettier's check of its layout: one passed or one failed entry. */
@@ -92,5 +99,6 @@ else {
     installedPackage();
   }
 }
+rmSync(scratch, { recursive: true, force: true, maxRetries: 3 });
 console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(totals.failed > 0 ? 1 : 0);
