@@ -44,6 +44,32 @@ function describe(r: TeamRequest): string {
 }
 
 const feedbackOption = { as: { type: 'string' }, feedback: { type: 'string' } } as const;
+
+/** `plan approve` / `plan reject`: the same answer, plan_approved or plan_rejected with the feedback. */
+function planAnswer(approve: boolean): Command {
+  return {
+    usage: `plan ${approve ? 'approve' : 'reject'} TEAM PLAN_ID AGENT [--feedback F] --as LEADER`,
+    summary: approve
+      ? "Approve AGENT's plan (sends plan_approved); refused when somebody answered it already."
+      : "Reject AGENT's plan (sends plan_rejected with the feedback).",
+    positionals: ['TEAM', 'PLAN_ID', 'AGENT'],
+    options: feedbackOption,
+    run: (store, [team, planId, agent], v) =>
+      answer(
+        store,
+        team,
+        {
+          kind: 'plan',
+          requestId: planId,
+          requester: agent,
+          by: who(v, approve ? 'approving' : 'rejecting'),
+          approve,
+          feedback: str(v, 'feedback'),
+        },
+        'plan',
+      ),
+  };
+}
 const reasonOption = { as: { type: 'string' }, reason: { type: 'string' } } as const;
 
 export const REQUEST_COMMANDS: Record<string, Command> = {
@@ -65,32 +91,8 @@ export const REQUEST_COMMANDS: Record<string, Command> = {
       };
     },
   },
-  'plan approve': {
-    usage: 'plan approve TEAM PLAN_ID AGENT [--feedback F] --as LEADER',
-    summary: "Approve AGENT's plan (sends plan_approved); refused when somebody answered it already.",
-    positionals: ['TEAM', 'PLAN_ID', 'AGENT'],
-    options: feedbackOption,
-    run: (store, [team, planId, agent], v) =>
-      answer(
-        store,
-        team,
-        { kind: 'plan', requestId: planId, requester: agent, by: who(v, 'approving'), approve: true, feedback: str(v, 'feedback') },
-        'plan',
-      ),
-  },
-  'plan reject': {
-    usage: 'plan reject TEAM PLAN_ID AGENT [--feedback F] --as LEADER',
-    summary: "Reject AGENT's plan (sends plan_rejected with the feedback).",
-    positionals: ['TEAM', 'PLAN_ID', 'AGENT'],
-    options: feedbackOption,
-    run: (store, [team, planId, agent], v) =>
-      answer(
-        store,
-        team,
-        { kind: 'plan', requestId: planId, requester: agent, by: who(v, 'rejecting'), approve: false, feedback: str(v, 'feedback') },
-        'plan',
-      ),
-  },
+  'plan approve': planAnswer(true),
+  'plan reject': planAnswer(false),
   'plan show': {
     usage: 'plan show TEAM PLAN_ID AGENT',
     summary: "Print AGENT's plan.",
