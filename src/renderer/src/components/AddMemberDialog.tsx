@@ -3,7 +3,7 @@ import type { TeamConfig } from '../../../shared/domain';
 import { call } from '../api';
 import { useApi } from '../state/api-context';
 import { useNotices } from '../state/messages';
-import { Dialog } from './Dialog';
+import { Dialog, FormActions } from './Dialog';
 import { NameField, typedName } from './NameField';
 
 /** A new member's name, checked as it is typed; a name with spaces gets a short name agents use, shown live. */
@@ -28,17 +28,7 @@ export function AddMemberDialog({
     <Dialog
       title="Add a member"
       onClose={onClose}
-      actions={
-        <>
-          {problem && !value && <span className="why-disabled">{problem}</span>}
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="button" className="primary" disabled={Boolean(problem)} title={problem ?? undefined} onClick={() => void submit()}>
-            Add member
-          </button>
-        </>
-      }
+      actions={<FormActions label="Add member" problem={problem} explain={!value} onCancel={onClose} onSubmit={() => void submit()} />}
     >
       <NameField
         label="Name"

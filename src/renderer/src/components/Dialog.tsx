@@ -44,3 +44,35 @@ export function Dialog({ title, children, onClose, actions, wide }: Props) {
     </dialog>
   );
 }
+
+/**
+ * A form dialog's buttons: Cancel, and the primary action, disabled with the problem as its title while there is one;
+ * `explain` also says the problem in words beside them (before the person has typed, when the field shows nothing).
+ */
+export function FormActions({
+  label,
+  problem,
+  explain = false,
+  busy = false,
+  onCancel,
+  onSubmit,
+}: {
+  label: string;
+  problem: string | null;
+  explain?: boolean;
+  busy?: boolean;
+  onCancel(): void;
+  onSubmit(): void;
+}) {
+  return (
+    <>
+      {problem && explain && <span className="why-disabled">{problem}</span>}
+      <button type="button" onClick={onCancel}>
+        Cancel
+      </button>
+      <button type="button" className="primary" disabled={Boolean(problem) || busy} title={problem ?? undefined} onClick={onSubmit}>
+        {label}
+      </button>
+    </>
+  );
+}

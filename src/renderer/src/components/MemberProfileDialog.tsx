@@ -6,7 +6,7 @@ import { useNotices } from '../state/messages';
 import { memberProfile } from '../../../shared/members';
 import { displayNameProblem } from '../../../shared/names';
 import type { MemberProfilePatch } from '../../../shared/schemas';
-import { Dialog } from './Dialog';
+import { Dialog, FormActions } from './Dialog';
 import { Field } from './Field';
 
 const TAG = /^[A-Za-z0-9._-]{1,40}$/;
@@ -62,22 +62,7 @@ export function MemberProfileDialog({
     <Dialog
       title={`${profile.displayName ?? member.name}'s profile`}
       onClose={onClose}
-      actions={
-        <>
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button
-            type="button"
-            className="primary"
-            disabled={Boolean(problem || shownProblem)}
-            title={problem ?? shownProblem ?? undefined}
-            onClick={() => void save()}
-          >
-            Save profile
-          </button>
-        </>
-      }
+      actions={<FormActions label="Save profile" problem={problem ?? shownProblem} onCancel={onClose} onSubmit={() => void save()} />}
     >
       <Field label="Name people see" problem={shownProblem} hint={`Agents use ${member.name}. Empty: people see ${member.name} too.`}>
         {(props) => <input {...props} autoFocus value={shown} maxLength={64} onChange={(e) => setShown(e.target.value)} />}

@@ -3,7 +3,7 @@ import type { ApiInput } from '../../../shared/api';
 import { TASK_PRIORITIES, type TaskPriority, type TeamConfig, type VersionedTask } from '../../../shared/domain';
 import { MAX_SUBJECT_LENGTH } from '../../../shared/schemas';
 import { compareTasks, STATUS_LABEL } from '../board/logic';
-import { Dialog } from './Dialog';
+import { Dialog, FormActions } from './Dialog';
 import { Field } from './Field';
 
 type NewTask = ApiInput<'createTask'>['task'];
@@ -45,21 +45,14 @@ export function NewTaskDialog({ config, tasks, onClose, onCreate }: Props) {
       wide
       onClose={onClose}
       actions={
-        <>
-          {problem && !(touched || subject) && <span className="why-disabled">{problem}</span>}
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button
-            type="button"
-            className="primary"
-            disabled={Boolean(problem) || busy}
-            title={problem ?? undefined}
-            onClick={() => void submit()}
-          >
-            Create task
-          </button>
-        </>
+        <FormActions
+          label="Create task"
+          problem={problem}
+          explain={!(touched || subject)}
+          busy={busy}
+          onCancel={onClose}
+          onSubmit={() => void submit()}
+        />
       }
     >
       <form

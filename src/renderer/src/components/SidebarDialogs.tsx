@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { TeamSummary } from '../../../shared/domain';
 import { ConfirmDialog } from './ConfirmDialog';
-import { Dialog } from './Dialog';
+import { Dialog, FormActions } from './Dialog';
 import { Field, nameInputProblem } from './Field';
 import { NameField, typedName } from './NameField';
 import { displayNameProblem, nameProblem } from '../../../shared/names';
@@ -34,23 +34,15 @@ export function CreateTeamDialog({
       title="Create a team"
       onClose={onClose}
       actions={
-        <>
-          {problem && !name && <span className="why-disabled">{problem}</span>}
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button
-            type="button"
-            className="primary"
-            disabled={Boolean(problem)}
-            title={problem ?? undefined}
-            onClick={async () => {
-              if (await onCreate(typed.name, description, typed.displayName)) onClose();
-            }}
-          >
-            Create
-          </button>
-        </>
+        <FormActions
+          label="Create"
+          problem={problem}
+          explain={!name}
+          onCancel={onClose}
+          onSubmit={async () => {
+            if (await onCreate(typed.name, description, typed.displayName)) onClose();
+          }}
+        />
       }
     >
       <NameField
@@ -100,23 +92,15 @@ export function RenameTeamDialog({
       title={`Rename team ${shown ?? team}`}
       onClose={onClose}
       actions={
-        <>
-          {problem && unchanged && <span className="why-disabled">{problem}</span>}
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button
-            type="button"
-            className="primary"
-            disabled={Boolean(problem)}
-            title={problem ?? undefined}
-            onClick={async () => {
-              if (await onRename(team, newName.trim())) onClose();
-            }}
-          >
-            Rename
-          </button>
-        </>
+        <FormActions
+          label="Rename"
+          problem={problem}
+          explain={unchanged}
+          onCancel={onClose}
+          onSubmit={async () => {
+            if (await onRename(team, newName.trim())) onClose();
+          }}
+        />
       }
     >
       <Field label="New name" problem={unchanged ? null : problem}>
