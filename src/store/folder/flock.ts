@@ -149,13 +149,7 @@ export function tryFlockExclusive(lockPath: string): FlockHandle | null {
   const impl = loadBackend();
   if (!impl) throw new Error(`ClawTeam's file lock is not available here: ${loadError}`);
   const fd = openLockFile(lockPath);
-  let state: 'locked' | 'busy';
-  try {
-    state = impl.tryLock(fd);
-  } catch (err) {
-    fs.closeSync(fd);
-    throw err;
-  }
+  const state = tryLockOrClose(impl, fd);
   if (state === 'busy') {
     fs.closeSync(fd);
     return null;
@@ -184,6 +178,16 @@ function stillLinked(fd: number, lockPath: string): boolean {
     return held.nlink > 0 && held.ino === now.ino && held.dev === now.dev;
   } catch {
     return false;
+  }
+}
+
+/** One try for the lock on `fd`; the descriptor is closed when the try throws. */
+function tryLockOrClose(impl: NonNullable<typeof backend>, fd: number): 'locked' | 'busy' {
+  try {
+    return impl.tryLock(fd);
+  } catch (err) {
+    fs.closeSync(fd);
+    throw err;
   }
 }
 
@@ -230,13 +234,7 @@ export async function acquireFlock(lockPath: string, deadline: number, directory
   let pollMs = 1;
   for (;;) {
     const fd = openLockFile(lockPath, directory);
-    let state: 'locked' | 'busy';
-    try {
-      state = impl.tryLock(fd);
-    } catch (err) {
-      fs.closeSync(fd);
-      throw err;
-    }
+    const state = tryLockOrClose(impl, fd);
     if (state === 'busy' && waitMode === 'poll') {
       // No wait parked on a worker thread: it would keep a CLI alive after STORE_BUSY until the holder lets go.
       fs.closeSync(fd);
