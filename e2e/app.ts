@@ -1,5 +1,5 @@
 import { _electron, expect, type ElectronApplication, type Page } from '@playwright/test';
-import { spawn, type ChildProcess } from 'child_process';
+import { spawn, spawnSync, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { copyFixture as copyFixtureTo, readTask, ROOT, tempDir } from '../test/fixture';
@@ -7,6 +7,14 @@ import { copyFixture as copyFixtureTo, readTask, ROOT, tempDir } from '../test/f
 export { readTask, ROOT, tempDir };
 export const CLI = path.join(ROOT, 'bin', 'lockstep.js');
 export const PERSON = 'e2e-person';
+
+/** `lockstep ARGS --json --data-dir DIR`, run as an agent would: its JSON answer, or an error with what it printed. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function cli(dataDir: string, args: string[]): any {
+  const r = spawnSync(process.execPath, [CLI, ...args, '--json', '--data-dir', dataDir], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`lockstep ${args.join(' ')} failed (${r.status}): ${r.stdout}${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
 
 /** A writable copy of the data folder ClawTeam itself wrote. */
 export function copyFixture(): string {

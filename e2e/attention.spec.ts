@@ -1,8 +1,7 @@
 import { expect, test } from '@playwright/test';
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { CLI, copyFixture, launchApp, openTeam, type RunningApp } from './app';
+import { cli, copyFixture, launchApp, openTeam, type RunningApp } from './app';
 
 /**
  * Issue 27: what needs the person's attention is in the top bar whatever is folded or open — stalled work (with the
@@ -16,11 +15,6 @@ test.afterEach(async () => {
   if (running) fs.rmSync(running.dataDir, { recursive: true, force: true });
   running = null;
 });
-
-function cli(dataDir: string, args: string[]): void {
-  const res = spawnSync(process.execPath, [CLI, ...args, '--data-dir', dataDir], { encoding: 'utf8' });
-  if (res.status !== 0) throw new Error(`lockstep ${args.join(' ')} failed: ${res.stdout}${res.stderr}`);
-}
 
 test('stalls, budget and messages for you show in the top bar and lead to their place; notifications are opt-in', async () => {
   running = await launchApp(copyFixture());

@@ -2,15 +2,9 @@ import { expect, test } from '@playwright/test';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { CLI, copyFixture, dragTo, launchApp, openTeam, readTask } from './app';
+import { cli, copyFixture, dragTo, launchApp, openTeam, readTask } from './app';
 
 /** Conflict-checked edits, leased claims, undo and the stall radar, in the real window. */
-
-function cli(dataDir: string, ...args: string[]): Record<string, unknown> {
-  const r = spawnSync(process.execPath, [CLI, ...args, '--json', '--data-dir', dataDir], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`lockstep ${args.join(' ')} failed (${r.status}): ${r.stdout}${r.stderr}`);
-  return JSON.parse(r.stdout) as Record<string, unknown>;
-}
 
 function writeTask(dataDir: string, team: string, id: string, patch: Record<string, unknown>): void {
   // As a writer outside Lockstep (ClawTeam) would: whole file replaced.
@@ -29,7 +23,7 @@ test('an edit made on a stale view asks "keep theirs / apply mine", naming who c
     // Keep theirs: my typed text is dropped, the agent's change stays, nothing of mine is written.
     await page.getByTestId('task-card-087e245f').click();
     await panel.getByLabel('Subject').fill('Document the public API');
-    cli(dataDir, 'task', 'update', 'webapp', '087e245f', '--priority', 'urgent', '--as', 'agent-3');
+    cli(dataDir, ['task', 'update', 'webapp', '087e245f', '--priority', 'urgent', '--as', 'agent-3']);
     await expect(panel.getByTestId('changed-underneath')).toBeVisible();
     await expect(panel.getByLabel('Subject')).toHaveValue('Document the public API'); // not overwritten under my hands
     await panel.getByRole('button', { name: 'Save text' }).click();
@@ -42,7 +36,7 @@ test('an edit made on a stale view asks "keep theirs / apply mine", naming who c
 
     // Apply mine: applied on top of theirs, both changes on disk.
     await panel.getByLabel('Subject').fill('Document the public API');
-    cli(dataDir, 'task', 'update', 'webapp', '087e245f', '--description', 'REST and events', '--as', 'agent-3');
+    cli(dataDir, ['task', 'update', 'webapp', '087e245f', '--description', 'REST and events', '--as', 'agent-3']);
     await expect(panel.getByTestId('changed-underneath')).toBeVisible();
     await panel.getByRole('button', { name: 'Save text' }).click();
     await expect(dialog).toContainText('agent-3 changed description');
@@ -59,15 +53,15 @@ test('a leased claim shows a countdown on its card, and an expired lease says so
   const { app, page, dataDir } = await launchApp(copyFixture());
   try {
     await openTeam(page, 'webapp');
-    cli(dataDir, 'task', 'claim', 'webapp', '087e245f', '--as', 'agent-5', '--lease', '5m');
+    cli(dataDir, ['task', 'claim', 'webapp', '087e245f', '--as', 'agent-5', '--lease', '5m']);
     const holder = page.getByTestId('lock-holder-087e245f');
     await expect(holder).toContainText('agent-5');
     await expect(holder).toContainText(/[45]:\d\d left to finish/);
     const first = await holder.textContent();
     await expect.poll(() => holder.textContent(), { timeout: 5000 }).not.toBe(first); // it counts down
 
-    cli(dataDir, 'task', 'release', 'webapp', '087e245f', '--as', 'agent-5');
-    cli(dataDir, 'task', 'claim', 'webapp', '087e245f', '--as', 'agent-6', '--lease', '1s');
+    cli(dataDir, ['task', 'release', 'webapp', '087e245f', '--as', 'agent-5']);
+    cli(dataDir, ['task', 'claim', 'webapp', '087e245f', '--as', 'agent-6', '--lease', '1s']);
     await expect(page.getByTestId('lock-holder-087e245f')).toContainText('agent-6');
     await expect(page.getByTestId('lock-holder-087e245f')).toContainText('time ran out');
   } finally {
@@ -90,7 +84,7 @@ test('Ctrl+Z undoes the person\'s last change, and refuses, naming the agent, on
 
     await dragTo(page, 'task-card-087e245f', 'member-tester');
     await expect.poll(() => readTask(dataDir, 'webapp', '087e245f').owner).toBe('tester');
-    cli(dataDir, 'task', 'update', 'webapp', '087e245f', '--priority', 'high', '--as', 'agent-7');
+    cli(dataDir, ['task', 'update', 'webapp', '087e245f', '--priority', 'high', '--as', 'agent-7']);
     await page.keyboard.press('Control+z');
     // Issue 10: the refusal says who did what, in words (it said "agent-7 changed it since … Nothing was undone").
     await expect(page.getByTestId('error-message')).toContainText('agent-7 changed the priority of "Document the API" to high');
@@ -106,7 +100,7 @@ test('the stall radar lists what blocks the team, and each fix button repairs it
   try {
     // A claim whose holder process is gone (a pid that has exited, on this host).
     const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
-    cli(dataDir, 'task', 'claim', 'webapp', '087e245f', '--as', 'ghost', '--pid', gone.stdout.trim());
+    cli(dataDir, ['task', 'claim', 'webapp', '087e245f', '--as', 'ghost', '--pid', gone.stdout.trim()]);
     // Blocked although its only blocker is completed; and a blocker id that does not exist.
     writeTask(dataDir, 'webapp', '797906f1', { status: 'blocked', blockedBy: ['fdbd3860'] });
     writeTask(dataDir, 'webapp', 'cb4e74bf', { blockedBy: ['dd0eba2d', '797906f1', 'deadbeef'] });
@@ -144,7 +138,7 @@ test('the stall radar lists what blocks the team, and each fix button repairs it
     expect(readTask(dataDir, 'webapp', 'dd0eba2d')).toMatchObject({ lockedBy: '' });
 
     await expect(radar).toContainText('Nothing is stalled');
-    const history = cli(dataDir, 'history', 'webapp') as { entries: { op: string }[] };
+    const history = cli(dataDir, ['history', 'webapp']) as { entries: { op: string }[] };
     expect(history.entries.length).toBeGreaterThanOrEqual(5); // the claim and four fixes, each journaled
   } finally {
     await app.close();

@@ -1,8 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { CLI, copyFixture, launchApp, openTeam, ROOT, setWindowSize, type RunningApp } from './app';
+import { cli, copyFixture, launchApp, openTeam, ROOT, setWindowSize, type RunningApp } from './app';
 import { clippedText, coveredOrOutside, lowContrast } from './layout-checks';
 
 /**
@@ -45,11 +44,6 @@ test.afterEach(async () => {
   if (running) fs.rmSync(running.dataDir, { recursive: true, force: true });
   running = null;
 });
-
-function cli(dataDir: string, args: string[]): void {
-  const res = spawnSync(process.execPath, [CLI, ...args, '--data-dir', dataDir], { encoding: 'utf8' });
-  if (res.status !== 0) throw new Error(`lockstep ${args.join(' ')} failed: ${res.stdout}${res.stderr}`);
-}
 
 async function chooseTheme(page: Page, theme: 'light' | 'dark'): Promise<void> {
   await page.getByRole('button', { name: 'Settings' }).click();

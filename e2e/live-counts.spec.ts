@@ -1,7 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import { CLI, copyFixture, launchApp, openTeam, type RunningApp } from './app';
+import { cli, copyFixture, launchApp, openTeam, type RunningApp } from './app';
 
 /**
  * The ✉ count on a member card follows `lockstep inbox send` / `receive` run by another process (an agent), without
@@ -15,11 +14,6 @@ test.afterEach(async () => {
   if (running) fs.rmSync(running.dataDir, { recursive: true, force: true });
   running = null;
 });
-
-function cli(dataDir: string, args: string[]): void {
-  const res = spawnSync(process.execPath, [CLI, ...args, '--json', '--data-dir', dataDir], { encoding: 'utf8' });
-  if (res.status !== 0) throw new Error(`lockstep ${args.join(' ')} failed: ${res.stdout}${res.stderr}`);
-}
 
 test('the ✉ count follows inbox send and receive from another process within a second', async () => {
   running = await launchApp(copyFixture());

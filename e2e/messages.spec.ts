@@ -1,8 +1,7 @@
 import { _electron, expect, test, type ElectronApplication, type Page } from '@playwright/test';
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { CLI, copyFixture, openTeam, PERSON, ROOT, tempDir } from './app';
+import { cli, CLI, copyFixture, openTeam, PERSON, ROOT, tempDir } from './app';
 
 /**
  * The message panel and cost strip in the real window (1280x800 via BrowserWindow.setContentSize), with agents
@@ -17,13 +16,6 @@ test.afterEach(async () => {
   app = null;
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
-
-function cli(dataDir: string, args: string[]): any {
-  const res = spawnSync(process.execPath, [CLI, ...args, '--json', '--data-dir', dataDir], { encoding: 'utf8' });
-  const json = JSON.parse(res.stdout);
-  if (res.status !== 0) throw new Error(`lockstep ${args.join(' ')} failed: ${res.stdout}${res.stderr}`);
-  return json;
-}
 
 async function launch(seed?: (dataDir: string) => void): Promise<{ page: Page; dataDir: string }> {
   const dataDir = copyFixture();

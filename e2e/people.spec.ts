@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { CLI, copyFixture, launchApp, openTeam, readTask, ROOT, setWindowSize } from './app';
+import { cli, copyFixture, launchApp, openTeam, readTask, ROOT, setWindowSize } from './app';
 
 /**
  * People's names and people's work (issue 27): display names with spaces beside the short names agents use, moving
@@ -11,12 +11,6 @@ import { CLI, copyFixture, launchApp, openTeam, readTask, ROOT, setWindowSize } 
  */
 
 const SHOTS = path.join(ROOT, 'test-results', 'e2e');
-
-function cli(dataDir: string, ...args: string[]): Record<string, unknown> {
-  const r = spawnSync(process.execPath, [CLI, ...args, '--json', '--data-dir', dataDir], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`lockstep ${args.join(' ')} failed (${r.status}): ${r.stdout}${r.stderr}`);
-  return JSON.parse(r.stdout) as Record<string, unknown>;
-}
 
 test('a team "Marketing Launch" with member "Sam Lee": spaces where people read, short names where agents work', async () => {
   const { app, page, dataDir } = await launchApp(copyFixture());
@@ -57,7 +51,7 @@ test('a team "Marketing Launch" with member "Sam Lee": spaces where people read,
     await start.getByRole('button', { name: 'Cancel' }).click();
 
     // An agent in its own process, using the short names, claims and completes the work.
-    const task = cli(dataDir, 'task', 'create', 'marketing-launch', 'Draft the announcement');
+    const task = cli(dataDir, ['task', 'create', 'marketing-launch', 'Draft the announcement']);
     const agent = spawnSync(process.execPath, [path.join(__dirname, 'cli-agent.cjs'), dataDir, 'marketing-launch', 'sam-lee'], {
       encoding: 'utf8',
     });
@@ -89,7 +83,7 @@ test('a team "Marketing Launch" with member "Sam Lee": spaces where people read,
 
 test('changing who you act as offers to move your claims; moved in one step, and Undo gives them back', async () => {
   const dataDir = copyFixture();
-  cli(dataDir, 'task', 'claim', 'webapp', '087e245f', '--as', 'root');
+  cli(dataDir, ['task', 'claim', 'webapp', '087e245f', '--as', 'root']);
   const { app, page } = await launchApp(dataDir, 'root');
   try {
     await openTeam(page, 'webapp');
@@ -127,8 +121,8 @@ test('changing who you act as offers to move your claims; moved in one step, and
 
 test('after renaming a team, the activity view lists each past line once', async () => {
   const dataDir = copyFixture();
-  cli(dataDir, 'task', 'update', 'webapp', '087e245f', '--priority', 'high', '--as', 'agent-3');
-  cli(dataDir, 'task', 'claim', 'webapp', '087e245f', '--as', 'agent-3');
+  cli(dataDir, ['task', 'update', 'webapp', '087e245f', '--priority', 'high', '--as', 'agent-3']);
+  cli(dataDir, ['task', 'claim', 'webapp', '087e245f', '--as', 'agent-3']);
   const { app, page } = await launchApp(dataDir);
   try {
     await openTeam(page, 'webapp');
@@ -159,7 +153,7 @@ test('a conflict on the description shows my text beside theirs, and Keep theirs
     await page.getByTestId('task-card-087e245f').click();
     const panel = page.getByTestId('detail-panel');
     await panel.getByLabel('Description').fill('Write the REST reference with examples for every endpoint');
-    cli(dataDir, 'task', 'update', 'webapp', '087e245f', '--description', 'Write the GraphQL reference', '--as', 'agent-3');
+    cli(dataDir, ['task', 'update', 'webapp', '087e245f', '--description', 'Write the GraphQL reference', '--as', 'agent-3']);
     await expect(panel.getByTestId('changed-underneath')).toBeVisible();
     await panel.getByRole('button', { name: 'Save text' }).click();
     const dialog = page.getByRole('dialog', { name: 'Somebody changed this task' });

@@ -1,8 +1,7 @@
 import { _electron, expect, test, type ElectronApplication, type Page } from '@playwright/test';
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { CLI, copyFixture, PERSON, readTask, ROOT, tempDir } from './app';
+import { cli, copyFixture, PERSON, readTask, ROOT, tempDir } from './app';
 
 /**
  * Issue 10, items 2-4 in the real window at 1280x800 (sized with BrowserWindow.setContentSize, as a person sizes it):
@@ -36,12 +35,6 @@ async function close(run: Running): Promise<void> {
   await run.app.close();
   fs.rmSync(run.dataDir, { recursive: true, force: true });
   fs.rmSync(run.userData, { recursive: true, force: true });
-}
-
-function cli(dataDir: string, ...args: string[]): Record<string, unknown> {
-  const r = spawnSync(process.execPath, [CLI, ...args, '--json', '--data-dir', dataDir], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`lockstep ${args.join(' ')} failed (${r.status}): ${r.stdout}${r.stderr}`);
-  return JSON.parse(r.stdout) as Record<string, unknown>;
 }
 
 const members = (dataDir: string) =>
@@ -124,7 +117,7 @@ test("an agent's change in between refuses only that step, in plain words; the o
     await editInPanel(page, run, '797906f1', (p) => p.getByLabel('Priority').selectOption('urgent'), (t) => t.priority === 'urgent');
     await editInPanel(page, run, '087e245f', (p) => p.getByLabel('Priority').selectOption('high'), (t) => t.priority === 'high');
     await editInPanel(page, run, 'cb4e74bf', (p) => p.getByLabel('Priority').selectOption('high'), (t) => t.priority === 'high');
-    cli(run.dataDir, 'task', 'claim', 'webapp', '087e245f', '--as', 'agent-3');
+    cli(run.dataDir, ['task', 'claim', 'webapp', '087e245f', '--as', 'agent-3']);
     await expect(page.getByTestId('lock-holder-087e245f')).toContainText('agent-3');
 
     await page.keyboard.press('Control+z');
@@ -213,7 +206,7 @@ test("the stall radar's claim release asks for a confirmation naming the holder 
     await confirm.click();
     await expect.poll(() => readTask(run.dataDir, 'webapp', 'dd0eba2d').lockedBy).toBe('');
     await expect(page.getByTestId('undo-toast')).toContainText('Released the stalled claim on "Design the signup API"');
-    const history = cli(run.dataDir, 'history', 'webapp') as { entries: { op: string; reason?: string }[] };
+    const history = cli(run.dataDir, ['history', 'webapp']) as { entries: { op: string; reason?: string }[] };
     expect(history.entries.at(-1)).toMatchObject({ op: 'doctor.fix', reason: 'backend has been silent since yesterday' });
 
     // Undo gives backend the claim back.
@@ -251,11 +244,11 @@ test('deleting a team asks first and offers Undo, which brings the team and its 
 test('the activity view shows, right after launch, what an agent did while the app was closed, in words, grouped, linked', async () => {
   const dataDir = copyFixture();
   // While the app is closed: agent-3 claims a task, then creates three and claims them in a burst.
-  cli(dataDir, 'task', 'claim', 'webapp', '087e245f', '--as', 'agent-3');
-  cli(dataDir, 'task', 'release', 'webapp', '087e245f', '--as', 'agent-3');
-  const ids = ['Write the changelog', 'Tag the release', 'Announce it'].map((subject) => (cli(dataDir, 'task', 'create', 'webapp', subject) as { id: string }).id);
-  for (const id of ids) cli(dataDir, 'task', 'claim', 'webapp', id, '--as', 'agent-3');
-  cli(dataDir, 'task', 'complete', 'webapp', 'dd0eba2d', '--as', 'backend');
+  cli(dataDir, ['task', 'claim', 'webapp', '087e245f', '--as', 'agent-3']);
+  cli(dataDir, ['task', 'release', 'webapp', '087e245f', '--as', 'agent-3']);
+  const ids = ['Write the changelog', 'Tag the release', 'Announce it'].map((subject) => (cli(dataDir, ['task', 'create', 'webapp', subject]) as { id: string }).id);
+  for (const id of ids) cli(dataDir, ['task', 'claim', 'webapp', id, '--as', 'agent-3']);
+  cli(dataDir, ['task', 'complete', 'webapp', 'dd0eba2d', '--as', 'backend']);
   const run = await launch(dataDir);
   const { page } = run;
   try {
